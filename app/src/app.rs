@@ -1,0 +1,112 @@
+//! The app shell, the router and what every page shares.
+
+use crate::pages::{home::HomePage, place::PlacePage};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes, A},
+    path, SsrMode,
+};
+
+/// The HTML document the server wraps around the app. `options.output_name` carries
+/// the build's content hash (`app.<hash>`), so a redeploy never serves a stale bundle.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#0b6e4f" />
+                <meta name="description" content="一老一小：查找附近有空位的普惠托育机构（示例数据）" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href=css />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// "Now" as the server saw it while rendering, carried into the browser so that
+/// hydration renders the same words ("12 分钟前确认"); the browser then ticks it on.
+#[derive(Clone, Copy)]
+pub struct Now(pub RwSignal<DateTime<Utc>>);
+
+pub fn use_now() -> DateTime<Utc> {
+    expect_context::<Now>().0.get()
+}
+
+fn provide_now() {
+    let rendered_at = leptos::server::SharedValue::new(|| Utc::now().timestamp_millis());
+    let start = DateTime::<Utc>::from_timestamp_millis(*rendered_at).unwrap_or_else(Utc::now);
+    let now = RwSignal::new(start);
+    provide_context(Now(now));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        // After hydration: real time, then once every 30 s.
+        now.set(Utc::now());
+        let handle = set_interval_with_handle(move || now.set(Utc::now()), std::time::Duration::from_secs(30));
+        on_cleanup(move || {
+            if let Ok(h) = handle {
+                h.clear();
+            }
+        });
+    });
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_now();
+    view! {
+        <Title text="一老一小 · 找附近的普惠托育" />
+        <Router>
+            <header class="top">
+                <A href="/" attr:class="brand">
+                    "一老一小 · 托育"
+                </A>
+                <span class="sample-flag" title="本站数据均为示例">
+                    "示例数据"
+                </span>
+            </header>
+            <p class="sample-note">"本站展示的机构、地址、电话和空位均为示例数据，仅用于演示，不代表真实机构。"</p>
+            <main>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/places/:id") view=PlacePage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Sets the HTTP status of the page being rendered on the server.
+pub fn set_status(_code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(_code) {
+            res.set_status(code);
+        }
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    view! {
+        <Title text="页面不存在 · 一老一小" />
+        <section class="panel">
+            <h1>"页面不存在"</h1>
+            <p>"你要找的页面不存在或已被移除。"</p>
+            <p>
+                <A href="/">"返回首页，查找附近的托育机构"</A>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,89 @@
+//! The typed API client (reqwest: the browser's fetch in WASM, hyper natively).
+
+use crate::query::{encode_pairs, PlaceQuery};
+use crate::types::{AreasResponse, ErrorBody, PlaceDetail, PlacesResponse};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Why a call failed, in words a user can act on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum ClientError {
+    #[error("网络不可用，请检查网络后重试（{0}）")]
+    Network(String),
+    #[error("{}", .body.message)]
+    Api { status: u16, body: ErrorBody },
+    #[error("服务器返回了无法识别的内容（{0}）")]
+    Decode(String),
+}
+
+impl ClientError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ApiClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl ApiClient {
+    /// `base` is the server's origin, e.g. `http://127.0.0.1:3000`.
+    pub fn new(base: impl Into<String>) -> Self {
+        Self { base: base.into().trim_end_matches('/').to_string(), http: reqwest::Client::new() }
+    }
+
+    /// The page's own origin (in the browser).
+    #[cfg(feature = "hydrate")]
+    pub fn same_origin() -> Self {
+        let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+        Self::new(origin)
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ClientError> {
+        let url = format!("{}{}", self.base, path_and_query);
+        let res = self
+            .http
+            .get(&url)
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?;
+        let status = res.status().as_u16();
+        let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        if (200..300).contains(&status) {
+            serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+        } else {
+            let body = serde_json::from_slice::<ErrorBody>(&bytes).unwrap_or_else(|_| ErrorBody {
+                error: "http".into(),
+                message: format!("服务器出错（HTTP {status}），请稍后再试"),
+                fields: vec![],
+            });
+            Err(ClientError::Api { status, body })
+        }
+    }
+
+    pub async fn places(&self, q: &PlaceQuery) -> Result<PlacesResponse, ClientError> {
+        self.get(&format!("/api/v1/places?{}", encode_pairs(&q.to_pairs()))).await
+    }
+
+    /// The raw form of `places`, for callers (and tests) that hold URL pairs.
+    pub async fn places_raw(&self, pairs: &[(String, String)]) -> Result<PlacesResponse, ClientError> {
+        self.get(&format!("/api/v1/places?{}", encode_pairs(pairs))).await
+    }
+
+    pub async fn place(&self, id: i64) -> Result<PlaceDetail, ClientError> {
+        self.get(&format!("/api/v1/places/{id}")).await
+    }
+
+    pub async fn areas(&self) -> Result<AreasResponse, ClientError> {
+        self.get("/api/v1/areas").await
+    }
+}

@@ -1,0 +1,3 @@
+pub mod badges;
+pub mod freshness;
+pub mod map_sketch;

@@ -1,0 +1,21 @@
+//! The 一老一小 app: UI (Leptos), API types, the typed client and the search rules.
+#![recursion_limit = "256"]
+
+pub mod age;
+pub mod app;
+pub mod client;
+pub mod components;
+pub mod data;
+pub mod format;
+pub mod geo;
+pub mod pages;
+pub mod query;
+pub mod search;
+pub mod types;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,116 @@
+//! `/api/v1`: the versioned JSON API, and its OpenAPI document.
+
+use crate::error::AppError;
+use crate::AppState;
+use app::query::PlaceQuery;
+use app::types::*;
+use axum::extract::{Path, RawQuery, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/places", get(list_places))
+        .route("/places/{id}", get(get_place))
+        .route("/areas", get(list_areas))
+        .route("/openapi.json", get(openapi))
+        .fallback(|| async { AppError::NotFound("没有这个接口".into()) })
+}
+
+pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect()
+}
+
+/// Query parameters of `GET /api/v1/places` (documentation only: parsing is
+/// `app::query::PlaceQuery::parse`, which reports every bad field in Chinese).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct PlacesParams {
+    /// Latitude, GCJ-02 (with `lng`; or give `area`).
+    lat: Option<f64>,
+    /// Longitude, GCJ-02.
+    lng: Option<f64>,
+    /// A district or 街道 id from `/api/v1/areas`; its centre is the origin.
+    area: Option<String>,
+    /// Search radius in metres, 1–50000 (default 3000).
+    radius_m: Option<u32>,
+    /// The child's age in months (0–72): only places with a class for it.
+    age_months: Option<u16>,
+    /// Only places offering this care mode.
+    care_mode: Option<CareMode>,
+    /// `1`: only places with 普惠托位.
+    puhui: Option<bool>,
+    /// Cap on the monthly fee in yuan (the 普惠 price counts where lower).
+    max_fee: Option<u32>,
+    /// `1`: only places with a free place for the age.
+    vacancy: Option<bool>,
+    /// Provider type.
+    #[serde(rename = "type")]
+    provider_type: Option<ProviderType>,
+    /// At most this many results, 1–200 (default 50).
+    limit: Option<u32>,
+}
+
+/// Places near a point, nearest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/places",
+    params(PlacesParams),
+    responses(
+        (status = 200, description = "Places within the radius that pass every filter", body = PlacesResponse),
+        (status = 422, description = "Bad parameters; `fields` names each", body = ErrorBody)
+    ),
+    tag = "places"
+)]
+async fn list_places(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<PlacesResponse>, AppError> {
+    let q = PlaceQuery::parse(&query_pairs(raw.as_deref())).map_err(AppError::Validation)?;
+    Ok(Json(crate::repo::search_places(&st.db, &q).await?))
+}
+
+pub fn not_found_place() -> AppError {
+    AppError::NotFound("没有这个托育机构".into())
+}
+
+/// Everything about one place: classes, organisation, sibling places.
+#[utoipa::path(
+    get,
+    path = "/api/v1/places/{id}",
+    params(("id" = i64, Path, description = "Place id")),
+    responses(
+        (status = 200, body = PlaceDetail),
+        (status = 404, description = "No such place", body = ErrorBody)
+    ),
+    tag = "places"
+)]
+async fn get_place(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<PlaceDetail>, AppError> {
+    let id: i64 = id.parse().map_err(|_| not_found_place())?;
+    crate::repo::place_detail(&st.db, id).await?.map(Json).ok_or_else(not_found_place)
+}
+
+/// Districts and their 街道, with centres (GCJ-02) and place counts.
+#[utoipa::path(get, path = "/api/v1/areas", responses((status = 200, body = AreasResponse)), tag = "areas")]
+async fn list_areas(State(st): State<AppState>) -> Result<Json<AreasResponse>, AppError> {
+    Ok(Json(crate::repo::areas(&st.db).await?))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "一老一小 API",
+        version = "1",
+        description = "Nearby 普惠托育 places with vacancies. Coordinates are GCJ-02. Errors: a JSON `ErrorBody`; 422 names each bad field (messages in Chinese)."
+    ),
+    paths(list_places, get_place, list_areas),
+    components(schemas(
+        PlacesResponse, PlaceHit, VacancySummary, PlaceDetail, PlaceSummary, ClassVacancy, CareModeFee,
+        Organisation, SiblingPlace, AreasResponse, District, Street, ErrorBody, FieldError,
+        ProviderType, Badge, CareMode, AgeBand, FeeUnit, BeianStatus
+    ))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

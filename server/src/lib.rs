@@ -1,0 +1,132 @@
+//! The 一老一小 server: the JSON API, server-side rendering of the Leptos app,
+//! static assets, and the data layer over SQLite.
+
+pub mod api;
+pub mod db;
+pub mod error;
+pub mod repo;
+pub mod sample;
+pub mod site;
+
+use app::client::ClientError;
+use app::data::{Backend, BoxFuture, DataSource};
+use app::query::PlaceQuery;
+use app::types::{AreasResponse, PlaceDetail, PlacesResponse};
+use axum::extract::FromRef;
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::SqlitePool;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: SqlitePool,
+}
+
+/// Server-side rendering reads the database directly, with the API's own rules.
+struct DbBackend(SqlitePool);
+
+impl Backend for DbBackend {
+    fn places(&self, q: PlaceQuery) -> BoxFuture<Result<PlacesResponse, ClientError>> {
+        let db = self.0.clone();
+        Box::pin(async move { repo::search_places(&db, &q).await.map_err(|e| e.into_client_error()) })
+    }
+    fn place(&self, id: i64) -> BoxFuture<Result<PlaceDetail, ClientError>> {
+        let db = self.0.clone();
+        Box::pin(async move {
+            match repo::place_detail(&db, id).await {
+                Ok(Some(p)) => Ok(p),
+                Ok(None) => Err(api::not_found_place().into_client_error()),
+                Err(e) => Err(e.into_client_error()),
+            }
+        })
+    }
+    fn areas(&self) -> BoxFuture<Result<AreasResponse, ClientError>> {
+        let db = self.0.clone();
+        Box::pin(async move { repo::areas(&db).await.map_err(|e| e.into_client_error()) })
+    }
+}
+
+pub struct Config {
+    pub addr: SocketAddr,
+    /// Where the built site is: `pkg/` (hashed JS, WASM, CSS) and the public files.
+    pub site_root: String,
+}
+
+impl Config {
+    /// `LEPTOS_SITE_ADDR` (default 127.0.0.1:3000) and `LEPTOS_SITE_ROOT` (default `target/site`).
+    pub fn from_env() -> anyhow::Result<Self> {
+        let addr = std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+        let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+        Ok(Self { addr: addr.parse().map_err(|e| anyhow::anyhow!("LEPTOS_SITE_ADDR={addr}: {e}"))?, site_root })
+    }
+}
+
+/// The whole application as one axum router.
+pub fn router(db: SqlitePool, cfg: &Config) -> Router {
+    let output_name = site::output_name(&cfg.site_root);
+    let leptos_options = LeptosOptions::builder()
+        .output_name(output_name)
+        .site_root(cfg.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(cfg.addr)
+        .build();
+    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone() };
+    let data = DataSource::new(Arc::new(DbBackend(db)));
+    let context = move || provide_context(data.clone());
+    let routes = generate_route_list(app::app::App);
+    let shell_options = leptos_options.clone();
+
+    // Build assets carry a content hash in their names: cache them for a year.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(format!("{}/pkg", cfg.site_root)).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), move || app::app::shell(shell_options.clone()))
+        .nest("/pkg", pkg.with_state(()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::app::shell))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> Result<&'static str, error::AppError> {
+    sqlx::query("SELECT 1").execute(&st.db).await?;
+    Ok("ok")
+}
+
+/// Serves until Ctrl-C / SIGTERM.
+pub async fn serve(db: SqlitePool, cfg: Config) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(cfg.addr).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, router(db, &cfg)).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,91 @@
+//! `server` — serve / migrate / seed / seed-large / precompress.
+
+use clap::{Parser, Subcommand};
+use server::{db, sample, site, Config};
+
+#[derive(Parser)]
+#[command(name = "server", about = "一老一小 server: API, server-side rendering, data tools")]
+struct Cli {
+    /// SQLite database URL.
+    #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, load the sample data into an empty database, and serve (the default).
+    Serve,
+    /// Apply the migrations and exit.
+    Migrate,
+    /// Load the sample data (示例) into an empty database; --reset deletes the database file first.
+    Seed {
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Generate the large benchmark data set (sample places over China's main cities) into an empty database.
+    SeedLarge {
+        #[arg(long, default_value_t = 100_000)]
+        places: usize,
+    },
+    /// Write .br and .gz beside the built assets under DIR.
+    Precompress { dir: std::path::PathBuf },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let pool = db::open_with_sample(&cli.database_url).await?;
+            server::serve(pool, Config::from_env()?).await?;
+        }
+        Command::Migrate => {
+            db::open(&cli.database_url).await?;
+            println!("migrated {}", cli.database_url);
+        }
+        Command::Seed { reset } => {
+            if reset {
+                remove_sqlite_files(&cli.database_url)?;
+            }
+            let pool = db::open(&cli.database_url).await?;
+            if server::repo::place_count(&pool).await? > 0 {
+                anyhow::bail!("{} already holds places; use `seed --reset` to start again", cli.database_url);
+            }
+            let n = sample::load(&pool).await?;
+            println!("loaded {n} sample places into {}", cli.database_url);
+        }
+        Command::SeedLarge { places } => {
+            let pool = db::open(&cli.database_url).await?;
+            if server::repo::place_count(&pool).await? > 0 {
+                anyhow::bail!("{} already holds places; give an empty database", cli.database_url);
+            }
+            let t = std::time::Instant::now();
+            let n = sample::load_large(&pool, places).await?;
+            println!("generated {n} places in {:.1} s into {}", t.elapsed().as_secs_f64(), cli.database_url);
+        }
+        Command::Precompress { dir } => {
+            let (files, raw, br) = site::precompress(&dir)?;
+            println!("precompressed {files} files: {raw} bytes raw, {br} bytes brotli");
+        }
+    }
+    Ok(())
+}
+
+fn remove_sqlite_files(url: &str) -> anyhow::Result<()> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or(path);
+    for suffix in ["", "-wal", "-shm"] {
+        let p = format!("{path}{suffix}");
+        if std::path::Path::new(&p).exists() {
+            std::fs::remove_file(&p)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,441 @@
+//! SQLite data access (sqlx). Times in the database are Unix seconds.
+
+use crate::error::AppError;
+use app::geo::{bbox_around, BBox, LatLng};
+use app::query::{Origin, PlaceQuery};
+use app::types::*;
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
+use std::collections::HashMap;
+
+pub fn ts(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+// ------------------------------------------------------------------ writes
+
+pub struct AreaSeed {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub city: String,
+    pub name: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub sort_order: i64,
+}
+
+pub struct OrgSeed {
+    pub name: String,
+    pub uscc: String,
+    pub beian_status: BeianStatus,
+    pub beian_number: Option<String>,
+}
+
+pub struct ClassSeed {
+    pub age_band: AgeBand,
+    pub capacity: u32,
+    pub enrolled: u32,
+    pub puhui_slots: u32,
+    pub vacancies: u32,
+    /// Seconds before load time that the vacancy figure was confirmed.
+    pub confirmed_age_s: i64,
+}
+
+pub struct PlaceSeed {
+    pub name: String,
+    pub is_main: bool,
+    pub provider_type: ProviderType,
+    pub district_id: String,
+    pub street_id: String,
+    pub address: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub opening_hours: String,
+    pub phone: String,
+    pub puhui: bool,
+    pub puhui_fee_yuan: Option<u32>,
+    pub badges: Vec<Badge>,
+    pub care_modes: Vec<(CareMode, u32)>,
+    pub classes: Vec<ClassSeed>,
+    /// Seconds before load time that the place's facts last changed.
+    pub updated_age_s: i64,
+}
+
+pub async fn insert_area(tx: &mut Transaction<'_, Sqlite>, a: &AreaSeed) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO areas (id, parent_id, level, city, name, lat, lng, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&a.id)
+    .bind(&a.parent_id)
+    .bind(if a.parent_id.is_some() { "street" } else { "district" })
+    .bind(&a.city)
+    .bind(&a.name)
+    .bind(a.lat)
+    .bind(a.lng)
+    .bind(a.sort_order)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_org(tx: &mut Transaction<'_, Sqlite>, o: &OrgSeed, now: i64) -> sqlx::Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 1, ?, ?)",
+    )
+    .bind(&o.name)
+    .bind(&o.uscc)
+    .bind(o.beian_status.code())
+    .bind(&o.beian_number)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.last_insert_rowid())
+}
+
+pub async fn insert_place(tx: &mut Transaction<'_, Sqlite>, org_id: i64, p: &PlaceSeed, now: i64) -> sqlx::Result<i64> {
+    let updated = now - p.updated_age_s;
+    let r = sqlx::query(
+        "INSERT INTO places (organisation_id, is_main, name, provider_type, district_id, street_id, address, lat, lng,
+                             opening_hours, phone, puhui, puhui_fee_yuan, is_sample, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+    )
+    .bind(org_id)
+    .bind(p.is_main)
+    .bind(&p.name)
+    .bind(p.provider_type.code())
+    .bind(&p.district_id)
+    .bind(&p.street_id)
+    .bind(&p.address)
+    .bind(p.lat)
+    .bind(p.lng)
+    .bind(&p.opening_hours)
+    .bind(&p.phone)
+    .bind(p.puhui)
+    .bind(p.puhui_fee_yuan)
+    .bind(updated)
+    .bind(updated)
+    .execute(&mut **tx)
+    .await?;
+    let id = r.last_insert_rowid();
+    for b in &p.badges {
+        sqlx::query("INSERT INTO place_badges (place_id, badge) VALUES (?, ?)")
+            .bind(id)
+            .bind(b.code())
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (m, fee) in &p.care_modes {
+        sqlx::query("INSERT INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, ?, ?, ?)")
+            .bind(id)
+            .bind(m.code())
+            .bind(fee)
+            .bind(m.fee_unit().code())
+            .execute(&mut **tx)
+            .await?;
+    }
+    for c in &p.classes {
+        let confirmed = now - c.confirmed_age_s;
+        sqlx::query(
+            "INSERT INTO classes (place_id, age_band, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(c.age_band.code())
+        .bind(c.capacity)
+        .bind(c.enrolled)
+        .bind(c.puhui_slots)
+        .bind(c.vacancies)
+        .bind(confirmed)
+        .bind(confirmed)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(id)
+}
+
+pub async fn place_count(pool: &SqlitePool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM places").fetch_one(pool).await
+}
+
+// ------------------------------------------------------------------ reads
+
+/// Which places to load.
+enum Select {
+    BBox(BBox),
+    One(i64),
+}
+
+impl Select {
+    fn clause(&self, col: &str) -> String {
+        match self {
+            Select::BBox(_) => format!(
+                "{col} IN (SELECT id FROM place_geo WHERE min_lat >= ? AND max_lat <= ? AND min_lng >= ? AND max_lng <= ?)"
+            ),
+            Select::One(_) => format!("{col} = ?"),
+        }
+    }
+    fn bind<'q, O>(
+        &self,
+        q: sqlx::query::QueryAs<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+        match *self {
+            Select::BBox(b) => q.bind(b.min_lat).bind(b.max_lat).bind(b.min_lng).bind(b.max_lng),
+            Select::One(id) => q.bind(id),
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct PlaceRow {
+    id: i64,
+    organisation_id: i64,
+    name: String,
+    provider_type: String,
+    puhui: bool,
+    puhui_fee_yuan: Option<i64>,
+    district_id: String,
+    district_name: String,
+    street_id: String,
+    street_name: String,
+    address: String,
+    lat: f64,
+    lng: f64,
+    is_sample: bool,
+    updated_at: i64,
+    change_seq: i64,
+}
+
+#[derive(FromRow)]
+struct ClassRow {
+    id: i64,
+    place_id: i64,
+    age_band: String,
+    capacity: i64,
+    enrolled: i64,
+    puhui_slots: i64,
+    vacancies: i64,
+    confirmed_at: i64,
+    updated_at: i64,
+    change_seq: i64,
+}
+
+fn bad_row(what: &str, v: &str) -> AppError {
+    AppError::Internal(anyhow::anyhow!("unknown {what} in database: {v}"))
+}
+
+async fn load_summaries(pool: &SqlitePool, sel: Select) -> Result<Vec<PlaceSummary>, AppError> {
+    let places: Vec<PlaceRow> = sel
+        .bind(sqlx::query_as(&format!(
+            "SELECT p.id, p.organisation_id, p.name, p.provider_type, p.puhui, p.puhui_fee_yuan,
+                    p.district_id, d.name AS district_name, p.street_id, s.name AS street_name,
+                    p.address, p.lat, p.lng, p.is_sample, p.updated_at, p.change_seq
+             FROM places p JOIN areas d ON d.id = p.district_id JOIN areas s ON s.id = p.street_id
+             WHERE {}",
+            sel.clause("p.id")
+        )))
+        .fetch_all(pool)
+        .await?;
+    if places.is_empty() {
+        return Ok(vec![]);
+    }
+    let badges: Vec<(i64, String)> = sel
+        .bind(sqlx::query_as(&format!(
+            "SELECT place_id, badge FROM place_badges WHERE {} ORDER BY place_id, badge",
+            sel.clause("place_id")
+        )))
+        .fetch_all(pool)
+        .await?;
+    let modes: Vec<(i64, String, i64, String)> = sel
+        .bind(sqlx::query_as(&format!(
+            "SELECT place_id, care_mode, fee_yuan, unit FROM place_care_modes WHERE {}",
+            sel.clause("place_id")
+        )))
+        .fetch_all(pool)
+        .await?;
+    let classes: Vec<ClassRow> = sel
+        .bind(sqlx::query_as(&format!(
+            "SELECT id, place_id, age_band, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at, change_seq
+             FROM classes WHERE {}",
+            sel.clause("place_id")
+        )))
+        .fetch_all(pool)
+        .await?;
+
+    let mut badge_map: HashMap<i64, Vec<Badge>> = HashMap::new();
+    for (pid, b) in badges {
+        badge_map.entry(pid).or_default().push(Badge::from_code(&b).ok_or_else(|| bad_row("badge", &b))?);
+    }
+    let mut mode_map: HashMap<i64, Vec<CareModeFee>> = HashMap::new();
+    for (pid, m, fee, unit) in modes {
+        mode_map.entry(pid).or_default().push(CareModeFee {
+            care_mode: CareMode::from_code(&m).ok_or_else(|| bad_row("care_mode", &m))?,
+            fee_yuan: fee as u32,
+            unit: FeeUnit::from_code(&unit).ok_or_else(|| bad_row("unit", &unit))?,
+        });
+    }
+    let mut class_map: HashMap<i64, Vec<ClassVacancy>> = HashMap::new();
+    for c in classes {
+        class_map.entry(c.place_id).or_default().push(ClassVacancy {
+            id: c.id,
+            age_band: AgeBand::from_code(&c.age_band).ok_or_else(|| bad_row("age_band", &c.age_band))?,
+            capacity: c.capacity as u32,
+            enrolled: c.enrolled as u32,
+            puhui_slots: c.puhui_slots as u32,
+            vacancies: c.vacancies as u32,
+            confirmed_at: ts(c.confirmed_at),
+            updated_at: ts(c.updated_at),
+            change_seq: c.change_seq,
+        });
+    }
+    places
+        .into_iter()
+        .map(|p| {
+            let mut care_modes = mode_map.remove(&p.id).unwrap_or_default();
+            care_modes.sort_by_key(|c| c.care_mode);
+            let mut classes = class_map.remove(&p.id).unwrap_or_default();
+            classes.sort_by_key(|c| c.age_band);
+            Ok(PlaceSummary {
+                id: p.id,
+                organisation_id: p.organisation_id,
+                provider_type: ProviderType::from_code(&p.provider_type)
+                    .ok_or_else(|| bad_row("provider_type", &p.provider_type))?,
+                name: p.name,
+                badges: badge_map.remove(&p.id).unwrap_or_default(),
+                puhui: p.puhui,
+                puhui_fee_yuan: p.puhui_fee_yuan.map(|f| f as u32),
+                district_id: p.district_id,
+                district_name: p.district_name,
+                street_id: p.street_id,
+                street_name: p.street_name,
+                address: p.address,
+                lat: p.lat,
+                lng: p.lng,
+                care_modes,
+                classes,
+                is_sample: p.is_sample,
+                updated_at: ts(p.updated_at),
+                change_seq: p.change_seq,
+            })
+        })
+        .collect()
+}
+
+/// The centre of a district or street.
+pub async fn area_centre(pool: &SqlitePool, id: &str) -> Result<Option<LatLng>, AppError> {
+    let row: Option<(f64, f64)> =
+        sqlx::query_as("SELECT lat, lng FROM areas WHERE id = ?").bind(id).fetch_optional(pool).await?;
+    Ok(row.map(|(lat, lng)| LatLng::new(lat, lng)))
+}
+
+/// Nearby search: candidates from the R*Tree bounding box, then the shared filter
+/// rules (`app::search`), exact distance, sort and limit.
+pub async fn search_places(pool: &SqlitePool, q: &PlaceQuery) -> Result<PlacesResponse, AppError> {
+    let origin = match &q.origin {
+        Origin::Point(p) => *p,
+        Origin::Area(id) => area_centre(pool, id).await?.ok_or_else(|| {
+            AppError::Validation(vec![FieldError {
+                field: "area".into(),
+                message: format!("没有编号为“{id}”的区域，请从区域列表中选择"),
+            }])
+        })?,
+    };
+    let candidates = load_summaries(pool, Select::BBox(bbox_around(origin, q.radius_m as f64))).await?;
+    let (places, total) = app::search::search(&candidates, origin, q.radius_m, &q.filters, q.limit);
+    Ok(PlacesResponse {
+        origin_lat: origin.lat,
+        origin_lng: origin.lng,
+        radius_m: q.radius_m,
+        age_months: q.filters.age_months,
+        places,
+        total,
+        generated_at: Utc::now(),
+    })
+}
+
+#[derive(FromRow)]
+struct PlaceExtraRow {
+    is_main: bool,
+    opening_hours: String,
+    phone: String,
+    org_id: i64,
+    org_name: String,
+    uscc: String,
+    beian_status: String,
+    beian_number: Option<String>,
+    org_sample: bool,
+}
+
+pub async fn place_detail(pool: &SqlitePool, id: i64) -> Result<Option<PlaceDetail>, AppError> {
+    let Some(summary) = load_summaries(pool, Select::One(id)).await?.pop() else {
+        return Ok(None);
+    };
+    let x: PlaceExtraRow = sqlx::query_as(
+        "SELECT p.is_main, p.opening_hours, p.phone, o.id AS org_id, o.name AS org_name, o.uscc, o.beian_status,
+                o.beian_number, o.is_sample AS org_sample
+         FROM places p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ?",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    let siblings: Vec<(i64, String, String, bool)> = sqlx::query_as(
+        "SELECT p.id, p.name, s.name, p.is_main FROM places p JOIN areas s ON s.id = p.street_id
+         WHERE p.organisation_id = ? AND p.id <> ? ORDER BY p.is_main DESC, p.id",
+    )
+    .bind(x.org_id)
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(PlaceDetail {
+        summary,
+        is_main: x.is_main,
+        opening_hours: x.opening_hours,
+        phone: x.phone,
+        organisation: Organisation {
+            id: x.org_id,
+            name: x.org_name,
+            uscc: x.uscc,
+            beian_status: BeianStatus::from_code(&x.beian_status).ok_or_else(|| bad_row("beian_status", &x.beian_status))?,
+            beian_number: x.beian_number,
+            is_sample: x.org_sample,
+        },
+        siblings: siblings
+            .into_iter()
+            .map(|(id, name, street_name, is_main)| SiblingPlace { id, name, street_name, is_main })
+            .collect(),
+        generated_at: Utc::now(),
+    }))
+}
+
+pub async fn areas(pool: &SqlitePool) -> Result<AreasResponse, AppError> {
+    #[derive(FromRow)]
+    struct AreaRow {
+        id: String,
+        parent_id: Option<String>,
+        city: String,
+        name: String,
+        lat: f64,
+        lng: f64,
+        place_count: i64,
+    }
+    let rows: Vec<AreaRow> = sqlx::query_as(
+        "SELECT a.id, a.parent_id, a.city, a.name, a.lat, a.lng,
+                (SELECT count(*) FROM places p WHERE p.street_id = a.id) AS place_count
+         FROM areas a ORDER BY a.level, a.sort_order, a.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut districts: Vec<District> = Vec::new();
+    for r in rows {
+        match r.parent_id {
+            None => districts.push(District { id: r.id, name: r.name, city: r.city, lat: r.lat, lng: r.lng, streets: vec![] }),
+            Some(parent) => {
+                if let Some(d) = districts.iter_mut().find(|d| d.id == parent) {
+                    d.streets.push(Street { id: r.id, name: r.name, lat: r.lat, lng: r.lng, place_count: r.place_count as u32 });
+                }
+            }
+        }
+    }
+    Ok(AreasResponse { districts })
+}
