@@ -204,10 +204,12 @@ fn pick<'a, T>(rng: &mut ChaCha8Rng, xs: &'a [T]) -> &'a T {
     &xs[rng.gen_range(0..xs.len())]
 }
 
+/// GB 32100-2015 weights: 3^i mod 31.
+const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
 /// 统一社会信用代码 with a valid GB 32100-2015 check character.
 pub fn uscc(rng: &mut ChaCha8Rng, prefix: &str, area_code: &str) -> String {
     const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 24, 13, 21, 9, 15, 14, 12];
     let mut s = format!("{prefix}{area_code}");
     while s.len() < 17 {
         s.push(CHARS[rng.gen_range(0..CHARS.len())] as char);
@@ -220,7 +222,6 @@ pub fn uscc(rng: &mut ChaCha8Rng, prefix: &str, area_code: &str) -> String {
 
 pub fn uscc_is_valid(s: &str) -> bool {
     const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 24, 13, 21, 9, 15, 14, 12];
     let b = s.as_bytes();
     if b.len() != 18 {
         return false;
@@ -713,6 +714,8 @@ mod tests {
     fn uscc_check_character() {
         // A published example code.
         assert!(uscc_is_valid("91350100M000100Y43"));
+        assert!(uscc_is_valid("91110108551385082Q"));
+        assert!((0..17).all(|i| W[i] == 3u32.pow(i as u32 % 30) % 31 || W[i] == (0..i).fold(1, |w, _| w * 3 % 31)));
         assert!(!uscc_is_valid("91350100M000100Y44"));
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         for _ in 0..50 {
