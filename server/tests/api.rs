@@ -266,7 +266,7 @@ async fn nearby_search_reads_the_rtree_not_every_row() {
     // places by primary key; never a scan of `places`.
     assert!(text.iter().any(|t| t.contains("place_geo VIRTUAL TABLE INDEX 2:D0B1D2B3")), "{text:?}");
     assert!(text.iter().any(|t| t.starts_with("SEARCH p USING INTEGER PRIMARY KEY")), "{text:?}");
-    assert!(!text.iter().any(|t| t.starts_with("SCAN p")), "{text:?}");
+    assert!(!text.iter().any(|t| t.starts_with("SCAN p ") || *t == "SCAN p"), "{text:?}");
 }
 
 #[tokio::test]
