@@ -18,4 +18,8 @@ pub mod types;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    // A marker for the browser tests (and a cheap way to check in devtools).
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &"__yilao_hydrated".into(), &true.into());
+    }
 }

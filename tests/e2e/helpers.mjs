@@ -1,0 +1,55 @@
+import { test as base, expect } from '@playwright/test';
+
+// Every test fails if the page logs an error or warning (hydration problems show up there).
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const problems = [];
+    // a test may expect some messages: page.expectConsole.push(/regex/)
+    page.expectConsole = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await use(page);
+    const unexpected = problems.filter((p) => !page.expectConsole.some((r) => r.test(p)));
+    expect(unexpected, 'console errors/warnings').toEqual([]);
+  },
+});
+export { expect };
+
+/** Waits until the WASM has hydrated the page. */
+export async function hydrated(page) {
+  await page.waitForFunction(() => window.__yilao_hydrated === true, null, { timeout: 20_000 });
+}
+
+/** "YYYY-MM" for a child who is `months` old today. */
+export function birthMonthFor(months, now = new Date()) {
+  const d = new Date(now.getFullYear(), now.getMonth() - months, 1);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
+// WGS-84 → GCJ-02, written independently of the app's Rust code, to check the app converts.
+export function wgs84ToGcj02(lat, lng) {
+  const a = 6378245.0, ee = 0.00669342162296594323, PI = Math.PI;
+  const tLat = (x, y) => {
+    let r = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    r += ((20 * Math.sin(6 * x * PI) + 20 * Math.sin(2 * x * PI)) * 2) / 3;
+    r += ((20 * Math.sin(y * PI) + 40 * Math.sin((y / 3) * PI)) * 2) / 3;
+    r += ((160 * Math.sin((y / 12) * PI) + 320 * Math.sin((y * PI) / 30)) * 2) / 3;
+    return r;
+  };
+  const tLng = (x, y) => {
+    let r = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    r += ((20 * Math.sin(6 * x * PI) + 20 * Math.sin(2 * x * PI)) * 2) / 3;
+    r += ((20 * Math.sin(x * PI) + 40 * Math.sin((x / 3) * PI)) * 2) / 3;
+    r += ((150 * Math.sin((x / 12) * PI) + 300 * Math.sin((x / 30) * PI)) * 2) / 3;
+    return r;
+  };
+  let dLat = tLat(lng - 105, lat - 35), dLng = tLng(lng - 105, lat - 35);
+  const radLat = (lat / 180) * PI;
+  let magic = 1 - ee * Math.sin(radLat) ** 2;
+  const sqrtMagic = Math.sqrt(magic);
+  dLat = (dLat * 180) / (((a * (1 - ee)) / (magic * sqrtMagic)) * PI);
+  dLng = (dLng * 180) / ((a / sqrtMagic) * Math.cos(radLat) * PI);
+  return { lat: lat + dLat, lng: lng + dLng };
+}
