@@ -8,7 +8,7 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const port = Number(process.env.E2E_PORT || 3917);
 const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yilao-e2e-'));
-const serverBin = process.env.SERVER_BIN || path.join(root, 'target/debug/server');
+const serverBin = path.resolve(root, process.env.SERVER_BIN || 'target/debug/server');
 
 export default defineConfig({
   testDir: './e2e',

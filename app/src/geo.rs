@@ -139,17 +139,6 @@ pub fn offset_m(origin: LatLng, p: LatLng) -> (f64, f64) {
     (east, north)
 }
 
-fn enc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 /// A link that opens a map app at a place, and the datum it sends.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapLink {
@@ -165,7 +154,7 @@ pub struct MapLink {
 pub fn map_links(gcj: LatLng, name: &str) -> Vec<MapLink> {
     let bd = gcj02_to_bd09(gcj);
     let wgs = gcj02_to_wgs84(gcj);
-    let n = enc(name);
+    let n = crate::query::percent_encode(name);
     vec![
         MapLink {
             label: "高德地图",

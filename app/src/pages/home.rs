@@ -312,40 +312,18 @@ fn SearchForm(areas: AreasResponse) -> impl IntoView {
             </label>
             <fieldset class="filters">
                 <legend>"筛选"</legend>
-                <label>
-                    "托育形式"
-                    <select name="care_mode" on:change=move |_| submit()>
-                        <option value="">"不限"</option>
-                        {CareMode::ALL
-                            .iter()
-                            .map(|m| {
-                                let code = m.code();
-                                view! {
-                                    <option value=code selected=move || q("care_mode") == code>
-                                        {m.label()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    "机构类型"
-                    <select name="type" on:change=move |_| submit()>
-                        <option value="">"不限"</option>
-                        {ProviderType::ALL
-                            .iter()
-                            .map(|t| {
-                                let code = t.code();
-                                view! {
-                                    <option value=code selected=move || q("type") == code>
-                                        {t.label()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
+                <EnumSelect
+                    label="托育形式"
+                    name="care_mode"
+                    options=CareMode::ALL.iter().map(|m| (m.code(), m.label())).collect()
+                    on_change=Callback::new(move |_| submit())
+                />
+                <EnumSelect
+                    label="机构类型"
+                    name="type"
+                    options=ProviderType::ALL.iter().map(|t| (t.code(), t.label())).collect()
+                    on_change=Callback::new(move |_| submit())
+                />
                 <label>
                     "月费不超过（元）"
                     <input
@@ -392,6 +370,36 @@ fn SearchForm(areas: AreasResponse) -> impl IntoView {
                 "查找托位"
             </button>
         </form>
+    }
+}
+
+/// A filter select over an enum's (code, label) pairs, with "不限" first; the
+/// selection follows the URL parameter `name`.
+#[component]
+fn EnumSelect(
+    label: &'static str,
+    name: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let query = use_query_map();
+    view! {
+        <label>
+            {label}
+            <select name=name on:change=move |_| on_change.run(())>
+                <option value="">"不限"</option>
+                {options
+                    .into_iter()
+                    .map(|(code, text)| {
+                        view! {
+                            <option value=code selected=move || query.read().get(name).as_deref() == Some(code)>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
     }
 }
 

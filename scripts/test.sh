@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every test: Rust unit + integration tests
+# (real server on random ports, temp SQLite), then the browser tests (Debian
+# Chromium, phone viewport) against the real server binary and the release bundle.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+scripts/setup.sh --browser
+echo "== cargo test"
+cargo test --workspace --locked
+echo "== browser bundle"
+scripts/build-site.sh target/debug/server
+echo "== browser tests"
+cd tests
+SERVER_BIN=target/debug/server npx --no-install playwright test
