@@ -1,7 +1,9 @@
 //! The typed API client (reqwest: the browser's fetch in WASM, hyper natively).
 
 use crate::query::{encode_pairs, PlaceQuery};
-use crate::types::{AreasResponse, ErrorBody, PlaceDetail, PlacesResponse};
+use crate::types::{
+    AreaPlacesResponse, AreasResponse, ChangesResponse, ErrorBody, FavoritesResponse, PlaceDetail, PlacesResponse,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -48,14 +50,16 @@ impl ApiClient {
     }
 
     async fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ClientError> {
+        self.get_as(path_and_query, None).await
+    }
+
+    async fn get_as<T: DeserializeOwned>(&self, path_and_query: &str, device_key: Option<&str>) -> Result<T, ClientError> {
         let url = format!("{}{}", self.base, path_and_query);
-        let res = self
-            .http
-            .get(&url)
-            .header("Accept", "application/json")
-            .send()
-            .await
-            .map_err(|e| ClientError::Network(e.to_string()))?;
+        let mut req = self.http.get(&url).header("Accept", "application/json");
+        if let Some(k) = device_key {
+            req = req.header("X-Device-Key", k);
+        }
+        let res = req.send().await.map_err(|e| ClientError::Network(e.to_string()))?;
         let status = res.status().as_u16();
         let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
         if (200..300).contains(&status) {
@@ -85,5 +89,49 @@ impl ApiClient {
 
     pub async fn areas(&self) -> Result<AreasResponse, ClientError> {
         self.get("/api/v1/areas").await
+    }
+
+    /// Every place of a district or 街道, for the offline cache.
+    pub async fn area_places(&self, area_id: &str) -> Result<AreaPlacesResponse, ClientError> {
+        self.get(&format!("/api/v1/areas/{}/places", crate::query::percent_encode(area_id))).await
+    }
+
+    /// What changed in `areas` since `since`.
+    pub async fn changes(&self, since: i64, areas: &[String]) -> Result<ChangesResponse, ClientError> {
+        self.get(&format!("/api/v1/changes?since={since}&areas={}", crate::query::percent_encode(&areas.join(","))))
+            .await
+    }
+
+    pub async fn favorites(&self, device_key: &str) -> Result<FavoritesResponse, ClientError> {
+        self.get_as("/api/v1/favorites", Some(device_key)).await
+    }
+
+    /// Sends one write with its device key and idempotency key. Answers the status and
+    /// JSON body for any HTTP answer (the outbox decides what a 409 or 422 means);
+    /// `Err` only when no answer arrived.
+    pub async fn send_write(
+        &self,
+        method: &str,
+        path: &str,
+        device_key: &str,
+        idempotency_key: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(u16, serde_json::Value), ClientError> {
+        let url = format!("{}{}", self.base, path);
+        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| ClientError::Decode(e.to_string()))?;
+        let mut req = self
+            .http
+            .request(method, &url)
+            .header("Accept", "application/json")
+            .header("X-Device-Key", device_key)
+            .header("Idempotency-Key", idempotency_key);
+        if let Some(b) = body {
+            req = req.header("Content-Type", "application/json").body(b.to_string());
+        }
+        let res = req.send().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        let status = res.status().as_u16();
+        let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        let value = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        Ok((status, value))
     }
 }

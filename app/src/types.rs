@@ -320,3 +320,59 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
 }
+
+/// Everything that changed in some areas since a change sequence number.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ChangesResponse {
+    /// The server's change sequence number now: ask with `since=seq` next time.
+    pub seq: i64,
+    /// The client is too far behind: drop the areas' cache and fetch them again.
+    pub reset: bool,
+    /// Places (in the areas asked for) inserted or changed since `since`, whole.
+    pub places: Vec<PlaceSummary>,
+    /// Ids of places deleted since `since` (anywhere: ignore unknown ids).
+    pub deleted_places: Vec<i64>,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// All places of a district or 街道, for the client's cache.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AreaPlacesResponse {
+    pub area_id: String,
+    /// The change sequence number the snapshot is consistent with.
+    pub seq: i64,
+    pub places: Vec<PlaceSummary>,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/favorites` body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FavoriteRequest {
+    pub place_id: i64,
+}
+
+/// A place saved (收藏) on a device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Favorite {
+    pub place_id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FavoritesResponse {
+    pub favorites: Vec<Favorite>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FavoriteDeleted {
+    pub place_id: i64,
+    /// False when the place was not saved (deleting twice is fine).
+    pub deleted: bool,
+}

@@ -14,6 +14,10 @@ pub fn router() -> Router<AppState> {
         .route("/places", get(list_places))
         .route("/places/{id}", get(get_place))
         .route("/areas", get(list_areas))
+        .route("/areas/{id}/places", get(area_places))
+        .route("/changes", get(changes))
+        .route("/favorites", get(crate::favorites::list).post(crate::favorites::add))
+        .route("/favorites/{place_id}", axum::routing::delete(crate::favorites::remove))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { AppError::NotFound("没有这个接口".into()) })
 }
@@ -95,6 +99,64 @@ async fn list_areas(State(st): State<AppState>) -> Result<Json<AreasResponse>, A
     Ok(Json(crate::repo::areas(&st.db).await?))
 }
 
+/// Every place of a district or 街道 (for the client's offline cache), with the
+/// change sequence number the snapshot is consistent with.
+#[utoipa::path(
+    get,
+    path = "/api/v1/areas/{id}/places",
+    params(("id" = String, Path, description = "District or 街道 id")),
+    responses((status = 200, body = AreaPlacesResponse), (status = 404, body = ErrorBody)),
+    tag = "sync"
+)]
+async fn area_places(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<AreaPlacesResponse>, AppError> {
+    crate::repo::area_places(&st.db, &id).await?.map(Json).ok_or_else(|| AppError::NotFound("没有这个区域".into()))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct ChangesParams {
+    /// The `seq` of the client's last sync (0 for everything).
+    since: i64,
+    /// Comma-separated district or 街道 ids the client caches.
+    areas: String,
+}
+
+/// Places changed in the given areas since a change sequence number, and deletions.
+/// `reset: true` means the client is too far behind and must refetch its areas.
+#[utoipa::path(
+    get,
+    path = "/api/v1/changes",
+    params(ChangesParams),
+    responses((status = 200, body = ChangesResponse), (status = 422, body = ErrorBody)),
+    tag = "sync"
+)]
+async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<ChangesResponse>, AppError> {
+    let pairs = query_pairs(raw.as_deref());
+    let mut errors = Vec::new();
+    let since = match app::query::get(&pairs, "since").map(|v| v.parse::<i64>()) {
+        Some(Ok(n)) if n >= 0 => n,
+        Some(_) => {
+            errors.push(FieldError { field: "since".into(), message: "since 必须是不小于 0 的整数".into() });
+            0
+        }
+        None => {
+            errors.push(FieldError { field: "since".into(), message: "缺少 since（上次同步的序号，首次为 0）".into() });
+            0
+        }
+    };
+    let areas: Vec<String> = app::query::get(&pairs, "areas")
+        .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    if areas.is_empty() || areas.len() > 50 {
+        errors.push(FieldError { field: "areas".into(), message: "请提供 1 到 50 个区域编号，用逗号分隔".into() });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(Json(crate::repo::changes(&st.db, since, &areas).await?))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -102,11 +164,15 @@ async fn list_areas(State(st): State<AppState>) -> Result<Json<AreasResponse>, A
         version = "1",
         description = "Nearby 普惠托育 places with vacancies. Coordinates are GCJ-02. Errors: a JSON `ErrorBody`; 422 names each bad field (messages in Chinese)."
     ),
-    paths(list_places, get_place, list_areas),
+    paths(
+        list_places, get_place, list_areas, area_places, changes,
+        crate::favorites::list, crate::favorites::add, crate::favorites::remove
+    ),
     components(schemas(
         PlacesResponse, PlaceHit, VacancySummary, PlaceDetail, PlaceSummary, ClassVacancy, CareModeFee,
         Organisation, SiblingPlace, AreasResponse, District, Street, ErrorBody, FieldError,
-        ProviderType, Badge, CareMode, AgeBand, FeeUnit, BeianStatus
+        ProviderType, Badge, CareMode, AgeBand, FeeUnit, BeianStatus,
+        ChangesResponse, AreaPlacesResponse, FavoriteRequest, Favorite, FavoritesResponse, FavoriteDeleted
     ))
 )]
 pub struct ApiDoc;

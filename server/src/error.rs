@@ -12,6 +12,12 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("not found: {0}")]
     NotFound(String),
+    /// A request needs the device key (or, later, a session).
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// The same Idempotency-Key with another request.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -23,6 +29,8 @@ impl AppError {
         match self {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -35,6 +43,8 @@ impl AppError {
                 fields: fields.clone(),
             },
             AppError::NotFound(what) => ErrorBody { error: "not_found".into(), message: what.clone(), fields: vec![] },
+            AppError::Unauthorized(what) => ErrorBody { error: "unauthorized".into(), message: what.clone(), fields: vec![] },
+            AppError::Conflict(what) => ErrorBody { error: "conflict".into(), message: what.clone(), fields: vec![] },
             AppError::Db(_) | AppError::Internal(_) => {
                 ErrorBody { error: "internal".into(), message: "服务器内部错误，请稍后再试".into(), fields: vec![] }
             }

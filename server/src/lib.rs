@@ -3,7 +3,10 @@
 
 pub mod api;
 pub mod db;
+pub mod device;
 pub mod error;
+pub mod favorites;
+pub mod idempotency;
 pub mod repo;
 pub mod sample;
 pub mod site;

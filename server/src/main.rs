@@ -44,6 +44,8 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let pool = db::open_with_sample(&cli.database_url).await?;
+            // Deletions are kept 30 days for delta sync; older clients refetch their areas.
+            server::repo::prune_tombstones(&pool, 30 * 86_400).await?;
             server::serve(pool, Config::from_env()?).await?;
         }
         Command::Migrate => {

@@ -5,7 +5,7 @@ use app::geo::{bbox_around, BBox, LatLng};
 use app::query::{Origin, PlaceQuery};
 use app::types::*;
 use chrono::{DateTime, Utc};
-use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
+use sqlx::{FromRow, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::collections::HashMap;
 
 pub fn ts(secs: i64) -> DateTime<Utc> {
@@ -163,8 +163,13 @@ pub async fn place_count(pool: &SqlitePool) -> sqlx::Result<i64> {
 
 /// Which places to load.
 enum Select {
+    /// Inside a bounding box (the R*Tree).
     BBox(BBox),
     One(i64),
+    /// Every place of a district or street.
+    Area(String),
+    /// Places of these areas (district or street ids) changed after a sequence number.
+    ChangedIn(Vec<String>, i64),
 }
 
 impl Select {
@@ -174,15 +179,24 @@ impl Select {
                 "{col} IN (SELECT id FROM place_geo WHERE min_lat >= ? AND max_lat <= ? AND min_lng >= ? AND max_lng <= ?)"
             ),
             Select::One(_) => format!("{col} = ?"),
+            Select::Area(_) => format!("{col} IN (SELECT id FROM places WHERE district_id = ?1 OR street_id = ?1)"),
+            Select::ChangedIn(..) => format!(
+                "{col} IN (SELECT id FROM places WHERE change_seq > ?2 AND (district_id IN (SELECT value FROM json_each(?1))
+                                                                         OR street_id IN (SELECT value FROM json_each(?1))))"
+            ),
         }
     }
     fn bind<'q, O>(
         &self,
         q: sqlx::query::QueryAs<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
     ) -> sqlx::query::QueryAs<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
-        match *self {
+        match self {
             Select::BBox(b) => q.bind(b.min_lat).bind(b.max_lat).bind(b.min_lng).bind(b.max_lng),
-            Select::One(id) => q.bind(id),
+            Select::One(id) => q.bind(*id),
+            Select::Area(a) => q.bind(a.clone()),
+            Select::ChangedIn(areas, since) => {
+                q.bind(serde_json::to_string(areas).unwrap_or_else(|_| "[]".into())).bind(*since)
+            }
         }
     }
 }
@@ -225,7 +239,7 @@ fn bad_row(what: &str, v: &str) -> AppError {
     AppError::Internal(anyhow::anyhow!("unknown {what} in database: {v}"))
 }
 
-async fn load_summaries(pool: &SqlitePool, sel: Select) -> Result<Vec<PlaceSummary>, AppError> {
+async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<PlaceSummary>, AppError> {
     let places: Vec<PlaceRow> = sel
         .bind(sqlx::query_as(&format!(
             "SELECT p.id, p.organisation_id, p.name, p.provider_type, p.puhui, p.puhui_fee_yuan,
@@ -235,7 +249,7 @@ async fn load_summaries(pool: &SqlitePool, sel: Select) -> Result<Vec<PlaceSumma
              WHERE {}",
             sel.clause("p.id")
         )))
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
     if places.is_empty() {
         return Ok(vec![]);
@@ -245,14 +259,14 @@ async fn load_summaries(pool: &SqlitePool, sel: Select) -> Result<Vec<PlaceSumma
             "SELECT place_id, badge FROM place_badges WHERE {} ORDER BY place_id, badge",
             sel.clause("place_id")
         )))
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
     let modes: Vec<(i64, String, i64, String)> = sel
         .bind(sqlx::query_as(&format!(
             "SELECT place_id, care_mode, fee_yuan, unit FROM place_care_modes WHERE {}",
             sel.clause("place_id")
         )))
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
     let classes: Vec<ClassRow> = sel
         .bind(sqlx::query_as(&format!(
@@ -260,7 +274,7 @@ async fn load_summaries(pool: &SqlitePool, sel: Select) -> Result<Vec<PlaceSumma
              FROM classes WHERE {}",
             sel.clause("place_id")
         )))
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
 
     let mut badge_map: HashMap<i64, Vec<Badge>> = HashMap::new();
@@ -341,7 +355,8 @@ pub async fn search_places(pool: &SqlitePool, q: &PlaceQuery) -> Result<PlacesRe
             }])
         })?,
     };
-    let candidates = load_summaries(pool, Select::BBox(bbox_around(origin, q.radius_m as f64))).await?;
+    let mut conn = pool.acquire().await?;
+    let candidates = load_summaries(&mut conn, Select::BBox(bbox_around(origin, q.radius_m as f64))).await?;
     let (places, total) = app::search::search(&candidates, origin, q.radius_m, &q.filters, q.limit);
     Ok(PlacesResponse {
         origin_lat: origin.lat,
@@ -368,7 +383,8 @@ struct PlaceExtraRow {
 }
 
 pub async fn place_detail(pool: &SqlitePool, id: i64) -> Result<Option<PlaceDetail>, AppError> {
-    let Some(summary) = load_summaries(pool, Select::One(id)).await?.pop() else {
+    let mut conn = pool.acquire().await?;
+    let Some(summary) = load_summaries(&mut conn, Select::One(id)).await?.pop() else {
         return Ok(None);
     };
     let x: PlaceExtraRow = sqlx::query_as(
@@ -438,4 +454,97 @@ pub async fn areas(pool: &SqlitePool) -> Result<AreasResponse, AppError> {
         }
     }
     Ok(AreasResponse { districts })
+}
+
+// ------------------------------------------------------------------ sync
+
+pub async fn current_seq(conn: &mut SqliteConnection) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT value FROM change_counter WHERE id = 1").fetch_one(&mut *conn).await?)
+}
+
+async fn area_exists(conn: &mut SqliteConnection, id: &str) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM areas WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
+    Ok(n > 0)
+}
+
+fn unknown_area(field: &str, id: &str) -> AppError {
+    AppError::Validation(vec![FieldError {
+        field: field.into(),
+        message: format!("没有编号为“{id}”的区域，请从区域列表中选择"),
+    }])
+}
+
+/// Every place of a district or street, with the sequence number the snapshot is
+/// consistent with (one read transaction).
+pub async fn area_places(pool: &SqlitePool, area_id: &str) -> Result<Option<AreaPlacesResponse>, AppError> {
+    let mut tx = pool.begin().await?;
+    if !area_exists(&mut tx, area_id).await? {
+        return Ok(None);
+    }
+    let seq = current_seq(&mut tx).await?;
+    let places = load_summaries(&mut tx, Select::Area(area_id.to_string())).await?;
+    tx.commit().await?;
+    Ok(Some(AreaPlacesResponse { area_id: area_id.to_string(), seq, places, generated_at: Utc::now() }))
+}
+
+/// More changes than this: the client refetches its areas instead.
+pub const MAX_CHANGES: usize = 2_000;
+
+/// Places of `areas` changed after `since`, place deletions after `since`, and the
+/// sequence number now (one read transaction, so nothing falls between two calls).
+pub async fn changes(pool: &SqlitePool, since: i64, areas: &[String]) -> Result<ChangesResponse, AppError> {
+    let mut tx = pool.begin().await?;
+    for a in areas {
+        if !area_exists(&mut tx, a).await? {
+            return Err(unknown_area("areas", a));
+        }
+    }
+    let seq = current_seq(&mut tx).await?;
+    let horizon: i64 = sqlx::query_scalar("SELECT value FROM sync_meta WHERE key = 'tombstone_horizon'")
+        .fetch_one(&mut *tx)
+        .await?;
+    let changed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM places WHERE change_seq > ?2 AND (district_id IN (SELECT value FROM json_each(?1))
+                                                           OR street_id IN (SELECT value FROM json_each(?1)))",
+    )
+    .bind(serde_json::to_string(areas).unwrap_or_default())
+    .bind(since)
+    .fetch_one(&mut *tx)
+    .await?;
+    let reset = since < horizon || since > seq || changed as usize > MAX_CHANGES;
+    let (places, deleted_places) = if reset {
+        (vec![], vec![])
+    } else {
+        let places = load_summaries(&mut tx, Select::ChangedIn(areas.to_vec(), since)).await?;
+        let deleted: Vec<String> = sqlx::query_scalar(
+            "SELECT entity_id FROM tombstones WHERE entity = 'place' AND change_seq > ? ORDER BY change_seq",
+        )
+        .bind(since)
+        .fetch_all(&mut *tx)
+        .await?;
+        (places, deleted.iter().filter_map(|s| s.parse().ok()).collect())
+    };
+    tx.commit().await?;
+    Ok(ChangesResponse { seq, reset, places, deleted_places, generated_at: Utc::now() })
+}
+
+/// Drops tombstones older than `keep_s` seconds and raises the horizon past them.
+pub async fn prune_tombstones(pool: &SqlitePool, keep_s: i64) -> Result<u64, AppError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let cutoff = Utc::now().timestamp() - keep_s;
+    let max: Option<i64> = sqlx::query_scalar("SELECT max(change_seq) FROM tombstones WHERE deleted_at < ?")
+        .bind(cutoff)
+        .fetch_one(&mut *tx)
+        .await?;
+    let Some(max) = max else {
+        tx.commit().await?;
+        return Ok(0);
+    };
+    let n = sqlx::query("DELETE FROM tombstones WHERE change_seq <= ?").bind(max).execute(&mut *tx).await?.rows_affected();
+    sqlx::query("UPDATE sync_meta SET value = max(value, ?) WHERE key = 'tombstone_horizon'")
+        .bind(max)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(n)
 }

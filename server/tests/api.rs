@@ -1,33 +1,13 @@
 //! Integration tests: the real server on a random port, a temporary SQLite
 //! database with the sample data, real HTTP through the typed client.
 
-use app::client::{ApiClient, ClientError};
+mod common;
+
+use app::client::ClientError;
 use app::geo::{distance_m, LatLng};
 use app::types::*;
-use server::{db, Config};
-use sqlx::SqlitePool;
+use common::{start, TestServer};
 use std::collections::HashSet;
-
-struct TestServer {
-    base: String,
-    client: ApiClient,
-    http: reqwest::Client,
-    pool: SqlitePool,
-    _dir: tempfile::TempDir,
-}
-
-async fn start() -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let pool = db::open_with_sample(&url).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let cfg = Config { addr, site_root: dir.path().join("site").display().to_string() };
-    let app = server::router(pool.clone(), &cfg);
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let base = format!("http://{addr}");
-    TestServer { client: ApiClient::new(&base), base, http: reqwest::Client::new(), pool, _dir: dir }
-}
 
 const WANGZHUANG: LatLng = LatLng::new(31.575, 120.358);
 

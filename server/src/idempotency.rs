@@ -1,0 +1,105 @@
+//! Exactly-once writes. Every write carries an `Idempotency-Key` (made by the
+//! client, kept in its outbox across retries). The first request with a key does
+//! the write and stores the key, a hash of the request and the response in the
+//! same transaction; a replay gets the stored response and writes nothing; the same
+//! key with a different request is 409. `BEGIN IMMEDIATE` takes SQLite's write lock
+//! first, so concurrent requests with one key queue up instead of racing.
+
+use crate::device::{sha256_hex, DeviceHash};
+use crate::error::AppError;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::future::Future;
+
+pub const HEADER: &str = "idempotency-key";
+pub const REPLAYED: &str = "idempotent-replayed";
+
+pub type Tx = Transaction<'static, Sqlite>;
+
+/// The Idempotency-Key header: 8–128 characters of `A-Z a-z 0-9 - _ .`.
+pub fn key_from(headers: &HeaderMap) -> Result<String, AppError> {
+    let field = |m: &str| {
+        AppError::Validation(vec![app::types::FieldError { field: "Idempotency-Key".into(), message: m.into() }])
+    };
+    let k = headers
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| field("每次提交都需要请求编号（Idempotency-Key），以免重复提交"))?;
+    let ok = (8..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if ok {
+        Ok(k.to_string())
+    } else {
+        Err(field("请求编号（Idempotency-Key）格式不正确"))
+    }
+}
+
+/// Runs `write` once per (device, key). `write` gets the open transaction and returns
+/// it with the status and JSON body to send (and to replay).
+pub async fn run<F, Fut>(
+    pool: &SqlitePool,
+    device: &DeviceHash,
+    key: &str,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    write: F,
+) -> Result<Response, AppError>
+where
+    F: FnOnce(Tx) -> Fut,
+    Fut: Future<Output = Result<(Tx, StatusCode, serde_json::Value), AppError>>,
+{
+    let mut request = Vec::with_capacity(body.len() + path.len() + 8);
+    request.extend_from_slice(method.as_bytes());
+    request.push(b' ');
+    request.extend_from_slice(path.as_bytes());
+    request.push(b'\n');
+    request.extend_from_slice(body);
+    let request_hash = sha256_hex(&request);
+    let now = chrono::Utc::now().timestamp();
+
+    let mut tx: Tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query(
+        "INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES (?1, ?2, ?2)
+         ON CONFLICT (key_hash) DO UPDATE SET last_seen_at = excluded.last_seen_at",
+    )
+    .bind(&device.0)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let seen: Option<(String, i64, String)> =
+        sqlx::query_as("SELECT request_hash, status, response FROM idempotency_keys WHERE device_hash = ? AND key = ?")
+            .bind(&device.0)
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((hash, status, response)) = seen {
+        tx.commit().await?;
+        if hash != request_hash {
+            return Err(AppError::Conflict(
+                "这个请求编号已用于另一项不同的提交；这条记录已被搁置，请检查后重新提交".into(),
+            ));
+        }
+        let value: serde_json::Value = serde_json::from_str(&response).map_err(anyhow::Error::from)?;
+        let status = StatusCode::from_u16(status as u16).map_err(anyhow::Error::from)?;
+        let mut res = (status, Json(value)).into_response();
+        res.headers_mut().insert(REPLAYED, HeaderValue::from_static("true"));
+        return Ok(res);
+    }
+    let (mut tx, status, value) = write(tx).await?;
+    sqlx::query(
+        "INSERT INTO idempotency_keys (device_hash, key, request_hash, status, response, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&device.0)
+    .bind(key)
+    .bind(&request_hash)
+    .bind(status.as_u16() as i64)
+    .bind(value.to_string())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((status, Json(value)).into_response())
+}
