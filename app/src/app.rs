@@ -1,6 +1,7 @@
 //! The app shell, the router and what every page shares.
 
-use crate::pages::{home::HomePage, place::PlacePage};
+use crate::device::{provide_device, use_device};
+use crate::pages::{home::HomePage, outbox::OutboxPage, place::PlacePage, saved::SavedPage};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -64,6 +65,7 @@ fn provide_now() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_now();
+    provide_device();
     view! {
         <Title text="一老一小 · 找附近的普惠托育" />
         <Router>
@@ -75,14 +77,47 @@ pub fn App() -> impl IntoView {
                     "示例数据"
                 </span>
             </header>
+            <StatusBar />
             <p class="sample-note">"本站展示的机构、地址、电话和空位均为示例数据，仅用于演示，不代表真实机构。"</p>
             <main>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/places/:id") view=PlacePage ssr=SsrMode::Async />
+                    <Route path=path!("/saved") view=SavedPage />
+                    <Route path=path!("/outbox") view=OutboxPage />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// Connection and outbox state, always in view: 离线, "N 条待发送", set-aside items.
+#[component]
+fn StatusBar() -> impl IntoView {
+    let d = use_device();
+    view! {
+        <nav class="status" aria-label="状态与导航">
+            <A href="/saved">"我的收藏"</A>
+            {move || (!d.online.get()).then(|| view! { <span class="offline-flag" role="status">"离线"</span> })}
+            {move || {
+                let n = d.pending();
+                (n > 0).then(|| view! { <A href="/outbox" attr:class="pending-flag">{format!("{n} 条待发送")}</A> })
+            }}
+            {move || {
+                let n = d.set_aside();
+                (n > 0).then(|| view! { <A href="/outbox" attr:class="aside-flag">{format!("{n} 条已搁置")}</A> })
+            }}
+        </nav>
+        {move || {
+            (!d.storage_ok.get())
+                .then(|| {
+                    view! {
+                        <p class="storage-note" role="status">
+                            "当前浏览器不允许本机存储（例如部分微信内置浏览器）：可以正常在线使用，但离线时无法保留数据，待发送的操作在关闭页面后会丢失。建议用系统浏览器打开。"
+                        </p>
+                    }
+                })
+        }}
     }
 }
 

@@ -6,11 +6,13 @@ pub mod app;
 pub mod client;
 pub mod components;
 pub mod data;
+pub mod device;
 pub mod format;
 pub mod geo;
 pub mod pages;
 pub mod query;
 pub mod search;
+pub mod store;
 pub mod types;
 
 #[cfg(feature = "hydrate")]

@@ -1,5 +1,10 @@
 use crate::app::use_now;
 use crate::format::{ago, confirmed_ago, is_stale};
+
+/// "12 分钟前" (re-exported for pages that word it themselves).
+pub fn ago_text(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    ago(t, now)
+}
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 

@@ -1,2 +1,4 @@
 pub mod home;
+pub mod outbox;
 pub mod place;
+pub mod saved;

@@ -88,6 +88,7 @@ fn PlaceView(p: PlaceDetail) -> impl IntoView {
                     <a class="button primary" href=tel>
                         {format!("拨打电话 {}", p.phone)}
                     </a>
+                    <SaveButton place_id=s.id name=s.name.clone() />
                 </div>
             </header>
 
@@ -198,6 +199,25 @@ fn PlaceView(p: PlaceDetail) -> impl IntoView {
                 <p class="muted">"高德地图使用 GCJ-02 坐标；百度地图使用 BD-09，已换算；Apple 地图使用 WGS-84，已换算。"</p>
             </section>
         </article>
+    }
+}
+
+/// 收藏 / 已收藏: shown at once, delivered through the outbox.
+#[component]
+fn SaveButton(place_id: i64, name: String) -> impl IntoView {
+    let d = crate::device::use_device();
+    let name = StoredValue::new(name);
+    let saved = move || d.is_saved(place_id);
+    let pending = move || d.has_pending(&format!("favorite:{place_id}"));
+    view! {
+        <button
+            class="save"
+            aria-pressed=move || saved().to_string()
+            on:click=move |_| crate::device::toggle_saved(d, place_id, name.get_value())
+        >
+            {move || if saved() { "★ 已收藏" } else { "☆ 收藏" }}
+        </button>
+        {move || pending().then(|| view! { <p class="pending-tag" role="status">"已保存在本机，待发送"</p> })}
     }
 }
 

@@ -1,0 +1,332 @@
+//! The device's offline state as signals: online or not, the outbox, saved places.
+//! Loaded from the local store after hydration (the server renders the defaults,
+//! so hydration always matches), then kept in step with it.
+//!
+//! The outbox sends each item with its id as `Idempotency-Key`, in order per entity,
+//! on start, on `online`, when the page becomes visible and every 10 s while
+//! visible; failures back off exponentially with jitter. Nothing is dropped
+//! silently: a refused item is set aside with the server's message until the user
+//! retries or discards it.
+
+use crate::store::{OutboxItem, SavedPlace};
+use chrono::Utc;
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+pub struct Device {
+    pub online: RwSignal<bool>,
+    pub outbox: RwSignal<Vec<OutboxItem>>,
+    pub saved: RwSignal<Vec<SavedPlace>>,
+    /// localStorage works (false in some in-app browsers: nothing survives a reload).
+    pub storage_ok: RwSignal<bool>,
+    /// The local store has been read (after hydration).
+    pub ready: RwSignal<bool>,
+}
+
+pub fn use_device() -> Device {
+    expect_context::<Device>()
+}
+
+impl Device {
+    pub fn pending(&self) -> usize {
+        self.outbox.with(|o| o.iter().filter(|i| !i.quarantined).count())
+    }
+    pub fn set_aside(&self) -> usize {
+        self.outbox.with(|o| o.iter().filter(|i| i.quarantined).count())
+    }
+    pub fn is_saved(&self, place_id: i64) -> bool {
+        self.saved.with(|s| s.iter().any(|p| p.place_id == place_id))
+    }
+    /// Whether a write about this entity is still on the device.
+    pub fn has_pending(&self, entity: &str) -> bool {
+        self.outbox.with(|o| o.iter().any(|i| i.entity == entity))
+    }
+}
+
+pub fn provide_device() -> Device {
+    let d = Device {
+        online: RwSignal::new(true),
+        outbox: RwSignal::new(vec![]),
+        saved: RwSignal::new(vec![]),
+        storage_ok: RwSignal::new(true),
+        ready: RwSignal::new(false),
+    };
+    provide_context(d);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            browser::start(d);
+        }
+    });
+    d
+}
+
+/// Saves or un-saves a place: shown at once, sent through the outbox.
+pub fn toggle_saved(d: Device, place_id: i64, name: String) {
+    let now = Utc::now();
+    let saving = !d.is_saved(place_id);
+    d.saved.update(|s| {
+        if saving {
+            s.insert(0, SavedPlace { place_id, name: name.clone(), saved_at: now });
+        } else {
+            s.retain(|p| p.place_id != place_id);
+        }
+    });
+    let (method, path, body, label) = if saving {
+        ("POST", "/api/v1/favorites".to_string(), Some(serde_json::json!({ "place_id": place_id })), format!("收藏 {name}"))
+    } else {
+        ("DELETE", format!("/api/v1/favorites/{place_id}"), None, format!("取消收藏 {name}"))
+    };
+    #[cfg(feature = "hydrate")]
+    let id = crate::store::browser::new_id();
+    #[cfg(not(feature = "hydrate"))]
+    let id = String::new();
+    enqueue(
+        d,
+        OutboxItem {
+            id,
+            label,
+            method: method.into(),
+            path,
+            body,
+            entity: format!("favorite:{place_id}"),
+            created_at: now,
+            attempts: 0,
+            last_error: None,
+            next_attempt_at: now,
+            quarantined: false,
+        },
+    );
+}
+
+fn enqueue(d: Device, item: OutboxItem) {
+    d.outbox.update(|o| o.push(item));
+    persist(d);
+    flush(d);
+}
+
+/// Retry now (a set-aside item gets a new id: the old one is tied to the refused request).
+pub fn retry(d: Device, id: &str) {
+    d.outbox.update(|o| {
+        if let Some(i) = o.iter_mut().find(|i| i.id == id) {
+            if i.quarantined {
+                #[cfg(feature = "hydrate")]
+                {
+                    i.id = crate::store::browser::new_id();
+                }
+            }
+            i.quarantined = false;
+            i.next_attempt_at = Utc::now();
+        }
+    });
+    persist(d);
+    flush(d);
+}
+
+/// Discard an item (the user's explicit choice); a discarded 收藏 is undone locally.
+pub fn discard(d: Device, id: &str) {
+    let item = d.outbox.with_untracked(|o| o.iter().find(|i| i.id == id).cloned());
+    d.outbox.update(|o| o.retain(|i| i.id != id));
+    if let Some(i) = item {
+        if let Some(pid) = i.entity.strip_prefix("favorite:").and_then(|s| s.parse::<i64>().ok()) {
+            if i.method == "POST" {
+                d.saved.update(|s| s.retain(|p| p.place_id != pid));
+            }
+        }
+    }
+    persist(d);
+}
+
+fn persist(_d: Device) {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::store::{browser::write, KEY_FAVORITES, KEY_OUTBOX};
+        let _ = write(KEY_OUTBOX, &_d.outbox.get_untracked());
+        let _ = write(KEY_FAVORITES, &_d.saved.get_untracked());
+    }
+}
+
+pub fn flush(_d: Device) {
+    #[cfg(feature = "hydrate")]
+    browser::flush(_d);
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::*;
+    use crate::client::{ApiClient, ClientError};
+    use crate::store::{backoff_ms, browser as st, KEY_FAVORITES, KEY_OUTBOX};
+    use std::cell::Cell;
+    use std::collections::HashSet;
+    use wasm_bindgen::{prelude::*, JsCast};
+
+    thread_local! {
+        static FLUSHING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub fn start(d: Device) {
+        d.storage_ok.set(st::available());
+        st::migrate();
+        d.outbox.set(st::read(KEY_OUTBOX).unwrap_or_default());
+        d.saved.set(st::read(KEY_FAVORITES).unwrap_or_default());
+        let _ = st::device_key();
+        d.online.set(web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true));
+        d.ready.set(true);
+
+        let on_online = Closure::<dyn Fn()>::new(move || {
+            d.online.set(true);
+            flush(d);
+        });
+        let on_offline = Closure::<dyn Fn()>::new(move || d.online.set(false));
+        let on_visible = Closure::<dyn Fn()>::new(move || {
+            let visible = web_sys::window()
+                .and_then(|w| w.document())
+                .map(|doc| doc.visibility_state() == web_sys::VisibilityState::Visible)
+                .unwrap_or(true);
+            if visible {
+                flush(d);
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+            let _ = w.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+            if let Some(doc) = w.document() {
+                let _ = doc.add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
+            }
+        }
+        // The listeners live as long as the page.
+        on_online.forget();
+        on_offline.forget();
+        on_visible.forget();
+        set_interval(
+            move || {
+                let visible = web_sys::window()
+                    .and_then(|w| w.document())
+                    .map(|doc| doc.visibility_state() == web_sys::VisibilityState::Visible)
+                    .unwrap_or(true);
+                if visible {
+                    flush(d);
+                }
+            },
+            std::time::Duration::from_secs(10),
+        );
+        flush(d);
+        reconcile_saved(d);
+    }
+
+    fn update_item(d: Device, id: &str, f: impl FnOnce(&mut OutboxItem)) {
+        d.outbox.update(|o| {
+            if let Some(i) = o.iter_mut().find(|i| i.id == id) {
+                f(i);
+            }
+        });
+        let _ = st::write(KEY_OUTBOX, &d.outbox.get_untracked());
+    }
+
+    fn message_of(body: &serde_json::Value, status: u16) -> String {
+        let mut m = body["message"].as_str().map(str::to_string).unwrap_or_else(|| format!("服务器拒绝了这项提交（HTTP {status}）"));
+        if let Some(fields) = body["fields"].as_array() {
+            for f in fields {
+                if let Some(fm) = f["message"].as_str() {
+                    m.push_str("：");
+                    m.push_str(fm);
+                }
+            }
+        }
+        m
+    }
+
+    pub fn flush(d: Device) {
+        if FLUSHING.with(|f| f.replace(true)) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let client = ApiClient::same_origin();
+            let key = st::device_key();
+            let mut blocked: HashSet<String> = HashSet::new();
+            let mut delivered = 0;
+            for item in d.outbox.get_untracked() {
+                if item.quarantined || blocked.contains(&item.entity) {
+                    continue;
+                }
+                if item.next_attempt_at > Utc::now() {
+                    blocked.insert(item.entity.clone());
+                    continue;
+                }
+                match client.send_write(&item.method, &item.path, &key, &item.id, item.body.as_ref()).await {
+                    Ok((s, _)) if (200..300).contains(&s) => {
+                        d.outbox.update(|o| o.retain(|i| i.id != item.id));
+                        let _ = st::write(KEY_OUTBOX, &d.outbox.get_untracked());
+                        delivered += 1;
+                    }
+                    Ok((s, body)) if (400..500).contains(&s) && !matches!(s, 401 | 408 | 429) => {
+                        // Refused: retrying the same request cannot help. Set aside, keep the rest going.
+                        let msg = message_of(&body, s);
+                        update_item(d, &item.id, |i| {
+                            i.quarantined = true;
+                            i.attempts += 1;
+                            i.last_error = Some(msg);
+                        });
+                        blocked.insert(item.entity.clone());
+                    }
+                    Ok((s, _)) => {
+                        let wait = backoff_ms(item.attempts + 1, js_sys::Math::random());
+                        update_item(d, &item.id, |i| {
+                            i.attempts += 1;
+                            i.last_error = Some(format!("服务器暂时无法处理（HTTP {s}），稍后自动重试"));
+                            i.next_attempt_at = Utc::now() + chrono::Duration::milliseconds(wait);
+                        });
+                        blocked.insert(item.entity.clone());
+                    }
+                    Err(ClientError::Network(_)) | Err(_) => {
+                        let wait = backoff_ms(item.attempts + 1, js_sys::Math::random());
+                        update_item(d, &item.id, |i| {
+                            i.attempts += 1;
+                            i.last_error = Some("网络不可用，联网后自动发送".into());
+                            i.next_attempt_at = Utc::now() + chrono::Duration::milliseconds(wait);
+                        });
+                        // No network: the others would fail the same way.
+                        break;
+                    }
+                }
+            }
+            FLUSHING.with(|f| f.set(false));
+            if delivered > 0 && d.pending() == 0 {
+                reconcile_saved(d);
+            }
+            // Wake up for the earliest retry that is due (timer, online and
+            // visibility triggers also flush).
+            let next = d.outbox.with_untracked(|o| o.iter().filter(|i| !i.quarantined).map(|i| i.next_attempt_at).min());
+            if let Some(next) = next {
+                if d.online.get_untracked() {
+                    let wait = (next - Utc::now()).num_milliseconds().clamp(200, 300_000) as u64;
+                    set_timeout(move || flush(d), std::time::Duration::from_millis(wait));
+                }
+            }
+        });
+    }
+
+    /// The server's list of saved places, with this device's unsent changes on top.
+    pub fn reconcile_saved(d: Device) {
+        leptos::task::spawn_local(async move {
+            let client = ApiClient::same_origin();
+            let Ok(server) = client.favorites(&st::device_key()).await else { return };
+            let mut saved: Vec<SavedPlace> = server
+                .favorites
+                .into_iter()
+                .map(|f| SavedPlace { place_id: f.place_id, name: f.name, saved_at: f.created_at })
+                .collect();
+            for i in d.outbox.get_untracked() {
+                let Some(pid) = i.entity.strip_prefix("favorite:").and_then(|s| s.parse::<i64>().ok()) else { continue };
+                if i.method == "POST" && !saved.iter().any(|p| p.place_id == pid) {
+                    let name = i.label.trim_start_matches("收藏 ").to_string();
+                    saved.insert(0, SavedPlace { place_id: pid, name, saved_at: i.created_at });
+                } else if i.method == "DELETE" {
+                    saved.retain(|p| p.place_id != pid);
+                }
+            }
+            d.saved.set(saved);
+            let _ = st::write(KEY_FAVORITES, &d.saved.get_untracked());
+        });
+    }
+}
