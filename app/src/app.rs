@@ -100,6 +100,9 @@ fn StatusBar() -> impl IntoView {
             <A href="/saved">"我的收藏"</A>
             {move || (!d.online.get()).then(|| view! { <span class="offline-flag" role="status">"离线"</span> })}
             {move || {
+                d.last_sync.get().map(|t| view! { <span class="sync-time">{move || format!("{}同步", crate::format::ago(t, use_now()))}</span> })
+            }}
+            {move || {
                 let n = d.pending();
                 (n > 0).then(|| view! { <A href="/outbox" attr:class="pending-flag">{format!("{n} 条待发送")}</A> })
             }}

@@ -74,17 +74,51 @@ impl DataSource {
         let client = crate::client::ApiClient::new("http://127.0.0.1:3000");
         Self { client }
     }
+    /// Online: the server. No network: the same search over the device's cache.
     pub fn places(&self, q: PlaceQuery) -> impl Future<Output = Result<PlacesResponse, ClientError>> + Send + 'static {
         let c = self.client.clone();
-        send(async move { c.places(&q).await })
+        send(async move {
+            let r = c.places(&q).await;
+            #[cfg(feature = "hydrate")]
+            if let Err(e) = &r {
+                if crate::cache::browser::is_network(e) {
+                    if let Some(cached) = crate::cache::browser::search_offline(&q) {
+                        return Ok(cached);
+                    }
+                }
+            }
+            r
+        })
     }
     pub fn place(&self, id: i64) -> impl Future<Output = Result<PlaceDetail, ClientError>> + Send + 'static {
         let c = self.client.clone();
-        send(async move { c.place(id).await })
+        send(async move {
+            let r = c.place(id).await;
+            #[cfg(feature = "hydrate")]
+            if let Err(e) = &r {
+                if crate::cache::browser::is_network(e) {
+                    if let Some(cached) = crate::cache::browser::detail_offline(id) {
+                        return Ok(cached);
+                    }
+                }
+            }
+            r
+        })
     }
     pub fn areas(&self) -> impl Future<Output = Result<AreasResponse, ClientError>> + Send + 'static {
         let c = self.client.clone();
-        send(async move { c.areas().await })
+        send(async move {
+            let r = c.areas().await;
+            #[cfg(feature = "hydrate")]
+            if let Err(e) = &r {
+                if crate::cache::browser::is_network(e) {
+                    if let Some(cached) = crate::cache::browser::areas() {
+                        return Ok(cached);
+                    }
+                }
+            }
+            r
+        })
     }
 }
 

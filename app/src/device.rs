@@ -21,6 +21,8 @@ pub struct Device {
     pub storage_ok: RwSignal<bool>,
     /// The local store has been read (after hydration).
     pub ready: RwSignal<bool>,
+    /// When the cached areas last reached the server (delta sync).
+    pub last_sync: RwSignal<Option<chrono::DateTime<Utc>>>,
 }
 
 pub fn use_device() -> Device {
@@ -50,6 +52,7 @@ pub fn provide_device() -> Device {
         saved: RwSignal::new(vec![]),
         storage_ok: RwSignal::new(true),
         ready: RwSignal::new(false),
+        last_sync: RwSignal::new(None),
     };
     provide_context(d);
     #[cfg(feature = "hydrate")]
@@ -151,6 +154,19 @@ pub fn flush(_d: Device) {
     browser::flush(_d);
 }
 
+/// Delta sync of the cached areas (and the outbox first).
+pub fn sync(_d: Device) {
+    #[cfg(feature = "hydrate")]
+    {
+        browser::flush(_d);
+        leptos::task::spawn_local(async move {
+            if let Some(at) = crate::cache::browser::sync().await {
+                _d.last_sync.set(Some(at));
+            }
+        });
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
@@ -175,7 +191,7 @@ mod browser {
 
         let on_online = Closure::<dyn Fn()>::new(move || {
             d.online.set(true);
-            flush(d);
+            super::sync(d);
         });
         let on_offline = Closure::<dyn Fn()>::new(move || d.online.set(false));
         let on_visible = Closure::<dyn Fn()>::new(move || {
@@ -184,7 +200,7 @@ mod browser {
                 .map(|doc| doc.visibility_state() == web_sys::VisibilityState::Visible)
                 .unwrap_or(true);
             if visible {
-                flush(d);
+                super::sync(d);
             }
         });
         if let Some(w) = web_sys::window() {
@@ -198,6 +214,8 @@ mod browser {
         on_online.forget();
         on_offline.forget();
         on_visible.forget();
+        // While visible: the outbox every 10 s, the cache every 60 s.
+        let ticks = std::rc::Rc::new(Cell::new(0u32));
         set_interval(
             move || {
                 let visible = web_sys::window()
@@ -205,12 +223,18 @@ mod browser {
                     .map(|doc| doc.visibility_state() == web_sys::VisibilityState::Visible)
                     .unwrap_or(true);
                 if visible {
-                    flush(d);
+                    ticks.set(ticks.get() + 1);
+                    if ticks.get() % 6 == 0 {
+                        super::sync(d);
+                    } else {
+                        flush(d);
+                    }
                 }
             },
             std::time::Duration::from_secs(10),
         );
-        flush(d);
+        d.last_sync.set(crate::cache::browser::sync_state().last_sync_at);
+        super::sync(d);
         reconcile_saved(d);
     }
 

@@ -3,6 +3,7 @@
 
 pub mod age;
 pub mod app;
+pub mod cache;
 pub mod client;
 pub mod components;
 pub mod data;

@@ -235,6 +235,10 @@ pub struct PlacesResponse {
     /// How many places matched before `limit` cut the list.
     pub total: u32,
     pub generated_at: DateTime<Utc>,
+    /// Set by the app, never by the server: the answer was computed on the device
+    /// from its cache (offline), with data last synced at this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_cache: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -271,6 +275,13 @@ pub struct PlaceDetail {
     pub organisation: Organisation,
     pub siblings: Vec<SiblingPlace>,
     pub generated_at: DateTime<Utc>,
+    /// Set by the app, never by the server: read from the device's cache (offline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_cache: Option<DateTime<Utc>>,
+    /// Set by the app: built from the cached search data of a place never opened,
+    /// so the organisation, hours and phone are not known yet.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

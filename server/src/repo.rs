@@ -366,6 +366,7 @@ pub async fn search_places(pool: &SqlitePool, q: &PlaceQuery) -> Result<PlacesRe
         places,
         total,
         generated_at: Utc::now(),
+        from_cache: None,
     })
 }
 
@@ -421,6 +422,8 @@ pub async fn place_detail(pool: &SqlitePool, id: i64) -> Result<Option<PlaceDeta
             .map(|(id, name, street_name, is_main)| SiblingPlace { id, name, street_name, is_main })
             .collect(),
         generated_at: Utc::now(),
+        from_cache: None,
+        partial: false,
     }))
 }
 

@@ -104,6 +104,18 @@ pub fn HomePage() -> impl IntoView {
         },
     );
 
+    // Whatever was shown online (rendered by the server or fetched here) goes into
+    // the device's cache: the areas list and whole districts of the results.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(Ok(a)) = areas.get() {
+            crate::cache::browser::remember_areas(&a);
+        }
+        if let Some(Ok(Some(r))) = results.get() {
+            let area = query.read_untracked().get("area");
+            leptos::task::spawn_local(async move { crate::cache::browser::remember_search(&r, area).await });
+        }
+    });
     view! {
         <Title text="找附近的普惠托育 · 一老一小" />
         <section class="panel start">
@@ -489,8 +501,10 @@ fn Results(resp: PlacesResponse) -> impl IntoView {
     );
     let empty = resp.places.is_empty();
     let hits = resp.places.clone();
+    let from_cache = resp.from_cache;
     view! {
         <section class="results" aria-live="polite">
+            {from_cache.map(|at| view! { <CachedNote at /> })}
             <p class="summary" data-total=resp.total>{summary}</p>
             {age_line.map(|l| view! { <p class="age-line">{l}</p> })}
             {(!empty).then(|| view! { <MapSketch origin radius_m=resp.radius_m hits=hits /> })}
@@ -504,6 +518,16 @@ fn Results(resp: PlacesResponse) -> impl IntoView {
                     .collect_view()}
             </ol>
         </section>
+    }
+}
+
+/// "离线：显示的是本机保存的数据（N 分钟前同步）".
+#[component]
+pub fn CachedNote(at: DateTime<Utc>) -> impl IntoView {
+    view! {
+        <p class="cached-note" role="status">
+            {move || format!("离线：显示的是本机保存的数据（{}同步），空位可能已变化。", crate::format::ago(at, use_now()))}
+        </p>
     }
 }
 

@@ -36,6 +36,12 @@ pub fn PlacePage() -> impl IntoView {
             }
         },
     );
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = place.get() {
+            crate::cache::browser::remember_detail(&p);
+        }
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
             {move || Suspend::new(async move {
@@ -61,9 +67,12 @@ fn PlaceView(p: PlaceDetail) -> impl IntoView {
     let org = p.organisation;
     let puhui_fee = s.puhui_fee_yuan.filter(|_| s.puhui);
     let classes = s.classes.clone();
+    let (from_cache, partial) = (p.from_cache, p.partial);
     view! {
         <Title text=format!("{} · 一老一小", s.name) />
         <article class="place">
+            {from_cache.map(|at| view! { <crate::pages::home::CachedNote at /> })}
+            {partial.then(|| view! { <p class="cached-note">"这个机构还没有在线打开过：机构信息、开放时间和电话需联网后显示。"</p> })}
             <p class="back">
                 <a href="/" on:click=|ev| {
                     #[cfg(feature = "hydrate")]
@@ -85,9 +94,11 @@ fn PlaceView(p: PlaceDetail) -> impl IntoView {
                 <p class="address">{format!("{}{} · {}", s.district_name, s.street_name, s.address)}</p>
                 <p class="hours">{format!("开放时间：{}", p.opening_hours)}</p>
                 <div class="actions">
-                    <a class="button primary" href=tel>
-                        {format!("拨打电话 {}", p.phone)}
-                    </a>
+                    {(!p.phone.is_empty()).then(|| view! {
+                        <a class="button primary" href=tel.clone()>
+                            {format!("拨打电话 {}", p.phone)}
+                        </a>
+                    })}
                     <SaveButton place_id=s.id name=s.name.clone() />
                 </div>
             </header>
