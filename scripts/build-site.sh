@@ -38,6 +38,8 @@ mv "$TMP/pkg/app.css" "$TMP/pkg/app.$hash.css"
 echo "app.$hash" > "$TMP/pkg/build.txt"
 echo "$inputs" > "$TMP/pkg/inputs.sha256"
 cp -r public/. "$TMP/"
+# the service worker carries the build's name: a new build is a new worker
+sed "s/__BUILD__/app.$hash/g" public/sw.js > "$TMP/sw.js"
 
 [ -x "$SERVER_BIN" ] || cargo build -p server --release
 "$SERVER_BIN" precompress "$TMP"

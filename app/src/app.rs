@@ -23,7 +23,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0b6e4f" />
                 <meta name="description" content="一老一小：查找附近有空位的普惠托育机构（示例数据）" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <link rel="stylesheet" href=css />
+                <script src="/pwa.js" defer></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -32,6 +35,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The page the service worker keeps for routes never visited: the same head, an
+/// empty body marked `data-yilao-shell`; `hydrate()` then renders the route on the
+/// device (from the local store) instead of hydrating.
+pub fn offline_shell_html(options: &LeptosOptions) -> String {
+    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    format!(
+        r##"<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><meta name="theme-color" content="#0b6e4f"><title>一老一小</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="manifest" href="/manifest.webmanifest"><link rel="stylesheet" href="{pkg}.css"><script src="/pwa.js" defer></script><script type="module">import init, {{ hydrate }} from '{pkg}.js'; init({{ module_or_path: '{pkg}_bg.wasm' }}).then(() => hydrate());</script></head><body data-yilao-shell><p class="loading">正在从本机打开…</p></body></html>"##
+    )
 }
 
 /// "Now" as the server saw it while rendering, carried into the browser so that
@@ -78,6 +91,7 @@ pub fn App() -> impl IntoView {
                 </span>
             </header>
             <StatusBar />
+            <UpdateBanner />
             <p class="sample-note">"本站展示的机构、地址、电话和空位均为示例数据，仅用于演示，不代表真实机构。"</p>
             <main>
                 <Routes fallback=NotFound>
@@ -121,6 +135,55 @@ fn StatusBar() -> impl IntoView {
                     }
                 })
         }}
+    }
+}
+
+/// "有新版本，点击更新" when a new build's service worker is waiting; and, where
+/// service workers are missing (some in-app browsers), that nothing is kept offline.
+#[component]
+fn UpdateBanner() -> impl IntoView {
+    let update_ready = RwSignal::new(false);
+    let no_sw = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_some() {
+            return;
+        }
+        use wasm_bindgen::{prelude::*, JsCast};
+        let Some(w) = web_sys::window() else { return };
+        let flag = |name: &str| js_sys::Reflect::get(&w, &name.into()).ok();
+        if flag("__yilao_update_ready").and_then(|v| v.as_bool()) == Some(true) {
+            update_ready.set(true);
+        }
+        let sw = flag("__yilao_sw").and_then(|v| v.as_string());
+        if matches!(sw.as_deref(), Some("unsupported") | Some("failed")) {
+            no_sw.set(true);
+        }
+        let on_ready = Closure::<dyn Fn()>::new(move || update_ready.set(true));
+        let on_failed = Closure::<dyn Fn()>::new(move || no_sw.set(true));
+        let _ = w.add_event_listener_with_callback("yilao-update-ready", on_ready.as_ref().unchecked_ref());
+        let _ = w.add_event_listener_with_callback("yilao-sw-failed", on_failed.as_ref().unchecked_ref());
+        on_ready.forget();
+        on_failed.forget();
+    });
+    let apply = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(w) = web_sys::window() {
+            use wasm_bindgen::JsCast;
+            if let Ok(f) = js_sys::Reflect::get(&w, &"__yilao_update".into()) {
+                if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+                    let _ = f.call0(&w);
+                }
+            }
+        }
+    };
+    view! {
+        {move || update_ready.get().then(|| view! {
+            <button class="update-banner" on:click=apply>"有新版本，点击更新"</button>
+        })}
+        {move || no_sw.get().then(|| view! {
+            <p class="storage-note" role="status">"当前浏览器不支持离线使用（例如部分微信内置浏览器）：联网时可以正常使用，但断网后无法打开页面。建议用系统浏览器打开并添加到主屏幕。"</p>
+        })}
     }
 }
 

@@ -96,8 +96,16 @@ pub fn router(db: SqlitePool, cfg: &Config) -> Router {
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ));
 
+    let shell_html = app::app::offline_shell_html(&leptos_options);
     Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/offline-shell",
+            get(move || {
+                let html = shell_html.clone();
+                async move { ([(header::CACHE_CONTROL, "no-cache")], axum::response::Html(html)) }
+            }),
+        )
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || app::app::shell(shell_options.clone()))
         .nest("/pkg", pkg.with_state(()))

@@ -1,0 +1,66 @@
+// 一老一小 service worker. `__BUILD__` is replaced by the build (scripts/build-site.sh)
+// with the bundle's content-hashed name, so every build is a new worker with its
+// own cache; old caches are deleted on activate.
+const BUILD = '__BUILD__';
+const ASSETS = `yilao-assets-${BUILD}`;
+const PAGES = `yilao-pages-${BUILD}`;
+const SHELL = '/offline-shell';
+const PRECACHE = [
+  `/pkg/${BUILD}.js`, `/pkg/${BUILD}_bg.wasm`, `/pkg/${BUILD}.css`,
+  SHELL, '/pwa.js', '/favicon.svg', '/manifest.webmanifest',
+  '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png',
+];
+const NAV_TIMEOUT_MS = 3000;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(ASSETS).then((c) => c.addAll(PRECACHE)));
+  // The first worker takes over at once; later ones wait for the user's tap.
+  if (!self.registration.active) self.skipWaiting();
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const k of await caches.keys()) if (k !== ASSETS && k !== PAGES) await caches.delete(k);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'skipWaiting') self.skipWaiting();
+});
+
+function timeout(ms) {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), ms));
+}
+
+// Pages: network first (short timeout), then this page as last seen, then the app
+// shell, which renders any route on the device from the local store.
+async function navigate(request) {
+  const pages = await caches.open(PAGES);
+  try {
+    const res = await Promise.race([fetch(request), timeout(NAV_TIMEOUT_MS)]);
+    if (res.ok) pages.put(request, res.clone());
+    return res;
+  } catch (_) {
+    const seen = await pages.match(request);
+    if (seen) return seen;
+    const shell = await caches.match(SHELL);
+    if (shell) return shell;
+    return new Response('<!DOCTYPE html><meta charset="utf-8"><title>离线</title><p>离线，且此页面尚未保存在本机。</p>', {
+      status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' },
+    });
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/') || url.pathname === '/healthz') return; // the app handles data itself
+  if (req.mode === 'navigate') {
+    event.respondWith(navigate(req));
+    return;
+  }
+  // Hashed build assets and static files: cache first.
+  event.respondWith(caches.match(req).then((hit) => hit || fetch(req)));
+});
