@@ -7,7 +7,9 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const port = Number(process.env.E2E_PORT || 3917);
-const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yilao-e2e-'));
+// Workers load this file again: keep the main process's database for all of them.
+process.env.YILAO_E2E_DB_DIR ||= fs.mkdtempSync(path.join(os.tmpdir(), 'yilao-e2e-'));
+const dbDir = process.env.YILAO_E2E_DB_DIR;
 const serverBin = path.resolve(root, process.env.SERVER_BIN || 'target/debug/server');
 
 export default defineConfig({

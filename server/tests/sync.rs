@@ -185,6 +185,11 @@ async fn changes_feed_returns_exactly_the_rows_changed_since_a_sequence_includin
 
     let ch = s.client.changes(snap.seq, &areas).await.unwrap();
     assert!(!ch.reset);
+    // the size of a changes answer after one vacancy change (+ a deletion), for the record
+    let raw = s.http.get(format!("{}/api/v1/changes?since={}&areas=wuxi-xinwu", s.base, snap.seq)).send().await.unwrap();
+    let bytes = raw.bytes().await.unwrap().len();
+    println!("MEASURE changes response after one vacancy change and one deletion: {bytes} bytes");
+    assert!(bytes < 4_000, "{bytes}");
     assert_eq!(ch.places.iter().map(|p| p.id).collect::<Vec<_>>(), vec![place_id]);
     assert_eq!(ch.deleted_places, vec![gone]);
     assert!(ch.seq > snap.seq);

@@ -60,3 +60,42 @@ test('a place opened online keeps all its details offline', async ({ page, conte
   await expect(page.locator('a[href^="tel:"]')).toBeVisible();
   await context.setOffline(false);
 });
+
+test('delta sync applies changed places to the cache (shown offline) and the header shows the sync time', async ({ page, context }) => {
+  page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
+  await page.goto('/?area=wuxi-xinwu-hongshan');
+  await hydrated(page);
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem('yl1.area.wuxi-xinwu') !== null), { timeout: 15_000 })
+    .toBe(true);
+  const cache = await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.area.wuxi-xinwu')));
+  const place = cache.places.find((p) => p.street_id === 'wuxi-xinwu-hongshan' && p.classes.length > 0);
+  const changed = structuredClone(place);
+  changed.classes[0].vacancies = 0;
+  changed.classes[0].enrolled = changed.classes[0].capacity;
+  changed.classes[0].confirmed_at = new Date().toISOString();
+  changed.change_seq = cache.seq + 1;
+  const gone = cache.places.find((p) => p.id !== place.id);
+  // the server's feed (its own behaviour is covered by the Rust tests): one change, one deletion
+  await page.route('**/api/v1/changes?**', (route) =>
+    route.fulfill({
+      contentType: 'application/json',
+      body: JSON.stringify({ seq: cache.seq + 2, reset: false, places: [changed], deleted_places: [gone.id], generated_at: new Date().toISOString() }),
+    }),
+  );
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await expect
+    .poll(async () => {
+      const c = await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.area.wuxi-xinwu')));
+      const p = c.places.find((x) => x.id === place.id);
+      return [c.seq, p.classes[0].vacancies, c.places.some((x) => x.id === gone.id)];
+    })
+    .toEqual([cache.seq + 2, 0, false]);
+  await expect(page.locator('.sync-time')).toContainText('同步');
+  await context.setOffline(true);
+  await page.evaluate((id) => { const a = document.createElement('a'); a.href = `/places/${id}`; document.body.appendChild(a); a.click(); }, place.id);
+  await expect(page).toHaveURL(new RegExp(`/places/${place.id}$`));
+  await expect(page.locator('table.classes tbody tr').first().locator('td.vac strong')).toHaveText('0');
+  await expect(page.locator('table.classes tbody tr').first()).toContainText('刚刚确认');
+  await context.setOffline(false);
+});

@@ -53,5 +53,40 @@ pub fn OutboxPage() -> impl IntoView {
                     .into_any()
             }}
         </section>
+        <StorageUsage />
+    }
+}
+
+/// What the device keeps: cached areas, opened pages, bytes used of the ~5 MB.
+#[component]
+fn StorageUsage() -> impl IntoView {
+    let d = use_device();
+    let usage = RwSignal::new(None::<(usize, Vec<(String, usize)>)>);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        d.outbox.track();
+        d.last_sync.track();
+        let areas = crate::cache::browser::cached_areas()
+            .into_iter()
+            .map(|a| {
+                let name = a.places.first().map(|p| p.district_name.clone()).unwrap_or(a.area_id.clone());
+                (name, a.places.len())
+            })
+            .collect();
+        usage.set(Some((crate::store::browser::bytes_used(), areas)));
+    });
+    view! {
+        <section class="panel storage">
+            <h2>"本机数据"</h2>
+            {move || match usage.get() {
+                None => view! { <p class="muted">"正在统计…"</p> }.into_any(),
+                Some((bytes, areas)) => view! {
+                    <p class="bytes" data-bytes=bytes>{format!("已用 {:.0} KB（浏览器上限约 5 MB，超出时自动清理最久未用的区域）", bytes as f64 / 1024.0)}</p>
+                    <ul>
+                        {areas.into_iter().map(|(n, c)| view! { <li>{format!("{n}：{c} 家机构，可离线查找")}</li> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
     }
 }
