@@ -22,6 +22,13 @@ export async function hydrated(page) {
   await page.waitForFunction(() => window.__yilao_hydrated === true, null, { timeout: 20_000 });
 }
 
+/** Waits until the device has cached every place of district `id`. */
+export async function cachedDistrict(page, id) {
+  await expect
+    .poll(() => page.evaluate((k) => localStorage.getItem(k) !== null, `yl1.area.${id}`), { timeout: 15_000 })
+    .toBe(true);
+}
+
 /** "YYYY-MM" for a child who is `months` old today. */
 export function birthMonthFor(months, now = new Date()) {
   const d = new Date(now.getFullYear(), now.getMonth() - months, 1);

@@ -1,13 +1,11 @@
 // Numbers for the closing note, measured in the browser (and checked against bounds).
-import { test, expect, hydrated } from './helpers.mjs';
+import { test, expect, hydrated, cachedDistrict } from './helpers.mjs';
 
 test('measure: bytes of localStorage for 新吴区, and online → outbox empty for 20 queued items', async ({ page, context }) => {
   page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
   await page.goto('/?area=wuxi-xinwu');
   await hydrated(page);
-  await expect
-    .poll(() => page.evaluate(() => localStorage.getItem('yl1.area.wuxi-xinwu') !== null), { timeout: 15_000 })
-    .toBe(true);
+  await cachedDistrict(page, 'wuxi-xinwu');
   const bytes = await page.evaluate(() => {
     const v = localStorage.getItem('yl1.area.wuxi-xinwu');
     return { chars: v.length, utf16Bytes: (v.length + 'yl1.area.wuxi-xinwu'.length) * 2, places: JSON.parse(v).places.length };

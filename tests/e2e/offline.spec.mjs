@@ -1,17 +1,11 @@
 // Reading offline: what was looked at online stays readable from the device.
-import { test, expect, hydrated } from './helpers.mjs';
-
-async function waitForCachedDistrict(page, id) {
-  await expect
-    .poll(() => page.evaluate((k) => localStorage.getItem(k) !== null, `yl1.area.${id}`), { timeout: 15_000 })
-    .toBe(true);
-}
+import { test, expect, hydrated, cachedDistrict } from './helpers.mjs';
 
 test('search and filters work offline over the cached district; a place never opened shows from the cache', async ({ page, context }) => {
   page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
   await page.goto('/?area=wuxi-xinwu-wangzhuang');
   await hydrated(page);
-  await waitForCachedDistrict(page, 'wuxi-xinwu');
+  await cachedDistrict(page, 'wuxi-xinwu');
   // the whole district is cached, not only the result page
   const cached = await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.area.wuxi-xinwu')));
   const server = await (await page.request.get('/api/v1/areas/wuxi-xinwu/places')).json();
@@ -65,9 +59,7 @@ test('delta sync applies changed places to the cache (shown offline) and the hea
   page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
   await page.goto('/?area=wuxi-xinwu-hongshan');
   await hydrated(page);
-  await expect
-    .poll(() => page.evaluate(() => localStorage.getItem('yl1.area.wuxi-xinwu') !== null), { timeout: 15_000 })
-    .toBe(true);
+  await cachedDistrict(page, 'wuxi-xinwu');
   const cache = await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.area.wuxi-xinwu')));
   const place = cache.places.find((p) => p.street_id === 'wuxi-xinwu-hongshan' && p.classes.length > 0);
   const changed = structuredClone(place);

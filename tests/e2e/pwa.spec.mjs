@@ -1,6 +1,6 @@
 // Installable PWA: manifest, service worker, offline reloads, the offline shell
 // for routes never visited, and the update banner for a new build.
-import { test, expect, hydrated } from './helpers.mjs';
+import { test, expect, hydrated, cachedDistrict } from './helpers.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -38,9 +38,7 @@ test('after one online visit, reloading home and a place page offline shows cont
   await page.goto(`/places/${id}`);
   await hydrated(page);
   await expect(page.locator('h1')).toContainText(name);
-  await expect
-    .poll(() => page.evaluate(() => localStorage.getItem('yl1.area.wuxi-xinwu') !== null), { timeout: 15_000 })
-    .toBe(true);
+  await cachedDistrict(page, 'wuxi-xinwu');
 
   await context.setOffline(true);
   await page.reload();
