@@ -69,6 +69,7 @@ impl ApiClient {
                 error: "http".into(),
                 message: format!("服务器出错（HTTP {status}），请稍后再试"),
                 fields: vec![],
+                current: None,
             });
             Err(ClientError::Api { status, body })
         }

@@ -330,6 +330,10 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
+    /// With a conflict (409): the server's current value, so the client can show both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub current: Option<serde_json::Value>,
 }
 
 /// Everything that changed in some areas since a change sequence number.

@@ -19,6 +19,12 @@ pub fn router() -> Router<AppState> {
         .route("/favorites", get(crate::favorites::list).post(crate::favorites::add))
         .route("/favorites/{place_id}", axum::routing::delete(crate::favorites::remove))
         .route("/openapi.json", get(openapi))
+        .route("/auth/login", axum::routing::post(crate::auth::login))
+        .route("/auth/logout", axum::routing::post(crate::auth::logout))
+        .route("/auth/me", get(crate::auth::me))
+        .route("/operator/places/{id}/classes", get(crate::operator::classes))
+        .route("/operator/places/{id}/audit", get(crate::operator::audit))
+        .route("/operator/classes/{id}/vacancies", axum::routing::post(crate::operator::change_vacancies))
         .fallback(|| async { AppError::NotFound("没有这个接口".into()) })
 }
 
@@ -166,13 +172,17 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
     ),
     paths(
         list_places, get_place, list_areas, area_places, changes,
-        crate::favorites::list, crate::favorites::add, crate::favorites::remove
+        crate::favorites::list, crate::favorites::add, crate::favorites::remove,
+        crate::auth::login, crate::auth::logout, crate::auth::me,
+        crate::operator::classes, crate::operator::audit, crate::operator::change_vacancies
     ),
     components(schemas(
         PlacesResponse, PlaceHit, VacancySummary, PlaceDetail, PlaceSummary, ClassVacancy, CareModeFee,
         Organisation, SiblingPlace, AreasResponse, District, Street, ErrorBody, FieldError,
         ProviderType, Badge, CareMode, AgeBand, FeeUnit, BeianStatus,
-        ChangesResponse, AreaPlacesResponse, FavoriteRequest, Favorite, FavoritesResponse, FavoriteDeleted
+        ChangesResponse, AreaPlacesResponse, FavoriteRequest, Favorite, FavoritesResponse, FavoriteDeleted,
+        crate::auth::User, crate::auth::Role, crate::auth::LoginRequest, crate::auth::LoginResponse,
+        crate::operator::ClassState, crate::operator::VacancyChange, crate::operator::AuditEntry
     ))
 )]
 pub struct ApiDoc;

@@ -15,9 +15,17 @@ pub enum AppError {
     /// A request needs the device key (or, later, a session).
     #[error("unauthorized: {0}")]
     Unauthorized(String),
+    /// Signed in, but not allowed (another organisation's data, a missing CSRF token).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
     /// The same Idempotency-Key with another request.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The value changed since the client read it: here is the current one.
+    #[error("stale write: {0}")]
+    Stale(String, serde_json::Value),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -30,7 +38,9 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Conflict(_) | AppError::Stale(..) => StatusCode::CONFLICT,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -41,12 +51,23 @@ impl AppError {
                 error: "validation".into(),
                 message: "请求参数有误，请检查标出的字段".into(),
                 fields: fields.clone(),
+                current: None,
             },
-            AppError::NotFound(what) => ErrorBody { error: "not_found".into(), message: what.clone(), fields: vec![] },
-            AppError::Unauthorized(what) => ErrorBody { error: "unauthorized".into(), message: what.clone(), fields: vec![] },
-            AppError::Conflict(what) => ErrorBody { error: "conflict".into(), message: what.clone(), fields: vec![] },
+            AppError::NotFound(what) => ErrorBody { error: "not_found".into(), message: what.clone(), fields: vec![], current: None },
+            AppError::Unauthorized(what) => ErrorBody { error: "unauthorized".into(), message: what.clone(), fields: vec![], current: None },
+            AppError::Conflict(what) => ErrorBody { error: "conflict".into(), message: what.clone(), fields: vec![], current: None },
+            AppError::Stale(what, current) => ErrorBody {
+                error: "stale".into(),
+                message: what.clone(),
+                fields: vec![],
+                current: Some(current.clone()),
+            },
+            AppError::Forbidden(what) => ErrorBody { error: "forbidden".into(), message: what.clone(), fields: vec![], current: None },
+            AppError::TooManyRequests(what) => {
+                ErrorBody { error: "too_many_requests".into(), message: what.clone(), fields: vec![], current: None }
+            }
             AppError::Db(_) | AppError::Internal(_) => {
-                ErrorBody { error: "internal".into(), message: "服务器内部错误，请稍后再试".into(), fields: vec![] }
+                ErrorBody { error: "internal".into(), message: "服务器内部错误，请稍后再试".into(), fields: vec![], current: None }
             }
         }
     }

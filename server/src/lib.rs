@@ -2,11 +2,13 @@
 //! static assets, and the data layer over SQLite.
 
 pub mod api;
+pub mod auth;
 pub mod db;
 pub mod device;
 pub mod error;
 pub mod favorites;
 pub mod idempotency;
+pub mod operator;
 pub mod repo;
 pub mod sample;
 pub mod site;
@@ -123,7 +125,9 @@ async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> Re
 pub async fn serve(db: SqlitePool, cfg: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(cfg.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(db, &cfg)).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(listener, router(db, &cfg).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await?;
     Ok(())
 }
 

@@ -29,6 +29,13 @@ enum Command {
         #[arg(long, default_value_t = 100_000)]
         places: usize,
     },
+    /// Create a platform admin (管理员). The password comes from $ADMIN_PASSWORD, or one line on stdin.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "平台管理员")]
+        display_name: String,
+    },
     /// Write .br and .gz beside the built assets under DIR.
     Precompress { dir: std::path::PathBuf },
 }
@@ -71,6 +78,26 @@ async fn main() -> anyhow::Result<()> {
             let t = std::time::Instant::now();
             let n = sample::load_large(&pool, places).await?;
             println!("generated {n} places in {:.1} s into {}", t.elapsed().as_secs_f64(), cli.database_url);
+        }
+        Command::CreateAdmin { username, display_name } => {
+            let password = match std::env::var("ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("password for {username} (one line):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            if password.chars().count() < 10 {
+                anyhow::bail!("the password must have at least 10 characters");
+            }
+            let pool = db::open(&cli.database_url).await?;
+            let hash = server::auth::hash_password(&password)?;
+            let id = server::auth::create_user(&pool, &username, &display_name, &hash, server::auth::Role::Admin, None, None, false)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created admin {username} (id {id})");
         }
         Command::Precompress { dir } => {
             let (files, raw, br) = site::precompress(&dir)?;

@@ -568,7 +568,18 @@ pub fn generate() -> Vec<(OrgSeed, Vec<PlaceSeed>)> {
     out
 }
 
-/// Loads the areas and the sample places into an empty database, in one transaction.
+/// The password of every sample account (documented in the README; sample only).
+pub const SAMPLE_PASSWORD: &str = "yilao-sample-2026";
+
+/// Sample logins: (username, display name, index into NAMED whose organisation they run).
+pub const SAMPLE_OPERATORS: &[(&str, &str, usize)] = &[
+    ("op-feiqitu", "菲奇兔前台（示例）", 1),
+    ("op-libao", "立宝托育前台（示例）", 15),
+    ("op-jiacheng", "嘉城社区托育点（示例）", 13),
+    ("op-tongxin", "童心蔚来前台（示例）", 18),
+];
+
+/// Loads the areas, the sample places and the sample accounts into an empty database.
 pub async fn load(pool: &SqlitePool) -> anyhow::Result<usize> {
     let now = chrono::Utc::now().timestamp();
     let mut tx = pool.begin().await?;
@@ -576,14 +587,24 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<usize> {
         crate::repo::insert_area(&mut tx, &a).await?;
     }
     let mut n = 0;
+    let mut org_ids = Vec::new();
     for (org, places) in generate() {
         let org_id = crate::repo::insert_org(&mut tx, &org, now).await?;
+        org_ids.push(org_id);
         for p in places {
             insert_place(&mut tx, org_id, &p, now).await?;
             n += 1;
         }
     }
     tx.commit().await?;
+    // One hash for the one documented sample password.
+    let hash = crate::auth::hash_password(SAMPLE_PASSWORD)?;
+    use crate::auth::{create_user, Role};
+    for &(username, display, named) in SAMPLE_OPERATORS {
+        create_user(pool, username, display, &hash, Role::Operator, Some(org_ids[named]), None, true).await?;
+    }
+    create_user(pool, "sup-xinwu", "新吴区卫健委（示例）", &hash, Role::Supervisor, None, Some("wuxi-xinwu"), true).await?;
+    create_user(pool, "admin-sample", "平台管理员（示例）", &hash, Role::Admin, None, None, true).await?;
     Ok(n)
 }
 

@@ -72,7 +72,7 @@ pub fn search_input(pairs: &[(String, String)], now: DateTime<Utc>) -> Result<Se
 fn validation_error(fields: Vec<FieldError>) -> ClientError {
     ClientError::Api {
         status: 422,
-        body: ErrorBody { error: "validation".into(), message: "链接中的查询条件有误".into(), fields },
+        body: ErrorBody { error: "validation".into(), message: "链接中的查询条件有误".into(), fields, current: None },
     }
 }
 

@@ -60,6 +60,7 @@ pub fn OutboxPage() -> impl IntoView {
 /// What the device keeps: cached areas, opened pages, bytes used of the ~5 MB.
 #[component]
 fn StorageUsage() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
     let d = use_device();
     let usage = RwSignal::new(None::<(usize, Vec<(String, usize)>)>);
     #[cfg(feature = "hydrate")]

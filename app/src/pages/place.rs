@@ -16,7 +16,7 @@ use leptos_router::hooks::use_params_map;
 fn not_found() -> ClientError {
     ClientError::Api {
         status: 404,
-        body: ErrorBody { error: "not_found".into(), message: "没有这个托育机构".into(), fields: vec![] },
+        body: ErrorBody { error: "not_found".into(), message: "没有这个托育机构".into(), fields: vec![], current: None },
     }
 }
 

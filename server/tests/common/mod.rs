@@ -21,7 +21,9 @@ pub async fn start() -> TestServer {
     let addr = listener.local_addr().unwrap();
     let cfg = Config { addr, site_root: dir.path().join("site").display().to_string() };
     let app = server::router(pool.clone(), &cfg);
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
+    });
     let base = format!("http://{addr}");
     TestServer { client: ApiClient::new(&base), base, http: reqwest::Client::new(), pool, _dir: dir }
 }

@@ -1,0 +1,307 @@
+//! Accounts and sessions: argon2id password hashes, server-side sessions in an
+//! HttpOnly, SameSite=Strict cookie (Secure over HTTPS), a CSRF token that every
+//! cookie-authenticated write must echo in `X-CSRF-Token`, and login rate limits
+//! per account and per address.
+
+use crate::device::sha256_hex;
+use crate::error::AppError;
+use crate::AppState;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+use std::net::SocketAddr;
+
+pub const COOKIE: &str = "yl_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+const SESSION_DAYS: i64 = 14;
+/// Failed logins within this window count towards a lock.
+const WINDOW_S: i64 = 15 * 60;
+const MAX_FAILS_PER_ACCOUNT: i64 = 5;
+const MAX_FAILS_PER_ADDRESS: i64 = 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Operator,
+    Supervisor,
+}
+
+impl Role {
+    fn from_code(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "operator" => Some(Role::Operator),
+            "supervisor" => Some(Role::Supervisor),
+            _ => None,
+        }
+    }
+}
+
+/// A signed-in user, as the API shows it (never the password hash).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_id: Option<i64>,
+    pub district_id: Option<String>,
+    pub is_sample: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    pub user: User,
+    /// Echo in `X-CSRF-Token` on every write made with the session cookie.
+    pub csrf_token: String,
+}
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("{e}"))?.to_string())
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+fn random_hex(n: usize) -> String {
+    let mut b = vec![0u8; n];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    organisation_id: Option<i64>,
+    district_id: Option<String>,
+    is_sample: bool,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<User, AppError> {
+        Ok(User {
+            id: self.id,
+            role: Role::from_code(&self.role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {}", self.role)))?,
+            username: self.username,
+            display_name: self.display_name,
+            organisation_id: self.organisation_id,
+            district_id: self.district_id,
+            is_sample: self.is_sample,
+        })
+    }
+}
+
+const USER_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, u.district_id, u.is_sample";
+
+/// Creates an account (CLI, sample data, admin API).
+pub async fn create_user(
+    pool: &SqlitePool,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    role: Role,
+    organisation_id: Option<i64>,
+    district_id: Option<&str>,
+    is_sample: bool,
+) -> Result<i64, AppError> {
+    let role = match role {
+        Role::Admin => "admin",
+        Role::Operator => "operator",
+        Role::Supervisor => "supervisor",
+    };
+    let r = sqlx::query(
+        "INSERT INTO users (username, display_name, password_hash, role, organisation_id, district_id, is_sample, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, unixepoch())",
+    )
+    .bind(username)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(role)
+    .bind(organisation_id)
+    .bind(district_id)
+    .bind(is_sample)
+    .execute(pool)
+    .await?;
+    Ok(r.last_insert_rowid())
+}
+
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == COOKIE).then(|| v.to_string())
+    })
+}
+
+/// The signed-in user of a request. Rejects with 401 without a live session, and
+/// with 403 when a write does not carry the session's CSRF token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub user: User,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let token = cookie_value(&parts.headers).ok_or_else(|| AppError::Unauthorized("请先登录".into()))?;
+        let token_hash = sha256_hex(token.as_bytes());
+        let row: Option<(String, UserRow)> = sqlx::query_as::<_, (String, i64, String, String, String, Option<i64>, Option<String>, bool)>(
+            &format!(
+                "SELECT s.csrf_token, {USER_COLS} FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > unixepoch()"
+            ),
+        )
+        .bind(&token_hash)
+        .fetch_optional(&st.db)
+        .await?
+        .map(|(csrf, id, username, display_name, role, organisation_id, district_id, is_sample)| {
+            (csrf, UserRow { id, username, display_name, role, organisation_id, district_id, is_sample })
+        });
+        let (csrf, user) = row.ok_or_else(|| AppError::Unauthorized("登录已过期，请重新登录".into()))?;
+        if parts.method != Method::GET && parts.method != Method::HEAD {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            if sent != csrf {
+                return Err(AppError::Forbidden("无法确认请求来自本站（缺少或错误的 X-CSRF-Token），请刷新页面后重试".into()));
+            }
+        }
+        Ok(Session { user: user.into_user()?, token_hash })
+    }
+}
+
+fn client_address(parts_ext: &axum::http::Extensions) -> String {
+    parts_ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+async fn recent_failures(pool: &SqlitePool, column: &str, value: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM login_attempts WHERE {column} = ? AND ok = 0 AND at > unixepoch() - ?
+           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE {column} = ? AND ok = 1), 0)"
+    ))
+    .bind(value)
+    .bind(WINDOW_S)
+    .bind(value)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// `POST /api/v1/auth/login`
+#[utoipa::path(
+    post, path = "/api/v1/auth/login", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = app::types::ErrorBody), (status = 429, body = app::types::ErrorBody)),
+    tag = "auth"
+)]
+pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> Result<Response, AppError> {
+    let address = client_address(req.extensions());
+    let https = req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+        || req.uri().scheme_str() == Some("https");
+    let bytes = axum::body::to_bytes(req.into_body(), 64 * 1024).await.map_err(|e| AppError::Internal(e.into()))?;
+    let body: LoginRequest = serde_json::from_slice(&bytes).map_err(|_| {
+        AppError::Validation(vec![app::types::FieldError { field: "username".into(), message: "请填写用户名和密码".into() }])
+    })?;
+    let username = body.username.trim().to_string();
+    if recent_failures(&st.db, "username", &username).await? >= MAX_FAILS_PER_ACCOUNT
+        || recent_failures(&st.db, "address", &address).await? >= MAX_FAILS_PER_ADDRESS
+    {
+        return Err(AppError::TooManyRequests("登录失败次数过多，已暂时锁定，请 15 分钟后再试".into()));
+    }
+    let row: Option<(String, i64)> = sqlx::query_as("SELECT password_hash, id FROM users WHERE username = ?")
+        .bind(&username)
+        .fetch_optional(&st.db)
+        .await?;
+    let ok = row.as_ref().is_some_and(|(hash, _)| verify_password(&body.password, hash));
+    sqlx::query("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, ?, unixepoch())")
+        .bind(&username)
+        .bind(&address)
+        .bind(ok)
+        .execute(&st.db)
+        .await?;
+    let Some((_, user_id)) = row.filter(|_| ok) else {
+        return Err(AppError::Unauthorized("用户名或密码错误".into()));
+    };
+    let token = random_hex(32);
+    let csrf = random_hex(16);
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, unixepoch(), unixepoch() + ?)",
+    )
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(user_id)
+    .bind(&csrf)
+    .bind(SESSION_DAYS * 86_400)
+    .execute(&st.db)
+    .await?;
+    let user = user_by_id(&st.db, user_id).await?;
+    let cookie = format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        SESSION_DAYS * 86_400,
+        if https { "; Secure" } else { "" }
+    );
+    let mut res = (StatusCode::OK, Json(LoginResponse { user, csrf_token: csrf })).into_response();
+    res.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))?);
+    Ok(res)
+}
+
+pub async fn user_by_id(pool: &SqlitePool, id: i64) -> Result<User, AppError> {
+    let row: UserRow = sqlx::query_as(&format!("SELECT {USER_COLS} FROM users u WHERE u.id = ?")).bind(id).fetch_one(pool).await?;
+    row.into_user()
+}
+
+/// `POST /api/v1/auth/logout`: revokes the session server-side.
+#[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204), (status = 401, body = app::types::ErrorBody)), tag = "auth")]
+pub async fn logout(State(st): State<AppState>, session: Session) -> Result<Response, AppError> {
+    sqlx::query("UPDATE sessions SET revoked_at = unixepoch() WHERE token_hash = ?").bind(&session.token_hash).execute(&st.db).await?;
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("yl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    Ok(res)
+}
+
+/// `GET /api/v1/auth/me`
+#[utoipa::path(get, path = "/api/v1/auth/me", responses((status = 200, body = User), (status = 401, body = app::types::ErrorBody)), tag = "auth")]
+pub async fn me(session: Session) -> Json<User> {
+    Json(session.user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("示例密码 123").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("示例密码 123", &h));
+        assert!(!verify_password("示例密码 124", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn reads_the_session_cookie() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; yl_session=abc; b=2"));
+        assert_eq!(cookie_value(&h).as_deref(), Some("abc"));
+        h.insert(header::COOKIE, HeaderValue::from_static("yl_sessionx=1"));
+        assert_eq!(cookie_value(&h), None);
+    }
+}

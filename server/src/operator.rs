@@ -1,0 +1,233 @@
+//! What operators do: read their organisation's places with class versions, change
+//! vacancies (relative taps, or "from N to M" based on a version, which answers 409
+//! with the current value when the server's value moved), confirm unchanged, and
+//! read the audit trail. Every write goes through the idempotency layer and is audited.
+
+use crate::auth::{Role, Session};
+use crate::device::DeviceHash;
+use crate::error::AppError;
+use crate::idempotency::{self, Tx};
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+/// A class as an operator edits it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ClassState {
+    pub class_id: i64,
+    pub place_id: i64,
+    pub age_band: String,
+    pub capacity: i64,
+    pub enrolled: i64,
+    pub vacancies: i64,
+    pub version: i64,
+    pub confirmed_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// One vacancy write: exactly one of `delta` (a tap: −1/+1 …), `to` (with `from`
+/// and `version`: the value the tablet showed), or `confirm` (unchanged, with `version`).
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct VacancyChange {
+    pub delta: Option<i64>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub version: Option<i64>,
+    #[serde(default)]
+    pub confirm: bool,
+    /// Set when the operator resolved a conflict: which value they chose and why it is recorded.
+    pub resolution: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub user: String,
+    pub place_id: Option<i64>,
+    pub class_id: Option<i64>,
+    pub action: String,
+    pub detail: serde_json::Value,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+fn field(f: &str, m: &str) -> AppError {
+    AppError::Validation(vec![app::types::FieldError { field: f.into(), message: m.into() }])
+}
+
+/// The organisation a place belongs to, or 404.
+async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) -> Result<i64, AppError> {
+    sqlx::query_scalar("SELECT organisation_id FROM places WHERE id = ?")
+        .bind(place_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这个托育机构".into()))
+}
+
+/// Operators act on their organisation's places only; admins on all; supervisors read only.
+fn may_write(s: &Session, org: i64) -> Result<(), AppError> {
+    match s.user.role {
+        Role::Admin => Ok(()),
+        Role::Operator if s.user.organisation_id == Some(org) => Ok(()),
+        Role::Operator => Err(AppError::Forbidden("只能修改本机构的托育点".into())),
+        Role::Supervisor => Err(AppError::Forbidden("监管账号只能查看".into())),
+    }
+}
+
+fn may_read(s: &Session, org: i64) -> Result<(), AppError> {
+    match s.user.role {
+        Role::Admin | Role::Supervisor => Ok(()),
+        Role::Operator if s.user.organisation_id == Some(org) => Ok(()),
+        Role::Operator => Err(AppError::Forbidden("只能查看本机构的托育点".into())),
+    }
+}
+
+async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<Option<ClassState>, AppError> {
+    let row: Option<(i64, i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, place_id, age_band, capacity, enrolled, vacancies, version, confirmed_at FROM classes WHERE id = ?",
+    )
+    .bind(class_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(row.map(|(class_id, place_id, age_band, capacity, enrolled, vacancies, version, at)| ClassState {
+        class_id,
+        place_id,
+        age_band,
+        capacity,
+        enrolled,
+        vacancies,
+        version,
+        confirmed_at: crate::repo::ts(at),
+    }))
+}
+
+/// `GET /api/v1/operator/places/{id}/classes`
+#[utoipa::path(get, path = "/api/v1/operator/places/{id}/classes", params(("id" = i64, Path,)),
+    responses((status = 200, body = [ClassState]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn classes(State(st): State<AppState>, session: Session, Path(id): Path<i64>) -> Result<Json<Vec<ClassState>>, AppError> {
+    let mut conn = st.db.acquire().await?;
+    may_read(&session, place_org(&mut conn, id).await?)?;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM classes WHERE place_id = ? ORDER BY id").bind(id).fetch_all(&mut *conn).await?;
+    let mut out = Vec::new();
+    for c in ids {
+        out.extend(class_state(&mut conn, c).await?);
+    }
+    Ok(Json(out))
+}
+
+/// `GET /api/v1/operator/places/{id}/audit` — who changed what, newest first.
+#[utoipa::path(get, path = "/api/v1/operator/places/{id}/audit", params(("id" = i64, Path,)),
+    responses((status = 200, body = [AuditEntry]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn audit(State(st): State<AppState>, session: Session, Path(id): Path<i64>) -> Result<Json<Vec<AuditEntry>>, AppError> {
+    let mut conn = st.db.acquire().await?;
+    may_read(&session, place_org(&mut conn, id).await?)?;
+    let rows: Vec<(i64, String, Option<i64>, Option<i64>, String, String, i64)> = sqlx::query_as(
+        "SELECT a.id, u.display_name, a.place_id, a.class_id, a.action, a.detail, a.at FROM audit_log a
+         JOIN users u ON u.id = a.user_id WHERE a.place_id = ? ORDER BY a.id DESC LIMIT 200",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(id, user, place_id, class_id, action, detail, at)| AuditEntry {
+                id,
+                user,
+                place_id,
+                class_id,
+                action,
+                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+                at: crate::repo::ts(at),
+            })
+            .collect(),
+    ))
+}
+
+/// `POST /api/v1/operator/classes/{id}/vacancies`
+#[utoipa::path(post, path = "/api/v1/operator/classes/{id}/vacancies", params(("id" = i64, Path,)), request_body = VacancyChange,
+    responses((status = 200, body = ClassState), (status = 401), (status = 403),
+        (status = 409, description = "The value moved: `current` holds it", body = app::types::ErrorBody),
+        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+pub async fn change_vacancies(
+    State(st): State<AppState>,
+    session: Session,
+    device: DeviceHash,
+    headers: HeaderMap,
+    Path(class_id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let change: VacancyChange = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
+    let kinds = [change.delta.is_some(), change.to.is_some(), change.confirm].iter().filter(|x| **x).count();
+    if kinds != 1 {
+        return Err(field("body", "请只提供 delta、to 或 confirm 其中一项"));
+    }
+    let path = format!("/api/v1/operator/classes/{class_id}/vacancies");
+    let user = session.user.clone();
+    let run = idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+        let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
+        let org = place_org(&mut tx, before.place_id).await?;
+        may_write(&Session { user: user.clone(), token_hash: String::new() }, org)?;
+        let max = before.capacity - before.enrolled;
+        let (action, target) = if let Some(d) = change.delta {
+            let t = before.vacancies + d;
+            if t < 0 {
+                return Err(AppError::Stale("已经没有空位了，不能再减".into(), serde_json::to_value(&before).unwrap_or_default()));
+            }
+            if t > max {
+                return Err(AppError::Stale(format!("空位不能超过 托位 − 在托（{max}）"), serde_json::to_value(&before).unwrap_or_default()));
+            }
+            ("vacancy_delta", t)
+        } else {
+            if change.version != Some(before.version)
+                || change.to.is_some() && change.from.is_some() && change.from != Some(before.vacancies)
+            {
+                return Err(AppError::Stale(
+                    "这期间空位已被其他设备或同事修改，请对照当前值再决定".into(),
+                    serde_json::to_value(&before).unwrap_or_default(),
+                ));
+            }
+            match change.to {
+                Some(t) if !(0..=max).contains(&t) => {
+                    return Err(field("to", &format!("空位应在 0 到 {max}（托位 − 在托）之间")));
+                }
+                Some(t) => ("vacancy_set", t),
+                None => ("confirm_unchanged", before.vacancies),
+            }
+        };
+        // The WHERE clause re-checks under the write lock: never below zero, never over.
+        let n = sqlx::query(
+            "UPDATE classes SET vacancies = ?1, version = version + 1, confirmed_at = unixepoch(),
+                    updated_at = CASE WHEN vacancies = ?1 THEN updated_at ELSE unixepoch() END
+             WHERE id = ?2 AND version = ?3 AND ?1 BETWEEN 0 AND capacity - enrolled",
+        )
+        .bind(target)
+        .bind(class_id)
+        .bind(before.version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(AppError::Stale("这期间空位已被修改".into(), serde_json::to_value(&before).unwrap_or_default()));
+        }
+        let after = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
+        sqlx::query(
+            "INSERT INTO audit_log (user_id, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, unixepoch())",
+        )
+        .bind(user.id)
+        .bind(org)
+        .bind(before.place_id)
+        .bind(class_id)
+        .bind(action)
+        .bind(
+            serde_json::json!({ "from": before.vacancies, "to": after.vacancies, "resolution": change.resolution })
+                .to_string(),
+        )
+        .execute(&mut *tx)
+        .await?;
+        Ok((tx, StatusCode::OK, serde_json::to_value(&after).map_err(anyhow::Error::from)?))
+    });
+    run.await
+}

@@ -1,0 +1,313 @@
+//! Operators: accounts, sessions, CSRF, rate limits, organisation boundaries,
+//! vacancy writes with conflicts, concurrency and the audit trail.
+
+mod common;
+
+use common::{start, TestServer};
+use serde_json::{json, Value};
+use server::sample::{SAMPLE_OPERATORS, SAMPLE_PASSWORD};
+
+const DEVICE: &str = "tablet-key-0123456789abcdef";
+
+struct Login {
+    cookie: String,
+    csrf: String,
+    body: Value,
+}
+
+async fn login(s: &TestServer, username: &str, password: &str) -> (u16, Option<Login>, Value, Option<String>) {
+    let res = s
+        .http
+        .post(format!("{}/api/v1/auth/login", s.base))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let set_cookie = res.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
+    let body: Value = res.json().await.unwrap();
+    let login = set_cookie.as_ref().filter(|_| status == 200).map(|c| Login {
+        cookie: c.split(';').next().unwrap().to_string(),
+        csrf: body["csrf_token"].as_str().unwrap().to_string(),
+        body: body.clone(),
+    });
+    (status, login, body, set_cookie)
+}
+
+async fn op(s: &TestServer, n: usize) -> Login {
+    login(s, SAMPLE_OPERATORS[n].0, SAMPLE_PASSWORD).await.1.expect("sample operator logs in")
+}
+
+/// A class of the organisation the operator runs, set to `vacancies` free places
+/// and one place held back (so +1 is possible).
+async fn own_class(s: &TestServer, l: &Login, vacancies: i64) -> (i64, i64) {
+    let org = l.body["user"]["organisation_id"].as_i64().unwrap();
+    let (class_id, place_id): (i64, i64) = sqlx::query_as(
+        "SELECT c.id, c.place_id FROM classes c JOIN places p ON p.id = c.place_id
+         WHERE p.organisation_id = ? AND c.capacity > ? ORDER BY c.id LIMIT 1",
+    )
+    .bind(org)
+    .bind(vacancies)
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE classes SET vacancies = ?1, enrolled = capacity - ?1 - 1 WHERE id = ?2")
+        .bind(vacancies)
+        .bind(class_id)
+        .execute(&s.pool)
+        .await
+        .unwrap();
+    (class_id, place_id)
+}
+
+async fn change(s: &TestServer, l: Option<&Login>, class_id: i64, key: &str, body: Value) -> (u16, Value) {
+    let mut req = s
+        .http
+        .post(format!("{}/api/v1/operator/classes/{class_id}/vacancies", s.base))
+        .header("X-Device-Key", DEVICE)
+        .header("Idempotency-Key", key)
+        .json(&body);
+    if let Some(l) = l {
+        req = req.header("Cookie", &l.cookie).header("X-CSRF-Token", &l.csrf);
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn login_sets_a_safe_cookie_and_never_returns_the_hash() {
+    let s = start().await;
+    let (status, l, body, cookie) = login(&s, "op-feiqitu", SAMPLE_PASSWORD).await;
+    assert_eq!(status, 200);
+    let cookie = cookie.unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"));
+    assert!(!cookie.contains("Secure"), "plain http here");
+    assert!(!body.to_string().contains("argon2") && !body.to_string().contains("password"));
+    let l = l.unwrap();
+    let me: Value = s.http.get(format!("{}/api/v1/auth/me", s.base)).header("Cookie", &l.cookie).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["username"], "op-feiqitu");
+    assert_eq!(me["role"], "operator");
+    assert!(!me.to_string().contains("argon2"));
+    // the raw session token is not stored
+    let token = l.cookie.split('=').nth(1).unwrap().to_string();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE token_hash = ?").bind(&token).fetch_one(&s.pool).await.unwrap();
+    assert_eq!(n, 0);
+    // behind an HTTPS proxy the cookie is Secure
+    let res = s
+        .http
+        .post(format!("{}/api/v1/auth/login", s.base))
+        .header("X-Forwarded-Proto", "https")
+        .json(&json!({ "username": "op-feiqitu", "password": SAMPLE_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
+}
+
+#[tokio::test]
+async fn logout_revokes_the_session_server_side() {
+    let s = start().await;
+    let l = op(&s, 0).await;
+    let me = |c: String| {
+        let http = s.http.clone();
+        let url = format!("{}/api/v1/auth/me", s.base);
+        async move { http.get(url).header("Cookie", c).send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(me(l.cookie.clone()).await, 200);
+    let res = s.http.post(format!("{}/api/v1/auth/logout", s.base)).header("Cookie", &l.cookie).send().await.unwrap();
+    assert_eq!(res.status(), 403, "a write without the CSRF token");
+    let res = s
+        .http
+        .post(format!("{}/api/v1/auth/logout", s.base))
+        .header("Cookie", &l.cookie)
+        .header("X-CSRF-Token", &l.csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(me(l.cookie.clone()).await, 401);
+    assert_eq!(me(String::new()).await, 401);
+}
+
+#[tokio::test]
+async fn repeated_bad_passwords_lock_the_account_with_a_clear_message() {
+    let s = start().await;
+    for _ in 0..5 {
+        let (status, _, body, _) = login(&s, "op-libao", "wrong-password").await;
+        assert_eq!(status, 401);
+        assert_eq!(body["message"], "用户名或密码错误");
+    }
+    let (status, _, body, _) = login(&s, "op-libao", SAMPLE_PASSWORD).await;
+    assert_eq!(status, 429, "locked even with the right password");
+    assert!(body["message"].as_str().unwrap().contains("15 分钟"));
+    // other accounts are not locked by it
+    assert_eq!(login(&s, "op-feiqitu", SAMPLE_PASSWORD).await.0, 200);
+    // an address guessing many accounts is limited too
+    for i in 0..20 {
+        login(&s, &format!("nobody-{i}"), "x").await;
+    }
+    assert_eq!(login(&s, "op-tongxin", SAMPLE_PASSWORD).await.0, 429);
+}
+
+#[tokio::test]
+async fn every_operator_endpoint_needs_a_session_and_keeps_to_the_organisation() {
+    let s = start().await;
+    let a = op(&s, 0).await;
+    let b = op(&s, 1).await;
+    let (b_class, b_place) = own_class(&s, &b, 3).await;
+    let (a_class, a_place) = own_class(&s, &a, 3).await;
+    // 401 without a session, on each endpoint
+    for path in [format!("/api/v1/operator/places/{a_place}/classes"), format!("/api/v1/operator/places/{a_place}/audit"), "/api/v1/auth/me".into()] {
+        let res = s.http.get(format!("{}{path}", s.base)).send().await.unwrap();
+        assert_eq!(res.status(), 401, "{path}");
+    }
+    assert_eq!(change(&s, None, a_class, "key-nosession-1", json!({ "delta": -1 })).await.0, 401);
+    // 403 across organisations, on each endpoint
+    for path in [format!("/api/v1/operator/places/{b_place}/classes"), format!("/api/v1/operator/places/{b_place}/audit")] {
+        let res = s.http.get(format!("{}{path}", s.base)).header("Cookie", &a.cookie).send().await.unwrap();
+        assert_eq!(res.status(), 403, "{path}");
+    }
+    let (st, body) = change(&s, Some(&a), b_class, "key-cross-org-1", json!({ "delta": -1 })).await;
+    assert_eq!(st, 403);
+    assert!(body["message"].as_str().unwrap().contains("本机构"));
+    let v: i64 = sqlx::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(b_class).fetch_one(&s.pool).await.unwrap();
+    assert_eq!(v, 3, "nothing written");
+    // own organisation: allowed
+    let res = s.http.get(format!("{}/api/v1/operator/places/{a_place}/classes", s.base)).header("Cookie", &a.cookie).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    // a write without the CSRF token is refused
+    let res = s
+        .http
+        .post(format!("{}/api/v1/operator/classes/{a_class}/vacancies", s.base))
+        .header("Cookie", &a.cookie)
+        .header("X-Device-Key", DEVICE)
+        .header("Idempotency-Key", "key-no-csrf-1")
+        .json(&json!({ "delta": -1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // a supervisor reads but does not write
+    let sup = login(&s, "sup-xinwu", SAMPLE_PASSWORD).await.1.unwrap();
+    let res = s.http.get(format!("{}/api/v1/operator/places/{a_place}/audit", s.base)).header("Cookie", &sup.cookie).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(change(&s, Some(&sup), a_class, "key-sup-1", json!({ "delta": -1 })).await.0, 403);
+}
+
+#[tokio::test]
+async fn a_stale_write_gets_the_current_value_and_the_choice_is_recorded() {
+    let s = start().await;
+    let a = op(&s, 0).await;
+    let (class_id, place_id) = own_class(&s, &a, 4).await;
+    let classes: Value = s
+        .http
+        .get(format!("{}/api/v1/operator/places/{place_id}/classes", s.base))
+        .header("Cookie", &a.cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let c = classes.as_array().unwrap().iter().find(|c| c["class_id"] == class_id).unwrap().clone();
+    let version = c["version"].as_i64().unwrap();
+    // tablet 1 sets 4 → 2
+    let (st, after) = change(&s, Some(&a), class_id, "key-stale-1", json!({ "from": 4, "to": 2, "version": version })).await;
+    assert_eq!(st, 200);
+    assert_eq!((after["vacancies"].as_i64(), after["version"].as_i64()), (Some(2), Some(version + 1)));
+    // tablet 2, still on the old version, sets 4 → 3: conflict, with the current value
+    let (st, body) = change(&s, Some(&a), class_id, "key-stale-2", json!({ "from": 4, "to": 3, "version": version })).await;
+    assert_eq!(st, 409);
+    assert_eq!(body["error"], "stale");
+    assert_eq!(body["current"]["vacancies"], 2);
+    assert_eq!(body["current"]["version"], version + 1);
+    // the operator chooses their value knowingly: recorded
+    let (st, _) = change(
+        &s,
+        Some(&a),
+        class_id,
+        "key-stale-3",
+        json!({ "from": 2, "to": 3, "version": version + 1, "resolution": "kept_mine" }),
+    )
+    .await;
+    assert_eq!(st, 200);
+    let audit: Value = s
+        .http
+        .get(format!("{}/api/v1/operator/places/{place_id}/audit", s.base))
+        .header("Cookie", &a.cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entries = audit.as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["detail"]["resolution"], "kept_mine");
+    assert_eq!(entries[0]["detail"]["to"], 3);
+    assert!(entries[0]["user"].as_str().unwrap().contains("示例"));
+    // out of bounds is a field error
+    let (st, body) = change(&s, Some(&a), class_id, "key-stale-4", json!({ "to": 99, "version": version + 2 })).await;
+    assert_eq!(st, 422);
+    assert_eq!(body["fields"][0]["field"], "to");
+}
+
+#[tokio::test]
+async fn fifty_concurrent_minus_one_taps_on_five_vacancies_make_exactly_five() {
+    let s = start().await;
+    let a = op(&s, 3).await;
+    let (class_id, _) = own_class(&s, &a, 5).await;
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let http = s.http.clone();
+        let url = format!("{}/api/v1/operator/classes/{class_id}/vacancies", s.base);
+        let (cookie, csrf) = (a.cookie.clone(), a.csrf.clone());
+        tasks.push(tokio::spawn(async move {
+            http.post(url)
+                .header("Cookie", cookie)
+                .header("X-CSRF-Token", csrf)
+                .header("X-Device-Key", DEVICE)
+                .header("Idempotency-Key", format!("key-tap-{i:04}"))
+                .json(&json!({ "delta": -1 }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            200 => ok += 1,
+            409 => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(ok, 5);
+    let v: i64 = sqlx::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    assert_eq!(v, 0);
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE class_id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    assert_eq!(audited, 5);
+}
+
+#[tokio::test]
+async fn a_change_reaches_parents_with_a_fresh_confirmation() {
+    let s = start().await;
+    let a = op(&s, 2).await;
+    let (class_id, place_id) = own_class(&s, &a, 2).await;
+    sqlx::query("UPDATE classes SET confirmed_at = unixepoch() - 10 * 86400 WHERE id = ?").bind(class_id).execute(&s.pool).await.unwrap();
+    let before = s.client.place(place_id).await.unwrap();
+    let (st, _) = change(&s, Some(&a), class_id, "key-prop-1", json!({ "delta": 1 })).await;
+    assert_eq!(st, 200);
+    let after = s.client.place(place_id).await.unwrap();
+    let c = after.summary.classes.iter().find(|c| c.id == class_id).unwrap();
+    assert_eq!(c.vacancies, 3);
+    assert!((chrono::Utc::now() - c.confirmed_at).num_seconds() < 5);
+    assert!(after.summary.change_seq > before.summary.change_seq);
+    // 确认无变化: only the confirmation moves
+    let version: i64 = sqlx::query_scalar("SELECT version FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    let (st, body) = change(&s, Some(&a), class_id, "key-prop-2", json!({ "confirm": true, "version": version })).await;
+    assert_eq!(st, 200);
+    assert_eq!(body["vacancies"], 3);
+}
