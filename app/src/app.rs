@@ -1,7 +1,7 @@
 //! The app shell, the router and what every page shares.
 
 use crate::device::{provide_device, use_device};
-use crate::pages::{home::HomePage, outbox::OutboxPage, place::PlacePage, saved::SavedPage};
+use crate::pages::{home::HomePage, operator::OperatorPage, outbox::OutboxPage, place::PlacePage, saved::SavedPage};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/places/:id") view=PlacePage ssr=SsrMode::Async />
                     <Route path=path!("/saved") view=SavedPage />
                     <Route path=path!("/outbox") view=OutboxPage />
+                    <Route path=path!("/operator") view=OperatorPage />
                 </Routes>
             </main>
         </Router>

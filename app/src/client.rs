@@ -2,7 +2,8 @@
 
 use crate::query::{encode_pairs, PlaceQuery};
 use crate::types::{
-    AreaPlacesResponse, AreasResponse, ChangesResponse, ErrorBody, FavoritesResponse, PlaceDetail, PlacesResponse,
+    AreaPlacesResponse, AreasResponse, ChangesResponse, ClassState, ErrorBody, FavoritesResponse, LoginResponse,
+    OperatorPlace, PlaceDetail, PlacesResponse,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -118,6 +119,20 @@ impl ApiClient {
         idempotency_key: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<(u16, serde_json::Value), ClientError> {
+        self.send_write_as(method, path, device_key, idempotency_key, body, None).await
+    }
+
+    /// `send_write` for a signed-in account: the session cookie goes by itself
+    /// (same origin); the CSRF token is echoed in `X-CSRF-Token`.
+    pub async fn send_write_as(
+        &self,
+        method: &str,
+        path: &str,
+        device_key: &str,
+        idempotency_key: &str,
+        body: Option<&serde_json::Value>,
+        csrf: Option<&str>,
+    ) -> Result<(u16, serde_json::Value), ClientError> {
         let url = format!("{}{}", self.base, path);
         let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| ClientError::Decode(e.to_string()))?;
         let mut req = self
@@ -129,10 +144,48 @@ impl ApiClient {
         if let Some(b) = body {
             req = req.header("Content-Type", "application/json").body(b.to_string());
         }
+        if let Some(t) = csrf {
+            req = req.header("X-CSRF-Token", t);
+        }
         let res = req.send().await.map_err(|e| ClientError::Network(e.to_string()))?;
         let status = res.status().as_u16();
         let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
         let value = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
         Ok((status, value))
+    }
+
+    /// Signs in; the session cookie is set by the answer.
+    pub async fn login(&self, username: &str, password: &str) -> Result<LoginResponse, ClientError> {
+        let res = self
+            .http
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .header("Content-Type", "application/json")
+            .body(serde_json::json!({ "username": username, "password": password }).to_string())
+            .send()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?;
+        let status = res.status().as_u16();
+        let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        if status == 200 {
+            serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+        } else {
+            Err(ClientError::Api {
+                status,
+                body: serde_json::from_slice(&bytes).unwrap_or(ErrorBody {
+                    error: "http".into(),
+                    message: format!("登录失败（HTTP {status}）"),
+                    fields: vec![],
+                    current: None,
+                }),
+            })
+        }
+    }
+
+    pub async fn operator_places(&self) -> Result<Vec<OperatorPlace>, ClientError> {
+        self.get("/api/v1/operator/places").await
+    }
+
+    pub async fn operator_classes(&self, place_id: i64) -> Result<Vec<ClassState>, ClientError> {
+        self.get(&format!("/api/v1/operator/places/{place_id}/classes")).await
     }
 }

@@ -23,6 +23,8 @@ pub struct Device {
     pub ready: RwSignal<bool>,
     /// When the cached areas last reached the server (delta sync).
     pub last_sync: RwSignal<Option<chrono::DateTime<Utc>>>,
+    /// Bumped whenever the outbox has just been emptied (pages refresh server state).
+    pub delivered: RwSignal<u32>,
 }
 
 pub fn use_device() -> Device {
@@ -53,6 +55,7 @@ pub fn provide_device() -> Device {
         storage_ok: RwSignal::new(true),
         ready: RwSignal::new(false),
         last_sync: RwSignal::new(None),
+        delivered: RwSignal::new(0),
     };
     provide_context(d);
     #[cfg(feature = "hydrate")]
@@ -98,8 +101,41 @@ pub fn toggle_saved(d: Device, place_id: i64, name: String) {
             last_error: None,
             next_attempt_at: now,
             quarantined: false,
+            conflict: None,
         },
     );
+}
+
+/// Queues an operator's vacancy write for a class.
+pub fn enqueue_vacancy(d: Device, class_id: i64, label: String, change: crate::types::VacancyChange) {
+    let now = Utc::now();
+    #[cfg(feature = "hydrate")]
+    let id = crate::store::browser::new_id();
+    #[cfg(not(feature = "hydrate"))]
+    let id = String::new();
+    enqueue(
+        d,
+        OutboxItem {
+            id,
+            label,
+            method: "POST".into(),
+            path: format!("/api/v1/operator/classes/{class_id}/vacancies"),
+            body: serde_json::to_value(change).ok(),
+            entity: format!("class:{class_id}"),
+            created_at: now,
+            attempts: 0,
+            last_error: None,
+            next_attempt_at: now,
+            quarantined: false,
+            conflict: None,
+        },
+    );
+}
+
+/// Drops every queued item of an entity (a resolved conflict replaces them).
+pub fn discard_entity(d: Device, entity: &str) {
+    d.outbox.update(|o| o.retain(|i| i.entity != entity));
+    persist(d);
 }
 
 fn enqueue(d: Device, item: OutboxItem) {
@@ -277,7 +313,12 @@ mod browser {
                     blocked.insert(item.entity.clone());
                     continue;
                 }
-                match client.send_write(&item.method, &item.path, &key, &item.id, item.body.as_ref()).await {
+                let csrf = item
+                    .path
+                    .starts_with("/api/v1/operator/")
+                    .then(|| st::read::<crate::types::LoginResponse>(crate::store::KEY_SESSION).map(|s| s.csrf_token))
+                    .flatten();
+                match client.send_write_as(&item.method, &item.path, &key, &item.id, item.body.as_ref(), csrf.as_deref()).await {
                     Ok((s, _)) if (200..300).contains(&s) => {
                         d.outbox.update(|o| o.retain(|i| i.id != item.id));
                         let _ = st::write(KEY_OUTBOX, &d.outbox.get_untracked());
@@ -286,10 +327,12 @@ mod browser {
                     Ok((s, body)) if (400..500).contains(&s) && !matches!(s, 401 | 408 | 429) => {
                         // Refused: retrying the same request cannot help. Set aside, keep the rest going.
                         let msg = message_of(&body, s);
+                        let current = body.get("current").cloned().filter(|c| !c.is_null());
                         update_item(d, &item.id, |i| {
                             i.quarantined = true;
                             i.attempts += 1;
                             i.last_error = Some(msg);
+                            i.conflict = current;
                         });
                         blocked.insert(item.entity.clone());
                     }
@@ -317,6 +360,7 @@ mod browser {
             FLUSHING.with(|f| f.set(false));
             if delivered > 0 && d.pending() == 0 {
                 reconcile_saved(d);
+                d.delivered.update(|n| *n += 1);
             }
             // Wake up for the earliest retry that is due (timer, online and
             // visibility triggers also flush).

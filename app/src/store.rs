@@ -13,6 +13,8 @@ pub const PREFIX: &str = "yl1.";
 pub const KEY_DEVICE: &str = "yl1.device";
 pub const KEY_OUTBOX: &str = "yl1.outbox";
 pub const KEY_FAVORITES: &str = "yl1.favorites";
+/// The signed-in account and its CSRF token (the session itself is an HttpOnly cookie).
+pub const KEY_SESSION: &str = "yl1.session";
 
 /// One write waiting to reach the server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,6 +35,9 @@ pub struct OutboxItem {
     pub next_attempt_at: DateTime<Utc>,
     /// Set aside: the server refused it (409/4xx); kept until the user retries or discards.
     pub quarantined: bool,
+    /// With a refused write whose target moved (409 stale): the server's current value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<serde_json::Value>,
 }
 
 /// A place saved on this device.

@@ -391,3 +391,96 @@ pub struct FavoriteDeleted {
     /// False when the place was not saved (deleting twice is fine).
     pub deleted: bool,
 }
+
+labelled_enum!(
+    /// What an account may do.
+    Role {
+        Admin = "admin", "平台管理员";
+        Operator = "operator", "机构运营";
+        Supervisor = "supervisor", "监管";
+    }
+);
+
+/// A signed-in user, as the API shows it (never the password hash).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_id: Option<i64>,
+    pub district_id: Option<String>,
+    pub is_sample: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LoginResponse {
+    pub user: User,
+    /// Echo in `X-CSRF-Token` on every write made with the session cookie.
+    pub csrf_token: String,
+}
+
+/// A place an operator manages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OperatorPlace {
+    pub id: i64,
+    pub name: String,
+    pub street_name: String,
+}
+
+/// A class as an operator edits it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ClassState {
+    pub class_id: i64,
+    pub place_id: i64,
+    pub age_band: AgeBand,
+    pub capacity: i64,
+    pub enrolled: i64,
+    pub vacancies: i64,
+    pub version: i64,
+    pub confirmed_at: DateTime<Utc>,
+}
+
+/// One vacancy write: exactly one of `delta` (a tap), `to` (with `from` and `version`:
+/// what the tablet showed), or `confirm` (unchanged, with `version`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VacancyChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confirm: bool,
+    /// How the operator resolved a conflict (`kept_mine` / `took_theirs`), recorded in the audit trail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    pub user: String,
+    pub place_id: Option<i64>,
+    pub class_id: Option<i64>,
+    pub action: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub detail: serde_json::Value,
+    pub at: DateTime<Utc>,
+}

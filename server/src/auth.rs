@@ -14,7 +14,6 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use std::net::SocketAddr;
 
@@ -26,49 +25,7 @@ const WINDOW_S: i64 = 15 * 60;
 const MAX_FAILS_PER_ACCOUNT: i64 = 5;
 const MAX_FAILS_PER_ADDRESS: i64 = 20;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Operator,
-    Supervisor,
-}
-
-impl Role {
-    fn from_code(s: &str) -> Option<Role> {
-        match s {
-            "admin" => Some(Role::Admin),
-            "operator" => Some(Role::Operator),
-            "supervisor" => Some(Role::Supervisor),
-            _ => None,
-        }
-    }
-}
-
-/// A signed-in user, as the API shows it (never the password hash).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct User {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub organisation_id: Option<i64>,
-    pub district_id: Option<String>,
-    pub is_sample: bool,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct LoginRequest {
-    pub username: String,
-    pub password: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct LoginResponse {
-    pub user: User,
-    /// Echo in `X-CSRF-Token` on every write made with the session cookie.
-    pub csrf_token: String,
-}
+pub use app::types::{LoginRequest, LoginResponse, Role, User};
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
@@ -123,11 +80,7 @@ pub async fn create_user(
     district_id: Option<&str>,
     is_sample: bool,
 ) -> Result<i64, AppError> {
-    let role = match role {
-        Role::Admin => "admin",
-        Role::Operator => "operator",
-        Role::Supervisor => "supervisor",
-    };
+    let role = role.code();
     let r = sqlx::query(
         "INSERT INTO users (username, display_name, password_hash, role, organisation_id, district_id, is_sample, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, unixepoch())",

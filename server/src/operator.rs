@@ -13,45 +13,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use serde::{Deserialize, Serialize};
 
-/// A class as an operator edits it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ClassState {
-    pub class_id: i64,
-    pub place_id: i64,
-    pub age_band: String,
-    pub capacity: i64,
-    pub enrolled: i64,
-    pub vacancies: i64,
-    pub version: i64,
-    pub confirmed_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// One vacancy write: exactly one of `delta` (a tap: −1/+1 …), `to` (with `from`
-/// and `version`: the value the tablet showed), or `confirm` (unchanged, with `version`).
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct VacancyChange {
-    pub delta: Option<i64>,
-    pub from: Option<i64>,
-    pub to: Option<i64>,
-    pub version: Option<i64>,
-    #[serde(default)]
-    pub confirm: bool,
-    /// Set when the operator resolved a conflict: which value they chose and why it is recorded.
-    pub resolution: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub user: String,
-    pub place_id: Option<i64>,
-    pub class_id: Option<i64>,
-    pub action: String,
-    pub detail: serde_json::Value,
-    pub at: chrono::DateTime<chrono::Utc>,
-}
+pub use app::types::{AuditEntry, ClassState, OperatorPlace, VacancyChange};
 
 fn field(f: &str, m: &str) -> AppError {
     AppError::Validation(vec![app::types::FieldError { field: f.into(), message: m.into() }])
@@ -94,13 +57,44 @@ async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<O
     Ok(row.map(|(class_id, place_id, age_band, capacity, enrolled, vacancies, version, at)| ClassState {
         class_id,
         place_id,
-        age_band,
+        age_band: app::types::AgeBand::from_code(&age_band).unwrap_or(app::types::AgeBand::Mixed),
         capacity,
         enrolled,
         vacancies,
         version,
         confirmed_at: crate::repo::ts(at),
     }))
+}
+
+/// `GET /api/v1/operator/places` — the places this account manages.
+#[utoipa::path(get, path = "/api/v1/operator/places", responses((status = 200, body = [OperatorPlace]), (status = 401)), tag = "operator")]
+pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OperatorPlace>>, AppError> {
+    let rows: Vec<(i64, String, String)> = match (session.user.role, session.user.organisation_id) {
+        (Role::Operator, Some(org)) => {
+            sqlx::query_as(
+                "SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id
+                 WHERE p.organisation_id = ? ORDER BY p.is_main DESC, p.id",
+            )
+            .bind(org)
+            .fetch_all(&st.db)
+            .await?
+        }
+        (Role::Supervisor, _) => {
+            sqlx::query_as(
+                "SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id
+                 WHERE p.district_id = ? ORDER BY p.id LIMIT 500",
+            )
+            .bind(session.user.district_id.clone().unwrap_or_default())
+            .fetch_all(&st.db)
+            .await?
+        }
+        _ => {
+            sqlx::query_as("SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id ORDER BY p.id LIMIT 500")
+                .fetch_all(&st.db)
+                .await?
+        }
+    };
+    Ok(Json(rows.into_iter().map(|(id, name, street_name)| OperatorPlace { id, name, street_name }).collect()))
 }
 
 /// `GET /api/v1/operator/places/{id}/classes`

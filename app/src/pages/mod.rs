@@ -1,4 +1,5 @@
 pub mod home;
+pub mod operator;
 pub mod outbox;
 pub mod place;
 pub mod saved;

@@ -1,0 +1,308 @@
+//! `/operator` — the front desk's tablet: sign in, pick a place, keep each class's
+//! vacancies true with large −/+ buttons and 确认无变化. Every tap is shown at once
+//! and goes through the outbox as "from N to M at version V"; if the value moved on
+//! the server meanwhile, the tablet shows both values and lets the operator choose.
+
+use crate::app::use_now;
+use crate::device::{discard_entity, enqueue_vacancy, use_device, Device};
+use crate::format::confirmed_ago;
+use crate::store::OutboxItem;
+use crate::types::{ClassState, LoginResponse, OperatorPlace, VacancyChange};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn OperatorPage() -> impl IntoView {
+    let d = use_device();
+    let session = RwSignal::new(None::<LoginResponse>);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if d.ready.get() {
+            session.set(crate::store::browser::read(crate::store::KEY_SESSION));
+        }
+    });
+    view! {
+        <Title text="机构工作台 · 一老一小" />
+        <section class="operator">
+            {move || {
+                if !d.ready.get() {
+                    return view! { <p class="loading">"正在读取本机数据…"</p> }.into_any();
+                }
+                match session.get() {
+                    None => view! { <LoginForm session /> }.into_any(),
+                    Some(s) => view! { <Desk session s /> }.into_any(),
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn LoginForm(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
+    #[cfg(not(feature = "hydrate"))]
+    let _ = session;
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        busy.set(true);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let c = crate::client::ApiClient::same_origin();
+            match c.login(username.get_untracked().trim(), &password.get_untracked()).await {
+                Ok(r) => {
+                    let _ = crate::store::browser::write(crate::store::KEY_SESSION, &r);
+                    session.set(Some(r));
+                }
+                Err(crate::client::ClientError::Network(_)) => error.set(Some("登录需要联网，请连接网络后再试".into())),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="panel login" on:submit=submit>
+            <h1>"机构工作台登录"</h1>
+            <label>
+                "用户名"
+                <input name="username" autocomplete="username" required bind:value=username />
+            </label>
+            <label>
+                "密码"
+                <input name="password" type="password" autocomplete="current-password" required bind:value=password />
+            </label>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <button class="primary" type="submit" disabled=move || busy.get()>
+                {move || if busy.get() { "正在登录…" } else { "登录" }}
+            </button>
+            <p class="muted">"示例账号见 README（仅示例数据）。"</p>
+        </form>
+    }
+}
+
+#[component]
+fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl IntoView {
+    let d = use_device();
+    let places = RwSignal::new(Vec::<OperatorPlace>::new());
+    let chosen = RwSignal::new(None::<i64>);
+    let classes = RwSignal::new(Vec::<ClassState>::new());
+    let note = RwSignal::new(None::<String>);
+
+    // Places and classes: from the server when online, else as last seen on this tablet.
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::task::spawn_local(async move {
+            let c = crate::client::ApiClient::same_origin();
+            match c.operator_places().await {
+                Ok(p) => {
+                    let _ = crate::store::browser::write("yl1.op.places", &p);
+                    if chosen.get_untracked().is_none() {
+                        chosen.set(p.first().map(|x| x.id));
+                    }
+                    places.set(p);
+                }
+                Err(crate::client::ClientError::Api { status: 401, .. }) => {
+                    crate::store::browser::remove(crate::store::KEY_SESSION);
+                    session.set(None);
+                }
+                Err(_) => {
+                    let p: Vec<OperatorPlace> = crate::store::browser::read("yl1.op.places").unwrap_or_default();
+                    chosen.set(p.first().map(|x| x.id));
+                    places.set(p);
+                }
+            }
+        });
+        Effect::new(move |_| {
+            d.delivered.track();
+            let Some(pid) = chosen.get() else { return };
+            leptos::task::spawn_local(async move {
+                let key = format!("yl1.op.classes.{pid}");
+                let c = crate::client::ApiClient::same_origin();
+                // Unsent taps stay on top of what the server says.
+                if d.outbox.with_untracked(|o| o.iter().any(|i| i.entity.starts_with("class:") && !i.quarantined)) {
+                    if let Some(local) = crate::store::browser::read::<Vec<ClassState>>(&key) {
+                        classes.set(local);
+                        return;
+                    }
+                }
+                match c.operator_classes(pid).await {
+                    Ok(cs) => {
+                        let _ = crate::store::browser::write(&key, &cs);
+                        classes.set(cs);
+                    }
+                    Err(_) => classes.set(crate::store::browser::read(&key).unwrap_or_default()),
+                }
+            });
+        });
+    }
+    let save_local = move || {
+        #[cfg(feature = "hydrate")]
+        if let Some(pid) = chosen.get_untracked() {
+            let _ = crate::store::browser::write(&format!("yl1.op.classes.{pid}"), &classes.get_untracked());
+        }
+    };
+
+    // A tap: show it, queue "from → to at version", expect the next version.
+    let set = move |class_id: i64, change: VacancyChange, to: i64, label: String| {
+        classes.update(|cs| {
+            if let Some(c) = cs.iter_mut().find(|c| c.class_id == class_id) {
+                c.vacancies = to;
+                // the version the server will have once this write lands
+                c.version = change.version.unwrap_or(c.version) + 1;
+            }
+        });
+        save_local();
+        enqueue_vacancy(d, class_id, label, change);
+    };
+
+    let logout = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let csrf = session.get_untracked().map(|s| s.csrf_token).unwrap_or_default();
+            leptos::task::spawn_local(async move {
+                let c = crate::client::ApiClient::same_origin();
+                let key = crate::store::browser::device_key();
+                let _ = c.send_write_as("POST", "/api/v1/auth/logout", &key, &crate::store::browser::new_id(), None, Some(&csrf)).await;
+            });
+            crate::store::browser::remove(crate::store::KEY_SESSION);
+        }
+        session.set(None);
+    };
+
+    let name = s.user.display_name.clone();
+    view! {
+        <header class="desk-head">
+            <h1>"机构工作台"</h1>
+            <p>{format!("{name}（{}）", s.user.role.label())}</p>
+            <button class="logout" on:click=logout>"退出登录"</button>
+        </header>
+        {move || note.get().map(|n| view! { <p class="cached-note">{n}</p> })}
+        <div class="desk">
+            <nav class="desk-places" aria-label="我的托育点">
+                {move || {
+                    places
+                        .get()
+                        .into_iter()
+                        .map(|p| {
+                            let id = p.id;
+                            view! {
+                                <button
+                                    class="place-pick"
+                                    class:active=move || chosen.get() == Some(id)
+                                    on:click=move |_| chosen.set(Some(id))
+                                >
+                                    {p.name.clone()}
+                                    <small>{p.street_name.clone()}</small>
+                                </button>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </nav>
+            <div class="desk-classes">
+                {move || {
+                    classes
+                        .get()
+                        .into_iter()
+                        .map(|c| view! { <ClassRow c set d /> })
+                        .collect_view()
+                }}
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ClassRow(
+    c: ClassState,
+    set: impl Fn(i64, VacancyChange, i64, String) + Copy + Send + Sync + 'static,
+    d: Device,
+) -> impl IntoView {
+    let id = c.class_id;
+    let max = c.capacity - c.enrolled;
+    let label = c.age_band.label_with_ages();
+    let (v, ver) = (c.vacancies, c.version);
+    let lbl = label.clone();
+    let minus = move |_| {
+        if v > 0 {
+            set(id, VacancyChange { from: Some(v), to: Some(v - 1), version: Some(ver), ..Default::default() }, v - 1, format!("{lbl} 空位 {v}→{}", v - 1));
+        }
+    };
+    let lbl = label.clone();
+    let plus = move |_| {
+        if v < max {
+            set(id, VacancyChange { from: Some(v), to: Some(v + 1), version: Some(ver), ..Default::default() }, v + 1, format!("{lbl} 空位 {v}→{}", v + 1));
+        }
+    };
+    let lbl = label.clone();
+    let confirm = move |_| {
+        set(id, VacancyChange { confirm: true, version: Some(ver), ..Default::default() }, v, format!("{lbl} 确认无变化（{v}）"));
+    };
+    let entity = format!("class:{id}");
+    let ent = entity.clone();
+    let conflict = move || -> Option<OutboxItem> {
+        d.outbox.with(|o| o.iter().find(|i| i.entity == ent && i.quarantined && i.conflict.is_some()).cloned())
+    };
+    let pending = move || d.has_pending(&entity);
+    let confirmed = c.confirmed_at;
+    view! {
+        <article class="class-row" data-class-id=id>
+            <h2>{label.clone()}</h2>
+            <p class="counts">{format!("托位 {} · 在托 {}", c.capacity, c.enrolled)}</p>
+            <div class="stepper">
+                <button class="step" aria-label="空位减一" on:click=minus disabled={v <= 0}>"−"</button>
+                <output class="vacancies" aria-label="空位">{v}</output>
+                <button class="step" aria-label="空位加一" on:click=plus disabled={v >= max}>"+"</button>
+            </div>
+            <button class="confirm" on:click=confirm>"确认无变化"</button>
+            <p class="muted">{move || confirmed_ago(confirmed, use_now())}</p>
+            {move || pending().then(|| view! { <p class="pending-tag">"已保存在本机，待发送"</p> })}
+            {move || conflict().map(|item| view! { <Conflict item c=c.clone() set d /> })}
+        </article>
+    }
+}
+
+/// Both values side by side; the operator chooses, and the choice is recorded.
+#[component]
+fn Conflict(
+    item: OutboxItem,
+    c: ClassState,
+    set: impl Fn(i64, VacancyChange, i64, String) + Copy + Send + Sync + 'static,
+    d: Device,
+) -> impl IntoView {
+    // What this tablet shows now: its latest intended value.
+    let mine = c.vacancies;
+    let current = item.conflict.clone().unwrap_or_default();
+    let theirs = current["vacancies"].as_i64().unwrap_or(0);
+    let version = current["version"].as_i64().unwrap_or(0);
+    let id = c.class_id;
+    let entity = item.entity.clone();
+    let label = c.age_band.label_with_ages();
+    let (e1, e2, l1, l2) = (entity.clone(), entity, label.clone(), label);
+    let keep_mine = move |_| {
+        discard_entity(d, &e1);
+        let change = VacancyChange { from: Some(theirs), to: Some(mine), version: Some(version), resolution: Some("kept_mine".into()), ..Default::default() };
+        set(id, change, mine, format!("{l1} 冲突处理：用我的值 {mine}"));
+    };
+    let take_theirs = move |_| {
+        discard_entity(d, &e2);
+        let change = VacancyChange { from: Some(theirs), to: Some(theirs), version: Some(version), resolution: Some("took_theirs".into()), ..Default::default() };
+        set(id, change, theirs, format!("{l2} 冲突处理：用服务器的值 {theirs}"));
+    };
+    view! {
+        <div class="conflict" role="alert">
+            <p><strong>"空位已被其他设备修改"</strong></p>
+            <p class="both">
+                <span class="mine">{format!("你的值：{mine}")}</span>
+                <span class="theirs">{format!("服务器当前：{theirs}")}</span>
+            </p>
+            <div class="row">
+                <button class="primary" on:click=keep_mine>{format!("用我的值 {mine}")}</button>
+                <button on:click=take_theirs>{format!("用服务器的值 {theirs}")}</button>
+            </div>
+        </div>
+    }
+}
