@@ -188,4 +188,8 @@ impl ApiClient {
     pub async fn operator_classes(&self, place_id: i64) -> Result<Vec<ClassState>, ClientError> {
         self.get(&format!("/api/v1/operator/places/{place_id}/classes")).await
     }
+
+    pub async fn operator_audit(&self, place_id: i64) -> Result<Vec<crate::types::AuditEntry>, ClientError> {
+        self.get(&format!("/api/v1/operator/places/{place_id}/audit")).await
+    }
 }

@@ -117,6 +117,8 @@ test.describe('operator tablet', () => {
     const placeId = await pb.evaluate(() => JSON.parse(localStorage.getItem('yl1.op.places'))[0].id);
     const audit = await (await pb.request.get(`/api/v1/operator/places/${placeId}/audit`)).json();
     expect(audit[0].detail.resolution).toBe('kept_mine');
+    // and the desk's 修改记录 shows it
+    await expect(pb.locator('.audit li').first()).toContainText('冲突：采用本机的值');
     await a.close();
     await b.close();
   });

@@ -212,6 +212,62 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
                 }}
             </div>
         </div>
+        <AuditList chosen />
+    }
+}
+
+/// What changed at the chosen place and who did it (kept server-side for every write).
+#[component]
+fn AuditList(chosen: RwSignal<Option<i64>>) -> impl IntoView {
+    let d = use_device();
+    let entries = RwSignal::new(Vec::<crate::types::AuditEntry>::new());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        d.delivered.track();
+        let Some(pid) = chosen.get() else { return };
+        leptos::task::spawn_local(async move {
+            let c = crate::client::ApiClient::same_origin();
+            if let Ok(list) = c.operator_audit(pid).await {
+                entries.set(list);
+            }
+        });
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (d, chosen);
+    view! {
+        <section class="panel">
+            <h2>"修改记录"</h2>
+            {move || {
+                let list = entries.get();
+                if list.is_empty() {
+                    return view! { <p class="muted">"暂无记录（需联网查看）。"</p> }.into_any();
+                }
+                view! {
+                    <ul class="audit">
+                        {list
+                            .into_iter()
+                            .map(|e| {
+                                let what = match e.action.as_str() {
+                                    "confirm_unchanged" => format!("确认无变化（{}）", e.detail["to"]),
+                                    _ => format!("空位 {} → {}", e.detail["from"], e.detail["to"]),
+                                };
+                                let how = match e.detail["resolution"].as_str() {
+                                    Some("kept_mine") => " · 冲突：采用本机的值",
+                                    Some("took_theirs") => " · 冲突：采用服务器的值",
+                                    _ => "",
+                                };
+                                view! {
+                                    <li>
+                                        {move || format!("{} · {} · {what}{how}", crate::format::ago(e.at, use_now()), e.user)}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
     }
 }
 
