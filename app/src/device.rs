@@ -69,8 +69,8 @@ pub fn provide_device() -> Device {
 
 /// Saves or un-saves a place: shown at once, sent through the outbox.
 pub fn toggle_saved(d: Device, place_id: i64, name: String) {
-    let now = Utc::now();
     let saving = !d.is_saved(place_id);
+    let now = Utc::now();
     d.saved.update(|s| {
         if saving {
             s.insert(0, SavedPlace { place_id, name: name.clone(), saved_at: now });
@@ -83,53 +83,13 @@ pub fn toggle_saved(d: Device, place_id: i64, name: String) {
     } else {
         ("DELETE", format!("/api/v1/favorites/{place_id}"), None, format!("取消收藏 {name}"))
     };
-    #[cfg(feature = "hydrate")]
-    let id = crate::store::browser::new_id();
-    #[cfg(not(feature = "hydrate"))]
-    let id = String::new();
-    enqueue(
-        d,
-        OutboxItem {
-            id,
-            label,
-            method: method.into(),
-            path,
-            body,
-            entity: format!("favorite:{place_id}"),
-            created_at: now,
-            attempts: 0,
-            last_error: None,
-            next_attempt_at: now,
-            quarantined: false,
-            conflict: None,
-        },
-    );
+    enqueue(d, OutboxItem::new(label, method, path, body, format!("favorite:{place_id}")));
 }
 
 /// Queues an operator's vacancy write for a class.
 pub fn enqueue_vacancy(d: Device, class_id: i64, label: String, change: crate::types::VacancyChange) {
-    let now = Utc::now();
-    #[cfg(feature = "hydrate")]
-    let id = crate::store::browser::new_id();
-    #[cfg(not(feature = "hydrate"))]
-    let id = String::new();
-    enqueue(
-        d,
-        OutboxItem {
-            id,
-            label,
-            method: "POST".into(),
-            path: format!("/api/v1/operator/classes/{class_id}/vacancies"),
-            body: serde_json::to_value(change).ok(),
-            entity: format!("class:{class_id}"),
-            created_at: now,
-            attempts: 0,
-            last_error: None,
-            next_attempt_at: now,
-            quarantined: false,
-            conflict: None,
-        },
-    );
+    let path = format!("/api/v1/operator/classes/{class_id}/vacancies");
+    enqueue(d, OutboxItem::new(label, "POST", path, serde_json::to_value(change).ok(), format!("class:{class_id}")));
 }
 
 /// Drops every queued item of an entity (a resolved conflict replaces them).

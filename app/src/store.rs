@@ -40,6 +40,31 @@ pub struct OutboxItem {
     pub conflict: Option<serde_json::Value>,
 }
 
+impl OutboxItem {
+    /// A new item, made now, with a fresh id (the Idempotency-Key of every attempt).
+    pub fn new(label: String, method: &str, path: String, body: Option<serde_json::Value>, entity: String) -> Self {
+        let now = Utc::now();
+        #[cfg(feature = "hydrate")]
+        let id = browser::new_id();
+        #[cfg(not(feature = "hydrate"))]
+        let id = uuid_v4(now.timestamp_nanos_opt().unwrap_or_default().to_le_bytes().repeat(2).try_into().unwrap_or([0; 16]));
+        OutboxItem {
+            id,
+            label,
+            method: method.into(),
+            path,
+            body,
+            entity,
+            created_at: now,
+            attempts: 0,
+            last_error: None,
+            next_attempt_at: now,
+            quarantined: false,
+            conflict: None,
+        }
+    }
+}
+
 /// A place saved on this device.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavedPlace {
