@@ -60,6 +60,10 @@ async fn own_class(s: &TestServer, l: &Login, vacancies: i64) -> (i64, i64) {
     (class_id, place_id)
 }
 
+async fn get_json(s: &TestServer, l: &Login, path: &str) -> Value {
+    s.http.get(format!("{}{path}", s.base)).header("Cookie", &l.cookie).send().await.unwrap().json().await.unwrap()
+}
+
 async fn change(s: &TestServer, l: Option<&Login>, class_id: i64, key: &str, body: Value) -> (u16, Value) {
     let mut req = s
         .http
@@ -84,7 +88,7 @@ async fn login_sets_a_safe_cookie_and_never_returns_the_hash() {
     assert!(!cookie.contains("Secure"), "plain http here");
     assert!(!body.to_string().contains("argon2") && !body.to_string().contains("password"));
     let l = l.unwrap();
-    let me: Value = s.http.get(format!("{}/api/v1/auth/me", s.base)).header("Cookie", &l.cookie).send().await.unwrap().json().await.unwrap();
+    let me = get_json(&s, &l, "/api/v1/auth/me").await;
     assert_eq!(me["username"], "op-feiqitu");
     assert_eq!(me["role"], "operator");
     assert!(!me.to_string().contains("argon2"));
@@ -199,16 +203,7 @@ async fn a_stale_write_gets_the_current_value_and_the_choice_is_recorded() {
     let s = start().await;
     let a = op(&s, 0).await;
     let (class_id, place_id) = own_class(&s, &a, 4).await;
-    let classes: Value = s
-        .http
-        .get(format!("{}/api/v1/operator/places/{place_id}/classes", s.base))
-        .header("Cookie", &a.cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let classes = get_json(&s, &a, &format!("/api/v1/operator/places/{place_id}/classes")).await;
     let c = classes.as_array().unwrap().iter().find(|c| c["class_id"] == class_id).unwrap().clone();
     let version = c["version"].as_i64().unwrap();
     // tablet 1 sets 4 → 2
@@ -231,16 +226,7 @@ async fn a_stale_write_gets_the_current_value_and_the_choice_is_recorded() {
     )
     .await;
     assert_eq!(st, 200);
-    let audit: Value = s
-        .http
-        .get(format!("{}/api/v1/operator/places/{place_id}/audit", s.base))
-        .header("Cookie", &a.cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let audit = get_json(&s, &a, &format!("/api/v1/operator/places/{place_id}/audit")).await;
     let entries = audit.as_array().unwrap();
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0]["detail"]["resolution"], "kept_mine");
