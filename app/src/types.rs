@@ -484,3 +484,108 @@ pub struct AuditEntry {
     pub detail: serde_json::Value,
     pub at: DateTime<Utc>,
 }
+
+/// An operator's edit of a place's facts (`PUT /api/v1/operator/places/{id}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PlaceEdit {
+    pub opening_hours: String,
+    pub phone: String,
+    /// Every care mode offered, with its fee (the unit follows the mode).
+    pub care_modes: Vec<CareModeFeeEdit>,
+    /// The 普惠 monthly price; required when the place has 普惠托位.
+    pub puhui_fee_yuan: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CareModeFeeEdit {
+    pub care_mode: CareMode,
+    pub fee_yuan: u32,
+}
+
+/// Mainland phone numbers: a mobile (1[3-9] + 9 digits) or a landline with area code
+/// (0 + 2–3 digits, optional "-", 7–8 digits).
+pub fn valid_phone(s: &str) -> bool {
+    let s = s.trim();
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    if s.len() == 11 && s.starts_with('1') && digits(s) && matches!(s.as_bytes()[1], b'3'..=b'9') {
+        return true;
+    }
+    let (area, local) = match s.split_once('-') {
+        Some((a, l)) => (a, l),
+        None if s.starts_with('0') && digits(s) && (10..=12).contains(&s.len()) => return true,
+        None => return false,
+    };
+    area.starts_with('0') && (3..=4).contains(&area.len()) && digits(area) && (7..=8).contains(&local.len()) && digits(local) && !local.starts_with('0')
+}
+
+impl PlaceEdit {
+    /// Every bad field, with messages in Chinese.
+    pub fn validate(&self, has_puhui: bool) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        let mut push = |f: &str, m: &str| e.push(FieldError { field: f.into(), message: m.into() });
+        let hours = self.opening_hours.trim();
+        if hours.is_empty() || hours.chars().count() > 100 {
+            push("opening_hours", "开放时间不能为空，最多 100 个字");
+        }
+        if !valid_phone(&self.phone) {
+            push("phone", "电话号码格式不正确：手机 11 位，座机如 0510-12345678");
+        }
+        if self.care_modes.is_empty() {
+            push("care_modes", "至少提供一种托育形式");
+        }
+        let mut seen = std::collections::HashSet::new();
+        for m in &self.care_modes {
+            if !seen.insert(m.care_mode) {
+                push("care_modes", &format!("{}重复了", m.care_mode.label()));
+            }
+            if !(1..=100_000).contains(&m.fee_yuan) {
+                push("care_modes", &format!("{}的收费应在 1 到 100000 元之间", m.care_mode.label()));
+            }
+        }
+        match (has_puhui, self.puhui_fee_yuan) {
+            (true, None) => push("puhui_fee_yuan", "有普惠托位的机构必须填写普惠价格"),
+            (_, Some(f)) if !(1..=10_000).contains(&f) => push("puhui_fee_yuan", "普惠价格应在 1 到 10000 元/月之间"),
+            _ => {}
+        }
+        e
+    }
+}
+
+#[cfg(test)]
+mod edit_tests {
+    use super::*;
+
+    #[test]
+    fn phones() {
+        for ok in ["13812345678", "0510-82345678", "0514-8234567", "051082345678", "021-62345678"] {
+            assert!(valid_phone(ok), "{ok}");
+        }
+        for bad in ["12812345678", "1381234567", "0510-0000123", "510-82345678", "abc", "", "0510-823456789"] {
+            assert!(!valid_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn edits_name_each_bad_field() {
+        let e = PlaceEdit {
+            opening_hours: " ".into(),
+            phone: "123".into(),
+            care_modes: vec![
+                CareModeFeeEdit { care_mode: CareMode::FullDay, fee_yuan: 0 },
+                CareModeFeeEdit { care_mode: CareMode::FullDay, fee_yuan: 3000 },
+            ],
+            puhui_fee_yuan: None,
+        };
+        let fields: Vec<String> = e.validate(true).into_iter().map(|f| f.field).collect();
+        assert_eq!(fields, ["opening_hours", "phone", "care_modes", "care_modes", "puhui_fee_yuan"]);
+        let good = PlaceEdit {
+            opening_hours: "周一至周五 07:30–17:30".into(),
+            phone: "0510-82345678".into(),
+            care_modes: vec![CareModeFeeEdit { care_mode: CareMode::FullDay, fee_yuan: 3000 }],
+            puhui_fee_yuan: Some(1500),
+        };
+        assert!(good.validate(true).is_empty());
+    }
+}

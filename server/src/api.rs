@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/logout", axum::routing::post(crate::auth::logout))
         .route("/auth/me", get(crate::auth::me))
         .route("/operator/places", get(crate::operator::places))
+        .route("/operator/places/{id}", axum::routing::put(crate::operator::edit_place))
         .route("/operator/places/{id}/classes", get(crate::operator::classes))
         .route("/operator/places/{id}/audit", get(crate::operator::audit))
         .route("/operator/classes/{id}/vacancies", axum::routing::post(crate::operator::change_vacancies))
@@ -175,7 +176,7 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         list_places, get_place, list_areas, area_places, changes,
         crate::favorites::list, crate::favorites::add, crate::favorites::remove,
         crate::auth::login, crate::auth::logout, crate::auth::me,
-        crate::operator::places, crate::operator::classes, crate::operator::audit, crate::operator::change_vacancies
+        crate::operator::places, crate::operator::edit_place, crate::operator::classes, crate::operator::audit, crate::operator::change_vacancies
     ),
     components(schemas(
         PlacesResponse, PlaceHit, VacancySummary, PlaceDetail, PlaceSummary, ClassVacancy, CareModeFee,
@@ -183,7 +184,7 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         ProviderType, Badge, CareMode, AgeBand, FeeUnit, BeianStatus,
         ChangesResponse, AreaPlacesResponse, FavoriteRequest, Favorite, FavoritesResponse, FavoriteDeleted,
         crate::auth::User, crate::auth::Role, crate::auth::LoginRequest, crate::auth::LoginResponse,
-        crate::operator::ClassState, crate::operator::VacancyChange, crate::operator::AuditEntry, crate::operator::OperatorPlace
+        crate::operator::ClassState, crate::operator::VacancyChange, crate::operator::AuditEntry, crate::operator::OperatorPlace, crate::operator::PlaceEdit, app::types::CareModeFeeEdit
     ))
 )]
 pub struct ApiDoc;

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 
-pub use app::types::{AuditEntry, ClassState, OperatorPlace, VacancyChange};
+pub use app::types::{AuditEntry, ClassState, OperatorPlace, PlaceEdit, VacancyChange};
 
 fn field(f: &str, m: &str) -> AppError {
     AppError::Validation(vec![app::types::FieldError { field: f.into(), message: m.into() }])
@@ -224,4 +224,69 @@ pub async fn change_vacancies(
         Ok((tx, StatusCode::OK, serde_json::to_value(&after).map_err(anyhow::Error::from)?))
     });
     run.await
+}
+
+/// `PUT /api/v1/operator/places/{id}` — hours, phone, care modes with fees, 普惠 price.
+#[utoipa::path(put, path = "/api/v1/operator/places/{id}", params(("id" = i64, Path,)), request_body = PlaceEdit,
+    responses((status = 200, description = "`{\"place_id\": …, \"updated\": true}`"), (status = 401), (status = 403),
+        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+pub async fn edit_place(
+    State(st): State<AppState>,
+    session: Session,
+    device: DeviceHash,
+    headers: HeaderMap,
+    Path(place_id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let edit: PlaceEdit = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
+    let path = format!("/api/v1/operator/places/{place_id}");
+    let user = session.user.clone();
+    idempotency::run(&st.db, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
+        let org = place_org(&mut tx, place_id).await?;
+        may_write(&Session { user: user.clone(), token_hash: String::new() }, org)?;
+        let (puhui, hours, phone, puhui_fee): (bool, String, String, Option<i64>) =
+            sqlx::query_as("SELECT puhui, opening_hours, phone, puhui_fee_yuan FROM places WHERE id = ?")
+                .bind(place_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let errors = edit.validate(puhui);
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        sqlx::query("UPDATE places SET opening_hours = ?, phone = ?, puhui_fee_yuan = ?, updated_at = unixepoch() WHERE id = ?")
+            .bind(edit.opening_hours.trim())
+            .bind(edit.phone.trim())
+            .bind(edit.puhui_fee_yuan.filter(|_| puhui))
+            .bind(place_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM place_care_modes WHERE place_id = ?").bind(place_id).execute(&mut *tx).await?;
+        for m in &edit.care_modes {
+            sqlx::query("INSERT INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, ?, ?, ?)")
+                .bind(place_id)
+                .bind(m.care_mode.code())
+                .bind(m.fee_yuan)
+                .bind(m.care_mode.fee_unit().code())
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO audit_log (user_id, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, NULL, 'place_edit', ?, unixepoch())",
+        )
+        .bind(user.id)
+        .bind(org)
+        .bind(place_id)
+        .bind(
+            serde_json::json!({
+                "before": { "opening_hours": hours, "phone": phone, "puhui_fee_yuan": puhui_fee },
+                "after": &edit,
+            })
+            .to_string(),
+        )
+        .execute(&mut *tx)
+        .await?;
+        Ok((tx, StatusCode::OK, serde_json::json!({ "place_id": place_id, "updated": true })))
+    })
+    .await
 }

@@ -297,3 +297,63 @@ async fn a_change_reaches_parents_with_a_fresh_confirmation() {
     assert_eq!(st, 200);
     assert_eq!(body["vacancies"], 3);
 }
+
+async fn edit(s: &TestServer, l: &Login, place_id: i64, key: &str, body: Value) -> (u16, Value) {
+    let res = s
+        .http
+        .put(format!("{}/api/v1/operator/places/{place_id}", s.base))
+        .header("Cookie", &l.cookie)
+        .header("X-CSRF-Token", &l.csrf)
+        .header("X-Device-Key", DEVICE)
+        .header("Idempotency-Key", key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn operators_edit_hours_phone_and_fees_with_field_errors_and_an_audit_entry() {
+    let s = start().await;
+    let a = op(&s, 0).await;
+    let b = op(&s, 1).await;
+    let (_, a_place) = own_class(&s, &a, 1).await;
+    let (_, b_place) = own_class(&s, &b, 1).await;
+    let good = json!({
+        "opening_hours": "周一至周六 07:30–18:00",
+        "phone": "0514-82345678",
+        "care_modes": [{ "care_mode": "full_day", "fee_yuan": 3200 }, { "care_mode": "hourly", "fee_yuan": 60 }],
+        "puhui_fee_yuan": 1600
+    });
+    // another organisation's place: 403, nothing written
+    assert_eq!(edit(&s, &a, b_place, "key-edit-0", good.clone()).await.0, 403);
+    // bad input: every field named, in Chinese
+    let (st, body) = edit(
+        &s,
+        &a,
+        a_place,
+        "key-edit-1",
+        json!({ "opening_hours": "", "phone": "12345", "care_modes": [], "puhui_fee_yuan": 0 }),
+    )
+    .await;
+    assert_eq!(st, 422);
+    let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["opening_hours", "phone", "care_modes", "puhui_fee_yuan"]);
+    assert!(body["fields"][1]["message"].as_str().unwrap().contains("电话"));
+    // a good edit reaches parents
+    let before = s.client.place(a_place).await.unwrap();
+    let (st, _) = edit(&s, &a, a_place, "key-edit-2", good.clone()).await;
+    assert_eq!(st, 200);
+    let after = s.client.place(a_place).await.unwrap();
+    assert_eq!(after.opening_hours, "周一至周六 07:30–18:00");
+    assert_eq!(after.phone, "0514-82345678");
+    let modes: Vec<(String, u32)> = after.summary.care_modes.iter().map(|m| (m.care_mode.code().to_string(), m.fee_yuan)).collect();
+    assert_eq!(modes, vec![("full_day".to_string(), 3200), ("hourly".to_string(), 60)]);
+    assert_eq!(after.summary.puhui_fee_yuan, Some(1600));
+    assert!(after.summary.change_seq > before.summary.change_seq);
+    let audit = get_json(&s, &a, &format!("/api/v1/operator/places/{a_place}/audit")).await;
+    assert_eq!(audit[0]["action"], "place_edit");
+    assert_eq!(audit[0]["detail"]["before"]["phone"], before.phone);
+    assert_eq!(audit[0]["detail"]["after"]["phone"], "0514-82345678");
+}

@@ -66,6 +66,10 @@ test('filters round-trip through the URL and a shared link shows the same list',
   // client-side navigation: the page was not reloaded
   expect(await page.evaluate(() => window.__noReload)).toBe(true);
   const cards = page.locator('li.card');
+  // the list for the last URL has rendered (the summary carries its total)
+  const expected = await (await page.request.get('/api/v1/places?area=wuxi-xinwu-jiangxi&puhui=1&care_mode=full_day&max_fee=2000')).json();
+  await expect(page.locator('.summary')).toHaveAttribute('data-total', String(expected.total));
+  await expect(cards).toHaveCount(expected.places.length);
   const n = await cards.count();
   expect(n).toBeGreaterThan(0);
   expect(n).toBeLessThan(before);
