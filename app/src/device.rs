@@ -266,7 +266,14 @@ mod browser {
             let mut blocked: HashSet<String> = HashSet::new();
             let mut delivered = 0;
             for item in d.outbox.get_untracked() {
+                // A set-aside item holds back the later items of its entity: they were
+                // made on top of it, and sending them could apply a change out of order.
                 if item.quarantined || blocked.contains(&item.entity) {
+                    blocked.insert(item.entity.clone());
+                    continue;
+                }
+                // discarded or replaced (a resolved conflict) while this run was going
+                if !d.outbox.with_untracked(|o| o.iter().any(|i| i.id == item.id)) {
                     continue;
                 }
                 if item.next_attempt_at > Utc::now() {

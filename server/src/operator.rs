@@ -16,6 +16,19 @@ use axum::Json;
 
 pub use app::types::{AuditEntry, ClassState, OperatorPlace, PlaceEdit, VacancyChange};
 
+/// A numeric id from the path; anything else is an unknown id (JSON 404, like the rest of the API).
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, st: &S) -> Result<Self, AppError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, st)
+            .await
+            .map_err(|_| AppError::NotFound("没有这条记录".into()))?;
+        raw.parse().map(Id).map_err(|_| AppError::NotFound("没有这条记录".into()))
+    }
+}
+
 fn field(f: &str, m: &str) -> AppError {
     AppError::Validation(vec![app::types::FieldError { field: f.into(), message: m.into() }])
 }
@@ -100,7 +113,7 @@ pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json
 /// `GET /api/v1/operator/places/{id}/classes`
 #[utoipa::path(get, path = "/api/v1/operator/places/{id}/classes", params(("id" = i64, Path,)),
     responses((status = 200, body = [ClassState]), (status = 401), (status = 403)), tag = "operator")]
-pub async fn classes(State(st): State<AppState>, session: Session, Path(id): Path<i64>) -> Result<Json<Vec<ClassState>>, AppError> {
+pub async fn classes(State(st): State<AppState>, session: Session, Id(id): Id) -> Result<Json<Vec<ClassState>>, AppError> {
     let mut conn = st.db.acquire().await?;
     may_read(&session, place_org(&mut conn, id).await?)?;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM classes WHERE place_id = ? ORDER BY id").bind(id).fetch_all(&mut *conn).await?;
@@ -114,7 +127,7 @@ pub async fn classes(State(st): State<AppState>, session: Session, Path(id): Pat
 /// `GET /api/v1/operator/places/{id}/audit` — who changed what, newest first.
 #[utoipa::path(get, path = "/api/v1/operator/places/{id}/audit", params(("id" = i64, Path,)),
     responses((status = 200, body = [AuditEntry]), (status = 401), (status = 403)), tag = "operator")]
-pub async fn audit(State(st): State<AppState>, session: Session, Path(id): Path<i64>) -> Result<Json<Vec<AuditEntry>>, AppError> {
+pub async fn audit(State(st): State<AppState>, session: Session, Id(id): Id) -> Result<Json<Vec<AuditEntry>>, AppError> {
     let mut conn = st.db.acquire().await?;
     may_read(&session, place_org(&mut conn, id).await?)?;
     let rows: Vec<(i64, String, Option<i64>, Option<i64>, String, String, i64)> = sqlx::query_as(
@@ -149,7 +162,7 @@ pub async fn change_vacancies(
     session: Session,
     device: DeviceHash,
     headers: HeaderMap,
-    Path(class_id): Path<i64>,
+    Id(class_id): Id,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
@@ -235,7 +248,7 @@ pub async fn edit_place(
     session: Session,
     device: DeviceHash,
     headers: HeaderMap,
-    Path(place_id): Path<i64>,
+    Id(place_id): Id,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;

@@ -176,6 +176,13 @@ async fn every_operator_endpoint_needs_a_session_and_keeps_to_the_organisation()
     assert!(body["message"].as_str().unwrap().contains("本机构"));
     let v: i64 = sqlx::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(b_class).fetch_one(&s.pool).await.unwrap();
     assert_eq!(v, 3, "nothing written");
+    // a malformed or unknown id is a JSON 404, never a plain-text 400
+    for path in ["/api/v1/operator/places/abc/classes", "/api/v1/operator/places/99999999/audit"] {
+        let res = s.http.get(format!("{}{path}", s.base)).header("Cookie", &a.cookie).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        let v: Value = res.json().await.unwrap();
+        assert_eq!(v["error"], "not_found");
+    }
     // own organisation: allowed
     let res = s.http.get(format!("{}/api/v1/operator/places/{a_place}/classes", s.base)).header("Cookie", &a.cookie).send().await.unwrap();
     assert_eq!(res.status(), 200);
