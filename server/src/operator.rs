@@ -43,19 +43,19 @@ async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) -> Result<i64
 }
 
 /// Operators act on their organisation's places only; admins on all; supervisors read only.
-fn may_write(s: &Session, org: i64) -> Result<(), AppError> {
-    match s.user.role {
+fn may_write(user: &app::types::User, org: i64) -> Result<(), AppError> {
+    match user.role {
         Role::Admin => Ok(()),
-        Role::Operator if s.user.organisation_id == Some(org) => Ok(()),
+        Role::Operator if user.organisation_id == Some(org) => Ok(()),
         Role::Operator => Err(AppError::Forbidden("只能修改本机构的托育点".into())),
         Role::Supervisor => Err(AppError::Forbidden("监管账号只能查看".into())),
     }
 }
 
-fn may_read(s: &Session, org: i64) -> Result<(), AppError> {
-    match s.user.role {
+fn may_read(user: &app::types::User, org: i64) -> Result<(), AppError> {
+    match user.role {
         Role::Admin | Role::Supervisor => Ok(()),
-        Role::Operator if s.user.organisation_id == Some(org) => Ok(()),
+        Role::Operator if user.organisation_id == Some(org) => Ok(()),
         Role::Operator => Err(AppError::Forbidden("只能查看本机构的托育点".into())),
     }
 }
@@ -115,7 +115,7 @@ pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json
     responses((status = 200, body = [ClassState]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn classes(State(st): State<AppState>, session: Session, Id(id): Id) -> Result<Json<Vec<ClassState>>, AppError> {
     let mut conn = st.db.acquire().await?;
-    may_read(&session, place_org(&mut conn, id).await?)?;
+    may_read(&session.user, place_org(&mut conn, id).await?)?;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM classes WHERE place_id = ? ORDER BY id").bind(id).fetch_all(&mut *conn).await?;
     let mut out = Vec::new();
     for c in ids {
@@ -129,7 +129,7 @@ pub async fn classes(State(st): State<AppState>, session: Session, Id(id): Id) -
     responses((status = 200, body = [AuditEntry]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn audit(State(st): State<AppState>, session: Session, Id(id): Id) -> Result<Json<Vec<AuditEntry>>, AppError> {
     let mut conn = st.db.acquire().await?;
-    may_read(&session, place_org(&mut conn, id).await?)?;
+    may_read(&session.user, place_org(&mut conn, id).await?)?;
     let rows: Vec<(i64, String, Option<i64>, Option<i64>, String, String, i64)> = sqlx::query_as(
         "SELECT a.id, u.display_name, a.place_id, a.class_id, a.action, a.detail, a.at FROM audit_log a
          JOIN users u ON u.id = a.user_id WHERE a.place_id = ? ORDER BY a.id DESC LIMIT 200",
@@ -176,7 +176,7 @@ pub async fn change_vacancies(
     let run = idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = place_org(&mut tx, before.place_id).await?;
-        may_write(&Session { user: user.clone(), token_hash: String::new() }, org)?;
+        may_write(&user, org)?;
         let max = before.capacity - before.enrolled;
         let (action, target) = if let Some(d) = change.delta {
             let t = before.vacancies + d;
@@ -257,7 +257,7 @@ pub async fn edit_place(
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
-        may_write(&Session { user: user.clone(), token_hash: String::new() }, org)?;
+        may_write(&user, org)?;
         let (puhui, hours, phone, puhui_fee): (bool, String, String, Option<i64>) =
             sqlx::query_as("SELECT puhui, opening_hours, phone, puhui_fee_yuan FROM places WHERE id = ?")
                 .bind(place_id)
