@@ -6,14 +6,19 @@ use crate::geo::{distance_m, LatLng};
 use crate::query::Filters;
 use crate::types::{CareMode, FeeUnit, PlaceHit, PlaceSummary, VacancySummary};
 
-/// Free places for a child of `age_months` (every class when `None`), with the
-/// oldest confirmation among the classes counted. `None` when no class fits.
-pub fn vacancy_summary(p: &PlaceSummary, age_months: Option<u16>) -> Option<VacancySummary> {
+/// Free places for a child of `age_months` (every class when `None`) in a care mode
+/// (every mode when `None`), with the oldest confirmation among the classes counted.
+/// `None` when no class fits.
+pub fn vacancy_summary(p: &PlaceSummary, age_months: Option<u16>, care_mode: Option<CareMode>) -> Option<VacancySummary> {
     let bands = match age_months {
         Some(a) => bands_for_age(a),
         None => p.classes.iter().map(|c| c.age_band).collect(),
     };
-    let classes: Vec<_> = p.classes.iter().filter(|c| bands.contains(&c.age_band)).collect();
+    let classes: Vec<_> = p
+        .classes
+        .iter()
+        .filter(|c| bands.contains(&c.age_band) && care_mode.is_none_or(|m| c.care_mode == m))
+        .collect();
     let oldest = classes.iter().map(|c| c.confirmed_at).min()?;
     let mut age_bands: Vec<_> = classes.iter().map(|c| c.age_band).collect();
     age_bands.sort();
@@ -45,8 +50,8 @@ pub fn monthly_fee(p: &PlaceSummary, care_mode: Option<CareMode>) -> Option<u32>
 
 /// Whether a place passes every filter (distance aside).
 ///
-/// - `age_months`: some class takes the age;
-/// - `care_mode`: the place offers it;
+/// - `age_months`: some class takes the age (in the chosen care mode, if any);
+/// - `care_mode`: the place offers it; vacancies are then counted in that mode only;
 /// - `puhui_only`: the place has 普惠托位;
 /// - `vacancy_only`: a class for the age (any class without an age) has a free place;
 /// - `max_fee`: the monthly fee (see [`monthly_fee`]) is within the cap; a chosen
@@ -72,7 +77,7 @@ pub fn matches(p: &PlaceSummary, f: &Filters) -> bool {
             return false;
         }
     }
-    let summary = vacancy_summary(p, f.age_months);
+    let summary = vacancy_summary(p, f.age_months, f.care_mode);
     if f.age_months.is_some() && summary.is_none() {
         return false;
     }
@@ -98,7 +103,7 @@ pub fn to_hit(p: &PlaceSummary, distance: f64, f: &Filters) -> PlaceHit {
         lat: p.lat,
         lng: p.lng,
         care_modes: p.care_modes.iter().map(|c| c.care_mode).collect(),
-        vacancy: vacancy_summary(p, f.age_months),
+        vacancy: vacancy_summary(p, f.age_months, f.care_mode),
         is_sample: p.is_sample,
         updated_at: p.updated_at,
     }
@@ -137,6 +142,7 @@ mod tests {
         ClassVacancy {
             id,
             age_band: band,
+            care_mode: CareMode::FullDay,
             capacity: 20,
             enrolled: 20 - vacancies,
             puhui_slots: 12,
@@ -185,12 +191,29 @@ mod tests {
             31.5,
             vec![class(1, AgeBand::Toddler, 2, 1), class(2, AgeBand::Mixed, 3, 30), class(3, AgeBand::Infant, 1, 100)],
         );
-        let s = vacancy_summary(&p, Some(20)).unwrap();
+        let s = vacancy_summary(&p, Some(20), None).unwrap();
         assert_eq!(s.age_bands, vec![AgeBand::Toddler, AgeBand::Mixed]);
         assert_eq!(s.vacancies, 5);
         assert_eq!(s.confirmed_at, p.classes[1].confirmed_at);
-        assert_eq!(vacancy_summary(&p, None).unwrap().vacancies, 6);
-        assert!(vacancy_summary(&p, Some(40)).is_none());
+        assert_eq!(vacancy_summary(&p, None, None).unwrap().vacancies, 6);
+        assert!(vacancy_summary(&p, Some(40), None).is_none());
+    }
+
+    #[test]
+    fn vacancies_are_counted_per_care_mode() {
+        let mut half = class(2, AgeBand::Toddler, 4, 1);
+        half.care_mode = CareMode::HalfDay;
+        let mut p = place(1, 31.5, vec![class(1, AgeBand::Toddler, 0, 1), half]);
+        p.care_modes.push(CareModeFee { care_mode: CareMode::HalfDay, fee_yuan: 1800, unit: FeeUnit::Month });
+        assert_eq!(vacancy_summary(&p, Some(20), None).unwrap().vacancies, 4);
+        assert_eq!(vacancy_summary(&p, Some(20), Some(CareMode::FullDay)).unwrap().vacancies, 0);
+        assert_eq!(vacancy_summary(&p, Some(20), Some(CareMode::HalfDay)).unwrap().vacancies, 4);
+        // 全日托 is full, 半日托 is not: "only with free places" follows the chosen mode
+        let free = |m| Filters { age_months: Some(20), vacancy_only: true, care_mode: Some(m), ..f() };
+        assert!(!matches(&p, &free(CareMode::FullDay)));
+        assert!(matches(&p, &free(CareMode::HalfDay)));
+        // the place offers 计时托 but has no 计时托 class for the age
+        assert!(!matches(&p, &Filters { age_months: Some(20), care_mode: Some(CareMode::Hourly), ..f() }));
     }
 
     #[test]

@@ -117,6 +117,12 @@ impl AgeBand {
     }
 }
 
+impl Default for CareMode {
+    fn default() -> Self {
+        CareMode::FullDay
+    }
+}
+
 impl CareMode {
     pub fn fee_unit(self) -> FeeUnit {
         match self {
@@ -136,12 +142,15 @@ pub struct CareModeFee {
     pub unit: FeeUnit,
 }
 
-/// One class (an age band at a place) as a parent needs it for search.
+/// One class (an age band in one care mode at a place) as a parent needs it for search.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ClassVacancy {
     pub id: i64,
     pub age_band: AgeBand,
+    /// The care mode these places are in (全日托 places and 半日托 places are counted apart).
+    #[serde(default)]
+    pub care_mode: CareMode,
     pub capacity: u32,
     pub enrolled: u32,
     /// How many of the capacity are 普惠托位.
@@ -445,6 +454,8 @@ pub struct ClassState {
     pub class_id: i64,
     pub place_id: i64,
     pub age_band: AgeBand,
+    #[serde(default)]
+    pub care_mode: CareMode,
     pub capacity: i64,
     pub enrolled: i64,
     pub vacancies: i64,
@@ -502,6 +513,173 @@ pub struct PlaceEdit {
 pub struct CareModeFeeEdit {
     pub care_mode: CareMode,
     pub fee_yuan: u32,
+}
+
+/// An operator's edit of a class's figures (`PUT /api/v1/operator/classes/{id}`),
+/// based on the `version` the tablet showed; a moved version answers 409 with the current class.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ClassEdit {
+    pub version: i64,
+    /// 托位 (places the class is licensed and staffed for).
+    pub capacity: i64,
+    /// 在托 (children enrolled).
+    pub enrolled: i64,
+    /// 空位 (free places parents may ask for); at most capacity − enrolled.
+    pub vacancies: i64,
+    /// How the operator resolved a conflict (`kept_mine` / `took_theirs`), recorded in the audit trail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+}
+
+/// The largest figure one class row may carry (a row may stand for several rooms of one band).
+pub const MAX_CLASS_CAPACITY: i64 = 300;
+
+/// Checks capacity ≥ enrolled + vacancies and the 普惠托位 already counted in the class.
+pub fn validate_class_figures(capacity: i64, enrolled: i64, vacancies: i64, puhui_slots: i64) -> Vec<FieldError> {
+    let mut e = Vec::new();
+    let mut push = |f: &str, m: String| e.push(FieldError { field: f.into(), message: m });
+    if !(0..=MAX_CLASS_CAPACITY).contains(&capacity) {
+        push("capacity", format!("托位数应在 0 到 {MAX_CLASS_CAPACITY} 之间"));
+    } else if capacity < puhui_slots {
+        push("capacity", format!("托位数不能少于其中的普惠托位（{puhui_slots} 个）"));
+    }
+    if enrolled < 0 {
+        push("enrolled", "在托人数不能小于 0".into());
+    } else if enrolled > capacity {
+        push("enrolled", "在托人数不能超过托位数".into());
+    }
+    if vacancies < 0 {
+        push("vacancies", "空位不能小于 0".into());
+    } else if enrolled <= capacity && vacancies > capacity - enrolled.max(0) {
+        push("vacancies", format!("空位不能超过 托位 − 在托（{}）", capacity - enrolled.max(0)));
+    }
+    e
+}
+
+/// A new class × care mode at a place (`POST /api/v1/operator/places/{id}/classes`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ClassCreate {
+    pub age_band: AgeBand,
+    pub care_mode: CareMode,
+    pub capacity: i64,
+    pub enrolled: i64,
+    pub vacancies: i64,
+}
+
+/// An organisation as the platform admin sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OrganisationAdmin {
+    #[serde(flatten)]
+    pub organisation: Organisation,
+    pub place_count: i64,
+    pub account_count: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/admin/organisations`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OrganisationCreate {
+    pub name: String,
+    /// 统一社会信用代码, 18 characters with a valid check character.
+    pub uscc: String,
+    pub beian_status: BeianStatus,
+    pub beian_number: Option<String>,
+}
+
+impl OrganisationCreate {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        let mut push = |f: &str, m: &str| e.push(FieldError { field: f.into(), message: m.into() });
+        let n = self.name.trim().chars().count();
+        if !(2..=60).contains(&n) {
+            push("name", "机构名称应为 2 到 60 个字");
+        }
+        if !valid_uscc(self.uscc.trim()) {
+            push("uscc", "统一社会信用代码应为 18 位，且校验位正确（字母大写，不含 I、O、Z、S、V）");
+        }
+        let number = self.beian_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        if self.beian_status == BeianStatus::Filed && number.is_none() {
+            push("beian_number", "已备案的机构请填写备案号");
+        }
+        if number.is_some_and(|s| s.chars().count() > 40) {
+            push("beian_number", "备案号最多 40 个字符");
+        }
+        e
+    }
+}
+
+/// `POST /api/v1/admin/users`: an operator (with its organisation), a supervisor
+/// (with its district) or another admin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AccountCreate {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: Role,
+    pub organisation_id: Option<i64>,
+    pub district_id: Option<String>,
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+impl AccountCreate {
+    /// The checks that need no database (the organisation and district must also exist).
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        let mut push = |f: &str, m: &str| e.push(FieldError { field: f.into(), message: m.into() });
+        let u = self.username.trim();
+        if !(3..=32).contains(&u.len()) || !u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
+            push("username", "用户名为 3 到 32 位小写字母、数字、- 或 _");
+        }
+        let n = self.display_name.trim().chars().count();
+        if !(1..=30).contains(&n) {
+            push("display_name", "姓名（显示名）应为 1 到 30 个字");
+        }
+        if self.password.chars().count() < MIN_PASSWORD_CHARS || self.password.len() > 128 {
+            push("password", "初始密码至少 10 个字符");
+        } else if self.password.trim() != self.password {
+            push("password", "密码首尾不能有空格");
+        }
+        match self.role {
+            Role::Operator if self.organisation_id.is_none() => push("organisation_id", "机构运营账号必须选择所属机构"),
+            Role::Supervisor if self.district_id.as_deref().is_none_or(|d| d.trim().is_empty()) => {
+                push("district_id", "监管账号必须选择负责的区")
+            }
+            _ => {}
+        }
+        e
+    }
+}
+
+/// An account as the platform admin sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Account {
+    #[serde(flatten)]
+    pub user: User,
+    pub organisation_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub disabled: bool,
+}
+
+/// 统一社会信用代码 (GB 32100-2015): 18 characters from the code set, the last a check character.
+pub fn valid_uscc(s: &str) -> bool {
+    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    let b = s.as_bytes();
+    if b.len() != 18 {
+        return false;
+    }
+    let Some(vals) = b.iter().map(|c| CHARS.iter().position(|x| x == c)).collect::<Option<Vec<_>>>() else {
+        return false;
+    };
+    let sum: u32 = vals[..17].iter().zip(W).map(|(&v, w)| v as u32 * w).sum();
+    (31 - sum % 31) % 31 == vals[17] as u32
 }
 
 /// Mainland phone numbers: a mobile (1[3-9] + 9 digits) or a landline with area code
@@ -587,5 +765,51 @@ mod edit_tests {
             puhui_fee_yuan: Some(1500),
         };
         assert!(good.validate(true).is_empty());
+    }
+
+    #[test]
+    fn class_figures() {
+        assert!(validate_class_figures(20, 15, 5, 10).is_empty());
+        let fields = |c, e, v, p| validate_class_figures(c, e, v, p).into_iter().map(|f| f.field).collect::<Vec<_>>();
+        assert_eq!(fields(20, 21, 0, 0), ["enrolled"]);
+        assert_eq!(fields(20, 15, 6, 0), ["vacancies"]);
+        assert_eq!(fields(20, 0, -1, 0), ["vacancies"]);
+        assert_eq!(fields(8, 0, 0, 10), ["capacity"]);
+        assert_eq!(fields(-1, 0, 0, 0), ["capacity", "enrolled"]);
+        assert_eq!(fields(MAX_CLASS_CAPACITY + 1, 0, 0, 0), ["capacity"]);
+    }
+
+    #[test]
+    fn organisation_and_account_checks() {
+        let org = OrganisationCreate {
+            name: "示例托育有限公司".into(),
+            uscc: "91320214MA1XXXXXX0".into(),
+            beian_status: BeianStatus::Filed,
+            beian_number: None,
+        };
+        let fields: Vec<String> = org.validate().into_iter().map(|f| f.field).collect();
+        assert_eq!(fields, ["uscc", "beian_number"]);
+        // a valid code: the check character computed by GB 32100
+        assert!(valid_uscc("91350100M000100Y43"));
+        assert!(!valid_uscc("91350100M000100Y44"));
+        let acc = AccountCreate {
+            username: "Op One".into(),
+            display_name: "".into(),
+            password: "short".into(),
+            role: Role::Operator,
+            organisation_id: None,
+            district_id: None,
+        };
+        let fields: Vec<String> = acc.validate().into_iter().map(|f| f.field).collect();
+        assert_eq!(fields, ["username", "display_name", "password", "organisation_id"]);
+        let ok = AccountCreate {
+            username: "op-new_1".into(),
+            display_name: "王老师".into(),
+            password: "a-long-password".into(),
+            role: Role::Supervisor,
+            organisation_id: None,
+            district_id: Some("320214".into()),
+        };
+        assert!(ok.validate().is_empty());
     }
 }

@@ -24,7 +24,11 @@ pub fn router() -> Router<AppState> {
         .route("/auth/me", get(crate::auth::me))
         .route("/operator/places", get(crate::operator::places))
         .route("/operator/places/{id}", axum::routing::put(crate::operator::edit_place))
-        .route("/operator/places/{id}/classes", get(crate::operator::classes))
+        .route("/operator/places/{id}/classes", get(crate::operator::classes).post(crate::operator::create_class))
+        .route("/operator/classes/{id}", axum::routing::put(crate::operator::edit_class))
+        .route("/admin/organisations", get(crate::admin::organisations).post(crate::admin::create_organisation))
+        .route("/admin/users", get(crate::admin::users).post(crate::admin::create_user))
+        .route("/admin/users/{id}/disable", axum::routing::post(crate::admin::disable_user))
         .route("/operator/places/{id}/audit", get(crate::operator::audit))
         .route("/operator/classes/{id}/vacancies", axum::routing::post(crate::operator::change_vacancies))
         .fallback(|| async { AppError::NotFound("没有这个接口".into()) })
@@ -176,7 +180,10 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         list_places, get_place, list_areas, area_places, changes,
         crate::favorites::list, crate::favorites::add, crate::favorites::remove,
         crate::auth::login, crate::auth::logout, crate::auth::me,
-        crate::operator::places, crate::operator::edit_place, crate::operator::classes, crate::operator::audit, crate::operator::change_vacancies
+        crate::operator::places, crate::operator::edit_place, crate::operator::classes, crate::operator::audit, crate::operator::change_vacancies,
+        crate::operator::edit_class, crate::operator::create_class,
+        crate::admin::organisations, crate::admin::create_organisation, crate::admin::users, crate::admin::create_user,
+        crate::admin::disable_user
     ),
     components(schemas(
         PlacesResponse, PlaceHit, VacancySummary, PlaceDetail, PlaceSummary, ClassVacancy, CareModeFee,
@@ -184,7 +191,8 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         ProviderType, Badge, CareMode, AgeBand, FeeUnit, BeianStatus,
         ChangesResponse, AreaPlacesResponse, FavoriteRequest, Favorite, FavoritesResponse, FavoriteDeleted,
         crate::auth::User, crate::auth::Role, crate::auth::LoginRequest, crate::auth::LoginResponse,
-        crate::operator::ClassState, crate::operator::VacancyChange, crate::operator::AuditEntry, crate::operator::OperatorPlace, crate::operator::PlaceEdit, app::types::CareModeFeeEdit
+        crate::operator::ClassState, crate::operator::VacancyChange, crate::operator::AuditEntry, crate::operator::OperatorPlace, crate::operator::PlaceEdit, app::types::CareModeFeeEdit,
+        ClassEdit, ClassCreate, OrganisationAdmin, OrganisationCreate, AccountCreate, Account
     ))
 )]
 pub struct ApiDoc;

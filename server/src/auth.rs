@@ -121,7 +121,7 @@ impl FromRequestParts<AppState> for Session {
         let row: Option<(String, UserRow)> = sqlx::query_as::<_, (String, i64, String, String, String, Option<i64>, Option<String>, bool)>(
             &format!(
                 "SELECT s.csrf_token, {USER_COLS} FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > unixepoch()"
+                 WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > unixepoch() AND u.disabled_at IS NULL"
             ),
         )
         .bind(&token_hash)
@@ -177,20 +177,23 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
     {
         return Err(AppError::TooManyRequests("登录失败次数过多，已暂时锁定，请 15 分钟后再试".into()));
     }
-    let row: Option<(String, i64)> = sqlx::query_as("SELECT password_hash, id FROM users WHERE username = ?")
+    let row: Option<(String, i64, Option<i64>)> = sqlx::query_as("SELECT password_hash, id, disabled_at FROM users WHERE username = ?")
         .bind(&username)
         .fetch_optional(&st.db)
         .await?;
-    let ok = row.as_ref().is_some_and(|(hash, _)| verify_password(&body.password, hash));
+    let ok = row.as_ref().is_some_and(|(hash, _, _)| verify_password(&body.password, hash));
     sqlx::query("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, ?, unixepoch())")
         .bind(&username)
         .bind(&address)
         .bind(ok)
         .execute(&st.db)
         .await?;
-    let Some((_, user_id)) = row.filter(|_| ok) else {
+    let Some((_, user_id, disabled)) = row.filter(|_| ok) else {
         return Err(AppError::Unauthorized("用户名或密码错误".into()));
     };
+    if disabled.is_some() {
+        return Err(AppError::Forbidden("这个账号已停用，请联系平台管理员".into()));
+    }
     let token = random_hex(32);
     let csrf = random_hex(16);
     sqlx::query(

@@ -1,6 +1,7 @@
 //! The 一老一小 server: the JSON API, server-side rendering of the Leptos app,
 //! static assets, and the data layer over SQLite.
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod db;

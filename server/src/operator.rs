@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 
-pub use app::types::{AuditEntry, ClassState, OperatorPlace, PlaceEdit, VacancyChange};
+pub use app::types::{AuditEntry, ClassCreate, ClassEdit, ClassState, OperatorPlace, PlaceEdit, VacancyChange};
 
 /// A numeric id from the path; anything else is an unknown id (JSON 404, like the rest of the API).
 pub struct Id(pub i64);
@@ -61,16 +61,17 @@ fn may_read(user: &app::types::User, org: i64) -> Result<(), AppError> {
 }
 
 async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<Option<ClassState>, AppError> {
-    let row: Option<(i64, i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, place_id, age_band, capacity, enrolled, vacancies, version, confirmed_at FROM classes WHERE id = ?",
+    let row: Option<(i64, i64, String, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, place_id, age_band, care_mode, capacity, enrolled, vacancies, version, confirmed_at FROM classes WHERE id = ?",
     )
     .bind(class_id)
     .fetch_optional(&mut *tx)
     .await?;
-    Ok(row.map(|(class_id, place_id, age_band, capacity, enrolled, vacancies, version, at)| ClassState {
+    Ok(row.map(|(class_id, place_id, age_band, care_mode, capacity, enrolled, vacancies, version, at)| ClassState {
         class_id,
         place_id,
         age_band: app::types::AgeBand::from_code(&age_band).unwrap_or(app::types::AgeBand::Mixed),
+        care_mode: app::types::CareMode::from_code(&care_mode).unwrap_or_default(),
         capacity,
         enrolled,
         vacancies,
@@ -116,7 +117,11 @@ pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json
 pub async fn classes(State(st): State<AppState>, session: Session, Id(id): Id) -> Result<Json<Vec<ClassState>>, AppError> {
     let mut conn = st.db.acquire().await?;
     may_read(&session.user, place_org(&mut conn, id).await?)?;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM classes WHERE place_id = ? ORDER BY id").bind(id).fetch_all(&mut *conn).await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM classes WHERE place_id = ?
+         ORDER BY CASE care_mode WHEN 'full_day' THEN 0 WHEN 'half_day' THEN 1 WHEN 'hourly' THEN 2 ELSE 3 END,
+                  CASE age_band WHEN 'infant' THEN 0 WHEN 'toddler' THEN 1 WHEN 'preschool' THEN 2 ELSE 3 END",
+    ).bind(id).fetch_all(&mut *conn).await?;
     let mut out = Vec::new();
     for c in ids {
         out.extend(class_state(&mut conn, c).await?);
@@ -263,9 +268,37 @@ pub async fn edit_place(
                 .bind(place_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        let errors = edit.validate(puhui);
+        let mut errors = edit.validate(puhui);
+        // A care mode with places in it cannot go: its classes would be orphaned.
+        let in_use: Vec<(String, String)> = sqlx::query_as(
+            "SELECT DISTINCT care_mode, age_band FROM classes WHERE place_id = ? AND capacity > 0 ORDER BY care_mode, age_band",
+        )
+        .bind(place_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (mode, band) in &in_use {
+            let mode = app::types::CareMode::from_code(mode).unwrap_or_default();
+            if !edit.care_modes.is_empty() && !edit.care_modes.iter().any(|m| m.care_mode == mode) {
+                let band = app::types::AgeBand::from_code(band).map(|b| b.label()).unwrap_or("班级");
+                errors.push(app::types::FieldError {
+                    field: "care_modes".into(),
+                    message: format!("{band}还有{}托位，不能取消{}；请先把该班级的托位改为 0", mode.label(), mode.label()),
+                });
+            }
+        }
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
+        }
+        // Empty classes of a mode no longer offered go with it.
+        let offered: Vec<&str> = edit.care_modes.iter().map(|m| m.care_mode.code()).collect();
+        let empty: Vec<(i64, String)> = sqlx::query_as("SELECT id, care_mode FROM classes WHERE place_id = ? AND capacity = 0")
+            .bind(place_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        for (id, mode) in empty {
+            if !offered.contains(&mode.as_str()) {
+                sqlx::query("DELETE FROM classes WHERE id = ?").bind(id).execute(&mut *tx).await?;
+            }
         }
         sqlx::query("UPDATE places SET opening_hours = ?, phone = ?, puhui_fee_yuan = ?, updated_at = unixepoch() WHERE id = ?")
             .bind(edit.opening_hours.trim())
@@ -300,6 +333,158 @@ pub async fn edit_place(
         .execute(&mut *tx)
         .await?;
         Ok((tx, StatusCode::OK, serde_json::json!({ "place_id": place_id, "updated": true })))
+    })
+    .await
+}
+
+async fn record(
+    tx: &mut sqlx::SqliteConnection,
+    user: &app::types::User,
+    org: i64,
+    place_id: i64,
+    class_id: Option<i64>,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit_log (user_id, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, unixepoch())",
+    )
+    .bind(user.id)
+    .bind(org)
+    .bind(place_id)
+    .bind(class_id)
+    .bind(action)
+    .bind(detail.to_string())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// `PUT /api/v1/operator/classes/{id}` — capacity, enrolled and vacancies together,
+/// based on a version (409 with the current class when it moved).
+#[utoipa::path(put, path = "/api/v1/operator/classes/{id}", params(("id" = i64, Path,)), request_body = ClassEdit,
+    responses((status = 200, body = ClassState), (status = 401), (status = 403),
+        (status = 409, description = "The class moved: `current` holds it", body = app::types::ErrorBody),
+        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+pub async fn edit_class(
+    State(st): State<AppState>,
+    session: Session,
+    device: DeviceHash,
+    headers: HeaderMap,
+    Id(class_id): Id,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let edit: ClassEdit = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
+    let path = format!("/api/v1/operator/classes/{class_id}");
+    let user = session.user.clone();
+    idempotency::run(&st.db, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
+        let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
+        let org = place_org(&mut tx, before.place_id).await?;
+        may_write(&user, org)?;
+        if edit.version != before.version {
+            return Err(AppError::Stale(
+                "这期间班级数据已被其他设备或同事修改，请对照当前值再决定".into(),
+                serde_json::to_value(&before).unwrap_or_default(),
+            ));
+        }
+        let puhui_slots: i64 =
+            sqlx::query_scalar("SELECT puhui_slots FROM classes WHERE id = ?").bind(class_id).fetch_one(&mut *tx).await?;
+        let errors = app::types::validate_class_figures(edit.capacity, edit.enrolled, edit.vacancies, puhui_slots);
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        sqlx::query(
+            "UPDATE classes SET capacity = ?1, enrolled = ?2, vacancies = ?3, version = version + 1, confirmed_at = unixepoch(),
+                    updated_at = unixepoch()
+             WHERE id = ?4 AND version = ?5",
+        )
+        .bind(edit.capacity)
+        .bind(edit.enrolled)
+        .bind(edit.vacancies)
+        .bind(class_id)
+        .bind(before.version)
+        .execute(&mut *tx)
+        .await?;
+        let after = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
+        let fig = |c: &ClassState| serde_json::json!({ "capacity": c.capacity, "enrolled": c.enrolled, "vacancies": c.vacancies });
+        record(
+            &mut tx,
+            &user,
+            org,
+            before.place_id,
+            Some(class_id),
+            "class_edit",
+            serde_json::json!({ "before": fig(&before), "after": fig(&after), "resolution": edit.resolution }),
+        )
+        .await?;
+        Ok((tx, StatusCode::OK, serde_json::to_value(&after).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+/// `POST /api/v1/operator/places/{id}/classes` — a new class × care mode (the place must offer the mode).
+#[utoipa::path(post, path = "/api/v1/operator/places/{id}/classes", params(("id" = i64, Path,)), request_body = ClassCreate,
+    responses((status = 201, body = ClassState), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)),
+    tag = "operator")]
+pub async fn create_class(
+    State(st): State<AppState>,
+    session: Session,
+    device: DeviceHash,
+    headers: HeaderMap,
+    Id(place_id): Id,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let new: ClassCreate = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确（班级与托育形式必须从列表中选择）"))?;
+    let path = format!("/api/v1/operator/places/{place_id}/classes");
+    let user = session.user.clone();
+    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+        let org = place_org(&mut tx, place_id).await?;
+        may_write(&user, org)?;
+        let mut errors = app::types::validate_class_figures(new.capacity, new.enrolled, new.vacancies, 0);
+        let offered: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM place_care_modes WHERE place_id = ? AND care_mode = ?")
+            .bind(place_id)
+            .bind(new.care_mode.code())
+            .fetch_one(&mut *tx)
+            .await?;
+        if !offered {
+            errors.push(app::types::FieldError {
+                field: "care_mode".into(),
+                message: format!("本托育点没有提供{}，请先在“机构信息”里添加这种托育形式和收费", new.care_mode.label()),
+            });
+        }
+        let exists: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM classes WHERE place_id = ? AND age_band = ? AND care_mode = ?")
+            .bind(place_id)
+            .bind(new.age_band.code())
+            .bind(new.care_mode.code())
+            .fetch_one(&mut *tx)
+            .await?;
+        if exists {
+            errors.push(app::types::FieldError {
+                field: "age_band".into(),
+                message: format!("{}的{}已经有了，请直接修改它的托位", new.age_band.label(), new.care_mode.label()),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let id = sqlx::query(
+            "INSERT INTO classes (place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, 0, ?, unixepoch(), unixepoch())",
+        )
+        .bind(place_id)
+        .bind(new.age_band.code())
+        .bind(new.care_mode.code())
+        .bind(new.capacity)
+        .bind(new.enrolled)
+        .bind(new.vacancies)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        let after = class_state(&mut tx, id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
+        record(&mut tx, &user, org, place_id, Some(id), "class_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
+        Ok((tx, StatusCode::CREATED, serde_json::to_value(&after).map_err(anyhow::Error::from)?))
     })
     .await
 }

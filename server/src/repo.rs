@@ -33,6 +33,7 @@ pub struct OrgSeed {
 
 pub struct ClassSeed {
     pub age_band: AgeBand,
+    pub care_mode: CareMode,
     pub capacity: u32,
     pub enrolled: u32,
     pub puhui_slots: u32,
@@ -138,11 +139,12 @@ pub async fn insert_place(tx: &mut Transaction<'_, Sqlite>, org_id: i64, p: &Pla
     for c in &p.classes {
         let confirmed = now - c.confirmed_age_s;
         sqlx::query(
-            "INSERT INTO classes (place_id, age_band, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO classes (place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(c.age_band.code())
+        .bind(c.care_mode.code())
         .bind(c.capacity)
         .bind(c.enrolled)
         .bind(c.puhui_slots)
@@ -226,6 +228,7 @@ struct ClassRow {
     id: i64,
     place_id: i64,
     age_band: String,
+    care_mode: String,
     capacity: i64,
     enrolled: i64,
     puhui_slots: i64,
@@ -270,7 +273,7 @@ async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<
         .await?;
     let classes: Vec<ClassRow> = sel
         .bind(sqlx::query_as(&format!(
-            "SELECT id, place_id, age_band, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at, change_seq
+            "SELECT id, place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at, change_seq
              FROM classes WHERE {}",
             sel.clause("place_id")
         )))
@@ -294,6 +297,7 @@ async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<
         class_map.entry(c.place_id).or_default().push(ClassVacancy {
             id: c.id,
             age_band: AgeBand::from_code(&c.age_band).ok_or_else(|| bad_row("age_band", &c.age_band))?,
+            care_mode: CareMode::from_code(&c.care_mode).ok_or_else(|| bad_row("care_mode", &c.care_mode))?,
             capacity: c.capacity as u32,
             enrolled: c.enrolled as u32,
             puhui_slots: c.puhui_slots as u32,
@@ -309,7 +313,7 @@ async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<
             let mut care_modes = mode_map.remove(&p.id).unwrap_or_default();
             care_modes.sort_by_key(|c| c.care_mode);
             let mut classes = class_map.remove(&p.id).unwrap_or_default();
-            classes.sort_by_key(|c| c.age_band);
+            classes.sort_by_key(|c| (c.care_mode, c.age_band));
             Ok(PlaceSummary {
                 id: p.id,
                 organisation_id: p.organisation_id,

@@ -220,18 +220,7 @@ pub fn uscc(rng: &mut ChaCha8Rng, prefix: &str, area_code: &str) -> String {
     s
 }
 
-pub fn uscc_is_valid(s: &str) -> bool {
-    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    let b = s.as_bytes();
-    if b.len() != 18 {
-        return false;
-    }
-    let Some(vals) = b.iter().map(|c| CHARS.iter().position(|x| x == c)).collect::<Option<Vec<_>>>() else {
-        return false;
-    };
-    let sum: u32 = vals[..17].iter().zip(W).map(|(&v, w)| v as u32 * w).sum();
-    (31 - sum % 31) % 31 == vals[17] as u32
-}
+pub use app::types::valid_uscc as uscc_is_valid;
 
 fn round_to(x: f64, step: u32) -> u32 {
     ((x / step as f64).round() as u32).max(1) * step
@@ -330,6 +319,7 @@ fn classes(rng: &mut ChaCha8Rng, t: ProviderType, total: Option<u32>, puhui: boo
             let jitter = rng.gen_range(0..600);
             ClassSeed {
                 age_band: band,
+                care_mode: CareMode::FullDay,
                 capacity,
                 enrolled,
                 puhui_slots: puhui_slots.min(capacity),
@@ -444,7 +434,7 @@ fn make_place(
     let (lat, lng) = scatter(rng, ctx.street.2, ctx.street.3, 1800.0);
     let age = confirmed_age_s(rng);
     let puhui_fee = puhui.then(|| round_to(rng.gen_range(1000.0..2000.0), 50));
-    PlaceSeed {
+    let place = PlaceSeed {
         name: format!("{name}（示例）"),
         is_main,
         provider_type: t,
@@ -469,7 +459,46 @@ fn make_place(
         care_modes: care_modes(rng, t, puhui),
         classes: classes(rng, t, total, puhui, age),
         updated_age_s: age + rng.gen_range(0..30 * 86_400),
+    };
+    // The plan's named projects keep their listed 托位 count: no extra classes there.
+    with_mode_classes(place, total.is_none())
+}
+
+/// Vacancies are kept per class × care mode. The classes drawn above are in the place's
+/// main care mode (全日托 where offered); each other mode it offers gets one small class
+/// of its oldest band. Figures come from a hash of the name, not from `rng`, so adding
+/// them leaves every other sample value as it was.
+fn with_mode_classes(mut p: PlaceSeed, extra: bool) -> PlaceSeed {
+    let mut modes: Vec<CareMode> = p.care_modes.iter().map(|(m, _)| *m).collect();
+    modes.sort();
+    let Some((&main, others)) = modes.split_first() else { return p };
+    for c in &mut p.classes {
+        c.care_mode = main;
     }
+    if !extra {
+        return p;
+    }
+    let h = p.name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    let Some(last) = p.classes.last() else { return p };
+    let (band, confirmed_age_s) = (last.age_band, last.confirmed_age_s);
+    for (i, &mode) in others.iter().enumerate() {
+        let bits = h >> (i * 8);
+        let capacity = match mode {
+            CareMode::HalfDay => 5 + (bits % 6) as u32,
+            _ => 3 + (bits % 3) as u32,
+        };
+        let vacancies = ((bits >> 4) % 3) as u32;
+        p.classes.push(ClassSeed {
+            age_band: band,
+            care_mode: mode,
+            capacity,
+            enrolled: capacity - vacancies,
+            puhui_slots: 0,
+            vacancies,
+            confirmed_age_s,
+        });
+    }
+    p
 }
 
 fn org_for(rng: &mut ChaCha8Rng, d: &DistrictDef, place_name: &str, t: ProviderType) -> OrgSeed {
@@ -711,6 +740,10 @@ mod tests {
         let full = classes.iter().filter(|c| c.vacancies == 0).count();
         assert!(full * 10 > classes.len() * 3 && full * 10 < classes.len() * 7, "{full}/{}", classes.len());
         assert!(classes.iter().all(|c| c.enrolled + c.vacancies <= c.capacity && c.puhui_slots <= c.capacity));
+        // classes per care mode: every class is in a mode its place offers, and some places have several modes
+        assert!(places.iter().all(|p| p.classes.iter().all(|c| p.care_modes.iter().any(|(m, _)| *m == c.care_mode))));
+        let multi = places.iter().filter(|p| p.classes.iter().any(|c| c.care_mode != p.classes[0].care_mode)).count();
+        assert!(multi * 5 > places.len(), "{multi}/{}", places.len());
         // the named 扬州 projects keep their 托位 counts
         let feiqitu = places.iter().find(|p| p.name.starts_with("邗江区竹西街道菲奇兔托育中心")).unwrap();
         assert_eq!(feiqitu.classes.iter().map(|c| c.capacity).sum::<u32>(), 80);

@@ -348,6 +348,32 @@ async fn operators_edit_hours_phone_and_fees_with_field_errors_and_an_audit_entr
     let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["opening_hours", "phone", "care_modes", "puhui_fee_yuan"]);
     assert!(body["fields"][1]["message"].as_str().unwrap().contains("电话"));
+    // a care mode that still has places cannot be dropped
+    sqlx::query(
+        "INSERT OR IGNORE INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, 'half_day', 1800, 'month')",
+    )
+    .bind(a_place)
+    .execute(&s.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT OR REPLACE INTO classes (place_id, age_band, care_mode, capacity, enrolled, vacancies, confirmed_at, updated_at)
+         VALUES (?, 'preschool', 'half_day', 6, 4, 2, unixepoch(), unixepoch())",
+    )
+    .bind(a_place)
+    .execute(&s.pool)
+    .await
+    .unwrap();
+    let (st, body) = edit(&s, &a, a_place, "key-edit-1b", good.clone()).await;
+    assert_eq!(st, 422, "{body}");
+    assert_eq!(body["fields"][0]["field"], "care_modes");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("半日托"), "{body}");
+    // emptied first (capacity 0), the mode and its empty classes go
+    sqlx::query("UPDATE classes SET capacity = 0, enrolled = 0, vacancies = 0, puhui_slots = 0 WHERE place_id = ? AND care_mode NOT IN ('full_day', 'hourly')")
+        .bind(a_place)
+        .execute(&s.pool)
+        .await
+        .unwrap();
     // a good edit reaches parents
     let before = s.client.place(a_place).await.unwrap();
     let (st, _) = edit(&s, &a, a_place, "key-edit-2", good.clone()).await;
@@ -363,4 +389,118 @@ async fn operators_edit_hours_phone_and_fees_with_field_errors_and_an_audit_entr
     assert_eq!(audit[0]["action"], "place_edit");
     assert_eq!(audit[0]["detail"]["before"]["phone"], before.phone);
     assert_eq!(audit[0]["detail"]["after"]["phone"], "0514-82345678");
+    assert!(after.summary.classes.iter().all(|c| matches!(c.care_mode.code(), "full_day" | "hourly")));
 }
+
+async fn write(s: &TestServer, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> (u16, Value) {
+    let mut req = s
+        .http
+        .request(method.parse().unwrap(), format!("{}{path}", s.base))
+        .header("X-Device-Key", DEVICE)
+        .header("Idempotency-Key", key)
+        .json(&body);
+    if let Some(l) = l {
+        req = req.header("Cookie", &l.cookie).header("X-CSRF-Token", &l.csrf);
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+fn fields(body: &Value) -> Vec<String> {
+    body["fields"].as_array().map(|a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_new_operator_write_needs_a_session_and_keeps_to_the_organisation() {
+    let s = start().await;
+    let a = op(&s, 0).await;
+    let b = op(&s, 1).await;
+    let (b_class, b_place) = own_class(&s, &b, 2).await;
+    let edit_body = json!({ "version": 1, "capacity": 20, "enrolled": 10, "vacancies": 2 });
+    let new_body = json!({ "age_band": "infant", "care_mode": "full_day", "capacity": 5, "enrolled": 0, "vacancies": 5 });
+    let place_body = json!({ "opening_hours": "周一至周五", "phone": "13812345678", "care_modes": [{ "care_mode": "full_day", "fee_yuan": 3000 }], "puhui_fee_yuan": 1500 });
+    let writes = [
+        ("PUT", format!("/api/v1/operator/classes/{b_class}"), edit_body),
+        ("POST", format!("/api/v1/operator/places/{b_place}/classes"), new_body),
+        ("PUT", format!("/api/v1/operator/places/{b_place}"), place_body),
+    ];
+    let before: (i64, i64) = sqlx::query_as("SELECT count(*), sum(version) FROM classes").fetch_one(&s.pool).await.unwrap();
+    for (i, (method, path, body)) in writes.iter().enumerate() {
+        assert_eq!(write(&s, None, method, path, &format!("key-w401-{i}"), body.clone()).await.0, 401, "{path}");
+        let (st, res) = write(&s, Some(&a), method, path, &format!("key-w403-{i}"), body.clone()).await;
+        assert_eq!(st, 403, "{path}: {res}");
+    }
+    let after: (i64, i64) = sqlx::query_as("SELECT count(*), sum(version) FROM classes").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(before, after, "nothing written");
+}
+
+#[tokio::test]
+async fn class_figures_are_edited_on_a_version_within_their_bounds() {
+    let s = start().await;
+    let a = op(&s, 0).await;
+    let (class_id, place_id) = own_class(&s, &a, 2).await;
+    let (cap, enrolled, version): (i64, i64, i64) =
+        sqlx::query_as("SELECT capacity, enrolled, version FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    let path = format!("/api/v1/operator/classes/{class_id}");
+    // enrolled above capacity, vacancies above what is left: each field named
+    let (st, body) = write(&s, Some(&a), "PUT", &path, "key-ce-1", json!({ "version": version, "capacity": cap, "enrolled": cap + 1, "vacancies": 0 })).await;
+    assert_eq!((st, fields(&body)), (422, vec!["enrolled".to_string()]), "{body}");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("在托"));
+    let (st, body) = write(&s, Some(&a), "PUT", &path, "key-ce-2", json!({ "version": version, "capacity": cap, "enrolled": enrolled, "vacancies": cap - enrolled + 1 })).await;
+    assert_eq!((st, fields(&body)), (422, vec!["vacancies".to_string()]), "{body}");
+    // a stale version: 409 with the class as it is now
+    let (st, body) = write(&s, Some(&a), "PUT", &path, "key-ce-3", json!({ "version": version - 1, "capacity": cap, "enrolled": 0, "vacancies": 0 })).await;
+    assert_eq!(st, 409);
+    assert_eq!(body["current"]["version"], version);
+    assert_eq!(body["current"]["enrolled"], enrolled);
+    // a good edit: one more place, one more child, same free places
+    let good = json!({ "version": version, "capacity": cap + 1, "enrolled": enrolled + 1, "vacancies": 2 });
+    let (st, body) = write(&s, Some(&a), "PUT", &path, "key-ce-4", good.clone()).await;
+    assert_eq!(st, 200, "{body}");
+    assert_eq!((body["capacity"].as_i64(), body["enrolled"].as_i64(), body["version"].as_i64()), (Some(cap + 1), Some(enrolled + 1), Some(version + 1)));
+    // the same request again is the same write, not a second one
+    let (st, again) = write(&s, Some(&a), "PUT", &path, "key-ce-4", good).await;
+    assert_eq!((st, again), (200, body));
+    let v: i64 = sqlx::query_scalar("SELECT version FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    assert_eq!(v, version + 1);
+    // parents see it, freshly confirmed; the audit trail has before and after
+    let place = s.client.place(place_id).await.unwrap();
+    let c = place.summary.classes.iter().find(|c| c.id == class_id).unwrap();
+    assert_eq!((c.capacity as i64, c.enrolled as i64), (cap + 1, enrolled + 1));
+    assert!((chrono::Utc::now() - c.confirmed_at).num_seconds() < 5);
+    let audit = get_json(&s, &a, &format!("/api/v1/operator/places/{place_id}/audit")).await;
+    assert_eq!(audit[0]["action"], "class_edit");
+    assert_eq!(audit[0]["detail"]["before"]["enrolled"], enrolled);
+    assert_eq!(audit[0]["detail"]["after"]["enrolled"], enrolled + 1);
+    // capacity cannot drop below the 普惠托位 it holds
+    sqlx::query("UPDATE classes SET puhui_slots = 5 WHERE id = ?").bind(class_id).execute(&s.pool).await.unwrap();
+    let (st, body) = write(&s, Some(&a), "PUT", &path, "key-ce-5", json!({ "version": version + 1, "capacity": 4, "enrolled": 0, "vacancies": 0 })).await;
+    assert_eq!((st, fields(&body)), (422, vec!["capacity".to_string()]), "{body}");
+}
+
+#[tokio::test]
+async fn a_class_is_added_per_care_mode_the_place_offers() {
+    let s = start().await;
+    let a = op(&s, 0).await;
+    let (_, place_id) = own_class(&s, &a, 1).await;
+    sqlx::query("DELETE FROM place_care_modes WHERE place_id = ? AND care_mode = 'occasional'").bind(place_id).execute(&s.pool).await.unwrap();
+    sqlx::query("DELETE FROM classes WHERE place_id = ? AND age_band = 'infant'").bind(place_id).execute(&s.pool).await.unwrap();
+    let path = format!("/api/v1/operator/places/{place_id}/classes");
+    let (st, body) = write(&s, Some(&a), "POST", &path, "key-cc-1", json!({ "age_band": "infant", "care_mode": "occasional", "capacity": 3, "enrolled": 0, "vacancies": 3 })).await;
+    assert_eq!((st, fields(&body)), (422, vec!["care_mode".to_string()]), "{body}");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("临时托"));
+    let mode: String = sqlx::query_scalar("SELECT care_mode FROM place_care_modes WHERE place_id = ? LIMIT 1").bind(place_id).fetch_one(&s.pool).await.unwrap();
+    let new = json!({ "age_band": "infant", "care_mode": mode, "capacity": 8, "enrolled": 3, "vacancies": 4 });
+    let (st, body) = write(&s, Some(&a), "POST", &path, "key-cc-2", new.clone()).await;
+    assert_eq!(st, 201, "{body}");
+    let id = body["class_id"].as_i64().unwrap();
+    // replayed: the same class, not a second one
+    assert_eq!(write(&s, Some(&a), "POST", &path, "key-cc-2", new.clone()).await, (201, body.clone()));
+    // another request for the same class × mode names the clash
+    let (st, body) = write(&s, Some(&a), "POST", &path, "key-cc-3", new).await;
+    assert_eq!((st, fields(&body)), (422, vec!["age_band".to_string()]), "{body}");
+    let place = s.client.place(place_id).await.unwrap();
+    let c = place.summary.classes.iter().find(|c| c.id == id).unwrap();
+    assert_eq!((c.age_band.code(), c.care_mode.code(), c.vacancies), ("infant", mode.as_str(), 4));
+}
+

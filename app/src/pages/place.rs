@@ -108,7 +108,7 @@ fn PlaceView(p: PlaceDetail) -> impl IntoView {
                 <table class="classes">
                     <thead>
                         <tr>
-                            <th scope="col">"班级"</th>
+                            <th scope="col">"班级 · 形式"</th>
                             <th scope="col">"托位"</th>
                             <th scope="col">"在托"</th>
                             <th scope="col">"普惠托位"</th>
@@ -120,8 +120,12 @@ fn PlaceView(p: PlaceDetail) -> impl IntoView {
                             .into_iter()
                             .map(|c| {
                                 view! {
-                                    <tr data-age-band=c.age_band.code()>
-                                        <th scope="row">{c.age_band.label_with_ages()}</th>
+                                    <tr data-age-band=c.age_band.code() data-care-mode=c.care_mode.code() data-class-id=c.id>
+                                        <th scope="row">
+                                            {c.age_band.label_with_ages()}
+                                            <br />
+                                            <small class="mode">{c.care_mode.label()}</small>
+                                        </th>
                                         <td>{c.capacity}</td>
                                         <td>{c.enrolled}</td>
                                         <td>{c.puhui_slots}</td>

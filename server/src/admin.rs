@@ -1,0 +1,260 @@
+//! What the platform admin (管理员) does: create organisations and the accounts that
+//! act for them (operators), supervisors per district and other admins; list them;
+//! switch an account off (its sessions end at once). Every write is idempotent
+//! (`Idempotency-Key`) and audited.
+
+use crate::auth::{hash_password, Role, Session};
+use crate::device::DeviceHash;
+use crate::error::AppError;
+use crate::idempotency::{self, Tx};
+use crate::operator::Id;
+use crate::AppState;
+use app::types::{Account, AccountCreate, BeianStatus, FieldError, Organisation, OrganisationAdmin, OrganisationCreate, User};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+
+fn admin_only(session: &Session) -> Result<(), AppError> {
+    if session.user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("只有平台管理员可以管理机构和账号".into()))
+    }
+}
+
+fn bad_body() -> AppError {
+    AppError::Validation(vec![FieldError { field: "body".into(), message: "请求内容格式不正确".into() }])
+}
+
+async fn record(tx: &mut sqlx::SqliteConnection, user: &User, org: Option<i64>, action: &str, detail: serde_json::Value) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO audit_log (user_id, organisation_id, action, detail, at) VALUES (?, ?, ?, ?, unixepoch())")
+        .bind(user.id)
+        .bind(org)
+        .bind(action)
+        .bind(detail.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+type OrgRow = (i64, String, String, String, Option<String>, bool, i64, i64, i64);
+
+const ORG_SELECT: &str = "SELECT o.id, o.name, o.uscc, o.beian_status, o.beian_number, o.is_sample, o.created_at,
+        (SELECT count(*) FROM places p WHERE p.organisation_id = o.id),
+        (SELECT count(*) FROM users u WHERE u.organisation_id = o.id AND u.disabled_at IS NULL)
+     FROM organisations o";
+
+fn org_from(r: OrgRow) -> OrganisationAdmin {
+    let (id, name, uscc, beian, beian_number, is_sample, created_at, place_count, account_count) = r;
+    OrganisationAdmin {
+        organisation: Organisation {
+            id,
+            name,
+            uscc,
+            beian_status: BeianStatus::from_code(&beian).unwrap_or(BeianStatus::NotFiled),
+            beian_number,
+            is_sample,
+        },
+        place_count,
+        account_count,
+        created_at: crate::repo::ts(created_at),
+    }
+}
+
+/// `GET /api/v1/admin/organisations` — newest first.
+#[utoipa::path(get, path = "/api/v1/admin/organisations", responses((status = 200, body = [OrganisationAdmin]), (status = 401), (status = 403)), tag = "admin")]
+pub async fn organisations(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OrganisationAdmin>>, AppError> {
+    admin_only(&session)?;
+    let rows: Vec<OrgRow> = sqlx::query_as(&format!("{ORG_SELECT} ORDER BY o.is_sample, o.id DESC LIMIT 1000")).fetch_all(&st.db).await?;
+    Ok(Json(rows.into_iter().map(org_from).collect()))
+}
+
+/// `POST /api/v1/admin/organisations`
+#[utoipa::path(post, path = "/api/v1/admin/organisations", request_body = OrganisationCreate,
+    responses((status = 201, body = OrganisationAdmin), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)), tag = "admin")]
+pub async fn create_organisation(
+    State(st): State<AppState>,
+    session: Session,
+    device: DeviceHash,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    admin_only(&session)?;
+    let key = idempotency::key_from(&headers)?;
+    let new: OrganisationCreate = serde_json::from_slice(&body).map_err(|_| bad_body())?;
+    let user = session.user.clone();
+    idempotency::run(&st.db, &device, &key, "POST", "/api/v1/admin/organisations", &body, move |mut tx: Tx| async move {
+        let mut errors = new.validate();
+        let uscc = new.uscc.trim().to_string();
+        let taken: bool =
+            sqlx::query_scalar("SELECT count(*) > 0 FROM organisations WHERE uscc = ?").bind(&uscc).fetch_one(&mut *tx).await?;
+        if taken {
+            errors.push(FieldError { field: "uscc".into(), message: "这个统一社会信用代码已经登记过了".into() });
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let number = new.beian_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let id = sqlx::query(
+            "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at, created_by)
+             VALUES (?, ?, ?, ?, 0, unixepoch(), unixepoch(), ?)",
+        )
+        .bind(new.name.trim())
+        .bind(&uscc)
+        .bind(new.beian_status.code())
+        .bind(number)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        record(&mut tx, &user, Some(id), "organisation_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
+        let row: OrgRow = sqlx::query_as(&format!("{ORG_SELECT} WHERE o.id = ?")).bind(id).fetch_one(&mut *tx).await?;
+        Ok((tx, StatusCode::CREATED, serde_json::to_value(org_from(row)).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+type AccountRow = (i64, String, String, String, Option<i64>, Option<String>, bool, Option<String>, i64, Option<i64>);
+
+const ACCOUNT_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.district_id, u.is_sample,
+        o.name, u.created_at, u.disabled_at
+     FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id";
+
+fn account_from(r: AccountRow) -> Account {
+    let (id, username, display_name, role, organisation_id, district_id, is_sample, organisation_name, created_at, disabled_at) = r;
+    Account {
+        user: User {
+            id,
+            username,
+            display_name,
+            role: Role::from_code(&role).unwrap_or(Role::Supervisor),
+            organisation_id,
+            district_id,
+            is_sample,
+        },
+        organisation_name,
+        created_at: crate::repo::ts(created_at),
+        disabled: disabled_at.is_some(),
+    }
+}
+
+/// `GET /api/v1/admin/users` — every account (never a password hash), newest first.
+#[utoipa::path(get, path = "/api/v1/admin/users", responses((status = 200, body = [Account]), (status = 401), (status = 403)), tag = "admin")]
+pub async fn users(State(st): State<AppState>, session: Session) -> Result<Json<Vec<Account>>, AppError> {
+    admin_only(&session)?;
+    let rows: Vec<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_SELECT} ORDER BY u.is_sample, u.id DESC LIMIT 1000")).fetch_all(&st.db).await?;
+    Ok(Json(rows.into_iter().map(account_from).collect()))
+}
+
+/// `POST /api/v1/admin/users` — an operator of an organisation, a supervisor of a district, or an admin.
+#[utoipa::path(post, path = "/api/v1/admin/users", request_body = AccountCreate,
+    responses((status = 201, body = Account), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)), tag = "admin")]
+pub async fn create_user(
+    State(st): State<AppState>,
+    session: Session,
+    device: DeviceHash,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    admin_only(&session)?;
+    let key = idempotency::key_from(&headers)?;
+    let new: AccountCreate = serde_json::from_slice(&body).map_err(|_| bad_body())?;
+    let user = session.user.clone();
+    // Hash outside the write lock (argon2 takes a while on purpose); a replay re-hashes and is ignored.
+    let hash = {
+        let pw = new.password.clone();
+        tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(anyhow::Error::from)??
+    };
+    idempotency::run(&st.db, &device, &key, "POST", "/api/v1/admin/users", &body, move |mut tx: Tx| async move {
+        let mut errors = new.validate();
+        let username = new.username.trim().to_string();
+        let taken: bool =
+            sqlx::query_scalar("SELECT count(*) > 0 FROM users WHERE username = ?").bind(&username).fetch_one(&mut *tx).await?;
+        if taken {
+            errors.push(FieldError { field: "username".into(), message: "这个用户名已被使用".into() });
+        }
+        let (org, district) = match new.role {
+            Role::Operator => (new.organisation_id, None),
+            Role::Supervisor => (None, new.district_id.as_deref().map(str::trim).map(String::from)),
+            Role::Admin => (None, None),
+        };
+        if let Some(o) = org {
+            let ok: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM organisations WHERE id = ?").bind(o).fetch_one(&mut *tx).await?;
+            if !ok {
+                errors.push(FieldError { field: "organisation_id".into(), message: "没有这个机构".into() });
+            }
+        }
+        if let Some(d) = &district {
+            let ok: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM areas WHERE id = ? AND level = 'district'")
+                .bind(d)
+                .fetch_one(&mut *tx)
+                .await?;
+            if !ok {
+                errors.push(FieldError { field: "district_id".into(), message: "没有这个区".into() });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let id = sqlx::query(
+            "INSERT INTO users (username, display_name, password_hash, role, organisation_id, district_id, is_sample, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, 0, unixepoch())",
+        )
+        .bind(&username)
+        .bind(new.display_name.trim())
+        .bind(&hash)
+        .bind(new.role.code())
+        .bind(org)
+        .bind(&district)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        let detail = serde_json::json!({
+            "user_id": id, "username": username, "role": new.role.code(), "organisation_id": org, "district_id": district,
+        });
+        record(&mut tx, &user, org, "account_create", detail).await?;
+        let row: AccountRow = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE u.id = ?")).bind(id).fetch_one(&mut *tx).await?;
+        Ok((tx, StatusCode::CREATED, serde_json::to_value(account_from(row)).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+/// `POST /api/v1/admin/users/{id}/disable` — the account can no longer sign in; its sessions end now.
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/disable", params(("id" = i64, Path,)),
+    responses((status = 200, body = Account), (status = 401), (status = 403), (status = 404), (status = 422, body = app::types::ErrorBody)), tag = "admin")]
+pub async fn disable_user(
+    State(st): State<AppState>,
+    session: Session,
+    device: DeviceHash,
+    headers: HeaderMap,
+    Id(target): Id,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    admin_only(&session)?;
+    let key = idempotency::key_from(&headers)?;
+    let user = session.user.clone();
+    let path = format!("/api/v1/admin/users/{target}/disable");
+    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+        if target == user.id {
+            return Err(AppError::Validation(vec![FieldError { field: "id".into(), message: "不能停用自己的账号".into() }]));
+        }
+        let n = sqlx::query("UPDATE users SET disabled_at = coalesce(disabled_at, unixepoch()) WHERE id = ?")
+            .bind(target)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(AppError::NotFound("没有这个账号".into()));
+        }
+        sqlx::query("UPDATE sessions SET revoked_at = unixepoch() WHERE user_id = ? AND revoked_at IS NULL")
+            .bind(target)
+            .execute(&mut *tx)
+            .await?;
+        let row: AccountRow = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE u.id = ?")).bind(target).fetch_one(&mut *tx).await?;
+        record(&mut tx, &user, row.4, "account_disable", serde_json::json!({ "user_id": target, "username": row.1 })).await?;
+        Ok((tx, StatusCode::OK, serde_json::to_value(account_from(row)).map_err(anyhow::Error::from)?))
+    })
+    .await
+}

@@ -1,0 +1,173 @@
+//! The platform admin: organisations and accounts, their validation, boundaries and audit.
+
+mod common;
+
+use common::{start, TestServer};
+use serde_json::{json, Value};
+use server::sample::SAMPLE_PASSWORD;
+
+const DEVICE: &str = "admin-desk-key-0123456789";
+
+struct Login {
+    cookie: String,
+    csrf: String,
+}
+
+async fn login(s: &TestServer, username: &str, password: &str) -> (u16, Option<Login>, Value) {
+    let res = s
+        .http
+        .post(format!("{}/api/v1/auth/login", s.base))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let cookie = res.headers().get("set-cookie").map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string());
+    let body: Value = res.json().await.unwrap();
+    let l = cookie.filter(|_| status == 200).map(|cookie| Login { cookie, csrf: body["csrf_token"].as_str().unwrap().into() });
+    (status, l, body)
+}
+
+async fn get(s: &TestServer, l: Option<&Login>, path: &str) -> (u16, Value) {
+    let mut req = s.http.get(format!("{}{path}", s.base));
+    if let Some(l) = l {
+        req = req.header("Cookie", &l.cookie);
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+async fn post(s: &TestServer, l: Option<&Login>, path: &str, key: &str, body: Value) -> (u16, Value) {
+    let mut req = s.http.post(format!("{}{path}", s.base)).header("X-Device-Key", DEVICE).header("Idempotency-Key", key).json(&body);
+    if let Some(l) = l {
+        req = req.header("Cookie", &l.cookie).header("X-CSRF-Token", &l.csrf);
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+fn fields(body: &Value) -> Vec<String> {
+    body["fields"].as_array().map(|a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
+}
+
+/// A USCC with a correct GB 32100 check character.
+fn uscc(body17: &str) -> String {
+    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    let sum: u32 = body17.bytes().zip(W).map(|(b, w)| CHARS.iter().position(|&c| c == b).unwrap() as u32 * w).sum();
+    format!("{body17}{}", CHARS[((31 - sum % 31) % 31) as usize] as char)
+}
+
+#[tokio::test]
+async fn only_the_admin_reaches_the_admin_endpoints() {
+    let s = start().await;
+    let op = login(&s, "op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
+    let sup = login(&s, "sup-xinwu", SAMPLE_PASSWORD).await.1.unwrap();
+    let org = json!({ "name": "新机构", "uscc": uscc("91320214MA1AAAAAA"), "beian_status": "pending", "beian_number": null });
+    let acc = json!({ "username": "op-x", "display_name": "X", "password": "long-enough-pw", "role": "operator", "organisation_id": 1 });
+    for path in ["/api/v1/admin/organisations", "/api/v1/admin/users"] {
+        assert_eq!(get(&s, None, path).await.0, 401, "{path}");
+        assert_eq!(get(&s, Some(&op), path).await.0, 403, "{path}");
+        assert_eq!(get(&s, Some(&sup), path).await.0, 403, "{path}");
+    }
+    for (i, (path, body)) in [("/api/v1/admin/organisations", org), ("/api/v1/admin/users", acc), ("/api/v1/admin/users/1/disable", json!({}))]
+        .into_iter()
+        .enumerate()
+    {
+        assert_eq!(post(&s, None, path, &format!("key401-{i}"), body.clone()).await.0, 401, "{path}");
+        let (st, res) = post(&s, Some(&op), path, &format!("key403-{i}"), body.clone()).await;
+        assert_eq!(st, 403, "{path}");
+        assert!(res["message"].as_str().unwrap().contains("管理员"));
+        assert_eq!(post(&s, Some(&sup), path, &format!("key403s-{i}"), body).await.0, 403, "{path}");
+    }
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM organisations WHERE name = '新机构'").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(n, 0);
+    let disabled: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE disabled_at IS NOT NULL").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(disabled, 0);
+}
+
+#[tokio::test]
+async fn the_admin_creates_an_organisation_and_its_operator_who_then_signs_in() {
+    let s = start().await;
+    let admin = login(&s, "admin-sample", SAMPLE_PASSWORD).await.1.unwrap();
+    // bad input: each field named, in Chinese
+    let (st, body) = post(
+        &s,
+        Some(&admin),
+        "/api/v1/admin/organisations",
+        "org-key-1",
+        json!({ "name": "X", "uscc": "91320214MA1AAAAAA0", "beian_status": "filed", "beian_number": "" }),
+    )
+    .await;
+    assert_eq!((st, fields(&body)), (422, vec!["name".into(), "uscc".into(), "beian_number".into()]), "{body}");
+    assert!(body["fields"][1]["message"].as_str().unwrap().contains("统一社会信用代码"));
+    // a sample organisation's code is taken
+    let taken: String = sqlx::query_scalar("SELECT uscc FROM organisations LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let (st, body) = post(&s, Some(&admin), "/api/v1/admin/organisations", "org-key-2", json!({ "name": "重复机构", "uscc": taken, "beian_status": "pending" })).await;
+    assert_eq!((st, fields(&body)), (422, vec!["uscc".into()]), "{body}");
+    // created, once, however often it is sent
+    let good = json!({ "name": "新吴区阳光托育有限公司", "uscc": uscc("91320214MA1BBBBBB"), "beian_status": "filed", "beian_number": "苏托备 320214-0099" });
+    let (st, org) = post(&s, Some(&admin), "/api/v1/admin/organisations", "org-key-3", good.clone()).await;
+    assert_eq!(st, 201, "{org}");
+    assert_eq!(post(&s, Some(&admin), "/api/v1/admin/organisations", "org-key-3", good).await, (201, org.clone()));
+    let org_id = org["id"].as_i64().unwrap();
+    assert_eq!(org["place_count"], 0);
+    assert_eq!(org["is_sample"], false);
+    let (_, list) = get(&s, Some(&admin), "/api/v1/admin/organisations").await;
+    assert_eq!(list.as_array().unwrap().iter().filter(|o| o["name"] == "新吴区阳光托育有限公司").count(), 1);
+    assert_eq!(list[0]["id"], org_id, "real organisations before sample ones");
+
+    // accounts: bad input, then an operator of the new organisation
+    let (st, body) = post(
+        &s,
+        Some(&admin),
+        "/api/v1/admin/users",
+        "acc-key-1",
+        json!({ "username": "A B", "display_name": "", "password": "short", "role": "operator", "organisation_id": 99999 }),
+    )
+    .await;
+    assert_eq!((st, fields(&body)), (422, vec!["username".into(), "display_name".into(), "password".into(), "organisation_id".into()]), "{body}");
+    let (st, body) = post(
+        &s,
+        Some(&admin),
+        "/api/v1/admin/users",
+        "acc-key-2",
+        json!({ "username": "op-feiqitu", "display_name": "重名", "password": "long-enough-pw", "role": "supervisor", "district_id": "nowhere" }),
+    )
+    .await;
+    assert_eq!((st, fields(&body)), (422, vec!["username".into(), "district_id".into()]), "{body}");
+    let acc = json!({ "username": "op-yangguang", "display_name": "阳光前台", "password": "sunny-2026-pass", "role": "operator", "organisation_id": org_id });
+    let (st, account) = post(&s, Some(&admin), "/api/v1/admin/users", "acc-key-3", acc.clone()).await;
+    assert_eq!(st, 201, "{account}");
+    assert_eq!(post(&s, Some(&admin), "/api/v1/admin/users", "acc-key-3", acc).await, (201, account.clone()));
+    assert_eq!(account["organisation_name"], "新吴区阳光托育有限公司");
+    let (_, users) = get(&s, Some(&admin), "/api/v1/admin/users").await;
+    let text = users.to_string();
+    assert!(!text.contains("argon2") && !text.contains("password"), "no hashes in the list");
+    assert_eq!(users.as_array().unwrap().iter().filter(|u| u["username"] == "op-yangguang").count(), 1);
+
+    // the new operator signs in, sees only its (so far empty) organisation and cannot touch others
+    let (st, l, me) = login(&s, "op-yangguang", "sunny-2026-pass").await;
+    assert_eq!(st, 200);
+    assert_eq!(me["user"]["organisation_id"], org_id);
+    let l = l.unwrap();
+    assert_eq!(get(&s, Some(&l), "/api/v1/operator/places").await, (200, json!([])));
+    let other: i64 = sqlx::query_scalar("SELECT id FROM places LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(get(&s, Some(&l), &format!("/api/v1/operator/places/{other}/classes")).await.0, 403);
+    // every admin write is in the audit trail
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id").fetch_all(&s.pool).await.unwrap();
+    assert_eq!(actions, ["organisation_create", "account_create"]);
+
+    // switched off: the session ends and signing in says why
+    let uid = account["id"].as_i64().unwrap();
+    let (st, body) = post(&s, Some(&admin), &format!("/api/v1/admin/users/{uid}/disable"), "dis-key-1", json!({})).await;
+    assert_eq!((st, body["disabled"].as_bool()), (200, Some(true)));
+    assert_eq!(get(&s, Some(&l), "/api/v1/auth/me").await.0, 401);
+    let (st, _, body) = login(&s, "op-yangguang", "sunny-2026-pass").await;
+    assert_eq!(st, 403);
+    assert!(body["message"].as_str().unwrap().contains("停用"));
+    // the admin cannot switch itself off
+    let me_id = get(&s, Some(&admin), "/api/v1/auth/me").await.1["id"].as_i64().unwrap();
+    let (st, body) = post(&s, Some(&admin), &format!("/api/v1/admin/users/{me_id}/disable"), "dis-key-2", json!({})).await;
+    assert_eq!(st, 422, "{body}");
+}
