@@ -189,6 +189,14 @@ impl ApiClient {
         self.get(&format!("/api/v1/operator/places/{place_id}/classes")).await
     }
 
+    pub async fn admin_organisations(&self) -> Result<Vec<crate::types::OrganisationAdmin>, ClientError> {
+        self.get("/api/v1/admin/organisations").await
+    }
+
+    pub async fn admin_users(&self) -> Result<Vec<crate::types::Account>, ClientError> {
+        self.get("/api/v1/admin/users").await
+    }
+
     pub async fn operator_audit(&self, place_id: i64) -> Result<Vec<crate::types::AuditEntry>, ClientError> {
         self.get(&format!("/api/v1/operator/places/{place_id}/audit")).await
     }

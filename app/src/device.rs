@@ -92,6 +92,16 @@ pub fn enqueue_vacancy(d: Device, class_id: i64, label: String, change: crate::t
     enqueue(d, OutboxItem::new(label, "POST", path, serde_json::to_value(change).ok(), format!("class:{class_id}")));
 }
 
+/// Queues any other operator write (class edits, new classes, place edits).
+pub fn enqueue_op(d: Device, label: String, method: &str, path: String, body: serde_json::Value, entity: String) {
+    enqueue(d, OutboxItem::new(label, method, path, Some(body), entity));
+}
+
+/// The latest queued item of an entity, if any.
+pub fn latest_of(d: Device, entity: &str) -> Option<OutboxItem> {
+    d.outbox.with(|o| o.iter().rev().find(|i| i.entity == entity).cloned())
+}
+
 /// Drops every queued item of an entity (a resolved conflict replaces them).
 pub fn discard_entity(d: Device, entity: &str) {
     d.outbox.update(|o| o.retain(|i| i.entity != entity));

@@ -459,6 +459,9 @@ pub struct ClassState {
     pub capacity: i64,
     pub enrolled: i64,
     pub vacancies: i64,
+    /// 普惠托位 among the capacity (the capacity cannot go below it).
+    #[serde(default)]
+    pub puhui_slots: i64,
     pub version: i64,
     pub confirmed_at: DateTime<Utc>,
 }

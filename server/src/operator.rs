@@ -61,13 +61,14 @@ fn may_read(user: &app::types::User, org: i64) -> Result<(), AppError> {
 }
 
 async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<Option<ClassState>, AppError> {
-    let row: Option<(i64, i64, String, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, place_id, age_band, care_mode, capacity, enrolled, vacancies, version, confirmed_at FROM classes WHERE id = ?",
+    #[allow(clippy::type_complexity)]
+    let row: Option<(i64, i64, String, String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots, version, confirmed_at FROM classes WHERE id = ?",
     )
     .bind(class_id)
     .fetch_optional(&mut *tx)
     .await?;
-    Ok(row.map(|(class_id, place_id, age_band, care_mode, capacity, enrolled, vacancies, version, at)| ClassState {
+    Ok(row.map(|(class_id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots, version, at)| ClassState {
         class_id,
         place_id,
         age_band: app::types::AgeBand::from_code(&age_band).unwrap_or(app::types::AgeBand::Mixed),
@@ -75,6 +76,7 @@ async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<O
         capacity,
         enrolled,
         vacancies,
+        puhui_slots,
         version,
         confirmed_at: crate::repo::ts(at),
     }))
@@ -388,9 +390,7 @@ pub async fn edit_class(
                 serde_json::to_value(&before).unwrap_or_default(),
             ));
         }
-        let puhui_slots: i64 =
-            sqlx::query_scalar("SELECT puhui_slots FROM classes WHERE id = ?").bind(class_id).fetch_one(&mut *tx).await?;
-        let errors = app::types::validate_class_figures(edit.capacity, edit.enrolled, edit.vacancies, puhui_slots);
+        let errors = app::types::validate_class_figures(edit.capacity, edit.enrolled, edit.vacancies, before.puhui_slots);
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }

@@ -1,3 +1,4 @@
 pub mod badges;
 pub mod freshness;
 pub mod map_sketch;
+pub mod field_msg;

@@ -4,10 +4,11 @@
 //! the server meanwhile, the tablet shows both values and lets the operator choose.
 
 use crate::app::use_now;
-use crate::device::{discard_entity, enqueue_vacancy, use_device, Device};
+use crate::device::{discard_entity, enqueue_op, enqueue_vacancy, use_device, Device};
 use crate::format::confirmed_ago;
+use crate::pages::operator_forms::{AddClassForm, ClassEditForm, PlaceEditForm};
 use crate::store::OutboxItem;
-use crate::types::{ClassState, LoginResponse, OperatorPlace, VacancyChange};
+use crate::types::{ClassEdit, ClassState, LoginResponse, OperatorPlace, Role, VacancyChange};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -30,6 +31,9 @@ pub fn OperatorPage() -> impl IntoView {
                 }
                 match session.get() {
                     None => view! { <LoginForm session /> }.into_any(),
+                    Some(s) if s.user.role == Role::Admin => {
+                        view! { <crate::pages::admin::AdminDesk session s /> }.into_any()
+                    }
                     Some(s) => view! { <Desk session s /> }.into_any(),
                 }
             }}
@@ -87,6 +91,7 @@ fn LoginForm(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
 fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl IntoView {
     let d = use_device();
     let places = RwSignal::new(Vec::<OperatorPlace>::new());
+    let places_loaded = RwSignal::new(false);
     let chosen = RwSignal::new(None::<i64>);
     let classes = RwSignal::new(Vec::<ClassState>::new());
     let note = RwSignal::new(None::<String>);
@@ -103,6 +108,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
                         chosen.set(p.first().map(|x| x.id));
                     }
                     places.set(p);
+                    places_loaded.set(true);
                 }
                 Err(crate::client::ClientError::Api { status: 401, .. }) => {
                     crate::store::browser::remove(crate::store::KEY_SESSION);
@@ -112,6 +118,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
                     let p: Vec<OperatorPlace> = crate::store::browser::read("yl1.op.places").unwrap_or_default();
                     chosen.set(p.first().map(|x| x.id));
                     places.set(p);
+                    places_loaded.set(true);
                 }
             }
         });
@@ -158,28 +165,36 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
         enqueue_vacancy(d, class_id, label, change);
     };
 
-    let logout = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let csrf = session.get_untracked().map(|s| s.csrf_token).unwrap_or_default();
-            leptos::task::spawn_local(async move {
-                let c = crate::client::ApiClient::same_origin();
-                let key = crate::store::browser::device_key();
-                let _ = c.send_write_as("POST", "/api/v1/auth/logout", &key, &crate::store::browser::new_id(), None, Some(&csrf)).await;
-            });
-            crate::store::browser::remove(crate::store::KEY_SESSION);
+    // An edit of a class's figures: show it, queue it on the version shown.
+    let edit = move |class_id: i64, e: ClassEdit, label: String| {
+        classes.update(|cs| {
+            if let Some(c) = cs.iter_mut().find(|c| c.class_id == class_id) {
+                c.capacity = e.capacity;
+                c.enrolled = e.enrolled;
+                c.vacancies = e.vacancies;
+                c.version = e.version + 1;
+            }
+        });
+        save_local();
+        if let Ok(body) = serde_json::to_value(&e) {
+            enqueue_op(d, label, "PUT", format!("/api/v1/operator/classes/{class_id}"), body, format!("class:{class_id}"));
         }
-        session.set(None);
     };
+    let can_write = s.user.role != Role::Supervisor;
+
+    let on_logout = move |_| logout(session);
 
     let name = s.user.display_name.clone();
     view! {
         <header class="desk-head">
             <h1>"机构工作台"</h1>
             <p>{format!("{name}（{}）", s.user.role.label())}</p>
-            <button class="logout" on:click=logout>"退出登录"</button>
+            <button class="logout" on:click=on_logout>"退出登录"</button>
         </header>
         {move || note.get().map(|n| view! { <p class="cached-note">{n}</p> })}
+        {move || (places_loaded.get() && places.with(|p| p.is_empty())).then(|| view! {
+            <p class="cached-note empty-desk">"本机构还没有登记托育点。请联系平台管理员把托育点登记到本机构名下。"</p>
+        })}
         <div class="desk">
             <nav class="desk-places" aria-label="我的托育点">
                 {move || {
@@ -207,12 +222,105 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
                     classes
                         .get()
                         .into_iter()
-                        .map(|c| view! { <ClassRow c set d /> })
+                        .map(|c| view! { <ClassRow c set edit d can_write /> })
                         .collect_view()
                 }}
+                <PendingNewClasses chosen />
             </div>
         </div>
+        {move || {
+            let pid = chosen.get()?;
+            can_write
+                .then(|| {
+                    view! {
+                        <details class="panel desk-more">
+                            <summary>"新增班级（班级 × 托育形式）"</summary>
+                            <AddClassForm place_id=pid classes />
+                        </details>
+                        <details class="panel desk-more">
+                            <summary>"机构信息：开放时间、电话、托育形式与收费"</summary>
+                            <PlaceEditForm place_id=pid />
+                        </details>
+                    }
+                })
+        }}
+        {(!can_write).then(|| view! { <p class="cached-note">"监管账号只能查看，不能修改。"</p> })}
         <AuditList chosen />
+    }
+}
+
+/// One audit entry in words.
+fn audit_text(action: &str, d: &serde_json::Value) -> String {
+    let figs = |v: &serde_json::Value| format!("托位 {} · 在托 {} · 空位 {}", v["capacity"], v["enrolled"], v["vacancies"]);
+    let class_name = |v: &serde_json::Value| {
+        let band = v["age_band"].as_str().and_then(crate::types::AgeBand::from_code).map(|b| b.label()).unwrap_or("班级");
+        let mode = v["care_mode"].as_str().and_then(crate::types::CareMode::from_code).map(|m| m.label()).unwrap_or("");
+        format!("{band} · {mode}")
+    };
+    match action {
+        "confirm_unchanged" => format!("确认无变化（{}）", d["to"]),
+        "vacancy_set" | "vacancy_delta" => format!("空位 {} → {}", d["from"], d["to"]),
+        "class_edit" => format!("{} → {}", figs(&d["before"]), figs(&d["after"])),
+        "class_create" => format!("新增 {}（{}）", class_name(d), figs(d)),
+        "place_edit" => {
+            let a = &d["after"];
+            let fees: Vec<String> = a["care_modes"]
+                .as_array()
+                .map(|m| {
+                    m.iter()
+                        .map(|x| {
+                            let mode = x["care_mode"].as_str().and_then(crate::types::CareMode::from_code).map(|m| m.label()).unwrap_or("");
+                            format!("{mode} {} 元", x["fee_yuan"])
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("修改机构信息：{} · {} · {}", a["opening_hours"].as_str().unwrap_or(""), a["phone"].as_str().unwrap_or(""), fees.join("、"))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Ends the session on the server (best effort) and on this device.
+pub fn logout(session: RwSignal<Option<LoginResponse>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        let csrf = session.get_untracked().map(|s| s.csrf_token).unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            let c = crate::client::ApiClient::same_origin();
+            let key = crate::store::browser::device_key();
+            let _ = c.send_write_as("POST", "/api/v1/auth/logout", &key, &crate::store::browser::new_id(), None, Some(&csrf)).await;
+        });
+        crate::store::browser::remove(crate::store::KEY_SESSION);
+    }
+    session.set(None);
+}
+
+/// New classes saved on this tablet and not yet on the server.
+#[component]
+fn PendingNewClasses(chosen: RwSignal<Option<i64>>) -> impl IntoView {
+    let d = use_device();
+    move || {
+        let Some(pid) = chosen.get() else { return vec![] };
+        let entity = format!("newclass:{pid}");
+        d.outbox.with(|o| {
+            o.iter()
+                .filter(|i| i.entity == entity)
+                .map(|i| {
+                    let state = if i.quarantined {
+                        format!("服务器未接受：{}（可在“待发送”页重试或丢弃）", i.last_error.clone().unwrap_or_default())
+                    } else {
+                        "已保存在本机，待发送".to_string()
+                    };
+                    view! {
+                        <article class="class-row new-class">
+                            <h2>{i.label.clone()}</h2>
+                            <p class="pending-tag" class:refused=i.quarantined>{state}</p>
+                        </article>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
     }
 }
 
@@ -247,10 +355,7 @@ fn AuditList(chosen: RwSignal<Option<i64>>) -> impl IntoView {
                         {list
                             .into_iter()
                             .map(|e| {
-                                let what = match e.action.as_str() {
-                                    "confirm_unchanged" => format!("确认无变化（{}）", e.detail["to"]),
-                                    _ => format!("空位 {} → {}", e.detail["from"], e.detail["to"]),
-                                };
+                                let what = audit_text(&e.action, &e.detail);
                                 let how = match e.detail["resolution"].as_str() {
                                     Some("kept_mine") => " · 冲突：采用本机的值",
                                     Some("took_theirs") => " · 冲突：采用服务器的值",
@@ -275,11 +380,13 @@ fn AuditList(chosen: RwSignal<Option<i64>>) -> impl IntoView {
 fn ClassRow(
     c: ClassState,
     set: impl Fn(i64, VacancyChange, i64, String) + Copy + Send + Sync + 'static,
+    edit: impl Fn(i64, ClassEdit, String) + Copy + Send + Sync + 'static,
     d: Device,
+    can_write: bool,
 ) -> impl IntoView {
     let id = c.class_id;
     let max = c.capacity - c.enrolled;
-    let label = c.age_band.label_with_ages();
+    let label = format!("{} · {}", c.age_band.label_with_ages(), c.care_mode.label());
     let (v, ver) = (c.vacancies, c.version);
     let lbl = label.clone();
     let minus = move |_| {
@@ -302,21 +409,54 @@ fn ClassRow(
     let conflict = move || -> Option<OutboxItem> {
         d.outbox.with(|o| o.iter().find(|i| i.entity == ent && i.quarantined && i.conflict.is_some()).cloned())
     };
+    let ent = entity.clone();
+    let refused = move || -> Option<OutboxItem> {
+        d.outbox.with(|o| o.iter().find(|i| i.entity == ent && i.quarantined && i.conflict.is_none()).cloned())
+    };
     let pending = move || d.has_pending(&entity);
     let confirmed = c.confirmed_at;
+    let editing = RwSignal::new(false);
+    let c2 = c.clone();
+    let c3 = c.clone();
     view! {
-        <article class="class-row" data-class-id=id>
-            <h2>{label.clone()}</h2>
+        <article class="class-row" data-class-id=id data-age-band=c.age_band.code() data-care-mode=c.care_mode.code()>
+            <h2>
+                {c.age_band.label_with_ages()}
+                <span class="mode">{c.care_mode.label()}</span>
+            </h2>
             <p class="counts">{format!("托位 {} · 在托 {}", c.capacity, c.enrolled)}</p>
             <div class="stepper">
-                <button class="step" aria-label="空位减一" on:click=minus disabled={v <= 0}>"−"</button>
+                <button class="step" aria-label="空位减一" on:click=minus disabled={v <= 0 || !can_write}>"−"</button>
                 <output class="vacancies" aria-label="空位">{v}</output>
-                <button class="step" aria-label="空位加一" on:click=plus disabled={v >= max}>"+"</button>
+                <button class="step" aria-label="空位加一" on:click=plus disabled={v >= max || !can_write}>"+"</button>
             </div>
-            <button class="confirm" on:click=confirm>"确认无变化"</button>
+            <div class="row">
+                <button class="confirm" on:click=confirm disabled=!can_write>"确认无变化"</button>
+                <button
+                    class="edit-figures"
+                    aria-expanded=move || editing.get().to_string()
+                    on:click=move |_| editing.update(|e| *e = !*e)
+                    disabled=!can_write
+                >
+                    "改托位/在托"
+                </button>
+            </div>
             <p class="muted">{move || confirmed_ago(confirmed, use_now())}</p>
             {move || pending().then(|| view! { <p class="pending-tag">"已保存在本机，待发送"</p> })}
-            {move || conflict().map(|item| view! { <Conflict item c=c.clone() set d /> })}
+            {move || editing.get().then(|| view! { <ClassEditForm c=c2.clone() edit editing /> })}
+            {move || refused().map(|item| {
+                let ent = item.entity.clone();
+                view! {
+                    <div class="conflict refused" role="alert">
+                        <p>{format!("服务器未接受：{}", item.last_error.clone().unwrap_or_default())}</p>
+                        <button on:click=move |_| {
+                            discard_entity(d, &ent);
+                            d.delivered.update(|n| *n += 1);
+                        }>"放弃这次修改，重新读取"</button>
+                    </div>
+                }
+            })}
+            {move || conflict().map(|item| view! { <Conflict item c=c3.clone() set edit d /> })}
         </article>
     }
 }
@@ -327,38 +467,71 @@ fn Conflict(
     item: OutboxItem,
     c: ClassState,
     set: impl Fn(i64, VacancyChange, i64, String) + Copy + Send + Sync + 'static,
+    edit: impl Fn(i64, ClassEdit, String) + Copy + Send + Sync + 'static,
     d: Device,
 ) -> impl IntoView {
-    // What this tablet shows now: its latest intended value.
-    let mine = c.vacancies;
     let current = item.conflict.clone().unwrap_or_default();
-    let theirs = current["vacancies"].as_i64().unwrap_or(0);
-    let version = current["version"].as_i64().unwrap_or(0);
+    let theirs: ClassState = serde_json::from_value(current).unwrap_or_else(|_| c.clone());
     let id = c.class_id;
     let entity = item.entity.clone();
-    let label = c.age_band.label_with_ages();
+    let label = format!("{} · {}", c.age_band.label(), c.care_mode.label());
     let (e1, e2, l1, l2) = (entity.clone(), entity, label.clone(), label);
+    if item.path.ends_with("/vacancies") {
+        // What this tablet shows now: its latest intended value.
+        let mine = c.vacancies;
+        let (t, version) = (theirs.vacancies, theirs.version);
+        let keep_mine = move |_| {
+            discard_entity(d, &e1);
+            let change = VacancyChange { from: Some(t), to: Some(mine), version: Some(version), resolution: Some("kept_mine".into()), ..Default::default() };
+            set(id, change, mine, format!("{l1} 冲突处理：用我的值 {mine}"));
+        };
+        let take_theirs = move |_| {
+            discard_entity(d, &e2);
+            let change = VacancyChange { from: Some(t), to: Some(t), version: Some(version), resolution: Some("took_theirs".into()), ..Default::default() };
+            set(id, change, t, format!("{l2} 冲突处理：用服务器的值 {t}"));
+        };
+        return view! {
+            <div class="conflict" role="alert">
+                <p><strong>"空位已被其他设备修改"</strong></p>
+                <p class="both">
+                    <span class="mine">{format!("你的值：{mine}")}</span>
+                    <span class="theirs">{format!("服务器当前：{t}")}</span>
+                </p>
+                <div class="row">
+                    <button class="primary" on:click=keep_mine>{format!("用我的值 {mine}")}</button>
+                    <button on:click=take_theirs>{format!("用服务器的值 {t}")}</button>
+                </div>
+            </div>
+        }
+        .into_any();
+    }
+    let figs = |c: &ClassState| format!("托位 {} · 在托 {} · 空位 {}", c.capacity, c.enrolled, c.vacancies);
+    let (mine_text, theirs_text) = (figs(&c), figs(&theirs));
+    let mine = c.clone();
+    let t = theirs.clone();
     let keep_mine = move |_| {
         discard_entity(d, &e1);
-        let change = VacancyChange { from: Some(theirs), to: Some(mine), version: Some(version), resolution: Some("kept_mine".into()), ..Default::default() };
-        set(id, change, mine, format!("{l1} 冲突处理：用我的值 {mine}"));
+        let e = ClassEdit { version: t.version, capacity: mine.capacity, enrolled: mine.enrolled, vacancies: mine.vacancies, resolution: Some("kept_mine".into()) };
+        edit(id, e, format!("{l1} 冲突处理：用我的值"));
     };
+    let t = theirs.clone();
     let take_theirs = move |_| {
         discard_entity(d, &e2);
-        let change = VacancyChange { from: Some(theirs), to: Some(theirs), version: Some(version), resolution: Some("took_theirs".into()), ..Default::default() };
-        set(id, change, theirs, format!("{l2} 冲突处理：用服务器的值 {theirs}"));
+        let e = ClassEdit { version: t.version, capacity: t.capacity, enrolled: t.enrolled, vacancies: t.vacancies, resolution: Some("took_theirs".into()) };
+        edit(id, e, format!("{l2} 冲突处理：用服务器的值"));
     };
     view! {
         <div class="conflict" role="alert">
-            <p><strong>"空位已被其他设备修改"</strong></p>
+            <p><strong>"托位/在托已被其他设备修改"</strong></p>
             <p class="both">
-                <span class="mine">{format!("你的值：{mine}")}</span>
-                <span class="theirs">{format!("服务器当前：{theirs}")}</span>
+                <span class="mine">{format!("你的值：{mine_text}")}</span>
+                <span class="theirs">{format!("服务器当前：{theirs_text}")}</span>
             </p>
             <div class="row">
-                <button class="primary" on:click=keep_mine>{format!("用我的值 {mine}")}</button>
-                <button on:click=take_theirs>{format!("用服务器的值 {theirs}")}</button>
+                <button class="primary" on:click=keep_mine>"用我的值"</button>
+                <button on:click=take_theirs>"用服务器的值"</button>
             </div>
         </div>
     }
+    .into_any()
 }
