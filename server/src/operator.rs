@@ -227,20 +227,8 @@ pub async fn change_vacancies(
             return Err(AppError::Stale("这期间空位已被修改".into(), serde_json::to_value(&before).unwrap_or_default()));
         }
         let after = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
-        sqlx::query(
-            "INSERT INTO audit_log (user_id, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, unixepoch())",
-        )
-        .bind(user.id)
-        .bind(org)
-        .bind(before.place_id)
-        .bind(class_id)
-        .bind(action)
-        .bind(
-            serde_json::json!({ "from": before.vacancies, "to": after.vacancies, "resolution": change.resolution })
-                .to_string(),
-        )
-        .execute(&mut *tx)
-        .await?;
+        let detail = serde_json::json!({ "from": before.vacancies, "to": after.vacancies, "resolution": change.resolution });
+        record(&mut tx, &user, org, before.place_id, Some(class_id), action, detail).await?;
         Ok((tx, StatusCode::OK, serde_json::to_value(&after).map_err(anyhow::Error::from)?))
     });
     run.await
@@ -319,21 +307,11 @@ pub async fn edit_place(
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query(
-            "INSERT INTO audit_log (user_id, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, NULL, 'place_edit', ?, unixepoch())",
-        )
-        .bind(user.id)
-        .bind(org)
-        .bind(place_id)
-        .bind(
-            serde_json::json!({
-                "before": { "opening_hours": hours, "phone": phone, "puhui_fee_yuan": puhui_fee },
-                "after": &edit,
-            })
-            .to_string(),
-        )
-        .execute(&mut *tx)
-        .await?;
+        let detail = serde_json::json!({
+            "before": { "opening_hours": hours, "phone": phone, "puhui_fee_yuan": puhui_fee },
+            "after": &edit,
+        });
+        record(&mut tx, &user, org, place_id, None, "place_edit", detail).await?;
         Ok((tx, StatusCode::OK, serde_json::json!({ "place_id": place_id, "updated": true })))
     })
     .await

@@ -2,52 +2,12 @@
 
 mod common;
 
-use common::{start, TestServer};
+use common::{fields, get, login, start, write, Login, TestServer};
 use serde_json::{json, Value};
 use server::sample::SAMPLE_PASSWORD;
 
-const DEVICE: &str = "admin-desk-key-0123456789";
-
-struct Login {
-    cookie: String,
-    csrf: String,
-}
-
-async fn login(s: &TestServer, username: &str, password: &str) -> (u16, Option<Login>, Value) {
-    let res = s
-        .http
-        .post(format!("{}/api/v1/auth/login", s.base))
-        .json(&json!({ "username": username, "password": password }))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let cookie = res.headers().get("set-cookie").map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string());
-    let body: Value = res.json().await.unwrap();
-    let l = cookie.filter(|_| status == 200).map(|cookie| Login { cookie, csrf: body["csrf_token"].as_str().unwrap().into() });
-    (status, l, body)
-}
-
-async fn get(s: &TestServer, l: Option<&Login>, path: &str) -> (u16, Value) {
-    let mut req = s.http.get(format!("{}{path}", s.base));
-    if let Some(l) = l {
-        req = req.header("Cookie", &l.cookie);
-    }
-    let res = req.send().await.unwrap();
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
-}
-
 async fn post(s: &TestServer, l: Option<&Login>, path: &str, key: &str, body: Value) -> (u16, Value) {
-    let mut req = s.http.post(format!("{}{path}", s.base)).header("X-Device-Key", DEVICE).header("Idempotency-Key", key).json(&body);
-    if let Some(l) = l {
-        req = req.header("Cookie", &l.cookie).header("X-CSRF-Token", &l.csrf);
-    }
-    let res = req.send().await.unwrap();
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
-}
-
-fn fields(body: &Value) -> Vec<String> {
-    body["fields"].as_array().map(|a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
+    write(s, l, "POST", path, key, body).await
 }
 
 /// A USCC with a correct GB 32100 check character.
@@ -147,7 +107,7 @@ async fn the_admin_creates_an_organisation_and_its_operator_who_then_signs_in() 
     assert_eq!(users.as_array().unwrap().iter().filter(|u| u["username"] == "op-yangguang").count(), 1);
 
     // the new operator signs in, sees only its (so far empty) organisation and cannot touch others
-    let (st, l, me) = login(&s, "op-yangguang", "sunny-2026-pass").await;
+    let (st, l, me, _) = login(&s, "op-yangguang", "sunny-2026-pass").await;
     assert_eq!(st, 200);
     assert_eq!(me["user"]["organisation_id"], org_id);
     let l = l.unwrap();
@@ -163,7 +123,7 @@ async fn the_admin_creates_an_organisation_and_its_operator_who_then_signs_in() 
     let (st, body) = post(&s, Some(&admin), &format!("/api/v1/admin/users/{uid}/disable"), "dis-key-1", json!({})).await;
     assert_eq!((st, body["disabled"].as_bool()), (200, Some(true)));
     assert_eq!(get(&s, Some(&l), "/api/v1/auth/me").await.0, 401);
-    let (st, _, body) = login(&s, "op-yangguang", "sunny-2026-pass").await;
+    let (st, _, body, _) = login(&s, "op-yangguang", "sunny-2026-pass").await;
     assert_eq!(st, 403);
     assert!(body["message"].as_str().unwrap().contains("停用"));
     // the admin cannot switch itself off

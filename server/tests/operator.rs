@@ -3,36 +3,9 @@
 
 mod common;
 
-use common::{start, TestServer};
+use common::{fields, login, start, write, Login, TestServer, DEVICE};
 use serde_json::{json, Value};
 use server::sample::{SAMPLE_OPERATORS, SAMPLE_PASSWORD};
-
-const DEVICE: &str = "tablet-key-0123456789abcdef";
-
-struct Login {
-    cookie: String,
-    csrf: String,
-    body: Value,
-}
-
-async fn login(s: &TestServer, username: &str, password: &str) -> (u16, Option<Login>, Value, Option<String>) {
-    let res = s
-        .http
-        .post(format!("{}/api/v1/auth/login", s.base))
-        .json(&json!({ "username": username, "password": password }))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let set_cookie = res.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
-    let body: Value = res.json().await.unwrap();
-    let login = set_cookie.as_ref().filter(|_| status == 200).map(|c| Login {
-        cookie: c.split(';').next().unwrap().to_string(),
-        csrf: body["csrf_token"].as_str().unwrap().to_string(),
-        body: body.clone(),
-    });
-    (status, login, body, set_cookie)
-}
 
 async fn op(s: &TestServer, n: usize) -> Login {
     login(s, SAMPLE_OPERATORS[n].0, SAMPLE_PASSWORD).await.1.expect("sample operator logs in")
@@ -65,17 +38,7 @@ async fn get_json(s: &TestServer, l: &Login, path: &str) -> Value {
 }
 
 async fn change(s: &TestServer, l: Option<&Login>, class_id: i64, key: &str, body: Value) -> (u16, Value) {
-    let mut req = s
-        .http
-        .post(format!("{}/api/v1/operator/classes/{class_id}/vacancies", s.base))
-        .header("X-Device-Key", DEVICE)
-        .header("Idempotency-Key", key)
-        .json(&body);
-    if let Some(l) = l {
-        req = req.header("Cookie", &l.cookie).header("X-CSRF-Token", &l.csrf);
-    }
-    let res = req.send().await.unwrap();
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+    write(s, l, "POST", &format!("/api/v1/operator/classes/{class_id}/vacancies"), key, body).await
 }
 
 #[tokio::test]
@@ -306,18 +269,7 @@ async fn a_change_reaches_parents_with_a_fresh_confirmation() {
 }
 
 async fn edit(s: &TestServer, l: &Login, place_id: i64, key: &str, body: Value) -> (u16, Value) {
-    let res = s
-        .http
-        .put(format!("{}/api/v1/operator/places/{place_id}", s.base))
-        .header("Cookie", &l.cookie)
-        .header("X-CSRF-Token", &l.csrf)
-        .header("X-Device-Key", DEVICE)
-        .header("Idempotency-Key", key)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+    write(s, Some(l), "PUT", &format!("/api/v1/operator/places/{place_id}"), key, body).await
 }
 
 #[tokio::test]
@@ -390,24 +342,6 @@ async fn operators_edit_hours_phone_and_fees_with_field_errors_and_an_audit_entr
     assert_eq!(audit[0]["detail"]["before"]["phone"], before.phone);
     assert_eq!(audit[0]["detail"]["after"]["phone"], "0514-82345678");
     assert!(after.summary.classes.iter().all(|c| matches!(c.care_mode.code(), "full_day" | "hourly")));
-}
-
-async fn write(s: &TestServer, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> (u16, Value) {
-    let mut req = s
-        .http
-        .request(method.parse().unwrap(), format!("{}{path}", s.base))
-        .header("X-Device-Key", DEVICE)
-        .header("Idempotency-Key", key)
-        .json(&body);
-    if let Some(l) = l {
-        req = req.header("Cookie", &l.cookie).header("X-CSRF-Token", &l.csrf);
-    }
-    let res = req.send().await.unwrap();
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
-}
-
-fn fields(body: &Value) -> Vec<String> {
-    body["fields"].as_array().map(|a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
 }
 
 #[tokio::test]

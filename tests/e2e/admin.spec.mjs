@@ -1,8 +1,7 @@
 // The platform admin: registers an organisation, opens an operator account for it;
 // the new operator signs in; the admin switches the account off.
-import { test, expect, hydrated } from './helpers.mjs';
+import { test, expect, signIn } from './helpers.mjs';
 
-const PASSWORD = 'yilao-sample-2026';
 const TABLET = { viewport: { width: 1024, height: 768 }, isMobile: false, hasTouch: true, locale: 'zh-CN' };
 
 /** A 统一社会信用代码 with its GB 32100 check character, from 17 characters. */
@@ -11,14 +10,6 @@ function uscc(body17) {
   const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
   const sum = [...body17].reduce((s, c, i) => s + chars.indexOf(c) * w[i], 0);
   return body17 + chars[(31 - (sum % 31)) % 31];
-}
-
-async function signIn(page, username, password = PASSWORD) {
-  await page.goto('/operator');
-  await hydrated(page);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
 }
 
 test.use(TABLET);

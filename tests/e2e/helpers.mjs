@@ -60,3 +60,22 @@ export function wgs84ToGcj02(lat, lng) {
   dLng = (dLng * 180) / ((a / sqrtMagic) * Math.cos(radLat) * PI);
   return { lat: lat + dLat, lng: lng + dLng };
 }
+
+/** The password of every sample account (sample data only). */
+export const SAMPLE_PASSWORD = 'yilao-sample-2026';
+
+/** Signs in on /operator (the desk's login form). */
+export async function signIn(page, username, password = SAMPLE_PASSWORD) {
+  await page.goto('/operator');
+  await hydrated(page);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+/** Signs in as an operator and waits for the desk with its classes. */
+export async function openDesk(page, username) {
+  await signIn(page, username);
+  await expect(page.getByRole('heading', { name: '机构工作台' })).toBeVisible();
+  await expect(page.locator('.class-row').first()).toBeVisible();
+}

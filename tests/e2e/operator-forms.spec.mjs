@@ -1,21 +1,10 @@
 // The desk's forms on a tablet (landscape and portrait): a class's 托位/在托/空位,
 // a new class in a care mode, and the place's hours, phone and fees — each checked
 // with field messages, kept on the tablet offline, and delivered once.
-import { test, expect, hydrated } from './helpers.mjs';
+import { test, expect, openDesk } from './helpers.mjs';
 
-const PASSWORD = 'yilao-sample-2026';
 const LANDSCAPE = { viewport: { width: 1024, height: 768 }, isMobile: false, hasTouch: true, locale: 'zh-CN' };
 const PORTRAIT = { viewport: { width: 768, height: 1024 }, isMobile: false, hasTouch: true, locale: 'zh-CN' };
-
-async function signIn(page, username) {
-  await page.goto('/operator');
-  await hydrated(page);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page.getByRole('heading', { name: '机构工作台' })).toBeVisible();
-  await expect(page.locator('.class-row').first()).toBeVisible();
-}
 
 const placeId = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('yl1.op.places'))[0].id);
 
@@ -23,7 +12,7 @@ test.describe('portrait tablet', () => {
   test.use(PORTRAIT);
 
   test('the desk fits a tablet held upright, with large targets', async ({ page }) => {
-    await signIn(page, 'op-jiacheng');
+    await openDesk(page, 'op-jiacheng');
     const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     expect(fits).toBe(true);
     // places above the classes (one column), classes side by side
@@ -46,7 +35,7 @@ test.describe('desk forms', () => {
 
   test('class figures: a bad value is named, a good one is kept offline and arrives once', async ({ page, context }) => {
     page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
-    await signIn(page, 'op-jiacheng');
+    await openDesk(page, 'op-jiacheng');
     const row = page.locator('.class-row').first();
     const id = Number(await row.getAttribute('data-class-id'));
     const [cap, enrolled] = (await row.locator('.counts').textContent()).match(/\d+/g).map(Number);
@@ -78,7 +67,7 @@ test.describe('desk forms', () => {
   });
 
   test('a new class in a care mode the place offers', async ({ page, browser }) => {
-    await signIn(page, 'op-jiacheng');
+    await openDesk(page, 'op-jiacheng');
     const taken = await page.locator('.class-row').evaluateAll((rows) => rows.map((r) => `${r.dataset.ageBand}/${r.dataset.careMode}`));
     await page.getByText('新增班级（班级 × 托育形式）').click();
     const form = page.locator('form.add-class');
@@ -116,7 +105,7 @@ test.describe('desk forms', () => {
 
   test('place facts: field messages, then the edit reaches parents', async ({ page, context, browser }) => {
     page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
-    await signIn(page, 'op-jiacheng');
+    await openDesk(page, 'op-jiacheng');
     await page.getByText('机构信息：开放时间、电话、托育形式与收费').click();
     const form = page.locator('form.place-edit');
     await expect(form.getByLabel('开放时间')).not.toHaveValue('');

@@ -1,20 +1,8 @@
 // The front desk's tablet: sign in, tap −1, parents see it; offline taps arrive
 // exactly once each; two tablets editing the same class offline → conflict screen.
-import { test, expect, hydrated } from './helpers.mjs';
+import { test, expect, openDesk } from './helpers.mjs';
 
 const TABLET = { viewport: { width: 1024, height: 768 }, isMobile: false, hasTouch: true, locale: 'zh-CN' };
-const PASSWORD = 'yilao-sample-2026';
-
-async function signIn(page, username = 'op-tongxin') {
-  await page.goto('/operator');
-  await hydrated(page);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page.getByRole('heading', { name: '机构工作台' })).toBeVisible();
-  await expect(page.locator('.class-row').first()).toBeVisible();
-}
-
 /** The first class with room for three free places (托位 − 在托 ≥ 3). */
 async function firstClass(page) {
   const rows = page.locator('.class-row');
@@ -41,7 +29,7 @@ test.describe('operator tablet', () => {
   test.use(TABLET);
 
   test('sign in, tap −1, and a parent sees it on the place page (time measured)', async ({ page, browser }) => {
-    await signIn(page);
+    await openDesk(page, 'op-tongxin');
     await ensureRoom(page);
     const { row, id, value } = await firstClass(page);
     const placeId = await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.op.places'))[0].id);
@@ -67,7 +55,7 @@ test.describe('operator tablet', () => {
 
   test('offline: three taps are kept and arrive exactly once each', async ({ page, context }) => {
     page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
-    await signIn(page, 'op-feiqitu');
+    await openDesk(page, 'op-feiqitu');
     await ensureRoom(page);
     const { row, id, value } = await firstClass(page);
     await context.setOffline(true);
@@ -93,9 +81,9 @@ test.describe('operator tablet', () => {
     const pa = await a.newPage();
     const pb = await b.newPage();
     for (const p of [pa, pb]) p.on('pageerror', (e) => { throw e; });
-    await signIn(pa, 'op-libao');
+    await openDesk(pa, 'op-libao');
     await ensureRoom(pa);
-    await signIn(pb, 'op-libao');
+    await openDesk(pb, 'op-libao');
     const ra = await firstClass(pa);
     const rb = await firstClass(pb);
     expect(rb.value).toBe(ra.value);

@@ -57,6 +57,45 @@ async fn send(csrf: &str, path: &str, body: serde_json::Value, last: RwSignal<Op
     }
 }
 
+/// What an admin form shows: its field messages, the last answer, whether it is sending.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Copy)]
+struct FormState {
+    errors: RwSignal<Vec<FieldError>>,
+    result: RwSignal<Option<Sent>>,
+    busy: RwSignal<bool>,
+    last: RwSignal<Option<Attempt>>,
+}
+
+impl FormState {
+    fn new() -> Self {
+        FormState { errors: RwSignal::new(vec![]), result: RwSignal::new(None), busy: RwSignal::new(false), last: RwSignal::new(None) }
+    }
+
+    /// Checks `errors` from the form's own rules; if none, sends and shows the answer.
+    fn submit(self, errors: Vec<FieldError>, csrf: String, path: &'static str, body: serde_json::Value, on_created: impl FnOnce() + 'static) {
+        self.errors.set(errors.clone());
+        self.result.set(None);
+        if !errors.is_empty() {
+            return;
+        }
+        self.busy.set(true);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let r = send(&csrf, path, body, self.last).await;
+            match &r {
+                Sent::Refused(_, f) => self.errors.set(f.clone()),
+                Sent::Created(_) => on_created(),
+                Sent::Offline => {}
+            }
+            self.result.set(Some(r));
+            self.busy.set(false);
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (csrf, path, body, on_created);
+    }
+}
+
 #[component]
 pub fn AdminDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl IntoView {
     let orgs = RwSignal::new(Vec::<OrganisationAdmin>::new());
@@ -111,12 +150,8 @@ fn OrgSection(orgs: RwSignal<Vec<OrganisationAdmin>>, reload: RwSignal<u32>, csr
     let uscc = RwSignal::new(String::new());
     let beian = RwSignal::new(BeianStatus::Pending.code().to_string());
     let beian_number = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let result = RwSignal::new(None::<Sent>);
-    let busy = RwSignal::new(false);
-    let last = RwSignal::new(None::<Attempt>);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (&csrf, reload, last);
+    let form = FormState::new();
+    let FormState { errors, result, busy, .. } = form;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let new = OrganisationCreate {
@@ -125,31 +160,13 @@ fn OrgSection(orgs: RwSignal<Vec<OrganisationAdmin>>, reload: RwSignal<u32>, csr
             beian_status: BeianStatus::from_code(&beian.get_untracked()).unwrap_or(BeianStatus::Pending),
             beian_number: Some(beian_number.get_untracked().trim().to_string()).filter(|s| !s.is_empty()),
         };
-        let e = new.validate();
-        errors.set(e.clone());
-        result.set(None);
-        if !e.is_empty() {
-            return;
-        }
-        busy.set(true);
-        #[cfg(feature = "hydrate")]
-        {
-            let csrf = csrf.clone();
-            leptos::task::spawn_local(async move {
-                let r = send(&csrf, "/api/v1/admin/organisations", serde_json::to_value(&new).unwrap_or_default(), last).await;
-                if let Sent::Refused(_, f) = &r {
-                    errors.set(f.clone());
-                }
-                if let Sent::Created(_) = &r {
-                    name.set(String::new());
-                    uscc.set(String::new());
-                    beian_number.set(String::new());
-                    reload.update(|n| *n += 1);
-                }
-                result.set(Some(r));
-                busy.set(false);
-            });
-        }
+        let body = serde_json::to_value(&new).unwrap_or_default();
+        form.submit(new.validate(), csrf.clone(), "/api/v1/admin/organisations", body, move || {
+            name.set(String::new());
+            uscc.set(String::new());
+            beian_number.set(String::new());
+            reload.update(|n| *n += 1);
+        });
     };
     view! {
         <section class="panel">
@@ -235,14 +252,12 @@ fn AccountSection(
     let role = RwSignal::new(Role::Operator.code().to_string());
     let org = RwSignal::new(String::new());
     let district = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let result = RwSignal::new(None::<Sent>);
-    let busy = RwSignal::new(false);
-    let last = RwSignal::new(None::<Attempt>);
+    let form = FormState::new();
+    let FormState { errors, result, busy, .. } = form;
     let disable_last = RwSignal::new(None::<Attempt>);
     let list_note = RwSignal::new(None::<String>);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (last, disable_last, reload);
+    let _ = disable_last;
     let csrf2 = StoredValue::new(csrf.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -255,31 +270,13 @@ fn AccountSection(
             organisation_id: (r == Role::Operator).then(|| org.get_untracked().parse().ok()).flatten(),
             district_id: (r == Role::Supervisor).then(|| district.get_untracked()).filter(|d| !d.is_empty()),
         };
-        let e = new.validate();
-        errors.set(e.clone());
-        result.set(None);
-        if !e.is_empty() {
-            return;
-        }
-        busy.set(true);
-        #[cfg(feature = "hydrate")]
-        {
-            let csrf = csrf.clone();
-            leptos::task::spawn_local(async move {
-                let r = send(&csrf, "/api/v1/admin/users", serde_json::to_value(&new).unwrap_or_default(), last).await;
-                if let Sent::Refused(_, f) = &r {
-                    errors.set(f.clone());
-                }
-                if let Sent::Created(_) = &r {
-                    username.set(String::new());
-                    display.set(String::new());
-                    password.set(String::new());
-                    reload.update(|n| *n += 1);
-                }
-                result.set(Some(r));
-                busy.set(false);
-            });
-        }
+        let body = serde_json::to_value(&new).unwrap_or_default();
+        form.submit(new.validate(), csrf.clone(), "/api/v1/admin/users", body, move || {
+            username.set(String::new());
+            display.set(String::new());
+            password.set(String::new());
+            reload.update(|n| *n += 1);
+        });
     };
     let disable = move |id: i64, name: String| {
         #[cfg(feature = "hydrate")]

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use app::client::ApiClient;
+use serde_json::{json, Value};
 use server::{db, Config};
 use sqlx::SqlitePool;
 
@@ -28,3 +29,63 @@ pub async fn start() -> TestServer {
     TestServer { client: ApiClient::new(&base), base, http: reqwest::Client::new(), pool, _dir: dir }
 }
 
+
+/// The device key the tests' tablets send.
+pub const DEVICE: &str = "tablet-key-0123456789abcdef";
+
+/// A signed-in account: its session cookie, CSRF token and the login answer.
+pub struct Login {
+    pub cookie: String,
+    pub csrf: String,
+    pub body: Value,
+}
+
+/// Signs in: the status, the session (on 200), the body and the raw Set-Cookie header.
+pub async fn login(s: &TestServer, username: &str, password: &str) -> (u16, Option<Login>, Value, Option<String>) {
+    let res = s
+        .http
+        .post(format!("{}/api/v1/auth/login", s.base))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let set_cookie = res.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
+    let body: Value = res.json().await.unwrap();
+    let login = set_cookie.as_ref().filter(|_| status == 200).map(|c| Login {
+        cookie: c.split(';').next().unwrap().to_string(),
+        csrf: body["csrf_token"].as_str().unwrap().to_string(),
+        body: body.clone(),
+    });
+    (status, login, body, set_cookie)
+}
+
+/// A GET, signed in or not: status and JSON body.
+pub async fn get(s: &TestServer, l: Option<&Login>, path: &str) -> (u16, Value) {
+    let mut req = s.http.get(format!("{}{path}", s.base));
+    if let Some(l) = l {
+        req = req.header("Cookie", &l.cookie);
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+/// A write with a device key and an Idempotency-Key, signed in (cookie + CSRF) or not.
+pub async fn write(s: &TestServer, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> (u16, Value) {
+    let mut req = s
+        .http
+        .request(method.parse().unwrap(), format!("{}{path}", s.base))
+        .header("X-Device-Key", DEVICE)
+        .header("Idempotency-Key", key)
+        .json(&body);
+    if let Some(l) = l {
+        req = req.header("Cookie", &l.cookie).header("X-CSRF-Token", &l.csrf);
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+/// The fields a 422 names, in order.
+pub fn fields(body: &Value) -> Vec<String> {
+    body["fields"].as_array().map(|a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
+}
