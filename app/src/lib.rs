@@ -12,6 +12,7 @@ pub mod format;
 pub mod geo;
 pub mod pages;
 pub mod query;
+pub mod requests;
 pub mod search;
 pub mod store;
 pub mod types;

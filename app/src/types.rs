@@ -410,6 +410,54 @@ labelled_enum!(
     }
 );
 
+labelled_enum!(
+    /// What a parent asks a place for (slots are of kind visit or trial).
+    RequestKind {
+        Visit = "visit", "预约参观";
+        Trial = "trial", "免费入托体验";
+        Application = "application", "申请托位";
+    }
+);
+
+labelled_enum!(
+    /// Where a request stands on the server.
+    RequestStatus {
+        Submitted = "submitted", "已提交";
+        Confirmed = "confirmed", "已确认";
+        Waitlisted = "waitlisted", "候补";
+        Offered = "offered", "已录取";
+        Declined = "declined", "未通过";
+        Cancelled = "cancelled", "已取消";
+    }
+);
+
+labelled_enum!(
+    /// 困境婴幼儿 priority grounds a family may declare (checked by the operator).
+    PriorityGround {
+        EconomicHardship = "economic_hardship", "家庭经济困难";
+        ParentDisabled = "parent_disabled", "父母一方以上残疾";
+        SingleParent = "single_parent", "单亲家庭";
+        OtherGuardian = "other_guardian", "由父母以外其他监护人抚养";
+    }
+);
+
+labelled_enum!(
+    /// What an operator does with a request.
+    DecisionAction {
+        Accept = "accept", "接受";
+        Decline = "decline", "不通过";
+        Waitlist = "waitlist", "列入候补";
+        Offer = "offer", "录取";
+    }
+);
+
+impl RequestStatus {
+    /// Still open: the request holds a slot, a waitlist position or an offered place.
+    pub fn is_open(self) -> bool {
+        matches!(self, RequestStatus::Submitted | RequestStatus::Confirmed | RequestStatus::Waitlisted | RequestStatus::Offered)
+    }
+}
+
 /// A signed-in user, as the API shows it (never the password hash).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -13,6 +13,14 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/places", get(list_places))
         .route("/places/{id}", get(get_place))
+        .route("/places/{id}/slots", get(crate::requests::openings))
+        .route("/requests", get(crate::requests::list).post(crate::requests::create))
+        .route("/requests/{id}/cancel", axum::routing::post(crate::requests::cancel))
+        .route("/operator/places/{id}/requests", get(crate::requests::inbox))
+        .route("/operator/places/{id}/slots", get(crate::requests::operator_slots).post(crate::requests::create_slot))
+        .route("/operator/slots/{id}/deactivate", axum::routing::post(crate::requests::deactivate_slot))
+        .route("/operator/requests/{id}/decision", axum::routing::post(crate::requests::decide))
+        .route("/operator/requests/{id}/reveal", axum::routing::post(crate::requests::reveal))
         .route("/areas", get(list_areas))
         .route("/areas/{id}/places", get(area_places))
         .route("/changes", get(changes))
@@ -183,7 +191,10 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         crate::operator::places, crate::operator::edit_place, crate::operator::classes, crate::operator::audit, crate::operator::change_vacancies,
         crate::operator::edit_class, crate::operator::create_class,
         crate::admin::organisations, crate::admin::create_organisation, crate::admin::users, crate::admin::create_user,
-        crate::admin::disable_user
+        crate::admin::disable_user,
+        crate::requests::openings, crate::requests::list, crate::requests::create, crate::requests::cancel,
+        crate::requests::inbox, crate::requests::operator_slots, crate::requests::create_slot, crate::requests::deactivate_slot,
+        crate::requests::decide, crate::requests::reveal
     ),
     components(schemas(
         PlacesResponse, PlaceHit, VacancySummary, PlaceDetail, PlaceSummary, ClassVacancy, CareModeFee,
@@ -192,7 +203,11 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         ChangesResponse, AreaPlacesResponse, FavoriteRequest, Favorite, FavoritesResponse, FavoriteDeleted,
         crate::auth::User, crate::auth::Role, crate::auth::LoginRequest, crate::auth::LoginResponse,
         crate::operator::ClassState, crate::operator::VacancyChange, crate::operator::AuditEntry, crate::operator::OperatorPlace, crate::operator::PlaceEdit, app::types::CareModeFeeEdit,
-        ClassEdit, ClassCreate, OrganisationAdmin, OrganisationCreate, AccountCreate, Account
+        ClassEdit, ClassCreate, OrganisationAdmin, OrganisationCreate, AccountCreate, Account,
+        RequestKind, RequestStatus, PriorityGround, DecisionAction,
+        app::requests::Slot, app::requests::SlotOpening, app::requests::SlotsResponse, app::requests::SlotCreate,
+        app::requests::NewRequest, app::requests::RequestView, app::requests::RequestsResponse, app::requests::InboxItem,
+        app::requests::Decision, app::requests::Revealed
     ))
 )]
 pub struct ApiDoc;

@@ -34,6 +34,8 @@ pub async fn open_with_sample(url: &str) -> anyhow::Result<SqlitePool> {
     if crate::repo::place_count(&pool).await? == 0 {
         let n = crate::sample::load(&pool).await?;
         tracing::info!(places = n, "loaded sample data (示例) into an empty database");
+    } else {
+        crate::sample::ensure_slots(&pool).await?;
     }
     Ok(pool)
 }

@@ -11,6 +11,7 @@ pub mod favorites;
 pub mod idempotency;
 pub mod operator;
 pub mod repo;
+pub mod requests;
 pub mod sample;
 pub mod site;
 

@@ -34,7 +34,7 @@ fn field(f: &str, m: &str) -> AppError {
 }
 
 /// The organisation a place belongs to, or 404.
-async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) -> Result<i64, AppError> {
+pub(crate) async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) -> Result<i64, AppError> {
     sqlx::query_scalar("SELECT organisation_id FROM places WHERE id = ?")
         .bind(place_id)
         .fetch_optional(&mut *tx)
@@ -43,7 +43,7 @@ async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) -> Result<i64
 }
 
 /// Operators act on their organisation's places only; admins on all; supervisors read only.
-fn may_write(user: &app::types::User, org: i64) -> Result<(), AppError> {
+pub(crate) fn may_write(user: &app::types::User, org: i64) -> Result<(), AppError> {
     match user.role {
         Role::Admin => Ok(()),
         Role::Operator if user.organisation_id == Some(org) => Ok(()),
@@ -52,7 +52,7 @@ fn may_write(user: &app::types::User, org: i64) -> Result<(), AppError> {
     }
 }
 
-fn may_read(user: &app::types::User, org: i64) -> Result<(), AppError> {
+pub(crate) fn may_read(user: &app::types::User, org: i64) -> Result<(), AppError> {
     match user.role {
         Role::Admin | Role::Supervisor => Ok(()),
         Role::Operator if user.organisation_id == Some(org) => Ok(()),
@@ -60,7 +60,7 @@ fn may_read(user: &app::types::User, org: i64) -> Result<(), AppError> {
     }
 }
 
-async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<Option<ClassState>, AppError> {
+pub(crate) async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<Option<ClassState>, AppError> {
     #[allow(clippy::type_complexity)]
     let row: Option<(i64, i64, String, String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots, version, confirmed_at FROM classes WHERE id = ?",
@@ -317,7 +317,7 @@ pub async fn edit_place(
     .await
 }
 
-async fn record(
+pub(crate) async fn record(
     tx: &mut sqlx::SqliteConnection,
     user: &app::types::User,
     org: i64,

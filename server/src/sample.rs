@@ -608,6 +608,27 @@ pub const SAMPLE_OPERATORS: &[(&str, &str, usize)] = &[
     ("op-tongxin", "童心蔚来前台（示例）", 18),
 ];
 
+/// Weekly visit and trial slots for sample places that have none: visits 周二、周四
+/// 10:00–10:30 for 3 families and 周六 09:30–10:00 for 5; at centres a half-day trial
+/// 周三 09:00–11:30 for 2. Safe to run again (also brings older sample databases up).
+pub async fn ensure_slots(pool: &SqlitePool) -> sqlx::Result<u64> {
+    let r = sqlx::query(
+        "INSERT INTO slots (place_id, kind, weekday, start_min, end_min, capacity, created_at)
+         SELECT p.id, s.kind, s.weekday, s.start_min, s.end_min, s.capacity, unixepoch()
+         FROM places p
+         JOIN (SELECT 'visit' AS kind, 2 AS weekday, 600 AS start_min, 630 AS end_min, 3 AS capacity, 0 AS centre_only
+               UNION ALL SELECT 'visit', 4, 600, 630, 3, 0
+               UNION ALL SELECT 'visit', 6, 570, 600, 5, 0
+               UNION ALL SELECT 'trial', 3, 540, 690, 2, 1) s
+         WHERE p.is_sample = 1
+           AND (s.centre_only = 0 OR p.provider_type IN ('pure_childcare', 'community', 'employer'))
+           AND NOT EXISTS (SELECT 1 FROM slots x WHERE x.place_id = p.id)",
+    )
+    .execute(pool)
+    .await?;
+    Ok(r.rows_affected())
+}
+
 /// Loads the areas, the sample places and the sample accounts into an empty database.
 pub async fn load(pool: &SqlitePool) -> anyhow::Result<usize> {
     let now = chrono::Utc::now().timestamp();
@@ -634,6 +655,7 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<usize> {
     }
     create_user(pool, "sup-xinwu", "新吴区卫健委（示例）", &hash, Role::Supervisor, None, Some("wuxi-xinwu"), true).await?;
     create_user(pool, "admin-sample", "平台管理员（示例）", &hash, Role::Admin, None, None, true).await?;
+    ensure_slots(pool).await?;
     Ok(n)
 }
 

@@ -1,0 +1,639 @@
+//! Parents' requests (预约参观, 免费入托体验, 申请托位) and the operator's inbox.
+//!
+//! Rules the server enforces, each answered in Chinese: a slot occurrence is never
+//! over-booked (counted under SQLite's write lock, which `idempotency::run` takes);
+//! the same request sent twice is one request (its id is made on the device); the
+//! child's age must fit the class; a phone number holds at most
+//! `MAX_OPEN_APPLICATIONS` open applications per place; offering a place takes one of
+//! the class's vacancies in the same transaction. The parent's phone is masked in the
+//! inbox; revealing it (after accepting or offering) is written to the audit trail.
+
+use crate::auth::Session;
+use crate::device::DeviceHash;
+use crate::error::AppError;
+use crate::idempotency::{self, Tx};
+use crate::operator::{class_state, may_read, may_write, place_org, record, Id};
+use crate::AppState;
+use app::requests::{
+    age_fits, beijing_minutes, beijing_today, hhmm, mask_phone, Decision, InboxItem, NewRequest, RequestView, RequestsResponse,
+    Revealed, Slot, SlotCreate, SlotOpening, SlotsResponse, BOOKING_DAYS, MAX_OPEN_APPLICATIONS,
+};
+use app::types::{AgeBand, CareMode, DecisionAction, FieldError, PriorityGround, RequestKind, RequestStatus};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use chrono::{Datelike, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+use std::collections::HashMap;
+
+fn field(f: &str, m: impl Into<String>) -> AppError {
+    AppError::Validation(vec![FieldError { field: f.into(), message: m.into() }])
+}
+
+/// A request id from the path (the device's UUID); anything else is a JSON 404.
+pub struct ReqId(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReqId {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, st: &S) -> Result<Self, AppError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, st).await.map_err(|_| AppError::NotFound("没有这条申请".into()))?;
+        if raw.len() == 36 && raw.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+            Ok(ReqId(raw))
+        } else {
+            Err(AppError::NotFound("没有这条申请".into()))
+        }
+    }
+}
+
+// ------------------------------------------------------------------ reading
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    place_id: i64,
+    place_name: String,
+    is_sample: bool,
+    kind: String,
+    status: String,
+    slot_date: Option<String>,
+    start_min: Option<i64>,
+    end_min: Option<i64>,
+    age_band: Option<String>,
+    care_mode: Option<String>,
+    start_month: Option<String>,
+    message: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    child_birth_month: Option<String>,
+    class_id: Option<i64>,
+    puhui: bool,
+    priority_grounds: String,
+    contact_name: String,
+    contact_phone: String,
+    class_vacancies: Option<i64>,
+}
+
+const SELECT: &str = "SELECT r.id, r.place_id, p.name AS place_name, p.is_sample, r.kind, r.status, r.slot_date,
+        s.start_min, s.end_min, r.age_band, r.care_mode, r.start_month, r.message, r.created_at, r.updated_at,
+        r.child_birth_month, r.class_id, r.puhui, r.priority_grounds, r.contact_name, r.contact_phone,
+        c.vacancies AS class_vacancies
+     FROM requests r JOIN places p ON p.id = r.place_id
+     LEFT JOIN slots s ON s.id = r.slot_id LEFT JOIN classes c ON c.id = r.class_id";
+
+/// Waitlist positions of the waitlisted requests matching `where_` (1 = next), per class:
+/// declared priority first, then the time the server received the application.
+async fn positions(conn: &mut SqliteConnection, where_: &str, bind: &str) -> Result<HashMap<String, u32>, AppError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT id, pos FROM (SELECT id, class_id, ROW_NUMBER() OVER (PARTITION BY class_id ORDER BY priority DESC, created_at, rowid) AS pos
+                              FROM requests WHERE status = 'waitlisted')
+         WHERE class_id IN (SELECT class_id FROM requests WHERE {where_})"
+    ))
+    .bind(bind)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, p)| (id, p as u32)).collect())
+}
+
+fn bad(what: &str, v: &str) -> AppError {
+    AppError::Internal(anyhow::anyhow!("unknown {what} in database: {v}"))
+}
+
+fn view(r: &Row, pos: &HashMap<String, u32>) -> Result<RequestView, AppError> {
+    Ok(RequestView {
+        id: r.id.clone(),
+        place_id: r.place_id,
+        place_name: r.place_name.clone(),
+        kind: RequestKind::from_code(&r.kind).ok_or_else(|| bad("kind", &r.kind))?,
+        status: RequestStatus::from_code(&r.status).ok_or_else(|| bad("status", &r.status))?,
+        slot_date: r.slot_date.clone(),
+        slot_start: r.start_min.map(|m| hhmm(m as u32)),
+        slot_end: r.end_min.map(|m| hhmm(m as u32)),
+        age_band: r.age_band.as_deref().and_then(AgeBand::from_code),
+        care_mode: r.care_mode.as_deref().and_then(CareMode::from_code),
+        start_month: r.start_month.clone(),
+        waitlist_position: pos.get(&r.id).copied(),
+        message: r.message.clone(),
+        created_at: crate::repo::ts(r.created_at),
+        updated_at: crate::repo::ts(r.updated_at),
+        is_sample: r.is_sample,
+    })
+}
+
+fn inbox_item(r: &Row, pos: &HashMap<String, u32>) -> Result<InboxItem, AppError> {
+    let v = view(r, pos)?;
+    let age = match (v.age_band, &r.child_birth_month, &r.start_month) {
+        (Some(b), Some(birth), Some(start)) => age_fits(b, birth, start).ok(),
+        _ => None,
+    };
+    Ok(InboxItem {
+        view: v,
+        child_birth_month: r.child_birth_month.clone(),
+        child_age_months: age,
+        class_id: r.class_id,
+        puhui: r.puhui,
+        priority_grounds: serde_json::from_str::<Vec<PriorityGround>>(&r.priority_grounds).unwrap_or_default(),
+        contact_name: r.contact_name.clone(),
+        contact_phone_masked: mask_phone(&r.contact_phone),
+        class_vacancies: r.class_vacancies,
+    })
+}
+
+async fn one(conn: &mut SqliteConnection, id: &str) -> Result<Option<Row>, AppError> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE r.id = ?")).bind(id).fetch_optional(&mut *conn).await?)
+}
+
+/// `GET /api/v1/requests` — this device's requests, newest first, with waitlist positions.
+#[utoipa::path(get, path = "/api/v1/requests", responses((status = 200, body = RequestsResponse), (status = 401)), tag = "requests")]
+pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json<RequestsResponse>, AppError> {
+    let mut conn = st.db.acquire().await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE r.device_hash = ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 200"))
+        .bind(&device.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    let pos = positions(&mut conn, "device_hash = ?", &device.0).await?;
+    let requests = rows.iter().map(|r| view(r, &pos)).collect::<Result<_, _>>()?;
+    Ok(Json(RequestsResponse { requests, generated_at: Utc::now() }))
+}
+
+/// `GET /api/v1/operator/places/{id}/requests` — the inbox: new requests first.
+#[utoipa::path(get, path = "/api/v1/operator/places/{id}/requests", params(("id" = i64, Path,)),
+    responses((status = 200, body = [InboxItem]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn inbox(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<InboxItem>>, AppError> {
+    let mut conn = st.db.acquire().await?;
+    may_read(&session.user, place_org(&mut conn, place_id).await?)?;
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.place_id = ?
+         ORDER BY CASE r.status WHEN 'submitted' THEN 0 WHEN 'waitlisted' THEN 1 WHEN 'offered' THEN 2 WHEN 'confirmed' THEN 2 ELSE 3 END,
+                  r.created_at DESC, r.rowid DESC
+         LIMIT 300"
+    ))
+    .bind(place_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let pos = positions(&mut conn, "place_id = ?", &place_id.to_string()).await?;
+    Ok(Json(rows.iter().map(|r| inbox_item(r, &pos)).collect::<Result<_, _>>()?))
+}
+
+// ------------------------------------------------------------------ slots
+
+#[derive(sqlx::FromRow)]
+struct SlotRow {
+    id: i64,
+    place_id: i64,
+    kind: String,
+    weekday: i64,
+    start_min: i64,
+    end_min: i64,
+    capacity: i64,
+    active: bool,
+}
+
+impl SlotRow {
+    fn slot(&self) -> Slot {
+        Slot {
+            id: self.id,
+            place_id: self.place_id,
+            kind: RequestKind::from_code(&self.kind).unwrap_or(RequestKind::Visit),
+            weekday: self.weekday as u8,
+            start: hhmm(self.start_min as u32),
+            end: hhmm(self.end_min as u32),
+            capacity: self.capacity as u32,
+            active: self.active,
+        }
+    }
+}
+
+const SLOT_COLS: &str = "id, place_id, kind, weekday, start_min, end_min, capacity, active";
+
+/// Places booked in a slot on a date: requests still holding it.
+async fn booked(conn: &mut SqliteConnection, slot_id: i64, date: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT count(*) FROM requests WHERE slot_id = ? AND slot_date = ? AND status IN ('submitted', 'confirmed')")
+        .bind(slot_id)
+        .bind(date)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+/// `GET /api/v1/places/{id}/slots` — visits and trials of the next two weeks.
+#[utoipa::path(get, path = "/api/v1/places/{id}/slots", params(("id" = i64, Path,)),
+    responses((status = 200, body = SlotsResponse), (status = 404)), tag = "requests")]
+pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Json<SlotsResponse>, AppError> {
+    let mut conn = st.db.acquire().await?;
+    place_org(&mut conn, place_id).await?;
+    let slots: Vec<SlotRow> = sqlx::query_as(&format!("SELECT {SLOT_COLS} FROM slots WHERE place_id = ? AND active = 1"))
+        .bind(place_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let now = Utc::now();
+    let (today, minute) = (beijing_today(now), beijing_minutes(now) as i64);
+    let mut openings = Vec::new();
+    for offset in 0..=BOOKING_DAYS {
+        let date = today + chrono::Duration::days(offset);
+        let weekday = date.weekday().number_from_monday() as i64;
+        for s in slots.iter().filter(|s| s.weekday == weekday && (offset > 0 || s.start_min > minute)) {
+            let d = date.format("%Y-%m-%d").to_string();
+            let n = booked(&mut conn, s.id, &d).await?;
+            openings.push(SlotOpening {
+                slot_id: s.id,
+                kind: s.slot().kind,
+                date: d,
+                weekday: weekday as u8,
+                start: hhmm(s.start_min as u32),
+                end: hhmm(s.end_min as u32),
+                capacity: s.capacity as u32,
+                booked: n as u32,
+            });
+        }
+    }
+    openings.sort_by(|a, b| (&a.date, &a.start).cmp(&(&b.date, &b.start)));
+    Ok(Json(SlotsResponse { place_id, openings, generated_at: now }))
+}
+
+/// `GET /api/v1/operator/places/{id}/slots` — the weekly slots, switched-off ones too.
+#[utoipa::path(get, path = "/api/v1/operator/places/{id}/slots", params(("id" = i64, Path,)),
+    responses((status = 200, body = [Slot]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn operator_slots(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<Slot>>, AppError> {
+    let mut conn = st.db.acquire().await?;
+    may_read(&session.user, place_org(&mut conn, place_id).await?)?;
+    let rows: Vec<SlotRow> =
+        sqlx::query_as(&format!("SELECT {SLOT_COLS} FROM slots WHERE place_id = ? ORDER BY active DESC, kind DESC, weekday, start_min"))
+            .bind(place_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(Json(rows.iter().map(SlotRow::slot).collect()))
+}
+
+/// `POST /api/v1/operator/places/{id}/slots` — a new weekly slot.
+#[utoipa::path(post, path = "/api/v1/operator/places/{id}/slots", params(("id" = i64, Path,)), request_body = SlotCreate,
+    responses((status = 201, body = Slot), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+pub async fn create_slot(
+    State(st): State<AppState>,
+    session: Session,
+    device: DeviceHash,
+    headers: HeaderMap,
+    Id(place_id): Id,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let new: SlotCreate = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
+    let path = format!("/api/v1/operator/places/{place_id}/slots");
+    let user = session.user.clone();
+    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+        let org = place_org(&mut tx, place_id).await?;
+        may_write(&user, org)?;
+        let errors = new.validate();
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let (start, end) = (app::requests::parse_hhmm(&new.start).unwrap_or(0), app::requests::parse_hhmm(&new.end).unwrap_or(0));
+        let id = sqlx::query(
+            "INSERT INTO slots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?, ?, ?, ?, ?, ?, unixepoch())",
+        )
+        .bind(place_id)
+        .bind(new.kind.code())
+        .bind(new.weekday)
+        .bind(start)
+        .bind(end)
+        .bind(new.capacity)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        record(&mut tx, &user, org, place_id, None, "slot_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
+        let row: SlotRow = sqlx::query_as(&format!("SELECT {SLOT_COLS} FROM slots WHERE id = ?")).bind(id).fetch_one(&mut *tx).await?;
+        Ok((tx, StatusCode::CREATED, serde_json::to_value(row.slot()).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+/// `POST /api/v1/operator/slots/{id}/deactivate` — no new bookings; booked visits stand.
+#[utoipa::path(post, path = "/api/v1/operator/slots/{id}/deactivate", params(("id" = i64, Path,)),
+    responses((status = 200, body = Slot), (status = 401), (status = 403), (status = 404)), tag = "operator")]
+pub async fn deactivate_slot(
+    State(st): State<AppState>,
+    session: Session,
+    device: DeviceHash,
+    headers: HeaderMap,
+    Id(slot_id): Id,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let path = format!("/api/v1/operator/slots/{slot_id}/deactivate");
+    let user = session.user.clone();
+    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+        let row: SlotRow = sqlx::query_as(&format!("SELECT {SLOT_COLS} FROM slots WHERE id = ?"))
+            .bind(slot_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| AppError::NotFound("没有这个时段".into()))?;
+        let org = place_org(&mut tx, row.place_id).await?;
+        may_write(&user, org)?;
+        sqlx::query("UPDATE slots SET active = 0 WHERE id = ?").bind(slot_id).execute(&mut *tx).await?;
+        record(&mut tx, &user, org, row.place_id, None, "slot_deactivate", serde_json::to_value(row.slot()).map_err(anyhow::Error::from)?)
+            .await?;
+        let row = SlotRow { active: false, ..row };
+        Ok((tx, StatusCode::OK, serde_json::to_value(row.slot()).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+// ------------------------------------------------------------------ parents' writes
+
+/// `POST /api/v1/requests` — a visit, a trial or an application, from a parent's device.
+#[utoipa::path(post, path = "/api/v1/requests", request_body = NewRequest,
+    responses((status = 201, body = RequestView), (status = 200, description = "Sent before: the same request", body = RequestView),
+        (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "requests")]
+pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let new: NewRequest = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
+    let dev = device.clone();
+    idempotency::run(&st.db, &device, &key, "POST", "/api/v1/requests", &body, move |mut tx: Tx| async move {
+        let now = Utc::now();
+        let today = beijing_today(now);
+        // The same request again (a retry under a new key): the request as it is.
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT device_hash FROM requests WHERE id = ?").bind(&new.id).fetch_optional(&mut *tx).await?;
+        if let Some(owner) = existing {
+            if owner != dev.0 {
+                return Err(AppError::Conflict("这个申请编号已被使用，请刷新页面后重新提交".into()));
+            }
+            let row = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
+            let pos = positions(&mut tx, "id = ?", &new.id).await?;
+            return Ok((tx, StatusCode::OK, serde_json::to_value(view(&row, &pos)?).map_err(anyhow::Error::from)?));
+        }
+        let mut errors = new.validate(today);
+        let place: Option<bool> =
+            sqlx::query_scalar("SELECT puhui FROM places WHERE id = ?").bind(new.place_id).fetch_optional(&mut *tx).await?;
+        let Some(place_puhui) = place else {
+            return Err(AppError::NotFound("没有这个托育机构".into()));
+        };
+        let phone = new.contact_phone.trim().to_string();
+        let mut class: Option<(String, String)> = None;
+        match new.kind {
+            RequestKind::Visit | RequestKind::Trial => {
+                if let (Some(slot_id), Some(date)) = (new.slot_id, new.slot_date.as_deref()) {
+                    let slot: Option<SlotRow> =
+                        sqlx::query_as(&format!("SELECT {SLOT_COLS} FROM slots WHERE id = ? AND place_id = ?"))
+                            .bind(slot_id)
+                            .bind(new.place_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
+                    match (slot, d) {
+                        (None, _) | (_, None) => errors.push(FieldError { field: "slot".into(), message: "没有这个时段".into() }),
+                        (Some(s), Some(d)) => {
+                            let msg = if s.kind != new.kind.code() {
+                                Some(format!("这个时段用于{}，不是{}", s.slot().kind.label(), new.kind.label()))
+                            } else if !s.active {
+                                Some("机构已停用这个时段，请选择其他时段".into())
+                            } else if d.weekday().number_from_monday() as i64 != s.weekday {
+                                Some("日期与时段的星期不一致".into())
+                            } else if d == today && s.start_min <= beijing_minutes(now) as i64 {
+                                Some("这个时段已经开始或过去了，请选择其他时段".into())
+                            } else if booked(&mut tx, slot_id, date).await? >= s.capacity {
+                                Some("这个时段已约满，请选择其他时段".into())
+                            } else {
+                                let mine: i64 = sqlx::query_scalar(
+                                    "SELECT count(*) FROM requests WHERE slot_id = ? AND slot_date = ? AND contact_phone = ?
+                                       AND status IN ('submitted', 'confirmed')",
+                                )
+                                .bind(slot_id)
+                                .bind(date)
+                                .bind(&phone)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                                (mine > 0).then(|| "这个手机号已经预约了这个时段".into())
+                            };
+                            if let Some(m) = msg {
+                                errors.push(FieldError { field: "slot".into(), message: m });
+                            }
+                        }
+                    }
+                }
+            }
+            RequestKind::Application => {
+                if let Some(class_id) = new.class_id {
+                    let row: Option<(String, String)> =
+                        sqlx::query_as("SELECT age_band, care_mode FROM classes WHERE id = ? AND place_id = ?")
+                            .bind(class_id)
+                            .bind(new.place_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    match &row {
+                        None => errors.push(FieldError { field: "class_id".into(), message: "这家机构没有这个班级".into() }),
+                        Some((band, _)) => {
+                            if let (Some(b), Some(birth), Some(start)) =
+                                (AgeBand::from_code(band), new.child_birth_month.as_deref(), new.start_month.as_deref())
+                            {
+                                if errors.iter().all(|e| e.field != "child_birth_month" && e.field != "start_month") {
+                                    if let Err(m) = age_fits(b, birth, start) {
+                                        errors.push(FieldError { field: "child_birth_month".into(), message: m });
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    class = row;
+                }
+                if new.puhui && !place_puhui {
+                    errors.push(FieldError { field: "puhui".into(), message: "这家机构没有普惠托位".into() });
+                }
+                let open: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM requests WHERE place_id = ? AND contact_phone = ? AND kind = 'application'
+                       AND status IN ('submitted', 'waitlisted', 'offered')",
+                )
+                .bind(new.place_id)
+                .bind(&phone)
+                .fetch_one(&mut *tx)
+                .await?;
+                if open >= MAX_OPEN_APPLICATIONS {
+                    errors.push(FieldError {
+                        field: "contact_phone".into(),
+                        message: format!(
+                            "这个手机号在这家机构已有 {open} 份进行中的申请，最多 {MAX_OPEN_APPLICATIONS} 份：以免占用其他家庭的候补名额。可以先在“我的申请”里取消一份"
+                        ),
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let is_app = new.kind == RequestKind::Application;
+        sqlx::query(
+            "INSERT INTO requests (id, device_hash, place_id, kind, slot_id, slot_date, class_id, age_band, care_mode,
+                child_birth_month, start_month, puhui, priority_grounds, priority, contact_name, contact_phone, consent_at,
+                status, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, unixepoch(), 'submitted', unixepoch(), unixepoch())",
+        )
+        .bind(&new.id)
+        .bind(&dev.0)
+        .bind(new.place_id)
+        .bind(new.kind.code())
+        .bind(if is_app { None } else { new.slot_id })
+        .bind(if is_app { None } else { new.slot_date.clone() })
+        .bind(if is_app { new.class_id } else { None })
+        .bind(class.as_ref().map(|c| c.0.clone()))
+        .bind(class.as_ref().map(|c| c.1.clone()))
+        .bind(new.child_birth_month.as_deref().filter(|_| is_app))
+        .bind(new.start_month.as_deref().filter(|_| is_app))
+        .bind(new.puhui && is_app)
+        .bind(serde_json::to_string(&new.priority_grounds).map_err(anyhow::Error::from)?)
+        .bind(!new.priority_grounds.is_empty())
+        .bind(new.contact_name.trim())
+        .bind(&phone)
+        .execute(&mut *tx)
+        .await?;
+        let row = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
+        Ok((tx, StatusCode::CREATED, serde_json::to_value(view(&row, &HashMap::new())?).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+/// Gives an offered place back to its class (a cancelled or declined offer).
+async fn release_place(tx: &mut SqliteConnection, class_id: Option<i64>) -> Result<(), AppError> {
+    if let Some(c) = class_id {
+        sqlx::query(
+            "UPDATE classes SET vacancies = vacancies + 1, version = version + 1, confirmed_at = unixepoch(), updated_at = unixepoch()
+             WHERE id = ? AND vacancies + enrolled < capacity",
+        )
+        .bind(c)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// `POST /api/v1/requests/{id}/cancel` — by the device that made the request.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/cancel", params(("id" = String, Path,)),
+    responses((status = 200, body = RequestView), (status = 404), (status = 409, body = app::types::ErrorBody)), tag = "requests")]
+pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, ReqId(id): ReqId, body: Bytes) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let path = format!("/api/v1/requests/{id}/cancel");
+    let dev = device.clone();
+    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+        let owner: Option<(String, String, Option<i64>)> =
+            sqlx::query_as("SELECT device_hash, status, class_id FROM requests WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
+        let Some((owner, status, class_id)) = owner.filter(|o| o.0 == dev.0) else {
+            return Err(AppError::NotFound("没有这条申请".into()));
+        };
+        let status = RequestStatus::from_code(&status).ok_or_else(|| bad("status", &status))?;
+        let _ = owner;
+        if status.is_open() {
+            if status == RequestStatus::Offered {
+                release_place(&mut tx, class_id).await?;
+            }
+            sqlx::query("UPDATE requests SET status = 'cancelled', updated_at = unixepoch() WHERE id = ?").bind(&id).execute(&mut *tx).await?;
+        } else if status != RequestStatus::Cancelled {
+            return Err(AppError::Conflict(format!("这条申请已是“{}”，不能取消", status.label())));
+        }
+        let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
+        Ok((tx, StatusCode::OK, serde_json::to_value(view(&row, &HashMap::new())?).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+// ------------------------------------------------------------------ operators' writes
+
+/// `POST /api/v1/operator/requests/{id}/decision` — accept a visit or trial, decline with a
+/// reason, put an application on the waitlist, or offer a place (one vacancy taken, atomically).
+#[utoipa::path(post, path = "/api/v1/operator/requests/{id}/decision", params(("id" = String, Path,)), request_body = Decision,
+    responses((status = 200, body = InboxItem), (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "Not possible in this state, or no vacancy left (`current` holds the class)", body = app::types::ErrorBody),
+        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+pub async fn decide(
+    State(st): State<AppState>,
+    session: Session,
+    device: DeviceHash,
+    headers: HeaderMap,
+    ReqId(id): ReqId,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let decision: Decision = serde_json::from_slice(&body).map_err(|_| field("action", "请选择接受、不通过、候补或录取"))?;
+    let path = format!("/api/v1/operator/requests/{id}/decision");
+    let user = session.user.clone();
+    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+        let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
+        let org = place_org(&mut tx, row.place_id).await?;
+        may_write(&user, org)?;
+        let kind = RequestKind::from_code(&row.kind).ok_or_else(|| bad("kind", &row.kind))?;
+        let status = RequestStatus::from_code(&row.status).ok_or_else(|| bad("status", &row.status))?;
+        let message = decision.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
+        if message.as_ref().is_some_and(|m| m.chars().count() > 200) {
+            return Err(field("message", "留言最多 200 个字"));
+        }
+        use DecisionAction as A;
+        use RequestStatus as S;
+        let is_app = kind == RequestKind::Application;
+        let to = match (decision.action, status) {
+            (A::Accept, S::Submitted) if !is_app => S::Confirmed,
+            (A::Waitlist, S::Submitted) if is_app => S::Waitlisted,
+            (A::Offer, S::Submitted | S::Waitlisted) if is_app => S::Offered,
+            (A::Decline, S::Submitted | S::Confirmed | S::Waitlisted | S::Offered) => S::Declined,
+            (A::Accept | A::Waitlist | A::Offer, _) if status.is_open() => {
+                return Err(field(
+                    "action",
+                    format!("{}不能“{}”", kind.label(), decision.action.label()),
+                ));
+            }
+            _ => return Err(AppError::Conflict(format!("这条申请已是“{}”，不能再{}", status.label(), decision.action.label()))),
+        };
+        if to == S::Declined && message.is_none() {
+            return Err(field("message", "不通过时请写明原因，家长会看到"));
+        }
+        if to == S::Offered {
+            let class_id = row.class_id.unwrap_or_default();
+            let n = sqlx::query(
+                "UPDATE classes SET vacancies = vacancies - 1, version = version + 1, confirmed_at = unixepoch(), updated_at = unixepoch()
+                 WHERE id = ? AND vacancies > 0",
+            )
+            .bind(class_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                let current = class_state(&mut tx, class_id).await?;
+                return Err(AppError::Stale(
+                    "这个班级已经没有空位了，不能录取；可以先列入候补".into(),
+                    serde_json::to_value(current).unwrap_or_default(),
+                ));
+            }
+        }
+        if status == S::Offered && to == S::Declined {
+            release_place(&mut tx, row.class_id).await?;
+        }
+        sqlx::query("UPDATE requests SET status = ?, message = coalesce(?, message), decided_by = ?, updated_at = unixepoch() WHERE id = ?")
+            .bind(to.code())
+            .bind(&message)
+            .bind(user.id)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = serde_json::json!({ "request_id": id, "kind": kind.code(), "from": status.code(), "to": to.code(), "message": message });
+        record(&mut tx, &user, org, row.place_id, row.class_id, &format!("request_{}", decision.action.code()), detail).await?;
+        let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
+        let pos = positions(&mut tx, "id = ?", &id).await?;
+        Ok((tx, StatusCode::OK, serde_json::to_value(inbox_item(&row, &pos)?).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+/// `POST /api/v1/operator/requests/{id}/reveal` — the full phone number, once the request is
+/// accepted or offered. Every reveal is written to the audit trail (who, when, which request).
+#[utoipa::path(post, path = "/api/v1/operator/requests/{id}/reveal", params(("id" = String, Path,)),
+    responses((status = 200, body = Revealed), (status = 401), (status = 403), (status = 404)), tag = "operator")]
+pub async fn reveal(State(st): State<AppState>, session: Session, ReqId(id): ReqId) -> Result<Json<Revealed>, AppError> {
+    let mut tx = st.db.begin().await?;
+    let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
+    let org = place_org(&mut tx, row.place_id).await?;
+    may_write(&session.user, org)?;
+    let status = RequestStatus::from_code(&row.status).ok_or_else(|| bad("status", &row.status))?;
+    if !matches!(status, RequestStatus::Confirmed | RequestStatus::Offered) {
+        return Err(AppError::Forbidden("接受或录取之后才能查看完整手机号".into()));
+    }
+    record(&mut tx, &session.user, org, row.place_id, row.class_id, "phone_reveal", serde_json::json!({ "request_id": id })).await?;
+    tx.commit().await?;
+    Ok(Json(Revealed { id, contact_phone: row.contact_phone }))
+}
