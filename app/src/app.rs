@@ -1,7 +1,10 @@
 //! The app shell, the router and what every page shares.
 
 use crate::device::{provide_device, use_device};
-use crate::pages::{home::HomePage, operator::OperatorPage, outbox::OutboxPage, place::PlacePage, saved::SavedPage};
+use crate::pages::{
+    ask::AskPage, home::HomePage, my_requests::MyRequestsPage, operator::OperatorPage, outbox::OutboxPage, place::PlacePage,
+    saved::SavedPage,
+};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -97,6 +100,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/places/:id") view=PlacePage ssr=SsrMode::Async />
+                    <Route path=path!("/places/:id/ask") view=AskPage />
+                    <Route path=path!("/requests") view=MyRequestsPage />
                     <Route path=path!("/saved") view=SavedPage />
                     <Route path=path!("/outbox") view=OutboxPage />
                     <Route path=path!("/operator") view=OperatorPage />
@@ -113,6 +118,7 @@ fn StatusBar() -> impl IntoView {
     view! {
         <nav class="status" aria-label="状态与导航">
             <A href="/saved">"我的收藏"</A>
+            <A href="/requests">"我的申请"</A>
             {move || (!d.online.get()).then(|| view! { <span class="offline-flag" role="status">"离线"</span> })}
             {move || {
                 d.last_sync.get().map(|t| view! { <span class="sync-time">{move || format!("{}同步", crate::format::ago(t, use_now()))}</span> })

@@ -189,6 +189,23 @@ impl ApiClient {
         self.get(&format!("/api/v1/operator/places/{place_id}/classes")).await
     }
 
+    pub async fn slots(&self, place_id: i64) -> Result<crate::requests::SlotsResponse, ClientError> {
+        self.get(&format!("/api/v1/places/{place_id}/slots")).await
+    }
+
+    /// This device's requests (预约 and 申请) with their status.
+    pub async fn my_requests(&self, device_key: &str) -> Result<crate::requests::RequestsResponse, ClientError> {
+        self.get_as("/api/v1/requests", Some(device_key)).await
+    }
+
+    pub async fn operator_requests(&self, place_id: i64) -> Result<Vec<crate::requests::InboxItem>, ClientError> {
+        self.get(&format!("/api/v1/operator/places/{place_id}/requests")).await
+    }
+
+    pub async fn operator_slots(&self, place_id: i64) -> Result<Vec<crate::requests::Slot>, ClientError> {
+        self.get(&format!("/api/v1/operator/places/{place_id}/slots")).await
+    }
+
     pub async fn admin_organisations(&self) -> Result<Vec<crate::types::OrganisationAdmin>, ClientError> {
         self.get("/api/v1/admin/organisations").await
     }

@@ -8,6 +8,7 @@
 //! silently: a refused item is set aside with the server's message until the user
 //! retries or discards it.
 
+use crate::requests::RequestView;
 use crate::store::{OutboxItem, SavedPlace};
 use chrono::Utc;
 use leptos::prelude::*;
@@ -25,6 +26,8 @@ pub struct Device {
     pub last_sync: RwSignal<Option<chrono::DateTime<Utc>>>,
     /// Bumped whenever the outbox has just been emptied (pages refresh server state).
     pub delivered: RwSignal<u32>,
+    /// This device's requests to places: the server's view, plus ones not sent yet.
+    pub requests: RwSignal<Vec<RequestView>>,
 }
 
 pub fn use_device() -> Device {
@@ -56,6 +59,7 @@ pub fn provide_device() -> Device {
         ready: RwSignal::new(false),
         last_sync: RwSignal::new(None),
         delivered: RwSignal::new(0),
+        requests: RwSignal::new(vec![]),
     };
     provide_context(d);
     #[cfg(feature = "hydrate")]
@@ -100,6 +104,34 @@ pub fn enqueue_op(d: Device, label: String, method: &str, path: String, body: se
 /// The latest queued item of an entity, if any.
 pub fn latest_of(d: Device, entity: &str) -> Option<OutboxItem> {
     d.outbox.with(|o| o.iter().rev().find(|i| i.entity == entity).cloned())
+}
+
+/// A parent's request: kept on the device at once (shown as 已保存待发送), sent through the outbox.
+pub fn submit_request(d: Device, new: &crate::requests::NewRequest, local: RequestView, label: String) {
+    d.requests.update(|r| r.insert(0, local));
+    persist(d);
+    if let Ok(body) = serde_json::to_value(new) {
+        enqueue(d, OutboxItem::new(label, "POST", "/api/v1/requests".into(), Some(body), format!("request:{}", new.id)));
+    }
+}
+
+/// Cancels a request (after any queued send of it: same entity, in order).
+pub fn cancel_request(d: Device, id: &str, label: String) {
+    enqueue(d, OutboxItem::new(label, "POST", format!("/api/v1/requests/{id}/cancel"), Some(serde_json::json!({})), format!("request:{id}")));
+}
+
+/// The server's list of this device's requests, with the ones still on the device kept:
+/// a request the server does not know is dropped only once nothing of it is queued.
+pub fn merge_requests(server: Vec<RequestView>, local: &[RequestView], outbox: &[OutboxItem]) -> Vec<RequestView> {
+    let mut out = server;
+    for r in local {
+        let queued = outbox.iter().any(|i| i.entity == format!("request:{}", r.id));
+        if queued && !out.iter().any(|s| s.id == r.id) {
+            out.push(r.clone());
+        }
+    }
+    out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    out
 }
 
 /// Drops every queued item of an entity (a resolved conflict replaces them).
@@ -152,7 +184,14 @@ fn persist(_d: Device) {
         use crate::store::{browser::write, KEY_FAVORITES, KEY_OUTBOX};
         let _ = write(KEY_OUTBOX, &_d.outbox.get_untracked());
         let _ = write(KEY_FAVORITES, &_d.saved.get_untracked());
+        let _ = write(crate::store::KEY_REQUESTS, &_d.requests.get_untracked());
     }
+}
+
+/// Fetches this device's requests from the server (when it has any).
+pub fn sync_requests(_d: Device) {
+    #[cfg(feature = "hydrate")]
+    browser::sync_requests(_d);
 }
 
 pub fn flush(_d: Device) {
@@ -170,6 +209,7 @@ pub fn sync(_d: Device) {
                 _d.last_sync.set(Some(at));
             }
         });
+        browser::sync_requests(_d);
     }
 }
 
@@ -191,6 +231,7 @@ mod browser {
         st::migrate();
         d.outbox.set(st::read(KEY_OUTBOX).unwrap_or_default());
         d.saved.set(st::read(KEY_FAVORITES).unwrap_or_default());
+        d.requests.set(st::read(crate::store::KEY_REQUESTS).unwrap_or_default());
         let _ = st::device_key();
         d.online.set(web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true));
         d.ready.set(true);
@@ -337,6 +378,7 @@ mod browser {
             FLUSHING.with(|f| f.set(false));
             if delivered > 0 && d.pending() == 0 {
                 reconcile_saved(d);
+                sync_requests(d);
                 d.delivered.update(|n| *n += 1);
             }
             // Wake up for the earliest retry that is due (timer, online and
@@ -347,6 +389,21 @@ mod browser {
                     let wait = (next - Utc::now()).num_milliseconds().clamp(200, 300_000) as u64;
                     set_timeout(move || flush(d), std::time::Duration::from_millis(wait));
                 }
+            }
+        });
+    }
+
+    /// The server's status of this device's requests (only when it has made some).
+    pub fn sync_requests(d: Device) {
+        if d.requests.with_untracked(|r| r.is_empty()) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let c = ApiClient::same_origin();
+            if let Ok(r) = c.my_requests(&st::device_key()).await {
+                let merged = d.outbox.with_untracked(|o| d.requests.with_untracked(|l| super::merge_requests(r.requests, l, o)));
+                let _ = st::write(crate::store::KEY_REQUESTS, &merged);
+                d.requests.set(merged);
             }
         });
     }

@@ -13,6 +13,8 @@ pub const PREFIX: &str = "yl1.";
 pub const KEY_DEVICE: &str = "yl1.device";
 pub const KEY_OUTBOX: &str = "yl1.outbox";
 pub const KEY_FAVORITES: &str = "yl1.favorites";
+/// This device's requests (预约 and 申请) as last synced, and ones not yet sent.
+pub const KEY_REQUESTS: &str = "yl1.requests";
 /// The signed-in account and its CSRF token (the session itself is an HttpOnly cookie).
 pub const KEY_SESSION: &str = "yl1.session";
 

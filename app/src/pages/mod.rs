@@ -1,7 +1,10 @@
 pub mod admin;
+pub mod ask;
 pub mod home;
+pub mod my_requests;
 pub mod operator;
 pub mod operator_forms;
+pub mod operator_inbox;
 pub mod outbox;
 pub mod place;
 pub mod saved;

@@ -7,6 +7,7 @@ use crate::app::use_now;
 use crate::device::{discard_entity, enqueue_op, enqueue_vacancy, use_device, Device};
 use crate::format::confirmed_ago;
 use crate::pages::operator_forms::{AddClassForm, ClassEditForm, PlaceEditForm};
+use crate::pages::operator_inbox::{InboxPanel, SlotsPanel};
 use crate::store::OutboxItem;
 use crate::types::{ClassEdit, ClassState, LoginResponse, OperatorPlace, Role, VacancyChange};
 use leptos::prelude::*;
@@ -228,11 +229,16 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
                 <PendingNewClasses chosen />
             </div>
         </div>
+        {move || chosen.get().is_some().then(|| view! { <InboxPanel chosen can_write /> })}
         {move || {
             let pid = chosen.get()?;
             can_write
                 .then(|| {
                     view! {
+                        <details class="panel desk-more">
+                            <summary>"参观 / 体验时段"</summary>
+                            <SlotsPanel place_id=pid />
+                        </details>
                         <details class="panel desk-more">
                             <summary>"新增班级（班级 × 托育形式）"</summary>
                             <AddClassForm place_id=pid classes />

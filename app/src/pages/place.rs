@@ -68,6 +68,13 @@ fn PlaceView(p: PlaceDetail) -> impl IntoView {
     let puhui_fee = s.puhui_fee_yuan.filter(|_| s.puhui);
     let classes = s.classes.clone();
     let (from_cache, partial) = (p.from_cache, p.partial);
+    let place_id = s.id;
+    let has_classes = !s.classes.is_empty();
+    // Slots are fetched after hydration (and kept for offline booking).
+    let slots = crate::pages::ask::use_slots(move || Some(place_id));
+    let has_trial = move || {
+        slots.with(|x| x.as_ref().is_some_and(|(r, _)| r.openings.iter().any(|o| o.kind == crate::types::RequestKind::Trial)))
+    };
     view! {
         <Title text=format!("{} · 一老一小", s.name) />
         <article class="place">
@@ -102,6 +109,20 @@ fn PlaceView(p: PlaceDetail) -> impl IntoView {
                     <SaveButton place_id=s.id name=s.name.clone() />
                 </div>
             </header>
+
+            <section class="panel asks">
+                <h2>"预约与申请"</h2>
+                <div class="actions">
+                    <a class="button" href=format!("/places/{}/ask?kind=visit", s.id)>"预约参观"</a>
+                    {move || has_trial().then(|| view! {
+                        <a class="button" href=format!("/places/{place_id}/ask?kind=trial")>"免费入托体验"</a>
+                    })}
+                    {has_classes.then(|| view! {
+                        <a class="button" href=format!("/places/{place_id}/ask?kind=application")>"申请托位"</a>
+                    })}
+                </div>
+                <p class="muted">"只需留下称呼和手机号；没有网络也能提交，联网后自动发送。"</p>
+            </section>
 
             <section class="panel">
                 <h2>"托位与空位"</h2>
