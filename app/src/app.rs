@@ -2,7 +2,9 @@
 
 use crate::device::{provide_device, use_device};
 use crate::pages::{
-    ask::AskPage, home::HomePage, my_requests::MyRequestsPage, operator::OperatorPage, outbox::OutboxPage, place::PlacePage,
+    ask::AskPage,
+    care::{CareItemPage, CarePage, ElderPage, SosPage},
+    home::HomePage, my_requests::MyRequestsPage, operator::OperatorPage, outbox::OutboxPage, place::PlacePage,
     saved::SavedPage,
 };
 use chrono::{DateTime, Utc};
@@ -102,6 +104,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/places/:id") view=PlacePage ssr=SsrMode::Async />
                     <Route path=path!("/places/:id/ask") view=AskPage />
                     <Route path=path!("/requests") view=MyRequestsPage />
+                    <Route path=path!("/care") view=CarePage />
+                    <Route path=path!("/care/elder") view=ElderPage />
+                    <Route path=path!("/care/sos") view=SosPage />
+                    <Route path=path!("/care/item/:item") view=CareItemPage />
                     <Route path=path!("/saved") view=SavedPage />
                     <Route path=path!("/outbox") view=OutboxPage />
                     <Route path=path!("/operator") view=OperatorPage />
@@ -119,6 +125,7 @@ fn StatusBar() -> impl IntoView {
         <nav class="status" aria-label="状态与导航">
             <A href="/saved">"我的收藏"</A>
             <A href="/requests">"我的申请"</A>
+            <A href="/care">"上门服务"</A>
             {move || (!d.online.get()).then(|| view! { <span class="offline-flag" role="status">"离线"</span> })}
             {move || {
                 d.last_sync.get().map(|t| view! { <span class="sync-time">{move || format!("{}同步", crate::format::ago(t, use_now()))}</span> })

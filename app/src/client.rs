@@ -189,8 +189,8 @@ impl ApiClient {
         self.get(&format!("/api/v1/operator/places/{place_id}/classes")).await
     }
 
-    pub async fn slots(&self, place_id: i64) -> Result<crate::requests::SlotsResponse, ClientError> {
-        self.get(&format!("/api/v1/places/{place_id}/slots")).await
+    pub async fn timeslots(&self, place_id: i64) -> Result<crate::requests::TimeslotsResponse, ClientError> {
+        self.get(&format!("/api/v1/places/{place_id}/timeslots")).await
     }
 
     /// This device's requests (预约 and 申请) with their status.
@@ -202,8 +202,27 @@ impl ApiClient {
         self.get(&format!("/api/v1/operator/places/{place_id}/requests")).await
     }
 
-    pub async fn operator_slots(&self, place_id: i64) -> Result<Vec<crate::requests::Slot>, ClientError> {
-        self.get(&format!("/api/v1/operator/places/{place_id}/slots")).await
+    pub async fn operator_timeslots(&self, place_id: i64) -> Result<Vec<crate::requests::Timeslot>, ClientError> {
+        self.get(&format!("/api/v1/operator/places/{place_id}/timeslots")).await
+    }
+
+    /// Providers that serve an address (GCJ-02 position in a 街道), nearest first.
+    pub async fn providers(
+        &self,
+        lat: f64,
+        lng: f64,
+        street_id: &str,
+        item: Option<crate::types::ServiceItem>,
+    ) -> Result<crate::elder::ProvidersResponse, ClientError> {
+        let mut pairs = vec![("lat".to_string(), lat.to_string()), ("lng".to_string(), lng.to_string()), ("street".to_string(), street_id.to_string())];
+        if let Some(i) = item {
+            pairs.push(("item".into(), i.code().into()));
+        }
+        self.get(&format!("/api/v1/providers?{}", encode_pairs(&pairs))).await
+    }
+
+    pub async fn subsidy_rules(&self) -> Result<Vec<crate::elder::SubsidyRule>, ClientError> {
+        self.get("/api/v1/subsidy-rules").await
     }
 
     pub async fn admin_organisations(&self) -> Result<Vec<crate::types::OrganisationAdmin>, ClientError> {

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod client;
 pub mod components;
 pub mod data;
+pub mod elder;
 pub mod device;
 pub mod format;
 pub mod geo;

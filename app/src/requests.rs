@@ -16,10 +16,10 @@ pub const BOOKING_DAYS: i64 = 14;
 /// How far ahead a wished start month may be.
 pub const START_MONTHS_AHEAD: i32 = 12;
 
-/// A weekly slot a place offers for visits or trials.
+/// A weekly timeslot a place offers for visits or trials.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct Slot {
+pub struct Timeslot {
     pub id: i64,
     pub place_id: i64,
     pub kind: RequestKind,
@@ -32,11 +32,11 @@ pub struct Slot {
     pub active: bool,
 }
 
-/// One dated occurrence of a slot, with how many are booked.
+/// One dated occurrence of a timeslot, with how many are booked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct SlotOpening {
-    pub slot_id: i64,
+pub struct TimeslotOpening {
+    pub timeslot_id: i64,
     pub kind: RequestKind,
     /// "YYYY-MM-DD", Beijing time.
     pub date: String,
@@ -47,25 +47,25 @@ pub struct SlotOpening {
     pub booked: u32,
 }
 
-impl SlotOpening {
+impl TimeslotOpening {
     pub fn available(&self) -> u32 {
         self.capacity.saturating_sub(self.booked)
     }
 }
 
-/// `GET /api/v1/places/{id}/slots`: the next two weeks of visits and trials.
+/// `GET /api/v1/places/{id}/timeslots`: the next two weeks of visits and trials.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct SlotsResponse {
+pub struct TimeslotsResponse {
     pub place_id: i64,
-    pub openings: Vec<SlotOpening>,
+    pub openings: Vec<TimeslotOpening>,
     pub generated_at: DateTime<Utc>,
 }
 
-/// `POST /api/v1/operator/places/{id}/slots`: a new weekly slot.
+/// `POST /api/v1/operator/places/{id}/timeslots`: a new weekly timeslot.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct SlotCreate {
+pub struct TimeslotCreate {
     pub kind: RequestKind,
     pub weekday: u8,
     pub start: String,
@@ -93,7 +93,7 @@ pub fn weekday_label(w: u8) -> &'static str {
     WEEKDAYS.get((w as usize).wrapping_sub(1)).copied().unwrap_or("")
 }
 
-impl SlotCreate {
+impl TimeslotCreate {
     pub fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         let mut push = |f: &str, m: &str| e.push(FieldError { field: f.into(), message: m.into() });
@@ -124,11 +124,11 @@ pub struct NewRequest {
     pub id: String,
     pub place_id: i64,
     pub kind: RequestKind,
-    /// Visits and trials: the slot and its date ("YYYY-MM-DD").
+    /// Visits and trials: the timeslot and its date ("YYYY-MM-DD").
     #[serde(default)]
-    pub slot_id: Option<i64>,
+    pub timeslot_id: Option<i64>,
     #[serde(default)]
-    pub slot_date: Option<String>,
+    pub timeslot_date: Option<String>,
     /// Applications: the class (age band × care mode) applied for.
     #[serde(default)]
     pub class_id: Option<i64>,
@@ -195,7 +195,7 @@ pub fn age_fits(band: AgeBand, birth: &str, start: &str) -> Result<u16, String> 
 }
 
 impl NewRequest {
-    /// The checks that need no database (the slot, class and limits are the server's).
+    /// The checks that need no database (the timeslot, class and limits are the server's).
     /// `today` is the date in Beijing.
     pub fn validate(&self, today: NaiveDate) -> Vec<FieldError> {
         let mut e = Vec::new();
@@ -215,14 +215,14 @@ impl NewRequest {
         }
         match self.kind {
             RequestKind::Visit | RequestKind::Trial => {
-                let date = self.slot_date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-                match (self.slot_id, date) {
-                    (Some(_), Some(d)) if d < today => push("slot", "这个时段已经过去了，请选择其他时段".into()),
+                let date = self.timeslot_date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                match (self.timeslot_id, date) {
+                    (Some(_), Some(d)) if d < today => push("timeslot", "这个时段已经过去了，请选择其他时段".into()),
                     (Some(_), Some(d)) if (d - today).num_days() > BOOKING_DAYS => {
-                        push("slot", format!("只能预约 {BOOKING_DAYS} 天内的时段"))
+                        push("timeslot", format!("只能预约 {BOOKING_DAYS} 天内的时段"))
                     }
                     (Some(_), Some(_)) => {}
-                    _ => push("slot", "请选择一个时段".into()),
+                    _ => push("timeslot", "请选择一个时段".into()),
                 }
             }
             RequestKind::Application => {
@@ -266,9 +266,9 @@ pub struct RequestView {
     pub place_name: String,
     pub kind: RequestKind,
     pub status: RequestStatus,
-    pub slot_date: Option<String>,
-    pub slot_start: Option<String>,
-    pub slot_end: Option<String>,
+    pub timeslot_date: Option<String>,
+    pub timeslot_start: Option<String>,
+    pub timeslot_end: Option<String>,
     pub age_band: Option<AgeBand>,
     pub care_mode: Option<CareMode>,
     pub start_month: Option<String>,
@@ -358,8 +358,8 @@ mod tests {
             id: "3f2b8c1e-9a4d-4e7b-8c2f-1a2b3c4d5e6f".into(),
             place_id: 1,
             kind: RequestKind::Visit,
-            slot_id: Some(1),
-            slot_date: Some("2026-11-24".into()),
+            timeslot_id: Some(1),
+            timeslot_date: Some("2026-11-24".into()),
             class_id: None,
             child_birth_month: None,
             start_month: None,
@@ -387,21 +387,21 @@ mod tests {
     #[test]
     fn a_visit_needs_a_slot_a_mobile_and_consent() {
         assert!(visit().validate(today()).is_empty());
-        let bad = NewRequest { contact_phone: "0510-82345678".into(), consent: false, slot_id: None, contact_name: " ".into(), ..visit() };
+        let bad = NewRequest { contact_phone: "0510-82345678".into(), consent: false, timeslot_id: None, contact_name: " ".into(), ..visit() };
         let f: Vec<String> = bad.validate(today()).into_iter().map(|e| e.field).collect();
-        assert_eq!(f, ["contact_name", "contact_phone", "consent", "slot"]);
-        let past = NewRequest { slot_date: Some("2026-11-21".into()), ..visit() };
+        assert_eq!(f, ["contact_name", "contact_phone", "consent", "timeslot"]);
+        let past = NewRequest { timeslot_date: Some("2026-11-21".into()), ..visit() };
         assert_eq!(past.validate(today())[0].message, "这个时段已经过去了，请选择其他时段");
-        let far = NewRequest { slot_date: Some("2026-12-07".into()), ..visit() };
-        assert_eq!(far.validate(today())[0].field, "slot");
+        let far = NewRequest { timeslot_date: Some("2026-12-07".into()), ..visit() };
+        assert_eq!(far.validate(today())[0].field, "timeslot");
     }
 
     #[test]
     fn an_application_checks_months_and_the_age_fits_the_class() {
         let app = NewRequest {
             kind: RequestKind::Application,
-            slot_id: None,
-            slot_date: None,
+            timeslot_id: None,
+            timeslot_date: None,
             class_id: Some(3),
             child_birth_month: Some("2025-06".into()),
             start_month: Some("2027-01".into()),
@@ -419,10 +419,10 @@ mod tests {
     }
 
     #[test]
-    fn slots_are_checked() {
-        let ok = SlotCreate { kind: RequestKind::Visit, weekday: 2, start: "10:00".into(), end: "10:30".into(), capacity: 3 };
+    fn timeslots_are_checked() {
+        let ok = TimeslotCreate { kind: RequestKind::Visit, weekday: 2, start: "10:00".into(), end: "10:30".into(), capacity: 3 };
         assert!(ok.validate().is_empty());
-        let bad = SlotCreate { kind: RequestKind::Application, weekday: 8, start: "10:30".into(), end: "10:00".into(), capacity: 0 };
+        let bad = TimeslotCreate { kind: RequestKind::Application, weekday: 8, start: "10:30".into(), end: "10:00".into(), capacity: 0 };
         let f: Vec<String> = bad.validate().into_iter().map(|e| e.field).collect();
         assert_eq!(f, ["kind", "weekday", "end", "capacity"]);
         assert_eq!(parse_hhmm("09:05"), Some(545));

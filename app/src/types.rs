@@ -458,6 +458,76 @@ impl RequestStatus {
     }
 }
 
+labelled_enum!(
+    /// 居家上门服务 items (the catalogue). 助急 is listed so it can be shown, but it is
+    /// never ordered: the app shows call buttons instead.
+    ServiceItem {
+        Meal = "meal", "助餐";
+        Cleaning = "cleaning", "助洁";
+        Bathing = "bathing", "助浴";
+        MedicalEscort = "medical_escort", "助医/伴医";
+        Mobility = "mobility", "助行";
+        WelfareVisit = "welfare_visit", "探访";
+        LifeCare = "life_care", "生活照料";
+        RehabNursing = "rehab_nursing", "康复护理";
+        Companionship = "companionship", "精神慰藉";
+        Respite = "respite", "喘息服务";
+        Errands = "errands", "代办帮办";
+        AdaptationAssessment = "adaptation_assessment", "适老化改造评估";
+        Emergency = "emergency", "助急";
+    }
+);
+
+labelled_enum!(
+    /// How a 助餐 meal reaches the older person.
+    MealMode {
+        DineIn = "dine_in", "堂食";
+        PickUp = "pick_up", "自取";
+        Delivery = "delivery", "送餐";
+    }
+);
+
+labelled_enum!(
+    /// 老年人能力评估 result.
+    CapabilityLevel {
+        Intact = "intact", "能力完好";
+        Mild = "mild", "轻度失能";
+        Moderate = "moderate", "中度失能";
+        Severe = "severe", "重度失能";
+    }
+);
+
+labelled_enum!(
+    /// Categories the plans name (高龄 is not declared: it follows from the age).
+    ElderCategory {
+        Tekun = "tekun", "特困";
+        Dibao = "dibao", "低保";
+        DibaoEdge = "dibao_edge", "低保边缘";
+        EconomicHardship = "economic_hardship", "经济困难";
+        FamilyPlanningSpecial = "family_planning_special", "计划生育特殊家庭";
+        SevereDisability = "severe_disability", "重残";
+    }
+);
+
+labelled_enum!(
+    /// Who pays under a rule.
+    Payer {
+        GovernmentPurchase = "government_purchase", "政府购买服务";
+        Subsidy = "subsidy", "服务补贴";
+    }
+);
+
+labelled_enum!(
+    /// Kinds of elderly-care service providers.
+    ProviderKind {
+        HomeCareCentre = "home_care_centre", "居家养老服务中心";
+        HomeCareStation = "home_care_station", "居家养老服务站";
+        StreetCentre = "street_centre", "街道综合性养老服务中心";
+        MealPoint = "meal_point", "助餐点";
+        NursingStation = "nursing_station", "护理站";
+    }
+);
+
 /// A signed-in user, as the API shows it (never the password hash).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -1,9 +1,9 @@
 -- Parents' requests to a place: 预约参观 and 免费入托体验 book a dated occurrence of a
--- weekly slot; 申请托位 applies for a class (age band × care mode) and may be put on
+-- weekly timeslot; 申请托位 applies for a class (age band × care mode) and may be put on
 -- that class's waitlist (ordered by declared priority, then by the time the server
 -- received it) or offered a place. The request id is made by the parent's device.
 
-CREATE TABLE slots (
+CREATE TABLE timeslots (
     id         INTEGER PRIMARY KEY,
     place_id   INTEGER NOT NULL REFERENCES places (id) ON DELETE CASCADE,
     kind       TEXT    NOT NULL CHECK (kind IN ('visit', 'trial')),
@@ -14,15 +14,15 @@ CREATE TABLE slots (
     active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     created_at INTEGER NOT NULL
 );
-CREATE INDEX slots_place ON slots (place_id, active);
+CREATE INDEX timeslots_place ON timeslots (place_id, active);
 
 CREATE TABLE requests (
     id                TEXT    PRIMARY KEY,                 -- UUID made on the parent's device
     device_hash       TEXT    NOT NULL REFERENCES devices (key_hash),
     place_id          INTEGER NOT NULL REFERENCES places (id),
     kind              TEXT    NOT NULL CHECK (kind IN ('visit', 'trial', 'application')),
-    slot_id           INTEGER REFERENCES slots (id),
-    slot_date         TEXT,                                -- 'YYYY-MM-DD', Beijing
+    timeslot_id           INTEGER REFERENCES timeslots (id),
+    timeslot_date         TEXT,                                -- 'YYYY-MM-DD', Beijing
     class_id          INTEGER,                             -- the class applied for (kept if the class goes)
     age_band          TEXT,
     care_mode         TEXT,
@@ -40,9 +40,9 @@ CREATE TABLE requests (
     updated_at        INTEGER NOT NULL,
     decided_by        INTEGER REFERENCES users (id),
     CHECK ((kind = 'application') = (class_id IS NOT NULL)),
-    CHECK ((kind = 'application') <> (slot_id IS NOT NULL AND slot_date IS NOT NULL))
+    CHECK ((kind = 'application') <> (timeslot_id IS NOT NULL AND timeslot_date IS NOT NULL))
 );
-CREATE INDEX requests_slot ON requests (slot_id, slot_date, status);
+CREATE INDEX requests_timeslot ON requests (timeslot_id, timeslot_date, status);
 CREATE INDEX requests_place ON requests (place_id, status, created_at);
 CREATE INDEX requests_class ON requests (class_id, status, priority, created_at);
 CREATE INDEX requests_device ON requests (device_hash, updated_at);

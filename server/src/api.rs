@@ -13,14 +13,18 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/places", get(list_places))
         .route("/places/{id}", get(get_place))
-        .route("/places/{id}/slots", get(crate::requests::openings))
+        .route("/places/{id}/timeslots", get(crate::requests::openings))
         .route("/requests", get(crate::requests::list).post(crate::requests::create))
         .route("/requests/{id}/cancel", axum::routing::post(crate::requests::cancel))
         .route("/operator/places/{id}/requests", get(crate::requests::inbox))
-        .route("/operator/places/{id}/slots", get(crate::requests::operator_slots).post(crate::requests::create_slot))
-        .route("/operator/slots/{id}/deactivate", axum::routing::post(crate::requests::deactivate_slot))
+        .route("/operator/places/{id}/timeslots", get(crate::requests::operator_timeslots).post(crate::requests::create_timeslot))
+        .route("/operator/timeslots/{id}/deactivate", axum::routing::post(crate::requests::deactivate_timeslot))
         .route("/operator/requests/{id}/decision", axum::routing::post(crate::requests::decide))
         .route("/operator/requests/{id}/reveal", axum::routing::post(crate::requests::reveal))
+        .route("/services", get(crate::home_services::services))
+        .route("/subsidy-rules", get(crate::home_services::subsidy_rules))
+        .route("/providers", get(crate::home_services::providers))
+        .route("/providers/{id}", get(crate::home_services::provider))
         .route("/areas", get(list_areas))
         .route("/areas/{id}/places", get(area_places))
         .route("/changes", get(changes))
@@ -193,8 +197,10 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         crate::admin::organisations, crate::admin::create_organisation, crate::admin::users, crate::admin::create_user,
         crate::admin::disable_user,
         crate::requests::openings, crate::requests::list, crate::requests::create, crate::requests::cancel,
-        crate::requests::inbox, crate::requests::operator_slots, crate::requests::create_slot, crate::requests::deactivate_slot,
-        crate::requests::decide, crate::requests::reveal
+        crate::requests::inbox, crate::requests::operator_timeslots, crate::requests::create_timeslot, crate::requests::deactivate_timeslot,
+        crate::requests::decide, crate::requests::reveal,
+        crate::home_services::services, crate::home_services::subsidy_rules, crate::home_services::providers,
+        crate::home_services::provider
     ),
     components(schemas(
         PlacesResponse, PlaceHit, VacancySummary, PlaceDetail, PlaceSummary, ClassVacancy, CareModeFee,
@@ -205,9 +211,12 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         crate::operator::ClassState, crate::operator::VacancyChange, crate::operator::AuditEntry, crate::operator::OperatorPlace, crate::operator::PlaceEdit, app::types::CareModeFeeEdit,
         ClassEdit, ClassCreate, OrganisationAdmin, OrganisationCreate, AccountCreate, Account,
         RequestKind, RequestStatus, PriorityGround, DecisionAction,
-        app::requests::Slot, app::requests::SlotOpening, app::requests::SlotsResponse, app::requests::SlotCreate,
+        app::requests::Timeslot, app::requests::TimeslotOpening, app::requests::TimeslotsResponse, app::requests::TimeslotCreate,
         app::requests::NewRequest, app::requests::RequestView, app::requests::RequestsResponse, app::requests::InboxItem,
-        app::requests::Decision, app::requests::Revealed
+        app::requests::Decision, app::requests::Revealed,
+        ServiceItem, MealMode, CapabilityLevel, ElderCategory, Payer, ProviderKind,
+        app::elder::ServiceInfo, app::elder::SubsidyRule, app::elder::RuleCondition, app::elder::ProviderItem,
+        app::elder::ProviderHit, app::elder::ProvidersResponse, app::elder::ElderProfile, app::elder::Quote
     ))
 )]
 pub struct ApiDoc;

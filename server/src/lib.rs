@@ -8,6 +8,7 @@ pub mod db;
 pub mod device;
 pub mod error;
 pub mod favorites;
+pub mod home_services;
 pub mod idempotency;
 pub mod operator;
 pub mod repo;

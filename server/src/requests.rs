@@ -1,6 +1,6 @@
 //! Parents' requests (预约参观, 免费入托体验, 申请托位) and the operator's inbox.
 //!
-//! Rules the server enforces, each answered in Chinese: a slot occurrence is never
+//! Rules the server enforces, each answered in Chinese: a timeslot occurrence is never
 //! over-booked (counted under SQLite's write lock, which `idempotency::run` takes);
 //! the same request sent twice is one request (its id is made on the device); the
 //! child's age must fit the class; a phone number holds at most
@@ -16,7 +16,7 @@ use crate::operator::{class_state, may_read, may_write, place_org, record, Id};
 use crate::AppState;
 use app::requests::{
     age_fits, beijing_minutes, beijing_today, hhmm, mask_phone, Decision, InboxItem, NewRequest, RequestView, RequestsResponse,
-    Revealed, Slot, SlotCreate, SlotOpening, SlotsResponse, BOOKING_DAYS, MAX_OPEN_APPLICATIONS,
+    Revealed, Timeslot, TimeslotCreate, TimeslotOpening, TimeslotsResponse, BOOKING_DAYS, MAX_OPEN_APPLICATIONS,
 };
 use app::types::{AgeBand, CareMode, DecisionAction, FieldError, PriorityGround, RequestKind, RequestStatus};
 use axum::body::Bytes;
@@ -57,7 +57,7 @@ struct Row {
     is_sample: bool,
     kind: String,
     status: String,
-    slot_date: Option<String>,
+    timeslot_date: Option<String>,
     start_min: Option<i64>,
     end_min: Option<i64>,
     age_band: Option<String>,
@@ -75,12 +75,12 @@ struct Row {
     class_vacancies: Option<i64>,
 }
 
-const SELECT: &str = "SELECT r.id, r.place_id, p.name AS place_name, p.is_sample, r.kind, r.status, r.slot_date,
+const SELECT: &str = "SELECT r.id, r.place_id, p.name AS place_name, p.is_sample, r.kind, r.status, r.timeslot_date,
         s.start_min, s.end_min, r.age_band, r.care_mode, r.start_month, r.message, r.created_at, r.updated_at,
         r.child_birth_month, r.class_id, r.puhui, r.priority_grounds, r.contact_name, r.contact_phone,
         c.vacancies AS class_vacancies
      FROM requests r JOIN places p ON p.id = r.place_id
-     LEFT JOIN slots s ON s.id = r.slot_id LEFT JOIN classes c ON c.id = r.class_id";
+     LEFT JOIN timeslots s ON s.id = r.timeslot_id LEFT JOIN classes c ON c.id = r.class_id";
 
 /// Waitlist positions of the waitlisted requests matching `where_` (1 = next), per class:
 /// declared priority first, then the time the server received the application.
@@ -107,9 +107,9 @@ fn view(r: &Row, pos: &HashMap<String, u32>) -> Result<RequestView, AppError> {
         place_name: r.place_name.clone(),
         kind: RequestKind::from_code(&r.kind).ok_or_else(|| bad("kind", &r.kind))?,
         status: RequestStatus::from_code(&r.status).ok_or_else(|| bad("status", &r.status))?,
-        slot_date: r.slot_date.clone(),
-        slot_start: r.start_min.map(|m| hhmm(m as u32)),
-        slot_end: r.end_min.map(|m| hhmm(m as u32)),
+        timeslot_date: r.timeslot_date.clone(),
+        timeslot_start: r.start_min.map(|m| hhmm(m as u32)),
+        timeslot_end: r.end_min.map(|m| hhmm(m as u32)),
         age_band: r.age_band.as_deref().and_then(AgeBand::from_code),
         care_mode: r.care_mode.as_deref().and_then(CareMode::from_code),
         start_month: r.start_month.clone(),
@@ -176,10 +176,10 @@ pub async fn inbox(State(st): State<AppState>, session: Session, Id(place_id): I
     Ok(Json(rows.iter().map(|r| inbox_item(r, &pos)).collect::<Result<_, _>>()?))
 }
 
-// ------------------------------------------------------------------ slots
+// ------------------------------------------------------------------ timeslots
 
 #[derive(sqlx::FromRow)]
-struct SlotRow {
+struct TimeslotRow {
     id: i64,
     place_id: i64,
     kind: String,
@@ -190,9 +190,9 @@ struct SlotRow {
     active: bool,
 }
 
-impl SlotRow {
-    fn slot(&self) -> Slot {
-        Slot {
+impl TimeslotRow {
+    fn timeslot(&self) -> Timeslot {
+        Timeslot {
             id: self.id,
             place_id: self.place_id,
             kind: RequestKind::from_code(&self.kind).unwrap_or(RequestKind::Visit),
@@ -205,24 +205,24 @@ impl SlotRow {
     }
 }
 
-const SLOT_COLS: &str = "id, place_id, kind, weekday, start_min, end_min, capacity, active";
+const TIMESLOT_COLS: &str = "id, place_id, kind, weekday, start_min, end_min, capacity, active";
 
-/// Places booked in a slot on a date: requests still holding it.
-async fn booked(conn: &mut SqliteConnection, slot_id: i64, date: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM requests WHERE slot_id = ? AND slot_date = ? AND status IN ('submitted', 'confirmed')")
-        .bind(slot_id)
+/// Places booked in a timeslot on a date: requests still holding it.
+async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT count(*) FROM requests WHERE timeslot_id = ? AND timeslot_date = ? AND status IN ('submitted', 'confirmed')")
+        .bind(timeslot_id)
         .bind(date)
         .fetch_one(&mut *conn)
         .await?)
 }
 
-/// `GET /api/v1/places/{id}/slots` — visits and trials of the next two weeks.
-#[utoipa::path(get, path = "/api/v1/places/{id}/slots", params(("id" = i64, Path,)),
-    responses((status = 200, body = SlotsResponse), (status = 404)), tag = "requests")]
-pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Json<SlotsResponse>, AppError> {
+/// `GET /api/v1/places/{id}/timeslots` — visits and trials of the next two weeks.
+#[utoipa::path(get, path = "/api/v1/places/{id}/timeslots", params(("id" = i64, Path,)),
+    responses((status = 200, body = TimeslotsResponse), (status = 404)), tag = "requests")]
+pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Json<TimeslotsResponse>, AppError> {
     let mut conn = st.db.acquire().await?;
     place_org(&mut conn, place_id).await?;
-    let slots: Vec<SlotRow> = sqlx::query_as(&format!("SELECT {SLOT_COLS} FROM slots WHERE place_id = ? AND active = 1"))
+    let timeslots: Vec<TimeslotRow> = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? AND active = 1"))
         .bind(place_id)
         .fetch_all(&mut *conn)
         .await?;
@@ -232,12 +232,12 @@ pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Js
     for offset in 0..=BOOKING_DAYS {
         let date = today + chrono::Duration::days(offset);
         let weekday = date.weekday().number_from_monday() as i64;
-        for s in slots.iter().filter(|s| s.weekday == weekday && (offset > 0 || s.start_min > minute)) {
+        for s in timeslots.iter().filter(|s| s.weekday == weekday && (offset > 0 || s.start_min > minute)) {
             let d = date.format("%Y-%m-%d").to_string();
             let n = booked(&mut conn, s.id, &d).await?;
-            openings.push(SlotOpening {
-                slot_id: s.id,
-                kind: s.slot().kind,
+            openings.push(TimeslotOpening {
+                timeslot_id: s.id,
+                kind: s.timeslot().kind,
                 date: d,
                 weekday: weekday as u8,
                 start: hhmm(s.start_min as u32),
@@ -248,27 +248,27 @@ pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Js
         }
     }
     openings.sort_by(|a, b| (&a.date, &a.start).cmp(&(&b.date, &b.start)));
-    Ok(Json(SlotsResponse { place_id, openings, generated_at: now }))
+    Ok(Json(TimeslotsResponse { place_id, openings, generated_at: now }))
 }
 
-/// `GET /api/v1/operator/places/{id}/slots` — the weekly slots, switched-off ones too.
-#[utoipa::path(get, path = "/api/v1/operator/places/{id}/slots", params(("id" = i64, Path,)),
-    responses((status = 200, body = [Slot]), (status = 401), (status = 403)), tag = "operator")]
-pub async fn operator_slots(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<Slot>>, AppError> {
+/// `GET /api/v1/operator/places/{id}/timeslots` — the weekly timeslots, switched-off ones too.
+#[utoipa::path(get, path = "/api/v1/operator/places/{id}/timeslots", params(("id" = i64, Path,)),
+    responses((status = 200, body = [Timeslot]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn operator_timeslots(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<Timeslot>>, AppError> {
     let mut conn = st.db.acquire().await?;
     may_read(&session.user, place_org(&mut conn, place_id).await?)?;
-    let rows: Vec<SlotRow> =
-        sqlx::query_as(&format!("SELECT {SLOT_COLS} FROM slots WHERE place_id = ? ORDER BY active DESC, kind DESC, weekday, start_min"))
+    let rows: Vec<TimeslotRow> =
+        sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? ORDER BY active DESC, kind DESC, weekday, start_min"))
             .bind(place_id)
             .fetch_all(&mut *conn)
             .await?;
-    Ok(Json(rows.iter().map(SlotRow::slot).collect()))
+    Ok(Json(rows.iter().map(TimeslotRow::timeslot).collect()))
 }
 
-/// `POST /api/v1/operator/places/{id}/slots` — a new weekly slot.
-#[utoipa::path(post, path = "/api/v1/operator/places/{id}/slots", params(("id" = i64, Path,)), request_body = SlotCreate,
-    responses((status = 201, body = Slot), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)), tag = "operator")]
-pub async fn create_slot(
+/// `POST /api/v1/operator/places/{id}/timeslots` — a new weekly timeslot.
+#[utoipa::path(post, path = "/api/v1/operator/places/{id}/timeslots", params(("id" = i64, Path,)), request_body = TimeslotCreate,
+    responses((status = 201, body = Timeslot), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+pub async fn create_timeslot(
     State(st): State<AppState>,
     session: Session,
     device: DeviceHash,
@@ -277,8 +277,8 @@ pub async fn create_slot(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
-    let new: SlotCreate = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
-    let path = format!("/api/v1/operator/places/{place_id}/slots");
+    let new: TimeslotCreate = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
+    let path = format!("/api/v1/operator/places/{place_id}/timeslots");
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
@@ -289,7 +289,7 @@ pub async fn create_slot(
         }
         let (start, end) = (app::requests::parse_hhmm(&new.start).unwrap_or(0), app::requests::parse_hhmm(&new.end).unwrap_or(0));
         let id = sqlx::query(
-            "INSERT INTO slots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?, ?, ?, ?, ?, ?, unixepoch())",
+            "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?, ?, ?, ?, ?, ?, unixepoch())",
         )
         .bind(place_id)
         .bind(new.kind.code())
@@ -301,39 +301,39 @@ pub async fn create_slot(
         .await?
         .last_insert_rowid();
         record(&mut tx, &user, org, place_id, None, "slot_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
-        let row: SlotRow = sqlx::query_as(&format!("SELECT {SLOT_COLS} FROM slots WHERE id = ?")).bind(id).fetch_one(&mut *tx).await?;
-        Ok((tx, StatusCode::CREATED, serde_json::to_value(row.slot()).map_err(anyhow::Error::from)?))
+        let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?")).bind(id).fetch_one(&mut *tx).await?;
+        Ok((tx, StatusCode::CREATED, serde_json::to_value(row.timeslot()).map_err(anyhow::Error::from)?))
     })
     .await
 }
 
-/// `POST /api/v1/operator/slots/{id}/deactivate` — no new bookings; booked visits stand.
-#[utoipa::path(post, path = "/api/v1/operator/slots/{id}/deactivate", params(("id" = i64, Path,)),
-    responses((status = 200, body = Slot), (status = 401), (status = 403), (status = 404)), tag = "operator")]
-pub async fn deactivate_slot(
+/// `POST /api/v1/operator/timeslots/{id}/deactivate` — no new bookings; booked visits stand.
+#[utoipa::path(post, path = "/api/v1/operator/timeslots/{id}/deactivate", params(("id" = i64, Path,)),
+    responses((status = 200, body = Timeslot), (status = 401), (status = 403), (status = 404)), tag = "operator")]
+pub async fn deactivate_timeslot(
     State(st): State<AppState>,
     session: Session,
     device: DeviceHash,
     headers: HeaderMap,
-    Id(slot_id): Id,
+    Id(timeslot_id): Id,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
-    let path = format!("/api/v1/operator/slots/{slot_id}/deactivate");
+    let path = format!("/api/v1/operator/timeslots/{timeslot_id}/deactivate");
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
-        let row: SlotRow = sqlx::query_as(&format!("SELECT {SLOT_COLS} FROM slots WHERE id = ?"))
-            .bind(slot_id)
+        let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?"))
+            .bind(timeslot_id)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| AppError::NotFound("没有这个时段".into()))?;
         let org = place_org(&mut tx, row.place_id).await?;
         may_write(&user, org)?;
-        sqlx::query("UPDATE slots SET active = 0 WHERE id = ?").bind(slot_id).execute(&mut *tx).await?;
-        record(&mut tx, &user, org, row.place_id, None, "slot_deactivate", serde_json::to_value(row.slot()).map_err(anyhow::Error::from)?)
+        sqlx::query("UPDATE timeslots SET active = 0 WHERE id = ?").bind(timeslot_id).execute(&mut *tx).await?;
+        record(&mut tx, &user, org, row.place_id, None, "slot_deactivate", serde_json::to_value(row.timeslot()).map_err(anyhow::Error::from)?)
             .await?;
-        let row = SlotRow { active: false, ..row };
-        Ok((tx, StatusCode::OK, serde_json::to_value(row.slot()).map_err(anyhow::Error::from)?))
+        let row = TimeslotRow { active: false, ..row };
+        Ok((tx, StatusCode::OK, serde_json::to_value(row.timeslot()).map_err(anyhow::Error::from)?))
     })
     .await
 }
@@ -372,33 +372,33 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         let mut class: Option<(String, String)> = None;
         match new.kind {
             RequestKind::Visit | RequestKind::Trial => {
-                if let (Some(slot_id), Some(date)) = (new.slot_id, new.slot_date.as_deref()) {
-                    let slot: Option<SlotRow> =
-                        sqlx::query_as(&format!("SELECT {SLOT_COLS} FROM slots WHERE id = ? AND place_id = ?"))
-                            .bind(slot_id)
+                if let (Some(timeslot_id), Some(date)) = (new.timeslot_id, new.timeslot_date.as_deref()) {
+                    let timeslot: Option<TimeslotRow> =
+                        sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ? AND place_id = ?"))
+                            .bind(timeslot_id)
                             .bind(new.place_id)
                             .fetch_optional(&mut *tx)
                             .await?;
                     let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
-                    match (slot, d) {
-                        (None, _) | (_, None) => errors.push(FieldError { field: "slot".into(), message: "没有这个时段".into() }),
+                    match (timeslot, d) {
+                        (None, _) | (_, None) => errors.push(FieldError { field: "timeslot".into(), message: "没有这个时段".into() }),
                         (Some(s), Some(d)) => {
                             let msg = if s.kind != new.kind.code() {
-                                Some(format!("这个时段用于{}，不是{}", s.slot().kind.label(), new.kind.label()))
+                                Some(format!("这个时段用于{}，不是{}", s.timeslot().kind.label(), new.kind.label()))
                             } else if !s.active {
                                 Some("机构已停用这个时段，请选择其他时段".into())
                             } else if d.weekday().number_from_monday() as i64 != s.weekday {
                                 Some("日期与时段的星期不一致".into())
                             } else if d == today && s.start_min <= beijing_minutes(now) as i64 {
                                 Some("这个时段已经开始或过去了，请选择其他时段".into())
-                            } else if booked(&mut tx, slot_id, date).await? >= s.capacity {
+                            } else if booked(&mut tx, timeslot_id, date).await? >= s.capacity {
                                 Some("这个时段已约满，请选择其他时段".into())
                             } else {
                                 let mine: i64 = sqlx::query_scalar(
-                                    "SELECT count(*) FROM requests WHERE slot_id = ? AND slot_date = ? AND contact_phone = ?
+                                    "SELECT count(*) FROM requests WHERE timeslot_id = ? AND timeslot_date = ? AND contact_phone = ?
                                        AND status IN ('submitted', 'confirmed')",
                                 )
-                                .bind(slot_id)
+                                .bind(timeslot_id)
                                 .bind(date)
                                 .bind(&phone)
                                 .fetch_one(&mut *tx)
@@ -406,7 +406,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
                                 (mine > 0).then(|| "这个手机号已经预约了这个时段".into())
                             };
                             if let Some(m) = msg {
-                                errors.push(FieldError { field: "slot".into(), message: m });
+                                errors.push(FieldError { field: "timeslot".into(), message: m });
                             }
                         }
                     }
@@ -462,7 +462,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         }
         let is_app = new.kind == RequestKind::Application;
         sqlx::query(
-            "INSERT INTO requests (id, device_hash, place_id, kind, slot_id, slot_date, class_id, age_band, care_mode,
+            "INSERT INTO requests (id, device_hash, place_id, kind, timeslot_id, timeslot_date, class_id, age_band, care_mode,
                 child_birth_month, start_month, puhui, priority_grounds, priority, contact_name, contact_phone, consent_at,
                 status, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, unixepoch(), 'submitted', unixepoch(), unixepoch())",
@@ -471,8 +471,8 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         .bind(&dev.0)
         .bind(new.place_id)
         .bind(new.kind.code())
-        .bind(if is_app { None } else { new.slot_id })
-        .bind(if is_app { None } else { new.slot_date.clone() })
+        .bind(if is_app { None } else { new.timeslot_id })
+        .bind(if is_app { None } else { new.timeslot_date.clone() })
         .bind(if is_app { new.class_id } else { None })
         .bind(class.as_ref().map(|c| c.0.clone()))
         .bind(class.as_ref().map(|c| c.1.clone()))

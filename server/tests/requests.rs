@@ -1,4 +1,4 @@
-//! Parents' requests and the operator's inbox: slots never over-booked, one request
+//! Parents' requests and the operator's inbox: timeslots never over-booked, one request
 //! however often it is sent, waitlist order, offers that take a vacancy atomically,
 //! masked phones with a logged reveal, validation, organisation boundaries.
 
@@ -29,7 +29,7 @@ async fn feiqitu_place(s: &TestServer) -> (i64, i64) {
 
 /// The first bookable opening of a kind at a place (of a capacity, if given).
 async fn opening_of(s: &TestServer, place_id: i64, kind: &str, capacity: Option<u32>) -> Value {
-    let (st, body) = get(s, None, &format!("/api/v1/places/{place_id}/slots")).await;
+    let (st, body) = get(s, None, &format!("/api/v1/places/{place_id}/timeslots")).await;
     assert_eq!(st, 200, "{body}");
     body["openings"]
         .as_array()
@@ -46,7 +46,7 @@ async fn opening(s: &TestServer, place_id: i64, kind: &str) -> Value {
 
 fn visit(n: u64, place_id: i64, o: &Value, phone: &str) -> Value {
     json!({
-        "id": uuid(n), "place_id": place_id, "kind": o["kind"], "slot_id": o["slot_id"], "slot_date": o["date"],
+        "id": uuid(n), "place_id": place_id, "kind": o["kind"], "timeslot_id": o["timeslot_id"], "timeslot_date": o["date"],
         "contact_name": "王女士", "contact_phone": phone, "consent": true
     })
 }
@@ -103,10 +103,10 @@ async fn thirty_concurrent_bookings_of_a_slot_for_three_make_exactly_three_and_a
         }
     }
     assert_eq!(ok, 3);
-    let (_, slots) = get(&s, None, &format!("/api/v1/places/{place_id}/slots")).await;
-    let now = slots["openings"].as_array().unwrap().iter().find(|x| x["slot_id"] == o["slot_id"] && x["date"] == o["date"]).unwrap().clone();
+    let (_, timeslots) = get(&s, None, &format!("/api/v1/places/{place_id}/timeslots")).await;
+    let now = timeslots["openings"].as_array().unwrap().iter().find(|x| x["timeslot_id"] == o["timeslot_id"] && x["date"] == o["date"]).unwrap().clone();
     assert_eq!(now["booked"], 3);
-    // a parent cancels: the slot frees and someone else can book
+    // a parent cancels: the timeslot frees and someone else can book
     let booked: String = sqlx::query_scalar("SELECT id FROM requests WHERE status = 'submitted' ORDER BY rowid LIMIT 1").fetch_one(&s.pool).await.unwrap();
     let device: String = sqlx::query_scalar("SELECT device_hash FROM requests WHERE id = ?").bind(&booked).fetch_one(&s.pool).await.unwrap();
     let key = (0..30).map(|i| format!("device-key-concurrent-{i:04}")).find(|k| server::device::sha256_hex(k.as_bytes()) == device).unwrap();
@@ -150,7 +150,7 @@ async fn the_same_request_twice_is_one_request() {
     let res = s.http.get(format!("{}/api/v1/requests", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
     let mine: Value = res.json().await.unwrap();
     assert_eq!(mine["requests"].as_array().unwrap().len(), 1);
-    assert_eq!(mine["requests"][0]["slot_start"], "10:00");
+    assert_eq!(mine["requests"][0]["timeslot_start"], "10:00");
 }
 
 #[tokio::test]
@@ -297,16 +297,16 @@ async fn another_organisation_cannot_see_or_act_on_requests() {
     let (place_id, _) = feiqitu_place(&s).await;
     let o = opening(&s, place_id, "visit").await;
     assert_eq!(send(&s, "org-key-1", visit(41, place_id, &o, "13812345678")).await.0, 201);
-    for path in [format!("/api/v1/operator/places/{place_id}/requests"), format!("/api/v1/operator/places/{place_id}/slots")] {
+    for path in [format!("/api/v1/operator/places/{place_id}/requests"), format!("/api/v1/operator/places/{place_id}/timeslots")] {
         assert_eq!(get(&s, None, &path).await.0, 401, "{path}");
         assert_eq!(get(&s, Some(&b), &path).await.0, 403, "{path}");
     }
-    let slot_id = o["slot_id"].as_i64().unwrap();
+    let timeslot_id = o["timeslot_id"].as_i64().unwrap();
     let writes = [
         (format!("/api/v1/operator/requests/{}/decision", uuid(41)), json!({ "action": "accept" })),
         (format!("/api/v1/operator/requests/{}/reveal", uuid(41)), json!({})),
-        (format!("/api/v1/operator/places/{place_id}/slots"), json!({ "kind": "visit", "weekday": 1, "start": "09:00", "end": "09:30", "capacity": 2 })),
-        (format!("/api/v1/operator/slots/{slot_id}/deactivate"), json!({})),
+        (format!("/api/v1/operator/places/{place_id}/timeslots"), json!({ "kind": "visit", "weekday": 1, "start": "09:00", "end": "09:30", "capacity": 2 })),
+        (format!("/api/v1/operator/timeslots/{timeslot_id}/deactivate"), json!({})),
     ];
     for (i, (path, body)) in writes.iter().enumerate() {
         assert_eq!(write(&s, None, "POST", path, &format!("org-w401-{i}"), body.clone()).await.0, 401, "{path}");
@@ -320,22 +320,22 @@ async fn another_organisation_cannot_see_or_act_on_requests() {
 }
 
 #[tokio::test]
-async fn operators_add_and_switch_off_weekly_slots() {
+async fn operators_add_and_switch_off_weekly_timeslots() {
     let s = start().await;
     let a = op(&s, "op-feiqitu").await;
     let (place_id, _) = feiqitu_place(&s).await;
-    let path = format!("/api/v1/operator/places/{place_id}/slots");
-    let (st, body) = write(&s, Some(&a), "POST", &path, "slot-key-1", json!({ "kind": "trial", "weekday": 8, "start": "10:00", "end": "09:00", "capacity": 0 })).await;
+    let path = format!("/api/v1/operator/places/{place_id}/timeslots");
+    let (st, body) = write(&s, Some(&a), "POST", &path, "timeslot-key-1", json!({ "kind": "trial", "weekday": 8, "start": "10:00", "end": "09:00", "capacity": 0 })).await;
     assert_eq!((st, fields(&body)), (422, vec!["weekday".to_string(), "end".into(), "capacity".into()]), "{body}");
-    let (st, slot) = write(&s, Some(&a), "POST", &path, "slot-key-2", json!({ "kind": "trial", "weekday": 5, "start": "14:00", "end": "16:30", "capacity": 4 })).await;
-    assert_eq!(st, 201, "{slot}");
-    let (_, open) = get(&s, None, &format!("/api/v1/places/{place_id}/slots")).await;
-    let fridays: Vec<&Value> = open["openings"].as_array().unwrap().iter().filter(|o| o["slot_id"] == slot["id"]).collect();
+    let (st, timeslot) = write(&s, Some(&a), "POST", &path, "timeslot-key-2", json!({ "kind": "trial", "weekday": 5, "start": "14:00", "end": "16:30", "capacity": 4 })).await;
+    assert_eq!(st, 201, "{timeslot}");
+    let (_, open) = get(&s, None, &format!("/api/v1/places/{place_id}/timeslots")).await;
+    let fridays: Vec<&Value> = open["openings"].as_array().unwrap().iter().filter(|o| o["timeslot_id"] == timeslot["id"]).collect();
     assert!(fridays.len() >= 2 && fridays.iter().all(|o| o["start"] == "14:00" && o["weekday"] == 5 && o["capacity"] == 4));
-    let (st, _) = write(&s, Some(&a), "POST", &format!("/api/v1/operator/slots/{}/deactivate", slot["id"]), "slot-key-3", json!({})).await;
+    let (st, _) = write(&s, Some(&a), "POST", &format!("/api/v1/operator/timeslots/{}/deactivate", timeslot["id"]), "timeslot-key-3", json!({})).await;
     assert_eq!(st, 200);
-    let (_, open) = get(&s, None, &format!("/api/v1/places/{place_id}/slots")).await;
-    assert!(open["openings"].as_array().unwrap().iter().all(|o| o["slot_id"] != slot["id"]));
+    let (_, open) = get(&s, None, &format!("/api/v1/places/{place_id}/timeslots")).await;
+    assert!(open["openings"].as_array().unwrap().iter().all(|o| o["timeslot_id"] != timeslot["id"]));
     let (_, listed) = get(&s, Some(&a), &path).await;
-    assert_eq!(listed.as_array().unwrap().iter().find(|x| x["id"] == slot["id"]).unwrap()["active"], false);
+    assert_eq!(listed.as_array().unwrap().iter().find(|x| x["id"] == timeslot["id"]).unwrap()["active"], false);
 }

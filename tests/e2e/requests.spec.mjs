@@ -1,5 +1,5 @@
 // Parents ask a place: a visit booked offline reaches the operator, who accepts it;
-// an application goes to the waitlist with its position; a cancel frees the slot.
+// an application goes to the waitlist with its position; a cancel frees the timeslot.
 import { test, expect, hydrated, openDesk, birthMonthFor } from './helpers.mjs';
 
 const TABLET = { viewport: { width: 1024, height: 768 }, isMobile: false, hasTouch: true, locale: 'zh-CN' };
@@ -15,8 +15,8 @@ async function fillContact(page, phone) {
 
 /** Booked count of one opening, from the API. */
 async function booked(request, placeId, slotId, date) {
-  const r = await (await request.get(`/api/v1/places/${placeId}/slots`)).json();
-  return r.openings.find((o) => o.slot_id === slotId && o.date === date)?.booked;
+  const r = await (await request.get(`/api/v1/places/${placeId}/timeslots`)).json();
+  return r.openings.find((o) => o.timeslot_id === slotId && o.date === date)?.booked;
 }
 
 test('a visit booked offline shows 已保存待发送, is sent when back online, and the operator accepts it', async ({ page, context, browser }) => {
@@ -26,18 +26,18 @@ test('a visit booked offline shows 已保存待发送, is sent when back online,
   await openDesk(op, 'op-tongxin');
   const placeId = await deskPlace(op);
 
-  // the parent opens the place online once (its page and slots are kept), then loses signal
+  // the parent opens the place online once (its page and timeslots are kept), then loses signal
   await page.goto(`/places/${placeId}`);
   await hydrated(page);
   await expect(page.getByRole('link', { name: '预约参观' })).toBeVisible();
-  await expect.poll(() => page.evaluate((k) => localStorage.getItem(k) !== null, `yl1.slots.${placeId}`)).toBe(true);
+  await expect.poll(() => page.evaluate((k) => localStorage.getItem(k) !== null, `yl1.timeslots.${placeId}`)).toBe(true);
   await context.setOffline(true);
   await page.getByRole('link', { name: '预约参观' }).click();
   await expect(page.getByRole('heading', { name: /预约参观/ })).toBeVisible();
   await expect(page.locator('.cached-note')).toContainText('离线');
   // consent is required, and says so
-  const slot = page.locator('label.slot:not(.full) input').first();
-  await slot.check();
+  const timeslot = page.locator('label.timeslot:not(.full) input').first();
+  await timeslot.check();
   await page.getByLabel('联系人称呼').fill('王女士');
   await page.getByLabel('手机号', { exact: true }).fill('0510-1234');
   await page.getByRole('button', { name: '提交' }).click();
@@ -115,12 +115,12 @@ test('an application goes to the waitlist and the parent sees the position', asy
   await desk.close();
 });
 
-test('the parent cancels a visit and the slot frees', async ({ page }) => {
+test('the parent cancels a visit and the timeslot frees', async ({ page }) => {
   const places = await (await page.request.get('/api/v1/places?area=wuxi-xinwu&radius_m=20000')).json();
   const placeId = places.places[0].id;
   await page.goto(`/places/${placeId}/ask?kind=visit`);
   await hydrated(page);
-  const input = page.locator('label.slot:not(.full) input').first();
+  const input = page.locator('label.timeslot:not(.full) input').first();
   const [slotId, date] = (await input.getAttribute('value')).split('|');
   const before = await booked(page.request, placeId, Number(slotId), date);
   await input.check();

@@ -1,5 +1,5 @@
 //! `/places/:id/ask?kind=visit|trial|application` — a parent asks a place for a visit,
-//! a free trial or a place. Works offline: the place and its slots come from the device
+//! a free trial or a place. Works offline: the place and its timeslots come from the device
 //! when there is no network, and the request is saved on the device and sent by the
 //! outbox. Only a name and a mobile number are asked, with consent in plain words.
 
@@ -8,32 +8,32 @@ use crate::components::badges::SampleTag;
 use crate::components::field_msg::FieldMsg;
 use crate::data::use_data;
 use crate::device::{submit_request, use_device};
-use crate::requests::{age_fits, beijing_today, weekday_label, NewRequest, RequestView, SlotOpening, SlotsResponse};
+use crate::requests::{age_fits, beijing_today, weekday_label, NewRequest, RequestView, TimeslotOpening, TimeslotsResponse};
 use crate::types::{FieldError, PlaceDetail, PriorityGround, RequestKind, RequestStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// The next two weeks of a place's slots: from the server, else as last fetched on this device.
-pub fn use_slots(place_id: impl Fn() -> Option<i64> + Send + Sync + 'static) -> RwSignal<Option<(SlotsResponse, bool)>> {
-    let slots = RwSignal::new(None::<(SlotsResponse, bool)>);
+/// The next two weeks of a place's timeslots: from the server, else as last fetched on this device.
+pub fn use_timeslots(place_id: impl Fn() -> Option<i64> + Send + Sync + 'static) -> RwSignal<Option<(TimeslotsResponse, bool)>> {
+    let timeslots = RwSignal::new(None::<(TimeslotsResponse, bool)>);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         let Some(id) = place_id() else { return };
         leptos::task::spawn_local(async move {
-            let key = format!("yl1.slots.{id}");
-            match crate::client::ApiClient::same_origin().slots(id).await {
+            let key = format!("yl1.timeslots.{id}");
+            match crate::client::ApiClient::same_origin().timeslots(id).await {
                 Ok(s) => {
                     let _ = crate::store::browser::write(&key, &s);
-                    slots.set(Some((s, false)));
+                    timeslots.set(Some((s, false)));
                 }
-                Err(_) => slots.set(crate::store::browser::read::<SlotsResponse>(&key).map(|s| (s, true))),
+                Err(_) => timeslots.set(crate::store::browser::read::<TimeslotsResponse>(&key).map(|s| (s, true))),
             }
         });
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = place_id;
-    slots
+    timeslots
 }
 
 /// "11月24日 周二 10:00–10:30"
@@ -63,12 +63,12 @@ pub fn AskPage() -> impl IntoView {
             }
         }
     });
-    let slots = use_slots(id);
+    let timeslots = use_timeslots(id);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
             {move || Suspend::new(async move {
                 match place.await {
-                    Some(p) => view! { <AskForm p kind=kind() slots /> }.into_any(),
+                    Some(p) => view! { <AskForm p kind=kind() timeslots /> }.into_any(),
                     None => view! {
                         <section class="panel">
                             <h1>"找不到这家机构"</h1>
@@ -84,7 +84,7 @@ pub fn AskPage() -> impl IntoView {
 }
 
 #[component]
-fn AskForm(p: PlaceDetail, kind: RequestKind, slots: RwSignal<Option<(SlotsResponse, bool)>>) -> impl IntoView {
+fn AskForm(p: PlaceDetail, kind: RequestKind, timeslots: RwSignal<Option<(TimeslotsResponse, bool)>>) -> impl IntoView {
     let d = use_device();
     // Only in the browser: a local value made during server rendering would be
     // dropped on another thread when the streamed page finishes.
@@ -93,7 +93,7 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, slots: RwSignal<Option<(SlotsRespo
     let place_id = p.summary.id;
     let place_name = p.summary.name.clone();
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let slot = RwSignal::new(String::new()); // "slot_id|date"
+    let timeslot = RwSignal::new(String::new()); // "timeslot_id|date"
     let birth = RwSignal::new(String::new());
     let start = RwSignal::new(String::new());
     let class_id = RwSignal::new(p.summary.classes.first().map(|c| c.id.to_string()).unwrap_or_default());
@@ -103,8 +103,8 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, slots: RwSignal<Option<(SlotsRespo
     let phone = RwSignal::new(String::new());
     let consent = RwSignal::new(false);
     let classes = p.summary.classes.clone();
-    let openings = move || -> Vec<SlotOpening> {
-        slots.with(|s| s.as_ref().map(|(s, _)| s.openings.iter().filter(|o| o.kind == kind).cloned().collect()).unwrap_or_default())
+    let openings = move || -> Vec<TimeslotOpening> {
+        timeslots.with(|s| s.as_ref().map(|(s, _)| s.openings.iter().filter(|o| o.kind == kind).cloned().collect()).unwrap_or_default())
     };
 
     let grounds_submit = grounds.clone();
@@ -113,7 +113,7 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, slots: RwSignal<Option<(SlotsRespo
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let now = chrono::Utc::now();
-        let (slot_id, slot_date) = match slot.get_untracked().split_once('|') {
+        let (timeslot_id, timeslot_date) = match timeslot.get_untracked().split_once('|') {
             Some((a, b)) => (a.parse::<i64>().ok(), Some(b.to_string())),
             None => (None, None),
         };
@@ -127,8 +127,8 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, slots: RwSignal<Option<(SlotsRespo
             id,
             place_id,
             kind,
-            slot_id: slot_id.filter(|_| !is_app),
-            slot_date: slot_date.clone().filter(|_| !is_app),
+            timeslot_id: timeslot_id.filter(|_| !is_app),
+            timeslot_date: timeslot_date.clone().filter(|_| !is_app),
             class_id: cid.filter(|_| is_app),
             child_birth_month: Some(birth.get_untracked()).filter(|_| is_app),
             start_month: Some(start.get_untracked()).filter(|_| is_app),
@@ -152,16 +152,16 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, slots: RwSignal<Option<(SlotsRespo
             return;
         }
         errors.set(vec![]);
-        let opening = openings().into_iter().find(|o| Some(o.slot_id) == new.slot_id && Some(&o.date) == new.slot_date.as_ref());
+        let opening = openings().into_iter().find(|o| Some(o.timeslot_id) == new.timeslot_id && Some(&o.date) == new.timeslot_date.as_ref());
         let local = RequestView {
             id: new.id.clone(),
             place_id,
             place_name: pname.clone(),
             kind,
             status: RequestStatus::Submitted,
-            slot_date: new.slot_date.clone(),
-            slot_start: opening.as_ref().map(|o| o.start.clone()),
-            slot_end: opening.as_ref().map(|o| o.end.clone()),
+            timeslot_date: new.timeslot_date.clone(),
+            timeslot_start: opening.as_ref().map(|o| o.start.clone()),
+            timeslot_end: opening.as_ref().map(|o| o.end.clone()),
             age_band: class.filter(|_| is_app).map(|c| c.age_band),
             care_mode: class.filter(|_| is_app).map(|c| c.care_mode),
             start_month: new.start_month.clone(),
@@ -203,14 +203,14 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, slots: RwSignal<Option<(SlotsRespo
             </nav>
             <form class="ask-form" on:submit=submit novalidate>
                 {(kind != RequestKind::Application).then(|| view! {
-                    <fieldset class="slots">
+                    <fieldset class="timeslots">
                         <legend>"选择时段"</legend>
-                        {move || slots.with(|s| s.as_ref().filter(|(_, cached)| *cached).map(|(s, _)| {
+                        {move || timeslots.with(|s| s.as_ref().filter(|(_, cached)| *cached).map(|(s, _)| {
                             let at = s.generated_at;
                             view! { <p class="cached-note">{move || format!("离线：名额为{}的情况，提交后以机构确认为准。", crate::format::ago(at, use_now()))}</p> }
                         }))}
                         {move || {
-                            if slots.with(|s| s.is_none()) {
+                            if timeslots.with(|s| s.is_none()) {
                                 return view! { <p class="muted">"正在读取可预约的时段…（离线且从未打开过时无法预约，请联网后再试）"</p> }.into_any();
                             }
                             let list = openings();
@@ -225,14 +225,14 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, slots: RwSignal<Option<(SlotsRespo
                             }
                             list.into_iter()
                                 .map(|o| {
-                                    let value = format!("{}|{}", o.slot_id, o.date);
+                                    let value = format!("{}|{}", o.timeslot_id, o.date);
                                     let full = o.available() == 0;
                                     let v2 = value.clone();
                                     let left = if full { "已约满".to_string() } else { format!("余 {} 个", o.available()) };
                                     view! {
-                                        <label class="check slot" class:full=full>
-                                            <input type="radio" name="slot" value=value.clone() disabled=full
-                                                on:change=move |_| slot.set(v2.clone()) prop:checked=move || slot.get() == value />
+                                        <label class="check timeslot" class:full=full>
+                                            <input type="radio" name="timeslot" value=value.clone() disabled=full
+                                                on:change=move |_| timeslot.set(v2.clone()) prop:checked=move || timeslot.get() == value />
                                             <span>{when(&o.date, &o.start, &o.end)}</span>
                                             <small>{left}</small>
                                         </label>
@@ -242,7 +242,7 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, slots: RwSignal<Option<(SlotsRespo
                                 .into_any()
                         }}
                     </fieldset>
-                    <FieldMsg errors field="slot" />
+                    <FieldMsg errors field="timeslot" />
                 })}
                 {(kind == RequestKind::Application).then(|| view! {
                     <label>"孩子的出生年月" <input type="month" name="child_birth_month" bind:value=birth /></label>

@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod ask;
+pub mod care;
 pub mod home;
 pub mod my_requests;
 pub mod operator;

@@ -65,7 +65,7 @@ fn RequestRow(r: RequestView, d: Device) -> impl IntoView {
             r.care_mode.map(|m| m.label()).unwrap_or(""),
             r.start_month.clone().unwrap_or_default()
         ),
-        _ => match (&r.slot_date, &r.slot_start, &r.slot_end) {
+        _ => match (&r.timeslot_date, &r.timeslot_start, &r.timeslot_end) {
             (Some(d), Some(s), Some(e)) => when(d, s, e),
             (Some(d), _, _) => d.clone(),
             _ => String::new(),

@@ -7,7 +7,7 @@ use crate::app::use_now;
 use crate::device::{discard_entity, enqueue_op, enqueue_vacancy, use_device, Device};
 use crate::format::confirmed_ago;
 use crate::pages::operator_forms::{AddClassForm, ClassEditForm, PlaceEditForm};
-use crate::pages::operator_inbox::{InboxPanel, SlotsPanel};
+use crate::pages::operator_inbox::{InboxPanel, TimeslotsPanel};
 use crate::store::OutboxItem;
 use crate::types::{ClassEdit, ClassState, LoginResponse, OperatorPlace, Role, VacancyChange};
 use leptos::prelude::*;
@@ -237,7 +237,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
                     view! {
                         <details class="panel desk-more">
                             <summary>"参观 / 体验时段"</summary>
-                            <SlotsPanel place_id=pid />
+                            <TimeslotsPanel place_id=pid />
                         </details>
                         <details class="panel desk-more">
                             <summary>"新增班级（班级 × 托育形式）"</summary>

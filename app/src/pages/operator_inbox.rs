@@ -1,12 +1,12 @@
-//! The desk's inbox of parents' requests (new first) and the place's weekly slots.
-//! Decisions and slot changes go through the outbox like every operator write; the
+//! The desk's inbox of parents' requests (new first) and the place's weekly timeslots.
+//! Decisions and timeslot changes go through the outbox like every operator write; the
 //! full phone number is fetched only on request (online), and the server logs it.
 
 use crate::app::use_now;
 use crate::components::field_msg::FieldMsg;
 use crate::device::{discard_entity, enqueue_op, use_device, Device};
 use crate::pages::ask::when;
-use crate::requests::{weekday_label, Decision, InboxItem, Slot, SlotCreate};
+use crate::requests::{weekday_label, Decision, InboxItem, Timeslot, TimeslotCreate};
 use crate::types::{DecisionAction, FieldError, RequestKind, RequestStatus};
 use leptos::prelude::*;
 
@@ -114,7 +114,7 @@ fn InboxRow(
             v.start_month.clone().unwrap_or_default(),
             i.child_age_months.map(|a| format!("（届时 {a} 个月）")).unwrap_or_default()
         ),
-        _ => match (&v.slot_date, &v.slot_start, &v.slot_end) {
+        _ => match (&v.timeslot_date, &v.timeslot_start, &v.timeslot_end) {
             (Some(d), Some(s), Some(e)) => when(d, s, e),
             _ => String::new(),
         },
@@ -228,22 +228,22 @@ fn InboxRow(
     .into_any()
 }
 
-/// The place's weekly visit and trial slots: add one, switch one off.
+/// The place's weekly visit and trial timeslots: add one, switch one off.
 #[component]
-pub fn SlotsPanel(place_id: i64) -> impl IntoView {
+pub fn TimeslotsPanel(place_id: i64) -> impl IntoView {
     let d = use_device();
-    let slots = RwSignal::new(Vec::<Slot>::new());
+    let timeslots = RwSignal::new(Vec::<Timeslot>::new());
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         d.delivered.track();
         leptos::task::spawn_local(async move {
-            let key = format!("yl1.op.slots.{place_id}");
-            match crate::client::ApiClient::same_origin().operator_slots(place_id).await {
+            let key = format!("yl1.op.timeslots.{place_id}");
+            match crate::client::ApiClient::same_origin().operator_timeslots(place_id).await {
                 Ok(list) => {
                     let _ = crate::store::browser::write(&key, &list);
-                    slots.set(list);
+                    timeslots.set(list);
                 }
-                Err(_) => slots.set(cached(&key).unwrap_or_default()),
+                Err(_) => timeslots.set(cached(&key).unwrap_or_default()),
             }
         });
     });
@@ -253,10 +253,10 @@ pub fn SlotsPanel(place_id: i64) -> impl IntoView {
     let end = RwSignal::new("10:30".to_string());
     let capacity = RwSignal::new("3".to_string());
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let entity = format!("slots:{place_id}");
+    let entity = format!("timeslots:{place_id}");
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let new = SlotCreate {
+        let new = TimeslotCreate {
             kind: RequestKind::from_code(&kind.get_untracked()).unwrap_or(RequestKind::Visit),
             weekday: weekday.get_untracked().parse().unwrap_or(0),
             start: start.get_untracked(),
@@ -271,24 +271,24 @@ pub fn SlotsPanel(place_id: i64) -> impl IntoView {
         errors.set(vec![]);
         let label = format!("新增{}时段 {} {}–{}", new.kind.label(), weekday_label(new.weekday), new.start, new.end);
         if let Ok(body) = serde_json::to_value(&new) {
-            enqueue_op(d, label, "POST", format!("/api/v1/operator/places/{place_id}/slots"), body, format!("slots:{place_id}"));
+            enqueue_op(d, label, "POST", format!("/api/v1/operator/places/{place_id}/timeslots"), body, format!("timeslots:{place_id}"));
         }
     };
     let ent = entity.clone();
     let pending = move || d.outbox.with(|o| o.iter().filter(|x| x.entity == ent).map(|x| x.label.clone()).collect::<Vec<_>>());
     view! {
-        <ul class="slot-list">
-            {move || slots.get().into_iter().map(|s| {
+        <ul class="timeslot-list">
+            {move || timeslots.get().into_iter().map(|s| {
                 let label = format!("{} · {} {}–{} · 每次 {} 人", s.kind.label(), weekday_label(s.weekday), s.start, s.end, s.capacity);
                 let lbl = format!("停用时段 {label}");
                 let id = s.id;
                 view! {
-                    <li class:inactive=!s.active data-slot-id=id>
+                    <li class:inactive=!s.active data-timeslot-id=id>
                         {label.clone()}
                         {(!s.active).then_some("（已停用）")}
                         {s.active.then(|| view! {
-                            <button class="slot-off" on:click=move |_| enqueue_op(d, lbl.clone(), "POST",
-                                format!("/api/v1/operator/slots/{id}/deactivate"), serde_json::json!({}), format!("slots:{place_id}"))>
+                            <button class="timeslot-off" on:click=move |_| enqueue_op(d, lbl.clone(), "POST",
+                                format!("/api/v1/operator/timeslots/{id}/deactivate"), serde_json::json!({}), format!("timeslots:{place_id}"))>
                                 "停用"
                             </button>
                         })}
@@ -297,7 +297,7 @@ pub fn SlotsPanel(place_id: i64) -> impl IntoView {
             }).collect_view()}
         </ul>
         {move || pending().into_iter().map(|l| view! { <p class="pending-tag">{format!("已保存在本机，待发送：{l}")}</p> }).collect_view()}
-        <form class="slot-form" on:submit=submit novalidate>
+        <form class="timeslot-form" on:submit=submit novalidate>
             <div class="row">
                 <label>
                     "类型"

@@ -70,10 +70,10 @@ fn PlaceView(p: PlaceDetail) -> impl IntoView {
     let (from_cache, partial) = (p.from_cache, p.partial);
     let place_id = s.id;
     let has_classes = !s.classes.is_empty();
-    // Slots are fetched after hydration (and kept for offline booking).
-    let slots = crate::pages::ask::use_slots(move || Some(place_id));
+    // Timeslots are fetched after hydration (and kept for offline booking).
+    let timeslots = crate::pages::ask::use_timeslots(move || Some(place_id));
     let has_trial = move || {
-        slots.with(|x| x.as_ref().is_some_and(|(r, _)| r.openings.iter().any(|o| o.kind == crate::types::RequestKind::Trial)))
+        timeslots.with(|x| x.as_ref().is_some_and(|(r, _)| r.openings.iter().any(|o| o.kind == crate::types::RequestKind::Trial)))
     };
     view! {
         <Title text=format!("{} · 一老一小", s.name) />

@@ -1,0 +1,61 @@
+// Families and 居家上门服务: the older person's profile (kept on the phone, separate
+// consent for sensitive data, the position taken at the door), providers that serve the
+// address with the price and who pays, and 助急 call buttons with the network cut.
+import { test, expect, hydrated } from './helpers.mjs';
+
+test.use({ permissions: ['geolocation'], geolocation: { latitude: 31.5770, longitude: 120.3535 } });
+
+test('a family sets up the profile, sees who pays for 助浴, and 助急 works offline', async ({ page, context }) => {
+  page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
+  await page.goto('/care');
+  await hydrated(page);
+  await expect(page.locator('.sos-bar')).toBeVisible();
+  await page.getByRole('link', { name: '填写老人信息' }).click();
+  await expect(page.getByRole('heading', { name: '老人信息' })).toBeVisible();
+
+  // a missing name and age are named
+  await page.getByRole('button', { name: '保存在本机' }).click();
+  await expect(page.locator('[data-field="name"]')).toContainText('称呼');
+  await expect(page.locator('[data-field="age"]')).toContainText('年龄');
+
+  await page.getByLabel('老人称呼').fill('张大爷');
+  await page.getByLabel('年龄（周岁）').fill('82');
+  await page.getByLabel('所在的区').selectOption('wuxi-xinwu');
+  await page.getByLabel('街道').selectOption('wuxi-xinwu-wangzhuang');
+  await page.getByLabel('详细地址').fill('旺庄路 18 号 3 栋 502（示例）');
+  await page.getByRole('button', { name: '我在老人家里，用当前位置' }).click();
+  await expect(page.locator('.position')).toContainText('在老人家里定位');
+  await page.getByLabel('联系电话').fill('13812345678');
+  await page.getByLabel('独居').check();
+  // sensitive data: each with its own consent; the boxes stay off until agreed
+  await expect(page.getByLabel('低保', { exact: true })).toBeDisabled();
+  await page.getByLabel('我同意提供身份类别').check();
+  await page.getByLabel('低保', { exact: true }).check();
+  await page.getByRole('button', { name: '保存在本机' }).click();
+  await expect(page.locator('.sent-tag')).toHaveText('已保存在本机。');
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.elder')));
+  expect(stored.categories).toEqual(['dibao']);
+  expect(stored.consent_health).toBe(false);
+  expect(Math.abs(stored.lat - 31.575)).toBeLessThan(0.01);
+
+  // 助浴: providers that serve 旺庄, nearest first, and who pays
+  await page.goto('/care/item/bathing');
+  await hydrated(page);
+  const cards = page.locator('.provider');
+  await expect(cards.first()).toBeVisible();
+  const distances = await page.locator('.provider .distance').allTextContents();
+  expect(distances.length).toBeGreaterThan(0);
+  const first = cards.first();
+  await expect(first.locator('.who-pays')).toHaveText(/政府购买服务承担 \d+ 元，家庭支付 0 元/);
+  await expect(first.locator('.why')).toContainText('高龄经济困难');
+  await expect(first.locator('.sample-tag')).toHaveText('示例');
+
+  // 助急 with the network cut: call buttons at once, nothing queued
+  await context.setOffline(true);
+  await page.locator('.sos-bar').click();
+  await expect(page.getByRole('heading', { name: '助急' })).toBeVisible();
+  await expect(page.locator('a.call-120')).toHaveAttribute('href', 'tel:120');
+  await expect(page.locator('a.call-provider')).toHaveAttribute('href', /^tel:\d{7,}$/);
+  await expect(page.locator('.pending-flag')).toHaveCount(0);
+  await context.setOffline(false);
+});
