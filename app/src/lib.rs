@@ -11,6 +11,7 @@ pub mod elder;
 pub mod device;
 pub mod format;
 pub mod geo;
+pub mod orders;
 pub mod pages;
 pub mod query;
 pub mod requests;

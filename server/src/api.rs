@@ -25,6 +25,9 @@ pub fn router() -> Router<AppState> {
         .route("/subsidy-rules", get(crate::home_services::subsidy_rules))
         .route("/providers", get(crate::home_services::providers))
         .route("/providers/{id}", get(crate::home_services::provider))
+        .route("/providers/{id}/openings", get(crate::orders::openings))
+        .route("/orders", get(crate::orders::list).post(crate::orders::create))
+        .route("/orders/{id}/cancel", axum::routing::post(crate::orders::cancel))
         .route("/areas", get(list_areas))
         .route("/areas/{id}/places", get(area_places))
         .route("/changes", get(changes))
@@ -200,7 +203,8 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         crate::requests::inbox, crate::requests::operator_timeslots, crate::requests::create_timeslot, crate::requests::deactivate_timeslot,
         crate::requests::decide, crate::requests::reveal,
         crate::home_services::services, crate::home_services::subsidy_rules, crate::home_services::providers,
-        crate::home_services::provider
+        crate::home_services::provider,
+        crate::orders::openings, crate::orders::list, crate::orders::create, crate::orders::cancel
     ),
     components(schemas(
         PlacesResponse, PlaceHit, VacancySummary, PlaceDetail, PlaceSummary, ClassVacancy, CareModeFee,
@@ -216,7 +220,8 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         app::requests::Decision, app::requests::Revealed,
         ServiceItem, MealMode, CapabilityLevel, ElderCategory, Payer, ProviderKind,
         app::elder::ServiceInfo, app::elder::SubsidyRule, app::elder::RuleCondition, app::elder::ProviderItem,
-        app::elder::ProviderHit, app::elder::ProvidersResponse, app::elder::ElderProfile, app::elder::Quote
+        app::elder::ProviderHit, app::elder::ProvidersResponse, app::elder::ElderProfile, app::elder::Quote,
+        app::orders::OrderStatus, app::orders::NewOrder, app::orders::OrderView, app::orders::OrdersResponse, app::orders::CarerView
     ))
 )]
 pub struct ApiDoc;

@@ -11,6 +11,7 @@ pub mod favorites;
 pub mod home_services;
 pub mod idempotency;
 pub mod operator;
+pub mod orders;
 pub mod repo;
 pub mod requests;
 pub mod sample;

@@ -1,0 +1,300 @@
+//! Orders for 居家上门服务, the family's side: a provider's openings for an item, ordering
+//! (the provider must serve the address and offer the item; a timeslot is never
+//! over-booked; the price comes from the rule table), the device's orders, and cancelling
+//! within the provider's window.
+
+use crate::device::DeviceHash;
+use crate::error::AppError;
+use crate::idempotency::{self, Tx};
+use crate::operator::Id;
+use crate::requests::ReqId;
+use crate::AppState;
+use app::elder::quote;
+use app::geo::LatLng;
+use app::orders::{carer_level_label, CarerView, NewOrder, OrderStatus, OrderView, OrdersResponse};
+use app::requests::{beijing_minutes, beijing_today, hhmm, TimeslotOpening, TimeslotsResponse, BOOKING_DAYS};
+use app::types::{FieldError, MealMode, RequestKind, ServiceItem};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use sqlx::SqliteConnection;
+
+fn field(f: &str, m: impl Into<String>) -> AppError {
+    AppError::Validation(vec![FieldError { field: f.into(), message: m.into() }])
+}
+
+async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM orders WHERE timeslot_id = ? AND visit_date = ? AND status IN ('submitted', 'accepted', 'assigned', 'in_service')",
+    )
+    .bind(timeslot_id)
+    .bind(date)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// `GET /api/v1/providers/{id}/openings?item=` — the item's timeslots in the next two weeks.
+#[utoipa::path(get, path = "/api/v1/providers/{id}/openings", params(("id" = i64, Path,), ("item" = ServiceItem, Query,)),
+    responses((status = 200, body = TimeslotsResponse), (status = 404), (status = 422, body = app::types::ErrorBody)), tag = "home services")]
+pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(raw): RawQuery) -> Result<Json<TimeslotsResponse>, AppError> {
+    let pairs = crate::api::query_pairs(raw.as_deref());
+    let item = pairs
+        .iter()
+        .find(|(k, _)| k == "item")
+        .and_then(|(_, v)| ServiceItem::from_code(v))
+        .ok_or_else(|| field("item", "请指定服务项目"))?;
+    let mut conn = st.db.acquire().await?;
+    let exists: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ?").bind(provider_id).fetch_one(&mut *conn).await?;
+    if !exists {
+        return Err(AppError::NotFound("没有这个服务机构".into()));
+    }
+    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, weekday, start_min, end_min, capacity FROM provider_timeslots
+         WHERE provider_id = ? AND service_item = ? AND active = 1",
+    )
+    .bind(provider_id)
+    .bind(item.code())
+    .fetch_all(&mut *conn)
+    .await?;
+    let now = Utc::now();
+    let (today, minute) = (beijing_today(now), beijing_minutes(now) as i64);
+    let mut openings = Vec::new();
+    for offset in 0..=BOOKING_DAYS {
+        let date = today + chrono::Duration::days(offset);
+        let weekday = date.weekday().number_from_monday() as i64;
+        for &(id, _, start, end, cap) in rows.iter().filter(|r| r.1 == weekday && (offset > 0 || r.2 > minute)) {
+            let d = date.format("%Y-%m-%d").to_string();
+            let n = booked(&mut conn, id, &d).await?;
+            openings.push(TimeslotOpening {
+                timeslot_id: id,
+                kind: RequestKind::Visit,
+                date: d,
+                weekday: weekday as u8,
+                start: hhmm(start as u32),
+                end: hhmm(end as u32),
+                capacity: cap as u32,
+                booked: n as u32,
+            });
+        }
+    }
+    openings.sort_by(|a, b| (&a.date, &a.start).cmp(&(&b.date, &b.start)));
+    Ok(Json(TimeslotsResponse { place_id: provider_id, openings, generated_at: now }))
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    provider_id: i64,
+    provider_name: String,
+    provider_phone: String,
+    is_sample: bool,
+    cancel_window_h: i64,
+    service_item: String,
+    meal_mode: Option<String>,
+    visit_date: String,
+    start_min: i64,
+    end_min: i64,
+    elder_name: String,
+    quote: String,
+    category_confirmed_at: Option<i64>,
+    status: String,
+    carer_id: Option<i64>,
+    carer_name: Option<String>,
+    carer_level: Option<String>,
+    carer_certificate: Option<String>,
+    message: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+pub(crate) const ORDER_SELECT: &str = "SELECT o.id, o.provider_id, p.name AS provider_name, p.phone AS provider_phone, p.is_sample,
+        p.cancel_window_h, o.service_item, o.meal_mode, o.visit_date, t.start_min, t.end_min, o.elder_name, o.quote,
+        o.category_confirmed_at, o.status, o.carer_id, c.name AS carer_name, c.level AS carer_level,
+        c.certificate_no AS carer_certificate, o.message, o.created_at, o.updated_at
+     FROM orders o JOIN providers p ON p.id = o.provider_id JOIN provider_timeslots t ON t.id = o.timeslot_id
+     LEFT JOIN carers c ON c.id = o.carer_id";
+
+/// The visit's start as a UTC instant (dates and times are Beijing, UTC+8).
+fn visit_start(date: &str, start_min: i64) -> Option<chrono::DateTime<Utc>> {
+    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let local = d.and_hms_opt((start_min / 60) as u32, (start_min % 60) as u32, 0)?;
+    Some(Utc.from_utc_datetime(&(local - chrono::Duration::hours(8))))
+}
+
+fn view(r: Row) -> Result<OrderView, AppError> {
+    let bad = |what: &str, v: &str| AppError::Internal(anyhow::anyhow!("unknown {what} in database: {v}"));
+    let start = visit_start(&r.visit_date, r.start_min).ok_or_else(|| bad("visit date", &r.visit_date))?;
+    Ok(OrderView {
+        item: ServiceItem::from_code(&r.service_item).ok_or_else(|| bad("item", &r.service_item))?,
+        meal_mode: r.meal_mode.as_deref().and_then(MealMode::from_code),
+        status: OrderStatus::from_code(&r.status).ok_or_else(|| bad("status", &r.status))?,
+        quote: serde_json::from_str(&r.quote).map_err(|e| AppError::Internal(e.into()))?,
+        category_confirmed: r.category_confirmed_at.is_some(),
+        carer: r.carer_id.map(|id| CarerView {
+            id,
+            name: r.carer_name.clone().unwrap_or_default(),
+            level: carer_level_label(r.carer_level.as_deref().unwrap_or_default()).into(),
+            certificate_no: r.carer_certificate.clone().unwrap_or_default(),
+        }),
+        cancel_until: start - chrono::Duration::hours(r.cancel_window_h),
+        start: hhmm(r.start_min as u32),
+        end: hhmm(r.end_min as u32),
+        id: r.id,
+        provider_id: r.provider_id,
+        provider_name: r.provider_name,
+        provider_phone: r.provider_phone,
+        date: r.visit_date,
+        elder_name: r.elder_name,
+        message: r.message,
+        created_at: crate::repo::ts(r.created_at),
+        updated_at: crate::repo::ts(r.updated_at),
+        is_sample: r.is_sample,
+    })
+}
+
+pub(crate) async fn one(conn: &mut SqliteConnection, id: &str) -> Result<Option<OrderView>, AppError> {
+    let row: Option<Row> = sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.id = ?")).bind(id).fetch_optional(&mut *conn).await?;
+    row.map(view).transpose()
+}
+
+/// `GET /api/v1/orders` — this device's orders, newest first.
+#[utoipa::path(get, path = "/api/v1/orders", responses((status = 200, body = OrdersResponse), (status = 401)), tag = "home services")]
+pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json<OrdersResponse>, AppError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.device_hash = ? ORDER BY o.created_at DESC, o.rowid DESC LIMIT 200"))
+        .bind(&device.0)
+        .fetch_all(&st.db)
+        .await?;
+    Ok(Json(OrdersResponse { orders: rows.into_iter().map(view).collect::<Result<_, _>>()?, generated_at: Utc::now() }))
+}
+
+/// `POST /api/v1/orders` — an order from the family's device.
+#[utoipa::path(post, path = "/api/v1/orders", request_body = NewOrder,
+    responses((status = 201, body = OrderView), (status = 200, description = "Sent before: the same order", body = OrderView),
+        (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "home services")]
+pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let new: NewOrder = serde_json::from_slice(&body).map_err(|_| field("body", "订单内容格式不正确"))?;
+    let dev = device.clone();
+    idempotency::run(&st.db, &device, &key, "POST", "/api/v1/orders", &body, move |mut tx: Tx| async move {
+        let now = Utc::now();
+        let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&new.id).fetch_optional(&mut *tx).await?;
+        if let Some(owner) = owner {
+            if owner != dev.0 {
+                return Err(AppError::Conflict("这个订单编号已被使用，请刷新页面后重新下单".into()));
+            }
+            let v = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+            return Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?));
+        }
+        let mut errors = new.validate(beijing_today(now));
+        let elder = new.elder.shared();
+        // The provider must serve the address and offer the item.
+        let serving = crate::home_services::serving(&mut tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(new.item)).await?;
+        let Some(provider) = serving.into_iter().find(|p| p.id == new.provider_id) else {
+            let known: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ?").bind(new.provider_id).fetch_one(&mut *tx).await?;
+            if !known {
+                return Err(AppError::NotFound("没有这个服务机构".into()));
+            }
+            errors.push(FieldError { field: "provider_id".into(), message: "这家机构不为这个地址提供该服务，请选择其他机构".into() });
+            return Err(AppError::Validation(errors));
+        };
+        let offer = provider.items.iter().find(|i| i.item == new.item).cloned();
+        if let (Some(o), Some(m)) = (&offer, new.meal_mode) {
+            if !o.meal_modes.contains(&m) {
+                errors.push(FieldError { field: "meal_mode".into(), message: format!("这家机构不提供{}", m.label()) });
+            }
+        }
+        let slot: Option<(i64, i64, i64, i64, bool)> = sqlx::query_as(
+            "SELECT weekday, start_min, end_min, capacity, active FROM provider_timeslots WHERE id = ? AND provider_id = ? AND service_item = ?",
+        )
+        .bind(new.timeslot_id)
+        .bind(new.provider_id)
+        .bind(new.item.code())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let date = NaiveDate::parse_from_str(&new.date, "%Y-%m-%d").ok();
+        match (slot, date) {
+            (None, _) => errors.push(FieldError { field: "timeslot".into(), message: "没有这个时段".into() }),
+            (Some((weekday, start, _, cap, active)), Some(d)) if errors.iter().all(|e| e.field != "timeslot") => {
+                let msg = if !active {
+                    Some("机构已停用这个时段，请选择其他时段".to_string())
+                } else if d.weekday().number_from_monday() as i64 != weekday {
+                    Some("日期与时段的星期不一致".into())
+                } else if d == beijing_today(now) && start <= beijing_minutes(now) as i64 {
+                    Some("这个时段已经开始或过去了，请选择其他时段".into())
+                } else if booked(&mut tx, new.timeslot_id, &new.date).await? >= cap {
+                    Some("这个时段已约满，请选择其他时段".into())
+                } else {
+                    None
+                };
+                if let Some(m) = msg {
+                    errors.push(FieldError { field: "timeslot".into(), message: m });
+                }
+            }
+            _ => {}
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let offer = offer.ok_or_else(|| field("item", "这家机构不提供这个服务"))?;
+        let rules = crate::home_services::rules(&mut tx).await?;
+        let q = quote(&rules, &elder, new.item, offer.market_price_yuan);
+        sqlx::query(
+            "INSERT INTO orders (id, device_hash, provider_id, service_item, meal_mode, timeslot_id, visit_date, elder, elder_name, quote,
+                                 status, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', unixepoch(), unixepoch())",
+        )
+        .bind(&new.id)
+        .bind(&dev.0)
+        .bind(new.provider_id)
+        .bind(new.item.code())
+        .bind(new.meal_mode.map(|m| m.code()))
+        .bind(new.timeslot_id)
+        .bind(&new.date)
+        .bind(serde_json::to_string(&elder).map_err(anyhow::Error::from)?)
+        .bind(elder.name.trim())
+        .bind(serde_json::to_string(&q).map_err(anyhow::Error::from)?)
+        .execute(&mut *tx)
+        .await?;
+        let v = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        Ok((tx, StatusCode::CREATED, serde_json::to_value(v).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+/// `POST /api/v1/orders/{id}/cancel` — by the ordering device, before the provider's window.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", params(("id" = String, Path,)),
+    responses((status = 200, body = OrderView), (status = 404), (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)),
+    tag = "home services")]
+pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, ReqId(id): ReqId, body: Bytes) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let path = format!("/api/v1/orders/{id}/cancel");
+    let dev = device.clone();
+    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+        let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
+        if owner.as_deref() != Some(dev.0.as_str()) {
+            return Err(AppError::NotFound("没有这个订单".into()));
+        }
+        let v = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        match v.status {
+            OrderStatus::Cancelled => {}
+            s if !matches!(s, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned) => {
+                return Err(AppError::Conflict(format!("订单已是“{}”，不能取消", s.label())));
+            }
+            _ if Utc::now() > v.cancel_until => {
+                return Err(field(
+                    "id",
+                    format!("距上门已不足机构规定的取消时间，请直接致电 {} {} 取消", v.provider_name, v.provider_phone),
+                ));
+            }
+            _ => {
+                sqlx::query("UPDATE orders SET status = 'cancelled', updated_at = unixepoch() WHERE id = ?").bind(&id).execute(&mut *tx).await?;
+            }
+        }
+        let v = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?))
+    })
+    .await
+}

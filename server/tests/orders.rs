@@ -1,0 +1,146 @@
+//! Orders for 居家上门服务: the provider must serve the address, a timeslot is never
+//! over-booked, the server prices with the rule table, one order however often sent,
+//! cancelling within the provider's window.
+
+mod common;
+
+use common::{fields, get, start, TestServer};
+use serde_json::{json, Value};
+
+fn uuid(n: u64) -> String {
+    format!("00000000-0000-4000-8000-{n:012x}")
+}
+
+fn elder(age: u8, categories: Value) -> Value {
+    json!({
+        "name": "张大爷", "age": age, "street_id": "wuxi-xinwu-wangzhuang", "address_detail": "旺庄路 1 号 2 栋 301",
+        "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": true, "empty_nest": false,
+        "categories": categories, "consent_categories": categories.as_array().is_some_and(|c| !c.is_empty())
+    })
+}
+
+/// The 旺庄 station and its first bathing opening (capacity 2).
+async fn station_opening(s: &TestServer) -> (i64, Value) {
+    let (_, body) = get(s, None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=bathing").await;
+    let station = body["providers"].as_array().unwrap().iter().find(|p| p["kind"] == "home_care_station").unwrap()["id"].as_i64().unwrap();
+    let (st, open) = get(s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
+    assert_eq!(st, 200, "{open}");
+    // at least two days ahead, so the provider's cancellation window (12 h) is not reached
+    let soon = (app::requests::beijing_today(chrono::Utc::now()) + chrono::Duration::days(2)).format("%Y-%m-%d").to_string();
+    let o = open["openings"].as_array().unwrap().iter().find(|o| o["booked"] == 0 && o["date"].as_str().unwrap() >= soon.as_str()).unwrap().clone();
+    (station, o)
+}
+
+fn order(n: u64, provider: i64, o: &Value, elder: Value) -> Value {
+    json!({ "id": uuid(n), "provider_id": provider, "item": "bathing", "timeslot_id": o["timeslot_id"], "date": o["date"], "elder": elder, "consent": true })
+}
+
+async fn post(s: &TestServer, device: &str, key: &str, path: &str, body: Value) -> (u16, Value) {
+    let res = s.http.post(format!("{}{path}", s.base)).header("X-Device-Key", device).header("Idempotency-Key", key).json(&body).send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn thirty_concurrent_orders_for_a_timeslot_of_two_make_exactly_two() {
+    let s = start().await;
+    let (station, o) = station_opening(&s).await;
+    assert_eq!(o["capacity"], 2);
+    let mut tasks = Vec::new();
+    for i in 0..30u64 {
+        let (http, url) = (s.http.clone(), format!("{}/api/v1/orders", s.base));
+        let body = order(100 + i, station, &o, elder(70, json!([])));
+        tasks.push(tokio::spawn(async move {
+            let res = http
+                .post(url)
+                .header("X-Device-Key", format!("family-device-key-{i:05}"))
+                .header("Idempotency-Key", format!("order-key-{i:04}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        let (st, body) = t.await.unwrap();
+        match st {
+            201 => ok += 1,
+            422 => assert_eq!(body["fields"][0]["message"], "这个时段已约满，请选择其他时段", "{body}"),
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert_eq!(ok, 2);
+}
+
+#[tokio::test]
+async fn the_server_prices_the_order_and_one_order_is_one_order() {
+    let s = start().await;
+    let (station, o) = station_opening(&s).await;
+    let body = order(1, station, &o, elder(82, json!(["dibao"])));
+    let (st, first) = post(&s, common::DEVICE, "ord-key-1", "/api/v1/orders", body.clone()).await;
+    assert_eq!(st, 201, "{first}");
+    assert_eq!(first["status"], "submitted");
+    assert_eq!((first["quote"]["public_pays_yuan"].as_u64(), first["quote"]["family_pays_yuan"].as_u64()), (Some(120), Some(0)));
+    assert_eq!(first["quote"]["rule_id"], 1);
+    assert_eq!(first["category_confirmed"], false, "public money waits for the provider's check");
+    // a retry under a new key is the same order
+    let (st, again) = post(&s, common::DEVICE, "ord-key-2", "/api/v1/orders", body.clone()).await;
+    assert_eq!((st, &again["id"]), (200, &first["id"]));
+    // without consent for the categories, they do not count (79: no 80+ either → market price)
+    let mut p = elder(79, json!(["dibao"]));
+    p["consent_categories"] = json!(false);
+    let (st, body) = post(&s, common::DEVICE, "ord-key-3", "/api/v1/orders", order(2, station, &o, p)).await;
+    assert_eq!(st, 422, "the profile says it holds categories without consent: {body}");
+    assert_eq!(fields(&body), ["elder.consent_categories"]);
+    let (st, body) = post(&s, common::DEVICE, "ord-key-4", "/api/v1/orders", order(3, station, &o, elder(79, json!([])))).await;
+    assert_eq!(st, 201, "{body}");
+    assert_eq!((body["quote"]["public_pays_yuan"].as_u64(), body["quote"]["family_pays_yuan"].as_u64()), (Some(0), Some(120)));
+    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let mine: Value = res.json().await.unwrap();
+    assert_eq!(mine["orders"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_provider_that_does_not_serve_the_address_is_refused_and_bad_orders_name_their_fields() {
+    let s = start().await;
+    let (station, o) = station_opening(&s).await;
+    // the 旺庄 station does not serve an address in 江溪
+    let mut far = elder(70, json!([]));
+    far["street_id"] = json!("wuxi-xinwu-jiangxi");
+    far["lat"] = json!(31.537);
+    far["lng"] = json!(120.352);
+    let (st, body) = post(&s, common::DEVICE, "bad-ord-1", "/api/v1/orders", order(5, station, &o, far)).await;
+    assert_eq!((st, fields(&body)), (422, vec!["provider_id".to_string()]), "{body}");
+    let mut bad = order(6, station, &o, elder(70, json!([])));
+    bad["consent"] = json!(false);
+    bad["item"] = json!("emergency");
+    let (st, body) = post(&s, common::DEVICE, "bad-ord-2", "/api/v1/orders", bad).await;
+    assert_eq!(st, 422);
+    assert!(fields(&body).contains(&"item".to_string()) && fields(&body).contains(&"consent".to_string()), "{body}");
+    assert_eq!(get(&s, None, "/api/v1/providers/999999/openings?item=bathing").await.0, 404);
+}
+
+#[tokio::test]
+async fn families_cancel_within_the_window_and_the_timeslot_frees() {
+    let s = start().await;
+    let (station, o) = station_opening(&s).await;
+    let (st, body) = post(&s, common::DEVICE, "can-ord-1", "/api/v1/orders", order(7, station, &o, elder(70, json!([])))).await;
+    assert_eq!(st, 201, "{body}");
+    let booked = |v: &Value| v["openings"].as_array().unwrap().iter().find(|x| x["timeslot_id"] == o["timeslot_id"] && x["date"] == o["date"]).unwrap()["booked"].clone();
+    let (_, open) = get(&s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
+    assert_eq!(booked(&open), 1);
+    // another device cannot cancel it
+    assert_eq!(post(&s, "someone-elses-device-key-1", "can-ord-2", &format!("/api/v1/orders/{}/cancel", uuid(7)), json!({})).await.0, 404);
+    let (st, body) = post(&s, common::DEVICE, "can-ord-3", &format!("/api/v1/orders/{}/cancel", uuid(7)), json!({})).await;
+    assert_eq!((st, body["status"].as_str()), (200, Some("cancelled")), "{body}");
+    let (_, open) = get(&s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
+    assert_eq!(booked(&open), 0);
+    // inside the window: refused with the provider's number
+    sqlx::query("UPDATE providers SET cancel_window_h = 168 WHERE id = ?").bind(station).execute(&s.pool).await.unwrap();
+    let (st, _) = post(&s, common::DEVICE, "can-ord-4", "/api/v1/orders", order(8, station, &o, elder(70, json!([])))).await;
+    assert_eq!(st, 201);
+    let (st, body) = post(&s, common::DEVICE, "can-ord-5", &format!("/api/v1/orders/{}/cancel", uuid(8)), json!({})).await;
+    assert_eq!(st, 422, "{body}");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("致电"));
+}
