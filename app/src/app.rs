@@ -4,6 +4,7 @@ use crate::device::{provide_device, use_device};
 use crate::pages::{
     ask::AskPage,
     care::{CareItemPage, CarePage, ElderPage, SosPage},
+    care_order::{MyOrdersPage, OrderPage},
     home::HomePage, my_requests::MyRequestsPage, operator::OperatorPage, outbox::OutboxPage, place::PlacePage,
     saved::SavedPage,
 };
@@ -108,6 +109,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/care/elder") view=ElderPage />
                     <Route path=path!("/care/sos") view=SosPage />
                     <Route path=path!("/care/item/:item") view=CareItemPage />
+                    <Route path=path!("/care/order/:provider/:item") view=OrderPage />
+                    <Route path=path!("/care/orders") view=MyOrdersPage />
                     <Route path=path!("/saved") view=SavedPage />
                     <Route path=path!("/outbox") view=OutboxPage />
                     <Route path=path!("/operator") view=OperatorPage />

@@ -221,6 +221,19 @@ impl ApiClient {
         self.get(&format!("/api/v1/providers?{}", encode_pairs(&pairs))).await
     }
 
+    pub async fn provider(&self, id: i64) -> Result<crate::elder::ProviderHit, ClientError> {
+        self.get(&format!("/api/v1/providers/{id}")).await
+    }
+
+    pub async fn provider_openings(&self, id: i64, item: crate::types::ServiceItem) -> Result<crate::requests::TimeslotsResponse, ClientError> {
+        self.get(&format!("/api/v1/providers/{id}/openings?item={}", item.code())).await
+    }
+
+    /// This device's orders for home services.
+    pub async fn my_orders(&self, device_key: &str) -> Result<crate::orders::OrdersResponse, ClientError> {
+        self.get_as("/api/v1/orders", Some(device_key)).await
+    }
+
     pub async fn subsidy_rules(&self) -> Result<Vec<crate::elder::SubsidyRule>, ClientError> {
         self.get("/api/v1/subsidy-rules").await
     }

@@ -28,6 +28,8 @@ pub struct Device {
     pub delivered: RwSignal<u32>,
     /// This device's requests to places: the server's view, plus ones not sent yet.
     pub requests: RwSignal<Vec<RequestView>>,
+    /// This device's home-service orders: the server's view, plus ones not sent yet.
+    pub orders: RwSignal<Vec<crate::orders::OrderView>>,
 }
 
 pub fn use_device() -> Device {
@@ -60,6 +62,7 @@ pub fn provide_device() -> Device {
         last_sync: RwSignal::new(None),
         delivered: RwSignal::new(0),
         requests: RwSignal::new(vec![]),
+        orders: RwSignal::new(vec![]),
     };
     provide_context(d);
     #[cfg(feature = "hydrate")]
@@ -123,15 +126,42 @@ pub fn cancel_request(d: Device, id: &str, label: String) {
 /// The server's list of this device's requests, with the ones still on the device kept:
 /// a request the server does not know is dropped only once nothing of it is queued.
 pub fn merge_requests(server: Vec<RequestView>, local: &[RequestView], outbox: &[OutboxItem]) -> Vec<RequestView> {
+    merge_kept(server, local, outbox, "request", |r| &r.id, |r| r.created_at)
+}
+
+/// The server's list, plus local records (by id) that still have something queued, newest first.
+pub fn merge_kept<T: Clone>(
+    server: Vec<T>,
+    local: &[T],
+    outbox: &[OutboxItem],
+    kind: &str,
+    id: impl Fn(&T) -> &str,
+    created: impl Fn(&T) -> chrono::DateTime<Utc>,
+) -> Vec<T> {
     let mut out = server;
     for r in local {
-        let queued = outbox.iter().any(|i| i.entity == format!("request:{}", r.id));
-        if queued && !out.iter().any(|s| s.id == r.id) {
+        let entity = format!("{kind}:{}", id(r));
+        let queued = outbox.iter().any(|i| i.entity == entity);
+        if queued && !out.iter().any(|s| id(s) == id(r)) {
             out.push(r.clone());
         }
     }
-    out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    out.sort_by_key(|r| std::cmp::Reverse(created(r)));
     out
+}
+
+/// A home-service order: kept on the device at once, sent through the outbox.
+pub fn submit_order(d: Device, new: &crate::orders::NewOrder, local: crate::orders::OrderView, label: String) {
+    d.orders.update(|o| o.insert(0, local));
+    persist(d);
+    if let Ok(body) = serde_json::to_value(new) {
+        enqueue(d, OutboxItem::new(label, "POST", "/api/v1/orders".into(), Some(body), format!("order:{}", new.id)));
+    }
+}
+
+/// Cancels an order (after any queued send of it).
+pub fn cancel_order(d: Device, id: &str, label: String) {
+    enqueue(d, OutboxItem::new(label, "POST", format!("/api/v1/orders/{id}/cancel"), Some(serde_json::json!({})), format!("order:{id}")));
 }
 
 /// Drops every queued item of an entity (a resolved conflict replaces them).
@@ -185,6 +215,7 @@ fn persist(_d: Device) {
         let _ = write(KEY_OUTBOX, &_d.outbox.get_untracked());
         let _ = write(KEY_FAVORITES, &_d.saved.get_untracked());
         let _ = write(crate::store::KEY_REQUESTS, &_d.requests.get_untracked());
+        let _ = write(crate::store::KEY_ORDERS, &_d.orders.get_untracked());
     }
 }
 
@@ -232,6 +263,7 @@ mod browser {
         d.outbox.set(st::read(KEY_OUTBOX).unwrap_or_default());
         d.saved.set(st::read(KEY_FAVORITES).unwrap_or_default());
         d.requests.set(st::read(crate::store::KEY_REQUESTS).unwrap_or_default());
+        d.orders.set(st::read(crate::store::KEY_ORDERS).unwrap_or_default());
         let _ = st::device_key();
         d.online.set(web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true));
         d.ready.set(true);
@@ -393,19 +425,30 @@ mod browser {
         });
     }
 
-    /// The server's status of this device's requests (only when it has made some).
+    /// The server's status of this device's requests and orders (only when it has made some).
     pub fn sync_requests(d: Device) {
-        if d.requests.with_untracked(|r| r.is_empty()) {
-            return;
+        if !d.requests.with_untracked(|r| r.is_empty()) {
+            leptos::task::spawn_local(async move {
+                let c = ApiClient::same_origin();
+                if let Ok(r) = c.my_requests(&st::device_key()).await {
+                    let merged = d.outbox.with_untracked(|o| d.requests.with_untracked(|l| super::merge_requests(r.requests, l, o)));
+                    let _ = st::write(crate::store::KEY_REQUESTS, &merged);
+                    d.requests.set(merged);
+                }
+            });
         }
-        leptos::task::spawn_local(async move {
-            let c = ApiClient::same_origin();
-            if let Ok(r) = c.my_requests(&st::device_key()).await {
-                let merged = d.outbox.with_untracked(|o| d.requests.with_untracked(|l| super::merge_requests(r.requests, l, o)));
-                let _ = st::write(crate::store::KEY_REQUESTS, &merged);
-                d.requests.set(merged);
-            }
-        });
+        if !d.orders.with_untracked(|r| r.is_empty()) {
+            leptos::task::spawn_local(async move {
+                let c = ApiClient::same_origin();
+                if let Ok(r) = c.my_orders(&st::device_key()).await {
+                    let merged = d.outbox.with_untracked(|o| {
+                        d.orders.with_untracked(|l| super::merge_kept(r.orders, l, o, "order", |x| &x.id, |x| x.created_at))
+                    });
+                    let _ = st::write(crate::store::KEY_ORDERS, &merged);
+                    d.orders.set(merged);
+                }
+            });
+        }
     }
 
     /// The server's list of saved places, with this device's unsent changes on top.

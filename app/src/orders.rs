@@ -158,6 +158,60 @@ pub struct OrdersResponse {
     pub generated_at: DateTime<Utc>,
 }
 
+/// A provider of the operator's organisation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OperatorProvider {
+    pub id: i64,
+    pub name: String,
+    pub kind: crate::types::ProviderKind,
+}
+
+/// An order in the provider's inbox: the family's order with the profile they shared.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProviderOrder {
+    #[serde(flatten)]
+    pub order: OrderView,
+    pub elder: ElderProfile,
+}
+
+/// What a provider does with an order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrderAction {
+    Accept,
+    Decline,
+    Assign,
+    ConfirmCategory,
+}
+
+/// `POST /api/v1/operator/orders/{id}/decision`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OrderDecision {
+    pub action: OrderAction,
+    /// With `assign`.
+    #[serde(default)]
+    pub carer_id: Option<i64>,
+    /// To the family; required when declining.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// A carer as the provider manages them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Carer {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub level: String,
+    pub certificate_no: String,
+    pub is_sample: bool,
+}
+
 /// "senior" → "高级养老护理员"
 pub fn carer_level_label(code: &str) -> &'static str {
     match code {

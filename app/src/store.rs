@@ -15,6 +15,8 @@ pub const KEY_OUTBOX: &str = "yl1.outbox";
 pub const KEY_FAVORITES: &str = "yl1.favorites";
 /// This device's requests (预约 and 申请) as last synced, and ones not yet sent.
 pub const KEY_REQUESTS: &str = "yl1.requests";
+/// This device's home-service orders as last synced, and ones not yet sent.
+pub const KEY_ORDERS: &str = "yl1.orders";
 /// The signed-in account and its CSRF token (the session itself is an HttpOnly cookie).
 pub const KEY_SESSION: &str = "yl1.session";
 

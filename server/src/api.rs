@@ -28,6 +28,10 @@ pub fn router() -> Router<AppState> {
         .route("/providers/{id}/openings", get(crate::orders::openings))
         .route("/orders", get(crate::orders::list).post(crate::orders::create))
         .route("/orders/{id}/cancel", axum::routing::post(crate::orders::cancel))
+        .route("/operator/providers", get(crate::orders::operator_providers))
+        .route("/operator/providers/{id}/orders", get(crate::orders::provider_orders))
+        .route("/operator/providers/{id}/carers", get(crate::orders::carers))
+        .route("/operator/orders/{id}/decision", axum::routing::post(crate::orders::decide))
         .route("/areas", get(list_areas))
         .route("/areas/{id}/places", get(area_places))
         .route("/changes", get(changes))
@@ -204,7 +208,8 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         crate::requests::decide, crate::requests::reveal,
         crate::home_services::services, crate::home_services::subsidy_rules, crate::home_services::providers,
         crate::home_services::provider,
-        crate::orders::openings, crate::orders::list, crate::orders::create, crate::orders::cancel
+        crate::orders::openings, crate::orders::list, crate::orders::create, crate::orders::cancel,
+        crate::orders::operator_providers, crate::orders::provider_orders, crate::orders::carers, crate::orders::decide
     ),
     components(schemas(
         PlacesResponse, PlaceHit, VacancySummary, PlaceDetail, PlaceSummary, ClassVacancy, CareModeFee,
@@ -221,7 +226,8 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         ServiceItem, MealMode, CapabilityLevel, ElderCategory, Payer, ProviderKind,
         app::elder::ServiceInfo, app::elder::SubsidyRule, app::elder::RuleCondition, app::elder::ProviderItem,
         app::elder::ProviderHit, app::elder::ProvidersResponse, app::elder::ElderProfile, app::elder::Quote,
-        app::orders::OrderStatus, app::orders::NewOrder, app::orders::OrderView, app::orders::OrdersResponse, app::orders::CarerView
+        app::orders::OrderStatus, app::orders::NewOrder, app::orders::OrderView, app::orders::OrdersResponse, app::orders::CarerView,
+        app::orders::OperatorProvider, app::orders::ProviderOrder, app::orders::OrderAction, app::orders::OrderDecision, app::orders::Carer
     ))
 )]
 pub struct ApiDoc;

@@ -298,3 +298,167 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
     })
     .await
 }
+
+// ------------------------------------------------------------------ the provider's side
+
+use crate::auth::Session;
+use crate::operator::{may_read, may_write};
+use app::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, ProviderOrder};
+
+async fn provider_org(conn: &mut SqliteConnection, provider_id: i64) -> Result<i64, AppError> {
+    sqlx::query_scalar("SELECT organisation_id FROM providers WHERE id = ?")
+        .bind(provider_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这个服务机构".into()))
+}
+
+/// `GET /api/v1/operator/providers` — the providers of this account's organisation.
+#[utoipa::path(get, path = "/api/v1/operator/providers", responses((status = 200, body = [OperatorProvider]), (status = 401)), tag = "operator")]
+pub async fn operator_providers(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OperatorProvider>>, AppError> {
+    let rows: Vec<(i64, String, String)> = match session.user.organisation_id {
+        Some(org) => sqlx::query_as("SELECT id, name, kind FROM providers WHERE organisation_id = ? ORDER BY id").bind(org).fetch_all(&st.db).await?,
+        None => vec![],
+    };
+    Ok(Json(
+        rows.into_iter()
+            .filter_map(|(id, name, kind)| Some(OperatorProvider { id, name, kind: app::types::ProviderKind::from_code(&kind)? }))
+            .collect(),
+    ))
+}
+
+/// `GET /api/v1/operator/providers/{id}/orders` — new orders first, with the shared profile.
+#[utoipa::path(get, path = "/api/v1/operator/providers/{id}/orders", params(("id" = i64, Path,)),
+    responses((status = 200, body = [ProviderOrder]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderOrder>>, AppError> {
+    let mut conn = st.db.acquire().await?;
+    may_read(&session.user, provider_org(&mut conn, provider_id).await?)?;
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{ORDER_SELECT} WHERE o.provider_id = ?
+         ORDER BY CASE o.status WHEN 'submitted' THEN 0 WHEN 'accepted' THEN 1 WHEN 'assigned' THEN 2 WHEN 'in_service' THEN 3 ELSE 4 END,
+                  o.visit_date, t.start_min LIMIT 300"
+    ))
+    .bind(provider_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let elder: String = sqlx::query_scalar("SELECT elder FROM orders WHERE id = ?").bind(&r.id).fetch_one(&mut *conn).await?;
+        out.push(ProviderOrder { order: view(r)?, elder: serde_json::from_str(&elder).map_err(|e| AppError::Internal(e.into()))? });
+    }
+    Ok(Json(out))
+}
+
+/// `GET /api/v1/operator/providers/{id}/carers`
+#[utoipa::path(get, path = "/api/v1/operator/providers/{id}/carers", params(("id" = i64, Path,)),
+    responses((status = 200, body = [Carer]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn carers(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<Carer>>, AppError> {
+    let mut conn = st.db.acquire().await?;
+    may_read(&session.user, provider_org(&mut conn, provider_id).await?)?;
+    let rows: Vec<(i64, String, String, String, String, bool)> = sqlx::query_as(
+        "SELECT id, name, phone, level, certificate_no, is_sample FROM carers WHERE provider_id = ? AND active = 1 ORDER BY id",
+    )
+    .bind(provider_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(id, name, phone, level, certificate_no, is_sample)| Carer {
+                id,
+                name,
+                phone,
+                level: carer_level_label(&level).into(),
+                certificate_no,
+                is_sample,
+            })
+            .collect(),
+    ))
+}
+
+/// `POST /api/v1/operator/orders/{id}/decision` — accept, decline (with a reason), assign a
+/// carer of the provider, or confirm the categories the subsidy rests on.
+#[utoipa::path(post, path = "/api/v1/operator/orders/{id}/decision", params(("id" = String, Path,)), request_body = OrderDecision,
+    responses((status = 200, body = OrderView), (status = 401), (status = 403), (status = 404), (status = 409, body = app::types::ErrorBody),
+        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+pub async fn decide(
+    State(st): State<AppState>,
+    session: Session,
+    device: DeviceHash,
+    headers: HeaderMap,
+    ReqId(id): ReqId,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let key = idempotency::key_from(&headers)?;
+    let d: OrderDecision = serde_json::from_slice(&body).map_err(|_| field("action", "请选择接单、拒绝、派单或核实身份"))?;
+    let path = format!("/api/v1/operator/orders/{id}/decision");
+    let user = session.user.clone();
+    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+        let o = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        let org = provider_org(&mut tx, o.provider_id).await?;
+        may_write(&user, org)?;
+        let message = d.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
+        let mut carer = None;
+        let to = match (d.action, o.status) {
+            (OrderAction::Accept, OrderStatus::Submitted) => OrderStatus::Accepted,
+            (OrderAction::Decline, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned) => {
+                if message.is_none() {
+                    return Err(field("message", "拒绝时请写明原因，家属会看到"));
+                }
+                OrderStatus::Declined
+            }
+            (OrderAction::Assign, OrderStatus::Accepted | OrderStatus::Assigned) => {
+                let c = d.carer_id.ok_or_else(|| field("carer_id", "请选择护理员"))?;
+                let ok: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM carers WHERE id = ? AND provider_id = ? AND active = 1")
+                    .bind(c)
+                    .bind(o.provider_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if !ok {
+                    return Err(field("carer_id", "这名护理员不属于本机构"));
+                }
+                carer = Some(c);
+                OrderStatus::Assigned
+            }
+            (OrderAction::ConfirmCategory, s) if s.holds_timeslot() => s,
+            (a, s) => {
+                let what = match a {
+                    OrderAction::Accept => "接单",
+                    OrderAction::Decline => "拒绝",
+                    OrderAction::Assign => "派单",
+                    OrderAction::ConfirmCategory => "核实身份",
+                };
+                return Err(AppError::Conflict(format!("订单已是“{}”，不能再{what}", s.label())));
+            }
+        };
+        sqlx::query(
+            "UPDATE orders SET status = ?, carer_id = coalesce(?, carer_id), message = coalesce(?, message),
+                    category_confirmed_at = CASE WHEN ? THEN coalesce(category_confirmed_at, unixepoch()) ELSE category_confirmed_at END,
+                    updated_at = unixepoch()
+             WHERE id = ?",
+        )
+        .bind(to.code())
+        .bind(carer)
+        .bind(&message)
+        .bind(d.action == OrderAction::ConfirmCategory)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+        let detail = serde_json::json!({ "order_id": id, "action": d.action, "from": o.status.code(), "to": to.code(), "carer_id": carer, "message": message });
+        record_provider(&mut tx, &user, org, "order_decision", detail).await?;
+        let v = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+/// The audit trail for provider writes (no childcare place involved).
+async fn record_provider(tx: &mut SqliteConnection, user: &app::types::User, org: i64, action: &str, detail: serde_json::Value) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO audit_log (user_id, organisation_id, action, detail, at) VALUES (?, ?, ?, ?, unixepoch())")
+        .bind(user.id)
+        .bind(org)
+        .bind(action)
+        .bind(detail.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}

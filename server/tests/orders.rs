@@ -144,3 +144,55 @@ async fn families_cancel_within_the_window_and_the_timeslot_frees() {
     assert_eq!(st, 422, "{body}");
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("致电"));
 }
+
+#[tokio::test]
+async fn the_provider_accepts_assigns_a_carer_and_confirms_the_category_and_others_cannot() {
+    let s = start().await;
+    let (station, o) = station_opening(&s).await;
+    let (st, _) = post(&s, common::DEVICE, "prov-ord-1", "/api/v1/orders", order(9, station, &o, elder(82, json!(["dibao"])))).await;
+    assert_eq!(st, 201);
+    let op = common::login(&s, "op-xinwu-yanglao", server::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let other = common::login(&s, "op-feiqitu", server::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let (_, mine) = get(&s, Some(&op), "/api/v1/operator/providers").await;
+    assert!(mine.as_array().unwrap().iter().any(|p| p["id"] == station));
+    assert_eq!(get(&s, Some(&other), "/api/v1/operator/providers").await.1, json!([]));
+    // boundaries: 401 without a session, 403 for another organisation, on each endpoint
+    for path in [format!("/api/v1/operator/providers/{station}/orders"), format!("/api/v1/operator/providers/{station}/carers")] {
+        assert_eq!(get(&s, None, &path).await.0, 401, "{path}");
+        assert_eq!(get(&s, Some(&other), &path).await.0, 403, "{path}");
+    }
+    let decision = format!("/api/v1/operator/orders/{}/decision", uuid(9));
+    assert_eq!(common::write(&s, None, "POST", &decision, "prov-dec-0", json!({ "action": "accept" })).await.0, 401);
+    assert_eq!(common::write(&s, Some(&other), "POST", &decision, "prov-dec-1", json!({ "action": "accept" })).await.0, 403);
+    // the inbox has the order with the profile the family shared
+    let (_, inbox) = get(&s, Some(&op), &format!("/api/v1/operator/providers/{station}/orders")).await;
+    let item = inbox.as_array().unwrap().iter().find(|x| x["id"] == uuid(9)).unwrap();
+    assert_eq!((item["elder"]["age"].as_u64(), item["elder"]["categories"].clone()), (Some(82), json!(["dibao"])));
+    // assign before accepting is not possible; accept, then assign one of its own carers
+    assert_eq!(common::write(&s, Some(&op), "POST", &decision, "prov-dec-2", json!({ "action": "assign", "carer_id": 1 })).await.0, 409);
+    let (st, body) = common::write(&s, Some(&op), "POST", &decision, "prov-dec-3", json!({ "action": "accept" })).await;
+    assert_eq!((st, body["status"].as_str()), (200, Some("accepted")), "{body}");
+    let foreign: i64 = sqlx::query_scalar("SELECT id FROM carers WHERE provider_id <> ? LIMIT 1").bind(station).fetch_one(&s.pool).await.unwrap();
+    let (st, body) = common::write(&s, Some(&op), "POST", &decision, "prov-dec-4", json!({ "action": "assign", "carer_id": foreign })).await;
+    assert_eq!((st, fields(&body)), (422, vec!["carer_id".to_string()]));
+    let (_, carers) = get(&s, Some(&op), &format!("/api/v1/operator/providers/{station}/carers")).await;
+    let carer = carers[0].clone();
+    let (st, body) = common::write(&s, Some(&op), "POST", &decision, "prov-dec-5", json!({ "action": "assign", "carer_id": carer["id"] })).await;
+    assert_eq!((st, body["status"].as_str()), (200, Some("assigned")), "{body}");
+    let (st, body) = common::write(&s, Some(&op), "POST", &decision, "prov-dec-6", json!({ "action": "confirm_category" })).await;
+    assert_eq!((st, body["category_confirmed"].as_bool()), (200, Some(true)), "{body}");
+    // the family sees who comes: name, level, certificate
+    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let orders: Value = res.json().await.unwrap();
+    let o = &orders["orders"][0];
+    assert_eq!(o["status"], "assigned");
+    assert_eq!(o["carer"]["name"], carer["name"]);
+    assert!(o["carer"]["level"].as_str().unwrap().ends_with("养老护理员"));
+    assert!(!o["carer"]["certificate_no"].as_str().unwrap().is_empty());
+    assert!(o.get("phone").is_none() && !o["carer"].to_string().contains("1000000"), "the carer's phone is not shown to families");
+    // declining needs a reason
+    let (st, body) = common::write(&s, Some(&op), "POST", &decision, "prov-dec-7", json!({ "action": "decline" })).await;
+    assert_eq!((st, fields(&body)), (422, vec!["message".to_string()]));
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order_decision'").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(n, 3);
+}

@@ -80,6 +80,8 @@ pub fn CarePage() -> impl IntoView {
                         {format!("为 {}（{} 岁）预约", p.name, p.age)}
                         " · "
                         <A href="/care/elder">"修改老人信息"</A>
+                        " · "
+                        <A href="/care/orders">"我的订单"</A>
                     </p>
                 }
                 .into_any(),
@@ -250,7 +252,8 @@ fn ProviderCard(h: ProviderHit, item: Option<ServiceItem>, profile: Option<Elder
                     }
                 })}
             })}
-            <a class="button" href=format!("tel:{}", digits(&h.phone))>{format!("电话预约 {}", h.phone)}</a>
+            {item.map(|i| view! { <A href=format!("/care/order/{}/{}", h.id, i.code()) attr:class="button primary">"预约上门"</A> })}
+            <a class="button" href=format!("tel:{}", digits(&h.phone))>{format!("电话咨询 {}", h.phone)}</a>
         </li>
     }
 }

@@ -1,6 +1,7 @@
 pub mod admin;
 pub mod ask;
 pub mod care;
+pub mod care_order;
 pub mod home;
 pub mod my_requests;
 pub mod operator;
