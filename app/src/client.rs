@@ -234,6 +234,18 @@ impl ApiClient {
         self.get_as("/api/v1/orders", Some(device_key)).await
     }
 
+    pub async fn operator_providers(&self) -> Result<Vec<crate::orders::OperatorProvider>, ClientError> {
+        self.get("/api/v1/operator/providers").await
+    }
+
+    pub async fn provider_orders(&self, provider_id: i64) -> Result<Vec<crate::orders::ProviderOrder>, ClientError> {
+        self.get(&format!("/api/v1/operator/providers/{provider_id}/orders")).await
+    }
+
+    pub async fn provider_carers(&self, provider_id: i64) -> Result<Vec<crate::orders::Carer>, ClientError> {
+        self.get(&format!("/api/v1/operator/providers/{provider_id}/carers")).await
+    }
+
     pub async fn subsidy_rules(&self) -> Result<Vec<crate::elder::SubsidyRule>, ClientError> {
         self.get("/api/v1/subsidy-rules").await
     }

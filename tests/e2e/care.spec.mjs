@@ -1,7 +1,7 @@
 // Families and 居家上门服务: the older person's profile (kept on the phone, separate
 // consent for sensitive data, the position taken at the door), providers that serve the
 // address with the price and who pays, and 助急 call buttons with the network cut.
-import { test, expect, hydrated } from './helpers.mjs';
+import { test, expect, hydrated, signIn } from './helpers.mjs';
 
 test.use({ permissions: ['geolocation'], geolocation: { latitude: 31.5770, longitude: 120.3535 } });
 
@@ -58,4 +58,77 @@ test('a family sets up the profile, sees who pays for 助浴, and 助急 works o
   await expect(page.locator('a.call-provider')).toHaveAttribute('href', /^tel:\d{7,}$/);
   await expect(page.locator('.pending-flag')).toHaveCount(0);
   await context.setOffline(false);
+});
+
+/** Fills and saves a profile for an 82-year-old on 低保 living alone in 旺庄 (sample). */
+async function saveProfile(page) {
+  await page.goto('/care/elder');
+  await hydrated(page);
+  await page.getByLabel('老人称呼').fill('李奶奶');
+  await page.getByLabel('年龄（周岁）').fill('82');
+  await page.getByLabel('所在的区').selectOption('wuxi-xinwu');
+  await page.getByLabel('街道').selectOption('wuxi-xinwu-wangzhuang');
+  await page.getByLabel('详细地址').fill('旺庄路 20 号 1 栋 101（示例）');
+  await page.getByRole('button', { name: '我在老人家里，用当前位置' }).click();
+  await expect(page.locator('.position')).toContainText('在老人家里定位');
+  await page.getByLabel('联系电话').fill('13812345679');
+  await page.getByLabel('独居').check();
+  await page.getByLabel('我同意提供身份类别').check();
+  await page.getByLabel('低保', { exact: true }).check();
+  await page.getByRole('button', { name: '保存在本机' }).click();
+  await expect(page.locator('.sent-tag')).toHaveText('已保存在本机。');
+}
+
+test('a family orders 助浴 offline; after sync the provider accepts and assigns a carer; the family sees who comes', async ({ page, context, browser }) => {
+  page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
+  await saveProfile(page);
+  await page.goto('/care/item/bathing');
+  await hydrated(page);
+  const station = page.locator('.provider', { hasText: '旺庄街道居家养老服务站' });
+  await station.getByRole('link', { name: '预约上门' }).click();
+  await expect(page.getByRole('heading', { name: '预约助浴' })).toBeVisible();
+  await expect(page.locator('label.timeslot:not(.full) input').first()).toBeVisible();
+  await context.setOffline(true);
+  // consent is asked, with the provider named
+  await page.locator('label.timeslot:not(.full) input').nth(2).check();
+  await page.getByRole('button', { name: '确认下单' }).click();
+  await expect(page.locator('[data-field="consent"]')).toContainText('同意');
+  await page.locator('input[name="consent"]').check();
+  await expect(page.locator('.order .who-pays')).toHaveText(/政府购买服务承担 \d+ 元，家庭支付 0 元/);
+  await page.getByRole('button', { name: '确认下单' }).click();
+  await expect(page).toHaveURL(/\/care\/orders$/);
+  const row = page.locator('.orders li').first();
+  await expect(row.locator('.status')).toHaveText('已保存待发送');
+  await context.setOffline(false);
+  await expect(row.locator('.status')).toHaveText('已提交', { timeout: 15_000 });
+  const id = await row.getAttribute('data-order-id');
+
+  // the provider, on a tablet
+  const desk = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true, locale: 'zh-CN' });
+  const op = await desk.newPage();
+  await signIn(op, 'op-xinwu-yanglao');
+  await expect(op.getByRole('heading', { name: '上门服务订单' })).toBeVisible();
+  // the 旺庄 station among the organisation's providers
+  await op.getByRole('button', { name: /旺庄街道居家养老服务站/ }).click();
+  const item = op.locator(`.order-item[data-order-id="${id}"]`);
+  await expect(item).toBeVisible({ timeout: 15_000 });
+  await expect(item).toContainText('家属申报：低保（待核实）');
+  await item.getByRole('button', { name: '接单' }).click();
+  await expect(op.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
+  const accepted = op.locator(`.order-item[data-order-id="${id}"]`);
+  await expect(accepted.locator('.state')).toHaveText('已接单');
+  await accepted.getByLabel('护理员').selectOption({ index: 1 });
+  await accepted.getByRole('button', { name: '派单' }).click();
+  await expect(op.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
+  await op.locator(`.order-item[data-order-id="${id}"]`).getByRole('button', { name: '已核实身份' }).click();
+  await expect(op.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
+
+  // the family's next sync: 已派单 with the carer's name, level and certificate
+  await page.reload();
+  await hydrated(page);
+  const done = page.locator(`.orders li[data-order-id="${id}"]`);
+  await expect(done.locator('.status')).toHaveText('已派单', { timeout: 15_000 });
+  await expect(done.locator('.carer')).toContainText(/护理员：.+（示例） · .级养老护理员 · 证书 示例-/);
+  await expect(done).toContainText('已核实');
+  await desk.close();
 });

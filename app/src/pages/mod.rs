@@ -7,6 +7,7 @@ pub mod my_requests;
 pub mod operator;
 pub mod operator_forms;
 pub mod operator_inbox;
+pub mod operator_orders;
 pub mod outbox;
 pub mod place;
 pub mod saved;

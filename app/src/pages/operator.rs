@@ -93,6 +93,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
     let d = use_device();
     let places = RwSignal::new(Vec::<OperatorPlace>::new());
     let places_loaded = RwSignal::new(false);
+    let providers = RwSignal::new(Vec::<crate::orders::OperatorProvider>::new());
     let chosen = RwSignal::new(None::<i64>);
     let classes = RwSignal::new(Vec::<ClassState>::new());
     let note = RwSignal::new(None::<String>);
@@ -100,6 +101,16 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
     // Places and classes: from the server when online, else as last seen on this tablet.
     #[cfg(feature = "hydrate")]
     {
+        leptos::task::spawn_local(async move {
+            let c = crate::client::ApiClient::same_origin();
+            match c.operator_providers().await {
+                Ok(p) => {
+                    let _ = crate::store::browser::write("yl1.op.providers", &p);
+                    providers.set(p);
+                }
+                Err(_) => providers.set(crate::store::browser::read("yl1.op.providers").unwrap_or_default()),
+            }
+        });
         leptos::task::spawn_local(async move {
             let c = crate::client::ApiClient::same_origin();
             match c.operator_places().await {
@@ -193,7 +204,8 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
             <button class="logout" on:click=on_logout>"退出登录"</button>
         </header>
         {move || note.get().map(|n| view! { <p class="cached-note">{n}</p> })}
-        {move || (places_loaded.get() && places.with(|p| p.is_empty())).then(|| view! {
+        {move || (!providers.with(|p| p.is_empty())).then(|| view! { <crate::pages::operator_orders::ProviderDesk providers /> })}
+        {move || (places_loaded.get() && places.with(|p| p.is_empty()) && providers.with(|p| p.is_empty())).then(|| view! {
             <p class="cached-note empty-desk">"本机构还没有登记托育点。请联系平台管理员把托育点登记到本机构名下。"</p>
         })}
         <div class="desk">
