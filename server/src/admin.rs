@@ -28,7 +28,8 @@ fn bad_body() -> AppError {
     AppError::Validation(vec![FieldError { field: "body".into(), message: "请求内容格式不正确".into() }])
 }
 
-async fn record(tx: &mut sqlx::SqliteConnection, user: &User, org: Option<i64>, action: &str, detail: serde_json::Value) -> Result<(), AppError> {
+/// An audit entry about an organisation (no place involved).
+pub(crate) async fn record(tx: &mut sqlx::SqliteConnection, user: &User, org: Option<i64>, action: &str, detail: serde_json::Value) -> Result<(), AppError> {
     sqlx::query("INSERT INTO audit_log (user_id, organisation_id, action, detail, at) VALUES (?, ?, ?, ?, unixepoch())")
         .bind(user.id)
         .bind(org)

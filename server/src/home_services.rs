@@ -31,6 +31,7 @@ pub async fn services() -> Json<Vec<ServiceInfo>> {
 
 /// The active rules, by priority.
 pub async fn rules(conn: &mut SqliteConnection) -> Result<Vec<SubsidyRule>, AppError> {
+    #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, i64, String, String, String, String, i64, Option<i64>, bool)> = sqlx::query_as(
         "SELECT id, priority, name, explanation, condition, payer, share_percent, cap_yuan, is_sample
          FROM subsidy_rules WHERE active = 1 ORDER BY priority, id",

@@ -444,21 +444,9 @@ pub async fn decide(
         .execute(&mut *tx)
         .await?;
         let detail = serde_json::json!({ "order_id": id, "action": d.action, "from": o.status.code(), "to": to.code(), "carer_id": carer, "message": message });
-        record_provider(&mut tx, &user, org, "order_decision", detail).await?;
+        crate::admin::record(&mut tx, &user, Some(org), "order_decision", detail).await?;
         let v = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
         Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?))
     })
     .await
-}
-
-/// The audit trail for provider writes (no childcare place involved).
-async fn record_provider(tx: &mut SqliteConnection, user: &app::types::User, org: i64, action: &str, detail: serde_json::Value) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO audit_log (user_id, organisation_id, action, detail, at) VALUES (?, ?, ?, ?, unixepoch())")
-        .bind(user.id)
-        .bind(org)
-        .bind(action)
-        .bind(detail.to_string())
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
 }

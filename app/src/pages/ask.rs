@@ -47,6 +47,28 @@ pub fn when(date: &str, start: &str, end: &str) -> String {
     format!("{md} {start}–{end}")
 }
 
+/// The openings as radio buttons ("11月24日 周二 10:00–10:30 · 余 2 个"); full ones cannot be
+/// chosen. The value is "timeslot_id|date".
+#[component]
+pub fn TimeslotChoices(list: Vec<TimeslotOpening>, chosen: RwSignal<String>) -> impl IntoView {
+    list.into_iter()
+        .map(|o| {
+            let value = format!("{}|{}", o.timeslot_id, o.date);
+            let full = o.available() == 0;
+            let v2 = value.clone();
+            let left = if full { "已约满".to_string() } else { format!("余 {} 个", o.available()) };
+            view! {
+                <label class="check timeslot" class:full=full>
+                    <input type="radio" name="timeslot" value=value.clone() disabled=full
+                        on:change=move |_| chosen.set(v2.clone()) prop:checked=move || chosen.get() == value />
+                    <span>{when(&o.date, &o.start, &o.end)}</span>
+                    <small>{left}</small>
+                </label>
+            }
+        })
+        .collect_view()
+}
+
 #[component]
 pub fn AskPage() -> impl IntoView {
     let params = use_params_map();
@@ -223,23 +245,7 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, timeslots: RwSignal<Option<(Timesl
                                 }
                                 .into_any();
                             }
-                            list.into_iter()
-                                .map(|o| {
-                                    let value = format!("{}|{}", o.timeslot_id, o.date);
-                                    let full = o.available() == 0;
-                                    let v2 = value.clone();
-                                    let left = if full { "已约满".to_string() } else { format!("余 {} 个", o.available()) };
-                                    view! {
-                                        <label class="check timeslot" class:full=full>
-                                            <input type="radio" name="timeslot" value=value.clone() disabled=full
-                                                on:change=move |_| timeslot.set(v2.clone()) prop:checked=move || timeslot.get() == value />
-                                            <span>{when(&o.date, &o.start, &o.end)}</span>
-                                            <small>{left}</small>
-                                        </label>
-                                    }
-                                })
-                                .collect_view()
-                                .into_any()
+                            view! { <TimeslotChoices list chosen=timeslot /> }.into_any()
                         }}
                     </fieldset>
                     <FieldMsg errors field="timeslot" />

@@ -8,7 +8,7 @@ use crate::components::field_msg::FieldMsg;
 use crate::device::{cancel_order, submit_order, sync_requests, use_device, Device};
 use crate::elder::{quote, ElderProfile, ProviderHit, SubsidyRule};
 use crate::orders::{NewOrder, OrderStatus, OrderView};
-use crate::pages::ask::when;
+use crate::pages::ask::{when, TimeslotChoices};
 use crate::requests::{beijing_today, TimeslotsResponse};
 use crate::types::{FieldError, MealMode, ServiceItem};
 use leptos::prelude::*;
@@ -180,20 +180,7 @@ fn OrderForm(
                 {move || match openings.get() {
                     None => view! { <p class="muted">"正在读取可预约的时段…"</p> }.into_any(),
                     Some((r, _)) if r.openings.is_empty() => view! { <p class="muted">"近两周没有可预约的时段，请电话联系机构。"</p> }.into_any(),
-                    Some((r, _)) => r.openings.into_iter().map(|o| {
-                        let value = format!("{}|{}", o.timeslot_id, o.date);
-                        let v2 = value.clone();
-                        let full = o.available() == 0;
-                        let left = if full { "已约满".to_string() } else { format!("余 {} 个", o.available()) };
-                        view! {
-                            <label class="check timeslot" class:full=full>
-                                <input type="radio" name="timeslot" value=value.clone() disabled=full
-                                    on:change=move |_| timeslot.set(v2.clone()) prop:checked=move || timeslot.get() == value />
-                                <span>{when(&o.date, &o.start, &o.end)}</span>
-                                <small>{left}</small>
-                            </label>
-                        }
-                    }).collect_view().into_any(),
+                    Some((r, _)) => view! { <TimeslotChoices list=r.openings chosen=timeslot /> }.into_any(),
                 }}
             </fieldset>
             <FieldMsg errors field="timeslot" />
