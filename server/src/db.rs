@@ -35,6 +35,7 @@ pub async fn open_with_sample(url: &str) -> anyhow::Result<SqlitePool> {
         let n = crate::sample::load(&pool).await?;
         tracing::info!(places = n, "loaded sample data (示例) into an empty database");
     } else {
+        crate::sample::ensure_accounts(&pool).await?;
         crate::sample::ensure_timeslots(&pool).await?;
         crate::sample::ensure_providers(&pool).await?;
     }

@@ -608,6 +608,37 @@ pub const SAMPLE_OPERATORS: &[(&str, &str, usize)] = &[
     ("op-tongxin", "童心蔚来前台（示例）", 18),
 ];
 
+/// The sample accounts (README) for a sample database that lacks them — databases made
+/// before accounts existed get them on the next start. Accounts that exist are left alone.
+pub async fn ensure_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
+    let sample_places: i64 = sqlx::query_scalar("SELECT count(*) FROM places WHERE is_sample = 1").fetch_one(pool).await?;
+    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE username = 'admin-sample'").fetch_one(pool).await?;
+    if sample_places == 0 || have > 0 {
+        return Ok(());
+    }
+    use crate::auth::{create_user, Role};
+    // One hash for the one documented sample password.
+    let hash = crate::auth::hash_password(SAMPLE_PASSWORD)?;
+    let orgs = generate();
+    let exists = |u: &'static str| async move {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM users WHERE username = ?").bind(u).fetch_one(pool).await.map(|n| n > 0)
+    };
+    for &(username, display, named) in SAMPLE_OPERATORS {
+        let org: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE name = ? AND is_sample = 1")
+            .bind(&orgs[named].0.name)
+            .fetch_optional(pool)
+            .await?;
+        if let (Some(org), false) = (org, exists(username).await?) {
+            create_user(pool, username, display, &hash, Role::Operator, Some(org), None, true).await?;
+        }
+    }
+    if !exists("sup-xinwu").await? {
+        create_user(pool, "sup-xinwu", "新吴区卫健委（示例）", &hash, Role::Supervisor, None, Some("wuxi-xinwu"), true).await?;
+    }
+    create_user(pool, "admin-sample", "平台管理员（示例）", &hash, Role::Admin, None, None, true).await?;
+    Ok(())
+}
+
 /// Weekly visit and trial timeslots for sample places that have none: visits 周二、周四
 /// 10:00–10:30 for 3 families and 周六 09:30–10:00 for 5; at centres a half-day trial
 /// 周三 09:00–11:30 for 2. Safe to run again (also brings older sample databases up).
@@ -637,24 +668,15 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<usize> {
         crate::repo::insert_area(&mut tx, &a).await?;
     }
     let mut n = 0;
-    let mut org_ids = Vec::new();
     for (org, places) in generate() {
         let org_id = crate::repo::insert_org(&mut tx, &org, now).await?;
-        org_ids.push(org_id);
         for p in places {
             insert_place(&mut tx, org_id, &p, now).await?;
             n += 1;
         }
     }
     tx.commit().await?;
-    // One hash for the one documented sample password.
-    let hash = crate::auth::hash_password(SAMPLE_PASSWORD)?;
-    use crate::auth::{create_user, Role};
-    for &(username, display, named) in SAMPLE_OPERATORS {
-        create_user(pool, username, display, &hash, Role::Operator, Some(org_ids[named]), None, true).await?;
-    }
-    create_user(pool, "sup-xinwu", "新吴区卫健委（示例）", &hash, Role::Supervisor, None, Some("wuxi-xinwu"), true).await?;
-    create_user(pool, "admin-sample", "平台管理员（示例）", &hash, Role::Admin, None, None, true).await?;
+    ensure_accounts(pool).await?;
     ensure_timeslots(pool).await?;
     ensure_providers(pool).await?;
     Ok(n)
@@ -703,7 +725,14 @@ pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
             beian_status: BeianStatus::NotFiled,
             beian_number: None,
         };
-        let org_id = crate::repo::insert_org(&mut tx, &org, chrono::Utc::now().timestamp()).await?;
+        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE name = ? AND is_sample = 1")
+            .bind(&org.name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let org_id = match existing {
+            Some(id) => id,
+            None => crate::repo::insert_org(&mut tx, &org, chrono::Utc::now().timestamp()).await?,
+        };
         if d.id == "wuxi-xinwu" {
             xinwu_org = Some(org_id);
         }

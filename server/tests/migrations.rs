@@ -74,3 +74,34 @@ async fn migration_0004_keeps_classes_and_their_triggers() {
     // the checks still hold: enrolled never above capacity
     assert!(sqlx::query("UPDATE classes SET enrolled = 11 WHERE id = 7").execute(&pool).await.is_err());
 }
+
+/// A sample database made before accounts, timeslots and providers existed gets them on the
+/// next start (once: starting again adds nothing).
+#[tokio::test]
+async fn an_older_sample_database_gets_the_sample_accounts_timeslots_and_providers() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let pool = server::db::open_with_sample(&url).await.unwrap();
+    // as a session-1 database was: places, but no accounts, timeslots or providers
+    sqlx::raw_sql(
+        "DELETE FROM users; DELETE FROM timeslots; DELETE FROM carers; DELETE FROM provider_timeslots; DELETE FROM provider_items;
+         DELETE FROM provider_streets; DELETE FROM providers;",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    for _ in 0..2 {
+        let pool = server::db::open_with_sample(&url).await.unwrap();
+        let users: Vec<String> = sqlx::query_scalar("SELECT username FROM users ORDER BY username").fetch_all(&pool).await.unwrap();
+        assert_eq!(
+            users,
+            ["admin-sample", "op-feiqitu", "op-jiacheng", "op-libao", "op-tongxin", "op-xinwu-yanglao", "sup-xinwu"],
+            "once each"
+        );
+        let (timeslots, providers): (i64, i64) =
+            sqlx::query_as("SELECT (SELECT count(*) FROM timeslots), (SELECT count(*) FROM providers)").fetch_one(&pool).await.unwrap();
+        assert!(timeslots > 900 && providers > 20, "{timeslots} {providers}");
+        pool.close().await;
+    }
+}
