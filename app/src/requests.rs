@@ -53,6 +53,43 @@ impl TimeslotOpening {
     }
 }
 
+/// A weekly window as stored (a place's visit/trial timeslot, or a provider's for an item).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeeklyWindow {
+    pub id: i64,
+    pub kind: RequestKind,
+    pub weekday: u8,
+    pub start_min: u32,
+    pub end_min: u32,
+    pub capacity: u32,
+}
+
+/// The dated occurrences of weekly windows from now to `BOOKING_DAYS` ahead (Beijing time;
+/// today's only if not started), soonest first, with `booked(timeslot_id, date)`.
+pub fn openings(windows: &[WeeklyWindow], now: DateTime<Utc>, booked: impl Fn(i64, &str) -> u32) -> Vec<TimeslotOpening> {
+    let (today, minute) = (beijing_today(now), beijing_minutes(now));
+    let mut out = Vec::new();
+    for offset in 0..=BOOKING_DAYS {
+        let date = today + chrono::Duration::days(offset);
+        let weekday = date.weekday().number_from_monday() as u8;
+        let d = date.format("%Y-%m-%d").to_string();
+        for w in windows.iter().filter(|w| w.weekday == weekday && (offset > 0 || w.start_min > minute)) {
+            out.push(TimeslotOpening {
+                timeslot_id: w.id,
+                kind: w.kind,
+                date: d.clone(),
+                weekday,
+                start: hhmm(w.start_min),
+                end: hhmm(w.end_min),
+                capacity: w.capacity,
+                booked: booked(w.id, &d),
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.date, &a.start).cmp(&(&b.date, &b.start)));
+    out
+}
+
 /// `GET /api/v1/places/{id}/timeslots`: the next two weeks of visits and trials.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -428,6 +465,19 @@ mod tests {
         assert_eq!(parse_hhmm("09:05"), Some(545));
         assert_eq!(hhmm(545), "09:05");
         assert_eq!(weekday_label(7), "周日");
+    }
+
+    #[test]
+    fn openings_are_dated_from_now_and_skip_what_has_started() {
+        // Sunday 2026-11-22 10:30 in Beijing
+        let now = DateTime::parse_from_rfc3339("2026-11-22T02:30:00Z").unwrap().with_timezone(&Utc);
+        let w = |id, weekday, start_min| WeeklyWindow { id, kind: RequestKind::Visit, weekday, start_min, end_min: start_min + 30, capacity: 3 };
+        let list = openings(&[w(1, 7, 600), w(2, 7, 660), w(3, 2, 600)], now, |id, d| if id == 2 && d == "2026-11-22" { 3 } else { 0 });
+        let got: Vec<(i64, &str, u32)> = list.iter().map(|o| (o.timeslot_id, o.date.as_str(), o.available())).collect();
+        // today 10:00 has started, 11:00 is full; then Tuesday, next Sunday …, 15 days in all
+        assert_eq!(&got[..3], &[(2, "2026-11-22", 0), (3, "2026-11-24", 3), (1, "2026-11-29", 3)]);
+        assert_eq!(got.last().unwrap().1, "2026-12-06");
+        assert!(list.windows(2).all(|p| (&p[0].date, &p[0].start) <= (&p[1].date, &p[1].start)));
     }
 
     #[test]

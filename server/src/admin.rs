@@ -25,7 +25,7 @@ fn admin_only(session: &Session) -> Result<(), AppError> {
 }
 
 fn bad_body() -> AppError {
-    AppError::Validation(vec![FieldError { field: "body".into(), message: "请求内容格式不正确".into() }])
+    AppError::field("body", "请求内容格式不正确")
 }
 
 /// An audit entry about an organisation (no place involved).

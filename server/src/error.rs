@@ -33,6 +33,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A 422 naming one field.
+    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Validation(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,

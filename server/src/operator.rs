@@ -29,9 +29,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
     }
 }
 
-fn field(f: &str, m: &str) -> AppError {
-    AppError::Validation(vec![app::types::FieldError { field: f.into(), message: m.into() }])
-}
+
 
 /// The organisation a place belongs to, or 404.
 pub(crate) async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) -> Result<i64, AppError> {
@@ -173,10 +171,10 @@ pub async fn change_vacancies(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
-    let change: VacancyChange = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
+    let change: VacancyChange = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
     let kinds = [change.delta.is_some(), change.to.is_some(), change.confirm].iter().filter(|x| **x).count();
     if kinds != 1 {
-        return Err(field("body", "请只提供 delta、to 或 confirm 其中一项"));
+        return Err(AppError::field("body", "请只提供 delta、to 或 confirm 其中一项"));
     }
     let path = format!("/api/v1/operator/classes/{class_id}/vacancies");
     let user = session.user.clone();
@@ -205,7 +203,7 @@ pub async fn change_vacancies(
             }
             match change.to {
                 Some(t) if !(0..=max).contains(&t) => {
-                    return Err(field("to", &format!("空位应在 0 到 {max}（托位 − 在托）之间")));
+                    return Err(AppError::field("to", &format!("空位应在 0 到 {max}（托位 − 在托）之间")));
                 }
                 Some(t) => ("vacancy_set", t),
                 None => ("confirm_unchanged", before.vacancies),
@@ -247,7 +245,7 @@ pub async fn edit_place(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
-    let edit: PlaceEdit = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
+    let edit: PlaceEdit = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
     let path = format!("/api/v1/operator/places/{place_id}");
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
@@ -355,7 +353,7 @@ pub async fn edit_class(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
-    let edit: ClassEdit = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
+    let edit: ClassEdit = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
     let path = format!("/api/v1/operator/classes/{class_id}");
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
@@ -414,7 +412,7 @@ pub async fn create_class(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
-    let new: ClassCreate = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确（班级与托育形式必须从列表中选择）"))?;
+    let new: ClassCreate = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确（班级与托育形式必须从列表中选择）"))?;
     let path = format!("/api/v1/operator/places/{place_id}/classes");
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {

@@ -12,7 +12,7 @@ use crate::AppState;
 use app::elder::quote;
 use app::geo::LatLng;
 use app::orders::{carer_level_label, CarerView, NewOrder, OrderStatus, OrderView, OrdersResponse};
-use app::requests::{beijing_minutes, beijing_today, hhmm, TimeslotOpening, TimeslotsResponse, BOOKING_DAYS};
+use app::requests::{beijing_minutes, beijing_today, hhmm, TimeslotsResponse, WeeklyWindow};
 use app::types::{FieldError, MealMode, RequestKind, ServiceItem};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -22,9 +22,7 @@ use axum::Json;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use sqlx::SqliteConnection;
 
-fn field(f: &str, m: impl Into<String>) -> AppError {
-    AppError::Validation(vec![FieldError { field: f.into(), message: m.into() }])
-}
+
 
 async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
@@ -45,7 +43,7 @@ pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(
         .iter()
         .find(|(k, _)| k == "item")
         .and_then(|(_, v)| ServiceItem::from_code(v))
-        .ok_or_else(|| field("item", "请指定服务项目"))?;
+        .ok_or_else(|| AppError::field("item", "请指定服务项目"))?;
     let mut conn = st.db.acquire().await?;
     let exists: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ?").bind(provider_id).fetch_one(&mut *conn).await?;
     if !exists {
@@ -60,27 +58,33 @@ pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(
     .fetch_all(&mut *conn)
     .await?;
     let now = Utc::now();
-    let (today, minute) = (beijing_today(now), beijing_minutes(now) as i64);
-    let mut openings = Vec::new();
-    for offset in 0..=BOOKING_DAYS {
-        let date = today + chrono::Duration::days(offset);
-        let weekday = date.weekday().number_from_monday() as i64;
-        for &(id, _, start, end, cap) in rows.iter().filter(|r| r.1 == weekday && (offset > 0 || r.2 > minute)) {
-            let d = date.format("%Y-%m-%d").to_string();
-            let n = booked(&mut conn, id, &d).await?;
-            openings.push(TimeslotOpening {
-                timeslot_id: id,
-                kind: RequestKind::Visit,
-                date: d,
-                weekday: weekday as u8,
-                start: hhmm(start as u32),
-                end: hhmm(end as u32),
-                capacity: cap as u32,
-                booked: n as u32,
-            });
-        }
-    }
-    openings.sort_by(|a, b| (&a.date, &a.start).cmp(&(&b.date, &b.start)));
+    let windows: Vec<WeeklyWindow> = rows
+        .iter()
+        .map(|&(id, weekday, start, end, cap)| WeeklyWindow {
+            id,
+            kind: RequestKind::Visit,
+            weekday: weekday as u8,
+            start_min: start as u32,
+            end_min: end as u32,
+            capacity: cap as u32,
+        })
+        .collect();
+    // Every booking count of the fortnight in one query.
+    let counts: std::collections::HashMap<(i64, String), i64> = sqlx::query_as::<_, (i64, String, i64)>(
+        "SELECT o.timeslot_id, o.visit_date, count(*) FROM orders o
+         WHERE o.provider_id = ? AND o.service_item = ? AND o.visit_date >= ?
+           AND o.status IN ('submitted', 'accepted', 'assigned', 'in_service')
+         GROUP BY o.timeslot_id, o.visit_date",
+    )
+    .bind(provider_id)
+    .bind(item.code())
+    .bind(beijing_today(now).format("%Y-%m-%d").to_string())
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(id, d, n)| ((id, d), n))
+    .collect();
+    let openings = app::requests::openings(&windows, now, |id, d| counts.get(&(id, d.to_string())).copied().unwrap_or(0) as u32);
     Ok(Json(TimeslotsResponse { place_id: provider_id, openings, generated_at: now }))
 }
 
@@ -100,6 +104,7 @@ struct Row {
     elder_name: String,
     quote: String,
     category_confirmed_at: Option<i64>,
+    elder: String,
     status: String,
     carer_id: Option<i64>,
     carer_name: Option<String>,
@@ -112,7 +117,7 @@ struct Row {
 
 pub(crate) const ORDER_SELECT: &str = "SELECT o.id, o.provider_id, p.name AS provider_name, p.phone AS provider_phone, p.is_sample,
         p.cancel_window_h, o.service_item, o.meal_mode, o.visit_date, t.start_min, t.end_min, o.elder_name, o.quote,
-        o.category_confirmed_at, o.status, o.carer_id, c.name AS carer_name, c.level AS carer_level,
+        o.category_confirmed_at, o.elder, o.status, o.carer_id, c.name AS carer_name, c.level AS carer_level,
         c.certificate_no AS carer_certificate, o.message, o.created_at, o.updated_at
      FROM orders o JOIN providers p ON p.id = o.provider_id JOIN provider_timeslots t ON t.id = o.timeslot_id
      LEFT JOIN carers c ON c.id = o.carer_id";
@@ -176,7 +181,7 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
         (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "home services")]
 pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
-    let new: NewOrder = serde_json::from_slice(&body).map_err(|_| field("body", "订单内容格式不正确"))?;
+    let new: NewOrder = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "订单内容格式不正确"))?;
     let dev = device.clone();
     idempotency::run(&st.db, &device, &key, "POST", "/api/v1/orders", &body, move |mut tx: Tx| async move {
         let now = Utc::now();
@@ -238,7 +243,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        let offer = offer.ok_or_else(|| field("item", "这家机构不提供这个服务"))?;
+        let offer = offer.ok_or_else(|| AppError::field("item", "这家机构不提供这个服务"))?;
         let rules = crate::home_services::rules(&mut tx).await?;
         let q = quote(&rules, &elder, new.item, offer.market_price_yuan);
         sqlx::query(
@@ -284,7 +289,7 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
                 return Err(AppError::Conflict(format!("订单已是“{}”，不能取消", s.label())));
             }
             _ if Utc::now() > v.cancel_until => {
-                return Err(field(
+                return Err(AppError::field(
                     "id",
                     format!("距上门已不足机构规定的取消时间，请直接致电 {} {} 取消", v.provider_name, v.provider_phone),
                 ));
@@ -341,11 +346,13 @@ pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(pr
     .bind(provider_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        let elder: String = sqlx::query_scalar("SELECT elder FROM orders WHERE id = ?").bind(&r.id).fetch_one(&mut *conn).await?;
-        out.push(ProviderOrder { order: view(r)?, elder: serde_json::from_str(&elder).map_err(|e| AppError::Internal(e.into()))? });
-    }
+    let out = rows
+        .into_iter()
+        .map(|r| {
+            let elder = serde_json::from_str(&r.elder).map_err(|e| AppError::Internal(e.into()))?;
+            Ok(ProviderOrder { order: view(r)?, elder })
+        })
+        .collect::<Result<_, AppError>>()?;
     Ok(Json(out))
 }
 
@@ -389,7 +396,7 @@ pub async fn decide(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
-    let d: OrderDecision = serde_json::from_slice(&body).map_err(|_| field("action", "请选择接单、拒绝、派单或核实身份"))?;
+    let d: OrderDecision = serde_json::from_slice(&body).map_err(|_| AppError::field("action", "请选择接单、拒绝、派单或核实身份"))?;
     let path = format!("/api/v1/operator/orders/{id}/decision");
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
@@ -402,19 +409,19 @@ pub async fn decide(
             (OrderAction::Accept, OrderStatus::Submitted) => OrderStatus::Accepted,
             (OrderAction::Decline, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned) => {
                 if message.is_none() {
-                    return Err(field("message", "拒绝时请写明原因，家属会看到"));
+                    return Err(AppError::field("message", "拒绝时请写明原因，家属会看到"));
                 }
                 OrderStatus::Declined
             }
             (OrderAction::Assign, OrderStatus::Accepted | OrderStatus::Assigned) => {
-                let c = d.carer_id.ok_or_else(|| field("carer_id", "请选择护理员"))?;
+                let c = d.carer_id.ok_or_else(|| AppError::field("carer_id", "请选择护理员"))?;
                 let ok: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM carers WHERE id = ? AND provider_id = ? AND active = 1")
                     .bind(c)
                     .bind(o.provider_id)
                     .fetch_one(&mut *tx)
                     .await?;
                 if !ok {
-                    return Err(field("carer_id", "这名护理员不属于本机构"));
+                    return Err(AppError::field("carer_id", "这名护理员不属于本机构"));
                 }
                 carer = Some(c);
                 OrderStatus::Assigned

@@ -15,8 +15,8 @@ use crate::idempotency::{self, Tx};
 use crate::operator::{class_state, may_read, may_write, place_org, record, Id};
 use crate::AppState;
 use app::requests::{
-    age_fits, beijing_minutes, beijing_today, hhmm, mask_phone, Decision, InboxItem, NewRequest, RequestView, RequestsResponse,
-    Revealed, Timeslot, TimeslotCreate, TimeslotOpening, TimeslotsResponse, BOOKING_DAYS, MAX_OPEN_APPLICATIONS,
+    age_fits, beijing_minutes, beijing_today, hhmm, mask_phone, WeeklyWindow, Decision, InboxItem, NewRequest, RequestView, RequestsResponse,
+    Revealed, Timeslot, TimeslotCreate, TimeslotsResponse, MAX_OPEN_APPLICATIONS,
 };
 use app::types::{AgeBand, CareMode, DecisionAction, FieldError, PriorityGround, RequestKind, RequestStatus};
 use axum::body::Bytes;
@@ -28,9 +28,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
-fn field(f: &str, m: impl Into<String>) -> AppError {
-    AppError::Validation(vec![FieldError { field: f.into(), message: m.into() }])
-}
+
 
 /// A request id from the path (the device's UUID); anything else is a JSON 404.
 pub struct ReqId(pub String);
@@ -227,27 +225,31 @@ pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Js
         .fetch_all(&mut *conn)
         .await?;
     let now = Utc::now();
-    let (today, minute) = (beijing_today(now), beijing_minutes(now) as i64);
-    let mut openings = Vec::new();
-    for offset in 0..=BOOKING_DAYS {
-        let date = today + chrono::Duration::days(offset);
-        let weekday = date.weekday().number_from_monday() as i64;
-        for s in timeslots.iter().filter(|s| s.weekday == weekday && (offset > 0 || s.start_min > minute)) {
-            let d = date.format("%Y-%m-%d").to_string();
-            let n = booked(&mut conn, s.id, &d).await?;
-            openings.push(TimeslotOpening {
-                timeslot_id: s.id,
-                kind: s.timeslot().kind,
-                date: d,
-                weekday: weekday as u8,
-                start: hhmm(s.start_min as u32),
-                end: hhmm(s.end_min as u32),
-                capacity: s.capacity as u32,
-                booked: n as u32,
-            });
-        }
-    }
-    openings.sort_by(|a, b| (&a.date, &a.start).cmp(&(&b.date, &b.start)));
+    let windows: Vec<WeeklyWindow> = timeslots
+        .iter()
+        .map(|t| WeeklyWindow {
+            id: t.id,
+            kind: t.timeslot().kind,
+            weekday: t.weekday as u8,
+            start_min: t.start_min as u32,
+            end_min: t.end_min as u32,
+            capacity: t.capacity as u32,
+        })
+        .collect();
+    // Every booking count of the fortnight in one query.
+    let counts: HashMap<(i64, String), i64> = sqlx::query_as::<_, (i64, String, i64)>(
+        "SELECT r.timeslot_id, r.timeslot_date, count(*) FROM requests r JOIN timeslots t ON t.id = r.timeslot_id
+         WHERE t.place_id = ? AND r.timeslot_date >= ? AND r.status IN ('submitted', 'confirmed')
+         GROUP BY r.timeslot_id, r.timeslot_date",
+    )
+    .bind(place_id)
+    .bind(beijing_today(now).format("%Y-%m-%d").to_string())
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(id, d, n)| ((id, d), n))
+    .collect();
+    let openings = app::requests::openings(&windows, now, |id, d| counts.get(&(id, d.to_string())).copied().unwrap_or(0) as u32);
     Ok(Json(TimeslotsResponse { place_id, openings, generated_at: now }))
 }
 
@@ -277,7 +279,7 @@ pub async fn create_timeslot(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
-    let new: TimeslotCreate = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
+    let new: TimeslotCreate = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
     let path = format!("/api/v1/operator/places/{place_id}/timeslots");
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
@@ -346,7 +348,7 @@ pub async fn deactivate_timeslot(
         (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "requests")]
 pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
-    let new: NewRequest = serde_json::from_slice(&body).map_err(|_| field("body", "请求内容格式不正确"))?;
+    let new: NewRequest = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
     let dev = device.clone();
     idempotency::run(&st.db, &device, &key, "POST", "/api/v1/requests", &body, move |mut tx: Tx| async move {
         let now = Utc::now();
@@ -551,7 +553,7 @@ pub async fn decide(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
-    let decision: Decision = serde_json::from_slice(&body).map_err(|_| field("action", "请选择接受、不通过、候补或录取"))?;
+    let decision: Decision = serde_json::from_slice(&body).map_err(|_| AppError::field("action", "请选择接受、不通过、候补或录取"))?;
     let path = format!("/api/v1/operator/requests/{id}/decision");
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
@@ -562,7 +564,7 @@ pub async fn decide(
         let status = RequestStatus::from_code(&row.status).ok_or_else(|| bad("status", &row.status))?;
         let message = decision.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
         if message.as_ref().is_some_and(|m| m.chars().count() > 200) {
-            return Err(field("message", "留言最多 200 个字"));
+            return Err(AppError::field("message", "留言最多 200 个字"));
         }
         use DecisionAction as A;
         use RequestStatus as S;
@@ -573,7 +575,7 @@ pub async fn decide(
             (A::Offer, S::Submitted | S::Waitlisted) if is_app => S::Offered,
             (A::Decline, S::Submitted | S::Confirmed | S::Waitlisted | S::Offered) => S::Declined,
             (A::Accept | A::Waitlist | A::Offer, _) if status.is_open() => {
-                return Err(field(
+                return Err(AppError::field(
                     "action",
                     format!("{}不能“{}”", kind.label(), decision.action.label()),
                 ));
@@ -581,7 +583,7 @@ pub async fn decide(
             _ => return Err(AppError::Conflict(format!("这条申请已是“{}”，不能再{}", status.label(), decision.action.label()))),
         };
         if to == S::Declined && message.is_none() {
-            return Err(field("message", "不通过时请写明原因，家长会看到"));
+            return Err(AppError::field("message", "不通过时请写明原因，家长会看到"));
         }
         if to == S::Offered {
             let class_id = row.class_id.unwrap_or_default();
