@@ -10,7 +10,8 @@ scripts/setup.sh --browser
 # gigabytes of disk.
 if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 echo "== cargo test"
-cargo test --workspace --locked
+# A hung test fails the run with a reason instead of stalling CI.
+timeout --signal=KILL 1800 cargo test --workspace --locked
 echo "== browser bundle"
 scripts/build-site.sh target/debug/server
 echo "== browser tests"

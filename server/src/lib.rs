@@ -79,6 +79,17 @@ impl Config {
     }
 }
 
+/// The app's routes, listed once per process. Listing them renders the app with
+/// resource loading switched off through a process-wide flag in Leptos
+/// (`SuppressResourceLoad`); doing that again while another router in the same
+/// process is rendering a page would leave that page's data pending forever. The
+/// server builds one router, but the tests build one per test, concurrently — the
+/// hang that happened 1 run in ~50 before this.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::app::App)).clone()
+}
+
 /// The whole application as one axum router.
 pub fn router(db: SqlitePool, cfg: &Config) -> Router {
     let output_name = site::output_name(&cfg.site_root);
@@ -91,7 +102,7 @@ pub fn router(db: SqlitePool, cfg: &Config) -> Router {
     let state = AppState { leptos_options: leptos_options.clone(), db: db.clone() };
     let data = DataSource::new(Arc::new(DbBackend(db)));
     let context = move || provide_context(data.clone());
-    let routes = generate_route_list(app::app::App);
+    let routes = route_list();
     let shell_options = leptos_options.clone();
 
     // Build assets carry a content hash in their names: cache them for a year.

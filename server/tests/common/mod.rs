@@ -26,7 +26,7 @@ pub async fn start() -> TestServer {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
     });
     let base = format!("http://{addr}");
-    TestServer { client: ApiClient::new(&base), base, http: reqwest::Client::new(), pool, _dir: dir }
+    TestServer { client: ApiClient::new(&base), base, http: reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap(), pool, _dir: dir }
 }
 
 
