@@ -98,16 +98,23 @@ impl NewOrder {
         if self.item != ServiceItem::Meal && self.meal_mode.is_some() {
             push("meal_mode", "只有助餐需要选择用餐方式");
         }
-        match NaiveDate::parse_from_str(&self.date, "%Y-%m-%d") {
-            Ok(d) if d < today => push("timeslot", "这个时段已经过去了，请选择其他时段"),
-            Ok(d) if (d - today).num_days() > crate::requests::BOOKING_DAYS => push("timeslot", "只能预约 14 天内的时段"),
-            Ok(_) => {}
-            Err(_) => push("timeslot", "请选择一个时段"),
+        if let Some(m) = date_problem(&self.date, today) {
+            push("timeslot", m);
         }
         if !self.consent {
             push("consent", "需要您同意把老人的信息提供给这家机构，才能下单");
         }
         e
+    }
+}
+
+/// What is wrong with a visit date, if anything (the `timeslot` field's message).
+pub fn date_problem(date: &str, today: NaiveDate) -> Option<&'static str> {
+    match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+        Ok(d) if d < today => Some("这个时段已经过去了，请选择其他时段"),
+        Ok(d) if (d - today).num_days() > crate::requests::BOOKING_DAYS => Some("只能预约 14 天内的时段"),
+        Ok(_) => None,
+        Err(_) => Some("请选择一个时段"),
     }
 }
 
@@ -137,6 +144,157 @@ pub struct OrderView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub is_sample: bool,
+    /// The carer's check-in at the door (服务中 from then).
+    #[serde(default)]
+    pub check_in: Option<VisitStamp>,
+    /// The check-out (已完成 from then).
+    #[serde(default)]
+    pub check_out: Option<VisitStamp>,
+    /// What the carer did, from the check-out.
+    #[serde(default)]
+    pub tasks: Vec<VisitTask>,
+    #[serde(default)]
+    pub carer_note: Option<String>,
+    /// The family's rating, 1–5.
+    #[serde(default)]
+    pub rating: Option<u8>,
+    #[serde(default)]
+    pub rating_comment: Option<String>,
+}
+
+/// A position farther than this from the address is kept, and flagged.
+pub const FAR_FROM_ADDRESS_M: f64 = 100.0;
+
+/// A check-in or check-out as recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VisitStamp {
+    /// When the carer tapped (the phone's time, kept when it reached the server later).
+    pub at: DateTime<Utc>,
+    /// When it reached the server.
+    pub received_at: DateTime<Utc>,
+    /// Distance of the tap's position from the address; none when no position was given.
+    pub distance_m: Option<f64>,
+    /// Farther than 100 m from the address, or without a position.
+    pub flagged: bool,
+}
+
+/// One task of a visit, as the carer records it at check-out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VisitTask {
+    pub task: String,
+    pub done: bool,
+    /// Required when not done.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `POST /api/v1/carer/orders/{id}/check-in`: the tap's time and position (GCJ-02).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CheckIn {
+    pub tapped_at: DateTime<Utc>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lng: Option<f64>,
+}
+
+/// `POST /api/v1/carer/orders/{id}/check-out`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CheckOut {
+    pub tapped_at: DateTime<Utc>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lng: Option<f64>,
+    pub tasks: Vec<VisitTask>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl CheckOut {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        if self.tasks.is_empty() {
+            e.push(FieldError { field: "tasks".into(), message: "请逐项记录服务内容".into() });
+        }
+        for (i, t) in self.tasks.iter().enumerate() {
+            if t.task.trim().is_empty() || t.task.chars().count() > 40 {
+                e.push(FieldError { field: format!("tasks.{i}.task"), message: "服务项目名称应为 1–40 个字".into() });
+            }
+            let reason = t.reason.as_deref().map(str::trim).unwrap_or("");
+            if !t.done && reason.is_empty() {
+                e.push(FieldError { field: format!("tasks.{i}.reason"), message: format!("“{}”未完成，请写明原因", t.task.trim()) });
+            }
+            if reason.chars().count() > 100 {
+                e.push(FieldError { field: format!("tasks.{i}.reason"), message: "原因最多 100 个字".into() });
+            }
+        }
+        if self.note.as_deref().is_some_and(|n| n.chars().count() > 300) {
+            e.push(FieldError { field: "note".into(), message: "服务记录最多 300 个字".into() });
+        }
+        e.extend(position_errors(self.lat, self.lng));
+        e
+    }
+}
+
+/// A position is both coordinates or neither.
+pub fn position_errors(lat: Option<f64>, lng: Option<f64>) -> Vec<FieldError> {
+    match (lat, lng) {
+        (None, None) => vec![],
+        (Some(a), Some(b)) if a.is_finite() && b.is_finite() && (-90.0..=90.0).contains(&a) && (-180.0..=180.0).contains(&b) => vec![],
+        _ => vec![FieldError { field: "position".into(), message: "定位数据不完整，请重新定位".into() }],
+    }
+}
+
+/// The tasks a carer checks off for an item (the provider's standard for the visit).
+pub fn default_tasks(item: ServiceItem) -> &'static [&'static str] {
+    match item {
+        ServiceItem::Bathing => &["洗浴前测量血压、询问身体状况", "调好水温、做好防滑", "协助洗浴", "更衣并整理浴室"],
+        ServiceItem::Cleaning => &["清扫地面", "整理床铺衣物", "清洁厨房和卫生间", "检查水电燃气安全"],
+        ServiceItem::Meal => &["按约定供应或送达餐食", "了解老人进食情况"],
+        ServiceItem::MedicalEscort => &["陪同挂号就诊", "取药并讲清用法", "安全送回家"],
+        ServiceItem::Mobility => &["协助出行", "安全送达"],
+        ServiceItem::WelfareVisit => &["了解身体和生活情况", "检查居家安全", "记录需求并告知家属"],
+        ServiceItem::RehabNursing => &["测量生命体征", "完成约定的康复护理", "讲解居家注意事项"],
+        ServiceItem::Respite => &["交接老人情况", "完成约定的照护", "向家属交回情况"],
+        ServiceItem::AdaptationAssessment => &["查看居室与通道", "记录需改造的部位", "给出改造建议"],
+        _ => &["了解身体状况", "完成约定服务", "检查居家安全"],
+    }
+}
+
+/// `POST /api/v1/orders/{id}/rating`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewRating {
+    pub stars: u8,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+impl NewRating {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        if !(1..=5).contains(&self.stars) {
+            e.push(FieldError { field: "stars".into(), message: "请选择 1 到 5 星".into() });
+        }
+        if self.comment.as_deref().is_some_and(|c| c.chars().count() > 200) {
+            e.push(FieldError { field: "comment".into(), message: "评价最多 200 个字".into() });
+        }
+        e
+    }
+}
+
+/// `POST /api/v1/orders/{id}/reschedule`: another timeslot (and date) of the same item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Reschedule {
+    pub timeslot_id: i64,
+    /// "YYYY-MM-DD", Beijing.
+    pub date: String,
 }
 
 /// A carer as the family and the provider see them (the phone only for the provider).
@@ -266,4 +424,86 @@ mod tests {
         assert_eq!(OrderStatus::from_code("in_service"), Some(OrderStatus::InService));
         assert!(OrderStatus::Assigned.holds_timeslot() && !OrderStatus::Cancelled.holds_timeslot());
     }
+}
+
+/// One week's 探访 of a plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct WelfareVisit {
+    pub id: i64,
+    /// Monday of the week, "YYYY-MM-DD".
+    pub week_start: String,
+    /// Sunday of the week.
+    pub due_on: String,
+    pub status: crate::types::WelfareStatus,
+    pub mode: Option<crate::types::WelfareMode>,
+    pub done_at: Option<DateTime<Utc>>,
+    pub carer_name: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The weekly 探访 an older person receives (宿城区 rule: 80+ living alone or
+/// empty-nest, or in economic hardship with a disability), as the family sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct WelfarePlan {
+    pub id: i64,
+    pub elder_name: String,
+    /// Which part of the rule applies, in words.
+    pub reason: String,
+    pub provider_id: i64,
+    pub provider_name: String,
+    pub provider_phone: String,
+    pub started_on: String,
+    /// Newest week first.
+    pub visits: Vec<WelfareVisit>,
+    pub is_sample: bool,
+}
+
+/// `GET /api/v1/welfare-visits`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct WelfarePlansResponse {
+    pub plans: Vec<WelfarePlan>,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// A week's 探访 in the provider's list: due this week or missed, with the person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProviderWelfareVisit {
+    #[serde(flatten)]
+    pub visit: WelfareVisit,
+    pub plan_id: i64,
+    pub reason: String,
+    pub elder: ElderProfile,
+}
+
+/// `POST /api/v1/operator/welfare-visits/{id}`: the visit was made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RecordWelfareVisit {
+    pub mode: crate::types::WelfareMode,
+    /// When it happened (the tap on the tablet or phone).
+    pub done_at: DateTime<Utc>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Why the rule applies to this person, in words; none when it does not.
+pub fn welfare_reason(e: &ElderProfile) -> Option<String> {
+    if !e.needs_weekly_visit() {
+        return None;
+    }
+    Some(if e.age >= crate::elder::ADVANCED_AGE && (e.lives_alone || e.empty_nest) {
+        format!("{} 岁{}", e.age, if e.lives_alone { "独居" } else { "空巢" })
+    } else {
+        "经济困难且失能".to_string()
+    })
+}
+
+/// Monday of the (Beijing) week a date falls in.
+pub fn week_start(d: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64)
 }

@@ -479,6 +479,24 @@ labelled_enum!(
 );
 
 labelled_enum!(
+    /// How a weekly 探访 was made.
+    WelfareMode {
+        InPerson = "in_person", "上门探访";
+        Phone = "phone", "电话探访";
+        Video = "video", "视频探访";
+    }
+);
+
+labelled_enum!(
+    /// Where a week's 探访 stands.
+    WelfareStatus {
+        Due = "due", "本周待探访";
+        Done = "done", "已探访";
+        Missed = "missed", "未按时探访";
+    }
+);
+
+labelled_enum!(
     /// How a 助餐 meal reaches the older person.
     MealMode {
         DineIn = "dine_in", "堂食";
@@ -539,6 +557,10 @@ pub struct User {
     pub organisation_id: Option<i64>,
     pub district_id: Option<String>,
     pub is_sample: bool,
+    /// A carer's account (an operator account of the provider tied to one carer): it
+    /// sees and records only its own visits.
+    #[serde(default)]
+    pub carer_id: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

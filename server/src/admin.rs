@@ -117,14 +117,14 @@ pub async fn create_organisation(
     .await
 }
 
-type AccountRow = (i64, String, String, String, Option<i64>, Option<String>, bool, Option<String>, i64, Option<i64>);
+type AccountRow = (i64, String, String, String, Option<i64>, Option<String>, bool, Option<String>, i64, Option<i64>, Option<i64>);
 
 const ACCOUNT_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.district_id, u.is_sample,
-        o.name, u.created_at, u.disabled_at
+        o.name, u.created_at, u.disabled_at, u.carer_id
      FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id";
 
 fn account_from(r: AccountRow) -> Account {
-    let (id, username, display_name, role, organisation_id, district_id, is_sample, organisation_name, created_at, disabled_at) = r;
+    let (id, username, display_name, role, organisation_id, district_id, is_sample, organisation_name, created_at, disabled_at, carer_id) = r;
     Account {
         user: User {
             id,
@@ -134,6 +134,7 @@ fn account_from(r: AccountRow) -> Account {
             organisation_id,
             district_id,
             is_sample,
+            carer_id,
         },
         organisation_name,
         created_at: crate::repo::ts(created_at),

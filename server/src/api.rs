@@ -32,6 +32,14 @@ pub fn router() -> Router<AppState> {
         .route("/operator/providers/{id}/orders", get(crate::orders::provider_orders))
         .route("/operator/providers/{id}/carers", get(crate::orders::carers))
         .route("/operator/orders/{id}/decision", axum::routing::post(crate::orders::decide))
+        .route("/orders/{id}/rating", axum::routing::post(crate::visits::rate))
+        .route("/orders/{id}/reschedule", axum::routing::post(crate::visits::reschedule))
+        .route("/carer/visits", get(crate::visits::carer_visits))
+        .route("/carer/orders/{id}/check-in", axum::routing::post(crate::visits::check_in))
+        .route("/carer/orders/{id}/check-out", axum::routing::post(crate::visits::check_out))
+        .route("/welfare-visits", get(crate::visits::family_plans))
+        .route("/operator/providers/{id}/welfare-visits", get(crate::visits::provider_visits))
+        .route("/operator/welfare-visits/{id}", axum::routing::post(crate::visits::record_visit))
         .route("/areas", get(list_areas))
         .route("/areas/{id}/places", get(area_places))
         .route("/changes", get(changes))
@@ -209,7 +217,9 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         crate::home_services::services, crate::home_services::subsidy_rules, crate::home_services::providers,
         crate::home_services::provider,
         crate::orders::openings, crate::orders::list, crate::orders::create, crate::orders::cancel,
-        crate::orders::operator_providers, crate::orders::provider_orders, crate::orders::carers, crate::orders::decide
+        crate::orders::operator_providers, crate::orders::provider_orders, crate::orders::carers, crate::orders::decide,
+        crate::visits::rate, crate::visits::reschedule, crate::visits::carer_visits, crate::visits::check_in, crate::visits::check_out,
+        crate::visits::family_plans, crate::visits::provider_visits, crate::visits::record_visit
     ),
     components(schemas(
         PlacesResponse, PlaceHit, VacancySummary, PlaceDetail, PlaceSummary, ClassVacancy, CareModeFee,
@@ -227,7 +237,10 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         app::elder::ServiceInfo, app::elder::SubsidyRule, app::elder::RuleCondition, app::elder::ProviderItem,
         app::elder::ProviderHit, app::elder::ProvidersResponse, app::elder::ElderProfile, app::elder::Quote,
         app::orders::OrderStatus, app::orders::NewOrder, app::orders::OrderView, app::orders::OrdersResponse, app::orders::CarerView,
-        app::orders::OperatorProvider, app::orders::ProviderOrder, app::orders::OrderAction, app::orders::OrderDecision, app::orders::Carer
+        app::orders::OperatorProvider, app::orders::ProviderOrder, app::orders::OrderAction, app::orders::OrderDecision, app::orders::Carer,
+        app::orders::VisitStamp, app::orders::VisitTask, app::orders::CheckIn, app::orders::CheckOut, app::orders::NewRating,
+        app::orders::Reschedule, app::orders::WelfareVisit, app::orders::WelfarePlan, app::orders::WelfarePlansResponse,
+        app::orders::ProviderWelfareVisit, app::orders::RecordWelfareVisit, app::types::WelfareMode, app::types::WelfareStatus
     ))
 )]
 pub struct ApiDoc;

@@ -51,6 +51,7 @@ struct UserRow {
     organisation_id: Option<i64>,
     district_id: Option<String>,
     is_sample: bool,
+    carer_id: Option<i64>,
 }
 
 impl UserRow {
@@ -63,11 +64,12 @@ impl UserRow {
             organisation_id: self.organisation_id,
             district_id: self.district_id,
             is_sample: self.is_sample,
+            carer_id: self.carer_id,
         })
     }
 }
 
-const USER_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, u.district_id, u.is_sample";
+const USER_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, u.district_id, u.is_sample, u.carer_id";
 
 /// Creates an account (CLI, sample data, admin API).
 pub async fn create_user(
@@ -118,7 +120,7 @@ impl FromRequestParts<AppState> for Session {
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
         let token = cookie_value(&parts.headers).ok_or_else(|| AppError::Unauthorized("请先登录".into()))?;
         let token_hash = sha256_hex(token.as_bytes());
-        let row: Option<(String, UserRow)> = sqlx::query_as::<_, (String, i64, String, String, String, Option<i64>, Option<String>, bool)>(
+        let row: Option<(String, UserRow)> = sqlx::query_as::<_, (String, i64, String, String, String, Option<i64>, Option<String>, bool, Option<i64>)>(
             &format!(
                 "SELECT s.csrf_token, {USER_COLS} FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > unixepoch() AND u.disabled_at IS NULL"
@@ -127,8 +129,8 @@ impl FromRequestParts<AppState> for Session {
         .bind(&token_hash)
         .fetch_optional(&st.db)
         .await?
-        .map(|(csrf, id, username, display_name, role, organisation_id, district_id, is_sample)| {
-            (csrf, UserRow { id, username, display_name, role, organisation_id, district_id, is_sample })
+        .map(|(csrf, id, username, display_name, role, organisation_id, district_id, is_sample, carer_id)| {
+            (csrf, UserRow { id, username, display_name, role, organisation_id, district_id, is_sample, carer_id })
         });
         let (csrf, user) = row.ok_or_else(|| AppError::Unauthorized("登录已过期，请重新登录".into()))?;
         if parts.method != Method::GET && parts.method != Method::HEAD {

@@ -38,6 +38,7 @@ pub async fn open_with_sample(url: &str) -> anyhow::Result<SqlitePool> {
         crate::sample::ensure_accounts(&pool).await?;
         crate::sample::ensure_timeslots(&pool).await?;
         crate::sample::ensure_providers(&pool).await?;
+        crate::sample::ensure_carer_accounts(&pool).await?;
     }
     Ok(pool)
 }

@@ -16,6 +16,7 @@ pub mod repo;
 pub mod requests;
 pub mod sample;
 pub mod site;
+pub mod visits;
 
 use app::client::ClientError;
 use app::data::{Backend, BoxFuture, DataSource};
@@ -140,6 +141,7 @@ async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> Re
 pub async fn serve(db: SqlitePool, cfg: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(cfg.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
+    visits::spawn_generator(db.clone());
     axum::serve(listener, router(db, &cfg).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await?;

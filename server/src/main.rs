@@ -36,6 +36,9 @@ enum Command {
         #[arg(long, default_value = "平台管理员")]
         display_name: String,
     },
+    /// Make this week's 探访 for every running plan and mark past weeks' undone visits
+    /// missed (the server does this hourly; running it twice makes nothing twice).
+    WelfareVisits,
     /// Write .br and .gz beside the built assets under DIR.
     Precompress { dir: std::path::PathBuf },
 }
@@ -98,6 +101,11 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("created admin {username} (id {id})");
+        }
+        Command::WelfareVisits => {
+            let pool = db::open(&cli.database_url).await?;
+            let g = server::visits::generate(&pool, app::requests::beijing_today(chrono::Utc::now())).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            println!("weekly 探访: {} made for this week, {} marked missed", g.created, g.missed);
         }
         Command::Precompress { dir } => {
             let (files, raw, br) = site::precompress(&dir)?;

@@ -41,7 +41,16 @@ pub(crate) async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) ->
 }
 
 /// Operators act on their organisation's places only; admins on all; supervisors read only.
+/// A carer's account reaches only its own visits (`/api/v1/carer/…`).
+fn not_a_carer(user: &app::types::User) -> Result<(), AppError> {
+    match user.carer_id {
+        Some(_) => Err(AppError::Forbidden("护理员账号只能查看和记录自己的上门任务".into())),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn may_write(user: &app::types::User, org: i64) -> Result<(), AppError> {
+    not_a_carer(user)?;
     match user.role {
         Role::Admin => Ok(()),
         Role::Operator if user.organisation_id == Some(org) => Ok(()),
@@ -51,6 +60,7 @@ pub(crate) fn may_write(user: &app::types::User, org: i64) -> Result<(), AppErro
 }
 
 pub(crate) fn may_read(user: &app::types::User, org: i64) -> Result<(), AppError> {
+    not_a_carer(user)?;
     match user.role {
         Role::Admin | Role::Supervisor => Ok(()),
         Role::Operator if user.organisation_id == Some(org) => Ok(()),
@@ -84,7 +94,7 @@ pub(crate) async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) 
 #[utoipa::path(get, path = "/api/v1/operator/places", responses((status = 200, body = [OperatorPlace]), (status = 401)), tag = "operator")]
 pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OperatorPlace>>, AppError> {
     let rows: Vec<(i64, String, String)> = match (session.user.role, session.user.organisation_id) {
-        (Role::Operator, Some(org)) => {
+        (Role::Operator, Some(org)) if session.user.carer_id.is_none() => {
             sqlx::query_as(
                 "SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id
                  WHERE p.organisation_id = ? ORDER BY p.is_main DESC, p.id",

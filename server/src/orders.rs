@@ -24,14 +24,52 @@ use sqlx::SqliteConnection;
 
 
 
-async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str) -> Result<i64, AppError> {
+/// Orders holding a timeslot on a date, other than `except` (an order being moved).
+async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str, except: &str) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
-        "SELECT count(*) FROM orders WHERE timeslot_id = ? AND visit_date = ? AND status IN ('submitted', 'accepted', 'assigned', 'in_service')",
+        "SELECT count(*) FROM orders WHERE timeslot_id = ? AND visit_date = ? AND id != ?
+           AND status IN ('submitted', 'accepted', 'assigned', 'in_service')",
     )
     .bind(timeslot_id)
     .bind(date)
+    .bind(except)
     .fetch_one(&mut *conn)
     .await?)
+}
+
+/// Why an order cannot have this timeslot on this date (the `timeslot` field's message):
+/// not the provider's for the item, switched off, the wrong weekday, already started, or
+/// full. Run inside the write transaction, so the count cannot change underneath.
+pub(crate) async fn timeslot_problem(
+    conn: &mut SqliteConnection,
+    provider_id: i64,
+    item: ServiceItem,
+    timeslot_id: i64,
+    date: &str,
+    except: &str,
+) -> Result<Option<String>, AppError> {
+    let slot: Option<(i64, i64, i64, bool)> = sqlx::query_as(
+        "SELECT weekday, start_min, capacity, active FROM provider_timeslots WHERE id = ? AND provider_id = ? AND service_item = ?",
+    )
+    .bind(timeslot_id)
+    .bind(provider_id)
+    .bind(item.code())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((weekday, start, cap, active)) = slot else { return Ok(Some("没有这个时段".into())) };
+    let Ok(d) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else { return Ok(Some("请选择一个时段".into())) };
+    let now = Utc::now();
+    Ok(if !active {
+        Some("机构已停用这个时段，请选择其他时段".to_string())
+    } else if d.weekday().number_from_monday() as i64 != weekday {
+        Some("日期与时段的星期不一致".into())
+    } else if d == beijing_today(now) && start <= beijing_minutes(now) as i64 {
+        Some("这个时段已经开始或过去了，请选择其他时段".into())
+    } else if booked(conn, timeslot_id, date, except).await? >= cap {
+        Some("这个时段已约满，请选择其他时段".into())
+    } else {
+        None
+    })
 }
 
 /// `GET /api/v1/providers/{id}/openings?item=` — the item's timeslots in the next two weeks.
@@ -89,7 +127,7 @@ pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(
 }
 
 #[derive(sqlx::FromRow)]
-struct Row {
+pub(crate) struct Row {
     id: String,
     provider_id: i64,
     provider_name: String,
@@ -113,23 +151,35 @@ struct Row {
     message: Option<String>,
     created_at: i64,
     updated_at: i64,
+    check_in_at: Option<i64>,
+    check_in_received_at: Option<i64>,
+    check_in_distance_m: Option<f64>,
+    check_out_at: Option<i64>,
+    check_out_received_at: Option<i64>,
+    check_out_distance_m: Option<f64>,
+    tasks: Option<String>,
+    carer_note: Option<String>,
+    rating: Option<i64>,
+    rating_comment: Option<String>,
 }
 
 pub(crate) const ORDER_SELECT: &str = "SELECT o.id, o.provider_id, p.name AS provider_name, p.phone AS provider_phone, p.is_sample,
         p.cancel_window_h, o.service_item, o.meal_mode, o.visit_date, t.start_min, t.end_min, o.elder_name, o.quote,
         o.category_confirmed_at, o.elder, o.status, o.carer_id, c.name AS carer_name, c.level AS carer_level,
-        c.certificate_no AS carer_certificate, o.message, o.created_at, o.updated_at
+        c.certificate_no AS carer_certificate, o.message, o.created_at, o.updated_at,
+        o.check_in_at, o.check_in_received_at, o.check_in_distance_m, o.check_out_at, o.check_out_received_at,
+        o.check_out_distance_m, o.tasks, o.carer_note, o.rating, o.rating_comment
      FROM orders o JOIN providers p ON p.id = o.provider_id JOIN provider_timeslots t ON t.id = o.timeslot_id
      LEFT JOIN carers c ON c.id = o.carer_id";
 
 /// The visit's start as a UTC instant (dates and times are Beijing, UTC+8).
-fn visit_start(date: &str, start_min: i64) -> Option<chrono::DateTime<Utc>> {
+pub(crate) fn visit_start(date: &str, start_min: i64) -> Option<chrono::DateTime<Utc>> {
     let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
     let local = d.and_hms_opt((start_min / 60) as u32, (start_min % 60) as u32, 0)?;
     Some(Utc.from_utc_datetime(&(local - chrono::Duration::hours(8))))
 }
 
-fn view(r: Row) -> Result<OrderView, AppError> {
+pub(crate) fn view(r: Row) -> Result<OrderView, AppError> {
     let bad = |what: &str, v: &str| AppError::Internal(anyhow::anyhow!("unknown {what} in database: {v}"));
     let start = visit_start(&r.visit_date, r.start_min).ok_or_else(|| bad("visit date", &r.visit_date))?;
     Ok(OrderView {
@@ -157,6 +207,24 @@ fn view(r: Row) -> Result<OrderView, AppError> {
         created_at: crate::repo::ts(r.created_at),
         updated_at: crate::repo::ts(r.updated_at),
         is_sample: r.is_sample,
+        check_in: stamp(r.check_in_at, r.check_in_received_at, r.check_in_distance_m),
+        check_out: stamp(r.check_out_at, r.check_out_received_at, r.check_out_distance_m),
+        tasks: match r.tasks.as_deref() {
+            Some(t) => serde_json::from_str(t).map_err(|e| AppError::Internal(e.into()))?,
+            None => vec![],
+        },
+        carer_note: r.carer_note,
+        rating: r.rating.map(|x| x as u8),
+        rating_comment: r.rating_comment,
+    })
+}
+
+fn stamp(at: Option<i64>, received: Option<i64>, distance_m: Option<f64>) -> Option<app::orders::VisitStamp> {
+    Some(app::orders::VisitStamp {
+        at: crate::repo::ts(at?),
+        received_at: crate::repo::ts(received.unwrap_or(at?)),
+        distance_m,
+        flagged: distance_m.is_none_or(|d| d > app::orders::FAR_FROM_ADDRESS_M),
     })
 }
 
@@ -211,34 +279,10 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
                 errors.push(FieldError { field: "meal_mode".into(), message: format!("这家机构不提供{}", m.label()) });
             }
         }
-        let slot: Option<(i64, i64, i64, i64, bool)> = sqlx::query_as(
-            "SELECT weekday, start_min, end_min, capacity, active FROM provider_timeslots WHERE id = ? AND provider_id = ? AND service_item = ?",
-        )
-        .bind(new.timeslot_id)
-        .bind(new.provider_id)
-        .bind(new.item.code())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let date = NaiveDate::parse_from_str(&new.date, "%Y-%m-%d").ok();
-        match (slot, date) {
-            (None, _) => errors.push(FieldError { field: "timeslot".into(), message: "没有这个时段".into() }),
-            (Some((weekday, start, _, cap, active)), Some(d)) if errors.iter().all(|e| e.field != "timeslot") => {
-                let msg = if !active {
-                    Some("机构已停用这个时段，请选择其他时段".to_string())
-                } else if d.weekday().number_from_monday() as i64 != weekday {
-                    Some("日期与时段的星期不一致".into())
-                } else if d == beijing_today(now) && start <= beijing_minutes(now) as i64 {
-                    Some("这个时段已经开始或过去了，请选择其他时段".into())
-                } else if booked(&mut tx, new.timeslot_id, &new.date).await? >= cap {
-                    Some("这个时段已约满，请选择其他时段".into())
-                } else {
-                    None
-                };
-                if let Some(m) = msg {
-                    errors.push(FieldError { field: "timeslot".into(), message: m });
-                }
+        if errors.iter().all(|e| e.field != "timeslot") {
+            if let Some(m) = timeslot_problem(&mut tx, new.provider_id, new.item, new.timeslot_id, &new.date, &new.id).await? {
+                errors.push(FieldError { field: "timeslot".into(), message: m });
             }
-            _ => {}
         }
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
@@ -263,6 +307,8 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         .bind(serde_json::to_string(&q).map_err(anyhow::Error::from)?)
         .execute(&mut *tx)
         .await?;
+        // The weekly 探访 the rule gives this person starts with their first order.
+        crate::visits::ensure_plan(&mut tx, &dev, &elder, beijing_today(now)).await?;
         let v = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
         Ok((tx, StatusCode::CREATED, serde_json::to_value(v).map_err(anyhow::Error::from)?))
     })
@@ -310,7 +356,7 @@ use crate::auth::Session;
 use crate::operator::{may_read, may_write};
 use app::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, ProviderOrder};
 
-async fn provider_org(conn: &mut SqliteConnection, provider_id: i64) -> Result<i64, AppError> {
+pub(crate) async fn provider_org(conn: &mut SqliteConnection, provider_id: i64) -> Result<i64, AppError> {
     sqlx::query_scalar("SELECT organisation_id FROM providers WHERE id = ?")
         .bind(provider_id)
         .fetch_optional(&mut *conn)
@@ -321,7 +367,7 @@ async fn provider_org(conn: &mut SqliteConnection, provider_id: i64) -> Result<i
 /// `GET /api/v1/operator/providers` — the providers of this account's organisation.
 #[utoipa::path(get, path = "/api/v1/operator/providers", responses((status = 200, body = [OperatorProvider]), (status = 401)), tag = "operator")]
 pub async fn operator_providers(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OperatorProvider>>, AppError> {
-    let rows: Vec<(i64, String, String)> = match session.user.organisation_id {
+    let rows: Vec<(i64, String, String)> = match session.user.organisation_id.filter(|_| session.user.carer_id.is_none()) {
         Some(org) => sqlx::query_as("SELECT id, name, kind FROM providers WHERE organisation_id = ? ORDER BY id").bind(org).fetch_all(&st.db).await?,
         None => vec![],
     };
@@ -346,14 +392,13 @@ pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(pr
     .bind(provider_id)
     .fetch_all(&mut *conn)
     .await?;
-    let out = rows
-        .into_iter()
-        .map(|r| {
-            let elder = serde_json::from_str(&r.elder).map_err(|e| AppError::Internal(e.into()))?;
-            Ok(ProviderOrder { order: view(r)?, elder })
-        })
-        .collect::<Result<_, AppError>>()?;
-    Ok(Json(out))
+    Ok(Json(rows.into_iter().map(provider_order).collect::<Result<_, AppError>>()?))
+}
+
+/// An order with the profile the family shared.
+pub(crate) fn provider_order(r: Row) -> Result<ProviderOrder, AppError> {
+    let elder = serde_json::from_str(&r.elder).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(ProviderOrder { order: view(r)?, elder })
 }
 
 /// `GET /api/v1/operator/providers/{id}/carers`

@@ -679,10 +679,35 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<usize> {
     ensure_accounts(pool).await?;
     ensure_timeslots(pool).await?;
     ensure_providers(pool).await?;
+    ensure_carer_accounts(pool).await?;
     Ok(n)
 }
 
 // ------------------------------------------------------------- home services
+
+/// Sample carer accounts (示例): `carer-wangzhuang` is the first carer of the 旺庄 station
+/// of the sample 新吴区 centre (the one `op-xinwu-yanglao` dispatches).
+pub async fn ensure_carer_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
+    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE username = 'carer-wangzhuang'").fetch_one(pool).await?;
+    if have > 0 {
+        return Ok(());
+    }
+    let carer: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT c.id, c.name, p.organisation_id FROM carers c JOIN providers p ON p.id = c.provider_id
+         WHERE p.is_sample = 1 AND c.is_sample = 1 AND p.name LIKE '%旺庄街道居家养老服务站%'
+           AND p.organisation_id = (SELECT organisation_id FROM users WHERE username = 'op-xinwu-yanglao')
+         ORDER BY p.id, c.id LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some((carer_id, name, org)) = carer else { return Ok(()) };
+    let hash = crate::auth::hash_password(SAMPLE_PASSWORD)?;
+    let id = crate::auth::create_user(pool, "carer-wangzhuang", &format!("护理员 {name}"), &hash, crate::auth::Role::Operator, Some(org), None, true)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    sqlx::query("UPDATE users SET carer_id = ? WHERE id = ?").bind(carer_id).bind(id).execute(pool).await?;
+    Ok(())
+}
 
 /// Sample carers' names (示例).
 const CARER_NAMES: &[&str] = &["王秀英", "李桂兰", "张建国", "刘淑珍", "陈玉梅", "杨志强", "赵凤英", "黄丽华", "周明", "吴海燕"];

@@ -159,6 +159,12 @@ fn OrderForm(
             created_at: now,
             updated_at: now,
             is_sample: true,
+            check_in: None,
+            check_out: None,
+            tasks: vec![],
+            carer_note: None,
+            rating: None,
+            rating_comment: None,
         };
         submit_order(d, &new, local, format!("{} · {}", item.label(), p2));
         #[cfg(feature = "hydrate")]
