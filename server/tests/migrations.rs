@@ -96,7 +96,7 @@ async fn an_older_sample_database_gets_the_sample_accounts_timeslots_and_provide
         let users: Vec<String> = sqlx::query_scalar("SELECT username FROM users ORDER BY username").fetch_all(&pool).await.unwrap();
         assert_eq!(
             users,
-            ["admin-sample", "op-feiqitu", "op-jiacheng", "op-libao", "op-tongxin", "op-xinwu-yanglao", "sup-xinwu"],
+            ["admin-sample", "carer-wangzhuang", "op-feiqitu", "op-jiacheng", "op-libao", "op-tongxin", "op-xinwu-yanglao", "sup-xinwu"],
             "once each"
         );
         let (timeslots, providers): (i64, i64) =
