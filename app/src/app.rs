@@ -114,6 +114,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/saved") view=SavedPage />
                     <Route path=path!("/outbox") view=OutboxPage />
                     <Route path=path!("/operator") view=OperatorPage />
+                    <Route path=path!("/carer") view=OperatorPage />
                 </Routes>
             </main>
         </Router>

@@ -246,6 +246,20 @@ impl ApiClient {
         self.get(&format!("/api/v1/operator/providers/{provider_id}/carers")).await
     }
 
+    /// A carer's own visits (signed in with a carer account).
+    pub async fn carer_visits(&self) -> Result<Vec<crate::orders::ProviderOrder>, ClientError> {
+        self.get("/api/v1/carer/visits").await
+    }
+
+    /// The weekly 探访 of the people this device orders for.
+    pub async fn welfare_plans(&self, device_key: &str) -> Result<crate::orders::WelfarePlansResponse, ClientError> {
+        self.get_as("/api/v1/welfare-visits", Some(device_key)).await
+    }
+
+    pub async fn provider_welfare_visits(&self, provider_id: i64) -> Result<Vec<crate::orders::ProviderWelfareVisit>, ClientError> {
+        self.get(&format!("/api/v1/operator/providers/{provider_id}/welfare-visits")).await
+    }
+
     pub async fn subsidy_rules(&self) -> Result<Vec<crate::elder::SubsidyRule>, ClientError> {
         self.get("/api/v1/subsidy-rules").await
     }

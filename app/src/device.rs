@@ -164,6 +164,37 @@ pub fn cancel_order(d: Device, id: &str, label: String) {
     enqueue(d, OutboxItem::new(label, "POST", format!("/api/v1/orders/{id}/cancel"), Some(serde_json::json!({})), format!("order:{id}")));
 }
 
+/// Rates a completed visit: shown at once, sent through the outbox.
+pub fn rate_order(d: Device, id: &str, r: &crate::orders::NewRating, label: String) {
+    d.orders.update(|o| {
+        if let Some(x) = o.iter_mut().find(|x| x.id == id) {
+            x.rating = Some(r.stars);
+            x.rating_comment = r.comment.clone();
+        }
+    });
+    persist(d);
+    if let Ok(body) = serde_json::to_value(r) {
+        enqueue(d, OutboxItem::new(label, "POST", format!("/api/v1/orders/{id}/rating"), Some(body), format!("order:{id}")));
+    }
+}
+
+/// Moves an order to another timeslot (back to 已提交 for the provider to confirm).
+pub fn reschedule_order(d: Device, id: &str, r: &crate::orders::Reschedule, start: String, end: String, label: String) {
+    d.orders.update(|o| {
+        if let Some(x) = o.iter_mut().find(|x| x.id == id) {
+            x.date = r.date.clone();
+            x.start = start;
+            x.end = end;
+            x.status = crate::orders::OrderStatus::Submitted;
+            x.carer = None;
+        }
+    });
+    persist(d);
+    if let Ok(body) = serde_json::to_value(r) {
+        enqueue(d, OutboxItem::new(label, "POST", format!("/api/v1/orders/{id}/reschedule"), Some(body), format!("order:{id}")));
+    }
+}
+
 /// Drops every queued item of an entity (a resolved conflict replaces them).
 pub fn discard_entity(d: Device, entity: &str) {
     d.outbox.update(|o| o.retain(|i| i.entity != entity));
@@ -363,9 +394,8 @@ mod browser {
                     blocked.insert(item.entity.clone());
                     continue;
                 }
-                let csrf = item
-                    .path
-                    .starts_with("/api/v1/operator/")
+                // Signed-in writes (the desk's and the carer's) carry the session's CSRF token.
+                let csrf = (item.path.starts_with("/api/v1/operator/") || item.path.starts_with("/api/v1/carer/"))
                     .then(|| st::read::<crate::types::LoginResponse>(crate::store::KEY_SESSION).map(|s| s.csrf_token))
                     .flatten();
                 match client.send_write_as(&item.method, &item.path, &key, &item.id, item.body.as_ref(), csrf.as_deref()).await {

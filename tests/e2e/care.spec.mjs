@@ -79,7 +79,8 @@ async function saveProfile(page) {
   await expect(page.locator('.sent-tag')).toHaveText('已保存在本机。');
 }
 
-test('a family orders 助浴 offline; after sync the provider accepts and assigns a carer; the family sees who comes', async ({ page, context, browser }) => {
+test('a family orders 助浴 offline → the provider accepts and assigns → the carer checks in at the door and out → the family sees each step and rates', async ({ page, context, browser }) => {
+  test.setTimeout(150_000);
   page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
   await saveProfile(page);
   await page.goto('/care/item/bathing');
@@ -131,4 +132,65 @@ test('a family orders 助浴 offline; after sync the provider accepts and assign
   await expect(done.locator('.carer')).toContainText(/护理员：.+（示例） · .级养老护理员 · 证书 示例-/);
   await expect(done).toContainText('已核实');
   await desk.close();
+
+  // the carer's phone, with its position emulated at the address
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN',
+    permissions: ['geolocation'], geolocation: { latitude: 31.5770, longitude: 120.3535 },
+  });
+  const carer = await phone.newPage();
+  await signIn(carer, 'carer-wangzhuang');
+  await expect(carer.getByRole('heading', { name: '我的上门任务' })).toBeVisible();
+  const visit = carer.locator(`.visit[data-order-id="${id}"]`);
+  await expect(visit).toContainText('旺庄路 20 号 1 栋 101（示例）');
+  await expect(visit).not.toContainText('低保');
+  // at the door without signal: the tap is kept on the phone with its time
+  await phone.setOffline(true);
+  await visit.getByRole('button', { name: /签到/ }).click();
+  await expect(visit.locator('.stamp.check-in')).toContainText(/\d\d:\d\d 签到 · 距地址约 \d+ 米$/);
+  await expect(visit.locator('.pending-tag')).toHaveText('已保存在手机上，待发送');
+  await phone.setOffline(false);
+  await expect(carer.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
+  const inService = carer.locator(`.visit[data-order-id="${id}"]`);
+  await expect(inService.locator('.state')).toHaveText('服务中');
+  await expect(inService.locator('.stamp.check-in')).not.toHaveClass(/flagged/);
+
+  // the family sees 服务中 with the check-in
+  await page.reload();
+  await hydrated(page);
+  const mine = page.locator(`.orders li[data-order-id="${id}"]`);
+  await expect(mine.locator('.status')).toHaveText('服务中', { timeout: 15_000 });
+  await expect(mine.locator('.visit-step.check-in')).toContainText(/护理员 \d\d:\d\d 签到，服务中/);
+
+  // tasks: one not done needs its reason; then 签退
+  const tasks = inService.locator('.task');
+  await tasks.nth(3).getByLabel('未完成').check();
+  await inService.getByRole('button', { name: /签退/ }).click();
+  await expect(inService.locator('[data-field="tasks.3.reason"]')).toContainText('请写明原因');
+  await tasks.nth(3).getByLabel('未完成的原因').fill('老人说浴室不用整理');
+  await tasks.nth(3).getByLabel('未完成的原因').blur();
+  await inService.getByRole('button', { name: /签退/ }).click();
+  await expect(carer.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
+  await expect(carer.locator(`.visit[data-order-id="${id}"] .state`)).toHaveText('已完成');
+  await phone.close();
+
+  // the family: 已完成 with what was done, then a rating that is kept until sent
+  await page.reload();
+  await hydrated(page);
+  await expect(mine.locator('.status')).toHaveText('已完成', { timeout: 15_000 });
+  await expect(mine.locator('.visit-step.check-out')).toContainText('签退，服务完成');
+  await expect(mine.locator('.task-done .not-done')).toContainText('老人说浴室不用整理');
+  await mine.getByRole('button', { name: '提交评价' }).click();
+  await expect(mine.locator('[data-field="stars"]')).toContainText('1 到 5 星');
+  await mine.getByText('5 星', { exact: true }).click();
+  await mine.getByLabel('评价（选填）').fill('很细心');
+  await mine.getByRole('button', { name: '提交评价' }).click();
+  await expect(mine.locator('.rating-given')).toHaveText('您的评价：★★★★★ 很细心');
+  await expect(page.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator(`.orders li[data-order-id="${id}"] .rating-given`)).toHaveText('您的评价：★★★★★ 很细心', { timeout: 15_000 });
+  // the weekly 探访 this 82-year-old living alone now gets, in the family's log
+  await expect(page.locator('.welfare-log')).toContainText('李奶奶');
+  await expect(page.locator('.welfare-log .week').first()).toContainText('本周待探访');
 });

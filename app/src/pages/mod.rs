@@ -2,6 +2,7 @@ pub mod admin;
 pub mod ask;
 pub mod care;
 pub mod care_order;
+pub mod carer;
 pub mod home;
 pub mod my_requests;
 pub mod operator;

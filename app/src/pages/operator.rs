@@ -35,6 +35,9 @@ pub fn OperatorPage() -> impl IntoView {
                     Some(s) if s.user.role == Role::Admin => {
                         view! { <crate::pages::admin::AdminDesk session s /> }.into_any()
                     }
+                    Some(s) if s.user.carer_id.is_some() => {
+                        view! { <crate::pages::carer::CarerDesk session s /> }.into_any()
+                    }
                     Some(s) => view! { <Desk session s /> }.into_any(),
                 }
             }}

@@ -6,7 +6,8 @@
 use crate::app::use_now;
 use crate::components::field_msg::FieldMsg;
 use crate::device::{enqueue_op, use_device, Device};
-use crate::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, OrderStatus, ProviderOrder};
+use crate::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, OrderStatus, ProviderOrder, ProviderWelfareVisit, RecordWelfareVisit};
+use crate::types::{WelfareMode, WelfareStatus};
 use crate::pages::ask::when;
 use crate::types::FieldError;
 use leptos::prelude::*;
@@ -102,8 +103,114 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
                 view! { <ul class="inbox-list">{list.into_iter().map(|o| view! { <OrderItem o act d carers /> }).collect_view()}</ul> }.into_any()
             }}
         </section>
+        <WelfarePanel chosen />
     }
     .into_any()
+}
+
+/// The provider's weekly 探访: missed weeks first, then this week's, then the last
+/// fortnight's; 记录探访 (上门 / 电话 / 视频, with a note) through the outbox.
+#[component]
+fn WelfarePanel(chosen: RwSignal<Option<i64>>) -> impl IntoView {
+    let d = use_device();
+    let visits = RwSignal::new(Vec::<ProviderWelfareVisit>::new());
+    #[cfg(not(feature = "hydrate"))]
+    let _ = chosen;
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        d.delivered.track();
+        let Some(pid) = chosen.get() else { return };
+        leptos::task::spawn_local(async move {
+            let key = format!("yl1.op.welfare.{pid}");
+            let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity.starts_with("welfare:") && !i.quarantined));
+            let kept = crate::store::browser::read::<Vec<ProviderWelfareVisit>>(&key);
+            if pending && kept.is_some() {
+                visits.set(kept.unwrap_or_default());
+                return;
+            }
+            match crate::client::ApiClient::same_origin().provider_welfare_visits(pid).await {
+                Ok(list) => {
+                    let _ = crate::store::browser::write(&key, &list);
+                    visits.set(list);
+                }
+                Err(_) => visits.set(kept.unwrap_or_default()),
+            }
+        });
+    });
+    let record = move |id: i64, mode: WelfareMode, note: String, label: String| {
+        let now = chrono::Utc::now();
+        visits.update(|l| {
+            if let Some(v) = l.iter_mut().find(|v| v.visit.id == id) {
+                v.visit.mode = Some(mode);
+                v.visit.done_at = Some(now);
+                v.visit.note = Some(note.clone()).filter(|n| !n.is_empty());
+                if v.visit.status == WelfareStatus::Due {
+                    v.visit.status = WelfareStatus::Done;
+                }
+            }
+        });
+        #[cfg(feature = "hydrate")]
+        if let Some(pid) = chosen.get_untracked() {
+            let _ = crate::store::browser::write(&format!("yl1.op.welfare.{pid}"), &visits.get_untracked());
+        }
+        let body = RecordWelfareVisit { mode, done_at: now, note: Some(note).filter(|n| !n.is_empty()) };
+        if let Ok(b) = serde_json::to_value(&body) {
+            enqueue_op(d, label, "POST", format!("/api/v1/operator/welfare-visits/{id}"), b, format!("welfare:{id}"));
+        }
+    };
+    view! {
+        <section class="panel welfare-desk">
+            <h2>"每周探访"</h2>
+            <p class="muted">"80 岁以上独居或空巢、经济困难且失能的老人，每周至少探访一次（上门、电话或视频）。"</p>
+            {move || {
+                let list = visits.get();
+                if list.is_empty() {
+                    return view! { <p class="muted">"目前没有需要探访的老人。"</p> }.into_any();
+                }
+                view! {
+                    <ul class="inbox-list">{list.into_iter().map(|v| view! { <WelfareItem v record d /> }).collect_view()}</ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn WelfareItem(
+    v: ProviderWelfareVisit,
+    record: impl Fn(i64, WelfareMode, String, String) + Copy + Send + Sync + 'static,
+    d: Device,
+) -> impl IntoView {
+    let id = v.visit.id;
+    let entity = format!("welfare:{id}");
+    let pending = move || d.outbox.with(|x| x.iter().any(|i| i.entity == entity && !i.quarantined));
+    let mode = RwSignal::new(WelfareMode::Phone.code().to_string());
+    let note = RwSignal::new(String::new());
+    let e = v.elder.clone();
+    let label = format!("记录探访：{}", e.name);
+    let open = v.visit.done_at.is_none();
+    view! {
+        <li class=format!("inbox-item welfare {}", v.visit.status.code()) data-visit-id=id>
+            <p class="what"><strong>{e.name.clone()}</strong>{format!("（{}）", v.reason)}</p>
+            <p>{format!("{} · {}", e.address_detail, e.phone)}</p>
+            <p class="state">{crate::pages::care_order::week_line(&v.visit)}</p>
+            {move || pending().then(|| view! { <p class="pending-tag">"已保存在本机，待发送"</p> })}
+            {open.then(|| view! {
+                <div class="row">
+                    <label>"方式"
+                        <select name="mode" on:change=move |ev| mode.set(event_target_value(&ev)) prop:value=move || mode.get()>
+                            {WelfareMode::ALL.iter().map(|m| view! { <option value=m.code()>{m.label()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label>"记录" <input type="text" name="note" maxlength="300" bind:value=note /></label>
+                </div>
+                <button class="primary" on:click=move |_| {
+                    let m = WelfareMode::from_code(&mode.get_untracked()).unwrap_or(WelfareMode::Phone);
+                    record(id, m, note.get_untracked().trim().to_string(), label.clone());
+                }>"记录探访"</button>
+            })}
+        </li>
+    }
 }
 
 #[component]

@@ -1,0 +1,258 @@
+//! The carer's phone (`/carer`, or `/operator` signed in with a carer account): the visits
+//! from yesterday to a week ahead; 签到 at the door and 签退 when leaving, each keeping the
+//! time of the tap and taking the position only at that tap; the tasks done or not done
+//! with a reason. Every tap goes through the outbox, so a visit without signal is kept on
+//! the phone and reaches the server later with its own time.
+
+use crate::components::field_msg::FieldMsg;
+use crate::device::{enqueue_op, use_device, Device};
+use crate::orders::{default_tasks, CheckIn, CheckOut, OrderStatus, ProviderOrder, VisitStamp, VisitTask, FAR_FROM_ADDRESS_M};
+use crate::pages::ask::when;
+use crate::types::{FieldError, LoginResponse};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const KEY_VISITS: &str = "yl1.carer.visits";
+
+/// "14:05" in Beijing time.
+pub fn beijing_hhmm(t: DateTime<Utc>) -> String {
+    (t + chrono::Duration::hours(8)).format("%H:%M").to_string()
+}
+
+/// "14:05 签到 · 距地址约 20 米" (and the flag when far or without a position).
+pub fn stamp_line(verb: &str, s: &VisitStamp) -> String {
+    let place = match s.distance_m {
+        Some(m) if m > FAR_FROM_ADDRESS_M => format!(" · 距地址约 {}，已标注", crate::format::distance(m)),
+        Some(m) => format!(" · 距地址约 {}", crate::format::distance(m)),
+        None => " · 未取得定位，已标注".to_string(),
+    };
+    format!("{} {verb}{place}", beijing_hhmm(s.at))
+}
+
+#[component]
+pub fn CarerDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl IntoView {
+    let d = use_device();
+    let visits = RwSignal::new(Vec::<ProviderOrder>::new());
+    let loaded = RwSignal::new(false);
+    let offline = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        d.delivered.track();
+        leptos::task::spawn_local(async move {
+            let kept = crate::store::browser::read::<Vec<ProviderOrder>>(KEY_VISITS);
+            // Taps still on the phone: what the phone shows is newer than the server's.
+            let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity.starts_with("visit:") && !i.quarantined));
+            if pending && kept.is_some() {
+                visits.set(kept.unwrap_or_default());
+            } else {
+                match crate::client::ApiClient::same_origin().carer_visits().await {
+                    Ok(list) => {
+                        let _ = crate::store::browser::write(KEY_VISITS, &list);
+                        offline.set(false);
+                        visits.set(list);
+                    }
+                    Err(crate::client::ClientError::Api { status: 401, .. }) => {
+                        crate::store::browser::remove(crate::store::KEY_SESSION);
+                        session.set(None);
+                    }
+                    Err(_) => {
+                        offline.set(true);
+                        visits.set(kept.unwrap_or_default());
+                    }
+                }
+            }
+            loaded.set(true);
+        });
+    });
+    let name = s.user.display_name.clone();
+    view! {
+        <header class="desk-head">
+            <h1>"我的上门任务"</h1>
+            <p>{name}</p>
+            <button class="logout" on:click=move |_| crate::pages::operator::logout(session)>"退出登录"</button>
+        </header>
+        <p class="muted">"到达老人家门口时点“签到”，离开时点“签退”：只在这两次点击时取位置，时间以点击为准，没有信号也会先保存在手机上。"</p>
+        {move || offline.get().then(|| view! { <p class="cached-note">"离线：以下为手机上次读取的任务。"</p> })}
+        {move || {
+            if !loaded.get() {
+                return view! { <p class="loading">"正在读取任务…"</p> }.into_any();
+            }
+            let list = visits.get();
+            if list.is_empty() {
+                return view! { <p class="empty">"近期没有派给您的上门任务。"</p> }.into_any();
+            }
+            view! { <ul class="visit-list">{list.into_iter().map(|v| view! { <VisitCard v visits d /> }).collect_view()}</ul> }.into_any()
+        }}
+    }
+}
+
+/// Applies a tap to the phone's copy of the list at once.
+fn update_local(visits: RwSignal<Vec<ProviderOrder>>, id: &str, f: impl FnOnce(&mut ProviderOrder)) {
+    visits.update(|l| {
+        if let Some(v) = l.iter_mut().find(|v| v.order.id == id) {
+            f(v);
+        }
+    });
+    #[cfg(feature = "hydrate")]
+    let _ = crate::store::browser::write(KEY_VISITS, &visits.get_untracked());
+}
+
+/// Takes the position now (GCJ-02), or none with the reason; then `then`.
+fn with_position(then: impl FnOnce(Option<(f64, f64)>, Option<String>) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        let then = std::rc::Rc::new(std::cell::RefCell::new(Some(then)));
+        let t2 = then.clone();
+        crate::pages::home::browser::locate(
+            move |w| {
+                let g = crate::geo::wgs84_to_gcj02(w);
+                if let Some(f) = then.borrow_mut().take() {
+                    f(Some((g.lat, g.lng)), None);
+                }
+            },
+            move |e| {
+                if let Some(f) = t2.borrow_mut().take() {
+                    f(None, Some(e));
+                }
+            },
+        );
+    }
+    #[cfg(not(feature = "hydrate"))]
+    then(None, None);
+}
+
+fn stamp_for(v: &ProviderOrder, at: DateTime<Utc>, pos: Option<(f64, f64)>) -> VisitStamp {
+    let distance_m = pos.map(|(lat, lng)| crate::geo::distance_m(crate::geo::LatLng::new(lat, lng), crate::geo::LatLng::new(v.elder.lat, v.elder.lng)));
+    VisitStamp { at, received_at: at, distance_m, flagged: distance_m.is_none_or(|m| m > FAR_FROM_ADDRESS_M) }
+}
+
+#[component]
+fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device) -> impl IntoView {
+    let o = v.order.clone();
+    let e = v.elder.clone();
+    let id = o.id.clone();
+    let entity = format!("visit:{id}");
+    let pending = {
+        let entity = entity.clone();
+        move || d.outbox.with(|x| x.iter().any(|i| i.entity == entity && !i.quarantined))
+    };
+    let locating = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let tasks = RwSignal::new(default_tasks(o.item).iter().map(|t| (t.to_string(), true, String::new())).collect::<Vec<_>>());
+    let note = RwSignal::new(String::new());
+    let label = format!("{} · {} {}", o.item.label(), e.name, when(&o.date, &o.start, &o.end));
+    let stored = StoredValue::new(v.clone());
+
+    let check_in = {
+        let (id, label, entity) = (id.clone(), label.clone(), entity.clone());
+        move |_| {
+            let tapped = Utc::now();
+            locating.set(Some("正在定位…".into()));
+            let (id, label, entity) = (id.clone(), label.clone(), entity.clone());
+            with_position(move |pos, err| {
+                locating.set(err.map(|e| format!("{e}。签到已按点击时间记录，未带位置。")));
+                let stamp = stored.with_value(|v| stamp_for(v, tapped, pos));
+                update_local(visits, &id, |v| {
+                    v.order.status = OrderStatus::InService;
+                    v.order.check_in = Some(stamp);
+                });
+                let body = CheckIn { tapped_at: tapped, lat: pos.map(|p| p.0), lng: pos.map(|p| p.1) };
+                if let Ok(b) = serde_json::to_value(&body) {
+                    enqueue_op(d, format!("签到：{label}"), "POST", format!("/api/v1/carer/orders/{id}/check-in"), b, entity);
+                }
+            });
+        }
+    };
+    let check_out = {
+        let (id, label, entity) = (id.clone(), label.clone(), entity.clone());
+        move |_| {
+            let tapped = Utc::now();
+            let list: Vec<VisitTask> = tasks
+                .get_untracked()
+                .into_iter()
+                .map(|(task, done, reason)| VisitTask { task, done, reason: Some(reason).filter(|r| !r.trim().is_empty() && !done) })
+                .collect();
+            let n = note.get_untracked();
+            let draft = CheckOut { tapped_at: tapped, lat: None, lng: None, tasks: list.clone(), note: Some(n.clone()).filter(|n| !n.trim().is_empty()) };
+            let errs = draft.validate();
+            if !errs.is_empty() {
+                errors.set(errs);
+                return;
+            }
+            errors.set(vec![]);
+            locating.set(Some("正在定位…".into()));
+            let (id, label, entity) = (id.clone(), label.clone(), entity.clone());
+            with_position(move |pos, err| {
+                locating.set(err.map(|e| format!("{e}。签退已按点击时间记录，未带位置。")));
+                let stamp = stored.with_value(|v| stamp_for(v, tapped, pos));
+                let body = CheckOut { lat: pos.map(|p| p.0), lng: pos.map(|p| p.1), ..draft };
+                update_local(visits, &id, |v| {
+                    v.order.status = OrderStatus::Completed;
+                    v.order.check_out = Some(stamp);
+                    v.order.tasks = body.tasks.clone();
+                    v.order.carer_note = body.note.clone();
+                });
+                if let Ok(b) = serde_json::to_value(&body) {
+                    enqueue_op(d, format!("签退：{label}"), "POST", format!("/api/v1/carer/orders/{id}/check-out"), b, entity);
+                }
+            });
+        }
+    };
+
+    let status = o.status;
+    let phone = e.phone.clone();
+    let tel = format!("tel:{}", phone.chars().filter(|c| c.is_ascii_digit()).collect::<String>());
+    let level = e.capability_level.map(|l| format!(" · {}", l.label())).unwrap_or_default();
+    view! {
+        <li class="visit" data-order-id=id.clone() data-status=status.code()>
+            <p class="what"><strong>{o.item.label()}</strong>{format!(" · {}", when(&o.date, &o.start, &o.end))}
+                " · " <span class="state">{status.label()}</span>
+                {o.is_sample.then(|| view! { <span class="sample-tag">"示例"</span> })}</p>
+            <p>{format!("{}（{} 岁{}）", e.name, e.age, level)}</p>
+            <p class="address">{e.address_detail.clone()}</p>
+            <p><a class="button call" href=tel>{format!("拨打 {phone}")}</a></p>
+            {o.meal_mode.map(|m| view! { <p>{format!("用餐方式：{}", m.label())}</p> })}
+            {o.check_in.as_ref().map(|s| view! { <p class="stamp check-in" class:flagged=s.flagged>{stamp_line("签到", s)}</p> })}
+            {o.check_out.as_ref().map(|s| view! { <p class="stamp check-out" class:flagged=s.flagged>{stamp_line("签退", s)}</p> })}
+            {move || locating.get().map(|t| view! { <p class="cached-note" role="status">{t}</p> })}
+            {move || pending().then(|| view! { <p class="pending-tag">"已保存在手机上，待发送"</p> })}
+            {(status == OrderStatus::Assigned).then(|| view! {
+                <button class="primary big" on:click=check_in.clone()>"签到（已到老人家门口）"</button>
+            })}
+            {(status == OrderStatus::InService).then(|| view! {
+                <fieldset class="tasks">
+                    <legend>"服务内容"</legend>
+                    {move || tasks.get().into_iter().enumerate().map(|(i, (task, done, reason))| {
+                        view! {
+                            <div class="task">
+                                <p>{task.clone()}</p>
+                                <div class="row">
+                                    <label class="check"><input type="radio" name=format!("task-{i}") checked=done
+                                        on:change=move |_| tasks.update(|t| t[i].1 = true) />"已完成"</label>
+                                    <label class="check"><input type="radio" name=format!("task-{i}") checked=!done
+                                        on:change=move |_| tasks.update(|t| t[i].1 = false) />"未完成"</label>
+                                </div>
+                                {(!done).then(|| view! {
+                                    <label>"未完成的原因"
+                                        <input type="text" maxlength="100" prop:value=reason
+                                            on:change=move |ev| { let v = event_target_value(&ev); tasks.update(|t| t[i].2 = v) } />
+                                    </label>
+                                })}
+                                <FieldMsg errors field=format!("tasks.{i}.reason") />
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <label>"服务记录（选填）" <textarea name="note" maxlength="300" bind:value=note></textarea></label>
+                <FieldMsg errors field="note" />
+                <button class="primary big" on:click=check_out.clone()>"签退（服务结束）"</button>
+            })}
+            {(status == OrderStatus::Completed && !o.tasks.is_empty()).then(|| view! {
+                <ul class="task-done">{o.tasks.iter().map(|t| view! {
+                    <li class:not-done=!t.done>{if t.done { format!("✓ {}", t.task) } else { format!("✗ {}：{}", t.task, t.reason.clone().unwrap_or_default()) }}</li>
+                }).collect_view()}</ul>
+            })}
+        </li>
+    }
+}
