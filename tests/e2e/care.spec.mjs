@@ -1,7 +1,7 @@
 // Families and 居家上门服务: the older person's profile (kept on the phone, separate
 // consent for sensitive data, the position taken at the door), providers that serve the
 // address with the price and who pays, and 助急 call buttons with the network cut.
-import { test, expect, hydrated, signIn } from './helpers.mjs';
+import { test, expect, hydrated, signIn, saveProfile } from './helpers.mjs';
 
 test.use({ permissions: ['geolocation'], geolocation: { latitude: 31.5770, longitude: 120.3535 } });
 
@@ -60,29 +60,10 @@ test('a family sets up the profile, sees who pays for 助浴, and 助急 works o
   await context.setOffline(false);
 });
 
-/** Fills and saves a profile for an 82-year-old on 低保 living alone in 旺庄 (sample). */
-async function saveProfile(page) {
-  await page.goto('/care/elder');
-  await hydrated(page);
-  await page.getByLabel('老人称呼').fill('李奶奶');
-  await page.getByLabel('年龄（周岁）').fill('82');
-  await page.getByLabel('所在的区').selectOption('wuxi-xinwu');
-  await page.getByLabel('街道').selectOption('wuxi-xinwu-wangzhuang');
-  await page.getByLabel('详细地址').fill('旺庄路 20 号 1 栋 101（示例）');
-  await page.getByRole('button', { name: '我在老人家里，用当前位置' }).click();
-  await expect(page.locator('.position')).toContainText('在老人家里定位');
-  await page.getByLabel('联系电话').fill('13812345679');
-  await page.getByLabel('独居').check();
-  await page.getByLabel('我同意提供身份类别').check();
-  await page.getByLabel('低保', { exact: true }).check();
-  await page.getByRole('button', { name: '保存在本机' }).click();
-  await expect(page.locator('.sent-tag')).toHaveText('已保存在本机。');
-}
-
 test('a family orders 助浴 offline → the provider accepts and assigns → the carer checks in at the door and out → the family sees each step and rates', async ({ page, context, browser }) => {
   test.setTimeout(150_000);
   page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
-  await saveProfile(page);
+  await saveProfile(page, '李奶奶', '13812345679');
   await page.goto('/care/item/bathing');
   await hydrated(page);
   const station = page.locator('.provider', { hasText: '旺庄街道居家养老服务站' });
