@@ -228,6 +228,11 @@ fn stamp(at: Option<i64>, received: Option<i64>, distance_m: Option<f64>) -> Opt
     })
 }
 
+/// An order that must exist (404 otherwise).
+pub(crate) async fn order(conn: &mut SqliteConnection, id: &str) -> Result<OrderView, AppError> {
+    one(conn, id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))
+}
+
 pub(crate) async fn one(conn: &mut SqliteConnection, id: &str) -> Result<Option<OrderView>, AppError> {
     let row: Option<Row> = sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.id = ?")).bind(id).fetch_optional(&mut *conn).await?;
     row.map(view).transpose()
@@ -258,7 +263,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
             if owner != dev.0 {
                 return Err(AppError::Conflict("这个订单编号已被使用，请刷新页面后重新下单".into()));
             }
-            let v = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+            let v = order(&mut tx, &new.id).await?;
             return Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?));
         }
         let mut errors = new.validate(beijing_today(now));
@@ -309,7 +314,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         .await?;
         // The weekly 探访 the rule gives this person starts with their first order.
         crate::visits::ensure_plan(&mut tx, &dev, &elder, beijing_today(now)).await?;
-        let v = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        let v = order(&mut tx, &new.id).await?;
         Ok((tx, StatusCode::CREATED, serde_json::to_value(v).map_err(anyhow::Error::from)?))
     })
     .await
@@ -328,7 +333,7 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
         if owner.as_deref() != Some(dev.0.as_str()) {
             return Err(AppError::NotFound("没有这个订单".into()));
         }
-        let v = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        let v = order(&mut tx, &id).await?;
         match v.status {
             OrderStatus::Cancelled => {}
             s if !matches!(s, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned) => {
@@ -344,7 +349,7 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
                 sqlx::query("UPDATE orders SET status = 'cancelled', updated_at = unixepoch() WHERE id = ?").bind(&id).execute(&mut *tx).await?;
             }
         }
-        let v = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        let v = order(&mut tx, &id).await?;
         Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?))
     })
     .await
@@ -445,7 +450,7 @@ pub async fn decide(
     let path = format!("/api/v1/operator/orders/{id}/decision");
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
-        let o = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        let o = order(&mut tx, &id).await?;
         let org = provider_org(&mut tx, o.provider_id).await?;
         may_write(&user, org)?;
         let message = d.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
@@ -497,7 +502,7 @@ pub async fn decide(
         .await?;
         let detail = serde_json::json!({ "order_id": id, "action": d.action, "from": o.status.code(), "to": to.code(), "carer_id": carer, "message": message });
         crate::admin::record(&mut tx, &user, Some(org), "order_decision", detail).await?;
-        let v = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        let v = order(&mut tx, &id).await?;
         Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?))
     })
     .await

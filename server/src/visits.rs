@@ -8,7 +8,7 @@ use crate::device::DeviceHash;
 use crate::error::AppError;
 use crate::idempotency::{self, Tx};
 use crate::operator::{may_read, may_write, Id};
-use crate::orders::{one, provider_order, provider_org, timeslot_problem, Row, ORDER_SELECT};
+use crate::orders::{order, provider_order, provider_org, timeslot_problem, Row, ORDER_SELECT};
 use crate::requests::ReqId;
 use crate::AppState;
 use app::elder::ElderProfile;
@@ -137,7 +137,7 @@ pub async fn check_in(
             OrderStatus::InService | OrderStatus::Completed => {}
             s => return Err(AppError::Conflict(format!("订单已是“{}”，不能签到", s.label()))),
         }
-        let v = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        let v = order(&mut tx, &id).await?;
         Ok((tx, StatusCode::OK, json(v)?))
     })
     .await
@@ -206,7 +206,7 @@ pub async fn check_out(
             OrderStatus::Assigned => return Err(AppError::Conflict("还没有签到，请先签到再签退".into())),
             s => return Err(AppError::Conflict(format!("订单已是“{}”，不能签退", s.label()))),
         }
-        let v = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        let v = order(&mut tx, &id).await?;
         Ok((tx, StatusCode::OK, json(v)?))
     })
     .await
@@ -219,7 +219,7 @@ async fn own_family_order(tx: &mut SqliteConnection, id: &str, dev: &DeviceHash)
     if owner.as_deref() != Some(dev.0.as_str()) {
         return Err(AppError::NotFound("没有这个订单".into()));
     }
-    one(tx, id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))
+    order(tx, id).await
 }
 
 /// `POST /api/v1/orders/{id}/rating` — 1–5 stars and a comment, once the visit is done
@@ -247,7 +247,7 @@ pub async fn rate(State(st): State<AppState>, device: DeviceHash, headers: Heade
             .bind(&id)
             .execute(&mut *tx)
             .await?;
-        let v = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        let v = order(&mut tx, &id).await?;
         Ok((tx, StatusCode::OK, json(v)?))
     })
     .await
@@ -293,7 +293,7 @@ pub async fn reschedule(State(st): State<AppState>, device: DeviceHash, headers:
         .bind(&id)
         .execute(&mut *tx)
         .await?;
-        let v = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))?;
+        let v = order(&mut tx, &id).await?;
         Ok((tx, StatusCode::OK, json(v)?))
     })
     .await

@@ -348,8 +348,11 @@ async fn health_and_openapi() {
     let (status, doc) = status_and_body(&s, "/api/v1/openapi.json").await;
     assert_eq!(status, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for p in ["/api/v1/places", "/api/v1/places/{id}", "/api/v1/areas"] {
+    for p in ["/api/v1/places", "/api/v1/places/{id}", "/api/v1/areas", "/api/v1/carer/visits", "/api/v1/welfare-visits"] {
         assert!(doc["paths"][p]["get"].is_object(), "{p}");
+    }
+    for p in ["/api/v1/carer/orders/{id}/check-in", "/api/v1/carer/orders/{id}/check-out", "/api/v1/orders/{id}/rating", "/api/v1/orders/{id}/reschedule"] {
+        assert!(doc["paths"][p]["post"].is_object(), "{p}");
     }
     let params: Vec<&str> =
         doc["paths"]["/api/v1/places"]["get"]["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
