@@ -12,6 +12,7 @@ use crate::pages::carer::stamp_line;
 use crate::pages::ask::{when, TimeslotChoices};
 use crate::requests::{beijing_today, TimeslotsResponse};
 use crate::types::{FieldError, MealMode, ServiceItem};
+use crate::pages::carer::TaskList;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -417,11 +418,7 @@ fn OrderRow(o: OrderView, d: Device) -> impl IntoView {
             {o.message.clone().map(|m| view! { <p class="answer">{format!("机构回复：{m}")}</p> })}
             {o.check_in.as_ref().map(|s| view! { <p class="visit-step check-in">{format!("护理员 {}", stamp_line("签到，服务中", s))}</p> })}
             {o.check_out.as_ref().map(|s| view! { <p class="visit-step check-out">{format!("护理员 {}", stamp_line("签退，服务完成", s))}</p> })}
-            {(!o.tasks.is_empty()).then(|| view! {
-                <ul class="task-done">{o.tasks.iter().map(|t| view! {
-                    <li class:not-done=!t.done>{if t.done { format!("✓ {}", t.task) } else { format!("✗ {}：{}", t.task, t.reason.clone().unwrap_or_default()) }}</li>
-                }).collect_view()}</ul>
-            })}
+            <TaskList tasks=o.tasks.clone() />
             {o.carer_note.clone().map(|n| view! { <p class="answer">{format!("服务记录：{n}")}</p> })}
             {o.rating.map(|r| view! {
                 <p class="rating-given">{format!("您的评价：{}{}", "★".repeat(r as usize), o.rating_comment.clone().map(|c| format!(" {c}")).unwrap_or_default())}</p>

@@ -248,11 +248,22 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device) 
                 <FieldMsg errors field="note" />
                 <button class="primary big" on:click=check_out.clone()>"签退（服务结束）"</button>
             })}
-            {(status == OrderStatus::Completed && !o.tasks.is_empty()).then(|| view! {
-                <ul class="task-done">{o.tasks.iter().map(|t| view! {
-                    <li class:not-done=!t.done>{if t.done { format!("✓ {}", t.task) } else { format!("✗ {}：{}", t.task, t.reason.clone().unwrap_or_default()) }}</li>
-                }).collect_view()}</ul>
-            })}
+            <TaskList tasks=o.tasks.clone() />
         </li>
     }
+}
+
+/// What the carer recorded at 签退: ✓ done, ✗ not done with the reason.
+#[component]
+pub fn TaskList(tasks: Vec<VisitTask>) -> impl IntoView {
+    (!tasks.is_empty()).then(|| {
+        view! {
+            <ul class="task-done">
+                {tasks.into_iter().map(|t| {
+                    let text = if t.done { format!("✓ {}", t.task) } else { format!("✗ {}：{}", t.task, t.reason.unwrap_or_default()) };
+                    view! { <li class:not-done=!t.done>{text}</li> }
+                }).collect_view()}
+            </ul>
+        }
+    })
 }

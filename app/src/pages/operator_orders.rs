@@ -10,6 +10,7 @@ use crate::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, OrderSt
 use crate::types::{WelfareMode, WelfareStatus};
 use crate::pages::ask::when;
 use crate::types::FieldError;
+use crate::pages::carer::TaskList;
 use leptos::prelude::*;
 
 #[component]
@@ -277,6 +278,10 @@ fn OrderItem(
                 v.quote.payer.map(|p| p.label()).unwrap_or("补贴"), v.quote.public_pays_yuan)}</p>
             {declared.map(|t| view! { <p class="grounds">{t}</p> })}
             {v.carer.clone().map(|c| view! { <p class="carer">{format!("已派：{} · {}", c.name, c.level)}</p> })}
+            {v.check_in.as_ref().map(|s| view! { <p class="stamp check-in" class:flagged=s.flagged>{crate::pages::carer::stamp_line("签到", s)}</p> })}
+            {v.check_out.as_ref().map(|s| view! { <p class="stamp check-out" class:flagged=s.flagged>{crate::pages::carer::stamp_line("签退", s)}</p> })}
+            <TaskList tasks=v.tasks.clone() />
+            {v.rating.map(|r| view! { <p class="rating-given">{format!("家属评价：{}{}", "★".repeat(r as usize), v.rating_comment.clone().map(|c| format!(" {c}")).unwrap_or_default())}</p> })}
             <p class="muted">{move || format!("{}下单", crate::format::ago(v.created_at, use_now()))}</p>
             {move || pending().then(|| view! { <p class="pending-tag">"已保存在本机，待发送"</p> })}
             {matches!(status, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned).then(|| view! {
