@@ -380,52 +380,6 @@ pub fn carer_level_label(code: &str) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn order() -> NewOrder {
-        NewOrder {
-            id: "00000000-0000-4000-8000-000000000001".into(),
-            provider_id: 1,
-            item: ServiceItem::Bathing,
-            meal_mode: None,
-            timeslot_id: 1,
-            date: "2026-11-24".into(),
-            elder: ElderProfile {
-                name: "张大爷".into(),
-                age: 82,
-                street_id: "wuxi-xinwu-wangzhuang".into(),
-                address_detail: "旺庄路 1 号".into(),
-                lat: 31.575,
-                lng: 120.358,
-                phone: "13812345678".into(),
-                lives_alone: true,
-                empty_nest: false,
-                capability_level: None,
-                categories: vec![],
-                consent_health: false,
-                consent_categories: false,
-            },
-            consent: true,
-        }
-    }
-
-    #[test]
-    fn orders_are_checked() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        assert!(order().validate(today).is_empty());
-        let meal = NewOrder { item: ServiceItem::Meal, ..order() };
-        assert_eq!(meal.validate(today)[0].field, "meal_mode");
-        let mut bad = NewOrder { consent: false, date: "2026-11-20".into(), item: ServiceItem::Emergency, ..order() };
-        bad.elder.name = String::new();
-        let f: Vec<String> = bad.validate(today).into_iter().map(|e| e.field).collect();
-        assert_eq!(f, ["elder.name", "item", "timeslot", "consent"]);
-        assert_eq!(OrderStatus::from_code("in_service"), Some(OrderStatus::InService));
-        assert!(OrderStatus::Assigned.holds_timeslot() && !OrderStatus::Cancelled.holds_timeslot());
-    }
-}
-
 /// One week's 探访 of a plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -506,4 +460,93 @@ pub fn welfare_reason(e: &ElderProfile) -> Option<String> {
 pub fn week_start(d: NaiveDate) -> NaiveDate {
     use chrono::Datelike;
     d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order() -> NewOrder {
+        NewOrder {
+            id: "00000000-0000-4000-8000-000000000001".into(),
+            provider_id: 1,
+            item: ServiceItem::Bathing,
+            meal_mode: None,
+            timeslot_id: 1,
+            date: "2026-11-24".into(),
+            elder: ElderProfile {
+                name: "张大爷".into(),
+                age: 82,
+                street_id: "wuxi-xinwu-wangzhuang".into(),
+                address_detail: "旺庄路 1 号".into(),
+                lat: 31.575,
+                lng: 120.358,
+                phone: "13812345678".into(),
+                lives_alone: true,
+                empty_nest: false,
+                capability_level: None,
+                categories: vec![],
+                consent_health: false,
+                consent_categories: false,
+            },
+            consent: true,
+        }
+    }
+
+    #[test]
+    fn orders_are_checked() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        assert!(order().validate(today).is_empty());
+        let meal = NewOrder { item: ServiceItem::Meal, ..order() };
+        assert_eq!(meal.validate(today)[0].field, "meal_mode");
+        let mut bad = NewOrder { consent: false, date: "2026-11-20".into(), item: ServiceItem::Emergency, ..order() };
+        bad.elder.name = String::new();
+        let f: Vec<String> = bad.validate(today).into_iter().map(|e| e.field).collect();
+        assert_eq!(f, ["elder.name", "item", "timeslot", "consent"]);
+        assert_eq!(OrderStatus::from_code("in_service"), Some(OrderStatus::InService));
+        assert!(OrderStatus::Assigned.holds_timeslot() && !OrderStatus::Cancelled.holds_timeslot());
+    }
+
+    #[test]
+    fn check_outs_need_a_reason_for_each_task_not_done() {
+        let t = |task: &str, done: bool, reason: Option<&str>| VisitTask { task: task.into(), done, reason: reason.map(String::from) };
+        let out = CheckOut { tapped_at: Utc::now(), lat: Some(31.5), lng: Some(120.3), tasks: vec![t("协助洗浴", true, None)], note: None };
+        assert!(out.validate().is_empty());
+        let bad = CheckOut { tasks: vec![t("协助洗浴", true, None), t("整理浴室", false, Some("  "))], lat: Some(31.5), lng: None, ..out.clone() };
+        let f: Vec<String> = bad.validate().into_iter().map(|e| e.field).collect();
+        assert_eq!(f, ["tasks.1.reason", "position"]);
+        assert_eq!(CheckOut { tasks: vec![], ..out.clone() }.validate()[0].field, "tasks");
+        let ok = CheckOut { tasks: vec![t("整理浴室", false, Some("老人不需要"))], ..out };
+        assert!(ok.validate().is_empty());
+        for item in ServiceItem::ALL {
+            assert!(!default_tasks(*item).is_empty(), "{item:?}");
+        }
+    }
+
+    #[test]
+    fn ratings_are_one_to_five_stars() {
+        assert!(NewRating { stars: 5, comment: Some("很细心".into()) }.validate().is_empty());
+        assert_eq!(NewRating { stars: 0, comment: None }.validate()[0].field, "stars");
+        assert_eq!(NewRating { stars: 6, comment: None }.validate()[0].field, "stars");
+        assert_eq!(NewRating { stars: 3, comment: Some("好".repeat(201)) }.validate()[0].field, "comment");
+    }
+
+    #[test]
+    fn the_weekly_visit_rule_says_why_and_weeks_start_on_monday() {
+        let mut e = order().elder;
+        assert_eq!(welfare_reason(&e).as_deref(), Some("82 岁独居"));
+        e.lives_alone = false;
+        assert_eq!(welfare_reason(&e), None);
+        e.empty_nest = true;
+        assert_eq!(welfare_reason(&e).as_deref(), Some("82 岁空巢"));
+        e.age = 79;
+        assert_eq!(welfare_reason(&e), None);
+        e.categories = vec![crate::types::ElderCategory::Dibao];
+        e.capability_level = Some(crate::types::CapabilityLevel::Moderate);
+        assert_eq!(welfare_reason(&e).as_deref(), Some("经济困难且失能"));
+        let sunday = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!((week_start(sunday), week_start(monday)), (monday, monday));
+        assert_eq!(week_start(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()), NaiveDate::from_ymd_opt(2026, 11, 16).unwrap());
+    }
 }
