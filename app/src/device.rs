@@ -129,7 +129,9 @@ pub fn merge_requests(server: Vec<RequestView>, local: &[RequestView], outbox: &
     merge_kept(server, local, outbox, "request", |r| &r.id, |r| r.created_at)
 }
 
-/// The server's list, plus local records (by id) that still have something queued, newest first.
+/// The server's list, except that a record with something still queued (not sent yet, or
+/// set aside) is shown as this device has it — a rating or 改期 made offline is not undone
+/// on screen by a sync that comes before it is delivered. Newest first.
 pub fn merge_kept<T: Clone>(
     server: Vec<T>,
     local: &[T],
@@ -141,9 +143,12 @@ pub fn merge_kept<T: Clone>(
     let mut out = server;
     for r in local {
         let entity = format!("{kind}:{}", id(r));
-        let queued = outbox.iter().any(|i| i.entity == entity);
-        if queued && !out.iter().any(|s| id(s) == id(r)) {
-            out.push(r.clone());
+        if !outbox.iter().any(|i| i.entity == entity) {
+            continue;
+        }
+        match out.iter_mut().find(|s| id(s) == id(r)) {
+            Some(s) => *s = r.clone(),
+            None => out.push(r.clone()),
         }
     }
     out.sort_by_key(|r| std::cmp::Reverse(created(r)));

@@ -313,7 +313,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         .execute(&mut *tx)
         .await?;
         // The weekly 探访 the rule gives this person starts with their first order.
-        crate::visits::ensure_plan(&mut tx, &dev, &elder, beijing_today(now)).await?;
+        crate::visits::ensure_plan(&mut tx, &dev, &elder, new.provider_id, beijing_today(now)).await?;
         let v = order(&mut tx, &new.id).await?;
         Ok((tx, StatusCode::CREATED, serde_json::to_value(v).map_err(anyhow::Error::from)?))
     })

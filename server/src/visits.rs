@@ -18,7 +18,7 @@ use app::orders::{
     RecordWelfareVisit, Reschedule, WelfarePlan, WelfarePlansResponse, WelfareVisit,
 };
 use app::requests::beijing_today;
-use app::types::{FieldError, ServiceItem, WelfareMode, WelfareStatus};
+use app::types::{ServiceItem, WelfareMode, WelfareStatus};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -56,6 +56,18 @@ fn carer_of(session: &Session) -> Result<i64, AppError> {
 fn for_carer(mut o: ProviderOrder) -> ProviderOrder {
     o.elder.categories.clear();
     o.elder.consent_categories = false;
+    // who pays (and under which rule) would tell the categories again
+    o.order.quote = app::elder::Quote {
+        market_price_yuan: 0,
+        public_pays_yuan: 0,
+        family_pays_yuan: 0,
+        rule_id: None,
+        rule_name: None,
+        payer: None,
+        explanation: String::new(),
+        needs_confirmation: false,
+    };
+    o.order.category_confirmed = false;
     o
 }
 
@@ -104,17 +116,19 @@ pub async fn check_in(
     let key = idempotency::key_from(&headers)?;
     let carer = carer_of(&session)?;
     let c: CheckIn = serde_json::from_slice(&body).map_err(|_| AppError::field("tapped_at", "签到内容格式不正确"))?;
-    let mut errors = app::orders::position_errors(c.lat, c.lng);
-    if let Some(m) = tap_problem(c.tapped_at, Utc::now()) {
-        errors.push(FieldError { field: "tapped_at".into(), message: m.into() });
-    }
+    let errors = app::orders::position_errors(c.lat, c.lng);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
     let path = format!("/api/v1/carer/orders/{id}/check-in");
     let user = session.user.clone();
+    // Checks that depend on the time run inside: a replay of a stored answer must not be
+    // judged again days later.
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
+        if let Some(m) = tap_problem(c.tapped_at, Utc::now()).or_else(|| (c.tapped_at < o.created_at).then_some("签到时间早于下单时间，请检查手机的日期和时间")) {
+            return Err(AppError::field("tapped_at", m));
+        }
         match o.status {
             OrderStatus::Assigned => {
                 let distance = distance_from(&elder, c.lat, c.lng);
@@ -158,10 +172,7 @@ pub async fn check_out(
     let key = idempotency::key_from(&headers)?;
     let carer = carer_of(&session)?;
     let c: CheckOut = serde_json::from_slice(&body).map_err(|_| AppError::field("tasks", "签退内容格式不正确"))?;
-    let mut errors = c.validate();
-    if let Some(m) = tap_problem(c.tapped_at, Utc::now()) {
-        errors.push(FieldError { field: "tapped_at".into(), message: m.into() });
-    }
+    let errors = c.validate();
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -169,6 +180,9 @@ pub async fn check_out(
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
+        if let Some(m) = tap_problem(c.tapped_at, Utc::now()) {
+            return Err(AppError::field("tapped_at", m));
+        }
         match o.status {
             OrderStatus::InService => {
                 if o.check_in.as_ref().is_some_and(|i| c.tapped_at < i.at) {
@@ -306,12 +320,20 @@ fn ymd(d: NaiveDate) -> String {
 }
 
 /// Starts (or refreshes) the weekly 探访 of the person an order is for, when the rule
-/// applies: with the nearest provider that serves the address and offers 探访. This
-/// week's visit is generated at once.
-pub(crate) async fn ensure_plan(tx: &mut SqliteConnection, device: &DeviceHash, elder: &ElderProfile, today: NaiveDate) -> Result<(), AppError> {
+/// applies and the provider ordered from offers 探访 at the address. This week's visit is
+/// generated at once.
+pub(crate) async fn ensure_plan(
+    tx: &mut SqliteConnection,
+    device: &DeviceHash,
+    elder: &ElderProfile,
+    ordered_from: i64,
+    today: NaiveDate,
+) -> Result<(), AppError> {
     let Some(reason) = welfare_reason(elder) else { return Ok(()) };
+    // Only the provider the family ordered from (the order's consent names it), and only
+    // when it offers 探访 for this address: the profile goes to no one else.
     let serving = crate::home_services::serving(tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(ServiceItem::WelfareVisit)).await?;
-    let Some(provider) = serving.first() else { return Ok(()) };
+    let Some(provider) = serving.iter().find(|p| p.id == ordered_from) else { return Ok(()) };
     sqlx::query(
         "INSERT INTO welfare_plans (device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, unixepoch(), unixepoch())
@@ -496,26 +518,19 @@ pub async fn record_visit(
 ) -> Result<Response, AppError> {
     let key = idempotency::key_from(&headers)?;
     let r: RecordWelfareVisit = serde_json::from_slice(&body).map_err(|_| AppError::field("mode", "请选择上门、电话或视频探访"))?;
-    let mut errors = vec![];
-    if let Some(m) = tap_problem(r.done_at, Utc::now()) {
-        errors.push(FieldError { field: "done_at".into(), message: m.into() });
-    }
     if r.note.as_deref().is_some_and(|n| n.chars().count() > 300) {
-        errors.push(FieldError { field: "note".into(), message: "探访记录最多 300 个字".into() });
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        return Err(AppError::field("note", "探访记录最多 300 个字"));
     }
     let path = format!("/api/v1/operator/welfare-visits/{id}");
     let user = session.user.clone();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
-        let plan: Option<(i64, String, String)> = sqlx::query_as(
-            "SELECT w.provider_id, v.due_on, v.status FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
+        let plan: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT w.provider_id, v.week_start, v.due_on, v.done_at FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (provider_id, due_on, status) = plan.ok_or_else(|| AppError::NotFound("没有这次探访".into()))?;
+        let (provider_id, week_start_on, due_on, done_before) = plan.ok_or_else(|| AppError::NotFound("没有这次探访".into()))?;
         let org = provider_org(&mut tx, provider_id).await?;
         match user.carer_id {
             Some(c) => {
@@ -530,8 +545,17 @@ pub async fn record_visit(
             }
             None => may_write(&user, org)?,
         }
-        if status != "done" {
-            let in_week = ymd(beijing_today(r.done_at)) <= due_on;
+        // Recorded once: a second record (another tablet, a late retry) does not replace it.
+        if done_before.is_none() {
+            if let Some(m) = tap_problem(r.done_at, Utc::now()) {
+                return Err(AppError::field("done_at", m));
+            }
+            let day = ymd(beijing_today(r.done_at));
+            // One visit counts for the week it was made in, never for an earlier one.
+            if day < week_start_on {
+                return Err(AppError::field("done_at", "探访时间早于这一周，请记在当周的探访上"));
+            }
+            let in_week = day <= due_on;
             sqlx::query(
                 "UPDATE welfare_visits SET status = ?, mode = ?, done_at = ?, carer_id = ?, note = ?, recorded_by = ?, updated_at = unixepoch()
                  WHERE id = ?",

@@ -74,6 +74,7 @@ async fn a_carer_checks_in_and_out_of_their_own_visit_and_a_far_tap_is_kept_but_
     assert_eq!(st, 200, "{list}");
     let v = list.as_array().unwrap().iter().find(|o| o["id"] == id).expect("the assigned visit is on the carer's list");
     assert_eq!((v["elder"]["address_detail"].as_str(), v["elder"]["categories"].clone()), (Some("旺庄路 1 号 2 栋 301"), json!([])));
+    assert_eq!((v["quote"]["explanation"].as_str(), v["quote"]["rule_id"].clone()), (Some(""), Value::Null), "who pays would tell the categories");
     // a carer account reaches nothing of the desk
     assert_eq!(get(&s, Some(&carer), &format!("/api/v1/operator/providers/{station}/orders")).await.0, 403);
     assert_eq!(get(&s, Some(&carer), "/api/v1/operator/providers").await.1, json!([]));
@@ -81,6 +82,8 @@ async fn a_carer_checks_in_and_out_of_their_own_visit_and_a_far_tap_is_kept_but_
     let op = login(&s, "op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
     assert_eq!(get(&s, Some(&op), "/api/v1/carer/visits").await.0, 403);
 
+    // ordered yesterday (a tap may not be older than its order)
+    sqlx::query("UPDATE orders SET created_at = created_at - 86400 WHERE id = ?").bind(&id).execute(&s.pool).await.unwrap();
     let check_in = format!("/api/v1/carer/orders/{id}/check-in");
     let check_out = format!("/api/v1/carer/orders/{id}/check-out");
     // out before in: refused
@@ -89,6 +92,9 @@ async fn a_carer_checks_in_and_out_of_their_own_visit_and_a_far_tap_is_kept_but_
     assert_eq!(w(&s, Some(&carer), "POST", &check_out, "out-0", json!({ "tapped_at": now, "tasks": tasks })).await.0, 409);
     // a tap from the future is refused, naming the field
     let (st, body) = w(&s, Some(&carer), "POST", &check_in, "in-0", json!({ "tapped_at": now + Duration::hours(1), "lat": 31.575, "lng": 120.358 })).await;
+    assert_eq!((st, fields(&body)), (422, vec!["tapped_at".to_string()]));
+    // before the order existed: refused by name
+    let (st, body) = w(&s, Some(&carer), "POST", &check_in, "in-00", json!({ "tapped_at": now - Duration::days(2), "lat": 31.575, "lng": 120.358 })).await;
     assert_eq!((st, fields(&body)), (422, vec!["tapped_at".to_string()]));
     // tapped two hours ago (kept on the phone without signal), ~500 m from the address
     let tapped = now - Duration::hours(2);
@@ -217,19 +223,28 @@ async fn weekly_welfare_visits_are_made_once_a_week_and_missed_weeks_show() {
     let op = login(&s, "op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
     let other = login(&s, "op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
     let provider: i64 = sqlx::query_scalar("SELECT provider_id FROM welfare_plans").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(provider, station, "the profile goes only to the provider the family ordered from");
     let path = format!("/api/v1/operator/providers/{provider}/welfare-visits");
     assert_eq!(get(&s, Some(&other), &path).await.0, 403);
     let (st, list) = get(&s, Some(&op), &path).await;
     assert_eq!(st, 200, "{list}");
     assert_eq!(list[0]["status"], "missed");
     assert_eq!(list[0]["elder"]["name"], "张大爷");
-    // recorded late, the visit is kept and its week stays missed; the next week's is done
-    let missed_id = list[0]["id"].as_i64().unwrap();
-    let due_id = list[1]["id"].as_i64().unwrap();
-    let (st, body) = w(&s, Some(&op), "POST", &format!("/api/v1/operator/welfare-visits/{due_id}"), "wv-1", json!({ "mode": "phone", "done_at": Utc::now(), "note": "电话问候，一切安好" })).await;
-    assert_eq!((st, body["status"].as_str(), body["mode"].as_str()), (200, Some("done"), Some("phone")), "{body}");
-    let (st, body) = w(&s, Some(&other), "POST", &format!("/api/v1/operator/welfare-visits/{missed_id}"), "wv-2", json!({ "mode": "in_person", "done_at": Utc::now() })).await;
+    // (the clock above ran a week ahead: in real time the "missed" row is this week's and the
+    // "due" one next week's)
+    let this_week = list[0]["id"].as_i64().unwrap();
+    let next_week_id = list[1]["id"].as_i64().unwrap();
+    // a call made now cannot count for next week
+    let (st, body) = w(&s, Some(&op), "POST", &format!("/api/v1/operator/welfare-visits/{next_week_id}"), "wv-0", json!({ "mode": "phone", "done_at": Utc::now() })).await;
+    assert_eq!((st, fields(&body)), (422, vec!["done_at".to_string()]), "{body}");
+    // another organisation cannot record; a time in the future is refused by name
+    let (st, body) = w(&s, Some(&other), "POST", &format!("/api/v1/operator/welfare-visits/{this_week}"), "wv-2", json!({ "mode": "in_person", "done_at": Utc::now() })).await;
     assert_eq!(st, 403, "{body}");
-    let (st, body) = w(&s, Some(&op), "POST", &format!("/api/v1/operator/welfare-visits/{due_id}"), "wv-3", json!({ "mode": "phone", "done_at": Utc::now() + Duration::hours(2) })).await;
+    let (st, body) = w(&s, Some(&op), "POST", &format!("/api/v1/operator/welfare-visits/{this_week}"), "wv-3", json!({ "mode": "phone", "done_at": Utc::now() + Duration::hours(2) })).await;
     assert_eq!((st, fields(&body)), (422, vec!["done_at".to_string()]));
+    let (st, body) = w(&s, Some(&op), "POST", &format!("/api/v1/operator/welfare-visits/{this_week}"), "wv-1", json!({ "mode": "phone", "done_at": Utc::now(), "note": "电话问候，一切安好" })).await;
+    assert_eq!((st, body["status"].as_str(), body["mode"].as_str()), (200, Some("done"), Some("phone")), "{body}");
+    // recorded once: a second record (another tablet) does not replace the first
+    let (st, body) = w(&s, Some(&op), "POST", &format!("/api/v1/operator/welfare-visits/{this_week}"), "wv-4", json!({ "mode": "in_person", "done_at": Utc::now() })).await;
+    assert_eq!((st, body["mode"].as_str(), body["note"].as_str()), (200, Some("phone"), Some("电话问候，一切安好")), "{body}");
 }

@@ -120,6 +120,9 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
     permissions: ['geolocation'], geolocation: { latitude: 31.5770, longitude: 120.3535 },
   });
   const carer = await phone.newPage();
+  // a visit on another day than today asks before checking in (there is no undo)
+  const asked = [];
+  carer.on('dialog', (dlg) => { asked.push(dlg.message()); dlg.accept(); });
   await signIn(carer, 'carer-wangzhuang');
   await expect(carer.getByRole('heading', { name: '我的上门任务' })).toBeVisible();
   const visit = carer.locator(`.visit[data-order-id="${id}"]`);
@@ -130,6 +133,7 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
   await visit.getByRole('button', { name: /签到/ }).click();
   await expect(visit.locator('.stamp.check-in')).toContainText(/\d\d:\d\d 签到 · 距地址约 \d+ 米$/);
   await expect(visit.locator('.pending-tag')).toHaveText('已保存在手机上，待发送');
+  for (const m of asked) expect(m).toMatch(/^这是 \d+月\d+日 周. 的任务，不是今天的。确定现在签到吗？$/);
   await phone.setOffline(false);
   await expect(carer.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
   const inService = carer.locator(`.visit[data-order-id="${id}"]`);

@@ -183,7 +183,11 @@ fn OrderForm(
         navigate.with_value(|n| n("/care/orders", Default::default()));
     };
     let modes = offer.as_ref().map(|o| o.meal_modes.clone()).unwrap_or_default();
-    let consent_text = format!("我同意把老人的称呼、年龄、地址和电话（以及上面同意提供的评估等级、身份类别）提供给「{pname}」，只用于这次上门服务。");
+    let consent_text = if crate::orders::welfare_reason(&elder.shared()).is_some() && provider.items.iter().any(|i| i.item == ServiceItem::WelfareVisit) {
+        format!("我同意把老人的称呼、年龄、地址和电话（以及上面同意提供的评估等级、身份类别）提供给「{pname}」，用于这次上门服务；老人符合每周探访条件，这家机构也会用这些信息每周探访。")
+    } else {
+        format!("我同意把老人的称呼、年龄、地址和电话（以及上面同意提供的评估等级、身份类别）提供给「{pname}」，只用于这次上门服务。")
+    };
     view! {
         <h1>{format!("预约{}", item.label())}</h1>
         <p class="muted">{format!("{} · 为 {}（{} 岁）", pname, elder.name, elder.age)}</p>

@@ -12,8 +12,11 @@ use crate::types::{FieldError, LoginResponse};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-const KEY_VISITS: &str = "yl1.carer.visits";
+/// The phone's copy of one carer's visits (per account: a shared phone never shows one
+/// carer's list to another; removed at 退出登录).
+pub fn key_visits(user_id: i64) -> String {
+    format!("yl1.carer.visits.{user_id}")
+}
 
 /// "14:05" in Beijing time.
 pub fn beijing_hhmm(t: DateTime<Utc>) -> String {
@@ -36,11 +39,12 @@ pub fn CarerDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
     let visits = RwSignal::new(Vec::<ProviderOrder>::new());
     let loaded = RwSignal::new(false);
     let offline = RwSignal::new(false);
+    let key = StoredValue::new(key_visits(s.user.id));
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         d.delivered.track();
         leptos::task::spawn_local(async move {
-            let kept = crate::store::browser::read::<Vec<ProviderOrder>>(KEY_VISITS);
+            let kept = crate::store::browser::read::<Vec<ProviderOrder>>(&key.get_value());
             // Taps still on the phone: what the phone shows is newer than the server's.
             let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity.starts_with("visit:") && !i.quarantined));
             if pending && kept.is_some() {
@@ -48,7 +52,7 @@ pub fn CarerDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
             } else {
                 match crate::client::ApiClient::same_origin().carer_visits().await {
                     Ok(list) => {
-                        let _ = crate::store::browser::write(KEY_VISITS, &list);
+                        let _ = crate::store::browser::write(&key.get_value(), &list);
                         offline.set(false);
                         visits.set(list);
                     }
@@ -78,24 +82,37 @@ pub fn CarerDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
             if !loaded.get() {
                 return view! { <p class="loading">"正在读取任务…"</p> }.into_any();
             }
-            let list = visits.get();
-            if list.is_empty() {
+            if visits.with(|l| l.is_empty()) {
                 return view! { <p class="empty">"近期没有派给您的上门任务。"</p> }.into_any();
             }
-            view! { <ul class="visit-list">{list.into_iter().map(|v| view! { <VisitCard v visits d /> }).collect_view()}</ul> }.into_any()
+            view! {
+                <ul class="visit-list">
+                    // keyed by visit and state: a tap on one card (or a refresh) leaves the
+                    // others, and their half-filled tasks, as they are
+                    <For each=move || visits.get() key=|v| (v.order.id.clone(), v.order.status) let:v>
+                        <VisitCard v visits d key />
+                    </For>
+                </ul>
+            }.into_any()
         }}
     }
 }
 
 /// Applies a tap to the phone's copy of the list at once.
-fn update_local(visits: RwSignal<Vec<ProviderOrder>>, id: &str, f: impl FnOnce(&mut ProviderOrder)) {
-    visits.update(|l| {
+fn update_local(visits: RwSignal<Vec<ProviderOrder>>, key: StoredValue<String>, id: &str, f: impl FnOnce(&mut ProviderOrder)) {
+    // try_: the desk may have been left (signed out) while the position was being taken;
+    // the tap itself is queued by the caller either way.
+    let _ = visits.try_update(|l| {
         if let Some(v) = l.iter_mut().find(|v| v.order.id == id) {
             f(v);
         }
     });
     #[cfg(feature = "hydrate")]
-    let _ = crate::store::browser::write(KEY_VISITS, &visits.get_untracked());
+    if let (Some(k), Some(list)) = (key.try_get_value(), visits.try_get_untracked()) {
+        let _ = crate::store::browser::write(&k, &list);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = key;
 }
 
 /// Takes the position now (GCJ-02), or none with the reason; then `then`.
@@ -122,13 +139,27 @@ fn with_position(then: impl FnOnce(Option<(f64, f64)>, Option<String>) + 'static
     then(None, None);
 }
 
-fn stamp_for(v: &ProviderOrder, at: DateTime<Utc>, pos: Option<(f64, f64)>) -> VisitStamp {
-    let distance_m = pos.map(|(lat, lng)| crate::geo::distance_m(crate::geo::LatLng::new(lat, lng), crate::geo::LatLng::new(v.elder.lat, v.elder.lng)));
+/// A visit on another day than today: asks before checking in (no undo).
+fn confirm_other_day(day: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        let text = format!("这是 {} 的任务，不是今天的。确定现在签到吗？", when(day, "", "").trim_end_matches(|c| c == ' ' || c == '–'));
+        web_sys::window().and_then(|w| w.confirm_with_message(&text).ok()).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = day;
+        false
+    }
+}
+
+fn stamp_for(home: (f64, f64), at: DateTime<Utc>, pos: Option<(f64, f64)>) -> VisitStamp {
+    let distance_m = pos.map(|(lat, lng)| crate::geo::distance_m(crate::geo::LatLng::new(lat, lng), crate::geo::LatLng::new(home.0, home.1)));
     VisitStamp { at, received_at: at, distance_m, flagged: distance_m.is_none_or(|m| m > FAR_FROM_ADDRESS_M) }
 }
 
 #[component]
-fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device) -> impl IntoView {
+fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, key: StoredValue<String>) -> impl IntoView {
     let o = v.order.clone();
     let e = v.elder.clone();
     let id = o.id.clone();
@@ -142,18 +173,24 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device) 
     let tasks = RwSignal::new(default_tasks(o.item).iter().map(|t| (t.to_string(), true, String::new())).collect::<Vec<_>>());
     let note = RwSignal::new(String::new());
     let label = format!("{} · {} {}", o.item.label(), e.name, when(&o.date, &o.start, &o.end));
-    let stored = StoredValue::new(v.clone());
+    // Plain values: the position callback may come after this card is gone.
+    let home = (e.lat, e.lng);
+    let visit_day = o.date.clone();
 
     let check_in = {
         let (id, label, entity) = (id.clone(), label.clone(), entity.clone());
         move |_| {
             let tapped = Utc::now();
+            let today = crate::requests::beijing_today(tapped).format("%Y-%m-%d").to_string();
+            if visit_day != today && !confirm_other_day(&visit_day) {
+                return;
+            }
             locating.set(Some("正在定位…".into()));
             let (id, label, entity) = (id.clone(), label.clone(), entity.clone());
             with_position(move |pos, err| {
-                locating.set(err.map(|e| format!("{e}。签到已按点击时间记录，未带位置。")));
-                let stamp = stored.with_value(|v| stamp_for(v, tapped, pos));
-                update_local(visits, &id, |v| {
+                let _ = locating.try_set(err.map(|e| format!("{e}。签到已按点击时间记录，未带位置。")));
+                let stamp = stamp_for(home, tapped, pos);
+                update_local(visits, key, &id, |v| {
                     v.order.status = OrderStatus::InService;
                     v.order.check_in = Some(stamp);
                 });
@@ -184,10 +221,10 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device) 
             locating.set(Some("正在定位…".into()));
             let (id, label, entity) = (id.clone(), label.clone(), entity.clone());
             with_position(move |pos, err| {
-                locating.set(err.map(|e| format!("{e}。签退已按点击时间记录，未带位置。")));
-                let stamp = stored.with_value(|v| stamp_for(v, tapped, pos));
+                let _ = locating.try_set(err.map(|e| format!("{e}。签退已按点击时间记录，未带位置。")));
+                let stamp = stamp_for(home, tapped, pos);
                 let body = CheckOut { lat: pos.map(|p| p.0), lng: pos.map(|p| p.1), ..draft };
-                update_local(visits, &id, |v| {
+                update_local(visits, key, &id, |v| {
                     v.order.status = OrderStatus::Completed;
                     v.order.check_out = Some(stamp);
                     v.order.tasks = body.tasks.clone();

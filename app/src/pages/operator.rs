@@ -312,6 +312,9 @@ pub fn logout(session: RwSignal<Option<LoginResponse>>) {
             let key = crate::store::browser::device_key();
             let _ = c.send_write_as("POST", "/api/v1/auth/logout", &key, &crate::store::browser::new_id(), None, Some(&csrf)).await;
         });
+        if let Some(s) = session.get_untracked() {
+            crate::store::browser::remove(&crate::pages::carer::key_visits(s.user.id));
+        }
         crate::store::browser::remove(crate::store::KEY_SESSION);
     }
     session.set(None);
