@@ -353,6 +353,9 @@ pub(crate) async fn ensure_plan(
     Ok(())
 }
 
+/// How far back `generate` fills weeks it did not run in.
+const BACKFILL_WEEKS: i64 = 8;
+
 /// What `generate` did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Generated {
@@ -377,18 +380,26 @@ async fn generate_with(conn: &mut SqliteConnection, today: NaiveDate) -> Result<
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    let created = sqlx::query(
-        "INSERT INTO welfare_visits (plan_id, week_start, due_on, status, created_at, updated_at)
-         SELECT id, ?, ?, 'due', unixepoch(), unixepoch() FROM welfare_plans
-          WHERE ended_on IS NULL AND started_on <= ?
-         ON CONFLICT (plan_id, week_start) DO NOTHING",
-    )
-    .bind(ymd(monday))
-    .bind(ymd(sunday))
-    .bind(ymd(sunday))
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    let mut created = 0;
+    // This week, and any of the last eight weeks the generator did not run in (the server
+    // was down): those weeks passed without a visit, so they are made as missed.
+    for back in 0..=BACKFILL_WEEKS {
+        let (mon, sun) = (monday - chrono::Duration::weeks(back), sunday - chrono::Duration::weeks(back));
+        created += sqlx::query(
+            "INSERT INTO welfare_visits (plan_id, week_start, due_on, status, created_at, updated_at)
+             SELECT id, ?, ?, CASE WHEN ? < ? THEN 'missed' ELSE 'due' END, unixepoch(), unixepoch() FROM welfare_plans
+              WHERE ended_on IS NULL AND started_on <= ?
+             ON CONFLICT (plan_id, week_start) DO NOTHING",
+        )
+        .bind(ymd(mon))
+        .bind(ymd(sun))
+        .bind(ymd(sun))
+        .bind(ymd(today))
+        .bind(ymd(sun))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
     Ok(Generated { created, missed })
 }
 

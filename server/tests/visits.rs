@@ -210,6 +210,19 @@ async fn weekly_welfare_visits_are_made_once_a_week_and_missed_weeks_show() {
     assert_eq!((g.created, g.missed), (1, 1), "next week: one new visit; this week's, undone, is missed");
     let g = server::visits::generate(&s.pool, next_week).await.unwrap();
     assert_eq!((g.created, g.missed), (0, 0));
+    // had the generator not run for two weeks, the week in between is made as missed
+    let g = server::visits::generate(&s.pool, today + Duration::days(21)).await.unwrap();
+    assert_eq!((g.created, g.missed), (2, 1), "week 3 due, week 2 missed (made now), week 1 marked missed");
+    sqlx::query("DELETE FROM welfare_visits WHERE week_start > ?")
+        .bind(app::orders::week_start(next_week).format("%Y-%m-%d").to_string())
+        .execute(&s.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE welfare_visits SET status = 'due' WHERE week_start = ?")
+        .bind(app::orders::week_start(next_week).format("%Y-%m-%d").to_string())
+        .execute(&s.pool)
+        .await
+        .unwrap();
 
     // the family's log
     let res = s.http.get(format!("{}/api/v1/welfare-visits", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
