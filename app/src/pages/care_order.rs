@@ -193,18 +193,7 @@ fn OrderForm(
         <p class="muted">{format!("{} · 为 {}（{} 岁）", pname, elder.name, elder.age)}</p>
         {offer.is_none().then(|| view! { <p class="error">"这家机构不提供这个服务。"</p> })}
         <form class="order-form" on:submit=submit novalidate>
-            <fieldset class="timeslots">
-                <legend>"选择上门时段"</legend>
-                {move || openings.with(|o| o.as_ref().filter(|(_, kept)| *kept).map(|(r, _)| {
-                    let at = r.generated_at;
-                    view! { <p class="cached-note">{move || format!("离线：名额为{}的情况，提交后以机构接单为准。", crate::format::ago(at, use_now()))}</p> }
-                }))}
-                {move || match openings.get() {
-                    None => view! { <p class="muted">"正在读取可预约的时段…"</p> }.into_any(),
-                    Some((r, _)) if r.openings.is_empty() => view! { <p class="muted">"近两周没有可预约的时段，请电话联系机构。"</p> }.into_any(),
-                    Some((r, _)) => view! { <TimeslotChoices list=r.openings chosen=timeslot /> }.into_any(),
-                }}
-            </fieldset>
+            <OpeningsPicker legend="选择上门时段" openings chosen=timeslot />
             <FieldMsg errors field="timeslot" />
             {(!modes.is_empty()).then(|| view! {
                 <fieldset class="meal-modes">
@@ -247,6 +236,26 @@ fn OrderForm(
     .into_any()
 }
 
+/// A provider's openings as radio buttons, with how fresh the counts are when they come
+/// from the device (offline).
+#[component]
+fn OpeningsPicker(legend: &'static str, openings: RwSignal<Option<(TimeslotsResponse, bool)>>, chosen: RwSignal<String>) -> impl IntoView {
+    view! {
+        <fieldset class="timeslots">
+            <legend>{legend}</legend>
+            {move || openings.with(|o| o.as_ref().filter(|(_, kept)| *kept).map(|(r, _)| {
+                let at = r.generated_at;
+                view! { <p class="cached-note">{move || format!("离线：名额为{}的情况，提交后以机构接单为准。", crate::format::ago(at, use_now()))}</p> }
+            }))}
+            {move || match openings.get() {
+                None => view! { <p class="muted">"正在读取可预约的时段…"</p> }.into_any(),
+                Some((r, _)) if r.openings.is_empty() => view! { <p class="muted">"近两周没有可预约的时段，请电话联系机构。"</p> }.into_any(),
+                Some((r, _)) => view! { <TimeslotChoices list=r.openings chosen /> }.into_any(),
+            }}
+        </fieldset>
+    }
+}
+
 /// 改期: the same item from the same provider at another time. The order goes back to
 /// 已提交 for the provider to confirm (and assign a carer again).
 #[component]
@@ -281,14 +290,7 @@ fn MoveForm(order: OrderView, openings: RwSignal<Option<(TimeslotsResponse, bool
         <h1>{format!("改期：{}", order.item.label())}</h1>
         <p class="muted">{format!("{} · 为 {} · 原定 {}", order.provider_name, order.elder_name, when(&order.date, &order.start, &order.end))}</p>
         <form class="order-form" on:submit=submit novalidate>
-            <fieldset class="timeslots">
-                <legend>"选择新的上门时段"</legend>
-                {move || match openings.get() {
-                    None => view! { <p class="muted">"正在读取可预约的时段…"</p> }.into_any(),
-                    Some((r, _)) if r.openings.is_empty() => view! { <p class="muted">"近两周没有可预约的时段，请电话联系机构。"</p> }.into_any(),
-                    Some((r, _)) => view! { <TimeslotChoices list=r.openings chosen=timeslot /> }.into_any(),
-                }}
-            </fieldset>
+            <OpeningsPicker legend="选择新的上门时段" openings chosen=timeslot />
             <FieldMsg errors field="timeslot" />
             <p class="muted">"改期后机构需要重新确认并派单。没有网络也可以改期：先保存在本机，联网后自动发送。"</p>
             <button class="primary" type="submit">"确认改期"</button>
