@@ -510,3 +510,31 @@ mod browser {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::merge_kept;
+    use crate::store::OutboxItem;
+    use chrono::{Duration, Utc};
+
+    #[derive(Clone, Debug, PartialEq)]
+    struct Rec {
+        id: &'static str,
+        status: &'static str,
+        at: chrono::DateTime<Utc>,
+    }
+
+    #[test]
+    fn a_record_with_something_queued_stays_as_the_device_has_it() {
+        let t = Utc::now();
+        let rec = |id, status, age: i64| Rec { id, status, at: t - Duration::minutes(age) };
+        let server = vec![rec("a", "completed", 3), rec("b", "assigned", 2)];
+        // "a" rated offline (queued), "c" made offline (not on the server yet), "d" gone and nothing queued
+        let local = vec![rec("a", "completed+rated", 3), rec("c", "submitted", 1), rec("d", "submitted", 5)];
+        let queued = |e: &str| OutboxItem::new("x".into(), "POST", "/p".into(), None, e.into());
+        let outbox = vec![queued("order:a"), queued("order:c")];
+        let merged = merge_kept(server, &local, &outbox, "order", |r| r.id, |r| r.at);
+        let got: Vec<(&str, &str)> = merged.iter().map(|r| (r.id, r.status)).collect();
+        assert_eq!(got, [("c", "submitted"), ("b", "assigned"), ("a", "completed+rated")]);
+    }
+}

@@ -179,6 +179,13 @@ pub struct VisitStamp {
     pub flagged: bool,
 }
 
+impl VisitStamp {
+    /// A stamp with its flag: farther than 100 m from the address, or no position.
+    pub fn new(at: DateTime<Utc>, received_at: DateTime<Utc>, distance_m: Option<f64>) -> Self {
+        VisitStamp { at, received_at, distance_m, flagged: distance_m.is_none_or(|d| d > FAR_FROM_ADDRESS_M) }
+    }
+}
+
 /// One task of a visit, as the carer records it at check-out.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

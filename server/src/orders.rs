@@ -220,12 +220,7 @@ pub(crate) fn view(r: Row) -> Result<OrderView, AppError> {
 }
 
 fn stamp(at: Option<i64>, received: Option<i64>, distance_m: Option<f64>) -> Option<app::orders::VisitStamp> {
-    Some(app::orders::VisitStamp {
-        at: crate::repo::ts(at?),
-        received_at: crate::repo::ts(received.unwrap_or(at?)),
-        distance_m,
-        flagged: distance_m.is_none_or(|d| d > app::orders::FAR_FROM_ADDRESS_M),
-    })
+    Some(app::orders::VisitStamp::new(crate::repo::ts(at?), crate::repo::ts(received.unwrap_or(at?)), distance_m))
 }
 
 /// An order that must exist (404 otherwise).

@@ -418,28 +418,43 @@ pub fn spawn_generator(pool: SqlitePool) {
     });
 }
 
-type VisitRow = (i64, i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>);
+type VisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>);
 
-const VISIT_SELECT: &str = "SELECT v.id, v.plan_id, v.week_start, v.due_on,
-        CASE WHEN v.status = 'due' AND v.due_on < ? THEN 'missed' ELSE v.status END,
-        v.mode, v.done_at, c.name, v.note
-     FROM welfare_visits v LEFT JOIN carers c ON c.id = v.carer_id";
+/// A week's visit; a due week whose Sunday has passed reads as missed (binds: today).
+const VISIT_COLS: &str = "v.id, v.week_start, v.due_on,
+        CASE WHEN v.status = 'due' AND v.due_on < ? THEN 'missed' ELSE v.status END AS st,
+        v.mode, v.done_at, c.name, v.note";
 
-fn visit_from(r: VisitRow) -> (i64, WelfareVisit) {
-    let (id, plan_id, week_start, due_on, status, mode, done_at, carer_name, note) = r;
-    (
-        plan_id,
-        WelfareVisit {
-            id,
-            week_start,
-            due_on,
-            status: WelfareStatus::from_code(&status).unwrap_or(WelfareStatus::Due),
-            mode: mode.as_deref().and_then(WelfareMode::from_code),
-            done_at: done_at.map(crate::repo::ts),
-            carer_name,
-            note,
-        },
+fn visit_from(r: VisitRow) -> WelfareVisit {
+    let (id, week_start, due_on, status, mode, done_at, carer_name, note) = r;
+    WelfareVisit {
+        id,
+        week_start,
+        due_on,
+        status: WelfareStatus::from_code(&status).unwrap_or(WelfareStatus::Due),
+        mode: mode.as_deref().and_then(WelfareMode::from_code),
+        done_at: done_at.map(crate::repo::ts),
+        carer_name,
+        note,
+    }
+}
+
+/// A provider's view of a week's visit: with the person (binds: today, then the WHERE's).
+fn provider_visit_select() -> String {
+    format!(
+        "SELECT {VISIT_COLS}, v.plan_id, w.reason, w.elder
+         FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id LEFT JOIN carers c ON c.id = v.carer_id"
     )
+}
+
+type ProviderVisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>, i64, String, String);
+
+/// The person as the provider sees them on the 探访 list (not the declared categories).
+fn provider_visit_from(r: ProviderVisitRow) -> Result<ProviderWelfareVisit, AppError> {
+    let (id, ws, due, status, mode, done_at, carer, note, plan_id, reason, elder) = r;
+    let mut elder: ElderProfile = serde_json::from_str(&elder).map_err(|e| AppError::Internal(e.into()))?;
+    elder.categories.clear();
+    Ok(ProviderWelfareVisit { visit: visit_from((id, ws, due, status, mode, done_at, carer, note)), plan_id, reason, elder })
 }
 
 /// `GET /api/v1/welfare-visits` — the weekly 探访 of the people this device orders for,
@@ -458,7 +473,10 @@ pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Res
     .await?;
     let mut out = Vec::with_capacity(plans.len());
     for (id, elder_name, reason, provider_id, provider_name, provider_phone, started_on, is_sample) in plans {
-        let visits: Vec<VisitRow> = sqlx::query_as(&format!("{VISIT_SELECT} WHERE v.plan_id = ? ORDER BY v.week_start DESC LIMIT 8"))
+        let visits: Vec<VisitRow> = sqlx::query_as(&format!(
+            "SELECT {VISIT_COLS} FROM welfare_visits v LEFT JOIN carers c ON c.id = v.carer_id
+             WHERE v.plan_id = ? ORDER BY v.week_start DESC LIMIT 8"
+        ))
             .bind(ymd(today))
             .bind(id)
             .fetch_all(&st.db)
@@ -471,7 +489,7 @@ pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Res
             provider_name,
             provider_phone,
             started_on,
-            visits: visits.into_iter().map(|r| visit_from(r).1).collect(),
+            visits: visits.into_iter().map(visit_from).collect(),
             is_sample,
         });
     }
@@ -486,31 +504,21 @@ pub async fn provider_visits(State(st): State<AppState>, session: Session, Id(pr
     let mut conn = st.db.acquire().await?;
     may_read(&session.user, provider_org(&mut conn, provider_id).await?)?;
     let today = beijing_today(Utc::now());
-    let rows: Vec<(i64, i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>, String, String)> =
-        sqlx::query_as(
-            "SELECT v.id, v.plan_id, v.week_start, v.due_on,
-                    CASE WHEN v.status = 'due' AND v.due_on < ? THEN 'missed' ELSE v.status END AS st,
-                    v.mode, v.done_at, c.name, v.note, w.reason, w.elder
-             FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id LEFT JOIN carers c ON c.id = v.carer_id
-             WHERE w.provider_id = ? AND v.week_start >= ?
-             ORDER BY CASE st WHEN 'missed' THEN 0 WHEN 'due' THEN 1 ELSE 2 END, v.week_start DESC, v.id
-             LIMIT 500",
-        )
-        .bind(ymd(today))
-        .bind(provider_id)
-        .bind(ymd(week_start(today) - chrono::Duration::weeks(8)))
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (id, plan_id, ws, due, status, mode, done_at, carer, note, reason, elder) in rows {
-        let (_, visit) = visit_from((id, plan_id, ws, due, status, mode, done_at, carer, note));
-        if visit.status == WelfareStatus::Done && visit.week_start < ymd(week_start(today) - chrono::Duration::weeks(1)) {
-            continue;
-        }
-        let mut elder: ElderProfile = serde_json::from_str(&elder).map_err(|e| AppError::Internal(e.into()))?;
-        elder.categories.clear();
-        out.push(ProviderWelfareVisit { visit, plan_id, reason, elder });
-    }
+    let this_week = week_start(today);
+    let rows: Vec<ProviderVisitRow> = sqlx::query_as(&format!(
+        "{}
+         WHERE w.provider_id = ? AND v.week_start >= ? AND NOT (st = 'done' AND v.week_start < ?)
+         ORDER BY CASE st WHEN 'missed' THEN 0 WHEN 'due' THEN 1 ELSE 2 END, v.week_start DESC, v.id
+         LIMIT 500",
+        provider_visit_select()
+    ))
+    .bind(ymd(today))
+    .bind(provider_id)
+    .bind(ymd(this_week - chrono::Duration::weeks(8)))
+    .bind(ymd(this_week - chrono::Duration::weeks(1)))
+    .fetch_all(&mut *conn)
+    .await?;
+    let out = rows.into_iter().map(provider_visit_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Json(out))
 }
 
@@ -583,18 +591,12 @@ pub async fn record_visit(
             let detail = serde_json::json!({ "welfare_visit_id": id, "mode": r.mode.code(), "done_at": r.done_at, "in_week": in_week });
             crate::admin::record(&mut tx, &user, Some(org), "welfare_visit", detail).await?;
         }
-        let row: (i64, i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>, String, String) = sqlx::query_as(
-            "SELECT v.id, v.plan_id, v.week_start, v.due_on, v.status, v.mode, v.done_at, c.name, v.note, w.reason, w.elder
-             FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id LEFT JOIN carers c ON c.id = v.carer_id WHERE v.id = ?",
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let (vid, plan_id, ws, due, st_, mode, done_at, carer, note, reason, elder) = row;
-        let (_, visit) = visit_from((vid, plan_id, ws, due, st_, mode, done_at, carer, note));
-        let mut elder: ElderProfile = serde_json::from_str(&elder).map_err(|e| AppError::Internal(e.into()))?;
-        elder.categories.clear();
-        Ok((tx, StatusCode::OK, json(ProviderWelfareVisit { visit, plan_id, reason, elder })?))
+        let row: ProviderVisitRow = sqlx::query_as(&format!("{} WHERE v.id = ?", provider_visit_select()))
+            .bind(ymd(beijing_today(Utc::now())))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok((tx, StatusCode::OK, json(provider_visit_from(row)?)?))
     })
     .await
 }

@@ -157,6 +157,12 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
   await inService.getByRole('button', { name: /签退/ }).click();
   await expect(carer.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
   await expect(carer.locator(`.visit[data-order-id="${id}"] .state`)).toHaveText('已完成');
+  // signing out leaves no list of addresses on the phone for the next person
+  const cachedKeys = () => carer.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('yl1.carer.visits.')));
+  expect((await cachedKeys()).length).toBe(1);
+  await carer.getByRole('button', { name: '退出登录' }).click();
+  await expect(carer.getByRole('heading', { name: '机构工作台登录' })).toBeVisible();
+  expect(await cachedKeys()).toEqual([]);
   await phone.close();
 
   // the family: 已完成 with what was done, then a rating that is kept until sent

@@ -155,7 +155,7 @@ fn confirm_other_day(day: &str) -> bool {
 
 fn stamp_for(home: (f64, f64), at: DateTime<Utc>, pos: Option<(f64, f64)>) -> VisitStamp {
     let distance_m = pos.map(|(lat, lng)| crate::geo::distance_m(crate::geo::LatLng::new(lat, lng), crate::geo::LatLng::new(home.0, home.1)));
-    VisitStamp { at, received_at: at, distance_m, flagged: distance_m.is_none_or(|m| m > FAR_FROM_ADDRESS_M) }
+    VisitStamp::new(at, at, distance_m)
 }
 
 #[component]
