@@ -27,6 +27,10 @@ command -v node >/dev/null || need_apt+=(nodejs npm)
 if [ "${1:-}" = "--browser" ]; then
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)
   [ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
+  # the Rust tests run again with the clock moved (scripts/test-clock.sh)
+  [ -f /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || need_apt+=(faketime)
+  # screenshots and what the browser tests see: Chinese text, not boxes
+  [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing Debian packages: ${need_apt[*]}"

@@ -12,8 +12,14 @@ if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 echo "== cargo test"
 # A hung test fails the run with a reason instead of stalling CI.
 timeout --signal=KILL 1800 cargo test --workspace --locked
+echo "== cargo test with the clock moved"
+scripts/test-clock.sh
 echo "== browser bundle"
 scripts/build-site.sh target/debug/server
-echo "== browser tests"
 cd tests
-SERVER_BIN=target/debug/server npx --no-install playwright test
+# The browser always runs in Asia/Shanghai (playwright.config.mjs); Node and the server run
+# once in Beijing time and once in UTC, so no test leans on the host's time zone.
+for tz in Asia/Shanghai UTC; do
+  echo "== browser tests (Node and server in $tz)"
+  TZ=$tz SERVER_BIN=target/debug/server npx --no-install playwright test
+done

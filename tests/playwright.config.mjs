@@ -1,16 +1,11 @@
 // Browser tests: Debian's Chromium (never a downloaded browser), a phone viewport,
 // against the real server binary on its own port with a fresh SQLite database.
+//
+// SERVER_BIN (default target/debug/server) and E2E_SITE_ROOT (default target/site) pick the
+// build under test; E2E_PORT the port. Every run makes its own database directory
+// (e2e/env.mjs); YILAO_E2E_KEEP_DB=1 keeps it after the run.
 import { defineConfig, devices } from '@playwright/test';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
-const root = path.resolve(import.meta.dirname, '..');
-const port = Number(process.env.E2E_PORT || 3917);
-// Workers load this file again: keep the main process's database for all of them.
-process.env.YILAO_E2E_DB_DIR ||= fs.mkdtempSync(path.join(os.tmpdir(), 'yilao-e2e-'));
-const dbDir = process.env.YILAO_E2E_DB_DIR;
-const serverBin = path.resolve(root, process.env.SERVER_BIN || 'target/debug/server');
+import { baseURL, databaseUrl, port, root, serverBin, siteRoot } from './e2e/env.mjs';
 
 export default defineConfig({
   testDir: './e2e',
@@ -21,7 +16,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL,
     ...devices['Pixel 7'],
     browserName: 'chromium',
     locale: 'zh-CN',
@@ -39,9 +34,9 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
     env: {
-      DATABASE_URL: `sqlite://${dbDir}/e2e.db`,
+      DATABASE_URL: databaseUrl,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
+      LEPTOS_SITE_ROOT: siteRoot,
       RUST_LOG: 'warn',
     },
   },

@@ -14,10 +14,12 @@ pub fn parse_birth_month(s: &str) -> Option<(i32, u32)> {
     (1..=12).contains(&m).then_some((y, m))
 }
 
-/// Whole months of age on `today` for a child born in `birth` (year, month).
+/// Whole months of age at `now` for a child born in `birth` (year, month), counted in
+/// Beijing time (the month a family lives in, whatever the device's or server's zone).
 /// Only the month is known, so the child counts as born on the 1st: a child born in
 /// March is 8 months old on any day of November. `None` if the month is in the future.
-pub fn age_in_months(birth: (i32, u32), today: DateTime<Utc>) -> Option<u16> {
+pub fn age_in_months(birth: (i32, u32), now: DateTime<Utc>) -> Option<u16> {
+    let today = crate::requests::beijing_today(now);
     let now = today.year() * 12 + today.month0() as i32;
     let born = birth.0 * 12 + (birth.1 as i32 - 1);
     let months = now - born;
@@ -65,6 +67,18 @@ mod tests {
         assert_eq!(age_in_months((2025, 11), day(2026, 11, 22)), Some(12));
         assert_eq!(age_in_months((2026, 11), day(2026, 11, 22)), Some(0));
         assert_eq!(age_in_months((2026, 12), day(2026, 11, 22)), None);
+    }
+
+    #[test]
+    fn age_counts_in_beijing_time() {
+        // 2026-11-30T16:30Z is 2026-12-01 00:30 in Beijing: already December there
+        let t = Utc.with_ymd_and_hms(2026, 11, 30, 16, 30, 0).unwrap();
+        assert_eq!(age_in_months((2026, 3), t), Some(9));
+        assert_eq!(age_in_months((2026, 12), t), Some(0), "born this (Beijing) month");
+        // one second before Beijing midnight it is still November
+        let before = Utc.with_ymd_and_hms(2026, 11, 30, 15, 59, 59).unwrap();
+        assert_eq!(age_in_months((2026, 3), before), Some(8));
+        assert_eq!(age_in_months((2026, 12), before), None);
     }
 
     #[test]

@@ -62,8 +62,17 @@ pub fn use_now() -> DateTime<Utc> {
     expect_context::<Now>().0.get()
 }
 
+/// Now while rendering: the server's clock on the server, the device's in the browser.
+fn render_now() -> DateTime<Utc> {
+    #[cfg(feature = "ssr")]
+    if let Some(d) = use_context::<crate::data::DataSource>() {
+        return d.now();
+    }
+    Utc::now()
+}
+
 fn provide_now() {
-    let rendered_at = leptos::server::SharedValue::new(|| Utc::now().timestamp_millis());
+    let rendered_at = leptos::server::SharedValue::new(|| render_now().timestamp_millis());
     let start = DateTime::<Utc>::from_timestamp_millis(*rendered_at).unwrap_or_else(Utc::now);
     let now = RwSignal::new(start);
     provide_context(Now(now));
@@ -137,6 +146,10 @@ fn StatusBar() -> impl IntoView {
             {move || {
                 let n = d.pending();
                 (n > 0).then(|| view! { <A href="/outbox" attr:class="pending-flag">{format!("{n} 条待发送")}</A> })
+            }}
+            {move || {
+                let n = d.waiting_for_login();
+                (n > 0).then(|| view! { <A href="/operator" attr:class="login-flag">{format!("{n} 条需要重新登录")}</A> })
             }}
             {move || {
                 let n = d.set_aside();

@@ -16,6 +16,9 @@ pub trait Backend: Send + Sync + 'static {
     fn places(&self, q: PlaceQuery) -> BoxFuture<Result<PlacesResponse, ClientError>>;
     fn place(&self, id: i64) -> BoxFuture<Result<PlaceDetail, ClientError>>;
     fn areas(&self) -> BoxFuture<Result<AreasResponse, ClientError>>;
+    /// The server's "now" (its clock, which tests set): pages render "this month",
+    /// "today" and "N 分钟前" from it.
+    fn now(&self) -> chrono::DateTime<chrono::Utc>;
 }
 
 #[derive(Clone)]
@@ -39,6 +42,9 @@ impl DataSource {
     }
     pub fn areas(&self) -> impl Future<Output = Result<AreasResponse, ClientError>> + Send + 'static {
         self.backend.areas()
+    }
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.backend.now()
     }
 }
 

@@ -38,7 +38,11 @@ pub fn use_device() -> Device {
 
 impl Device {
     pub fn pending(&self) -> usize {
-        self.outbox.with(|o| o.iter().filter(|i| !i.quarantined).count())
+        self.outbox.with(|o| o.iter().filter(|i| !i.quarantined && !i.needs_login).count())
+    }
+    /// Writes that wait for someone to sign in again on this device.
+    pub fn waiting_for_login(&self) -> usize {
+        self.outbox.with(|o| o.iter().filter(|i| i.needs_login).count())
     }
     pub fn set_aside(&self) -> usize {
         self.outbox.with(|o| o.iter().filter(|i| i.quarantined).count())
@@ -223,10 +227,36 @@ pub fn retry(d: Device, id: &str) {
                 }
             }
             i.quarantined = false;
+            i.needs_login = false;
             i.next_attempt_at = Utc::now();
         }
     });
     persist(d);
+    flush(d);
+}
+
+/// What a write waiting for a new sign-in says.
+pub const NEEDS_LOGIN: &str = "需要重新登录：登录已失效，重新登录后自动发送";
+
+/// Writes made with a desk or carer session (they carry its CSRF token, and a 401
+/// means the session ended rather than that the request was wrong).
+pub fn signed_in_path(path: &str) -> bool {
+    path.starts_with("/api/v1/operator/") || path.starts_with("/api/v1/carer/")
+}
+
+/// After a sign-in: the writes that waited for one go out now, with the new session.
+pub fn resume_after_login(d: Device) {
+    let any = d.outbox.with_untracked(|o| o.iter().any(|i| i.needs_login));
+    if any {
+        d.outbox.update(|o| {
+            for i in o.iter_mut().filter(|i| i.needs_login) {
+                i.needs_login = false;
+                i.last_error = None;
+                i.next_attempt_at = Utc::now();
+            }
+        });
+        persist(d);
+    }
     flush(d);
 }
 
@@ -387,7 +417,7 @@ mod browser {
             for item in d.outbox.get_untracked() {
                 // A set-aside item holds back the later items of its entity: they were
                 // made on top of it, and sending them could apply a change out of order.
-                if item.quarantined || blocked.contains(&item.entity) {
+                if item.quarantined || item.needs_login || blocked.contains(&item.entity) {
                     blocked.insert(item.entity.clone());
                     continue;
                 }
@@ -400,7 +430,7 @@ mod browser {
                     continue;
                 }
                 // Signed-in writes (the desk's and the carer's) carry the session's CSRF token.
-                let csrf = (item.path.starts_with("/api/v1/operator/") || item.path.starts_with("/api/v1/carer/"))
+                let csrf = signed_in_path(&item.path)
                     .then(|| st::read::<crate::types::LoginResponse>(crate::store::KEY_SESSION).map(|s| s.csrf_token))
                     .flatten();
                 match client.send_write_as(&item.method, &item.path, &key, &item.id, item.body.as_ref(), csrf.as_deref()).await {
@@ -408,6 +438,16 @@ mod browser {
                         d.outbox.update(|o| o.retain(|i| i.id != item.id));
                         let _ = st::write(KEY_OUTBOX, &d.outbox.get_untracked());
                         delivered += 1;
+                    }
+                    Ok((401, _)) if signed_in_path(&item.path) => {
+                        // The session ended: the same request will be refused until someone
+                        // signs in again, so it waits (kept, in order) instead of retrying.
+                        update_item(d, &item.id, |i| {
+                            i.needs_login = true;
+                            i.attempts += 1;
+                            i.last_error = Some(NEEDS_LOGIN.into());
+                        });
+                        blocked.insert(item.entity.clone());
                     }
                     Ok((s, body)) if (400..500).contains(&s) && !matches!(s, 401 | 408 | 429) => {
                         // Refused: retrying the same request cannot help. Set aside, keep the rest going.
@@ -450,7 +490,7 @@ mod browser {
             }
             // Wake up for the earliest retry that is due (timer, online and
             // visibility triggers also flush).
-            let next = d.outbox.with_untracked(|o| o.iter().filter(|i| !i.quarantined).map(|i| i.next_attempt_at).min());
+            let next = d.outbox.with_untracked(|o| o.iter().filter(|i| !i.quarantined && !i.needs_login).map(|i| i.next_attempt_at).min());
             if let Some(next) = next {
                 if d.online.get_untracked() {
                     let wait = (next - Utc::now()).num_milliseconds().clamp(200, 300_000) as u64;

@@ -200,7 +200,7 @@ mod tests {
     use crate::types::{CapabilityLevel as L, ElderCategory as C};
 
     /// The sample rule table (the same rows the server seeds).
-    fn rules() -> Vec<SubsidyRule> {
+    pub(super) fn rules() -> Vec<SubsidyRule> {
         let rule = |id, priority, name: &str, condition, payer, share, cap| SubsidyRule {
             id,
             priority,
@@ -390,4 +390,143 @@ pub struct ProviderHit {
 pub struct ProvidersResponse {
     pub providers: Vec<ProviderHit>,
     pub generated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Money properties over every price from 1 to 500 yuan, every rule (the sample table and
+/// arbitrary ones, shares above 100 % and caps included) and every kind of profile.
+#[cfg(test)]
+mod money_properties {
+    use super::*;
+    use crate::types::{CapabilityLevel as L, ElderCategory as C};
+    use proptest::prelude::*;
+
+    fn subset<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = Vec<T>> {
+        proptest::collection::vec(any::<bool>(), all.len()).prop_map(move |pick| all.iter().zip(pick).filter(|(_, p)| *p).map(|(x, _)| *x).collect())
+    }
+
+    prop_compose! {
+        fn a_rule()(id in 1i64..50, priority in 0i64..100, min_age in proptest::option::of(60u8..100),
+                    any_category in subset(C::ALL), any_capability in subset(L::ALL), items in subset(ServiceItem::ALL),
+                    age_or_category in any::<bool>(), share in 0u8..=255, cap in proptest::option::of(0u32..600),
+                    government in any::<bool>()) -> SubsidyRule {
+            SubsidyRule {
+                id,
+                priority,
+                name: format!("规则{id}（示例）"),
+                explanation: String::new(),
+                condition: RuleCondition { min_age, any_category, any_capability, items, age_or_category },
+                payer: if government { Payer::GovernmentPurchase } else { Payer::Subsidy },
+                share_percent: share,
+                cap_yuan: cap,
+                is_sample: true,
+            }
+        }
+    }
+
+    prop_compose! {
+        fn a_profile()(age in 50u8..=120, categories in subset(C::ALL), level in proptest::option::of(proptest::sample::select(L::ALL)),
+                       consent_categories in any::<bool>(), consent_health in any::<bool>(), lives_alone in any::<bool>()) -> ElderProfile {
+            ElderProfile {
+                name: "张大爷".into(),
+                age,
+                street_id: "wuxi-xinwu-wangzhuang".into(),
+                address_detail: "旺庄路 1 号 2 栋 301".into(),
+                lat: 31.575,
+                lng: 120.358,
+                phone: "13812345678".into(),
+                lives_alone,
+                empty_nest: false,
+                capability_level: level,
+                categories,
+                consent_health,
+                consent_categories,
+            }
+        }
+    }
+
+    /// The sample rule table the server seeds (示例规则).
+    fn sample_rules() -> Vec<SubsidyRule> {
+        super::tests::rules()
+    }
+
+    fn check(rules: &[SubsidyRule], p: &ElderProfile, item: ServiceItem, price: u32) -> Result<(), TestCaseError> {
+        let q = quote(rules, p, item, price);
+        prop_assert_eq!(q.market_price_yuan, price);
+        prop_assert_eq!(q.public_pays_yuan + q.family_pays_yuan, price, "public + family = market price");
+        prop_assert!(q.public_pays_yuan <= price, "never more than the price (shares above 100 % clamped)");
+        // the rule that decides is the first that applies, by priority then id
+        let mut sorted: Vec<&SubsidyRule> = rules.iter().collect();
+        sorted.sort_by_key(|r| (r.priority, r.id));
+        match sorted.into_iter().find(|r| r.applies(p, item)) {
+            None => {
+                prop_assert_eq!((q.public_pays_yuan, q.rule_id, q.payer), (0, None, None));
+                prop_assert!(!q.needs_confirmation);
+            }
+            Some(r) => {
+                prop_assert_eq!(q.rule_id, Some(r.id));
+                prop_assert_eq!(q.payer, Some(r.payer));
+                if let Some(cap) = r.cap_yuan {
+                    prop_assert!(q.public_pays_yuan <= cap, "public {} above the cap {}", q.public_pays_yuan, cap);
+                }
+                // rounding as the table says: the share of whole yuan, rounded down, then the cap
+                let share = (price as u64 * r.share_percent.min(100) as u64 / 100) as u32;
+                prop_assert_eq!(q.public_pays_yuan, r.cap_yuan.map_or(share, |c| share.min(c)));
+                prop_assert_eq!(q.needs_confirmation, q.public_pays_yuan > 0);
+            }
+        }
+        // what the family did not consent to share never counts
+        let mut withheld = p.clone();
+        withheld.categories.clear();
+        withheld.capability_level = None;
+        let hidden = ElderProfile { consent_categories: false, consent_health: false, ..p.clone() };
+        prop_assert_eq!(quote(rules, &hidden, item, price), quote(rules, &ElderProfile { consent_categories: false, consent_health: false, ..withheld }, item, price));
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn the_sample_table_splits_every_price_exactly(p in a_profile(), item in proptest::sample::select(ServiceItem::ALL), price in 1u32..=500) {
+            check(&sample_rules(), &p, item, price)?;
+        }
+
+        #[test]
+        fn any_table_splits_every_price_exactly(rules in proptest::collection::vec(a_rule(), 0..6), p in a_profile(),
+                                                item in proptest::sample::select(ServiceItem::ALL), price in 1u32..=500) {
+            check(&rules, &p, item, price)?;
+        }
+    }
+
+    #[test]
+    fn every_price_and_profile_of_the_sample_table_exhaustively() {
+        // all 500 prices × every item × the profiles the sample rules tell apart
+        let rules = sample_rules();
+        for price in 1..=500 {
+            for &item in ServiceItem::ALL {
+                for age in [60, 79, 80, 95] {
+                    for cats in [vec![], vec![C::Dibao], vec![C::FamilyPlanningSpecial]] {
+                        for level in [None, Some(L::Mild), Some(L::Severe)] {
+                            let p = ElderProfile {
+                                name: "张大爷".into(),
+                                age,
+                                street_id: "s".into(),
+                                address_detail: "旺庄路 1 号".into(),
+                                lat: 31.5,
+                                lng: 120.3,
+                                phone: "13812345678".into(),
+                                lives_alone: false,
+                                empty_nest: false,
+                                consent_health: level.is_some(),
+                                capability_level: level,
+                                consent_categories: !cats.is_empty(),
+                                categories: cats.clone(),
+                            };
+                            check(&rules, &p, item, price).unwrap();
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

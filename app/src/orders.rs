@@ -118,6 +118,31 @@ pub fn date_problem(date: &str, today: NaiveDate) -> Option<&'static str> {
     }
 }
 
+/// When a visit on `date` ("YYYY-MM-DD") at `start_min` minutes after midnight starts,
+/// as an instant (dates and times are Beijing time, UTC+8).
+pub fn visit_start(date: &str, start_min: u32) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let local = d.and_hms_opt(start_min / 60, start_min % 60, 0)?;
+    Some(Utc.from_utc_datetime(&(local - chrono::Duration::hours(8))))
+}
+
+/// Why an order cannot be moved to `date` at `start` ("HH:MM") at `now`: the new time must
+/// leave the provider the same notice as a cancellation (its window, e.g. 12 h), or the
+/// family could move a visit into the next hours and then neither cancel nor move it again.
+pub fn move_problem(o: &OrderView, date: &str, start: &str, now: DateTime<Utc>) -> Option<String> {
+    let window = visit_start(&o.date, crate::requests::parse_hhmm(&o.start)?)? - o.cancel_until;
+    let new_start = visit_start(date, crate::requests::parse_hhmm(start)?)?;
+    (now > new_start - window).then(|| {
+        format!(
+            "新时段距上门已不足 {} 小时（机构规定的改期时限），请选择更晚的时段，或直接致电 {} {}",
+            window.num_hours(),
+            o.provider_name,
+            o.provider_phone
+        )
+    })
+}
+
 /// An order as the family sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

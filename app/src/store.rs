@@ -42,6 +42,10 @@ pub struct OutboxItem {
     /// With a refused write whose target moved (409 stale): the server's current value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<serde_json::Value>,
+    /// A signed-in write the server answered 401 (the session expired or was ended):
+    /// kept, not retried, until someone signs in on this device again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub needs_login: bool,
 }
 
 impl OutboxItem {
@@ -65,6 +69,7 @@ impl OutboxItem {
             next_attempt_at: now,
             quarantined: false,
             conflict: None,
+            needs_login: false,
         }
     }
 }

@@ -29,12 +29,20 @@ fn bad_body() -> AppError {
 }
 
 /// An audit entry about an organisation (no place involved).
-pub(crate) async fn record(tx: &mut sqlx::SqliteConnection, user: &User, org: Option<i64>, action: &str, detail: serde_json::Value) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO audit_log (user_id, organisation_id, action, detail, at) VALUES (?, ?, ?, ?, unixepoch())")
+pub(crate) async fn record(
+    tx: &mut sqlx::SqliteConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    user: &User,
+    org: Option<i64>,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO audit_log (user_id, organisation_id, action, detail, at) VALUES (?, ?, ?, ?, ?)")
         .bind(user.id)
         .bind(org)
         .bind(action)
         .bind(detail.to_string())
+        .bind(now.timestamp())
         .execute(&mut *tx)
         .await?;
     Ok(())
@@ -86,6 +94,7 @@ pub async fn create_organisation(
     let key = idempotency::key_from(&headers)?;
     let new: OrganisationCreate = serde_json::from_slice(&body).map_err(|_| bad_body())?;
     let user = session.user.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", "/api/v1/admin/organisations", &body, move |mut tx: Tx| async move {
         let mut errors = new.validate();
         let uscc = new.uscc.trim().to_string();
@@ -100,17 +109,18 @@ pub async fn create_organisation(
         let number = new.beian_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let id = sqlx::query(
             "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at, created_by)
-             VALUES (?, ?, ?, ?, 0, unixepoch(), unixepoch(), ?)",
+             VALUES (?1, ?2, ?3, ?4, 0, ?6, ?6, ?5)",
         )
         .bind(new.name.trim())
         .bind(&uscc)
         .bind(new.beian_status.code())
         .bind(number)
         .bind(user.id)
+        .bind(now.timestamp())
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
-        record(&mut tx, &user, Some(id), "organisation_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
+        record(&mut tx, now, &user, Some(id), "organisation_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
         let row: OrgRow = sqlx::query_as(&format!("{ORG_SELECT} WHERE o.id = ?")).bind(id).fetch_one(&mut *tx).await?;
         Ok((tx, StatusCode::CREATED, serde_json::to_value(org_from(row)).map_err(anyhow::Error::from)?))
     })
@@ -169,6 +179,7 @@ pub async fn create_user(
         let pw = new.password.clone();
         tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(anyhow::Error::from)??
     };
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", "/api/v1/admin/users", &body, move |mut tx: Tx| async move {
         let mut errors = new.validate();
         let username = new.username.trim().to_string();
@@ -202,7 +213,7 @@ pub async fn create_user(
         }
         let id = sqlx::query(
             "INSERT INTO users (username, display_name, password_hash, role, organisation_id, district_id, is_sample, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 0, unixepoch())",
+             VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
         )
         .bind(&username)
         .bind(new.display_name.trim())
@@ -210,13 +221,14 @@ pub async fn create_user(
         .bind(new.role.code())
         .bind(org)
         .bind(&district)
+        .bind(now.timestamp())
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
         let detail = serde_json::json!({
             "user_id": id, "username": username, "role": new.role.code(), "organisation_id": org, "district_id": district,
         });
-        record(&mut tx, &user, org, "account_create", detail).await?;
+        record(&mut tx, now, &user, org, "account_create", detail).await?;
         let row: AccountRow = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE u.id = ?")).bind(id).fetch_one(&mut *tx).await?;
         Ok((tx, StatusCode::CREATED, serde_json::to_value(account_from(row)).map_err(anyhow::Error::from)?))
     })
@@ -238,11 +250,13 @@ pub async fn disable_user(
     let key = idempotency::key_from(&headers)?;
     let user = session.user.clone();
     let path = format!("/api/v1/admin/users/{target}/disable");
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         if target == user.id {
             return Err(AppError::Validation(vec![FieldError { field: "id".into(), message: "不能停用自己的账号".into() }]));
         }
-        let n = sqlx::query("UPDATE users SET disabled_at = coalesce(disabled_at, unixepoch()) WHERE id = ?")
+        let n = sqlx::query("UPDATE users SET disabled_at = coalesce(disabled_at, ?) WHERE id = ?")
+            .bind(now.timestamp())
             .bind(target)
             .execute(&mut *tx)
             .await?
@@ -250,12 +264,13 @@ pub async fn disable_user(
         if n == 0 {
             return Err(AppError::NotFound("没有这个账号".into()));
         }
-        sqlx::query("UPDATE sessions SET revoked_at = unixepoch() WHERE user_id = ? AND revoked_at IS NULL")
+        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+            .bind(now.timestamp())
             .bind(target)
             .execute(&mut *tx)
             .await?;
         let row: AccountRow = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE u.id = ?")).bind(target).fetch_one(&mut *tx).await?;
-        record(&mut tx, &user, row.4, "account_disable", serde_json::json!({ "user_id": target, "username": row.1 })).await?;
+        record(&mut tx, now, &user, row.4, "account_disable", serde_json::json!({ "user_id": target, "username": row.1 })).await?;
         Ok((tx, StatusCode::OK, serde_json::to_value(account_from(row)).map_err(anyhow::Error::from)?))
     })
     .await

@@ -123,10 +123,11 @@ impl FromRequestParts<AppState> for Session {
         let row: Option<(String, UserRow)> = sqlx::query_as::<_, (String, i64, String, String, String, Option<i64>, Option<String>, bool, Option<i64>)>(
             &format!(
                 "SELECT s.csrf_token, {USER_COLS} FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > unixepoch() AND u.disabled_at IS NULL"
+                 WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled_at IS NULL"
             ),
         )
         .bind(&token_hash)
+        .bind(st.clock.unix())
         .fetch_optional(&st.db)
         .await?
         .map(|(csrf, id, username, display_name, role, organisation_id, district_id, is_sample, carer_id)| {
@@ -147,14 +148,13 @@ fn client_address(parts_ext: &axum::http::Extensions) -> String {
     parts_ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
-async fn recent_failures(pool: &SqlitePool, column: &str, value: &str) -> Result<i64, AppError> {
+async fn recent_failures(pool: &SqlitePool, now: i64, column: &str, value: &str) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM login_attempts WHERE {column} = ? AND ok = 0 AND at > unixepoch() - ?
-           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE {column} = ? AND ok = 1), 0)"
+        "SELECT count(*) FROM login_attempts WHERE {column} = ?1 AND ok = 0 AND at > ?2
+           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE {column} = ?1 AND ok = 1), 0)"
     ))
     .bind(value)
-    .bind(WINDOW_S)
-    .bind(value)
+    .bind(now - WINDOW_S)
     .fetch_one(pool)
     .await?)
 }
@@ -174,8 +174,9 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
         AppError::Validation(vec![app::types::FieldError { field: "username".into(), message: "请填写用户名和密码".into() }])
     })?;
     let username = body.username.trim().to_string();
-    if recent_failures(&st.db, "username", &username).await? >= MAX_FAILS_PER_ACCOUNT
-        || recent_failures(&st.db, "address", &address).await? >= MAX_FAILS_PER_ADDRESS
+    let now = st.clock.unix();
+    if recent_failures(&st.db, now, "username", &username).await? >= MAX_FAILS_PER_ACCOUNT
+        || recent_failures(&st.db, now, "address", &address).await? >= MAX_FAILS_PER_ADDRESS
     {
         return Err(AppError::TooManyRequests("登录失败次数过多，已暂时锁定，请 15 分钟后再试".into()));
     }
@@ -184,10 +185,11 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
         .fetch_optional(&st.db)
         .await?;
     let ok = row.as_ref().is_some_and(|(hash, _, _)| verify_password(&body.password, hash));
-    sqlx::query("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, ?, unixepoch())")
+    sqlx::query("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, ?, ?)")
         .bind(&username)
         .bind(&address)
         .bind(ok)
+        .bind(now)
         .execute(&st.db)
         .await?;
     let Some((_, user_id, disabled)) = row.filter(|_| ok) else {
@@ -199,12 +201,13 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
     let token = random_hex(32);
     let csrf = random_hex(16);
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, unixepoch(), unixepoch() + ?)",
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
     )
     .bind(sha256_hex(token.as_bytes()))
     .bind(user_id)
     .bind(&csrf)
-    .bind(SESSION_DAYS * 86_400)
+    .bind(now)
+    .bind(now + SESSION_DAYS * 86_400)
     .execute(&st.db)
     .await?;
     let user = user_by_id(&st.db, user_id).await?;
@@ -226,7 +229,7 @@ pub async fn user_by_id(pool: &SqlitePool, id: i64) -> Result<User, AppError> {
 /// `POST /api/v1/auth/logout`: revokes the session server-side.
 #[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204), (status = 401, body = app::types::ErrorBody)), tag = "auth")]
 pub async fn logout(State(st): State<AppState>, session: Session) -> Result<Response, AppError> {
-    sqlx::query("UPDATE sessions SET revoked_at = unixepoch() WHERE token_hash = ?").bind(&session.token_hash).execute(&st.db).await?;
+    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?").bind(st.clock.unix()).bind(&session.token_hash).execute(&st.db).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,

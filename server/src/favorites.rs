@@ -61,11 +61,11 @@ pub async fn add(State(st): State<AppState>, device: DeviceHash, headers: Header
     let req: FavoriteRequest = serde_json::from_slice(&body)
         .map_err(|_| place_field("请求内容应为 {\"place_id\": 数字}"))?;
     let d = device.clone();
+    let now = st.clock.unix();
     idempotency::run(&st.db, &device, &key, "POST", "/api/v1/favorites", &body, move |mut tx: Tx| async move {
         let name: Option<String> =
             sqlx::query_scalar("SELECT name FROM places WHERE id = ?").bind(req.place_id).fetch_optional(&mut *tx).await?;
         let name = name.ok_or_else(|| place_field(format!("没有编号为 {} 的托育机构", req.place_id)))?;
-        let now = chrono::Utc::now().timestamp();
         let inserted = sqlx::query("INSERT OR IGNORE INTO favorites (device_hash, place_id, created_at) VALUES (?, ?, ?)")
             .bind(&d.0)
             .bind(req.place_id)

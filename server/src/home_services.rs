@@ -210,7 +210,7 @@ pub async fn providers(State(st): State<AppState>, RawQuery(raw): RawQuery) -> R
     }
     let mut conn = st.db.acquire().await?;
     let providers = serving(&mut conn, LatLng::new(lat, lng), street.as_deref().unwrap_or_default(), item).await?;
-    Ok(Json(ProvidersResponse { providers, generated_at: chrono::Utc::now() }))
+    Ok(Json(ProvidersResponse { providers, generated_at: st.clock.now() }))
 }
 
 /// `GET /api/v1/providers/{id}`

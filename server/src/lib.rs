@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod clock;
 pub mod db;
 pub mod device;
 pub mod error;
@@ -39,10 +40,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: SqlitePool,
+    pub clock: clock::Clock,
 }
 
 /// Server-side rendering reads the database directly, with the API's own rules.
-struct DbBackend(SqlitePool);
+struct DbBackend(SqlitePool, clock::Clock);
 
 impl Backend for DbBackend {
     fn places(&self, q: PlaceQuery) -> BoxFuture<Result<PlacesResponse, ClientError>> {
@@ -63,12 +65,17 @@ impl Backend for DbBackend {
         let db = self.0.clone();
         Box::pin(async move { repo::areas(&db).await.map_err(|e| e.into_client_error()) })
     }
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.1.now()
+    }
 }
 
 pub struct Config {
     pub addr: SocketAddr,
     /// Where the built site is: `pkg/` (hashed JS, WASM, CSS) and the public files.
     pub site_root: String,
+    /// What every time rule reads "now" from (the system's time outside tests).
+    pub clock: clock::Clock,
 }
 
 impl Config {
@@ -76,7 +83,11 @@ impl Config {
     pub fn from_env() -> anyhow::Result<Self> {
         let addr = std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
         let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
-        Ok(Self { addr: addr.parse().map_err(|e| anyhow::anyhow!("LEPTOS_SITE_ADDR={addr}: {e}"))?, site_root })
+        Ok(Self {
+            addr: addr.parse().map_err(|e| anyhow::anyhow!("LEPTOS_SITE_ADDR={addr}: {e}"))?,
+            site_root,
+            clock: clock::Clock::system(),
+        })
     }
 }
 
@@ -100,8 +111,8 @@ pub fn router(db: SqlitePool, cfg: &Config) -> Router {
         .site_pkg_dir("pkg")
         .site_addr(cfg.addr)
         .build();
-    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone() };
-    let data = DataSource::new(Arc::new(DbBackend(db)));
+    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone(), clock: cfg.clock.clone() };
+    let data = DataSource::new(Arc::new(DbBackend(db, cfg.clock.clone())));
     let context = move || provide_context(data.clone());
     let routes = route_list();
     let shell_options = leptos_options.clone();
@@ -141,7 +152,7 @@ async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> Re
 pub async fn serve(db: SqlitePool, cfg: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(cfg.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    visits::spawn_generator(db.clone());
+    visits::spawn_generator(db.clone(), cfg.clock.clone());
     axum::serve(listener, router(db, &cfg).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await?;

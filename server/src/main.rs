@@ -39,6 +39,9 @@ enum Command {
     /// Make this week's 探访 for every running plan and mark past weeks' undone visits
     /// missed (the server does this hourly; running it twice makes nothing twice).
     WelfareVisits,
+    /// Make every device refetch its cached areas at its next sync (after restoring a
+    /// backup or a bulk change): the next `/api/v1/changes` answers `reset: true`.
+    SyncReset,
     /// Write .br and .gz beside the built assets under DIR.
     Precompress { dir: std::path::PathBuf },
 }
@@ -104,8 +107,13 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::WelfareVisits => {
             let pool = db::open(&cli.database_url).await?;
-            let g = server::visits::generate(&pool, app::requests::beijing_today(chrono::Utc::now())).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let g = server::visits::generate(&pool, chrono::Utc::now()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             println!("weekly 探访: {} made for this week, {} marked missed", g.created, g.missed);
+        }
+        Command::SyncReset => {
+            let pool = db::open(&cli.database_url).await?;
+            let seq = server::repo::sync_reset(&pool).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            println!("devices synced before change {seq} will refetch their areas");
         }
         Command::Precompress { dir } => {
             let (files, raw, br) = site::precompress(&dir)?;

@@ -188,6 +188,7 @@ pub async fn change_vacancies(
     }
     let path = format!("/api/v1/operator/classes/{class_id}/vacancies");
     let user = session.user.clone();
+    let now = st.clock.now();
     let run = idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = place_org(&mut tx, before.place_id).await?;
@@ -221,13 +222,14 @@ pub async fn change_vacancies(
         };
         // The WHERE clause re-checks under the write lock: never below zero, never over.
         let n = sqlx::query(
-            "UPDATE classes SET vacancies = ?1, version = version + 1, confirmed_at = unixepoch(),
-                    updated_at = CASE WHEN vacancies = ?1 THEN updated_at ELSE unixepoch() END
+            "UPDATE classes SET vacancies = ?1, version = version + 1, confirmed_at = ?4,
+                    updated_at = CASE WHEN vacancies = ?1 THEN updated_at ELSE ?4 END
              WHERE id = ?2 AND version = ?3 AND ?1 BETWEEN 0 AND capacity - enrolled",
         )
         .bind(target)
         .bind(class_id)
         .bind(before.version)
+        .bind(now.timestamp())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -236,7 +238,7 @@ pub async fn change_vacancies(
         }
         let after = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let detail = serde_json::json!({ "from": before.vacancies, "to": after.vacancies, "resolution": change.resolution });
-        record(&mut tx, &user, org, before.place_id, Some(class_id), action, detail).await?;
+        record(&mut tx, now, &user, org, before.place_id, Some(class_id), action, detail).await?;
         Ok((tx, StatusCode::OK, serde_json::to_value(&after).map_err(anyhow::Error::from)?))
     });
     run.await
@@ -258,6 +260,7 @@ pub async fn edit_place(
     let edit: PlaceEdit = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
     let path = format!("/api/v1/operator/places/{place_id}");
     let user = session.user.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
@@ -298,10 +301,11 @@ pub async fn edit_place(
                 sqlx::query("DELETE FROM classes WHERE id = ?").bind(id).execute(&mut *tx).await?;
             }
         }
-        sqlx::query("UPDATE places SET opening_hours = ?, phone = ?, puhui_fee_yuan = ?, updated_at = unixepoch() WHERE id = ?")
+        sqlx::query("UPDATE places SET opening_hours = ?, phone = ?, puhui_fee_yuan = ?, updated_at = ? WHERE id = ?")
             .bind(edit.opening_hours.trim())
             .bind(edit.phone.trim())
             .bind(edit.puhui_fee_yuan.filter(|_| puhui))
+            .bind(now.timestamp())
             .bind(place_id)
             .execute(&mut *tx)
             .await?;
@@ -319,7 +323,7 @@ pub async fn edit_place(
             "before": { "opening_hours": hours, "phone": phone, "puhui_fee_yuan": puhui_fee },
             "after": &edit,
         });
-        record(&mut tx, &user, org, place_id, None, "place_edit", detail).await?;
+        record(&mut tx, now, &user, org, place_id, None, "place_edit", detail).await?;
         Ok((tx, StatusCode::OK, serde_json::json!({ "place_id": place_id, "updated": true })))
     })
     .await
@@ -327,6 +331,7 @@ pub async fn edit_place(
 
 pub(crate) async fn record(
     tx: &mut sqlx::SqliteConnection,
+    now: chrono::DateTime<chrono::Utc>,
     user: &app::types::User,
     org: i64,
     place_id: i64,
@@ -335,7 +340,7 @@ pub(crate) async fn record(
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO audit_log (user_id, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, unixepoch())",
+        "INSERT INTO audit_log (user_id, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(user.id)
     .bind(org)
@@ -343,6 +348,7 @@ pub(crate) async fn record(
     .bind(class_id)
     .bind(action)
     .bind(detail.to_string())
+    .bind(now.timestamp())
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -366,6 +372,7 @@ pub async fn edit_class(
     let edit: ClassEdit = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
     let path = format!("/api/v1/operator/classes/{class_id}");
     let user = session.user.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = place_org(&mut tx, before.place_id).await?;
@@ -381,8 +388,8 @@ pub async fn edit_class(
             return Err(AppError::Validation(errors));
         }
         sqlx::query(
-            "UPDATE classes SET capacity = ?1, enrolled = ?2, vacancies = ?3, version = version + 1, confirmed_at = unixepoch(),
-                    updated_at = unixepoch()
+            "UPDATE classes SET capacity = ?1, enrolled = ?2, vacancies = ?3, version = version + 1, confirmed_at = ?6,
+                    updated_at = ?6
              WHERE id = ?4 AND version = ?5",
         )
         .bind(edit.capacity)
@@ -390,12 +397,14 @@ pub async fn edit_class(
         .bind(edit.vacancies)
         .bind(class_id)
         .bind(before.version)
+        .bind(now.timestamp())
         .execute(&mut *tx)
         .await?;
         let after = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let fig = |c: &ClassState| serde_json::json!({ "capacity": c.capacity, "enrolled": c.enrolled, "vacancies": c.vacancies });
         record(
             &mut tx,
+            now,
             &user,
             org,
             before.place_id,
@@ -425,6 +434,7 @@ pub async fn create_class(
     let new: ClassCreate = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确（班级与托育形式必须从列表中选择）"))?;
     let path = format!("/api/v1/operator/places/{place_id}/classes");
     let user = session.user.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
@@ -457,7 +467,7 @@ pub async fn create_class(
         }
         let id = sqlx::query(
             "INSERT INTO classes (place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, 0, ?, unixepoch(), unixepoch())",
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?7)",
         )
         .bind(place_id)
         .bind(new.age_band.code())
@@ -465,11 +475,12 @@ pub async fn create_class(
         .bind(new.capacity)
         .bind(new.enrolled)
         .bind(new.vacancies)
+        .bind(now.timestamp())
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
         let after = class_state(&mut tx, id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
-        record(&mut tx, &user, org, place_id, Some(id), "class_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
+        record(&mut tx, now, &user, org, place_id, Some(id), "class_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
         Ok((tx, StatusCode::CREATED, serde_json::to_value(&after).map_err(anyhow::Error::from)?))
     })
     .await

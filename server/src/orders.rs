@@ -19,7 +19,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 
@@ -42,6 +42,7 @@ async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str, excep
 /// full. Run inside the write transaction, so the count cannot change underneath.
 pub(crate) async fn timeslot_problem(
     conn: &mut SqliteConnection,
+    now: chrono::DateTime<Utc>,
     provider_id: i64,
     item: ServiceItem,
     timeslot_id: i64,
@@ -58,7 +59,6 @@ pub(crate) async fn timeslot_problem(
     .await?;
     let Some((weekday, start, cap, active)) = slot else { return Ok(Some("没有这个时段".into())) };
     let Ok(d) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else { return Ok(Some("请选择一个时段".into())) };
-    let now = Utc::now();
     Ok(if !active {
         Some("机构已停用这个时段，请选择其他时段".to_string())
     } else if d.weekday().number_from_monday() as i64 != weekday {
@@ -95,7 +95,7 @@ pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(
     .bind(item.code())
     .fetch_all(&mut *conn)
     .await?;
-    let now = Utc::now();
+    let now = st.clock.now();
     let windows: Vec<WeeklyWindow> = rows
         .iter()
         .map(|&(id, weekday, start, end, cap)| WeeklyWindow {
@@ -172,16 +172,9 @@ pub(crate) const ORDER_SELECT: &str = "SELECT o.id, o.provider_id, p.name AS pro
      FROM orders o JOIN providers p ON p.id = o.provider_id JOIN provider_timeslots t ON t.id = o.timeslot_id
      LEFT JOIN carers c ON c.id = o.carer_id";
 
-/// The visit's start as a UTC instant (dates and times are Beijing, UTC+8).
-pub(crate) fn visit_start(date: &str, start_min: i64) -> Option<chrono::DateTime<Utc>> {
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-    let local = d.and_hms_opt((start_min / 60) as u32, (start_min % 60) as u32, 0)?;
-    Some(Utc.from_utc_datetime(&(local - chrono::Duration::hours(8))))
-}
-
 pub(crate) fn view(r: Row) -> Result<OrderView, AppError> {
     let bad = |what: &str, v: &str| AppError::Internal(anyhow::anyhow!("unknown {what} in database: {v}"));
-    let start = visit_start(&r.visit_date, r.start_min).ok_or_else(|| bad("visit date", &r.visit_date))?;
+    let start = app::orders::visit_start(&r.visit_date, r.start_min as u32).ok_or_else(|| bad("visit date", &r.visit_date))?;
     Ok(OrderView {
         item: ServiceItem::from_code(&r.service_item).ok_or_else(|| bad("item", &r.service_item))?,
         meal_mode: r.meal_mode.as_deref().and_then(MealMode::from_code),
@@ -240,7 +233,7 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
         .bind(&device.0)
         .fetch_all(&st.db)
         .await?;
-    Ok(Json(OrdersResponse { orders: rows.into_iter().map(view).collect::<Result<_, _>>()?, generated_at: Utc::now() }))
+    Ok(Json(OrdersResponse { orders: rows.into_iter().map(view).collect::<Result<_, _>>()?, generated_at: st.clock.now() }))
 }
 
 /// `POST /api/v1/orders` — an order from the family's device.
@@ -251,8 +244,8 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let key = idempotency::key_from(&headers)?;
     let new: NewOrder = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "订单内容格式不正确"))?;
     let dev = device.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", "/api/v1/orders", &body, move |mut tx: Tx| async move {
-        let now = Utc::now();
         let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&new.id).fetch_optional(&mut *tx).await?;
         if let Some(owner) = owner {
             if owner != dev.0 {
@@ -280,7 +273,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
             }
         }
         if errors.iter().all(|e| e.field != "timeslot") {
-            if let Some(m) = timeslot_problem(&mut tx, new.provider_id, new.item, new.timeslot_id, &new.date, &new.id).await? {
+            if let Some(m) = timeslot_problem(&mut tx, now, new.provider_id, new.item, new.timeslot_id, &new.date, &new.id).await? {
                 errors.push(FieldError { field: "timeslot".into(), message: m });
             }
         }
@@ -293,7 +286,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         sqlx::query(
             "INSERT INTO orders (id, device_hash, provider_id, service_item, meal_mode, timeslot_id, visit_date, elder, elder_name, quote,
                                  status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', unixepoch(), unixepoch())",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'submitted', ?11, ?11)",
         )
         .bind(&new.id)
         .bind(&dev.0)
@@ -305,10 +298,11 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         .bind(serde_json::to_string(&elder).map_err(anyhow::Error::from)?)
         .bind(elder.name.trim())
         .bind(serde_json::to_string(&q).map_err(anyhow::Error::from)?)
+        .bind(now.timestamp())
         .execute(&mut *tx)
         .await?;
         // The weekly 探访 the rule gives this person starts with their first order.
-        crate::visits::ensure_plan(&mut tx, &dev, &elder, new.provider_id, beijing_today(now)).await?;
+        crate::visits::ensure_plan(&mut tx, &dev, &elder, new.provider_id, now).await?;
         let v = order(&mut tx, &new.id).await?;
         Ok((tx, StatusCode::CREATED, serde_json::to_value(v).map_err(anyhow::Error::from)?))
     })
@@ -323,6 +317,7 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let key = idempotency::key_from(&headers)?;
     let path = format!("/api/v1/orders/{id}/cancel");
     let dev = device.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
         if owner.as_deref() != Some(dev.0.as_str()) {
@@ -334,14 +329,14 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
             s if !matches!(s, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned) => {
                 return Err(AppError::Conflict(format!("订单已是“{}”，不能取消", s.label())));
             }
-            _ if Utc::now() > v.cancel_until => {
+            _ if now > v.cancel_until => {
                 return Err(AppError::field(
                     "id",
                     format!("距上门已不足机构规定的取消时间，请直接致电 {} {} 取消", v.provider_name, v.provider_phone),
                 ));
             }
             _ => {
-                sqlx::query("UPDATE orders SET status = 'cancelled', updated_at = unixepoch() WHERE id = ?").bind(&id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE orders SET status = 'cancelled', updated_at = ? WHERE id = ?").bind(now.timestamp()).bind(&id).execute(&mut *tx).await?;
             }
         }
         let v = order(&mut tx, &id).await?;
@@ -444,6 +439,7 @@ pub async fn decide(
     let d: OrderDecision = serde_json::from_slice(&body).map_err(|_| AppError::field("action", "请选择接单、拒绝、派单或核实身份"))?;
     let path = format!("/api/v1/operator/orders/{id}/decision");
     let user = session.user.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let o = order(&mut tx, &id).await?;
         let org = provider_org(&mut tx, o.provider_id).await?;
@@ -484,19 +480,20 @@ pub async fn decide(
         };
         sqlx::query(
             "UPDATE orders SET status = ?, carer_id = coalesce(?, carer_id), message = coalesce(?, message),
-                    category_confirmed_at = CASE WHEN ? THEN coalesce(category_confirmed_at, unixepoch()) ELSE category_confirmed_at END,
-                    updated_at = unixepoch()
-             WHERE id = ?",
+                    category_confirmed_at = CASE WHEN ?4 THEN coalesce(category_confirmed_at, ?5) ELSE category_confirmed_at END,
+                    updated_at = ?5
+             WHERE id = ?6",
         )
         .bind(to.code())
         .bind(carer)
         .bind(&message)
         .bind(d.action == OrderAction::ConfirmCategory)
+        .bind(now.timestamp())
         .bind(&id)
         .execute(&mut *tx)
         .await?;
         let detail = serde_json::json!({ "order_id": id, "action": d.action, "from": o.status.code(), "to": to.code(), "carer_id": carer, "message": message });
-        crate::admin::record(&mut tx, &user, Some(org), "order_decision", detail).await?;
+        crate::admin::record(&mut tx, now, &user, Some(org), "order_decision", detail).await?;
         let v = order(&mut tx, &id).await?;
         Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?))
     })

@@ -535,6 +535,19 @@ pub async fn changes(pool: &SqlitePool, since: i64, areas: &[String]) -> Result<
     Ok(ChangesResponse { seq, reset, places, deleted_places, generated_at: Utc::now() })
 }
 
+/// Raises the horizon to the current change number: a device that synced before it is
+/// told to refetch its areas (`reset: true`). Returns that number.
+pub async fn sync_reset(pool: &SqlitePool) -> Result<i64, AppError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // A number of its own: a device that refetches gets it with its snapshot and is then
+    // at the horizon, not behind it.
+    sqlx::query("UPDATE change_counter SET value = value + 1 WHERE id = 1").execute(&mut *tx).await?;
+    let seq = current_seq(&mut tx).await?;
+    sqlx::query("UPDATE sync_meta SET value = max(value, ?) WHERE key = 'tombstone_horizon'").bind(seq).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
 /// Drops tombstones older than `keep_s` seconds and raises the horizon past them.
 pub async fn prune_tombstones(pool: &SqlitePool, keep_s: i64) -> Result<u64, AppError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;

@@ -24,7 +24,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
@@ -152,7 +152,7 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
         .await?;
     let pos = positions(&mut conn, "device_hash = ?", &device.0).await?;
     let requests = rows.iter().map(|r| view(r, &pos)).collect::<Result<_, _>>()?;
-    Ok(Json(RequestsResponse { requests, generated_at: Utc::now() }))
+    Ok(Json(RequestsResponse { requests, generated_at: st.clock.now() }))
 }
 
 /// `GET /api/v1/operator/places/{id}/requests` — the inbox: new requests first.
@@ -224,7 +224,7 @@ pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Js
         .bind(place_id)
         .fetch_all(&mut *conn)
         .await?;
-    let now = Utc::now();
+    let now = st.clock.now();
     let windows: Vec<WeeklyWindow> = timeslots
         .iter()
         .map(|t| WeeklyWindow {
@@ -282,6 +282,7 @@ pub async fn create_timeslot(
     let new: TimeslotCreate = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
     let path = format!("/api/v1/operator/places/{place_id}/timeslots");
     let user = session.user.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
@@ -291,18 +292,19 @@ pub async fn create_timeslot(
         }
         let (start, end) = (app::requests::parse_hhmm(&new.start).unwrap_or(0), app::requests::parse_hhmm(&new.end).unwrap_or(0));
         let id = sqlx::query(
-            "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?, ?, ?, ?, ?, ?, unixepoch())",
+            "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6)",
         )
         .bind(place_id)
         .bind(new.kind.code())
         .bind(new.weekday)
         .bind(start)
         .bind(end)
+        .bind(now.timestamp())
         .bind(new.capacity)
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
-        record(&mut tx, &user, org, place_id, None, "slot_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
+        record(&mut tx, now, &user, org, place_id, None, "slot_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
         let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?")).bind(id).fetch_one(&mut *tx).await?;
         Ok((tx, StatusCode::CREATED, serde_json::to_value(row.timeslot()).map_err(anyhow::Error::from)?))
     })
@@ -323,6 +325,7 @@ pub async fn deactivate_timeslot(
     let key = idempotency::key_from(&headers)?;
     let path = format!("/api/v1/operator/timeslots/{timeslot_id}/deactivate");
     let user = session.user.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?"))
             .bind(timeslot_id)
@@ -332,7 +335,7 @@ pub async fn deactivate_timeslot(
         let org = place_org(&mut tx, row.place_id).await?;
         may_write(&user, org)?;
         sqlx::query("UPDATE timeslots SET active = 0 WHERE id = ?").bind(timeslot_id).execute(&mut *tx).await?;
-        record(&mut tx, &user, org, row.place_id, None, "slot_deactivate", serde_json::to_value(row.timeslot()).map_err(anyhow::Error::from)?)
+        record(&mut tx, now, &user, org, row.place_id, None, "slot_deactivate", serde_json::to_value(row.timeslot()).map_err(anyhow::Error::from)?)
             .await?;
         let row = TimeslotRow { active: false, ..row };
         Ok((tx, StatusCode::OK, serde_json::to_value(row.timeslot()).map_err(anyhow::Error::from)?))
@@ -350,8 +353,8 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let key = idempotency::key_from(&headers)?;
     let new: NewRequest = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
     let dev = device.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", "/api/v1/requests", &body, move |mut tx: Tx| async move {
-        let now = Utc::now();
         let today = beijing_today(now);
         // The same request again (a retry under a new key): the request as it is.
         let existing: Option<String> =
@@ -467,7 +470,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
             "INSERT INTO requests (id, device_hash, place_id, kind, timeslot_id, timeslot_date, class_id, age_band, care_mode,
                 child_birth_month, start_month, puhui, priority_grounds, priority, contact_name, contact_phone, consent_at,
                 status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, unixepoch(), 'submitted', unixepoch(), unixepoch())",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 'submitted', ?17, ?17)",
         )
         .bind(&new.id)
         .bind(&dev.0)
@@ -485,6 +488,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         .bind(!new.priority_grounds.is_empty())
         .bind(new.contact_name.trim())
         .bind(&phone)
+        .bind(now.timestamp())
         .execute(&mut *tx)
         .await?;
         let row = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
@@ -494,12 +498,13 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
 }
 
 /// Gives an offered place back to its class (a cancelled or declined offer).
-async fn release_place(tx: &mut SqliteConnection, class_id: Option<i64>) -> Result<(), AppError> {
+async fn release_place(tx: &mut SqliteConnection, now: i64, class_id: Option<i64>) -> Result<(), AppError> {
     if let Some(c) = class_id {
         sqlx::query(
-            "UPDATE classes SET vacancies = vacancies + 1, version = version + 1, confirmed_at = unixepoch(), updated_at = unixepoch()
-             WHERE id = ? AND vacancies + enrolled < capacity",
+            "UPDATE classes SET vacancies = vacancies + 1, version = version + 1, confirmed_at = ?1, updated_at = ?1
+             WHERE id = ?2 AND vacancies + enrolled < capacity",
         )
+        .bind(now)
         .bind(c)
         .execute(&mut *tx)
         .await?;
@@ -514,6 +519,7 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let key = idempotency::key_from(&headers)?;
     let path = format!("/api/v1/requests/{id}/cancel");
     let dev = device.clone();
+    let now = st.clock.unix();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let owner: Option<(String, String, Option<i64>)> =
             sqlx::query_as("SELECT device_hash, status, class_id FROM requests WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
@@ -524,9 +530,9 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
         let _ = owner;
         if status.is_open() {
             if status == RequestStatus::Offered {
-                release_place(&mut tx, class_id).await?;
+                release_place(&mut tx, now, class_id).await?;
             }
-            sqlx::query("UPDATE requests SET status = 'cancelled', updated_at = unixepoch() WHERE id = ?").bind(&id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE requests SET status = 'cancelled', updated_at = ? WHERE id = ?").bind(now).bind(&id).execute(&mut *tx).await?;
         } else if status != RequestStatus::Cancelled {
             return Err(AppError::Conflict(format!("这条申请已是“{}”，不能取消", status.label())));
         }
@@ -556,6 +562,7 @@ pub async fn decide(
     let decision: Decision = serde_json::from_slice(&body).map_err(|_| AppError::field("action", "请选择接受、不通过、候补或录取"))?;
     let path = format!("/api/v1/operator/requests/{id}/decision");
     let user = session.user.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
         let org = place_org(&mut tx, row.place_id).await?;
@@ -588,9 +595,10 @@ pub async fn decide(
         if to == S::Offered {
             let class_id = row.class_id.unwrap_or_default();
             let n = sqlx::query(
-                "UPDATE classes SET vacancies = vacancies - 1, version = version + 1, confirmed_at = unixepoch(), updated_at = unixepoch()
-                 WHERE id = ? AND vacancies > 0",
+                "UPDATE classes SET vacancies = vacancies - 1, version = version + 1, confirmed_at = ?1, updated_at = ?1
+                 WHERE id = ?2 AND vacancies > 0",
             )
+            .bind(now.timestamp())
             .bind(class_id)
             .execute(&mut *tx)
             .await?
@@ -604,17 +612,18 @@ pub async fn decide(
             }
         }
         if status == S::Offered && to == S::Declined {
-            release_place(&mut tx, row.class_id).await?;
+            release_place(&mut tx, now.timestamp(), row.class_id).await?;
         }
-        sqlx::query("UPDATE requests SET status = ?, message = coalesce(?, message), decided_by = ?, updated_at = unixepoch() WHERE id = ?")
+        sqlx::query("UPDATE requests SET status = ?, message = coalesce(?, message), decided_by = ?, updated_at = ? WHERE id = ?")
             .bind(to.code())
             .bind(&message)
             .bind(user.id)
+            .bind(now.timestamp())
             .bind(&id)
             .execute(&mut *tx)
             .await?;
         let detail = serde_json::json!({ "request_id": id, "kind": kind.code(), "from": status.code(), "to": to.code(), "message": message });
-        record(&mut tx, &user, org, row.place_id, row.class_id, &format!("request_{}", decision.action.code()), detail).await?;
+        record(&mut tx, now, &user, org, row.place_id, row.class_id, &format!("request_{}", decision.action.code()), detail).await?;
         let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
         let pos = positions(&mut tx, "id = ?", &id).await?;
         Ok((tx, StatusCode::OK, serde_json::to_value(inbox_item(&row, &pos)?).map_err(anyhow::Error::from)?))
@@ -635,7 +644,7 @@ pub async fn reveal(State(st): State<AppState>, session: Session, ReqId(id): Req
     if !matches!(status, RequestStatus::Confirmed | RequestStatus::Offered) {
         return Err(AppError::Forbidden("接受或录取之后才能查看完整手机号".into()));
     }
-    record(&mut tx, &session.user, org, row.place_id, row.class_id, "phone_reveal", serde_json::json!({ "request_id": id })).await?;
+    record(&mut tx, st.clock.now(), &session.user, org, row.place_id, row.class_id, "phone_reveal", serde_json::json!({ "request_id": id })).await?;
     tx.commit().await?;
     Ok(Json(Revealed { id, contact_phone: row.contact_phone }))
 }

@@ -14,7 +14,7 @@ use crate::AppState;
 use app::elder::ElderProfile;
 use app::geo::{distance_m, LatLng};
 use app::orders::{
-    date_problem, welfare_reason, week_start, CheckIn, CheckOut, NewRating, OrderStatus, ProviderOrder, ProviderWelfareVisit,
+    date_problem, move_problem, welfare_reason, week_start, CheckIn, CheckOut, NewRating, OrderStatus, ProviderOrder, ProviderWelfareVisit,
     RecordWelfareVisit, Reschedule, WelfarePlan, WelfarePlansResponse, WelfareVisit,
 };
 use app::requests::beijing_today;
@@ -76,7 +76,7 @@ fn for_carer(mut o: ProviderOrder) -> ProviderOrder {
 #[utoipa::path(get, path = "/api/v1/carer/visits", responses((status = 200, body = [ProviderOrder]), (status = 401), (status = 403)), tag = "carer")]
 pub async fn carer_visits(State(st): State<AppState>, session: Session) -> Result<Json<Vec<ProviderOrder>>, AppError> {
     let carer = carer_of(&session)?;
-    let today = beijing_today(Utc::now());
+    let today = beijing_today(st.clock.now());
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{ORDER_SELECT} WHERE o.carer_id = ? AND o.status IN ('assigned', 'in_service', 'completed')
            AND (o.status = 'in_service' OR o.visit_date BETWEEN ? AND ?)
@@ -122,30 +122,33 @@ pub async fn check_in(
     }
     let path = format!("/api/v1/carer/orders/{id}/check-in");
     let user = session.user.clone();
+    let now = st.clock.now();
     // Checks that depend on the time run inside: a replay of a stored answer must not be
     // judged again days later.
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
-        if let Some(m) = tap_problem(c.tapped_at, Utc::now()).or_else(|| (c.tapped_at < o.created_at).then_some("签到时间早于下单时间，请检查手机的日期和时间")) {
+        if let Some(m) = tap_problem(c.tapped_at, now).or_else(|| (c.tapped_at < o.created_at).then_some("签到时间早于下单时间，请检查手机的日期和时间")) {
             return Err(AppError::field("tapped_at", m));
         }
         match o.status {
             OrderStatus::Assigned => {
                 let distance = distance_from(&elder, c.lat, c.lng);
                 sqlx::query(
-                    "UPDATE orders SET status = 'in_service', check_in_at = ?, check_in_received_at = unixepoch(), check_in_lat = ?,
-                            check_in_lng = ?, check_in_distance_m = ?, updated_at = unixepoch()
+                    "UPDATE orders SET status = 'in_service', check_in_at = ?, check_in_received_at = ?, check_in_lat = ?,
+                            check_in_lng = ?, check_in_distance_m = ?, updated_at = ?
                      WHERE id = ?",
                 )
                 .bind(c.tapped_at.timestamp())
+                .bind(now.timestamp())
                 .bind(c.lat)
                 .bind(c.lng)
                 .bind(distance)
+                .bind(now.timestamp())
                 .bind(&id)
                 .execute(&mut *tx)
                 .await?;
                 let detail = serde_json::json!({ "order_id": id, "tapped_at": c.tapped_at, "distance_m": distance });
-                crate::admin::record(&mut tx, &user, user.organisation_id, "check_in", detail).await?;
+                crate::admin::record(&mut tx, now, &user, user.organisation_id, "check_in", detail).await?;
             }
             // Checked in already (from this phone or another): the first tap stands.
             OrderStatus::InService | OrderStatus::Completed => {}
@@ -178,9 +181,10 @@ pub async fn check_out(
     }
     let path = format!("/api/v1/carer/orders/{id}/check-out");
     let user = session.user.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
-        if let Some(m) = tap_problem(c.tapped_at, Utc::now()) {
+        if let Some(m) = tap_problem(c.tapped_at, now) {
             return Err(AppError::field("tapped_at", m));
         }
         match o.status {
@@ -199,22 +203,24 @@ pub async fn check_out(
                     })
                     .collect();
                 sqlx::query(
-                    "UPDATE orders SET status = 'completed', check_out_at = ?, check_out_received_at = unixepoch(), check_out_lat = ?,
-                            check_out_lng = ?, check_out_distance_m = ?, tasks = ?, carer_note = ?, updated_at = unixepoch()
+                    "UPDATE orders SET status = 'completed', check_out_at = ?, check_out_received_at = ?, check_out_lat = ?,
+                            check_out_lng = ?, check_out_distance_m = ?, tasks = ?, carer_note = ?, updated_at = ?
                      WHERE id = ?",
                 )
                 .bind(c.tapped_at.timestamp())
+                .bind(now.timestamp())
                 .bind(c.lat)
                 .bind(c.lng)
                 .bind(distance)
                 .bind(serde_json::to_string(&tasks).map_err(anyhow::Error::from)?)
                 .bind(c.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
+                .bind(now.timestamp())
                 .bind(&id)
                 .execute(&mut *tx)
                 .await?;
                 let detail = serde_json::json!({ "order_id": id, "tapped_at": c.tapped_at, "distance_m": distance,
                     "not_done": tasks.iter().filter(|t| !t.done).count() });
-                crate::admin::record(&mut tx, &user, user.organisation_id, "check_out", detail).await?;
+                crate::admin::record(&mut tx, now, &user, user.organisation_id, "check_out", detail).await?;
             }
             OrderStatus::Completed => {}
             OrderStatus::Assigned => return Err(AppError::Conflict("还没有签到，请先签到再签退".into())),
@@ -250,14 +256,16 @@ pub async fn rate(State(st): State<AppState>, device: DeviceHash, headers: Heade
     }
     let path = format!("/api/v1/orders/{id}/rating");
     let dev = device.clone();
+    let now = st.clock.unix();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let o = own_family_order(&mut tx, &id, &dev).await?;
         if o.status != OrderStatus::Completed {
             return Err(AppError::Conflict(format!("订单是“{}”，服务完成后才能评价", o.status.label())));
         }
-        sqlx::query("UPDATE orders SET rating = ?, rating_comment = ?, rated_at = unixepoch(), updated_at = unixepoch() WHERE id = ?")
+        sqlx::query("UPDATE orders SET rating = ?, rating_comment = ?, rated_at = ?3, updated_at = ?3 WHERE id = ?4")
             .bind(r.stars as i64)
             .bind(r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()))
+            .bind(now)
             .bind(&id)
             .execute(&mut *tx)
             .await?;
@@ -278,32 +286,43 @@ pub async fn reschedule(State(st): State<AppState>, device: DeviceHash, headers:
     let r: Reschedule = serde_json::from_slice(&body).map_err(|_| AppError::field("timeslot", "请选择新的时段"))?;
     let path = format!("/api/v1/orders/{id}/reschedule");
     let dev = device.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let o = own_family_order(&mut tx, &id, &dev).await?;
         if !matches!(o.status, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned) {
             return Err(AppError::Conflict(format!("订单已是“{}”，不能改期", o.status.label())));
         }
-        if Utc::now() > o.cancel_until {
+        if now > o.cancel_until {
             return Err(AppError::field("timeslot", format!("距上门已不足机构规定的时间，请直接致电 {} {} 改期", o.provider_name, o.provider_phone)));
         }
         let current: i64 = sqlx::query_scalar("SELECT timeslot_id FROM orders WHERE id = ?").bind(&id).fetch_one(&mut *tx).await?;
         if current == r.timeslot_id && o.date == r.date {
             return Ok((tx, StatusCode::OK, json(o)?));
         }
-        let problem = match date_problem(&r.date, beijing_today(Utc::now())) {
+        let problem = match date_problem(&r.date, beijing_today(now)) {
             Some(m) => Some(m.to_string()),
-            None => timeslot_problem(&mut tx, o.provider_id, o.item, r.timeslot_id, &r.date, &id).await?,
+            None => match timeslot_problem(&mut tx, now, o.provider_id, o.item, r.timeslot_id, &r.date, &id).await? {
+                Some(m) => Some(m),
+                None => {
+                    let start: i64 = sqlx::query_scalar("SELECT start_min FROM provider_timeslots WHERE id = ?")
+                        .bind(r.timeslot_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    move_problem(&o, &r.date, &app::requests::hhmm(start as u32), now)
+                }
+            },
         };
         if let Some(m) = problem {
             return Err(AppError::field("timeslot", m));
         }
         sqlx::query(
             "UPDATE orders SET timeslot_id = ?, visit_date = ?, status = 'submitted', carer_id = NULL,
-                    message = '家属已改期，请重新确认', updated_at = unixepoch()
+                    message = '家属已改期，请重新确认', updated_at = ?
              WHERE id = ?",
         )
         .bind(r.timeslot_id)
         .bind(&r.date)
+        .bind(now.timestamp())
         .bind(&id)
         .execute(&mut *tx)
         .await?;
@@ -327,8 +346,9 @@ pub(crate) async fn ensure_plan(
     device: &DeviceHash,
     elder: &ElderProfile,
     ordered_from: i64,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let today = beijing_today(now);
     let Some(reason) = welfare_reason(elder) else { return Ok(()) };
     // Only the provider the family ordered from (the order's consent names it), and only
     // when it offers 探访 for this address: the profile goes to no one else.
@@ -336,9 +356,9 @@ pub(crate) async fn ensure_plan(
     let Some(provider) = serving.iter().find(|p| p.id == ordered_from) else { return Ok(()) };
     sqlx::query(
         "INSERT INTO welfare_plans (device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, unixepoch(), unixepoch())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
          ON CONFLICT (device_hash, elder_name, elder_phone) DO UPDATE
-            SET elder = excluded.elder, reason = excluded.reason, ended_on = NULL, updated_at = unixepoch()",
+            SET elder = excluded.elder, reason = excluded.reason, ended_on = NULL, updated_at = ?8",
     )
     .bind(&device.0)
     .bind(elder.name.trim())
@@ -347,9 +367,10 @@ pub(crate) async fn ensure_plan(
     .bind(&reason)
     .bind(provider.id)
     .bind(ymd(today))
+    .bind(now.timestamp())
     .execute(&mut *tx)
     .await?;
-    generate_with(tx, today).await?;
+    generate_with(tx, now).await?;
     Ok(())
 }
 
@@ -364,18 +385,21 @@ pub struct Generated {
 }
 
 /// Makes this week's 探访 for every running plan (at most one per plan per week, however
-/// often it runs) and marks last weeks' undone visits as missed.
-pub async fn generate(pool: &SqlitePool, today: NaiveDate) -> Result<Generated, AppError> {
+/// often it runs) and marks last weeks' undone visits as missed. Weeks run Monday to
+/// Sunday in Beijing time: at `now` = Sunday 16:00Z the next week has begun.
+pub async fn generate(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Generated, AppError> {
     let mut tx = pool.begin().await?;
-    let g = generate_with(&mut tx, today).await?;
+    let g = generate_with(&mut tx, now).await?;
     tx.commit().await?;
     Ok(g)
 }
 
-async fn generate_with(conn: &mut SqliteConnection, today: NaiveDate) -> Result<Generated, AppError> {
+async fn generate_with(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Generated, AppError> {
+    let today = beijing_today(now);
     let monday = week_start(today);
     let sunday = monday + chrono::Duration::days(6);
-    let missed = sqlx::query("UPDATE welfare_visits SET status = 'missed', updated_at = unixepoch() WHERE status = 'due' AND due_on < ?")
+    let missed = sqlx::query("UPDATE welfare_visits SET status = 'missed', updated_at = ? WHERE status = 'due' AND due_on < ?")
+        .bind(now.timestamp())
         .bind(ymd(today))
         .execute(&mut *conn)
         .await?
@@ -387,15 +411,14 @@ async fn generate_with(conn: &mut SqliteConnection, today: NaiveDate) -> Result<
         let (mon, sun) = (monday - chrono::Duration::weeks(back), sunday - chrono::Duration::weeks(back));
         created += sqlx::query(
             "INSERT INTO welfare_visits (plan_id, week_start, due_on, status, created_at, updated_at)
-             SELECT id, ?, ?, CASE WHEN ? < ? THEN 'missed' ELSE 'due' END, unixepoch(), unixepoch() FROM welfare_plans
-              WHERE ended_on IS NULL AND started_on <= ?
+             SELECT id, ?1, ?2, CASE WHEN ?2 < ?3 THEN 'missed' ELSE 'due' END, ?4, ?4 FROM welfare_plans
+              WHERE ended_on IS NULL AND started_on <= ?2
              ON CONFLICT (plan_id, week_start) DO NOTHING",
         )
         .bind(ymd(mon))
         .bind(ymd(sun))
-        .bind(ymd(sun))
         .bind(ymd(today))
-        .bind(ymd(sun))
+        .bind(now.timestamp())
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -404,12 +427,12 @@ async fn generate_with(conn: &mut SqliteConnection, today: NaiveDate) -> Result<
 }
 
 /// Runs `generate` now and then every hour (a new week starts at Beijing midnight).
-pub fn spawn_generator(pool: SqlitePool) {
+pub fn spawn_generator(pool: SqlitePool, clock: crate::clock::Clock) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match generate(&pool, beijing_today(Utc::now())).await {
+            match generate(&pool, clock.now()).await {
                 Ok(g) if g.created + g.missed > 0 => tracing::info!(created = g.created, missed = g.missed, "weekly 探访"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!("weekly 探访 generation failed: {e:?}"),
@@ -461,7 +484,7 @@ fn provider_visit_from(r: ProviderVisitRow) -> Result<ProviderWelfareVisit, AppE
 /// the last eight weeks each.
 #[utoipa::path(get, path = "/api/v1/welfare-visits", responses((status = 200, body = WelfarePlansResponse), (status = 401)), tag = "home services")]
 pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Result<Json<WelfarePlansResponse>, AppError> {
-    let now = Utc::now();
+    let now = st.clock.now();
     let today = beijing_today(now);
     let plans: Vec<(i64, String, String, i64, String, String, String, bool)> = sqlx::query_as(
         "SELECT w.id, w.elder_name, w.reason, p.id, p.name, p.phone, w.started_on, p.is_sample
@@ -503,7 +526,7 @@ pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Res
 pub async fn provider_visits(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderWelfareVisit>>, AppError> {
     let mut conn = st.db.acquire().await?;
     may_read(&session.user, provider_org(&mut conn, provider_id).await?)?;
-    let today = beijing_today(Utc::now());
+    let today = beijing_today(st.clock.now());
     let this_week = week_start(today);
     let rows: Vec<ProviderVisitRow> = sqlx::query_as(&format!(
         "{}
@@ -542,6 +565,7 @@ pub async fn record_visit(
     }
     let path = format!("/api/v1/operator/welfare-visits/{id}");
     let user = session.user.clone();
+    let now = st.clock.now();
     idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let plan: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
             "SELECT w.provider_id, v.week_start, v.due_on, v.done_at FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
@@ -566,7 +590,7 @@ pub async fn record_visit(
         }
         // Recorded once: a second record (another tablet, a late retry) does not replace it.
         if done_before.is_none() {
-            if let Some(m) = tap_problem(r.done_at, Utc::now()) {
+            if let Some(m) = tap_problem(r.done_at, now) {
                 return Err(AppError::field("done_at", m));
             }
             let day = ymd(beijing_today(r.done_at));
@@ -576,7 +600,7 @@ pub async fn record_visit(
             }
             let in_week = day <= due_on;
             sqlx::query(
-                "UPDATE welfare_visits SET status = ?, mode = ?, done_at = ?, carer_id = ?, note = ?, recorded_by = ?, updated_at = unixepoch()
+                "UPDATE welfare_visits SET status = ?, mode = ?, done_at = ?, carer_id = ?, note = ?, recorded_by = ?, updated_at = ?
                  WHERE id = ?",
             )
             .bind(if in_week { "done" } else { "missed" })
@@ -585,14 +609,15 @@ pub async fn record_visit(
             .bind(user.carer_id)
             .bind(r.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
             .bind(user.id)
+            .bind(now.timestamp())
             .bind(id)
             .execute(&mut *tx)
             .await?;
             let detail = serde_json::json!({ "welfare_visit_id": id, "mode": r.mode.code(), "done_at": r.done_at, "in_week": in_week });
-            crate::admin::record(&mut tx, &user, Some(org), "welfare_visit", detail).await?;
+            crate::admin::record(&mut tx, now, &user, Some(org), "welfare_visit", detail).await?;
         }
         let row: ProviderVisitRow = sqlx::query_as(&format!("{} WHERE v.id = ?", provider_visit_select()))
-            .bind(ymd(beijing_today(Utc::now())))
+            .bind(ymd(beijing_today(now)))
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;

@@ -297,20 +297,20 @@ async fn database_refuses_impossible_vacancies() {
 
 #[tokio::test]
 async fn pages_are_server_rendered_with_real_results() {
-    let s = start().await;
+    // 15 November 2026 on the server's clock: a child born in March 2026 is 8 months old
+    let s = common::start_at(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 15, 4, 0, 0).unwrap()).await;
     let r = s.client.places_raw(&pairs(&[("area", "wuxi-xinwu-wangzhuang"), ("age_months", "8")])).await.unwrap();
     let res = s.http.get(format!("{}/?area=wuxi-xinwu-wangzhuang&birth=2026-03", s.base)).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("<html lang=\"zh-CN\""));
-    // the first result's name is in the HTML before any script runs (the age depends on today)
+    // the age and the first result's name are in the HTML before any script runs
+    assert!(html.contains("孩子 8 个月"));
     let first = &r.places[0].name;
-    let age_today = app::age::age_in_months((2026, 3), chrono::Utc::now()).unwrap();
-    if age_today == 8 {
-        assert!(html.contains(first.as_str()), "{first}");
-    } else {
-        assert!(html.contains("class=\"card\""));
-    }
+    assert!(html.contains(first.as_str()), "{first}");
+    // in the results' order: the server rendered this search, not another
+    let names: Vec<usize> = r.places.iter().take(3).map(|p| html.find(p.name.as_str()).expect("each of the first results")).collect();
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
     assert!(html.contains("示例数据"));
 
     let res = s.http.get(format!("{}/places/{}", s.base, r.places[0].id)).send().await.unwrap();

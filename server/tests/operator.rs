@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{fields, login, start, write, Login, TestServer, DEVICE};
+use chrono::Timelike;
+use common::{fields, login, start, start_at, write, Login, TestServer, DEVICE};
 use serde_json::{json, Value};
 use server::sample::{SAMPLE_OPERATORS, SAMPLE_PASSWORD};
 
@@ -202,6 +203,12 @@ async fn a_stale_write_gets_the_current_value_and_the_choice_is_recorded() {
     assert_eq!(entries[0]["detail"]["resolution"], "kept_mine");
     assert_eq!(entries[0]["detail"]["to"], 3);
     assert!(entries[0]["user"].as_str().unwrap().contains("示例"));
+    // and the class holds the operator's choice, at the next version, for parents too
+    let classes = get_json(&s, &a, &format!("/api/v1/operator/places/{place_id}/classes")).await;
+    let now = classes.as_array().unwrap().iter().find(|c| c["class_id"] == class_id).unwrap().clone();
+    assert_eq!((now["vacancies"].as_i64(), now["version"].as_i64()), (Some(3), Some(version + 2)), "{now}");
+    let place = s.client.place(place_id).await.unwrap();
+    assert_eq!(place.summary.classes.iter().find(|c| c.id == class_id).unwrap().vacancies, 3);
     // out of bounds is a field error
     let (st, body) = change(&s, Some(&a), class_id, "key-stale-4", json!({ "to": 99, "version": version + 2 })).await;
     assert_eq!(st, 422);
@@ -249,23 +256,35 @@ async fn fifty_concurrent_minus_one_taps_on_five_vacancies_make_exactly_five() {
 
 #[tokio::test]
 async fn a_change_reaches_parents_with_a_fresh_confirmation() {
-    let s = start().await;
+    // the server's clock stands still: every confirmation time below is exactly known
+    let s = start_at(chrono::Utc::now().with_nanosecond(0).unwrap()).await;
     let a = op(&s, 2).await;
     let (class_id, place_id) = own_class(&s, &a, 2).await;
-    sqlx::query("UPDATE classes SET confirmed_at = unixepoch() - 10 * 86400 WHERE id = ?").bind(class_id).execute(&s.pool).await.unwrap();
+    sqlx::query("UPDATE classes SET confirmed_at = ? WHERE id = ?").bind(s.clock.unix() - 10 * 86400).bind(class_id).execute(&s.pool).await.unwrap();
     let before = s.client.place(place_id).await.unwrap();
+    s.clock.advance(chrono::Duration::minutes(5));
     let (st, _) = change(&s, Some(&a), class_id, "key-prop-1", json!({ "delta": 1 })).await;
     assert_eq!(st, 200);
     let after = s.client.place(place_id).await.unwrap();
-    let c = after.summary.classes.iter().find(|c| c.id == class_id).unwrap();
+    let c = after.summary.classes.iter().find(|c| c.id == class_id).unwrap().clone();
     assert_eq!(c.vacancies, 3);
-    assert!((chrono::Utc::now() - c.confirmed_at).num_seconds() < 5);
+    assert_eq!(c.confirmed_at, s.clock.now(), "confirmed at the moment of the tap");
     assert!(after.summary.change_seq > before.summary.change_seq);
-    // 确认无变化: only the confirmation moves
-    let version: i64 = sqlx::query_scalar("SELECT version FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    // 确认无变化 an hour later: the confirmation and the version move, the figures do not
+    s.clock.advance(chrono::Duration::hours(1));
+    let (version, updated_at): (i64, i64) =
+        sqlx::query_as("SELECT version, updated_at FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
     let (st, body) = change(&s, Some(&a), class_id, "key-prop-2", json!({ "confirm": true, "version": version })).await;
-    assert_eq!(st, 200);
-    assert_eq!(body["vacancies"], 3);
+    assert_eq!(st, 200, "{body}");
+    assert_eq!((body["vacancies"].as_i64(), body["version"].as_i64()), (Some(3), Some(version + 1)), "{body}");
+    assert_eq!(body["confirmed_at"].as_str().map(|t| t.parse::<chrono::DateTime<chrono::Utc>>().unwrap()), Some(s.clock.now()));
+    let (updated_after, enrolled_after): (i64, i64) =
+        sqlx::query_as("SELECT updated_at, enrolled FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    assert_eq!((updated_after, enrolled_after), (updated_at, c.enrolled as i64), "a confirmation is not a change of figures");
+    let parents = s.client.place(place_id).await.unwrap();
+    let seen = parents.summary.classes.iter().find(|x| x.id == class_id).unwrap();
+    assert_eq!((seen.vacancies, seen.confirmed_at), (3, s.clock.now()), "parents see the fresh confirmation");
+    assert!(parents.summary.change_seq > after.summary.change_seq, "and their caches get it through the changes feed");
 }
 
 async fn edit(s: &TestServer, l: &Login, place_id: i64, key: &str, body: Value) -> (u16, Value) {
@@ -370,7 +389,7 @@ async fn every_new_operator_write_needs_a_session_and_keeps_to_the_organisation(
 
 #[tokio::test]
 async fn class_figures_are_edited_on_a_version_within_their_bounds() {
-    let s = start().await;
+    let s = start_at(chrono::Utc::now().with_nanosecond(0).unwrap()).await;
     let a = op(&s, 0).await;
     let (class_id, place_id) = own_class(&s, &a, 2).await;
     let (cap, enrolled, version): (i64, i64, i64) =
@@ -387,7 +406,8 @@ async fn class_figures_are_edited_on_a_version_within_their_bounds() {
     assert_eq!(st, 409);
     assert_eq!(body["current"]["version"], version);
     assert_eq!(body["current"]["enrolled"], enrolled);
-    // a good edit: one more place, one more child, same free places
+    // a good edit an hour later: one more place, one more child, same free places
+    s.clock.advance(chrono::Duration::hours(1));
     let good = json!({ "version": version, "capacity": cap + 1, "enrolled": enrolled + 1, "vacancies": 2 });
     let (st, body) = write(&s, Some(&a), "PUT", &path, "key-ce-4", good.clone()).await;
     assert_eq!(st, 200, "{body}");
@@ -401,7 +421,7 @@ async fn class_figures_are_edited_on_a_version_within_their_bounds() {
     let place = s.client.place(place_id).await.unwrap();
     let c = place.summary.classes.iter().find(|c| c.id == class_id).unwrap();
     assert_eq!((c.capacity as i64, c.enrolled as i64), (cap + 1, enrolled + 1));
-    assert!((chrono::Utc::now() - c.confirmed_at).num_seconds() < 5);
+    assert_eq!(c.confirmed_at, s.clock.now());
     let audit = get_json(&s, &a, &format!("/api/v1/operator/places/{place_id}/audit")).await;
     assert_eq!(audit[0]["action"], "class_edit");
     assert_eq!(audit[0]["detail"]["before"]["enrolled"], enrolled);

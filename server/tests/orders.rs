@@ -102,6 +102,34 @@ async fn the_server_prices_the_order_and_one_order_is_one_order() {
 }
 
 #[tokio::test]
+async fn an_orders_quote_stays_as_priced_when_the_rule_table_changes() {
+    let s = start().await;
+    let (station, o) = station_opening(&s).await;
+    // 82 with 低保: rule 1 pays all 120 yuan
+    let (st, before) = post(&s, common::DEVICE, "rule-edit-1", "/api/v1/orders", order(1, station, &o, elder(82, json!(["dibao"])))).await;
+    assert_eq!(st, 201, "{before}");
+    assert_eq!((before["quote"]["public_pays_yuan"].as_u64(), before["quote"]["rule_id"].as_i64()), (Some(120), Some(1)));
+    // the rule table is edited: rule 1 now pays 30 % with a cap of 20 yuan
+    sqlx::query("UPDATE subsidy_rules SET share_percent = 30, cap_yuan = 20 WHERE id = 1").execute(&s.pool).await.unwrap();
+    let (_, rules) = get(&s, None, "/api/v1/subsidy-rules").await;
+    let r1 = rules.as_array().unwrap().iter().find(|r| r["id"] == 1).unwrap();
+    assert_eq!((r1["share_percent"].as_u64(), r1["cap_yuan"].as_u64()), (Some(30), Some(20)), "the app prices new orders with the new rule");
+    // the order already placed keeps the price it was placed at, in every view
+    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let mine: Value = res.json().await.unwrap();
+    let kept = mine["orders"].as_array().unwrap().iter().find(|x| x["id"] == uuid(1)).unwrap();
+    assert_eq!(kept["quote"], before["quote"]);
+    let op = common::login(&s, "op-xinwu-yanglao", server::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let (_, inbox) = get(&s, Some(&op), &format!("/api/v1/operator/providers/{station}/orders")).await;
+    let seen = inbox.as_array().unwrap().iter().find(|x| x["id"] == uuid(1)).unwrap();
+    assert_eq!(seen["quote"], before["quote"], "the provider sees the same split");
+    // a new order is priced by the rule as it is now: 30 % of 120 = 36, capped at 20
+    let (st, after) = post(&s, common::DEVICE, "rule-edit-2", "/api/v1/orders", order(2, station, &o, elder(82, json!(["dibao"])))).await;
+    assert_eq!(st, 201, "{after}");
+    assert_eq!((after["quote"]["public_pays_yuan"].as_u64(), after["quote"]["family_pays_yuan"].as_u64()), (Some(20), Some(100)));
+}
+
+#[tokio::test]
 async fn a_provider_that_does_not_serve_the_address_is_refused_and_bad_orders_name_their_fields() {
     let s = start().await;
     let (station, o) = station_opening(&s).await;

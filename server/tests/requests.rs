@@ -5,6 +5,7 @@
 mod common;
 
 use common::{fields, get, login, start, write, Login, TestServer};
+use chrono::Timelike;
 use serde_json::{json, Value};
 use server::sample::SAMPLE_PASSWORD;
 
@@ -51,13 +52,19 @@ fn visit(n: u64, place_id: i64, o: &Value, phone: &str) -> Value {
     })
 }
 
+/// "YYYY-MM" of the Beijing month `k` months from now (the months the server counts in).
+fn month_from_now(k: i32) -> String {
+    use chrono::Datelike;
+    let today = app::requests::beijing_today(chrono::Utc::now());
+    let m = today.year() * 12 + today.month0() as i32 + k;
+    format!("{}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
+}
+
 fn application(n: u64, place_id: i64, class_id: i64, phone: &str, grounds: Value) -> Value {
     // a child of 18 months next month: fits 托小班 (12–24)
-    let next = chrono::Utc::now().date_naive() + chrono::Duration::days(40);
-    let born = next - chrono::Duration::days(18 * 30 + 20);
     json!({
         "id": uuid(n), "place_id": place_id, "kind": "application", "class_id": class_id,
-        "child_birth_month": born.format("%Y-%m").to_string(), "start_month": next.format("%Y-%m").to_string(),
+        "child_birth_month": month_from_now(-17), "start_month": month_from_now(1),
         "priority_grounds": grounds, "contact_name": "李先生", "contact_phone": phone, "consent": true
     })
 }
@@ -150,7 +157,8 @@ async fn the_same_request_twice_is_one_request() {
     let res = s.http.get(format!("{}/api/v1/requests", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
     let mine: Value = res.json().await.unwrap();
     assert_eq!(mine["requests"].as_array().unwrap().len(), 1);
-    assert_eq!(mine["requests"][0]["timeslot_start"], "10:00");
+    let r = &mine["requests"][0];
+    assert_eq!((&r["kind"], &r["timeslot_date"], &r["timeslot_start"]), (&o["kind"], &o["date"], &o["start"]), "the opening booked: {r}");
 }
 
 #[tokio::test]
@@ -165,7 +173,7 @@ async fn phone_age_and_consent_are_checked_with_field_messages() {
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("手机号"));
     // a child too old for 托小班
     let mut old = application(3, place_id, class_id, "13812340000", json!([]));
-    old["child_birth_month"] = json!((chrono::Utc::now().date_naive() - chrono::Duration::days(900)).format("%Y-%m").to_string());
+    old["child_birth_month"] = json!(month_from_now(-29));
     let (st, body) = send(&s, "bad-key-2", old).await;
     assert_eq!((st, fields(&body)), (422, vec!["child_birth_month".to_string()]), "{body}");
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("托小班只收"), "{body}");
@@ -217,7 +225,7 @@ async fn the_waitlist_orders_by_priority_then_time_and_parents_see_their_positio
 
 #[tokio::test]
 async fn an_offer_takes_the_vacancy_in_the_same_transaction() {
-    let s = start().await;
+    let s = common::start_at(chrono::Utc::now().with_nanosecond(0).unwrap()).await;
     let a = op(&s, "op-feiqitu").await;
     let (place_id, class_id) = feiqitu_place(&s).await;
     sqlx::query("UPDATE classes SET capacity = 20, enrolled = 18, vacancies = 1, puhui_slots = 0 WHERE id = ?").bind(class_id).execute(&s.pool).await.unwrap();
@@ -242,13 +250,14 @@ async fn an_offer_takes_the_vacancy_in_the_same_transaction() {
     assert_eq!(offered, 1, "the refused offer left its application as it was");
     // the family of the offered application cancels: the place goes back to the class
     let winner = if r1.0 == 200 { uuid(21) } else { uuid(22) };
+    s.clock.advance(chrono::Duration::minutes(30));
     let res = s.http.post(format!("{}/api/v1/requests/{winner}/cancel", s.base)).header("X-Device-Key", common::DEVICE).header("Idempotency-Key", "of-cancel-1").send().await.unwrap();
     assert_eq!(res.status(), 200);
     let v: i64 = sqlx::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
     assert_eq!(v, 1);
     // parents see the fresh figure
     let place = s.client.place(place_id).await.unwrap();
-    assert!((chrono::Utc::now() - place.summary.classes.iter().find(|c| c.id == class_id).unwrap().confirmed_at).num_seconds() < 5);
+    assert_eq!(place.summary.classes.iter().find(|c| c.id == class_id).unwrap().confirmed_at, s.clock.now(), "confirmed when the place came back");
 }
 
 #[tokio::test]

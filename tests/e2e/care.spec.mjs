@@ -1,7 +1,41 @@
 // Families and 居家上门服务: the older person's profile (kept on the phone, separate
 // consent for sensitive data, the position taken at the door), providers that serve the
 // address with the price and who pays, and 助急 call buttons with the network cut.
-import { test, expect, hydrated, signIn, saveProfile } from './helpers.mjs';
+import { test, expect, hydrated, signIn, saveProfile, beijingDate, dayLabel } from './helpers.mjs';
+
+const PAYERS = { government_purchase: '政府购买服务', subsidy: '服务补贴' };
+
+/**
+ * Who pays for `item` at `market` yuan under the rule table, for a stored profile —
+ * the table's meaning as the README states it, written here independently of the app:
+ * the first active rule by priority whose every given part holds decides; categories
+ * and levels count only with their consent.
+ */
+function expectedQuote(rules, profile, item, market) {
+  const categories = profile.consent_categories ? profile.categories : [];
+  const level = profile.consent_health ? profile.capability_level : null;
+  const applies = ({ condition: c }) => {
+    if (c.items?.length && !c.items.includes(item)) return false;
+    const ageOk = c.min_age == null || profile.age >= c.min_age;
+    const catOk = !c.any_category?.length || c.any_category.some((x) => categories.includes(x));
+    const capOk = !c.any_capability?.length || (level != null && c.any_capability.includes(level));
+    if (c.age_or_category) return ((ageOk && c.min_age != null) || (catOk && c.any_category?.length > 0)) && capOk;
+    return ageOk && catOk && capOk;
+  };
+  const rule = [...rules].sort((a, b) => a.priority - b.priority || a.id - b.id).find(applies);
+  if (!rule) return { rule: null, public: 0, family: market, text: `家庭支付 ${market} 元（市场价）`, why: '依据：市场价' };
+  const share = Math.floor((market * Math.min(rule.share_percent, 100)) / 100);
+  const pub = rule.cap_yuan == null ? share : Math.min(share, rule.cap_yuan);
+  const text = pub > 0 ? `${PAYERS[rule.payer]}承担 ${pub} 元，家庭支付 ${market - pub} 元` : `家庭支付 ${market - pub} 元（市场价）`;
+  return { rule, public: pub, family: market - pub, text, why: `依据：${rule.name}` };
+}
+
+/** "850 米" / "1.2 公里" / "12 公里" back to metres, and how far the rounding may be off. */
+function shownMetres(t) {
+  const km = t.match(/^([\d.]+) 公里$/);
+  if (km) return { m: parseFloat(km[1]) * 1000, tolerance: km[1].includes('.') ? 50 : 500 };
+  return { m: parseFloat(t.match(/^(\d+) 米$/)[1]), tolerance: 5 };
+}
 
 test.use({ permissions: ['geolocation'], geolocation: { latitude: 31.5770, longitude: 120.3535 } });
 
@@ -43,8 +77,35 @@ test('a family sets up the profile, sees who pays for 助浴, and 助急 works o
   await hydrated(page);
   const cards = page.locator('.provider');
   await expect(cards.first()).toBeVisible();
-  const distances = await page.locator('.provider .distance').allTextContents();
-  expect(distances.length).toBeGreaterThan(0);
+  // the same question to the API, from the stored position and street
+  const q = new URLSearchParams({ lat: String(stored.lat), lng: String(stored.lng), street: stored.street_id, item: 'bathing' });
+  const api = (await (await page.request.get(`/api/v1/providers?${q}`)).json()).providers;
+  const rulesBody = await (await page.request.get('/api/v1/subsidy-rules')).json();
+  const rules = Array.isArray(rulesBody) ? rulesBody : rulesBody.rules;
+  expect(api.length).toBeGreaterThan(1);
+  expect(rules.length).toBeGreaterThan(0);
+  await expect(cards).toHaveCount(api.length);
+  const byId = new Map(api.map((p) => [p.id, p]));
+  const shownIds = await cards.evaluateAll((els) => els.map((e) => Number(e.dataset.providerId)));
+  expect([...shownIds].sort((a, b) => a - b)).toEqual(api.map((p) => p.id).sort((a, b) => a - b));
+  // nearest first: the cards' order by the API's distances, sorted here
+  const metres = shownIds.map((id) => byId.get(id).distance_m);
+  expect(metres).toEqual([...metres].sort((a, b) => a - b));
+  expect(metres[metres.length - 1]).toBeGreaterThan(metres[0]);
+  for (const [i, id] of shownIds.entries()) {
+    const p = byId.get(id);
+    const card = cards.nth(i);
+    const shown = shownMetres((await card.locator('.distance').textContent()).trim());
+    expect(Math.abs(shown.m - p.distance_m), `distance of ${p.name}`).toBeLessThanOrEqual(shown.tolerance);
+    // the price is the provider's, and public + family = the market price, by the rule table
+    const offer = p.items.find((x) => x.item === 'bathing');
+    await expect(card.locator('.fee')).toHaveText(`${offer.market_price_yuan} 元 / 次 · 约 ${offer.duration_min} 分钟`);
+    const want = expectedQuote(rules, stored, 'bathing', offer.market_price_yuan);
+    expect(want.public + want.family).toBe(offer.market_price_yuan);
+    await expect(card.locator('.who-pays')).toHaveText(want.text);
+    await expect(card.locator('.why')).toHaveText(want.why);
+    await expect(card.locator('.quote')).toHaveAttribute('data-rule', String(want.rule?.id ?? 0));
+  }
   const first = cards.first();
   await expect(first.locator('.who-pays')).toHaveText(/政府购买服务承担 \d+ 元，家庭支付 0 元/);
   await expect(first.locator('.why')).toContainText('高龄经济困难');
@@ -67,16 +128,31 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
   await page.goto('/care/item/bathing');
   await hydrated(page);
   const station = page.locator('.provider', { hasText: '旺庄街道居家养老服务站' });
+  // the price the order page will show, from the API's provider and rule table
+  const stationId = Number(await station.getAttribute('data-provider-id'));
+  const offer = (await (await page.request.get(`/api/v1/providers/${stationId}`)).json()).items.find((x) => x.item === 'bathing');
+  const rulesBody = await (await page.request.get('/api/v1/subsidy-rules')).json();
+  const profile = await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.elder')));
+  const want = expectedQuote(Array.isArray(rulesBody) ? rulesBody : rulesBody.rules, profile, 'bathing', offer.market_price_yuan);
   await station.getByRole('link', { name: '预约上门' }).click();
   await expect(page.getByRole('heading', { name: '预约助浴' })).toBeVisible();
   await expect(page.locator('label.timeslot:not(.full) input').first()).toBeVisible();
+  // a visit on another day than today (Beijing), two to six days ahead: still another day if
+  // the test runs across midnight, and within the carer's list (yesterday to a week ahead)
+  const values = await page.locator('label.timeslot:not(.full) input').evaluateAll((els) => els.map((e) => e.value));
+  const days = [2, 3, 4, 5, 6].map((n) => beijingDate(n));
+  const chosen = values.find((v) => days.includes(v.split('|')[1]));
+  expect(chosen, `an open timeslot on one of ${days.join(', ')} among ${values.join(', ')}`).toBeTruthy();
+  const visitDate = chosen.split('|')[1];
   await context.setOffline(true);
   // consent is asked, with the provider named
-  await page.locator('label.timeslot:not(.full) input').nth(2).check();
+  await page.locator(`label.timeslot:not(.full) input[value="${chosen}"]`).check();
   await page.getByRole('button', { name: '确认下单' }).click();
   await expect(page.locator('[data-field="consent"]')).toContainText('同意');
   await page.locator('input[name="consent"]').check();
   await expect(page.locator('.order .who-pays')).toHaveText(/政府购买服务承担 \d+ 元，家庭支付 0 元/);
+  await expect(page.locator('.order .who-pays')).toHaveText(`政府购买服务承担 ${want.public} 元，家庭支付 ${want.family} 元`);
+  expect(want.public).toBe(offer.market_price_yuan);
   await page.getByRole('button', { name: '确认下单' }).click();
   await expect(page).toHaveURL(/\/care\/orders$/);
   const row = page.locator('.orders li').first();
@@ -122,7 +198,11 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
   const carer = await phone.newPage();
   // a visit on another day than today asks before checking in (there is no undo)
   const asked = [];
-  carer.on('dialog', (dlg) => { asked.push(dlg.message()); dlg.accept(); });
+  let answer = 'dismiss';
+  carer.on('dialog', (dlg) => {
+    asked.push(`${dlg.type()}: ${dlg.message()}`);
+    return answer === 'accept' ? dlg.accept() : dlg.dismiss();
+  });
   await signIn(carer, 'carer-wangzhuang');
   await expect(carer.getByRole('heading', { name: '我的上门任务' })).toBeVisible();
   const visit = carer.locator(`.visit[data-order-id="${id}"]`);
@@ -130,10 +210,22 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
   await expect(visit).not.toContainText('低保');
   // at the door without signal: the tap is kept on the phone with its time
   await phone.setOffline(true);
+  const question = `confirm: 这是 ${dayLabel(visitDate)} 的任务，不是今天的。确定现在签到吗？`;
+  const queuedCheckIns = () => carer.evaluate(() => (JSON.parse(localStorage.getItem('yl1.outbox')) ?? []).filter((i) => i.path.endsWith('/check-in')).length);
+  // the carer says no: nothing is checked in
   await visit.getByRole('button', { name: /签到/ }).click();
+  expect(asked).toEqual([question]);
+  await expect(visit.locator('.state')).toHaveText('已派单');
+  await expect(visit.locator('.stamp.check-in')).toHaveCount(0);
+  await expect(visit.locator('.pending-tag')).toHaveCount(0);
+  expect(await queuedCheckIns()).toBe(0);
+  // asked again and confirmed: checked in, once (a check-in from the refused tap would be a second)
+  answer = 'accept';
+  await visit.getByRole('button', { name: /签到/ }).click();
+  expect(asked).toEqual([question, question]);
   await expect(visit.locator('.stamp.check-in')).toContainText(/\d\d:\d\d 签到 · 距地址约 \d+ 米$/);
   await expect(visit.locator('.pending-tag')).toHaveText('已保存在手机上，待发送');
-  for (const m of asked) expect(m).toMatch(/^这是 \d+月\d+日 周. 的任务，不是今天的。确定现在签到吗？$/);
+  expect(await queuedCheckIns()).toBe(1);
   await phone.setOffline(false);
   await expect(carer.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
   const inService = carer.locator(`.visit[data-order-id="${id}"]`);

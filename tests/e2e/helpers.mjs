@@ -1,18 +1,68 @@
 import { test as base, expect } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
 
-// Every test fails if the page logs an error or warning (hydration problems show up there).
+// Every test fails if any page logs an error or warning (hydration problems show up
+// there): the default context's pages and every page of every context the test opens
+// (`browser.newContext()` / `browser.newPage()` are tracked while the test runs, and
+// contexts left open are closed at its end).
+//
+// A test may expect some messages, for all of its pages at once: push a RegExp onto
+// `consoleAllow` (a fixture), or onto `page.expectConsole` / `otherPage.expectConsole`
+// — the same list. Messages are tested as "[context N page M <url>] error: text".
 export const test = base.extend({
-  page: async ({ page }, use) => {
-    const problems = [];
-    // a test may expect some messages: page.expectConsole.push(/regex/)
-    page.expectConsole = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  consoleAllow: async ({}, use) => {
+    await use([]);
+  },
+  _consoleGuard: [
+    async ({ browser, consoleAllow }, use) => {
+      const problems = [];
+      const watched = new WeakSet();
+      const opened = [];
+      let contexts = 0;
+      const watchPage = (p, label) => {
+        if (watched.has(p)) return;
+        watched.add(p);
+        p.expectConsole = consoleAllow;
+        const where = () => `[${label} ${p.url()}]`;
+        p.on('console', (m) => {
+          if (m.type() === 'error' || m.type() === 'warning') problems.push(`${where()} ${m.type()}: ${m.text()}`);
+        });
+        p.on('pageerror', (e) => problems.push(`${where()} pageerror: ${e.message}`));
+      };
+      const watchContext = (c) => {
+        if (watched.has(c)) return;
+        watched.add(c);
+        const n = ++contexts;
+        let pages = 0;
+        const onPage = (p) => watchPage(p, `context ${n} page ${++pages}`);
+        c.pages().forEach(onPage);
+        c.on('page', onPage);
+      };
+      const newContext = browser.newContext;
+      browser.newContext = async function (...args) {
+        const c = await newContext.apply(this, args);
+        watchContext(c);
+        opened.push(c);
+        return c;
+      };
+      try {
+        await use({ watchContext });
+      } finally {
+        browser.newContext = newContext;
+        for (const c of opened) await c.close().catch(() => {});
+      }
+      const unexpected = problems.filter((p) => !consoleAllow.some((r) => r.test(p)));
+      expect(unexpected, 'console errors/warnings on the pages of this test').toEqual([]);
+    },
+    { auto: true },
+  ],
+  context: async ({ context, _consoleGuard }, use) => {
+    _consoleGuard.watchContext(context);
+    await use(context);
+  },
+  page: async ({ page, consoleAllow }, use) => {
+    page.expectConsole = consoleAllow;
     await use(page);
-    const unexpected = problems.filter((p) => !page.expectConsole.some((r) => r.test(p)));
-    expect(unexpected, 'console errors/warnings').toEqual([]);
   },
 });
 export { expect };
@@ -29,10 +79,34 @@ export async function cachedDistrict(page, id) {
     .toBe(true);
 }
 
-/** "YYYY-MM" for a child who is `months` old today. */
-export function birthMonthFor(months, now = new Date()) {
-  const d = new Date(now.getFullYear(), now.getMonth() - months, 1);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+// Dates as a family in China counts them: Beijing time (UTC+8, no daylight saving),
+// whatever the zone of the machine running the tests.
+const BEIJING_MS = 8 * 3600 * 1000;
+
+/** The calendar in Beijing at `now` (epoch ms): year, month 1–12, day, weekday 1 (Mon)–7 (Sun). */
+export function beijing(now = Date.now()) {
+  const d = new Date(now + BEIJING_MS);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() || 7, hours: d.getUTCHours(), minutes: d.getUTCMinutes() };
+}
+
+/** "YYYY-MM-DD" in Beijing, `days` after the day of `now`. */
+export function beijingDate(days = 0, now = Date.now()) {
+  const d = new Date(now + BEIJING_MS + days * 86_400_000);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+}
+
+/** "YYYY-MM" for a child who is `months` old this month (in Beijing). */
+export function birthMonthFor(months, now = Date.now()) {
+  const { year, month } = beijing(now);
+  const m = year * 12 + (month - 1) - months;
+  return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+}
+
+/** "11月24日 周二" for a "YYYY-MM-DD" date, as the app words it. */
+export function dayLabel(date) {
+  const [y, m, d] = date.split('-').map(Number);
+  const wd = new Date(Date.UTC(y, m - 1, d)).getUTCDay() || 7;
+  return `${m}月${d}日 ${['周一', '周二', '周三', '周四', '周五', '周六', '周日'][wd - 1]}`;
 }
 
 // WGS-84 → GCJ-02, written independently of the app's Rust code, to check the app converts.
@@ -61,6 +135,23 @@ export function wgs84ToGcj02(lat, lng) {
   return { lat: lat + dLat, lng: lng + dLng };
 }
 
+const phonesGiven = new Map();
+/**
+ * A mainland mobile number (11 digits, 139…) of this test's own: the same on every run of
+ * the same test (deterministic), different for each `n`, each test, each repetition and
+ * each retry — so a test finds its own records and never an earlier one.
+ */
+export function uniquePhone(testInfo, n = 0) {
+  const key = [testInfo.file, ...testInfo.titlePath, testInfo.repeatEachIndex, testInfo.retry, n].join('\u0000');
+  let h = 0x811c9dc5; // FNV-1a, 32 bits
+  for (const ch of key) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0;
+  const phone = `139${String(h % 100_000_000).padStart(8, '0')}`;
+  const other = phonesGiven.get(phone);
+  if (other !== undefined && other !== key) throw new Error(`uniquePhone: ${phone} was already given to another test`);
+  phonesGiven.set(phone, key);
+  return phone;
+}
+
 /** The password of every sample account (sample data only). */
 export const SAMPLE_PASSWORD = 'yilao-sample-2026';
 
@@ -78,6 +169,29 @@ export async function openDesk(page, username) {
   await signIn(page, username);
   await expect(page.getByRole('heading', { name: '机构工作台' })).toBeVisible();
   await expect(page.locator('.class-row').first()).toBeVisible();
+}
+
+/**
+ * Signs in through the API (Playwright's `request`, its own cookie jar): another tablet.
+ * Returns get/post/put that send the session's CSRF token, a device key and a fresh
+ * Idempotency-Key on every write.
+ */
+export async function apiSignIn(request, username, password = SAMPLE_PASSWORD) {
+  const res = await request.post('/api/v1/auth/login', { data: { username, password } });
+  expect(res.status(), `login ${username}`).toBe(200);
+  const { csrf_token: csrf } = await res.json();
+  const device = `e2e-api-${randomUUID()}`;
+  const headers = () => ({ 'X-Device-Key': device, 'Idempotency-Key': randomUUID(), 'X-CSRF-Token': csrf });
+  return {
+    csrf,
+    get: async (path) => {
+      const r = await request.get(path);
+      expect(r.status(), `GET ${path}`).toBe(200);
+      return r.json();
+    },
+    post: (path, data) => request.post(path, { data, headers: headers() }),
+    put: (path, data) => request.put(path, { data, headers: headers() }),
+  };
 }
 
 /** Fills and saves a profile for an 82-year-old on 低保 living alone in 旺庄 (sample); the page needs geolocation. */
@@ -98,4 +212,3 @@ export async function saveProfile(page, name, phone) {
   await page.getByRole('button', { name: '保存在本机' }).click();
   await expect(page.locator('.sent-tag')).toHaveText('已保存在本机。');
 }
-

@@ -19,13 +19,19 @@ test.describe('portrait tablet', () => {
     const nav = await page.locator('.desk-places').boundingBox();
     const first = await page.locator('.class-row').first().boundingBox();
     expect(nav.y + nav.height).toBeLessThanOrEqual(first.y + 1);
-    for (const b of await page.locator('.class-row button, .place-pick, .logout').all()) {
+    // every visible target: each class row's −/+, 确认无变化 and 改托位/在托, the place picks, 退出登录
+    const rows = await page.locator('.class-row').count();
+    const targets = page.locator('.class-row button:visible, .place-pick:visible, .logout:visible');
+    expect(await targets.count()).toBeGreaterThanOrEqual(rows * 4 + 2);
+    for (const b of await targets.all()) {
       const box = await b.boundingBox();
-      if (box) expect(box.height, await b.textContent()).toBeGreaterThanOrEqual(48);
+      expect(box, await b.textContent()).not.toBeNull();
+      expect(box.height, await b.textContent()).toBeGreaterThanOrEqual(48);
     }
     // every class row names its care mode
     const modes = await page.locator('.class-row').evaluateAll((rows) => rows.map((r) => r.dataset.careMode));
-    expect(modes.every((m) => ['full_day', 'half_day', 'hourly', 'occasional'].includes(m))).toBe(true);
+    expect(modes.length).toBeGreaterThan(0);
+    expect(modes.every((m) => ['full_day', 'half_day', 'hourly', 'occasional'].includes(m)), modes.join()).toBe(true);
     await expect(page.locator('.class-row .mode').first()).toHaveText(/全日托|半日托|计时托|临时托/);
   });
 });
@@ -39,6 +45,10 @@ test.describe('desk forms', () => {
     const row = page.locator('.class-row').first();
     const id = Number(await row.getAttribute('data-class-id'));
     const [cap, enrolled] = (await row.locator('.counts').textContent()).match(/\d+/g).map(Number);
+    // class edits recorded before this one (another test may have edited this class)
+    const edits = async () => (await (await page.request.get(`/api/v1/operator/places/${await placeId(page)}/audit`)).json())
+      .filter((a) => a.class_id === id && a.action === 'class_edit');
+    const earlier = (await edits()).map((a) => a.id);
     await row.getByRole('button', { name: '改托位/在托' }).click();
     const form = row.locator('form.figures');
     await form.getByLabel('在托').fill(String(cap + 1));
@@ -61,8 +71,9 @@ test.describe('desk forms', () => {
     const api = await (await page.request.get(`/api/v1/places/${pid}`)).json();
     const c = api.classes.find((x) => x.id === id);
     expect([c.capacity, c.enrolled, c.vacancies]).toEqual([cap + 1, enrolled + 1, 0]);
-    const audit = await (await page.request.get(`/api/v1/operator/places/${pid}/audit`)).json();
-    expect(audit.filter((a) => a.class_id === id && a.action === 'class_edit')).toHaveLength(1);
+    const mine = (await edits()).filter((a) => !earlier.includes(a.id));
+    expect(mine).toHaveLength(1);
+    expect([mine[0].detail.after.capacity, mine[0].detail.after.enrolled, mine[0].detail.after.vacancies]).toEqual([cap + 1, enrolled + 1, 0]);
     await expect(page.locator('.audit li').first()).toContainText(`托位 ${cap + 1} · 在托 ${enrolled + 1} · 空位 0`);
   });
 

@@ -39,16 +39,21 @@ test.describe('operator tablet', () => {
     await row.getByRole('button', { name: '空位减一' }).click();
     await expect(row.locator('output.vacancies')).toHaveText(String(value - 1));
     let seen = 0;
+    let c = null;
     await expect
       .poll(async () => {
         await pp.goto(`/places/${placeId}`);
         const api = await (await pp.request.get(`/api/v1/places/${placeId}`)).json();
-        const c = api.classes.find((x) => x.id === id);
+        c = api.classes.find((x) => x.id === id);
         seen = Date.now() - t0;
         return c.vacancies;
       }, { timeout: 15_000, intervals: [100, 200, 300] })
       .toBe(value - 1);
-    await expect(pp.locator(`text=刚刚确认`).first()).toBeVisible();
+    // the parent's row of that class: the new figure, confirmed at the server's time of the tap
+    const tr = pp.locator(`table.classes tbody tr[data-age-band="${c.age_band}"][data-care-mode="${c.care_mode}"]`);
+    await expect(tr.locator('td.vac strong')).toHaveText(String(value - 1));
+    await expect(tr.locator('.confirmed')).toHaveText('刚刚确认');
+    expect(Date.parse(await tr.locator('.confirmed').getAttribute('title'))).toBe(Date.parse(c.confirmed_at));
     console.log(`MEASURE operator tap → visible on a parent's page: ${seen} ms`);
     await parent.close();
   });
@@ -75,12 +80,13 @@ test.describe('operator tablet', () => {
     expect(api.classes.find((c) => c.id === id).vacancies).toBe(value - 3);
   });
 
-  test('two tablets edit the same class offline: the second to sync sees both values and chooses', async ({ browser }) => {
+  test('two tablets edit the same class offline: the second to sync sees both values and chooses', async ({ browser, consoleAllow }) => {
+    // both tablets go offline; the second's stale write is refused with 409 (then resolved)
+    consoleAllow.push(/ERR_INTERNET_DISCONNECTED/, /status of 409/);
     const a = await browser.newContext(TABLET);
     const b = await browser.newContext(TABLET);
     const pa = await a.newPage();
     const pb = await b.newPage();
-    for (const p of [pa, pb]) p.on('pageerror', (e) => { throw e; });
     await openDesk(pa, 'op-libao');
     await ensureRoom(pa);
     await openDesk(pb, 'op-libao');
@@ -95,7 +101,8 @@ test.describe('operator tablet', () => {
     await a.setOffline(false);
     await expect(pa.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
     await b.setOffline(false);
-    const conflict = pb.locator('.class-row').first().locator('.conflict');
+    expect(rb.id).toBe(ra.id);
+    const conflict = pb.locator(`.class-row[data-class-id="${rb.id}"] .conflict`);
     await expect(conflict).toBeVisible({ timeout: 15_000 });
     await expect(conflict).toContainText(`你的值：${rb.value - 2}`);
     await expect(conflict).toContainText(`服务器当前：${ra.value - 1}`);
@@ -105,8 +112,20 @@ test.describe('operator tablet', () => {
     const placeId = await pb.evaluate(() => JSON.parse(localStorage.getItem('yl1.op.places'))[0].id);
     const audit = await (await pb.request.get(`/api/v1/operator/places/${placeId}/audit`)).json();
     expect(audit[0].detail.resolution).toBe('kept_mine');
+    expect(audit[0].class_id).toBe(rb.id);
+    expect([audit[0].detail.from, audit[0].detail.to]).toEqual([ra.value - 1, rb.value - 2]);
+    // the chosen value is the server's: for parents and on the operator API
+    const pub = await (await pb.request.get(`/api/v1/places/${placeId}`)).json();
+    expect(pub.classes.find((c) => c.id === rb.id).vacancies).toBe(rb.value - 2);
+    const opClasses = await (await pb.request.get(`/api/v1/operator/places/${placeId}/classes`)).json();
+    expect(opClasses.find((c) => c.class_id === rb.id).vacancies).toBe(rb.value - 2);
     // and the desk's 修改记录 shows it
     await expect(pb.locator('.audit li').first()).toContainText('冲突：采用本机的值');
+    // both desks show it: the one that chose, and the other after it reads the server again
+    await expect(pb.locator(`.class-row[data-class-id="${rb.id}"] output.vacancies`)).toHaveText(String(rb.value - 2));
+    await expect(pb.locator(`.class-row[data-class-id="${rb.id}"] .conflict`)).toHaveCount(0);
+    await pa.reload();
+    await expect(pa.locator(`.class-row[data-class-id="${ra.id}"] output.vacancies`)).toHaveText(String(rb.value - 2));
     await a.close();
     await b.close();
   });

@@ -1,10 +1,70 @@
 // Installable PWA: manifest, service worker, offline reloads, the offline shell
 // for routes never visited, and the update banner for a new build.
 import { test, expect, hydrated, cachedDistrict } from './helpers.mjs';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { root, serverBin, siteRoot } from './env.mjs';
 
-const site = path.resolve(import.meta.dirname, '../../target/site');
+/** A port nobody listens on right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A second server of the same build for this spec alone: a copy of the site (which the
+ * test may change — the build under test is never touched), its own database and port.
+ */
+async function startCopy() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yilao-e2e-pwa-'));
+  const site = path.join(dir, 'site');
+  fs.cpSync(siteRoot, site, { recursive: true });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const log = [];
+  const proc = spawn(serverBin, ['serve'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: `sqlite://${dir}/pwa.db`, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: site, RUST_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (b) => { log.push(b.toString()); if (log.length > 50) log.shift(); };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (proc.exitCode !== null) {
+      await stop();
+      throw new Error(`second server exited with ${proc.exitCode}: ${log.join('')}`);
+    }
+    const up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    if (up) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`second server not up after 90 s: ${log.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { base, site, stop };
+}
 
 async function controlled(page) {
   await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
@@ -60,18 +120,27 @@ test('after one online visit, reloading home and a place page offline shows cont
   await context.setOffline(false);
 });
 
-test('a new build shows "有新版本，点击更新" and a tap reloads into it', async ({ page }) => {
-  const sw = path.join(site, 'sw.js');
-  const original = fs.readFileSync(sw, 'utf8');
-  const compressed = ['sw.js.br', 'sw.js.gz'].map((f) => [path.join(site, f), fs.readFileSync(path.join(site, f))]);
-  try {
-    await page.goto('/');
+test.describe('a new build', () => {
+  let copy = null;
+  test.beforeAll(async ({}, testInfo) => {
+    testInfo.setTimeout(120_000);
+    copy = await startCopy();
+  });
+  test.afterAll(async () => {
+    await copy?.stop();
+  });
+
+  test('a new build shows "有新版本，点击更新" and a tap reloads into it', async ({ page }) => {
+    const sw = path.join(copy.site, 'sw.js');
+    const original = fs.readFileSync(sw, 'utf8');
+    expect(original).toContain('const NAV_TIMEOUT_MS = 3000;');
+    await page.goto(`${copy.base}/`);
     await hydrated(page);
     await controlled(page);
     await expect(page.locator('.update-banner')).toHaveCount(0);
-    // deploy: a new worker script
-    for (const [f] of compressed) fs.rmSync(f);
-    fs.writeFileSync(sw, original.replace("const NAV_TIMEOUT_MS = 3000;", "const NAV_TIMEOUT_MS = 3001; // new build"));
+    // deploy: a new worker script (in the copy; its precompressed forms go, as a new build's would differ)
+    for (const f of ['sw.js.br', 'sw.js.gz']) fs.rmSync(path.join(copy.site, f), { force: true });
+    fs.writeFileSync(sw, original.replace('const NAV_TIMEOUT_MS = 3000;', 'const NAV_TIMEOUT_MS = 3001; // new build'));
     await page.evaluate(() => window.__yilao_reg.update());
     await expect(page.getByRole('button', { name: '有新版本，点击更新' })).toBeVisible({ timeout: 20_000 });
     const reloaded = page.waitForEvent('load');
@@ -81,10 +150,9 @@ test('a new build shows "有新版本，点击更新" and a tap reloads into it'
     await expect(page.locator('.update-banner')).toHaveCount(0);
     const script = await page.evaluate(async () => (await (await fetch('/sw.js')).text()).includes('new build'));
     expect(script).toBe(true);
-  } finally {
-    fs.writeFileSync(sw, original);
-    for (const [f, data] of compressed) fs.writeFileSync(f, data);
-  }
+    // the build under test is as it was
+    expect(fs.readFileSync(path.join(siteRoot, 'sw.js'), 'utf8')).toBe(original);
+  });
 });
 
 test('without service workers (as in some in-app browsers) the app works online and says it cannot keep data offline', async ({ browser }) => {

@@ -1,6 +1,6 @@
 // Parents ask a place: a visit booked offline reaches the operator, who accepts it;
 // an application goes to the waitlist with its position; a cancel frees the timeslot.
-import { test, expect, hydrated, openDesk, birthMonthFor } from './helpers.mjs';
+import { test, expect, hydrated, openDesk, birthMonthFor, uniquePhone } from './helpers.mjs';
 
 const TABLET = { viewport: { width: 1024, height: 768 }, isMobile: false, hasTouch: true, locale: 'zh-CN' };
 
@@ -19,7 +19,8 @@ async function booked(request, placeId, slotId, date) {
   return r.openings.find((o) => o.timeslot_id === slotId && o.date === date)?.booked;
 }
 
-test('a visit booked offline shows 已保存待发送, is sent when back online, and the operator accepts it', async ({ page, context, browser }) => {
+test('a visit booked offline shows 已保存待发送, is sent when back online, and the operator accepts it', async ({ page, context, browser }, testInfo) => {
+  const phone = uniquePhone(testInfo);
   page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
   const desk = await browser.newContext(TABLET);
   const op = await desk.newPage();
@@ -43,7 +44,7 @@ test('a visit booked offline shows 已保存待发送, is sent when back online,
   await page.getByRole('button', { name: '提交' }).click();
   await expect(page.locator('[data-field="contact_phone"]')).toContainText('手机号');
   await expect(page.locator('[data-field="consent"]')).toContainText('同意');
-  await fillContact(page, '13912345678');
+  await fillContact(page, phone);
   await page.getByRole('button', { name: '提交' }).click();
   await expect(page).toHaveURL(/\/requests$/);
   const row = page.locator('.requests li').first();
@@ -60,13 +61,13 @@ test('a visit booked offline shows 已保存待发送, is sent when back online,
   const item = op.locator(`.inbox-item[data-request-id="${id}"]`);
   await expect(item).toBeVisible({ timeout: 15_000 });
   await expect(item).toHaveClass(/new/);
-  await expect(item.locator('.masked')).toHaveText('139****5678');
+  await expect(item.locator('.masked')).toHaveText(`${phone.slice(0, 3)}****${phone.slice(7)}`);
   await item.getByLabel('给家长的留言').fill('请带上孩子的疫苗本');
   await item.getByRole('button', { name: '接受' }).click();
   await expect(op.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
   // after accepting, the full number can be shown (and the server logs that)
   await op.locator(`.inbox-item[data-request-id="${id}"]`).getByRole('button', { name: /显示完整手机号/ }).click();
-  await expect(op.locator(`.inbox-item[data-request-id="${id}"] a.phone`)).toHaveText('13912345678');
+  await expect(op.locator(`.inbox-item[data-request-id="${id}"] a.phone`)).toHaveText(phone);
 
   // the parent's next sync shows 已确认 and the message
   await page.reload();
@@ -76,7 +77,8 @@ test('a visit booked offline shows 已保存待发送, is sent when back online,
   await desk.close();
 });
 
-test('an application goes to the waitlist and the parent sees the position', async ({ page, browser }) => {
+test('an application goes to the waitlist and the parent sees the position', async ({ page, browser }, testInfo) => {
+  // a number of its own: one number holds at most 2 open applications per place
   const desk = await browser.newContext(TABLET);
   const op = await desk.newPage();
   await openDesk(op, 'op-feiqitu');
@@ -90,7 +92,7 @@ test('an application goes to the waitlist and the parent sees the position', asy
   await page.getByLabel('希望入托的月份').fill(birthMonthFor(-1));
   await page.getByLabel('班级与托育形式').selectOption(String(toddler.id));
   await page.getByLabel('单亲家庭').check();
-  await fillContact(page, '13712345678');
+  await fillContact(page, uniquePhone(testInfo));
   await page.getByRole('button', { name: '提交' }).click();
   // a child of 41 months next month does not fit 托小班: the reason is named
   await expect(page.locator('[data-field="child_birth_month"]')).toContainText('托小班只收');

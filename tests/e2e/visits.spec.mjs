@@ -1,7 +1,7 @@
 // After ordering: a family moves a visit to another time with the network cut (改期), and
 // the weekly 探访 an 82-year-old living alone now gets — the provider records a phone visit
 // on the desk and the family sees it in the visit log.
-import { test, expect, hydrated, signIn, saveProfile } from './helpers.mjs';
+import { test, expect, hydrated, signIn, saveProfile, uniquePhone } from './helpers.mjs';
 
 test.use({ permissions: ['geolocation'], geolocation: { latitude: 31.5770, longitude: 120.3535 } });
 
@@ -46,9 +46,10 @@ test('a family moves a visit to another time offline; it is sent when the networ
   await expect(page.locator(`.orders li[data-order-id="${id}"]`)).toContainText('家属已改期，请重新确认');
 });
 
-test('the weekly 探访 an 82-year-old living alone gets: the provider records it, the family sees it', async ({ page, browser }) => {
-  // a number of its own, so that a repeated run finds this person and not an earlier one
-  const phone = `1381234${String(Date.now() % 10000).padStart(4, '0')}`;
+test('the weekly 探访 an 82-year-old living alone gets: the provider records it, the family sees it', async ({ page, browser }, testInfo) => {
+  // a number of its own (deterministic, and another for a repetition or retry), so that the
+  // desk's list is searched for this person and not for one an earlier test made
+  const phone = uniquePhone(testInfo);
   await saveProfile(page, '吴奶奶', phone);
   await orderBath(page);
   await expect(page.locator('.welfare-log')).toContainText('吴奶奶', { timeout: 15_000 });
@@ -62,7 +63,8 @@ test('the weekly 探访 an 82-year-old living alone gets: the provider records i
   await expect(op.getByRole('heading', { name: '每周探访' })).toBeVisible();
   // the plan belongs to the provider nearest the address that offers 探访, named in the family's log
   const provider = op.locator('.provider-picks button', { hasText: responsible });
-  if (await op.locator('.provider-picks').count()) await provider.click();
+  await expect(provider).toHaveCount(1);
+  await provider.click();
   const item = op.locator('.welfare', { hasText: phone });
   await expect(item).toBeVisible({ timeout: 15_000 });
   await expect(item).toContainText('本周待探访');

@@ -279,6 +279,10 @@ fn MoveForm(order: OrderView, openings: RwSignal<Option<(TimeslotsResponse, bool
             errors.set(vec![FieldError { field: "timeslot".into(), message: "这是原来的时段，请选择另一个".into() }]);
             return;
         }
+        if let Some(m) = crate::orders::move_problem(&o, &date, &start, chrono::Utc::now()) {
+            errors.set(vec![FieldError { field: "timeslot".into(), message: m }]);
+            return;
+        }
         errors.set(vec![]);
         let r = crate::orders::Reschedule { timeslot_id: ts, date: date.clone() };
         let label = format!("改期 {} · {} → {}", o.item.label(), o.provider_name, when(&date, &start, &end));

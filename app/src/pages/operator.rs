@@ -49,6 +49,7 @@ pub fn OperatorPage() -> impl IntoView {
 fn LoginForm(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = session;
+    let d = use_device();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -64,6 +65,7 @@ fn LoginForm(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
                 Ok(r) => {
                     let _ = crate::store::browser::write(crate::store::KEY_SESSION, &r);
                     session.set(Some(r));
+                    crate::device::resume_after_login(d);
                 }
                 Err(crate::client::ClientError::Network(_)) => error.set(Some("登录需要联网，请连接网络后再试".into())),
                 Err(e) => error.set(Some(e.to_string())),
@@ -82,6 +84,10 @@ fn LoginForm(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
                 "密码"
                 <input name="password" type="password" autocomplete="current-password" required bind:value=password />
             </label>
+            {move || {
+                let n = d.waiting_for_login();
+                (n > 0).then(|| view! { <p class="login-note" role="status">{format!("有 {n} 条修改需要重新登录：登录后自动发送。")}</p> })
+            }}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <button class="primary" type="submit" disabled=move || busy.get()>
                 {move || if busy.get() { "正在登录…" } else { "登录" }}

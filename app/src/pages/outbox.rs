@@ -30,7 +30,13 @@ pub fn OutboxPage() -> impl IntoView {
                             .map(|i| {
                                 let id = i.id.clone();
                                 let id2 = i.id.clone();
-                                let state = if i.quarantined { "已搁置" } else { "已保存在本机，待发送" };
+                                let state = if i.quarantined {
+                                    "已搁置"
+                                } else if i.needs_login {
+                                    "需要重新登录"
+                                } else {
+                                    "已保存在本机，待发送"
+                                };
                                 view! {
                                     <li class:quarantined=i.quarantined data-id=i.id.clone()>
                                         <p class="label">{i.label.clone()}</p>
@@ -40,6 +46,7 @@ pub fn OutboxPage() -> impl IntoView {
                                             {(i.attempts > 0).then(|| format!(" · 已尝试 {} 次", i.attempts))}
                                         </p>
                                         {i.last_error.clone().map(|e| view! { <p class="error">{e}</p> })}
+                                        {i.needs_login.then(|| view! { <p><a href="/operator">"去登录"</a></p> })}
                                         <div class="row">
                                             <button on:click=move |_| retry(d, &id)>"重试"</button>
                                             <button on:click=move |_| discard(d, &id2)>"丢弃"</button>

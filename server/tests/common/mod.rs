@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use app::client::ApiClient;
+use chrono::{DateTime, Utc};
+use server::clock::Clock;
 use serde_json::{json, Value};
 use server::{db, Config};
 use sqlx::SqlitePool;
@@ -11,22 +13,35 @@ pub struct TestServer {
     pub client: ApiClient,
     pub http: reqwest::Client,
     pub pool: SqlitePool,
+    /// The server's clock: the system's for `start()`, a fixed one for `start_at(t)`.
+    pub clock: Clock,
     pub _dir: tempfile::TempDir,
 }
 
+/// The server on the system's clock.
 pub async fn start() -> TestServer {
+    start_with(Clock::system()).await
+}
+
+/// The server with its clock standing at `at` (move it with `s.clock.set(..)`).
+pub async fn start_at(at: DateTime<Utc>) -> TestServer {
+    start_with(Clock::fixed(at)).await
+}
+
+async fn start_with(clock: Clock) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let pool = db::open_with_sample(&url).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let cfg = Config { addr, site_root: dir.path().join("site").display().to_string() };
+    let cfg = Config { addr, site_root: dir.path().join("site").display().to_string(), clock: clock.clone() };
     let app = server::router(pool.clone(), &cfg);
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
     });
     let base = format!("http://{addr}");
-    TestServer { client: ApiClient::new(&base), base, http: reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap(), pool, _dir: dir }
+    let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap();
+    TestServer { client: ApiClient::new(&base), base, http, pool, clock, _dir: dir }
 }
 
 
