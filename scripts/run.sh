@@ -8,4 +8,4 @@ export PATH="$HOME/.cargo/bin:$PATH"
 scripts/setup.sh
 cargo build -p server --release --locked
 scripts/build-site.sh target/release/server
-exec target/release/server serve
+exec target/release/server serve --sample

@@ -76,7 +76,7 @@ fn org_from(r: OrgRow) -> OrganisationAdmin {
 #[utoipa::path(get, path = "/api/v1/admin/organisations", responses((status = 200, body = [OrganisationAdmin]), (status = 401), (status = 403)), tag = "admin")]
 pub async fn organisations(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OrganisationAdmin>>, AppError> {
     admin_only(&session)?;
-    let rows: Vec<OrgRow> = sqlx::query_as(&format!("{ORG_SELECT} ORDER BY o.is_sample, o.id DESC LIMIT 1000")).fetch_all(&st.db).await?;
+    let rows: Vec<OrgRow> = sqlx::query_as(&format!("{ORG_SELECT} ORDER BY o.is_sample, o.id DESC LIMIT 1000")).fetch_all(&st.read).await?;
     Ok(Json(rows.into_iter().map(org_from).collect()))
 }
 
@@ -95,7 +95,7 @@ pub async fn create_organisation(
     let new: OrganisationCreate = serde_json::from_slice(&body).map_err(|_| bad_body())?;
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "POST", "/api/v1/admin/organisations", &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", "/api/v1/admin/organisations", &body, move |mut tx: Tx| async move {
         let mut errors = new.validate();
         let uscc = new.uscc.trim().to_string();
         let taken: bool =
@@ -156,7 +156,7 @@ fn account_from(r: AccountRow) -> Account {
 #[utoipa::path(get, path = "/api/v1/admin/users", responses((status = 200, body = [Account]), (status = 401), (status = 403)), tag = "admin")]
 pub async fn users(State(st): State<AppState>, session: Session) -> Result<Json<Vec<Account>>, AppError> {
     admin_only(&session)?;
-    let rows: Vec<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_SELECT} ORDER BY u.is_sample, u.id DESC LIMIT 1000")).fetch_all(&st.db).await?;
+    let rows: Vec<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_SELECT} ORDER BY u.is_sample, u.id DESC LIMIT 1000")).fetch_all(&st.read).await?;
     Ok(Json(rows.into_iter().map(account_from).collect()))
 }
 
@@ -180,7 +180,7 @@ pub async fn create_user(
         tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(anyhow::Error::from)??
     };
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "POST", "/api/v1/admin/users", &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", "/api/v1/admin/users", &body, move |mut tx: Tx| async move {
         let mut errors = new.validate();
         let username = new.username.trim().to_string();
         let taken: bool =
@@ -251,7 +251,7 @@ pub async fn disable_user(
     let user = session.user.clone();
     let path = format!("/api/v1/admin/users/{target}/disable");
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         if target == user.id {
             return Err(AppError::Validation(vec![FieldError { field: "id".into(), message: "不能停用自己的账号".into() }]));
         }

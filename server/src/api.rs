@@ -109,7 +109,7 @@ struct PlacesParams {
 )]
 async fn list_places(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<PlacesResponse>, AppError> {
     let q = PlaceQuery::parse(&query_pairs(raw.as_deref())).map_err(AppError::Validation)?;
-    Ok(Json(crate::repo::search_places(&st.db, &q).await?))
+    Ok(Json(crate::repo::search_places(&st.read, &q).await?))
 }
 
 pub fn not_found_place() -> AppError {
@@ -129,13 +129,13 @@ pub fn not_found_place() -> AppError {
 )]
 async fn get_place(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<PlaceDetail>, AppError> {
     let id: i64 = id.parse().map_err(|_| not_found_place())?;
-    crate::repo::place_detail(&st.db, id).await?.map(Json).ok_or_else(not_found_place)
+    crate::repo::place_detail(&st.read, id).await?.map(Json).ok_or_else(not_found_place)
 }
 
 /// Districts and their 街道, with centres (GCJ-02) and place counts.
 #[utoipa::path(get, path = "/api/v1/areas", responses((status = 200, body = AreasResponse)), tag = "areas")]
 async fn list_areas(State(st): State<AppState>) -> Result<Json<AreasResponse>, AppError> {
-    Ok(Json(crate::repo::areas(&st.db).await?))
+    Ok(Json(crate::repo::areas(&st.read).await?))
 }
 
 /// Every place of a district or 街道 (for the client's offline cache), with the
@@ -148,7 +148,7 @@ async fn list_areas(State(st): State<AppState>) -> Result<Json<AreasResponse>, A
     tag = "sync"
 )]
 async fn area_places(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<AreaPlacesResponse>, AppError> {
-    crate::repo::area_places(&st.db, &id).await?.map(Json).ok_or_else(|| AppError::NotFound("没有这个区域".into()))
+    crate::repo::area_places(&st.read, &id).await?.map(Json).ok_or_else(|| AppError::NotFound("没有这个区域".into()))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -193,7 +193,7 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    Ok(Json(crate::repo::changes(&st.db, since, &areas).await?))
+    Ok(Json(crate::repo::changes(&st.read, since, &areas).await?))
 }
 
 #[derive(OpenApi)]

@@ -71,6 +71,11 @@ impl UserRow {
 
 const USER_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, u.district_id, u.is_sample, u.carer_id";
 
+/// How many accounts exist (a new database has none until `create-admin`).
+pub async fn account_count(pool: &SqlitePool) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(pool).await?)
+}
+
 /// Creates an account (CLI, sample data, admin API).
 pub async fn create_user(
     pool: &SqlitePool,
@@ -128,7 +133,7 @@ impl FromRequestParts<AppState> for Session {
         )
         .bind(&token_hash)
         .bind(st.clock.unix())
-        .fetch_optional(&st.db)
+        .fetch_optional(&st.read)
         .await?
         .map(|(csrf, id, username, display_name, role, organisation_id, district_id, is_sample, carer_id)| {
             (csrf, UserRow { id, username, display_name, role, organisation_id, district_id, is_sample, carer_id })
@@ -175,26 +180,29 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
     })?;
     let username = body.username.trim().to_string();
     let now = st.clock.unix();
-    if recent_failures(&st.db, now, "username", &username).await? >= MAX_FAILS_PER_ACCOUNT
-        || recent_failures(&st.db, now, "address", &address).await? >= MAX_FAILS_PER_ADDRESS
+    if recent_failures(&st.read, now, "username", &username).await? >= MAX_FAILS_PER_ACCOUNT
+        || recent_failures(&st.read, now, "address", &address).await? >= MAX_FAILS_PER_ADDRESS
     {
         return Err(AppError::TooManyRequests("登录失败次数过多，已暂时锁定，请 15 分钟后再试".into()));
     }
-    let row: Option<(String, i64, Option<i64>)> = sqlx::query_as("SELECT password_hash, id, disabled_at FROM users WHERE username = ?")
+    let row: Option<(String, i64, Option<i64>, bool)> = sqlx::query_as("SELECT password_hash, id, disabled_at, is_sample FROM users WHERE username = ?")
         .bind(&username)
-        .fetch_optional(&st.db)
+        .fetch_optional(&st.read)
         .await?;
-    let ok = row.as_ref().is_some_and(|(hash, _, _)| verify_password(&body.password, hash));
+    let ok = row.as_ref().is_some_and(|(hash, _, _, _)| verify_password(&body.password, hash));
     sqlx::query("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, ?, ?)")
         .bind(&username)
         .bind(&address)
         .bind(ok)
         .bind(now)
-        .execute(&st.db)
+        .execute(&st.write)
         .await?;
-    let Some((_, user_id, disabled)) = row.filter(|_| ok) else {
+    let Some((_, user_id, disabled, is_sample)) = row.filter(|_| ok) else {
         return Err(AppError::Unauthorized("用户名或密码错误".into()));
     };
+    if is_sample && !st.sample_logins {
+        return Err(AppError::Forbidden("示例账号只能在示例模式下登录（server serve --sample），真实数据请使用管理员创建的账号".into()));
+    }
     if disabled.is_some() {
         return Err(AppError::Forbidden("这个账号已停用，请联系平台管理员".into()));
     }
@@ -208,9 +216,9 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
     .bind(&csrf)
     .bind(now)
     .bind(now + SESSION_DAYS * 86_400)
-    .execute(&st.db)
+    .execute(&st.write)
     .await?;
-    let user = user_by_id(&st.db, user_id).await?;
+    let user = user_by_id(&st.read, user_id).await?;
     let cookie = format!(
         "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
         SESSION_DAYS * 86_400,
@@ -229,7 +237,7 @@ pub async fn user_by_id(pool: &SqlitePool, id: i64) -> Result<User, AppError> {
 /// `POST /api/v1/auth/logout`: revokes the session server-side.
 #[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204), (status = 401, body = app::types::ErrorBody)), tag = "auth")]
 pub async fn logout(State(st): State<AppState>, session: Session) -> Result<Response, AppError> {
-    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?").bind(st.clock.unix()).bind(&session.token_hash).execute(&st.db).await?;
+    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?").bind(st.clock.unix()).bind(&session.token_hash).execute(&st.write).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,

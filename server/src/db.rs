@@ -1,4 +1,11 @@
-//! The SQLite pool: created if missing, WAL, foreign keys on, migrated on open.
+//! The SQLite database: created if missing, WAL, foreign keys on, migrated on open.
+//!
+//! The server reads through a pool of readers and writes through a pool of exactly one
+//! writer. In WAL mode readers never wait for the writer, so a burst of writes (tablets
+//! tapping, phones booking) queues for the one writer without taking a connection a reader
+//! needs; readers are `query_only`, so a write on the wrong pool fails loudly in the tests.
+//! A request that cannot get a connection within `ACQUIRE_TIMEOUT` is answered 503 with
+//! `Retry-After` (see `error.rs`) instead of waiting for a client timeout.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
@@ -9,36 +16,79 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/yilao.db";
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Opens (creating the file and its folder if needed) and migrates the database.
-pub async fn open(url: &str) -> anyhow::Result<SqlitePool> {
-    let opts = SqliteConnectOptions::from_str(url)?
+/// How long a request waits for a connection before it is told to come back (503).
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// Readers: SQLite reads are CPU-bound; more than a few per core only queue in the OS.
+pub const READERS: u32 = 8;
+
+/// The server's two pools.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub read: SqlitePool,
+    pub write: SqlitePool,
+}
+
+fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+    Ok(SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
+        // NORMAL in WAL mode: a commit is durable once the WAL is synced at checkpoints;
+        // see ARCHITECTURE.md for why this is the setting (and what it costs to change).
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
-    let path = opts.get_filename();
-    if let Some(dir) = path.parent() {
+        .busy_timeout(Duration::from_secs(10)))
+}
+
+fn ensure_folder(opts: &SqliteConnectOptions) -> anyhow::Result<()> {
+    if let Some(dir) = opts.get_filename().parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir)?;
         }
     }
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+    Ok(())
+}
+
+/// One pool, migrated: for the command-line tools (seed, import, create-admin …).
+pub async fn open(url: &str) -> anyhow::Result<SqlitePool> {
+    let opts = options(url)?;
+    ensure_folder(&opts)?;
+    let pool = SqlitePoolOptions::new().max_connections(4).acquire_timeout(ACQUIRE_TIMEOUT).connect_with(opts).await?;
     MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
 
-/// Opens the database and loads the sample data if it holds no places yet.
-pub async fn open_with_sample(url: &str) -> anyhow::Result<SqlitePool> {
-    let pool = open(url).await?;
-    if crate::repo::place_count(&pool).await? == 0 {
-        let n = crate::sample::load(&pool).await?;
+/// The server's readers and writer, migrated.
+pub async fn open_db(url: &str) -> anyhow::Result<Db> {
+    let opts = options(url)?;
+    ensure_folder(&opts)?;
+    let write = SqlitePoolOptions::new().max_connections(1).acquire_timeout(ACQUIRE_TIMEOUT).connect_with(opts.clone()).await?;
+    MIGRATOR.run(&write).await?;
+    let read = SqlitePoolOptions::new()
+        .max_connections(READERS)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(opts.create_if_missing(false).pragma("query_only", "ON"))
+        .await?;
+    Ok(Db { read, write })
+}
+
+/// Loads the sample data (示例) into an empty database, or brings an older sample database's
+/// accounts, timeslots and providers up to date.
+pub async fn load_sample(pool: &SqlitePool) -> anyhow::Result<()> {
+    if crate::repo::place_count(pool).await? == 0 {
+        let n = crate::sample::load(pool).await?;
         tracing::info!(places = n, "loaded sample data (示例) into an empty database");
     } else {
-        crate::sample::ensure_accounts(&pool).await?;
-        crate::sample::ensure_timeslots(&pool).await?;
-        crate::sample::ensure_providers(&pool).await?;
-        crate::sample::ensure_carer_accounts(&pool).await?;
+        crate::sample::ensure_accounts(pool).await?;
+        crate::sample::ensure_timeslots(pool).await?;
+        crate::sample::ensure_providers(pool).await?;
+        crate::sample::ensure_carer_accounts(pool).await?;
     }
-    Ok(pool)
+    Ok(())
+}
+
+/// Opens the database with the sample data (`serve --sample`, the tests).
+pub async fn open_with_sample(url: &str) -> anyhow::Result<Db> {
+    let db = open_db(url).await?;
+    load_sample(&db.write).await?;
+    Ok(db)
 }

@@ -46,6 +46,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Conflict(_) | AppError::Stale(..) => StatusCode::CONFLICT,
+            AppError::Db(sqlx::Error::PoolTimedOut) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -71,6 +72,12 @@ impl AppError {
             AppError::TooManyRequests(what) => {
                 ErrorBody { error: "too_many_requests".into(), message: what.clone(), fields: vec![], current: None }
             }
+            AppError::Db(sqlx::Error::PoolTimedOut) => ErrorBody {
+                error: "unavailable".into(),
+                message: "服务器正忙，请稍后再试（已保存的操作会自动重发）".into(),
+                fields: vec![],
+                current: None,
+            },
             AppError::Db(_) | AppError::Internal(_) => {
                 ErrorBody { error: "internal".into(), message: "服务器内部错误，请稍后再试".into(), fields: vec![], current: None }
             }
@@ -78,8 +85,17 @@ impl AppError {
     }
 
     /// The same error as the typed client would see it (for server-side rendering).
+    /// Seconds a client should wait before trying again (503 and 429).
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            AppError::Db(sqlx::Error::PoolTimedOut) => Some(2),
+            AppError::TooManyRequests(_) => Some(60),
+            _ => None,
+        }
+    }
+
     pub fn into_client_error(self) -> app::client::ClientError {
-        if matches!(self, AppError::Db(_) | AppError::Internal(_)) {
+        if self.status().is_server_error() && self.retry_after().is_none() {
             tracing::error!(error = %self, "request failed");
         }
         app::client::ClientError::Api { status: self.status().as_u16(), body: self.body() }
@@ -89,9 +105,19 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
+        match self.retry_after() {
+            Some(s) => {
+                if status.is_server_error() {
+                    tracing::warn!(error = %self, "busy: told the client to retry in {s} s");
+                }
+                (status, [(axum::http::header::RETRY_AFTER, s.to_string())], Json(self.body())).into_response()
+            }
+            None => {
+                if status.is_server_error() {
+                    tracing::error!(error = %self, "request failed");
+                }
+                (status, Json(self.body())).into_response()
+            }
         }
-        (status, Json(self.body())).into_response()
     }
 }

@@ -59,7 +59,7 @@ pub async fn rules(conn: &mut SqliteConnection) -> Result<Vec<SubsidyRule>, AppE
 /// `GET /api/v1/subsidy-rules` — the table the app prices orders with (also offline).
 #[utoipa::path(get, path = "/api/v1/subsidy-rules", responses((status = 200, body = [SubsidyRule])), tag = "home services")]
 pub async fn subsidy_rules(State(st): State<AppState>) -> Result<Json<Vec<SubsidyRule>>, AppError> {
-    let mut conn = st.db.acquire().await?;
+    let mut conn = st.read.acquire().await?;
     Ok(Json(rules(&mut conn).await?))
 }
 
@@ -208,7 +208,7 @@ pub async fn providers(State(st): State<AppState>, RawQuery(raw): RawQuery) -> R
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let mut conn = st.db.acquire().await?;
+    let mut conn = st.read.acquire().await?;
     let providers = serving(&mut conn, LatLng::new(lat, lng), street.as_deref().unwrap_or_default(), item).await?;
     Ok(Json(ProvidersResponse { providers, generated_at: st.clock.now() }))
 }
@@ -217,7 +217,7 @@ pub async fn providers(State(st): State<AppState>, RawQuery(raw): RawQuery) -> R
 #[utoipa::path(get, path = "/api/v1/providers/{id}", params(("id" = i64, Path,)),
     responses((status = 200, body = ProviderHit), (status = 404)), tag = "home services")]
 pub async fn provider(State(st): State<AppState>, Id(id): Id) -> Result<Json<ProviderHit>, AppError> {
-    let mut conn = st.db.acquire().await?;
+    let mut conn = st.read.acquire().await?;
     let row: ProviderRow = sqlx::query_as(&format!("{PROVIDER_SELECT} WHERE p.id = ?"))
         .bind(id)
         .fetch_optional(&mut *conn)

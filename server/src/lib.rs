@@ -39,8 +39,15 @@ use tower_http::set_header::SetResponseHeaderLayer;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: SqlitePool,
+    /// Readers (query-only): every GET, the session check, SSR.
+    pub read: SqlitePool,
+    /// The one writer: every write transaction.
+    #[from_ref(skip)]
+    pub write: SqlitePool,
+    #[from_ref(skip)]
     pub clock: clock::Clock,
+    #[from_ref(skip)]
+    pub sample_logins: bool,
 }
 
 /// Server-side rendering reads the database directly, with the API's own rules.
@@ -76,6 +83,8 @@ pub struct Config {
     pub site_root: String,
     /// What every time rule reads "now" from (the system's time outside tests).
     pub clock: clock::Clock,
+    /// Whether the sample accounts may sign in (`serve --sample` only).
+    pub sample_logins: bool,
 }
 
 impl Config {
@@ -87,6 +96,7 @@ impl Config {
             addr: addr.parse().map_err(|e| anyhow::anyhow!("LEPTOS_SITE_ADDR={addr}: {e}"))?,
             site_root,
             clock: clock::Clock::system(),
+            sample_logins: false,
         })
     }
 }
@@ -103,7 +113,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 }
 
 /// The whole application as one axum router.
-pub fn router(db: SqlitePool, cfg: &Config) -> Router {
+pub fn router(db: db::Db, cfg: &Config) -> Router {
     let output_name = site::output_name(&cfg.site_root);
     let leptos_options = LeptosOptions::builder()
         .output_name(output_name)
@@ -111,8 +121,8 @@ pub fn router(db: SqlitePool, cfg: &Config) -> Router {
         .site_pkg_dir("pkg")
         .site_addr(cfg.addr)
         .build();
-    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone(), clock: cfg.clock.clone() };
-    let data = DataSource::new(Arc::new(DbBackend(db, cfg.clock.clone())));
+    let state = AppState { leptos_options: leptos_options.clone(), read: db.read.clone(), write: db.write.clone(), clock: cfg.clock.clone(), sample_logins: cfg.sample_logins };
+    let data = DataSource::new(Arc::new(DbBackend(db.read, cfg.clock.clone())));
     let context = move || provide_context(data.clone());
     let routes = route_list();
     let shell_options = leptos_options.clone();
@@ -127,7 +137,8 @@ pub fn router(db: SqlitePool, cfg: &Config) -> Router {
 
     let shell_html = app::app::offline_shell_html(&leptos_options);
     Router::new()
-        .route("/healthz", get(healthz))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
         .route(
             "/offline-shell",
             get(move || {
@@ -143,16 +154,19 @@ pub fn router(db: SqlitePool, cfg: &Config) -> Router {
         .with_state(state)
 }
 
-async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> Result<&'static str, error::AppError> {
-    sqlx::query("SELECT 1").execute(&st.db).await?;
-    Ok("ok")
+/// Ready when both pools answer: a reader and the writer each run a query (each waits at
+/// most `db::ACQUIRE_TIMEOUT`, then 503). `/healthz` says only that the process serves.
+async fn readyz(axum::extract::State(st): axum::extract::State<AppState>) -> Result<&'static str, error::AppError> {
+    sqlx::query("SELECT 1").execute(&st.read).await?;
+    sqlx::query("SELECT 1").execute(&st.write).await?;
+    Ok("ready")
 }
 
 /// Serves until Ctrl-C / SIGTERM.
-pub async fn serve(db: SqlitePool, cfg: Config) -> anyhow::Result<()> {
+pub async fn serve(db: db::Db, cfg: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(cfg.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    visits::spawn_generator(db.clone(), cfg.clock.clone());
+    visits::spawn_generator(db.write.clone(), cfg.clock.clone());
     axum::serve(listener, router(db, &cfg).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await?;

@@ -15,8 +15,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Migrate, load the sample data into an empty database, and serve (the default).
-    Serve,
+    /// Migrate and serve (the default). A new database starts empty, without accounts:
+    /// create the first admin with `create-admin`.
+    Serve {
+        /// Load the sample data (示例) and its sample accounts into an empty database, and let
+        /// the sample accounts sign in (a demo; never on real data).
+        #[arg(long)]
+        sample: bool,
+    },
     /// Apply the migrations and exit.
     Migrate,
     /// Load the sample data (示例) into an empty database; --reset deletes the database file first.
@@ -54,12 +60,18 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
-            let pool = db::open_with_sample(&cli.database_url).await?;
+    match cli.command.unwrap_or(Command::Serve { sample: false }) {
+        Command::Serve { sample } => {
+            let db = if sample { db::open_with_sample(&cli.database_url).await? } else { db::open_db(&cli.database_url).await? };
+            if !sample && server::auth::account_count(&db.read).await? == 0 {
+                tracing::warn!(
+                    "this database has no accounts yet: create the first admin with \
+                     `ADMIN_PASSWORD=… server create-admin --username NAME` (or start with --sample for a demo)"
+                );
+            }
             // Deletions are kept 30 days for delta sync; older clients refetch their areas.
-            server::repo::prune_tombstones(&pool, 30 * 86_400).await?;
-            server::serve(pool, Config::from_env()?).await?;
+            server::repo::prune_tombstones(&db.write, 30 * 86_400).await?;
+            server::serve(db, Config { sample_logins: sample, ..Config::from_env()? }).await?;
         }
         Command::Migrate => {
             db::open(&cli.database_url).await?;

@@ -100,7 +100,7 @@ pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json
                  WHERE p.organisation_id = ? ORDER BY p.is_main DESC, p.id",
             )
             .bind(org)
-            .fetch_all(&st.db)
+            .fetch_all(&st.read)
             .await?
         }
         (Role::Supervisor, _) => {
@@ -109,12 +109,12 @@ pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json
                  WHERE p.district_id = ? ORDER BY p.id LIMIT 500",
             )
             .bind(session.user.district_id.clone().unwrap_or_default())
-            .fetch_all(&st.db)
+            .fetch_all(&st.read)
             .await?
         }
         _ => {
             sqlx::query_as("SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id ORDER BY p.id LIMIT 500")
-                .fetch_all(&st.db)
+                .fetch_all(&st.read)
                 .await?
         }
     };
@@ -125,7 +125,7 @@ pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json
 #[utoipa::path(get, path = "/api/v1/operator/places/{id}/classes", params(("id" = i64, Path,)),
     responses((status = 200, body = [ClassState]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn classes(State(st): State<AppState>, session: Session, Id(id): Id) -> Result<Json<Vec<ClassState>>, AppError> {
-    let mut conn = st.db.acquire().await?;
+    let mut conn = st.read.acquire().await?;
     may_read(&session.user, place_org(&mut conn, id).await?)?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM classes WHERE place_id = ?
@@ -143,7 +143,7 @@ pub async fn classes(State(st): State<AppState>, session: Session, Id(id): Id) -
 #[utoipa::path(get, path = "/api/v1/operator/places/{id}/audit", params(("id" = i64, Path,)),
     responses((status = 200, body = [AuditEntry]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn audit(State(st): State<AppState>, session: Session, Id(id): Id) -> Result<Json<Vec<AuditEntry>>, AppError> {
-    let mut conn = st.db.acquire().await?;
+    let mut conn = st.read.acquire().await?;
     may_read(&session.user, place_org(&mut conn, id).await?)?;
     let rows: Vec<(i64, String, Option<i64>, Option<i64>, String, String, i64)> = sqlx::query_as(
         "SELECT a.id, u.display_name, a.place_id, a.class_id, a.action, a.detail, a.at FROM audit_log a
@@ -189,7 +189,7 @@ pub async fn change_vacancies(
     let path = format!("/api/v1/operator/classes/{class_id}/vacancies");
     let user = session.user.clone();
     let now = st.clock.now();
-    let run = idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    let run = idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = place_org(&mut tx, before.place_id).await?;
         may_write(&user, org)?;
@@ -261,7 +261,7 @@ pub async fn edit_place(
     let path = format!("/api/v1/operator/places/{place_id}");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let (puhui, hours, phone, puhui_fee): (bool, String, String, Option<i64>) =
@@ -373,7 +373,7 @@ pub async fn edit_class(
     let path = format!("/api/v1/operator/classes/{class_id}");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = place_org(&mut tx, before.place_id).await?;
         may_write(&user, org)?;
@@ -435,7 +435,7 @@ pub async fn create_class(
     let path = format!("/api/v1/operator/places/{place_id}/classes");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let mut errors = app::types::validate_class_figures(new.capacity, new.enrolled, new.vacancies, 0);

@@ -82,7 +82,7 @@ pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(
         .find(|(k, _)| k == "item")
         .and_then(|(_, v)| ServiceItem::from_code(v))
         .ok_or_else(|| AppError::field("item", "请指定服务项目"))?;
-    let mut conn = st.db.acquire().await?;
+    let mut conn = st.read.acquire().await?;
     let exists: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ?").bind(provider_id).fetch_one(&mut *conn).await?;
     if !exists {
         return Err(AppError::NotFound("没有这个服务机构".into()));
@@ -231,7 +231,7 @@ pub(crate) async fn one(conn: &mut SqliteConnection, id: &str) -> Result<Option<
 pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json<OrdersResponse>, AppError> {
     let rows: Vec<Row> = sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.device_hash = ? ORDER BY o.created_at DESC, o.rowid DESC LIMIT 200"))
         .bind(&device.0)
-        .fetch_all(&st.db)
+        .fetch_all(&st.read)
         .await?;
     Ok(Json(OrdersResponse { orders: rows.into_iter().map(view).collect::<Result<_, _>>()?, generated_at: st.clock.now() }))
 }
@@ -245,7 +245,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let new: NewOrder = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "订单内容格式不正确"))?;
     let dev = device.clone();
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "POST", "/api/v1/orders", &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", "/api/v1/orders", &body, move |mut tx: Tx| async move {
         let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&new.id).fetch_optional(&mut *tx).await?;
         if let Some(owner) = owner {
             if owner != dev.0 {
@@ -318,7 +318,7 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let path = format!("/api/v1/orders/{id}/cancel");
     let dev = device.clone();
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
         if owner.as_deref() != Some(dev.0.as_str()) {
             return Err(AppError::NotFound("没有这个订单".into()));
@@ -363,7 +363,7 @@ pub(crate) async fn provider_org(conn: &mut SqliteConnection, provider_id: i64) 
 #[utoipa::path(get, path = "/api/v1/operator/providers", responses((status = 200, body = [OperatorProvider]), (status = 401)), tag = "operator")]
 pub async fn operator_providers(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OperatorProvider>>, AppError> {
     let rows: Vec<(i64, String, String)> = match session.user.organisation_id.filter(|_| session.user.carer_id.is_none()) {
-        Some(org) => sqlx::query_as("SELECT id, name, kind FROM providers WHERE organisation_id = ? ORDER BY id").bind(org).fetch_all(&st.db).await?,
+        Some(org) => sqlx::query_as("SELECT id, name, kind FROM providers WHERE organisation_id = ? ORDER BY id").bind(org).fetch_all(&st.read).await?,
         None => vec![],
     };
     Ok(Json(
@@ -377,7 +377,7 @@ pub async fn operator_providers(State(st): State<AppState>, session: Session) ->
 #[utoipa::path(get, path = "/api/v1/operator/providers/{id}/orders", params(("id" = i64, Path,)),
     responses((status = 200, body = [ProviderOrder]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderOrder>>, AppError> {
-    let mut conn = st.db.acquire().await?;
+    let mut conn = st.read.acquire().await?;
     may_read(&session.user, provider_org(&mut conn, provider_id).await?)?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{ORDER_SELECT} WHERE o.provider_id = ?
@@ -400,7 +400,7 @@ pub(crate) fn provider_order(r: Row) -> Result<ProviderOrder, AppError> {
 #[utoipa::path(get, path = "/api/v1/operator/providers/{id}/carers", params(("id" = i64, Path,)),
     responses((status = 200, body = [Carer]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn carers(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<Carer>>, AppError> {
-    let mut conn = st.db.acquire().await?;
+    let mut conn = st.read.acquire().await?;
     may_read(&session.user, provider_org(&mut conn, provider_id).await?)?;
     let rows: Vec<(i64, String, String, String, String, bool)> = sqlx::query_as(
         "SELECT id, name, phone, level, certificate_no, is_sample FROM carers WHERE provider_id = ? AND active = 1 ORDER BY id",
@@ -440,7 +440,7 @@ pub async fn decide(
     let path = format!("/api/v1/operator/orders/{id}/decision");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let o = order(&mut tx, &id).await?;
         let org = provider_org(&mut tx, o.provider_id).await?;
         may_write(&user, org)?;

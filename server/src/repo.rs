@@ -341,25 +341,25 @@ async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<
 }
 
 /// The centre of a district or street.
-pub async fn area_centre(pool: &SqlitePool, id: &str) -> Result<Option<LatLng>, AppError> {
+pub async fn area_centre(conn: &mut SqliteConnection, id: &str) -> Result<Option<LatLng>, AppError> {
     let row: Option<(f64, f64)> =
-        sqlx::query_as("SELECT lat, lng FROM areas WHERE id = ?").bind(id).fetch_optional(pool).await?;
+        sqlx::query_as("SELECT lat, lng FROM areas WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?;
     Ok(row.map(|(lat, lng)| LatLng::new(lat, lng)))
 }
 
 /// Nearby search: candidates from the R*Tree bounding box, then the shared filter
-/// rules (`app::search`), exact distance, sort and limit.
+/// rules (`app::search`), exact distance, sort and limit. One connection throughout.
 pub async fn search_places(pool: &SqlitePool, q: &PlaceQuery) -> Result<PlacesResponse, AppError> {
+    let mut conn = pool.acquire().await?;
     let origin = match &q.origin {
         Origin::Point(p) => *p,
-        Origin::Area(id) => area_centre(pool, id).await?.ok_or_else(|| {
+        Origin::Area(id) => area_centre(&mut conn, id).await?.ok_or_else(|| {
             AppError::Validation(vec![FieldError {
                 field: "area".into(),
                 message: format!("没有编号为“{id}”的区域，请从区域列表中选择"),
             }])
         })?,
     };
-    let mut conn = pool.acquire().await?;
     let candidates = load_summaries(&mut conn, Select::BBox(bbox_around(origin, q.radius_m as f64))).await?;
     let (places, total) = app::search::search(&candidates, origin, q.radius_m, &q.filters, q.limit);
     Ok(PlacesResponse {
@@ -387,6 +387,8 @@ struct PlaceExtraRow {
     org_sample: bool,
 }
 
+/// One place with its organisation and siblings, on one connection (never a second one
+/// from the pool while this one is held: under load that deadlocks the pool).
 pub async fn place_detail(pool: &SqlitePool, id: i64) -> Result<Option<PlaceDetail>, AppError> {
     let mut conn = pool.acquire().await?;
     let Some(summary) = load_summaries(&mut conn, Select::One(id)).await?.pop() else {
@@ -398,7 +400,7 @@ pub async fn place_detail(pool: &SqlitePool, id: i64) -> Result<Option<PlaceDeta
          FROM places p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ?",
     )
     .bind(id)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     let siblings: Vec<(i64, String, String, bool)> = sqlx::query_as(
         "SELECT p.id, p.name, s.name, p.is_main FROM places p JOIN areas s ON s.id = p.street_id
@@ -406,7 +408,7 @@ pub async fn place_detail(pool: &SqlitePool, id: i64) -> Result<Option<PlaceDeta
     )
     .bind(x.org_id)
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(Some(PlaceDetail {
         summary,

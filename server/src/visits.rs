@@ -85,7 +85,7 @@ pub async fn carer_visits(State(st): State<AppState>, session: Session) -> Resul
     .bind(carer)
     .bind((today - chrono::Duration::days(1)).format("%Y-%m-%d").to_string())
     .bind((today + chrono::Duration::days(7)).format("%Y-%m-%d").to_string())
-    .fetch_all(&st.db)
+    .fetch_all(&st.read)
     .await?;
     Ok(Json(rows.into_iter().map(|r| provider_order(r).map(for_carer)).collect::<Result<_, _>>()?))
 }
@@ -125,7 +125,7 @@ pub async fn check_in(
     let now = st.clock.now();
     // Checks that depend on the time run inside: a replay of a stored answer must not be
     // judged again days later.
-    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
         if let Some(m) = tap_problem(c.tapped_at, now).or_else(|| (c.tapped_at < o.created_at).then_some("签到时间早于下单时间，请检查手机的日期和时间")) {
             return Err(AppError::field("tapped_at", m));
@@ -182,7 +182,7 @@ pub async fn check_out(
     let path = format!("/api/v1/carer/orders/{id}/check-out");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
         if let Some(m) = tap_problem(c.tapped_at, now) {
             return Err(AppError::field("tapped_at", m));
@@ -257,7 +257,7 @@ pub async fn rate(State(st): State<AppState>, device: DeviceHash, headers: Heade
     let path = format!("/api/v1/orders/{id}/rating");
     let dev = device.clone();
     let now = st.clock.unix();
-    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let o = own_family_order(&mut tx, &id, &dev).await?;
         if o.status != OrderStatus::Completed {
             return Err(AppError::Conflict(format!("订单是“{}”，服务完成后才能评价", o.status.label())));
@@ -287,7 +287,7 @@ pub async fn reschedule(State(st): State<AppState>, device: DeviceHash, headers:
     let path = format!("/api/v1/orders/{id}/reschedule");
     let dev = device.clone();
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let o = own_family_order(&mut tx, &id, &dev).await?;
         if !matches!(o.status, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned) {
             return Err(AppError::Conflict(format!("订单已是“{}”，不能改期", o.status.label())));
@@ -492,7 +492,7 @@ pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Res
          WHERE w.device_hash = ? AND w.ended_on IS NULL ORDER BY w.id",
     )
     .bind(&device.0)
-    .fetch_all(&st.db)
+    .fetch_all(&st.read)
     .await?;
     let mut out = Vec::with_capacity(plans.len());
     for (id, elder_name, reason, provider_id, provider_name, provider_phone, started_on, is_sample) in plans {
@@ -502,7 +502,7 @@ pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Res
         ))
             .bind(ymd(today))
             .bind(id)
-            .fetch_all(&st.db)
+            .fetch_all(&st.read)
             .await?;
         out.push(WelfarePlan {
             id,
@@ -524,7 +524,7 @@ pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Res
 #[utoipa::path(get, path = "/api/v1/operator/providers/{id}/welfare-visits", params(("id" = i64, Path,)),
     responses((status = 200, body = [ProviderWelfareVisit]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn provider_visits(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderWelfareVisit>>, AppError> {
-    let mut conn = st.db.acquire().await?;
+    let mut conn = st.read.acquire().await?;
     may_read(&session.user, provider_org(&mut conn, provider_id).await?)?;
     let today = beijing_today(st.clock.now());
     let this_week = week_start(today);
@@ -566,7 +566,7 @@ pub async fn record_visit(
     let path = format!("/api/v1/operator/welfare-visits/{id}");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.db, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let plan: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
             "SELECT w.provider_id, v.week_start, v.due_on, v.done_at FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
         )

@@ -81,7 +81,7 @@ async fn migration_0004_keeps_classes_and_their_triggers() {
 async fn an_older_sample_database_gets_the_sample_accounts_timeslots_and_providers() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("old.db").display());
-    let pool = server::db::open_with_sample(&url).await.unwrap();
+    let pool = server::db::open_with_sample(&url).await.unwrap().write;
     // as a session-1 database was: places, but no accounts, timeslots or providers
     sqlx::raw_sql(
         "DELETE FROM users; DELETE FROM timeslots; DELETE FROM carers; DELETE FROM provider_timeslots; DELETE FROM provider_items;
@@ -92,7 +92,7 @@ async fn an_older_sample_database_gets_the_sample_accounts_timeslots_and_provide
     .unwrap();
     pool.close().await;
     for _ in 0..2 {
-        let pool = server::db::open_with_sample(&url).await.unwrap();
+        let pool = server::db::open_with_sample(&url).await.unwrap().write;
         let users: Vec<String> = sqlx::query_scalar("SELECT username FROM users ORDER BY username").fetch_all(&pool).await.unwrap();
         assert_eq!(
             users,

@@ -12,7 +12,10 @@ pub struct TestServer {
     pub base: String,
     pub client: ApiClient,
     pub http: reqwest::Client,
+    /// The writer pool (tests change rows through it).
     pub pool: SqlitePool,
+    /// The server's readers.
+    pub read: SqlitePool,
     /// The server's clock: the system's for `start()`, a fixed one for `start_at(t)`.
     pub clock: Clock,
     pub _dir: tempfile::TempDir,
@@ -31,17 +34,18 @@ pub async fn start_at(at: DateTime<Utc>) -> TestServer {
 async fn start_with(clock: Clock) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let pool = db::open_with_sample(&url).await.unwrap();
+    let db = db::open_with_sample(&url).await.unwrap();
+    let (pool, read) = (db.write.clone(), db.read.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let cfg = Config { addr, site_root: dir.path().join("site").display().to_string(), clock: clock.clone() };
-    let app = server::router(pool.clone(), &cfg);
+    let cfg = Config { addr, site_root: dir.path().join("site").display().to_string(), clock: clock.clone(), sample_logins: true };
+    let app = server::router(db, &cfg);
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
     });
     let base = format!("http://{addr}");
     let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap();
-    TestServer { client: ApiClient::new(&base), base, http, pool, clock, _dir: dir }
+    TestServer { client: ApiClient::new(&base), base, http, pool, read, clock, _dir: dir }
 }
 
 

@@ -1,0 +1,140 @@
+//! A city at once: concurrent readers never wait for each other's connections, an exhausted
+//! pool answers 503 with Retry-After (never a 500, never a stall), `/healthz` answers without
+//! the database, and a fresh start has no published password.
+
+mod common;
+
+use common::{get, login, start};
+use serde_json::Value;
+use server::sample::SAMPLE_PASSWORD;
+use std::time::{Duration, Instant};
+
+#[tokio::test]
+async fn sixty_four_concurrent_place_pages_and_searches_all_answer() {
+    let s = start().await;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 32").fetch_all(&s.pool).await.unwrap();
+    let mut tasks = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        for path in [format!("/api/v1/places/{id}"), format!("/api/v1/places?lat=31.575&lng=120.358&radius_m={}", 1000 + i * 100)] {
+            let (http, url) = (s.http.clone(), format!("{}{path}", s.base));
+            tasks.push(tokio::spawn(async move { http.get(url).send().await.unwrap().status().as_u16() }));
+        }
+    }
+    assert_eq!(tasks.len(), 64);
+    let t = Instant::now();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(statuses, vec![200u16; 64]);
+    assert!(t.elapsed() < Duration::from_secs(10), "took {:?} (a pool deadlock waits 3 s+ per request)", t.elapsed());
+}
+
+#[tokio::test]
+async fn an_exhausted_pool_answers_503_with_retry_after_and_health_still_answers() {
+    let s = start().await;
+    // every reader taken (as by a flood of slow requests)
+    let mut held = Vec::new();
+    for _ in 0..server::db::READERS {
+        held.push(s.read.acquire().await.unwrap());
+    }
+    let t = Instant::now();
+    let res = s.http.get(format!("{}/api/v1/places/1", s.base)).send().await.unwrap();
+    let waited = t.elapsed();
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("2"));
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "unavailable");
+    assert!(body["message"].as_str().unwrap().contains("稍后再试"));
+    assert!(waited >= server::db::ACQUIRE_TIMEOUT && waited < server::db::ACQUIRE_TIMEOUT + Duration::from_secs(2), "{waited:?}");
+    // the process itself answers at once; readiness says the database is not
+    let t = Instant::now();
+    assert_eq!(get(&s, None, "/healthz").await.0, 200);
+    assert!(t.elapsed() < Duration::from_secs(1));
+    assert_eq!(s.http.get(format!("{}/readyz", s.base)).send().await.unwrap().status(), 503);
+    // writes still go through the writer
+    let (st, _) = common::write(&s, None, "POST", "/api/v1/favorites", "capacity-fav-1", serde_json::json!({ "place_id": 1 })).await;
+    assert_eq!(st, 201);
+    drop(held);
+    assert_eq!(get(&s, None, "/api/v1/places/1").await.0, 200);
+    assert_eq!(s.http.get(format!("{}/readyz", s.base)).send().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn the_write_pool_has_one_connection_and_readers_cannot_write() {
+    let s = start().await;
+    assert_eq!(s.pool.options().get_max_connections(), 1);
+    let err = sqlx::query("UPDATE places SET name = name WHERE id = 1").execute(&s.read).await.unwrap_err();
+    assert!(err.to_string().contains("readonly") || err.to_string().contains("read-only") || err.to_string().contains("query_only"), "{err}");
+    // a session check (a read) still works with the writer busy
+    let l = login(&s, "op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
+    let tx = s.pool.begin().await.unwrap();
+    let (st, _) = get(&s, Some(&l), "/api/v1/auth/me").await;
+    assert_eq!(st, 200);
+    drop(tx);
+}
+
+/// The real binary on a free port with `args`, until dropped.
+struct Serving(std::process::Child, String);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn serve(db: &std::path::Path, args: &[&str]) -> Serving {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(args)
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", db.parent().unwrap().join("no-site"))
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    for _ in 0..300 {
+        if http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+            return Serving(child, base);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server did not start: {args:?}");
+}
+
+async fn sample_login(base: &str) -> u16 {
+    let body = serde_json::json!({ "username": "admin-sample", "password": SAMPLE_PASSWORD });
+    reqwest::Client::new().post(format!("{base}/api/v1/auth/login")).json(&body).send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn a_fresh_start_has_no_accounts_and_sample_accounts_need_sample_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    // `serve` on a new database: migrated, empty, no account to sign in with
+    let fresh = dir.path().join("fresh.db");
+    {
+        let srv = serve(&fresh, &["serve"]).await;
+        assert_eq!(sample_login(&srv.1).await, 401);
+        let places: Value = reqwest::get(format!("{}/api/v1/places?lat=31.575&lng=120.358", srv.1)).await.unwrap().json().await.unwrap();
+        assert_eq!(places["places"], serde_json::json!([]));
+    }
+    let pool = server::db::open(&format!("sqlite://{}", fresh.display())).await.unwrap();
+    let (users, places): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM places)").fetch_one(&pool).await.unwrap();
+    assert_eq!((users, places), (0, 0));
+    pool.close().await;
+
+    // `serve --sample`: the demo, with its sample accounts
+    let demo = dir.path().join("demo.db");
+    {
+        let srv = serve(&demo, &["serve", "--sample"]).await;
+        assert_eq!(sample_login(&srv.1).await, 200);
+    }
+    // the same sample database served without --sample: the published password opens nothing
+    let srv = serve(&demo, &["serve"]).await;
+    assert_eq!(sample_login(&srv.1).await, 403);
+}
