@@ -1,7 +1,7 @@
 // Families and 居家上门服务: the older person's profile (kept on the phone, separate
 // consent for sensitive data, the position taken at the door), providers that serve the
 // address with the price and who pays, and 助急 call buttons with the network cut.
-import { test, expect, hydrated, signIn, saveProfile, beijingDate, dayLabel } from './helpers.mjs';
+import { test, expect, hydrated, signIn, saveProfile, beijingDate, dayLabel, beijingMinutes, anyOf } from './helpers.mjs';
 
 const PAYERS = { government_purchase: '政府购买服务', subsidy: '服务补贴' };
 
@@ -221,9 +221,14 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
   expect(await queuedCheckIns()).toBe(0);
   // asked again and confirmed: checked in, once (a check-in from the refused tap would be a second)
   answer = 'accept';
+  const tapFrom = Date.now();
   await visit.getByRole('button', { name: /签到/ }).click();
+  const tapTo = Date.now();
+  // the time of the tap, in Beijing
+  const tapClock = anyOf(beijingMinutes(tapFrom, tapTo).map((m) => m.split(' ')[1]));
   expect(asked).toEqual([question, question]);
   await expect(visit.locator('.stamp.check-in')).toContainText(/\d\d:\d\d 签到 · 距地址约 \d+ 米$/);
+  await expect(visit.locator('.stamp.check-in')).toHaveText(new RegExp(`^(${tapClock}) 签到 · 距地址约 \\d+ 米$`));
   await expect(visit.locator('.pending-tag')).toHaveText('已保存在手机上，待发送');
   expect(await queuedCheckIns()).toBe(1);
   await phone.setOffline(false);
@@ -238,6 +243,8 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
   const mine = page.locator(`.orders li[data-order-id="${id}"]`);
   await expect(mine.locator('.status')).toHaveText('服务中', { timeout: 15_000 });
   await expect(mine.locator('.visit-step.check-in')).toContainText(/护理员 \d\d:\d\d 签到，服务中/);
+  // the tap's own time (it reached the server later), in Beijing, whatever the server's zone
+  await expect(mine.locator('.visit-step.check-in')).toContainText(new RegExp(`护理员 (${tapClock}) 签到，服务中`));
 
   // tasks: one not done needs its reason; then 签退
   const tasks = inService.locator('.task');

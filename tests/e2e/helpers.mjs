@@ -102,6 +102,22 @@ export function birthMonthFor(months, now = Date.now()) {
   return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
 }
 
+/**
+ * Every Beijing clock reading "M月D日 HH:MM" from `t0` to `t1` (epoch ms), minute by minute:
+ * what a page may show for something that happened between the two.
+ */
+export function beijingMinutes(t0, t1 = t0) {
+  const out = [];
+  for (let t = Math.floor(t0 / 60_000) * 60_000; t <= t1; t += 60_000) {
+    const b = beijing(t);
+    out.push(`${b.month}月${b.day}日 ${String(b.hours).padStart(2, '0')}:${String(b.minutes).padStart(2, '0')}`);
+  }
+  return out;
+}
+
+/** A RegExp alternative of literal strings. */
+export const anyOf = (words) => words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+
 /** "11月24日 周二" for a "YYYY-MM-DD" date, as the app words it. */
 export function dayLabel(date) {
   const [y, m, d] = date.split('-').map(Number);

@@ -31,7 +31,7 @@ async function startCopy() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log = [];
-  const proc = spawn(serverBin, ['serve'], {
+  const proc = spawn(serverBin, ['serve', '--sample'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: `sqlite://${dir}/pwa.db`, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: site, RUST_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

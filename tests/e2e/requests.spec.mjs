@@ -125,6 +125,7 @@ test('the parent cancels a visit and the timeslot frees', async ({ page }) => {
   const input = page.locator('label.timeslot:not(.full) input').first();
   const [slotId, date] = (await input.getAttribute('value')).split('|');
   const before = await booked(page.request, placeId, Number(slotId), date);
+  expect(before, `opening ${slotId} on ${date} in the API`).toEqual(expect.any(Number));
   await input.check();
   await fillContact(page, '13612345678');
   await page.getByRole('button', { name: '提交' }).click();

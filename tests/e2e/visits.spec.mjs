@@ -1,7 +1,7 @@
 // After ordering: a family moves a visit to another time with the network cut (改期), and
 // the weekly 探访 an 82-year-old living alone now gets — the provider records a phone visit
 // on the desk and the family sees it in the visit log.
-import { test, expect, hydrated, signIn, saveProfile, uniquePhone } from './helpers.mjs';
+import { test, expect, hydrated, signIn, saveProfile, uniquePhone, beijingMinutes, anyOf } from './helpers.mjs';
 
 test.use({ permissions: ['geolocation'], geolocation: { latitude: 31.5770, longitude: 120.3535 } });
 
@@ -70,12 +70,16 @@ test('the weekly 探访 an 82-year-old living alone gets: the provider records i
   await expect(item).toContainText('本周待探访');
   await item.getByLabel('方式').selectOption('phone');
   await item.getByLabel('记录').fill('电话问候，身体不错（示例）');
+  const recordFrom = Date.now();
   await item.getByRole('button', { name: '记录探访' }).click();
   await expect(op.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
+  const recordedAt = anyOf(beijingMinutes(recordFrom, Date.now()));
   await expect(op.locator('.welfare', { hasText: phone }).locator('.state')).toContainText('已探访（电话探访');
   await desk.close();
 
   await page.reload();
   await hydrated(page);
   await expect(page.locator('.welfare-log .week').first()).toContainText(/已探访（电话探访 · \d+月\d+日 \d\d:\d\d） 电话问候，身体不错（示例）/, { timeout: 15_000 });
+  // when it was recorded, in Beijing (the server renders this page, in whatever zone it runs)
+  await expect(page.locator('.welfare-log .week').first()).toContainText(new RegExp(`已探访（电话探访 · (${recordedAt})） 电话问候`));
 });
