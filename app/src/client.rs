@@ -37,6 +37,15 @@ pub struct ApiClient {
     http: reqwest::Client,
 }
 
+/// What the server answered to a write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WriteAnswer {
+    pub status: u16,
+    pub body: serde_json::Value,
+    /// Seconds the server asked to wait (`Retry-After`, in seconds).
+    pub retry_after_s: Option<u32>,
+}
+
 impl ApiClient {
     /// `base` is the server's origin, e.g. `http://127.0.0.1:3000`.
     pub fn new(base: impl Into<String>) -> Self {
@@ -133,6 +142,20 @@ impl ApiClient {
         body: Option<&serde_json::Value>,
         csrf: Option<&str>,
     ) -> Result<(u16, serde_json::Value), ClientError> {
+        let a = self.send_write_answer(method, path, device_key, idempotency_key, body, csrf).await?;
+        Ok((a.status, a.body))
+    }
+
+    /// The same, with the server's `Retry-After` (503 when busy, 429 when too fast).
+    pub async fn send_write_answer(
+        &self,
+        method: &str,
+        path: &str,
+        device_key: &str,
+        idempotency_key: &str,
+        body: Option<&serde_json::Value>,
+        csrf: Option<&str>,
+    ) -> Result<WriteAnswer, ClientError> {
         let url = format!("{}{}", self.base, path);
         let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| ClientError::Decode(e.to_string()))?;
         let mut req = self
@@ -149,9 +172,10 @@ impl ApiClient {
         }
         let res = req.send().await.map_err(|e| ClientError::Network(e.to_string()))?;
         let status = res.status().as_u16();
+        let retry_after_s = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
         let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
-        let value = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
-        Ok((status, value))
+        let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        Ok(WriteAnswer { status, body, retry_after_s })
     }
 
     /// Signs in; the session cookie is set by the answer.

@@ -210,7 +210,10 @@ pub fn discard_entity(d: Device, entity: &str) {
     persist(d);
 }
 
-fn enqueue(d: Device, item: OutboxItem) {
+fn enqueue(d: Device, mut item: OutboxItem) {
+    if signed_in_path(&item.path) {
+        item.account = current_account();
+    }
     d.outbox.update(|o| o.push(item));
     persist(d);
     flush(d);
@@ -244,12 +247,44 @@ pub fn signed_in_path(path: &str) -> bool {
     path.starts_with("/api/v1/operator/") || path.starts_with("/api/v1/carer/")
 }
 
-/// After a sign-in: the writes that waited for one go out now, with the new session.
+/// The account signed in on this device, if any.
+pub fn current_account() -> Option<crate::store::AccountRef> {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::store::browser::read::<crate::types::LoginResponse>(crate::store::KEY_SESSION)
+            .map(|s| crate::store::AccountRef { id: s.user.id, username: s.user.username })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+/// Whether a queued item may be sent with the session of `account` (the one signed in):
+/// a signed-in write only with the session of the account that made it.
+pub fn sendable_by(item: &OutboxItem, account: Option<i64>) -> bool {
+    match &item.account {
+        Some(a) => Some(a.id) == account,
+        None => true,
+    }
+}
+
+/// The writes of an account still on this device.
+pub fn queued_by(d: Device, account: i64) -> usize {
+    d.outbox.with(|o| o.iter().filter(|i| i.account.as_ref().is_some_and(|a| a.id == account)).count())
+}
+
+/// Drops an account's queued writes (its user chose 放弃并退出).
+pub fn discard_account(d: Device, account: i64) {
+    d.outbox.update(|o| o.retain(|i| !i.account.as_ref().is_some_and(|a| a.id == account)));
+    persist(d);
+}
+
+/// After a sign-in: that account's writes that waited for one go out now, with its session.
 pub fn resume_after_login(d: Device) {
-    let any = d.outbox.with_untracked(|o| o.iter().any(|i| i.needs_login));
+    let me = current_account().map(|a| a.id);
+    let any = d.outbox.with_untracked(|o| o.iter().any(|i| i.needs_login && sendable_by(i, me)));
     if any {
         d.outbox.update(|o| {
-            for i in o.iter_mut().filter(|i| i.needs_login) {
+            for i in o.iter_mut().filter(|i| i.needs_login && sendable_by(i, me)) {
                 i.needs_login = false;
                 i.last_error = None;
                 i.next_attempt_at = Utc::now();
@@ -314,7 +349,7 @@ pub fn sync(_d: Device) {
 mod browser {
     use super::*;
     use crate::client::{ApiClient, ClientError};
-    use crate::store::{backoff_ms, browser as st, KEY_FAVORITES, KEY_OUTBOX};
+    use crate::store::{backoff_ms, browser as st, retry_wait_ms, KEY_FAVORITES, KEY_OUTBOX};
     use std::cell::Cell;
     use std::collections::HashSet;
     use wasm_bindgen::{prelude::*, JsCast};
@@ -412,13 +447,21 @@ mod browser {
         leptos::task::spawn_local(async move {
             let client = ApiClient::same_origin();
             let key = st::device_key();
+            let me = super::current_account().map(|a| a.id);
             let mut blocked: HashSet<String> = HashSet::new();
+            // Entities waiting for a person (a set-aside item, a sign-in): no timer for them.
+            let mut held: HashSet<String> = HashSet::new();
             let mut delivered = 0;
             for item in d.outbox.get_untracked() {
                 // A set-aside item holds back the later items of its entity: they were
                 // made on top of it, and sending them could apply a change out of order.
-                if item.quarantined || item.needs_login || blocked.contains(&item.entity) {
+                // Another account's desk write waits for that account: never sent under this one.
+                if item.quarantined || item.needs_login || !sendable_by(&item, me) || held.contains(&item.entity) {
+                    held.insert(item.entity.clone());
                     blocked.insert(item.entity.clone());
+                    continue;
+                }
+                if blocked.contains(&item.entity) {
                     continue;
                 }
                 // discarded or replaced (a resolved conflict) while this run was going
@@ -433,13 +476,17 @@ mod browser {
                 let csrf = signed_in_path(&item.path)
                     .then(|| st::read::<crate::types::LoginResponse>(crate::store::KEY_SESSION).map(|s| s.csrf_token))
                     .flatten();
-                match client.send_write_as(&item.method, &item.path, &key, &item.id, item.body.as_ref(), csrf.as_deref()).await {
-                    Ok((s, _)) if (200..300).contains(&s) => {
+                let answer = client
+                    .send_write_answer(&item.method, &item.path, &key, &item.id, item.body.as_ref(), csrf.as_deref())
+                    .await
+                    .map(|a| (a.status, a.body, a.retry_after_s));
+                match answer {
+                    Ok((s, _, _)) if (200..300).contains(&s) => {
                         d.outbox.update(|o| o.retain(|i| i.id != item.id));
                         let _ = st::write(KEY_OUTBOX, &d.outbox.get_untracked());
                         delivered += 1;
                     }
-                    Ok((401, _)) if signed_in_path(&item.path) => {
+                    Ok((401, _, _)) if signed_in_path(&item.path) => {
                         // The session ended: the same request will be refused until someone
                         // signs in again, so it waits (kept, in order) instead of retrying.
                         update_item(d, &item.id, |i| {
@@ -447,9 +494,10 @@ mod browser {
                             i.attempts += 1;
                             i.last_error = Some(NEEDS_LOGIN.into());
                         });
+                        held.insert(item.entity.clone());
                         blocked.insert(item.entity.clone());
                     }
-                    Ok((s, body)) if (400..500).contains(&s) && !matches!(s, 401 | 408 | 429) => {
+                    Ok((s, body, _)) if (400..500).contains(&s) && !matches!(s, 401 | 408 | 429) => {
                         // Refused: retrying the same request cannot help. Set aside, keep the rest going.
                         let msg = message_of(&body, s);
                         let current = body.get("current").cloned().filter(|c| !c.is_null());
@@ -459,10 +507,12 @@ mod browser {
                             i.last_error = Some(msg);
                             i.conflict = current;
                         });
+                        held.insert(item.entity.clone());
                         blocked.insert(item.entity.clone());
                     }
-                    Ok((s, _)) => {
-                        let wait = backoff_ms(item.attempts + 1, js_sys::Math::random());
+                    Ok((s, _, retry_after)) => {
+                        // busy (503) or too fast (429): never sooner than the server asked
+                        let wait = retry_wait_ms(backoff_ms(item.attempts + 1, js_sys::Math::random()), retry_after);
                         update_item(d, &item.id, |i| {
                             i.attempts += 1;
                             i.last_error = Some(format!("服务器暂时无法处理（HTTP {s}），稍后自动重试"));
@@ -490,7 +540,11 @@ mod browser {
             }
             // Wake up for the earliest retry that is due (timer, online and
             // visibility triggers also flush).
-            let next = d.outbox.with_untracked(|o| o.iter().filter(|i| !i.quarantined && !i.needs_login).map(|i| i.next_attempt_at).min());
+            let next = d
+                .outbox
+                .with_untracked(|o| {
+                    o.iter().filter(|i| !i.quarantined && !i.needs_login && sendable_by(i, me) && !held.contains(&i.entity)).map(|i| i.next_attempt_at).min()
+                });
             if let Some(next) = next {
                 if d.online.get_untracked() {
                     let wait = (next - Utc::now()).num_milliseconds().clamp(200, 300_000) as u64;

@@ -46,6 +46,17 @@ pub struct OutboxItem {
     /// kept, not retried, until someone signs in on this device again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub needs_login: bool,
+    /// The account a desk or carer write was made under: it is sent only with that
+    /// account's session, never under the next person's on a shared tablet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountRef>,
+}
+
+/// Who made a signed-in write.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountRef {
+    pub id: i64,
+    pub username: String,
 }
 
 impl OutboxItem {
@@ -70,6 +81,7 @@ impl OutboxItem {
             quarantined: false,
             conflict: None,
             needs_login: false,
+            account: None,
         }
     }
 }
@@ -88,6 +100,12 @@ pub fn backoff_ms(attempts: u32, jitter: f64) -> i64 {
     let cap = 300_000.0;
     let base = (2_000.0 * 2f64.powi(attempts.saturating_sub(1).min(16) as i32)).min(cap);
     (base / 2.0 + base / 2.0 * jitter.clamp(0.0, 1.0)) as i64
+}
+
+/// The wait before the next try: the backoff, but never less than the server's
+/// `Retry-After` (capped at an hour: a wrong header must not park a write for days).
+pub fn retry_wait_ms(backoff_ms: i64, retry_after_s: Option<u32>) -> i64 {
+    backoff_ms.max(retry_after_s.map_or(0, |s| s.min(3600) as i64 * 1000))
 }
 
 /// Parses a stored value; `None` (and the caller drops the key) when it does not parse.
@@ -143,6 +161,20 @@ pub mod browser {
             LocalStorage::delete(key);
         } else {
             MEMORY.with(|m| m.borrow_mut().remove(key));
+        }
+    }
+
+    /// Removes every key that starts with `prefix` (an account's caches at sign-out).
+    pub fn remove_prefix(prefix: &str) {
+        if available() {
+            let s = LocalStorage::raw();
+            let n = s.length().unwrap_or(0);
+            let keys: Vec<String> = (0..n).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect();
+            for k in keys {
+                let _ = s.remove_item(&k);
+            }
+        } else {
+            MEMORY.with(|m| m.borrow_mut().retain(|k, _| !k.starts_with(prefix)));
         }
     }
 
@@ -236,6 +268,15 @@ mod tests {
         assert_eq!(backoff_ms(3, 0.0), 4_000);
         assert_eq!(backoff_ms(30, 1.0), 300_000);
         assert!((1..20).all(|a| backoff_ms(a + 1, 0.5) >= backoff_ms(a, 0.5)));
+    }
+
+    #[test]
+    fn a_retry_never_comes_sooner_than_the_server_asked() {
+        assert_eq!(retry_wait_ms(1_000, None), 1_000);
+        assert_eq!(retry_wait_ms(1_000, Some(2)), 2_000, "503 Retry-After: 2");
+        assert_eq!(retry_wait_ms(8_000, Some(2)), 8_000, "the backoff when longer");
+        assert_eq!(retry_wait_ms(1_000, Some(60)), 60_000, "429 Retry-After: 60");
+        assert_eq!(retry_wait_ms(1_000, Some(u32::MAX)), 3_600_000, "capped at an hour");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Accounts and sessions: argon2id password hashes, server-side sessions in an
 //! HttpOnly, SameSite=Strict cookie (Secure over HTTPS), a CSRF token that every
-//! cookie-authenticated write must echo in `X-CSRF-Token`, and login rate limits
-//! per account and per address.
+//! cookie-authenticated write must echo in `X-CSRF-Token`, and login throttling per
+//! account (a growing delay, then a lock) and per address × account.
 
 use crate::device::sha256_hex;
 use crate::error::AppError;
@@ -22,8 +22,6 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 const SESSION_DAYS: i64 = 14;
 /// Failed logins within this window count towards a lock.
 const WINDOW_S: i64 = 15 * 60;
-const MAX_FAILS_PER_ACCOUNT: i64 = 5;
-const MAX_FAILS_PER_ADDRESS: i64 = 20;
 
 pub use app::types::{LoginRequest, LoginResponse, Role, User};
 
@@ -149,29 +147,96 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
-fn client_address(parts_ext: &axum::http::Extensions) -> String {
-    parts_ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+/// The client's address: the peer's, or — when the peer is one of the `TRUSTED_PROXIES` — the
+/// nearest address in `X-Forwarded-For` that is not a trusted proxy. A client cannot choose
+/// its address by sending the header itself.
+pub(crate) fn client_address(peer: Option<std::net::IpAddr>, headers: &HeaderMap, trusted: &[std::net::IpAddr]) -> String {
+    let Some(peer) = peer else { return "unknown".into() };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let chain: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    chain.iter().rev().find(|a| !trusted.contains(a)).unwrap_or(&peer).to_string()
 }
 
-async fn recent_failures(pool: &SqlitePool, now: i64, column: &str, value: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM login_attempts WHERE {column} = ?1 AND ok = 0 AND at > ?2
-           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE {column} = ?1 AND ok = 1), 0)"
-    ))
-    .bind(value)
-    .bind(now - WINDOW_S)
-    .fetch_one(pool)
-    .await?)
+pub(crate) fn peer_of(ext: &axum::http::Extensions) -> Option<std::net::IpAddr> {
+    ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+}
+
+/// Failures of one account in a row (since its last success, within the window): from the
+/// 3rd the next try must wait 1, 2, 4 … s after the last; at 10 the account is locked for the
+/// window, and whoever tries it (its owner too) is told so.
+const DELAY_FROM: i64 = 3;
+const LOCK_AT: i64 = 10;
+/// Failures of one address for one account: a stranger on a shared address (a carrier's
+/// NAT, the office's proxy) locks only their own guesses, never the other users there.
+const MAX_FAILS_PER_PAIR: i64 = 5;
+
+/// Whether this try may go ahead now (in the write transaction that then records it).
+async fn throttle(tx: &mut sqlx::SqliteConnection, now: i64, username: &str, address: &str) -> Result<(), AppError> {
+    let since = now - WINDOW_S;
+    let (n, last): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT count(*), max(at) FROM login_attempts WHERE username = ?1 AND ok = 0 AND at > ?2
+           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE username = ?1 AND ok = 1), 0)",
+    )
+    .bind(username)
+    .bind(since)
+    .fetch_one(&mut *tx)
+    .await?;
+    let last = last.unwrap_or(now);
+    if n >= LOCK_AT {
+        let wait = (last + WINDOW_S - now).max(1);
+        return Err(AppError::TooManyRequests(
+            format!("这个账号连续 {n} 次密码错误，已锁定，请 {} 分钟后再试；如果不是您本人操作，请联系管理员", (wait + 59) / 60),
+            wait as u32,
+        ));
+    }
+    if n >= DELAY_FROM {
+        let wait = (last + (1i64 << (n - DELAY_FROM).min(10)) - now).max(0);
+        if wait > 0 {
+            return Err(AppError::TooManyRequests(format!("密码错误次数较多，请 {wait} 秒后再试"), wait as u32));
+        }
+    }
+    let (pair, oldest): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT count(*), min(at) FROM login_attempts WHERE username = ?1 AND address = ?2 AND ok = 0 AND at > ?3
+           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE username = ?1 AND address = ?2 AND ok = 1), 0)",
+    )
+    .bind(username)
+    .bind(address)
+    .bind(since)
+    .fetch_one(&mut *tx)
+    .await?;
+    if pair >= MAX_FAILS_PER_PAIR {
+        let wait = (oldest.unwrap_or(now) + WINDOW_S - now).max(1);
+        return Err(AppError::TooManyRequests(
+            format!("登录失败次数过多，已暂时锁定，请 {} 分钟后再试", (wait + 59) / 60),
+            wait as u32,
+        ));
+    }
+    Ok(())
+}
+
+/// A hash to verify against when the username does not exist, so both take as long.
+fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| hash_password("no such account").unwrap_or_default())
 }
 
 /// `POST /api/v1/auth/login`
 #[utoipa::path(
     post, path = "/api/v1/auth/login", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = app::types::ErrorBody), (status = 429, body = app::types::ErrorBody)),
+    responses((status = 200, body = LoginResponse), (status = 401, body = app::types::ErrorBody), (status = 403, body = app::types::ErrorBody),
+        (status = 429, description = "Too many failures: wait `Retry-After` seconds", body = app::types::ErrorBody)),
     tag = "auth"
 )]
 pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> Result<Response, AppError> {
-    let address = client_address(req.extensions());
+    let address = client_address(peer_of(req.extensions()), req.headers(), &st.trusted_proxies);
     let https = req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
         || req.uri().scheme_str() == Some("https");
     let bytes = axum::body::to_bytes(req.into_body(), 64 * 1024).await.map_err(|e| AppError::Internal(e.into()))?;
@@ -180,44 +245,46 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
     })?;
     let username = body.username.trim().to_string();
     let now = st.clock.unix();
-    if recent_failures(&st.read, now, "username", &username).await? >= MAX_FAILS_PER_ACCOUNT
-        || recent_failures(&st.read, now, "address", &address).await? >= MAX_FAILS_PER_ADDRESS
-    {
-        return Err(AppError::TooManyRequests("登录失败次数过多，已暂时锁定，请 15 分钟后再试".into()));
-    }
-    let row: Option<(String, i64, Option<i64>, bool)> = sqlx::query_as("SELECT password_hash, id, disabled_at, is_sample FROM users WHERE username = ?")
-        .bind(&username)
-        .fetch_optional(&st.read)
-        .await?;
-    let ok = row.as_ref().is_some_and(|(hash, _, _, _)| verify_password(&body.password, hash));
-    sqlx::query("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, ?, ?)")
+    // The check and the record are one write transaction: concurrent guesses cannot all
+    // pass the check before any of them is counted. The try counts as a failure until the
+    // password is verified.
+    let mut tx = st.write.begin().await?;
+    throttle(&mut tx, now, &username, &address).await?;
+    let attempt: i64 = sqlx::query_scalar("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, 0, ?) RETURNING id")
         .bind(&username)
         .bind(&address)
-        .bind(ok)
         .bind(now)
-        .execute(&st.write)
+        .fetch_one(&mut *tx)
         .await?;
-    let Some((_, user_id, disabled, is_sample)) = row.filter(|_| ok) else {
+    let row: Option<(String, i64, Option<i64>, bool)> =
+        sqlx::query_as("SELECT password_hash, id, disabled_at, is_sample FROM users WHERE username = ?").bind(&username).fetch_optional(&mut *tx).await?;
+    tx.commit().await?;
+    // argon2 takes ~50 ms of CPU: on the blocking pool, never on the async workers.
+    let hash = row.as_ref().map(|r| r.0.clone()).unwrap_or_else(|| dummy_hash().to_string());
+    let password = body.password.clone();
+    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|e| AppError::Internal(e.into()))?;
+    let Some((_, user_id, disabled, is_sample)) = row.filter(|_| verified) else {
         return Err(AppError::Unauthorized("用户名或密码错误".into()));
     };
-    if is_sample && !st.sample_logins {
-        return Err(AppError::Forbidden("示例账号只能在示例模式下登录（server serve --sample），真实数据请使用管理员创建的账号".into()));
-    }
     if disabled.is_some() {
         return Err(AppError::Forbidden("这个账号已停用，请联系平台管理员".into()));
     }
+    if is_sample && !st.sample_logins {
+        return Err(AppError::Forbidden("示例账号只能在示例模式下登录（server serve --sample），真实数据请使用管理员创建的账号".into()));
+    }
     let token = random_hex(32);
     let csrf = random_hex(16);
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(sha256_hex(token.as_bytes()))
-    .bind(user_id)
-    .bind(&csrf)
-    .bind(now)
-    .bind(now + SESSION_DAYS * 86_400)
-    .execute(&st.write)
-    .await?;
+    let mut tx = st.write.begin().await?;
+    sqlx::query("UPDATE login_attempts SET ok = 1 WHERE id = ?").bind(attempt).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(sha256_hex(token.as_bytes()))
+        .bind(user_id)
+        .bind(&csrf)
+        .bind(now)
+        .bind(now + SESSION_DAYS * 86_400)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     let user = user_by_id(&st.read, user_id).await?;
     let cookie = format!(
         "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",

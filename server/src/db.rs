@@ -32,8 +32,7 @@ fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
     Ok(SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        // NORMAL in WAL mode: a commit is durable once the WAL is synced at checkpoints;
-        // see ARCHITECTURE.md for why this is the setting (and what it costs to change).
+        // The CLI tools' pool; the server's writer syncs every commit (below).
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10)))
@@ -61,7 +60,14 @@ pub async fn open(url: &str) -> anyhow::Result<SqlitePool> {
 pub async fn open_db(url: &str) -> anyhow::Result<Db> {
     let opts = options(url)?;
     ensure_folder(&opts)?;
-    let write = SqlitePoolOptions::new().max_connections(1).acquire_timeout(ACQUIRE_TIMEOUT).connect_with(opts.clone()).await?;
+    // FULL: the WAL is synced before a commit returns, so a write the server acknowledged
+    // (and the phone then dropped from its outbox) survives a power loss. Its cost is
+    // measured by scripts/load-test.sh (ARCHITECTURE.md, Durability).
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(opts.clone().synchronous(SqliteSynchronous::Full))
+        .await?;
     MIGRATOR.run(&write).await?;
     let read = SqlitePoolOptions::new()
         .max_connections(READERS)

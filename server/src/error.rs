@@ -18,8 +18,9 @@ pub enum AppError {
     /// Signed in, but not allowed (another organisation's data, a missing CSRF token).
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Slow down: the message, and the seconds to wait (sent as `Retry-After`).
     #[error("too many requests: {0}")]
-    TooManyRequests(String),
+    TooManyRequests(String, u32),
     /// The same Idempotency-Key with another request.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -44,7 +45,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Conflict(_) | AppError::Stale(..) => StatusCode::CONFLICT,
             AppError::Db(sqlx::Error::PoolTimedOut) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -69,7 +70,7 @@ impl AppError {
                 current: Some(current.clone()),
             },
             AppError::Forbidden(what) => ErrorBody { error: "forbidden".into(), message: what.clone(), fields: vec![], current: None },
-            AppError::TooManyRequests(what) => {
+            AppError::TooManyRequests(what, _) => {
                 ErrorBody { error: "too_many_requests".into(), message: what.clone(), fields: vec![], current: None }
             }
             AppError::Db(sqlx::Error::PoolTimedOut) => ErrorBody {
@@ -89,7 +90,7 @@ impl AppError {
     pub fn retry_after(&self) -> Option<u32> {
         match self {
             AppError::Db(sqlx::Error::PoolTimedOut) => Some(2),
-            AppError::TooManyRequests(_) => Some(60),
+            AppError::TooManyRequests(_, s) => Some((*s).max(1)),
             _ => None,
         }
     }

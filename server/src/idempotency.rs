@@ -36,10 +36,15 @@ pub fn key_from(headers: &HeaderMap) -> Result<String, AppError> {
 }
 
 /// Runs `write` once per (device, key). `write` gets the open transaction and returns
-/// it with the status and JSON body to send (and to replay).
+/// it with the status and JSON body to send (and to replay). The signed-in account (if any)
+/// is part of what the key stands for: the same key from the same tablet under another
+/// account is a different request (409), so a stored answer is replayed only to the device
+/// *and* the account that made the write.
+#[allow(clippy::too_many_arguments)]
 pub async fn run<F, Fut>(
     pool: &SqlitePool,
     device: &DeviceHash,
+    account: Option<i64>,
     key: &str,
     method: &str,
     path: &str,
@@ -54,6 +59,9 @@ where
     request.extend_from_slice(method.as_bytes());
     request.push(b' ');
     request.extend_from_slice(path.as_bytes());
+    if let Some(a) = account {
+        request.extend_from_slice(format!(" as account {a}").as_bytes());
+    }
     request.push(b'\n');
     request.extend_from_slice(body);
     let request_hash = sha256_hex(&request);

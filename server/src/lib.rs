@@ -1,6 +1,7 @@
 //! The 一老一小 server: the JSON API, server-side rendering of the Leptos app,
 //! static assets, and the data layer over SQLite.
 
+pub mod access;
 pub mod admin;
 pub mod api;
 pub mod auth;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub clock: clock::Clock,
     #[from_ref(skip)]
     pub sample_logins: bool,
+    #[from_ref(skip)]
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 /// Server-side rendering reads the database directly, with the API's own rules.
@@ -85,6 +88,8 @@ pub struct Config {
     pub clock: clock::Clock,
     /// Whether the sample accounts may sign in (`serve --sample` only).
     pub sample_logins: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`, comma-separated).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -97,8 +102,18 @@ impl Config {
             site_root,
             clock: clock::Clock::system(),
             sample_logins: false,
+            trusted_proxies: trusted_proxies(&std::env::var("TRUSTED_PROXIES").unwrap_or_default())?,
         })
     }
+}
+
+/// `TRUSTED_PROXIES`: "10.0.0.1, 10.0.0.2" → addresses; a bad entry stops the start.
+pub fn trusted_proxies(list: &str) -> anyhow::Result<Vec<std::net::IpAddr>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| a.parse().map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {a}: {e}")))
+        .collect()
 }
 
 /// The app's routes, listed once per process. Listing them renders the app with
@@ -121,7 +136,7 @@ pub fn router(db: db::Db, cfg: &Config) -> Router {
         .site_pkg_dir("pkg")
         .site_addr(cfg.addr)
         .build();
-    let state = AppState { leptos_options: leptos_options.clone(), read: db.read.clone(), write: db.write.clone(), clock: cfg.clock.clone(), sample_logins: cfg.sample_logins };
+    let state = AppState { leptos_options: leptos_options.clone(), read: db.read.clone(), write: db.write.clone(), clock: cfg.clock.clone(), sample_logins: cfg.sample_logins, trusted_proxies: Arc::new(cfg.trusted_proxies.clone()) };
     let data = DataSource::new(Arc::new(DbBackend(db.read, cfg.clock.clone())));
     let context = move || provide_context(data.clone());
     let routes = route_list();
@@ -151,7 +166,29 @@ pub fn router(db: db::Db, cfg: &Config) -> Router {
         .nest("/pkg", pkg.with_state(()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::app::shell))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// What the browser may load and do: only this origin's scripts, styles and API (WASM needs
+/// `wasm-unsafe-eval`; Leptos's hydration bootstrap is an inline module script), never framed,
+/// no referrer to other sites; HSTS once the request came over HTTPS.
+const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+                   img-src 'self' data:; connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; \
+                   base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let https = req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if https {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    res
 }
 
 /// Ready when both pools answer: a reader and the writer each run a query (each waits at

@@ -40,33 +40,7 @@ pub(crate) async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) ->
         .ok_or_else(|| AppError::NotFound("没有这个托育机构".into()))
 }
 
-/// Operators act on their organisation's places only; admins on all; supervisors read only.
-/// A carer's account reaches only its own visits (`/api/v1/carer/…`).
-fn not_a_carer(user: &app::types::User) -> Result<(), AppError> {
-    match user.carer_id {
-        Some(_) => Err(AppError::Forbidden("护理员账号只能查看和记录自己的上门任务".into())),
-        None => Ok(()),
-    }
-}
-
-pub(crate) fn may_write(user: &app::types::User, org: i64) -> Result<(), AppError> {
-    not_a_carer(user)?;
-    match user.role {
-        Role::Admin => Ok(()),
-        Role::Operator if user.organisation_id == Some(org) => Ok(()),
-        Role::Operator => Err(AppError::Forbidden("只能修改本机构的托育点".into())),
-        Role::Supervisor => Err(AppError::Forbidden("监管账号只能查看".into())),
-    }
-}
-
-pub(crate) fn may_read(user: &app::types::User, org: i64) -> Result<(), AppError> {
-    not_a_carer(user)?;
-    match user.role {
-        Role::Admin | Role::Supervisor => Ok(()),
-        Role::Operator if user.organisation_id == Some(org) => Ok(()),
-        Role::Operator => Err(AppError::Forbidden("只能查看本机构的托育点".into())),
-    }
-}
+pub(crate) use crate::access::{may_read, may_write};
 
 pub(crate) async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<Option<ClassState>, AppError> {
     #[allow(clippy::type_complexity)]
@@ -112,11 +86,13 @@ pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json
             .fetch_all(&st.read)
             .await?
         }
-        _ => {
+        (Role::Admin, _) => {
             sqlx::query_as("SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id ORDER BY p.id LIMIT 500")
                 .fetch_all(&st.read)
                 .await?
         }
+        // a carer's account (or an operator without an organisation) manages no place
+        _ => vec![],
     };
     Ok(Json(rows.into_iter().map(|(id, name, street_name)| OperatorPlace { id, name, street_name }).collect()))
 }
@@ -126,7 +102,8 @@ pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json
     responses((status = 200, body = [ClassState]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn classes(State(st): State<AppState>, session: Session, Id(id): Id) -> Result<Json<Vec<ClassState>>, AppError> {
     let mut conn = st.read.acquire().await?;
-    may_read(&session.user, place_org(&mut conn, id).await?)?;
+    let org = place_org(&mut conn, id).await?;
+    may_read(&mut conn, &session.user, org).await?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM classes WHERE place_id = ?
          ORDER BY CASE care_mode WHEN 'full_day' THEN 0 WHEN 'half_day' THEN 1 WHEN 'hourly' THEN 2 ELSE 3 END,
@@ -144,7 +121,8 @@ pub async fn classes(State(st): State<AppState>, session: Session, Id(id): Id) -
     responses((status = 200, body = [AuditEntry]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn audit(State(st): State<AppState>, session: Session, Id(id): Id) -> Result<Json<Vec<AuditEntry>>, AppError> {
     let mut conn = st.read.acquire().await?;
-    may_read(&session.user, place_org(&mut conn, id).await?)?;
+    let org = place_org(&mut conn, id).await?;
+    may_read(&mut conn, &session.user, org).await?;
     let rows: Vec<(i64, String, Option<i64>, Option<i64>, String, String, i64)> = sqlx::query_as(
         "SELECT a.id, u.display_name, a.place_id, a.class_id, a.action, a.detail, a.at FROM audit_log a
          JOIN users u ON u.id = a.user_id WHERE a.place_id = ? ORDER BY a.id DESC LIMIT 200",
@@ -189,7 +167,7 @@ pub async fn change_vacancies(
     let path = format!("/api/v1/operator/classes/{class_id}/vacancies");
     let user = session.user.clone();
     let now = st.clock.now();
-    let run = idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    let run = idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = place_org(&mut tx, before.place_id).await?;
         may_write(&user, org)?;
@@ -261,7 +239,7 @@ pub async fn edit_place(
     let path = format!("/api/v1/operator/places/{place_id}");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, Some(session.user.id), &key, "PUT", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let (puhui, hours, phone, puhui_fee): (bool, String, String, Option<i64>) =
@@ -373,7 +351,7 @@ pub async fn edit_class(
     let path = format!("/api/v1/operator/classes/{class_id}");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, &key, "PUT", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, Some(session.user.id), &key, "PUT", &path, &body, move |mut tx: Tx| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = place_org(&mut tx, before.place_id).await?;
         may_write(&user, org)?;
@@ -435,7 +413,7 @@ pub async fn create_class(
     let path = format!("/api/v1/operator/places/{place_id}/classes");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let mut errors = app::types::validate_class_figures(new.capacity, new.enrolled, new.vacancies, 0);

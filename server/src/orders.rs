@@ -245,7 +245,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let new: NewOrder = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "订单内容格式不正确"))?;
     let dev = device.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, &key, "POST", "/api/v1/orders", &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, None, &key, "POST", "/api/v1/orders", &body, move |mut tx: Tx| async move {
         let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&new.id).fetch_optional(&mut *tx).await?;
         if let Some(owner) = owner {
             if owner != dev.0 {
@@ -318,7 +318,7 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let path = format!("/api/v1/orders/{id}/cancel");
     let dev = device.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
         if owner.as_deref() != Some(dev.0.as_str()) {
             return Err(AppError::NotFound("没有这个订单".into()));
@@ -378,7 +378,8 @@ pub async fn operator_providers(State(st): State<AppState>, session: Session) ->
     responses((status = 200, body = [ProviderOrder]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderOrder>>, AppError> {
     let mut conn = st.read.acquire().await?;
-    may_read(&session.user, provider_org(&mut conn, provider_id).await?)?;
+    let org = provider_org(&mut conn, provider_id).await?;
+    may_read(&mut conn, &session.user, org).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{ORDER_SELECT} WHERE o.provider_id = ?
          ORDER BY CASE o.status WHEN 'submitted' THEN 0 WHEN 'accepted' THEN 1 WHEN 'assigned' THEN 2 WHEN 'in_service' THEN 3 ELSE 4 END,
@@ -401,7 +402,8 @@ pub(crate) fn provider_order(r: Row) -> Result<ProviderOrder, AppError> {
     responses((status = 200, body = [Carer]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn carers(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<Carer>>, AppError> {
     let mut conn = st.read.acquire().await?;
-    may_read(&session.user, provider_org(&mut conn, provider_id).await?)?;
+    let org = provider_org(&mut conn, provider_id).await?;
+    may_read(&mut conn, &session.user, org).await?;
     let rows: Vec<(i64, String, String, String, String, bool)> = sqlx::query_as(
         "SELECT id, name, phone, level, certificate_no, is_sample FROM carers WHERE provider_id = ? AND active = 1 ORDER BY id",
     )
@@ -440,7 +442,7 @@ pub async fn decide(
     let path = format!("/api/v1/operator/orders/{id}/decision");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let o = order(&mut tx, &id).await?;
         let org = provider_org(&mut tx, o.provider_id).await?;
         may_write(&user, org)?;

@@ -160,7 +160,8 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
     responses((status = 200, body = [InboxItem]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn inbox(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<InboxItem>>, AppError> {
     let mut conn = st.read.acquire().await?;
-    may_read(&session.user, place_org(&mut conn, place_id).await?)?;
+    let org = place_org(&mut conn, place_id).await?;
+    may_read(&mut conn, &session.user, org).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{SELECT} WHERE r.place_id = ?
          ORDER BY CASE r.status WHEN 'submitted' THEN 0 WHEN 'waitlisted' THEN 1 WHEN 'offered' THEN 2 WHEN 'confirmed' THEN 2 ELSE 3 END,
@@ -258,7 +259,8 @@ pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Js
     responses((status = 200, body = [Timeslot]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn operator_timeslots(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<Timeslot>>, AppError> {
     let mut conn = st.read.acquire().await?;
-    may_read(&session.user, place_org(&mut conn, place_id).await?)?;
+    let org = place_org(&mut conn, place_id).await?;
+    may_read(&mut conn, &session.user, org).await?;
     let rows: Vec<TimeslotRow> =
         sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? ORDER BY active DESC, kind DESC, weekday, start_min"))
             .bind(place_id)
@@ -283,7 +285,7 @@ pub async fn create_timeslot(
     let path = format!("/api/v1/operator/places/{place_id}/timeslots");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let errors = new.validate();
@@ -326,7 +328,7 @@ pub async fn deactivate_timeslot(
     let path = format!("/api/v1/operator/timeslots/{timeslot_id}/deactivate");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?"))
             .bind(timeslot_id)
             .fetch_optional(&mut *tx)
@@ -354,7 +356,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let new: NewRequest = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
     let dev = device.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, &key, "POST", "/api/v1/requests", &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, None, &key, "POST", "/api/v1/requests", &body, move |mut tx: Tx| async move {
         let today = beijing_today(now);
         // The same request again (a retry under a new key): the request as it is.
         let existing: Option<String> =
@@ -520,7 +522,7 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let path = format!("/api/v1/requests/{id}/cancel");
     let dev = device.clone();
     let now = st.clock.unix();
-    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let owner: Option<(String, String, Option<i64>)> =
             sqlx::query_as("SELECT device_hash, status, class_id FROM requests WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
         let Some((owner, status, class_id)) = owner.filter(|o| o.0 == dev.0) else {
@@ -563,7 +565,7 @@ pub async fn decide(
     let path = format!("/api/v1/operator/requests/{id}/decision");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
         let org = place_org(&mut tx, row.place_id).await?;
         may_write(&user, org)?;

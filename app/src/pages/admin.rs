@@ -133,7 +133,7 @@ pub fn AdminDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
         <header class="desk-head">
             <h1>"平台管理"</h1>
             <p>{format!("{name}（{}）", s.user.role.label())}</p>
-            <button class="logout" on:click=move |_| crate::pages::operator::logout(session)>"退出登录"</button>
+            <crate::pages::operator::LogoutButton session />
         </header>
         <p class="muted">"在这里登记机构、为机构开运营账号、为各区开监管账号。需联网操作。"</p>
         {move || load_error.get().map(|e| view! { <p class="cached-note">{e}</p> })}

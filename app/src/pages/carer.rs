@@ -74,7 +74,7 @@ pub fn CarerDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
         <header class="desk-head">
             <h1>"我的上门任务"</h1>
             <p>{name}</p>
-            <button class="logout" on:click=move |_| crate::pages::operator::logout(session)>"退出登录"</button>
+            <crate::pages::operator::LogoutButton session />
         </header>
         <p class="muted">"到达老人家门口时点“签到”，离开时点“签退”：只在这两次点击时取位置，时间以点击为准，没有信号也会先保存在手机上。"</p>
         {move || offline.get().then(|| view! { <p class="cached-note">"离线：以下为手机上次读取的任务。"</p> })}

@@ -203,14 +203,13 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
     };
     let can_write = s.user.role != Role::Supervisor;
 
-    let on_logout = move |_| logout(session);
 
     let name = s.user.display_name.clone();
     view! {
         <header class="desk-head">
             <h1>"机构工作台"</h1>
             <p>{format!("{name}（{}）", s.user.role.label())}</p>
-            <button class="logout" on:click=on_logout>"退出登录"</button>
+            <LogoutButton session />
         </header>
         {move || note.get().map(|n| view! { <p class="cached-note">{n}</p> })}
         {move || (!providers.with(|p| p.is_empty())).then(|| view! { <crate::pages::operator_orders::ProviderDesk providers /> })}
@@ -308,6 +307,59 @@ fn audit_text(action: &str, d: &serde_json::Value) -> String {
     }
 }
 
+/// 退出登录 — asking first when this account still has writes on the device: send them
+/// (online) and then sign out, or drop them and sign out. They would never be sent under
+/// the next person's session.
+#[component]
+pub fn LogoutButton(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
+    let d = use_device();
+    let asking = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let me = move || session.with(|s| s.as_ref().map(|s| s.user.id));
+    let left = move || me().map(|id| crate::device::queued_by(d, id)).unwrap_or(0);
+    // 发送后再退出: out as soon as the last one is delivered
+    Effect::new(move |_| {
+        if sending.get() && left() == 0 {
+            sending.set(false);
+            asking.set(false);
+            logout(session);
+        }
+    });
+    let click = move |_| {
+        if left() > 0 {
+            asking.set(true);
+        } else {
+            logout(session);
+        }
+    };
+    let send_then_out = move |_| {
+        sending.set(true);
+        crate::device::flush(d);
+    };
+    let discard_and_out = move |_| {
+        if let Some(id) = me() {
+            crate::device::discard_account(d, id);
+        }
+        asking.set(false);
+        logout(session);
+    };
+    view! {
+        <button class="logout" on:click=click>"退出登录"</button>
+        {move || asking.get().then(|| view! {
+            <div class="logout-ask panel" role="alertdialog" aria-label="还有未发送的修改">
+                <p><strong>{move || format!("还有 {} 条未发送", left())}</strong>"：退出后它们不会以下一位同事的账号发送。"</p>
+                {move || (sending.get() && !d.online.get()).then(|| view! { <p class="error">"没有网络，暂时发不出去：联网后再发送，或放弃并退出。"</p> })}
+                {move || sending.get().then(|| view! { <p class="muted" role="status">"正在发送…"</p> })}
+                <div class="row">
+                    <button class="primary" on:click=send_then_out disabled=move || sending.get()>"发送后再退出"</button>
+                    <button class="danger" on:click=discard_and_out>"放弃并退出"</button>
+                    <button on:click=move |_| { sending.set(false); asking.set(false); }>"取消"</button>
+                </div>
+            </div>
+        })}
+    }
+}
+
 /// Ends the session on the server (best effort) and on this device.
 pub fn logout(session: RwSignal<Option<LoginResponse>>) {
     #[cfg(feature = "hydrate")]
@@ -318,9 +370,10 @@ pub fn logout(session: RwSignal<Option<LoginResponse>>) {
             let key = crate::store::browser::device_key();
             let _ = c.send_write_as("POST", "/api/v1/auth/logout", &key, &crate::store::browser::new_id(), None, Some(&csrf)).await;
         });
-        if let Some(s) = session.get_untracked() {
-            crate::store::browser::remove(&crate::pages::carer::key_visits(s.user.id));
-        }
+        // What this account read on the shared tablet goes with it: inboxes, orders with
+        // elder profiles, carers' lists.
+        crate::store::browser::remove_prefix("yl1.op.");
+        crate::store::browser::remove_prefix("yl1.carer.");
         crate::store::browser::remove(crate::store::KEY_SESSION);
     }
     session.set(None);

@@ -19,6 +19,7 @@ pub fn OutboxPage() -> impl IntoView {
                     return view! { <p class="loading">"正在读取本机数据…"</p> }.into_any();
                 }
                 let items = d.outbox.get();
+                let me = crate::device::current_account().map(|a| a.id);
                 if items.is_empty() {
                     return view! { <p class="all-sent">"全部已发送。"</p> }.into_any();
                 }
@@ -31,11 +32,13 @@ pub fn OutboxPage() -> impl IntoView {
                                 let id = i.id.clone();
                                 let id2 = i.id.clone();
                                 let state = if i.quarantined {
-                                    "已搁置"
+                                    "已搁置".to_string()
+                                } else if !crate::device::sendable_by(&i, me) {
+                                    format!("等待 {} 登录后发送", i.account.as_ref().map(|a| a.username.as_str()).unwrap_or(""))
                                 } else if i.needs_login {
-                                    "需要重新登录"
+                                    "需要重新登录".to_string()
                                 } else {
-                                    "已保存在本机，待发送"
+                                    "已保存在本机，待发送".to_string()
                                 };
                                 view! {
                                     <li class:quarantined=i.quarantined data-id=i.id.clone()>

@@ -32,13 +32,18 @@ pub async fn start_at(at: DateTime<Utc>) -> TestServer {
 }
 
 async fn start_with(clock: Clock) -> TestServer {
+    start_custom(clock, vec![]).await
+}
+
+/// The server with a clock and a list of trusted reverse proxies (`TRUSTED_PROXIES`).
+pub async fn start_custom(clock: Clock, trusted_proxies: Vec<std::net::IpAddr>) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let db = db::open_with_sample(&url).await.unwrap();
     let (pool, read) = (db.write.clone(), db.read.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let cfg = Config { addr, site_root: dir.path().join("site").display().to_string(), clock: clock.clone(), sample_logins: true };
+    let cfg = Config { addr, site_root: dir.path().join("site").display().to_string(), clock: clock.clone(), sample_logins: true, trusted_proxies };
     let app = server::router(db, &cfg);
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()

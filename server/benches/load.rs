@@ -1,0 +1,223 @@
+//! A city at once: 200 parents reading (server-rendered pages and the API), 20 tablets
+//! tapping vacancies and 20 phones sending applications, all at the same time for 30 s,
+//! against a running server (`scripts/load-test.sh` starts a release server on a copy of the
+//! sample database and runs this). A prober asks `/healthz` every 100 ms throughout.
+//!
+//!   cargo bench -p server --bench load -- http://127.0.0.1:3999 [seconds] [parents]
+//!
+//! Prints throughput, p50 / p99 / max per kind of request, and every answer that was not
+//! 2xx, by kind and status. Exits non-zero if any answer was 5xx or a connection failed.
+
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "yilao-sample-2026";
+const OPERATORS: [&str; 4] = ["op-feiqitu", "op-libao", "op-jiacheng", "op-tongxin"];
+
+#[derive(Default)]
+struct Stats {
+    /// kind → latencies (µs)
+    ok: BTreeMap<&'static str, Vec<u64>>,
+    /// (kind, status) → count; status 0 = no answer
+    bad: BTreeMap<(&'static str, u16), u64>,
+}
+
+type Shared = Arc<Mutex<Stats>>;
+
+fn record(stats: &Shared, kind: &'static str, started: Instant, status: u16) {
+    let us = started.elapsed().as_micros() as u64;
+    let mut s = stats.lock().unwrap();
+    if (200..300).contains(&status) {
+        s.ok.entry(kind).or_default().push(us);
+    } else {
+        *s.bad.entry((kind, status)).or_default() += 1;
+        // latencies of refused requests still count for how fast the server answers
+        s.ok.entry(kind).or_default().push(us);
+    }
+}
+
+async fn timed(http: &reqwest::Client, stats: &Shared, kind: &'static str, req: reqwest::RequestBuilder) -> Option<Value> {
+    let _ = http;
+    let t = Instant::now();
+    match req.send().await {
+        Ok(res) => {
+            let status = res.status().as_u16();
+            let body = res.bytes().await.ok();
+            record(stats, kind, t, status);
+            body.and_then(|b| serde_json::from_slice(&b).ok())
+        }
+        Err(_) => {
+            record(stats, kind, t, 0);
+            None
+        }
+    }
+}
+
+fn pct(v: &mut [u64], p: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_unstable();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i] as f64 / 1000.0
+}
+
+fn uuid(rng: &mut impl Rng) -> String {
+    let b: [u8; 16] = rng.gen();
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        u16::from_be_bytes([b[4], b[5]]),
+        u16::from_be_bytes([b[6], b[7]]) & 0x0fff,
+        u16::from_be_bytes([b[8], b[9]]) & 0x0fff,
+        u64::from_be_bytes([0, 0, b[10], b[11], b[12], b[13], b[14], b[15]])
+    )
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let base = args.first().cloned().unwrap_or_else(|| "http://127.0.0.1:3999".into());
+    let secs: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(30);
+    let parents: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(200);
+    let (tablets, phones) = (20usize, 20usize);
+    let http = reqwest::Client::builder().pool_max_idle_per_host(400).timeout(Duration::from_secs(30)).build()?;
+
+    // What the sample database holds: places of 新吴区 and the operators' classes.
+    let snap: Value = http.get(format!("{base}/api/v1/areas/wuxi-xinwu/places")).send().await?.json().await?;
+    let places: Vec<(i64, Vec<i64>)> = snap["places"]
+        .as_array()
+        .ok_or_else(|| anyhow::anyhow!("no sample places at {base}: start the server with --sample"))?
+        .iter()
+        .map(|p| (p["id"].as_i64().unwrap(), p["classes"].as_array().unwrap().iter().filter_map(|c| c["id"].as_i64()).collect()))
+        .collect();
+    let streets: Vec<String> = snap["places"].as_array().unwrap().iter().filter_map(|p| p["street_id"].as_str().map(String::from)).collect();
+    let mut logins = Vec::new();
+    for (i, name) in OPERATORS.iter().cycle().take(tablets).enumerate() {
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
+        let res = client.post(format!("{base}/api/v1/auth/login")).json(&json!({ "username": name, "password": PASSWORD })).send().await?;
+        let cookie = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).map(|c| c.split(';').next().unwrap().to_string());
+        let body: Value = res.json().await?;
+        let cookie = cookie.ok_or_else(|| anyhow::anyhow!("{name} cannot sign in: {body}"))?;
+        let csrf = body["csrf_token"].as_str().unwrap().to_string();
+        let mine: Value = client.get(format!("{base}/api/v1/operator/places")).header("Cookie", &cookie).send().await?.json().await?;
+        let place = mine[0]["id"].as_i64().unwrap();
+        let classes: Value = client.get(format!("{base}/api/v1/operator/places/{place}/classes")).header("Cookie", &cookie).send().await?.json().await?;
+        let class = classes[i % classes.as_array().unwrap().len().max(1)]["class_id"].as_i64().unwrap();
+        logins.push((cookie, csrf, class));
+    }
+    let app_targets: Vec<(i64, i64)> = places.iter().filter_map(|(p, c)| c.first().map(|c| (*p, *c))).collect();
+
+    let stats: Shared = Arc::default();
+    let end = Instant::now() + Duration::from_secs(secs);
+    let mut tasks = Vec::new();
+    for n in 0..parents {
+        let (http, stats, base, places, streets) = (http.clone(), stats.clone(), base.clone(), places.clone(), streets.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(n as u64);
+            while Instant::now() < end {
+                let (id, _) = &places[rng.gen_range(0..places.len())];
+                let street = &streets[rng.gen_range(0..streets.len())];
+                let (kind, url) = match rng.gen_range(0..10) {
+                    0 => ("ssr home", format!("{base}/?area={street}")),
+                    1 => ("ssr search", format!("{base}/?area={street}&birth=2025-06&puhui=1&radius_m=5000")),
+                    2 | 3 => ("ssr place", format!("{base}/places/{id}")),
+                    4..=6 => ("api search", format!("{base}/api/v1/places?lat={}&lng={}&radius_m=3000&age_months=18", 31.55 + rng.gen_range(0.0..0.05), 120.33 + rng.gen_range(0.0..0.06))),
+                    _ => ("api place", format!("{base}/api/v1/places/{id}")),
+                };
+                timed(&http, &stats, kind, http.get(url)).await;
+            }
+        }));
+    }
+    for (n, (cookie, csrf, class)) in logins.into_iter().enumerate() {
+        let (http, stats, base) = (http.clone(), stats.clone(), base.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(10_000 + n as u64);
+            let mut up = true;
+            while Instant::now() < end {
+                let req = http
+                    .post(format!("{base}/api/v1/operator/classes/{class}/vacancies"))
+                    .header("Cookie", &cookie)
+                    .header("X-CSRF-Token", &csrf)
+                    .header("X-Device-Key", format!("load-tablet-{n:04}-key"))
+                    .header("Idempotency-Key", uuid(&mut rng))
+                    .json(&json!({ "delta": if up { 1 } else { -1 } }));
+                up = !up;
+                timed(&http, &stats, "tablet tap", req).await;
+                // a person taps, looks, taps again
+                tokio::time::sleep(Duration::from_millis(rng.gen_range(200..800))).await;
+            }
+        }));
+    }
+    for n in 0..phones {
+        let (http, stats, base, targets) = (http.clone(), stats.clone(), base.clone(), app_targets.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20_000 + n as u64);
+            let mut k = 0u32;
+            while Instant::now() < end {
+                let (place, class) = targets[rng.gen_range(0..targets.len())];
+                k += 1;
+                let body = json!({
+                    "id": uuid(&mut rng), "place_id": place, "kind": "application", "class_id": class,
+                    "child_birth_month": "2025-06", "start_month": "2027-03", "priority_grounds": [],
+                    "contact_name": "压测家长", "contact_phone": format!("139{n:02}{k:06}"), "consent": true
+                });
+                let req = http
+                    .post(format!("{base}/api/v1/requests"))
+                    .header("X-Device-Key", format!("load-phone-{n:04}-key"))
+                    .header("Idempotency-Key", uuid(&mut rng))
+                    .json(&body);
+                timed(&http, &stats, "phone request", req).await;
+                tokio::time::sleep(Duration::from_millis(rng.gen_range(500..1500))).await;
+            }
+        }));
+    }
+    // /healthz every 100 ms
+    let health = {
+        let (http, base) = (http.clone(), base.clone());
+        tokio::spawn(async move {
+            let (mut worst, mut failed, mut n) = (Duration::ZERO, 0u32, 0u32);
+            while Instant::now() < end {
+                let t = Instant::now();
+                match http.get(format!("{base}/healthz")).timeout(Duration::from_secs(5)).send().await {
+                    Ok(r) if r.status() == 200 => {}
+                    _ => failed += 1,
+                }
+                worst = worst.max(t.elapsed());
+                n += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            (worst, failed, n)
+        })
+    };
+    let started = Instant::now();
+    for t in tasks {
+        t.await?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let (worst, hfailed, hn) = health.await?;
+
+    let mut s = stats.lock().unwrap();
+    let total: usize = s.ok.values().map(Vec::len).sum();
+    println!("load: {parents} parents, {tablets} tablets, {phones} phones for {secs} s against {base}");
+    println!("{total} requests in {elapsed:.1} s = {:.0} requests/s", total as f64 / elapsed);
+    println!("{:<14} {:>8} {:>9} {:>9} {:>9}", "kind", "count", "p50 ms", "p99 ms", "max ms");
+    for (kind, v) in s.ok.iter_mut() {
+        let n = v.len();
+        println!("{kind:<14} {n:>8} {:>9.1} {:>9.1} {:>9.1}", pct(v, 0.5), pct(v, 0.99), pct(v, 1.0));
+    }
+    println!("/healthz: {hn} probes, slowest {:.1} ms, {hfailed} failed", worst.as_secs_f64() * 1000.0);
+    let bad: u64 = s.bad.values().sum();
+    println!("non-2xx answers: {bad}");
+    for ((kind, status), n) in &s.bad {
+        println!("  {kind}: HTTP {} × {n}", if *status == 0 { "no answer".to_string() } else { status.to_string() });
+    }
+    let errors = s.bad.iter().filter(|((_, st), _)| *st == 0 || *st >= 500).map(|(_, n)| n).sum::<u64>() + hfailed as u64;
+    if errors > 0 {
+        anyhow::bail!("{errors} server errors or failed connections");
+    }
+    Ok(())
+}
