@@ -3,7 +3,9 @@
 //! against a running server (`scripts/load-test.sh` starts a release server on a copy of the
 //! sample database and runs this). A prober asks `/healthz` every 100 ms throughout.
 //!
-//!   cargo bench -p server --bench load -- http://127.0.0.1:3999 [seconds] [parents]
+//!   cargo bench -p server --bench load -- http://127.0.0.1:3999 [seconds] [parents] [think ms]
+//!
+//! `think`: a parent pauses 0–2×think ms between pages (0 = no pause: the server saturated).
 //!
 //! Prints throughput, p50 / p99 / max per kind of request, and every answer that was not
 //! 2xx, by kind and status. Exits non-zero if any answer was 5xx or a connection failed.
@@ -83,6 +85,7 @@ async fn main() -> anyhow::Result<()> {
     let base = args.first().cloned().unwrap_or_else(|| "http://127.0.0.1:3999".into());
     let secs: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(30);
     let parents: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(200);
+    let think: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(0);
     let (tablets, phones) = (20usize, 20usize);
     let http = reqwest::Client::builder().pool_max_idle_per_host(400).timeout(Duration::from_secs(30)).build()?;
 
@@ -106,10 +109,25 @@ async fn main() -> anyhow::Result<()> {
         let mine: Value = client.get(format!("{base}/api/v1/operator/places")).header("Cookie", &cookie).send().await?.json().await?;
         let place = mine[0]["id"].as_i64().unwrap();
         let classes: Value = client.get(format!("{base}/api/v1/operator/places/{place}/classes")).header("Cookie", &cookie).send().await?.json().await?;
-        let class = classes[i % classes.as_array().unwrap().len().max(1)]["class_id"].as_i64().unwrap();
-        logins.push((cookie, csrf, class));
+        // a class with a free place and room for one more, so −1 / +1 both stay valid
+        let list = classes.as_array().unwrap();
+        let fits = |c: &&Value| {
+            let (cap, en, vac) = (c["capacity"].as_i64().unwrap(), c["enrolled"].as_i64().unwrap(), c["vacancies"].as_i64().unwrap());
+            vac > 0 && vac < cap - en
+        };
+        let c = list.iter().filter(fits).nth(i / OPERATORS.len()).or_else(|| list.iter().find(fits)).unwrap_or(&list[0]);
+        logins.push((cookie, csrf, c["class_id"].as_i64().unwrap()));
     }
-    let app_targets: Vec<(i64, i64)> = places.iter().filter_map(|(p, c)| c.first().map(|c| (*p, *c))).collect();
+    // classes that take a child born 2025-06 starting 2027-03 (21 months): 托小班 or 混龄
+    let app_targets: Vec<(i64, i64)> = snap["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| {
+            let pid = p["id"].as_i64().unwrap();
+            p["classes"].as_array().unwrap().iter().filter(|c| c["age_band"] == "toddler" || c["age_band"] == "mixed").map(move |c| (pid, c["id"].as_i64().unwrap()))
+        })
+        .collect();
 
     let stats: Shared = Arc::default();
     let end = Instant::now() + Duration::from_secs(secs);
@@ -129,6 +147,9 @@ async fn main() -> anyhow::Result<()> {
                     _ => ("api place", format!("{base}/api/v1/places/{id}")),
                 };
                 timed(&http, &stats, kind, http.get(url)).await;
+                if think > 0 {
+                    tokio::time::sleep(Duration::from_millis(rng.gen_range(0..=2 * think))).await;
+                }
             }
         }));
     }
@@ -136,13 +157,13 @@ async fn main() -> anyhow::Result<()> {
         let (http, stats, base) = (http.clone(), stats.clone(), base.clone());
         tasks.push(tokio::spawn(async move {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(10_000 + n as u64);
-            let mut up = true;
+            let mut up = false;
             while Instant::now() < end {
                 let req = http
                     .post(format!("{base}/api/v1/operator/classes/{class}/vacancies"))
                     .header("Cookie", &cookie)
                     .header("X-CSRF-Token", &csrf)
-                    .header("X-Device-Key", format!("load-tablet-{n:04}-key"))
+                    .header("X-Device-Key", format!("load-test-tablet-{n:04}-device-key"))
                     .header("Idempotency-Key", uuid(&mut rng))
                     .json(&json!({ "delta": if up { 1 } else { -1 } }));
                 up = !up;
@@ -167,7 +188,7 @@ async fn main() -> anyhow::Result<()> {
                 });
                 let req = http
                     .post(format!("{base}/api/v1/requests"))
-                    .header("X-Device-Key", format!("load-phone-{n:04}-key"))
+                    .header("X-Device-Key", format!("load-test-phone-{n:04}-device-key"))
                     .header("Idempotency-Key", uuid(&mut rng))
                     .json(&body);
                 timed(&http, &stats, "phone request", req).await;
@@ -202,7 +223,7 @@ async fn main() -> anyhow::Result<()> {
 
     let mut s = stats.lock().unwrap();
     let total: usize = s.ok.values().map(Vec::len).sum();
-    println!("load: {parents} parents, {tablets} tablets, {phones} phones for {secs} s against {base}");
+    println!("load: {parents} parents (pausing 0–{} ms between pages), {tablets} tablets, {phones} phones for {secs} s against {base}", 2 * think);
     println!("{total} requests in {elapsed:.1} s = {:.0} requests/s", total as f64 / elapsed);
     println!("{:<14} {:>8} {:>9} {:>9} {:>9}", "kind", "count", "p50 ms", "p99 ms", "max ms");
     for (kind, v) in s.ok.iter_mut() {

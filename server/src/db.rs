@@ -56,6 +56,15 @@ pub async fn open(url: &str) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
+/// The writer's `synchronous`: FULL unless `SQLITE_SYNCHRONOUS=normal` (for measuring its cost).
+fn writer_sync() -> anyhow::Result<SqliteSynchronous> {
+    match std::env::var("SQLITE_SYNCHRONOUS").as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Err(_) | Ok("full") => Ok(SqliteSynchronous::Full),
+        Ok("normal") => Ok(SqliteSynchronous::Normal),
+        Ok(other) => anyhow::bail!("SQLITE_SYNCHRONOUS={other}: use full (default) or normal"),
+    }
+}
+
 /// The server's readers and writer, migrated.
 pub async fn open_db(url: &str) -> anyhow::Result<Db> {
     let opts = options(url)?;
@@ -66,7 +75,7 @@ pub async fn open_db(url: &str) -> anyhow::Result<Db> {
     let write = SqlitePoolOptions::new()
         .max_connections(1)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .connect_with(opts.clone().synchronous(SqliteSynchronous::Full))
+        .connect_with(opts.clone().synchronous(writer_sync()?))
         .await?;
     MIGRATOR.run(&write).await?;
     let read = SqlitePoolOptions::new()
