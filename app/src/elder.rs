@@ -219,7 +219,7 @@ mod tests {
         ]
     }
 
-    fn person(age: u8, cats: Vec<C>, level: Option<L>) -> ElderProfile {
+    pub(super) fn person(age: u8, cats: Vec<C>, level: Option<L>) -> ElderProfile {
         ElderProfile {
             name: "张大爷".into(),
             age,
@@ -507,21 +507,7 @@ mod money_properties {
                 for age in [60, 79, 80, 95] {
                     for cats in [vec![], vec![C::Dibao], vec![C::FamilyPlanningSpecial]] {
                         for level in [None, Some(L::Mild), Some(L::Severe)] {
-                            let p = ElderProfile {
-                                name: "张大爷".into(),
-                                age,
-                                street_id: "s".into(),
-                                address_detail: "旺庄路 1 号".into(),
-                                lat: 31.5,
-                                lng: 120.3,
-                                phone: "13812345678".into(),
-                                lives_alone: false,
-                                empty_nest: false,
-                                consent_health: level.is_some(),
-                                capability_level: level,
-                                consent_categories: !cats.is_empty(),
-                                categories: cats.clone(),
-                            };
+                            let p = super::tests::person(age, cats.clone(), level);
                             check(&rules, &p, item, price).unwrap();
                         }
                     }

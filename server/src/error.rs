@@ -12,6 +12,9 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("not found: {0}")]
     NotFound(String),
+    /// A request body over the limit (`http::MAX_BODY`).
+    #[error("payload too large")]
+    TooLarge,
     /// A request needs the device key (or, later, a session).
     #[error("unauthorized: {0}")]
     Unauthorized(String),
@@ -43,6 +46,7 @@ impl AppError {
         match self {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
@@ -61,6 +65,12 @@ impl AppError {
                 current: None,
             },
             AppError::NotFound(what) => ErrorBody { error: "not_found".into(), message: what.clone(), fields: vec![], current: None },
+            AppError::TooLarge => ErrorBody {
+                error: "too_large".into(),
+                message: format!("提交的内容太大（最多 {} KB）", crate::MAX_BODY / 1024),
+                fields: vec![],
+                current: None,
+            },
             AppError::Unauthorized(what) => ErrorBody { error: "unauthorized".into(), message: what.clone(), fields: vec![], current: None },
             AppError::Conflict(what) => ErrorBody { error: "conflict".into(), message: what.clone(), fields: vec![], current: None },
             AppError::Stale(what, current) => ErrorBody {

@@ -166,8 +166,24 @@ pub fn router(db: db::Db, cfg: &Config) -> Router {
         .nest("/pkg", pkg.with_state(()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::app::shell))
         .layer(CompressionLayer::new())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(refuse_large_bodies))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// The largest request body any endpoint takes (the biggest, an order with its profile, is
+/// a few KB).
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// A body announced over `MAX_BODY` is refused before it is read, with the JSON error body
+/// (a chunked body without a length is cut at the limit by `DefaultBodyLimit`).
+async fn refuse_large_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let announced = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY) {
+        return axum::response::IntoResponse::into_response(error::AppError::TooLarge);
+    }
+    next.run(req).await
 }
 
 /// What the browser may load and do: only this origin's scripts, styles and API (WASM needs

@@ -138,3 +138,15 @@ async fn a_fresh_start_has_no_accounts_and_sample_accounts_need_sample_mode() {
     let srv = serve(&demo, &["serve"]).await;
     assert_eq!(sample_login(&srv.1).await, 403);
 }
+
+#[tokio::test]
+async fn a_body_over_64_kb_gets_413_with_a_json_body() {
+    let s = start().await;
+    let big = serde_json::json!({ "place_id": 1, "pad": "x".repeat(70 * 1024) });
+    let (st, body) = common::write(&s, None, "POST", "/api/v1/favorites", "capacity-big-1", big).await;
+    assert_eq!(st, 413, "{body}");
+    assert_eq!(body["error"], "too_large");
+    assert!(body["message"].as_str().unwrap().contains("64 KB"));
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM favorites").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(n, 0);
+}

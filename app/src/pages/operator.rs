@@ -349,7 +349,7 @@ pub fn LogoutButton(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
             <div class="logout-ask panel" role="alertdialog" aria-label="还有未发送的修改">
                 <p><strong>{move || format!("还有 {} 条未发送", left())}</strong>"：退出后它们不会以下一位同事的账号发送。"</p>
                 {move || (sending.get() && !d.online.get()).then(|| view! { <p class="error">"没有网络，暂时发不出去：联网后再发送，或放弃并退出。"</p> })}
-                {move || sending.get().then(|| view! { <p class="muted" role="status">"正在发送…"</p> })}
+                {move || (sending.get() && d.online.get()).then(|| view! { <p class="muted" role="status">"正在发送…"</p> })}
                 <div class="row">
                     <button class="primary" on:click=send_then_out disabled=move || sending.get()>"发送后再退出"</button>
                     <button class="danger" on:click=discard_and_out>"放弃并退出"</button>
