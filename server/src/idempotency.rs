@@ -35,6 +35,41 @@ pub fn key_from(headers: &HeaderMap) -> Result<String, AppError> {
     }
 }
 
+/// The longest text any field takes (each field's own, shorter limit is checked by its
+/// validator: names 20, notes 300 …).
+pub const MAX_TEXT: usize = 2000;
+
+/// Control characters (other than line breaks and tabs) and bidirectional overrides, which
+/// can make a name or note show other text than it holds, are refused in every string of
+/// every write, naming the field; so is a string over `MAX_TEXT` characters.
+fn refuse_unsafe_text(body: &[u8]) -> Result<(), AppError> {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else { return Ok(()) };
+    let mut errors = Vec::new();
+    walk(&v, String::new(), &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+fn walk(v: &serde_json::Value, path: String, errors: &mut Vec<app::types::FieldError>) {
+    let at = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match v {
+        serde_json::Value::String(s) => {
+            let field = if path.is_empty() { "body".to_string() } else { path.clone() };
+            if s.chars().any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')) {
+                errors.push(app::types::FieldError { field, message: "含有不可见的控制字符，请删除后重新输入".into() });
+            } else if s.chars().count() > MAX_TEXT {
+                errors.push(app::types::FieldError { field, message: format!("内容太长（最多 {MAX_TEXT} 个字）") });
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| walk(x, at(&i.to_string()), errors)),
+        serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| walk(x, at(k), errors)),
+        _ => {}
+    }
+}
+
 /// Runs `write` once per (device, key). `write` gets the open transaction and returns
 /// it with the status and JSON body to send (and to replay). The signed-in account (if any)
 /// is part of what the key stands for: the same key from the same tablet under another
@@ -65,6 +100,7 @@ where
     request.push(b'\n');
     request.extend_from_slice(body);
     let request_hash = sha256_hex(&request);
+    refuse_unsafe_text(body)?;
     let now = chrono::Utc::now().timestamp();
 
     let mut tx: Tx = pool.begin_with("BEGIN IMMEDIATE").await?;

@@ -550,6 +550,43 @@ pub async fn sync_reset(pool: &SqlitePool) -> Result<i64, AppError> {
     Ok(seq)
 }
 
+/// How long records that only serve the protocol are kept (README, 数据保留).
+pub const KEEP_IDEMPOTENCY_S: i64 = 90 * 86_400;
+pub const KEEP_LOGIN_ATTEMPTS_S: i64 = 30 * 86_400;
+pub const KEEP_IDLE_DEVICE_S: i64 = 365 * 86_400;
+
+/// What `prune` removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Pruned {
+    pub idempotency_keys: u64,
+    pub login_attempts: u64,
+    pub devices: u64,
+}
+
+/// Removes stored write answers older than 90 days (a phone's outbox retries within days;
+/// after 90 days a replay is answered as a new request, which every write handles by its
+/// client-made id), login attempts older than 30 days, and device keys unseen for a year
+/// that nothing refers to any more.
+pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
+    let mut tx = pool.begin().await?;
+    let idempotency_keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?").bind(now - KEEP_IDEMPOTENCY_S).execute(&mut *tx).await?.rows_affected();
+    let login_attempts = sqlx::query("DELETE FROM login_attempts WHERE at < ?").bind(now - KEEP_LOGIN_ATTEMPTS_S).execute(&mut *tx).await?.rows_affected();
+    let devices = sqlx::query(
+        "DELETE FROM devices WHERE last_seen_at < ?1
+           AND NOT EXISTS (SELECT 1 FROM idempotency_keys x WHERE x.device_hash = devices.key_hash)
+           AND NOT EXISTS (SELECT 1 FROM favorites x WHERE x.device_hash = devices.key_hash)
+           AND NOT EXISTS (SELECT 1 FROM requests x WHERE x.device_hash = devices.key_hash)
+           AND NOT EXISTS (SELECT 1 FROM orders x WHERE x.device_hash = devices.key_hash)
+           AND NOT EXISTS (SELECT 1 FROM welfare_plans x WHERE x.device_hash = devices.key_hash)",
+    )
+    .bind(now - KEEP_IDLE_DEVICE_S)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(Pruned { idempotency_keys, login_attempts, devices })
+}
+
 /// Drops tombstones older than `keep_s` seconds and raises the horizon past them.
 pub async fn prune_tombstones(pool: &SqlitePool, keep_s: i64) -> Result<u64, AppError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;

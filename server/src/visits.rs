@@ -426,7 +426,7 @@ async fn generate_with(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Resul
     Ok(Generated { created, missed })
 }
 
-/// Runs `generate` now and then every hour (a new week starts at Beijing midnight).
+/// Runs `generate` (a new week starts at Beijing midnight) and the retention job now and then every hour.
 pub fn spawn_generator(pool: SqlitePool, clock: crate::clock::Clock) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -436,6 +436,12 @@ pub fn spawn_generator(pool: SqlitePool, clock: crate::clock::Clock) {
                 Ok(g) if g.created + g.missed > 0 => tracing::info!(created = g.created, missed = g.missed, "weekly 探访"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!("weekly 探访 generation failed: {e:?}"),
+            }
+            // the retention job, hourly too (each run deletes only what has just expired)
+            match crate::repo::prune(&pool, clock.unix()).await {
+                Ok(p) if p != crate::repo::Pruned::default() => tracing::info!(?p, "pruned expired records"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("pruning failed: {e:?}"),
             }
         }
     });

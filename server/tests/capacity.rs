@@ -150,3 +150,57 @@ async fn a_body_over_64_kb_gets_413_with_a_json_body() {
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM favorites").fetch_one(&s.pool).await.unwrap();
     assert_eq!(n, 0);
 }
+
+#[tokio::test]
+async fn control_and_bidi_characters_and_overlong_text_are_refused_by_field() {
+    let s = start().await;
+    let body = |name: &str| {
+        serde_json::json!({
+            "id": "00000000-0000-4000-8000-000000000777", "place_id": 1, "kind": "visit", "timeslot_id": 1,
+            "timeslot_date": "2026-12-01", "contact_name": name, "contact_phone": "13812345678", "consent": true
+        })
+    };
+    // U+202E turns "王女士gnp.exe" into what looks like another text on screen
+    let (st, b) = common::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-1", body("王女士\u{202E}gnp.exe")).await;
+    assert_eq!((st, common::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
+    assert!(b["fields"][0]["message"].as_str().unwrap().contains("控制字符"));
+    let (st, b) = common::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-2", body("王\u{0007}女士")).await;
+    assert_eq!((st, common::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
+    let (st, b) = common::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-3", body(&"长".repeat(server::idempotency::MAX_TEXT + 1))).await;
+    assert_eq!((st, common::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
+    assert!(b["fields"][0]["message"].as_str().unwrap().contains("太长"));
+    // nested fields are named by their path; line breaks in a note are fine
+    let order = serde_json::json!({ "id": "00000000-0000-4000-8000-000000000778", "provider_id": 1, "item": "bathing", "timeslot_id": 1,
+        "date": "2026-12-01", "consent": true, "elder": { "name": "张大爷", "age": 70, "street_id": "wuxi-xinwu-wangzhuang", "address_detail": "旺庄路\u{2066}1 号",
+        "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": false, "empty_nest": false, "categories": [], "consent_categories": false } });
+    let (st, b) = common::write(&s, None, "POST", "/api/v1/orders", "unsafe-text-4", order).await;
+    assert_eq!((st, common::fields(&b)), (422, vec!["elder.address_detail".to_string()]), "{b}");
+    let n: i64 = sqlx::query_scalar("SELECT (SELECT count(*) FROM requests) + (SELECT count(*) FROM orders)").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn expired_write_answers_login_attempts_and_idle_devices_are_pruned() {
+    let s = start().await;
+    let now = chrono::Utc::now().timestamp();
+    let day = 86_400;
+    sqlx::raw_sql(&format!(
+        "INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES ('old-idle', 0, {old}), ('old-with-favorite', 0, {old}), ('recent', 0, {now});
+         INSERT INTO favorites (device_hash, place_id, created_at) VALUES ('old-with-favorite', 1, 0);
+         INSERT INTO idempotency_keys (device_hash, key, request_hash, status, response, created_at)
+              VALUES ('recent', 'k-old', 'h', 201, '{{}}', {k_old}), ('recent', 'k-new', 'h', 201, '{{}}', {k_new});
+         INSERT INTO login_attempts (username, address, ok, at) VALUES ('x', 'a', 0, {a_old}), ('x', 'a', 0, {now});",
+        old = now - 400 * day, k_old = now - 91 * day, k_new = now - 89 * day, a_old = now - 31 * day
+    ))
+    .execute(&s.pool)
+    .await
+    .unwrap();
+    let p = server::repo::prune(&s.pool, now).await.unwrap();
+    assert_eq!((p.idempotency_keys, p.login_attempts, p.devices), (1, 1, 1));
+    let devices: Vec<String> = sqlx::query_scalar("SELECT key_hash FROM devices WHERE key_hash IN ('old-idle', 'old-with-favorite', 'recent') ORDER BY key_hash")
+        .fetch_all(&s.pool)
+        .await
+        .unwrap();
+    assert_eq!(devices, ["old-with-favorite", "recent"], "a device that still has a favorite stays");
+    assert_eq!(server::repo::prune(&s.pool, now).await.unwrap(), server::repo::Pruned::default(), "nothing twice");
+}
