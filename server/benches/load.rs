@@ -192,7 +192,8 @@ async fn main() -> anyhow::Result<()> {
                     .header("Idempotency-Key", uuid(&mut rng))
                     .json(&body);
                 timed(&http, &stats, "phone request", req).await;
-                tokio::time::sleep(Duration::from_millis(rng.gen_range(500..1500))).await;
+                // a family fills in a form between two requests (and 30 a minute is the limit)
+                tokio::time::sleep(Duration::from_millis(rng.gen_range(2000..4000))).await;
             }
         }));
     }

@@ -35,6 +35,9 @@ pub fn key_from(headers: &HeaderMap) -> Result<String, AppError> {
     }
 }
 
+/// Writes one anonymous device may make in a minute.
+pub const MAX_ANONYMOUS_WRITES_PER_MINUTE: i64 = 30;
+
 /// The longest text any field takes (each field's own, shorter limit is checked by its
 /// validator: names 20, notes 300 …).
 pub const MAX_TEXT: usize = 2000;
@@ -130,6 +133,19 @@ where
         let mut res = (status, Json(value)).into_response();
         res.headers_mut().insert(REPLAYED, HeaderValue::from_static("true"));
         return Ok(res);
+    }
+    // An anonymous device (a family's phone) writes at a person's pace; a script booking out
+    // every timeslot with one key does not. (Signed-in tablets are limited by their session.)
+    if account.is_none() {
+        let recent: i64 = sqlx::query_scalar("SELECT count(*) FROM idempotency_keys WHERE device_hash = ? AND created_at > ?")
+            .bind(&device.0)
+            .bind(now - 60)
+            .fetch_one(&mut *tx)
+            .await?;
+        if recent >= MAX_ANONYMOUS_WRITES_PER_MINUTE {
+            tx.rollback().await?;
+            return Err(AppError::TooManyRequests("操作太频繁，请稍后再试（已保存的操作会自动重发）".into(), 60));
+        }
     }
     let (mut tx, status, value) = write(tx).await?;
     sqlx::query(

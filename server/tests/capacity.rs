@@ -204,3 +204,40 @@ async fn expired_write_answers_login_attempts_and_idle_devices_are_pruned() {
     assert_eq!(devices, ["old-with-favorite", "recent"], "a device that still has a favorite stays");
     assert_eq!(server::repo::prune(&s.pool, now).await.unwrap(), server::repo::Pruned::default(), "nothing twice");
 }
+
+#[tokio::test]
+async fn one_phone_cannot_flood_anonymous_writes() {
+    let s = start().await;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 31").fetch_all(&s.pool).await.unwrap();
+    for (i, id) in ids.iter().take(30).enumerate() {
+        let (st, b) = common::write(&s, None, "POST", "/api/v1/favorites", &format!("flood-key-{i:03}"), serde_json::json!({ "place_id": id })).await;
+        assert_eq!(st, 201, "{b}");
+    }
+    let res = s
+        .http
+        .post(format!("{}/api/v1/favorites", s.base))
+        .header("X-Device-Key", common::DEVICE)
+        .header("Idempotency-Key", "flood-key-030")
+        .json(&serde_json::json!({ "place_id": ids[30] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    assert_eq!(res.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
+    let b: Value = res.json().await.unwrap();
+    assert!(b["message"].as_str().unwrap().contains("太频繁"));
+    // a retry of a write already made is still answered (a replay writes nothing new)
+    let (st, _) = common::write(&s, None, "POST", "/api/v1/favorites", "flood-key-000", serde_json::json!({ "place_id": ids[0] })).await;
+    assert_eq!(st, 201);
+    // another phone is not affected
+    let res = s
+        .http
+        .post(format!("{}/api/v1/favorites", s.base))
+        .header("X-Device-Key", "another-phone-key-0123456789")
+        .header("Idempotency-Key", "flood-other-1")
+        .json(&serde_json::json!({ "place_id": ids[0] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+}
