@@ -164,6 +164,15 @@ pub mod browser {
         }
     }
 
+    /// A signed-in account's cache: written only while someone is signed in on this device,
+    /// so a load that finishes after 退出登录 leaves nothing of the account behind.
+    pub fn write_signed_in<T: Serialize>(key: &str, value: &T) -> Result<(), String> {
+        if raw_get(crate::store::KEY_SESSION).is_none() {
+            return Ok(());
+        }
+        write(key, value)
+    }
+
     /// Removes every key that starts with `prefix` (an account's caches at sign-out).
     pub fn remove_prefix(prefix: &str) {
         if available() {

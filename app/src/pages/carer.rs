@@ -52,7 +52,7 @@ pub fn CarerDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
             } else {
                 match crate::client::ApiClient::same_origin().carer_visits().await {
                     Ok(list) => {
-                        let _ = crate::store::browser::write(&key.get_value(), &list);
+                        let _ = crate::store::browser::write_signed_in(&key.get_value(), &list);
                         offline.set(false);
                         visits.set(list);
                     }
@@ -109,7 +109,7 @@ fn update_local(visits: RwSignal<Vec<ProviderOrder>>, key: StoredValue<String>, 
     });
     #[cfg(feature = "hydrate")]
     if let (Some(k), Some(list)) = (key.try_get_value(), visits.try_get_untracked()) {
-        let _ = crate::store::browser::write(&k, &list);
+        let _ = crate::store::browser::write_signed_in(&k, &list);
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = key;

@@ -114,7 +114,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
             let c = crate::client::ApiClient::same_origin();
             match c.operator_providers().await {
                 Ok(p) => {
-                    let _ = crate::store::browser::write("yl1.op.providers", &p);
+                    let _ = crate::store::browser::write_signed_in("yl1.op.providers", &p);
                     providers.set(p);
                 }
                 Err(_) => providers.set(crate::store::browser::read("yl1.op.providers").unwrap_or_default()),
@@ -124,7 +124,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
             let c = crate::client::ApiClient::same_origin();
             match c.operator_places().await {
                 Ok(p) => {
-                    let _ = crate::store::browser::write("yl1.op.places", &p);
+                    let _ = crate::store::browser::write_signed_in("yl1.op.places", &p);
                     if chosen.get_untracked().is_none() {
                         chosen.set(p.first().map(|x| x.id));
                     }
@@ -158,7 +158,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
                 }
                 match c.operator_classes(pid).await {
                     Ok(cs) => {
-                        let _ = crate::store::browser::write(&key, &cs);
+                        let _ = crate::store::browser::write_signed_in(&key, &cs);
                         classes.set(cs);
                     }
                     Err(_) => classes.set(crate::store::browser::read(&key).unwrap_or_default()),
@@ -169,7 +169,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
     let save_local = move || {
         #[cfg(feature = "hydrate")]
         if let Some(pid) = chosen.get_untracked() {
-            let _ = crate::store::browser::write(&format!("yl1.op.classes.{pid}"), &classes.get_untracked());
+            let _ = crate::store::browser::write_signed_in(&format!("yl1.op.classes.{pid}"), &classes.get_untracked());
         }
     };
 

@@ -35,7 +35,7 @@ fn use_place_detail(place_id: i64) -> RwSignal<Option<PlaceDetail>> {
         let key = format!("yl1.op.place.{place_id}");
         match crate::client::ApiClient::same_origin().place(place_id).await {
             Ok(p) => {
-                let _ = crate::store::browser::write(&key, &p);
+                let _ = crate::store::browser::write_signed_in(&key, &p);
                 detail.set(Some(p));
             }
             Err(_) => detail.set(crate::store::browser::read(&key)),

@@ -36,7 +36,7 @@ pub fn InboxPanel(chosen: RwSignal<Option<i64>>, can_write: bool) -> impl IntoVi
             }
             match crate::client::ApiClient::same_origin().operator_requests(pid).await {
                 Ok(list) => {
-                    let _ = crate::store::browser::write(&key, &list);
+                    let _ = crate::store::browser::write_signed_in(&key, &list);
                     offline.set(false);
                     items.set(list);
                 }
@@ -59,7 +59,7 @@ pub fn InboxPanel(chosen: RwSignal<Option<i64>>, can_write: bool) -> impl IntoVi
         });
         #[cfg(feature = "hydrate")]
         if let Some(pid) = chosen.get_untracked() {
-            let _ = crate::store::browser::write(&format!("yl1.op.requests.{pid}"), &items.get_untracked());
+            let _ = crate::store::browser::write_signed_in(&format!("yl1.op.requests.{pid}"), &items.get_untracked());
         }
         if let Ok(body) = serde_json::to_value(Decision { action, message }) {
             enqueue_op(d, label, "POST", format!("/api/v1/operator/requests/{id}/decision"), body, format!("req:{id}"));
@@ -240,7 +240,7 @@ pub fn TimeslotsPanel(place_id: i64) -> impl IntoView {
             let key = format!("yl1.op.timeslots.{place_id}");
             match crate::client::ApiClient::same_origin().operator_timeslots(place_id).await {
                 Ok(list) => {
-                    let _ = crate::store::browser::write(&key, &list);
+                    let _ = crate::store::browser::write_signed_in(&key, &list);
                     timeslots.set(list);
                 }
                 Err(_) => timeslots.set(cached(&key).unwrap_or_default()),

@@ -39,7 +39,7 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
             } else {
                 match c.provider_orders(pid).await {
                     Ok(list) => {
-                        let _ = crate::store::browser::write(&key, &list);
+                        let _ = crate::store::browser::write_signed_in(&key, &list);
                         offline.set(false);
                         orders.set(list);
                     }
@@ -52,7 +52,7 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
             let ckey = format!("yl1.op.carers.{pid}");
             match c.provider_carers(pid).await {
                 Ok(list) => {
-                    let _ = crate::store::browser::write(&ckey, &list);
+                    let _ = crate::store::browser::write_signed_in(&ckey, &list);
                     carers.set(list);
                 }
                 Err(_) => carers.set(crate::store::browser::read(&ckey).unwrap_or_default()),
@@ -73,7 +73,7 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
         });
         #[cfg(feature = "hydrate")]
         if let Some(pid) = chosen.get_untracked() {
-            let _ = crate::store::browser::write(&format!("yl1.op.orders.{pid}"), &orders.get_untracked());
+            let _ = crate::store::browser::write_signed_in(&format!("yl1.op.orders.{pid}"), &orders.get_untracked());
         }
         if let Ok(body) = serde_json::to_value(&d_) {
             enqueue_op(d, label, "POST", format!("/api/v1/operator/orders/{id}/decision"), body, format!("ord:{id}"));
@@ -131,7 +131,7 @@ fn WelfarePanel(chosen: RwSignal<Option<i64>>) -> impl IntoView {
             }
             match crate::client::ApiClient::same_origin().provider_welfare_visits(pid).await {
                 Ok(list) => {
-                    let _ = crate::store::browser::write(&key, &list);
+                    let _ = crate::store::browser::write_signed_in(&key, &list);
                     visits.set(list);
                 }
                 Err(_) => visits.set(kept.unwrap_or_default()),
@@ -152,7 +152,7 @@ fn WelfarePanel(chosen: RwSignal<Option<i64>>) -> impl IntoView {
         });
         #[cfg(feature = "hydrate")]
         if let Some(pid) = chosen.get_untracked() {
-            let _ = crate::store::browser::write(&format!("yl1.op.welfare.{pid}"), &visits.get_untracked());
+            let _ = crate::store::browser::write_signed_in(&format!("yl1.op.welfare.{pid}"), &visits.get_untracked());
         }
         let body = RecordWelfareVisit { mode, done_at: now, note: Some(note).filter(|n| !n.is_empty()) };
         if let Ok(b) = serde_json::to_value(&body) {
