@@ -14,14 +14,20 @@ pub const ADVANCED_AGE: u8 = 80;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ElderProfile {
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 20))]
     pub name: String,
+    #[cfg_attr(feature = "ssr", schema(minimum = 50, maximum = 120))]
     pub age: u8,
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 40))]
     pub street_id: String,
     /// Building, unit, room.
+    #[cfg_attr(feature = "ssr", schema(min_length = 2, max_length = 60))]
     pub address_detail: String,
     /// GCJ-02 position of the home (from the map or the family's phone at the door).
     pub lat: f64,
     pub lng: f64,
+    /// A mobile (11 digits) or a landline such as 0510-12345678.
+    #[cfg_attr(feature = "ssr", schema(max_length = 20))]
     pub phone: String,
     pub lives_alone: bool,
     /// 空巢 / 纯老 (only older people in the household).
@@ -44,16 +50,16 @@ impl ElderProfile {
     pub fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         let mut push = |f: &str, m: &str| e.push(FieldError { field: f.into(), message: m.into() });
-        if !(1..=20).contains(&self.name.trim().chars().count()) {
+        if !(1..=20).contains(&self.name.trim().chars().count()) || self.name.chars().count() > 20 {
             push("name", "请填写老人的称呼（最多 20 个字）");
         }
         if !(50..=120).contains(&self.age) {
             push("age", "年龄应在 50 到 120 岁之间");
         }
-        if self.street_id.trim().is_empty() {
+        if self.street_id.trim().is_empty() || self.street_id.chars().count() > 40 {
             push("street_id", "请选择所在街道");
         }
-        if !(2..=60).contains(&self.address_detail.trim().chars().count()) {
+        if !(2..=60).contains(&self.address_detail.trim().chars().count()) || self.address_detail.chars().count() > 60 {
             push("address_detail", "请填写详细地址（小区、楼栋、门牌），最多 60 个字");
         }
         if !(self.lat.is_finite() && self.lng.is_finite() && (-90.0..=90.0).contains(&self.lat) && (-180.0..=180.0).contains(&self.lng))

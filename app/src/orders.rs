@@ -67,6 +67,7 @@ impl OrderStatus {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewOrder {
     /// UUID made on the device.
+    #[cfg_attr(feature = "ssr", schema(min_length = 36, max_length = 36, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"))]
     pub id: String,
     pub provider_id: i64,
     pub item: ServiceItem,
@@ -74,6 +75,7 @@ pub struct NewOrder {
     pub meal_mode: Option<MealMode>,
     pub timeslot_id: i64,
     /// "YYYY-MM-DD", Beijing.
+    #[cfg_attr(feature = "ssr", schema(min_length = 10, max_length = 10, format = Date))]
     pub date: String,
     /// The profile as shared (without consent the sensitive parts are left out).
     pub elder: ElderProfile,
@@ -86,7 +88,7 @@ impl NewOrder {
     pub fn validate(&self, today: NaiveDate) -> Vec<FieldError> {
         let mut e: Vec<FieldError> = self.elder.validate().into_iter().map(|f| FieldError { field: format!("elder.{}", f.field), ..f }).collect();
         let mut push = |f: &str, m: &str| e.push(FieldError { field: f.into(), message: m.into() });
-        if self.id.len() != 36 || !self.id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        if !crate::requests::valid_uuid(&self.id) {
             push("id", "订单编号格式不正确，请刷新页面后重试");
         }
         if self.item == ServiceItem::Emergency {
@@ -110,6 +112,9 @@ impl NewOrder {
 
 /// What is wrong with a visit date, if anything (the `timeslot` field's message).
 pub fn date_problem(date: &str, today: NaiveDate) -> Option<&'static str> {
+    if date.len() != 10 {
+        return Some("请选择一个时段");
+    }
     match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
         Ok(d) if d < today => Some("这个时段已经过去了，请选择其他时段"),
         Ok(d) if (d - today).num_days() > crate::requests::BOOKING_DAYS => Some("只能预约 14 天内的时段"),
@@ -215,10 +220,12 @@ impl VisitStamp {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VisitTask {
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 40))]
     pub task: String,
     pub done: bool,
     /// Required when not done.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 100))]
     pub reason: Option<String>,
 }
 
@@ -244,6 +251,7 @@ pub struct CheckOut {
     pub lng: Option<f64>,
     pub tasks: Vec<VisitTask>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 300))]
     pub note: Option<String>,
 }
 
@@ -261,7 +269,7 @@ impl CheckOut {
             if !t.done && reason.is_empty() {
                 e.push(FieldError { field: format!("tasks.{i}.reason"), message: format!("“{}”未完成，请写明原因", t.task.trim()) });
             }
-            if reason.chars().count() > 100 {
+            if t.reason.as_deref().is_some_and(|r| r.chars().count() > 100) {
                 e.push(FieldError { field: format!("tasks.{i}.reason"), message: "原因最多 100 个字".into() });
             }
         }
@@ -302,8 +310,10 @@ pub fn default_tasks(item: ServiceItem) -> &'static [&'static str] {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewRating {
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 5))]
     pub stars: u8,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 200))]
     pub comment: Option<String>,
 }
 
@@ -326,6 +336,7 @@ impl NewRating {
 pub struct Reschedule {
     pub timeslot_id: i64,
     /// "YYYY-MM-DD", Beijing.
+    #[cfg_attr(feature = "ssr", schema(min_length = 10, max_length = 10, format = Date))]
     pub date: String,
 }
 
@@ -387,6 +398,7 @@ pub struct OrderDecision {
     pub carer_id: Option<i64>,
     /// To the family; required when declining.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 200))]
     pub message: Option<String>,
 }
 
@@ -473,6 +485,7 @@ pub struct RecordWelfareVisit {
     /// When it happened (the tap on the tablet or phone).
     pub done_at: DateTime<Utc>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 300))]
     pub note: Option<String>,
 }
 

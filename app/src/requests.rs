@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 /// How many open applications one phone number may hold at one place: more would
 /// crowd the waitlist for other families.
 pub const MAX_OPEN_APPLICATIONS: i64 = 2;
+/// Visits (or trials) one phone number — or one device — may have booked and not yet
+/// cancelled, counted over the last 7 days: a family compares a few places, a script that
+/// books out every timeslot is stopped.
+pub const MAX_OPEN_VISITS_PER_WEEK: i64 = 5;
+pub const MAX_OPEN_TRIALS_PER_WEEK: i64 = 3;
 /// How far ahead a visit or trial may be booked.
 pub const BOOKING_DAYS: i64 = 14;
 /// How far ahead a wished start month may be.
@@ -104,15 +109,21 @@ pub struct TimeslotsResponse {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TimeslotCreate {
     pub kind: RequestKind,
+    /// 1 = Monday … 7 = Sunday.
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 7))]
     pub weekday: u8,
+    /// "HH:MM", Beijing time.
+    #[cfg_attr(feature = "ssr", schema(min_length = 5, max_length = 5, example = "09:30"))]
     pub start: String,
+    #[cfg_attr(feature = "ssr", schema(min_length = 5, max_length = 5, example = "10:30"))]
     pub end: String,
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 50))]
     pub capacity: u32,
 }
 
 /// "HH:MM" → minutes after midnight.
 pub fn parse_hhmm(s: &str) -> Option<u32> {
-    let (h, m) = s.trim().split_once(':')?;
+    let (h, m) = s.split_once(':')?;
     if h.len() != 2 || m.len() != 2 {
         return None;
     }
@@ -158,6 +169,8 @@ impl TimeslotCreate {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewRequest {
+    /// A UUID made on the device.
+    #[cfg_attr(feature = "ssr", schema(min_length = 36, max_length = 36, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"))]
     pub id: String,
     pub place_id: i64,
     pub kind: RequestKind,
@@ -165,15 +178,18 @@ pub struct NewRequest {
     #[serde(default)]
     pub timeslot_id: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 10, format = Date))]
     pub timeslot_date: Option<String>,
     /// Applications: the class (age band × care mode) applied for.
     #[serde(default)]
     pub class_id: Option<i64>,
     /// Applications: "YYYY-MM".
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(min_length = 7, max_length = 7, example = "2025-03"))]
     pub child_birth_month: Option<String>,
     /// Applications: the wished start month, "YYYY-MM".
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(min_length = 7, max_length = 7, example = "2026-09"))]
     pub start_month: Option<String>,
     /// Applications: asks for a 普惠托位.
     #[serde(default)]
@@ -181,7 +197,11 @@ pub struct NewRequest {
     /// Applications: declared 困境婴幼儿 grounds (the operator checks them).
     #[serde(default)]
     pub priority_grounds: Vec<PriorityGround>,
+    /// How the place may address the parent (1–20 characters).
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 20))]
     pub contact_name: String,
+    /// An 11-digit mainland mobile number.
+    #[cfg_attr(feature = "ssr", schema(min_length = 11, max_length = 20, example = "13812345678"))]
     pub contact_phone: String,
     /// Consent to share the name and number with this place for this request.
     pub consent: bool,
@@ -189,6 +209,9 @@ pub struct NewRequest {
 
 /// A mainland mobile number: 11 digits, 1[3-9]….
 pub fn valid_mobile(s: &str) -> bool {
+    if s.len() > 20 {
+        return false;
+    }
     let s = s.trim();
     s.len() == 11 && s.starts_with('1') && matches!(s.as_bytes()[1], b'3'..=b'9') && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -203,7 +226,7 @@ pub fn mask_phone(s: &str) -> String {
     }
 }
 
-fn valid_uuid(s: &str) -> bool {
+pub fn valid_uuid(s: &str) -> bool {
     s.len() == 36
         && s.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() })
 }
@@ -241,7 +264,7 @@ impl NewRequest {
             push("id", "请求编号格式不正确，请刷新页面后重试".into());
         }
         let name = self.contact_name.trim().chars().count();
-        if !(1..=20).contains(&name) {
+        if !(1..=20).contains(&name) || self.contact_name.chars().count() > 20 {
             push("contact_name", "请填写联系人称呼（最多 20 个字）".into());
         }
         if !valid_mobile(&self.contact_phone) {
@@ -252,7 +275,7 @@ impl NewRequest {
         }
         match self.kind {
             RequestKind::Visit | RequestKind::Trial => {
-                let date = self.timeslot_date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                let date = self.timeslot_date.as_deref().filter(|d| d.len() == 10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
                 match (self.timeslot_id, date) {
                     (Some(_), Some(d)) if d < today => push("timeslot", "这个时段已经过去了，请选择其他时段".into()),
                     (Some(_), Some(d)) if (d - today).num_days() > BOOKING_DAYS => {
@@ -266,14 +289,15 @@ impl NewRequest {
                 if self.class_id.is_none() {
                     push("class_id", "请选择要申请的班级和托育形式".into());
                 }
-                let birth = self.child_birth_month.as_deref().and_then(parse_birth_month);
+                // exactly "YYYY-MM" on the wire (the schema's length), no padding
+                let birth = self.child_birth_month.as_deref().filter(|m| m.len() == 7).and_then(parse_birth_month);
                 let this_month = (today.year(), today.month());
                 match birth {
                     None => push("child_birth_month", "请填写孩子的出生年月，如 2025-03".into()),
                     Some(b) if months_between(b, this_month) < 0 => push("child_birth_month", "出生年月不能晚于本月".into()),
                     _ => {}
                 }
-                match self.start_month.as_deref().and_then(parse_birth_month) {
+                match self.start_month.as_deref().filter(|m| m.len() == 7).and_then(parse_birth_month) {
                     None => push("start_month", "请填写希望入托的月份，如 2026-03".into()),
                     Some(s) if months_between(this_month, s) < 0 => push("start_month", "入托月份不能早于本月".into()),
                     Some(s) if months_between(this_month, s) > START_MONTHS_AHEAD => {
@@ -364,6 +388,7 @@ pub struct Decision {
     pub action: DecisionAction,
     /// To the family; required when declining.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 200))]
     pub message: Option<String>,
 }
 

@@ -566,7 +566,9 @@ pub struct User {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 64))]
     pub username: String,
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 128))]
     pub password: String,
 }
 
@@ -621,9 +623,20 @@ pub struct VacancyChange {
     pub version: Option<i64>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub confirm: bool,
-    /// How the operator resolved a conflict (`kept_mine` / `took_theirs`), recorded in the audit trail.
+    /// How the operator resolved a conflict, recorded in the audit trail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<String>,
+    pub resolution: Option<Resolution>,
+}
+
+/// How an operator resolved a write that met a newer figure from another tablet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// Sent the tablet's own figure over the other one.
+    KeptMine,
+    /// Took the other tablet's figure.
+    TookTheirs,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -643,11 +656,15 @@ pub struct AuditEntry {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PlaceEdit {
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 100))]
     pub opening_hours: String,
+    /// A mobile (11 digits) or a landline such as 0510-12345678.
+    #[cfg_attr(feature = "ssr", schema(max_length = 20))]
     pub phone: String,
     /// Every care mode offered, with its fee (the unit follows the mode).
     pub care_modes: Vec<CareModeFeeEdit>,
     /// The 普惠 monthly price; required when the place has 普惠托位.
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 10000))]
     pub puhui_fee_yuan: Option<u32>,
 }
 
@@ -655,6 +672,7 @@ pub struct PlaceEdit {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CareModeFeeEdit {
     pub care_mode: CareMode,
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 100000))]
     pub fee_yuan: u32,
 }
 
@@ -670,9 +688,9 @@ pub struct ClassEdit {
     pub enrolled: i64,
     /// 空位 (free places parents may ask for); at most capacity − enrolled.
     pub vacancies: i64,
-    /// How the operator resolved a conflict (`kept_mine` / `took_theirs`), recorded in the audit trail.
+    /// How the operator resolved a conflict, recorded in the audit trail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<String>,
+    pub resolution: Option<Resolution>,
 }
 
 /// The largest figure one class row may carry (a row may stand for several rooms of one band).
@@ -726,10 +744,13 @@ pub struct OrganisationAdmin {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganisationCreate {
+    #[cfg_attr(feature = "ssr", schema(min_length = 2, max_length = 60))]
     pub name: String,
     /// 统一社会信用代码, 18 characters with a valid check character.
+    #[cfg_attr(feature = "ssr", schema(min_length = 18, max_length = 18))]
     pub uscc: String,
     pub beian_status: BeianStatus,
+    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
     pub beian_number: Option<String>,
 }
 
@@ -738,7 +759,7 @@ impl OrganisationCreate {
         let mut e = Vec::new();
         let mut push = |f: &str, m: &str| e.push(FieldError { field: f.into(), message: m.into() });
         let n = self.name.trim().chars().count();
-        if !(2..=60).contains(&n) {
+        if !(2..=60).contains(&n) || self.name.chars().count() > 60 {
             push("name", "机构名称应为 2 到 60 个字");
         }
         if !valid_uscc(self.uscc.trim()) {
@@ -748,7 +769,7 @@ impl OrganisationCreate {
         if self.beian_status == BeianStatus::Filed && number.is_none() {
             push("beian_number", "已备案的机构请填写备案号");
         }
-        if number.is_some_and(|s| s.chars().count() > 40) {
+        if self.beian_number.as_deref().is_some_and(|s| s.chars().count() > 40) {
             push("beian_number", "备案号最多 40 个字符");
         }
         e
@@ -760,11 +781,16 @@ impl OrganisationCreate {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccountCreate {
+    /// 3–32 of `a-z 0-9 - _`.
+    #[cfg_attr(feature = "ssr", schema(min_length = 3, max_length = 32))]
     pub username: String,
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 30))]
     pub display_name: String,
+    #[cfg_attr(feature = "ssr", schema(min_length = 10, max_length = 128))]
     pub password: String,
     pub role: Role,
     pub organisation_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
     pub district_id: Option<String>,
 }
 
@@ -776,11 +802,11 @@ impl AccountCreate {
         let mut e = Vec::new();
         let mut push = |f: &str, m: &str| e.push(FieldError { field: f.into(), message: m.into() });
         let u = self.username.trim();
-        if !(3..=32).contains(&u.len()) || !u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
+        if !(3..=32).contains(&u.len()) || self.username.len() > 32 || !u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
             push("username", "用户名为 3 到 32 位小写字母、数字、- 或 _");
         }
         let n = self.display_name.trim().chars().count();
-        if !(1..=30).contains(&n) {
+        if !(1..=30).contains(&n) || self.display_name.chars().count() > 30 {
             push("display_name", "姓名（显示名）应为 1 到 30 个字");
         }
         if self.password.chars().count() < MIN_PASSWORD_CHARS || self.password.len() > 128 {
@@ -828,6 +854,9 @@ pub fn valid_uscc(s: &str) -> bool {
 /// Mainland phone numbers: a mobile (1[3-9] + 9 digits) or a landline with area code
 /// (0 + 2–3 digits, optional "-", 7–8 digits).
 pub fn valid_phone(s: &str) -> bool {
+    if s.len() > 20 {
+        return false;
+    }
     let s = s.trim();
     let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
     if s.len() == 11 && s.starts_with('1') && digits(s) && matches!(s.as_bytes()[1], b'3'..=b'9') {
@@ -847,7 +876,7 @@ impl PlaceEdit {
         let mut e = Vec::new();
         let mut push = |f: &str, m: &str| e.push(FieldError { field: f.into(), message: m.into() });
         let hours = self.opening_hours.trim();
-        if hours.is_empty() || hours.chars().count() > 100 {
+        if hours.is_empty() || self.opening_hours.chars().count() > 100 {
             push("opening_hours", "开放时间不能为空，最多 100 个字");
         }
         if !valid_phone(&self.phone) {

@@ -95,7 +95,7 @@ pub async fn create_organisation(
     let new: OrganisationCreate = serde_json::from_slice(&body).map_err(|_| bad_body())?;
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", "/api/v1/admin/organisations", &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", "/api/v1/admin/organisations", &body, move |mut tx: Tx| async move {
         let mut errors = new.validate();
         let uscc = new.uscc.trim().to_string();
         let taken: bool =
@@ -180,7 +180,7 @@ pub async fn create_user(
         tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(anyhow::Error::from)??
     };
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", "/api/v1/admin/users", &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", "/api/v1/admin/users", &body, move |mut tx: Tx| async move {
         let mut errors = new.validate();
         let username = new.username.trim().to_string();
         let taken: bool =
@@ -251,7 +251,7 @@ pub async fn disable_user(
     let user = session.user.clone();
     let path = format!("/api/v1/admin/users/{target}/disable");
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         if target == user.id {
             return Err(AppError::Validation(vec![FieldError { field: "id".into(), message: "不能停用自己的账号".into() }]));
         }

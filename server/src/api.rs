@@ -7,6 +7,7 @@ use app::types::*;
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use crate::openapi::Contract;
 use utoipa::OpenApi;
 
 pub fn router() -> Router<AppState> {
@@ -198,6 +199,7 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
 
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&Contract),
     info(
         title = "一老一小 API",
         version = "1",
@@ -228,7 +230,7 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         ChangesResponse, AreaPlacesResponse, FavoriteRequest, Favorite, FavoritesResponse, FavoriteDeleted,
         crate::auth::User, crate::auth::Role, crate::auth::LoginRequest, crate::auth::LoginResponse,
         crate::operator::ClassState, crate::operator::VacancyChange, crate::operator::AuditEntry, crate::operator::OperatorPlace, crate::operator::PlaceEdit, app::types::CareModeFeeEdit,
-        ClassEdit, ClassCreate, OrganisationAdmin, OrganisationCreate, AccountCreate, Account,
+        ClassEdit, Resolution, ClassCreate, OrganisationAdmin, OrganisationCreate, AccountCreate, Account,
         RequestKind, RequestStatus, PriorityGround, DecisionAction,
         app::requests::Timeslot, app::requests::TimeslotOpening, app::requests::TimeslotsResponse, app::requests::TimeslotCreate,
         app::requests::NewRequest, app::requests::RequestView, app::requests::RequestsResponse, app::requests::InboxItem,

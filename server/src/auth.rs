@@ -17,7 +17,11 @@ use rand::RngCore;
 use sqlx::SqlitePool;
 use std::net::SocketAddr;
 
+/// The session cookie over plain HTTP (a local or test server) …
 pub const COOKIE: &str = "yl_session";
+/// … and over HTTPS: the `__Host-` prefix makes the browser refuse it unless it is Secure,
+/// for this host only (no Domain) and for every path, so no sibling subdomain can plant one.
+pub const HOST_COOKIE: &str = "__Host-yl_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 const SESSION_DAYS: i64 = 14;
 /// Failed logins within this window count towards a lock.
@@ -102,11 +106,23 @@ pub async fn create_user(
     Ok(r.last_insert_rowid())
 }
 
+/// Whether the request reached the proxy in front of us over HTTPS.
+pub(crate) fn is_https(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+}
+
+/// The session token: the `__Host-` cookie, or — only over plain HTTP — the plain one.
 fn cookie_value(headers: &HeaderMap) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == COOKIE).then(|| v.to_string())
-    })
+    let https = is_https(headers);
+    let pairs: Vec<(String, String)> = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+        .collect();
+    let find = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    find(HOST_COOKIE).or_else(|| if https { None } else { find(COOKIE) })
 }
 
 /// The signed-in user of a request. Rejects with 401 without a live session, and
@@ -237,12 +253,21 @@ fn dummy_hash() -> &'static str {
 )]
 pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> Result<Response, AppError> {
     let address = client_address(peer_of(req.extensions()), req.headers(), &st.trusted_proxies);
-    let https = req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
-        || req.uri().scheme_str() == Some("https");
-    let bytes = axum::body::to_bytes(req.into_body(), 64 * 1024).await.map_err(|e| AppError::Internal(e.into()))?;
+    let https = is_https(req.headers()) || req.uri().scheme_str() == Some("https");
+    let bytes = axum::body::to_bytes(req.into_body(), crate::MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
     let body: LoginRequest = serde_json::from_slice(&bytes).map_err(|_| {
         AppError::Validation(vec![app::types::FieldError { field: "username".into(), message: "请填写用户名和密码".into() }])
     })?;
+    let mut errors = Vec::new();
+    if body.username.trim().is_empty() || body.username.chars().count() > 64 {
+        errors.push(app::types::FieldError { field: "username".into(), message: "请填写用户名（最多 64 个字符）".into() });
+    }
+    if body.password.is_empty() || body.password.chars().count() > 128 {
+        errors.push(app::types::FieldError { field: "password".into(), message: "请填写密码（最多 128 个字符）".into() });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
     let username = body.username.trim().to_string();
     let now = st.clock.unix();
     // The check and the record are one write transaction: concurrent guesses cannot all
@@ -286,11 +311,11 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
         .await?;
     tx.commit().await?;
     let user = user_by_id(&st.read, user_id).await?;
-    let cookie = format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        SESSION_DAYS * 86_400,
-        if https { "; Secure" } else { "" }
-    );
+    let cookie = if https {
+        format!("{HOST_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}; Secure", SESSION_DAYS * 86_400)
+    } else {
+        format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}", SESSION_DAYS * 86_400)
+    };
     let mut res = (StatusCode::OK, Json(LoginResponse { user, csrf_token: csrf })).into_response();
     res.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))?);
     Ok(res)
@@ -303,12 +328,16 @@ pub async fn user_by_id(pool: &SqlitePool, id: i64) -> Result<User, AppError> {
 
 /// `POST /api/v1/auth/logout`: revokes the session server-side.
 #[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204), (status = 401, body = app::types::ErrorBody)), tag = "auth")]
-pub async fn logout(State(st): State<AppState>, session: Session) -> Result<Response, AppError> {
+pub async fn logout(State(st): State<AppState>, headers: HeaderMap, session: Session) -> Result<Response, AppError> {
     sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?").bind(st.clock.unix()).bind(&session.token_hash).execute(&st.write).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_static("yl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+        HeaderValue::from_static(if is_https(&headers) {
+            "__Host-yl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+        } else {
+            "yl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+        }),
     );
     Ok(res)
 }
@@ -338,6 +367,12 @@ mod tests {
         h.insert(header::COOKIE, HeaderValue::from_static("a=1; yl_session=abc; b=2"));
         assert_eq!(cookie_value(&h).as_deref(), Some("abc"));
         h.insert(header::COOKIE, HeaderValue::from_static("yl_sessionx=1"));
+        assert_eq!(cookie_value(&h), None);
+        // over HTTPS only the __Host- cookie counts (a plain one could have been planted)
+        h.insert(header::COOKIE, HeaderValue::from_static("yl_session=planted; __Host-yl_session=real"));
+        assert_eq!(cookie_value(&h).as_deref(), Some("real"));
+        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        h.insert(header::COOKIE, HeaderValue::from_static("yl_session=planted"));
         assert_eq!(cookie_value(&h), None);
     }
 }

@@ -2,15 +2,18 @@
 //! SHA-256 is stored.
 
 use crate::error::AppError;
+use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
 
 pub const HEADER: &str = "x-device-key";
 
-/// The hex SHA-256 of the caller's device key.
+/// The hex SHA-256 of the caller's device key, and of the client's address (see
+/// `auth::client_address`; used only to limit anonymous writes per address, and dropped
+/// from stored records after a day).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeviceHash(pub String);
+pub struct DeviceHash(pub String, pub String);
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
@@ -22,10 +25,10 @@ pub fn valid_key(k: &str) -> bool {
     (22..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for DeviceHash {
+impl FromRequestParts<AppState> for DeviceHash {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
         let key = parts
             .headers
             .get(HEADER)
@@ -34,7 +37,8 @@ impl<S: Send + Sync> FromRequestParts<S> for DeviceHash {
         if !valid_key(key) {
             return Err(AppError::Unauthorized("设备标识（X-Device-Key）格式不正确".into()));
         }
-        Ok(DeviceHash(sha256_hex(key.as_bytes())))
+        let address = crate::auth::client_address(crate::auth::peer_of(&parts.extensions), &parts.headers, &st.trusted_proxies);
+        Ok(DeviceHash(sha256_hex(key.as_bytes()), sha256_hex(format!("address {address}").as_bytes())))
     }
 }
 

@@ -62,7 +62,7 @@ pub async fn add(State(st): State<AppState>, device: DeviceHash, headers: Header
         .map_err(|_| place_field("请求内容应为 {\"place_id\": 数字}"))?;
     let d = device.clone();
     let now = st.clock.unix();
-    idempotency::run(&st.write, &device, None, &key, "POST", "/api/v1/favorites", &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, None, &key, "POST", "/api/v1/favorites", &body, move |mut tx: Tx| async move {
         let name: Option<String> =
             sqlx::query_scalar("SELECT name FROM places WHERE id = ?").bind(req.place_id).fetch_optional(&mut *tx).await?;
         let name = name.ok_or_else(|| place_field(format!("没有编号为 {} 的托育机构", req.place_id)))?;
@@ -107,7 +107,7 @@ pub async fn remove(
     let place_id: i64 = place_id.parse().map_err(|_| place_field("托育机构编号应为数字"))?;
     let path = format!("/api/v1/favorites/{place_id}");
     let d = device.clone();
-    idempotency::run(&st.write, &device, None, &key, "DELETE", &path, b"", move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, None, &key, "DELETE", &path, b"", move |mut tx: Tx| async move {
         let n = sqlx::query("DELETE FROM favorites WHERE device_hash = ? AND place_id = ?")
             .bind(&d.0)
             .bind(place_id)

@@ -10,7 +10,8 @@ use crate::error::AppError;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use crate::AppState;
+use sqlx::{Sqlite, Transaction};
 use std::future::Future;
 
 pub const HEADER: &str = "idempotency-key";
@@ -80,7 +81,7 @@ fn walk(v: &serde_json::Value, path: String, errors: &mut Vec<app::types::FieldE
 /// *and* the account that made the write.
 #[allow(clippy::too_many_arguments)]
 pub async fn run<F, Fut>(
-    pool: &SqlitePool,
+    st: &AppState,
     device: &DeviceHash,
     account: Option<i64>,
     key: &str,
@@ -106,7 +107,7 @@ where
     refuse_unsafe_text(body)?;
     let now = chrono::Utc::now().timestamp();
 
-    let mut tx: Tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx: Tx = st.write.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query(
         "INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES (?1, ?2, ?2)
          ON CONFLICT (key_hash) DO UPDATE SET last_seen_at = excluded.last_seen_at",
@@ -135,22 +136,31 @@ where
         return Ok(res);
     }
     // An anonymous device (a family's phone) writes at a person's pace; a script booking out
-    // every timeslot with one key does not. (Signed-in tablets are limited by their session.)
+    // every timeslot with one key does not, nor with a fresh key per write from one address.
+    // (Signed-in tablets are limited by their session.) Replays above are still answered.
     if account.is_none() {
-        let recent: i64 = sqlx::query_scalar("SELECT count(*) FROM idempotency_keys WHERE device_hash = ? AND created_at > ?")
-            .bind(&device.0)
-            .bind(now - 60)
-            .fetch_one(&mut *tx)
-            .await?;
-        if recent >= MAX_ANONYMOUS_WRITES_PER_MINUTE {
+        let (by_device, by_address): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM idempotency_keys WHERE device_hash = ?1 AND created_at > ?3),
+                    (SELECT count(*) FROM idempotency_keys WHERE address_hash = ?2 AND created_at > ?3)",
+        )
+        .bind(&device.0)
+        .bind(&device.1)
+        .bind(now - 60)
+        .fetch_one(&mut *tx)
+        .await?;
+        if by_device >= MAX_ANONYMOUS_WRITES_PER_MINUTE {
             tx.rollback().await?;
             return Err(AppError::TooManyRequests("操作太频繁，请稍后再试（已保存的操作会自动重发）".into(), 60));
+        }
+        if by_address >= st.writes_per_address {
+            tx.rollback().await?;
+            return Err(AppError::TooManyRequests("您所在的网络提交太频繁，请稍后再试（已保存的操作会自动重发）".into(), 60));
         }
     }
     let (mut tx, status, value) = write(tx).await?;
     sqlx::query(
-        "INSERT INTO idempotency_keys (device_hash, key, request_hash, status, response, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO idempotency_keys (device_hash, key, request_hash, status, response, created_at, address_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&device.0)
     .bind(key)
@@ -158,6 +168,7 @@ where
     .bind(status.as_u16() as i64)
     .bind(value.to_string())
     .bind(now)
+    .bind(account.is_none().then_some(&device.1))
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -12,6 +12,7 @@ pub mod error;
 pub mod favorites;
 pub mod home_services;
 pub mod idempotency;
+pub mod openapi;
 pub mod operator;
 pub mod orders;
 pub mod repo;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub sample_logins: bool,
     #[from_ref(skip)]
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    #[from_ref(skip)]
+    pub writes_per_address: i64,
 }
 
 /// Server-side rendering reads the database directly, with the API's own rules.
@@ -90,7 +93,14 @@ pub struct Config {
     pub sample_logins: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`, comma-separated).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// New anonymous writes one client address may make in a minute, all its devices together
+    /// (`ANON_WRITES_PER_ADDRESS_PER_MINUTE`, default `DEFAULT_WRITES_PER_ADDRESS`).
+    pub writes_per_address: i64,
 }
+
+/// Many families share one address behind a carrier's NAT, and each writes a few times a
+/// day; a script booking out timeslots under fresh device keys writes many times a second.
+pub const DEFAULT_WRITES_PER_ADDRESS: i64 = 240;
 
 impl Config {
     /// `LEPTOS_SITE_ADDR` (default 127.0.0.1:3000) and `LEPTOS_SITE_ROOT` (default `target/site`).
@@ -103,6 +113,10 @@ impl Config {
             clock: clock::Clock::system(),
             sample_logins: false,
             trusted_proxies: trusted_proxies(&std::env::var("TRUSTED_PROXIES").unwrap_or_default())?,
+            writes_per_address: match std::env::var("ANON_WRITES_PER_ADDRESS_PER_MINUTE") {
+                Ok(v) => v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| anyhow::anyhow!("ANON_WRITES_PER_ADDRESS_PER_MINUTE={v}: a positive whole number"))?,
+                Err(_) => DEFAULT_WRITES_PER_ADDRESS,
+            },
         })
     }
 }
@@ -136,7 +150,7 @@ pub fn router(db: db::Db, cfg: &Config) -> Router {
         .site_pkg_dir("pkg")
         .site_addr(cfg.addr)
         .build();
-    let state = AppState { leptos_options: leptos_options.clone(), read: db.read.clone(), write: db.write.clone(), clock: cfg.clock.clone(), sample_logins: cfg.sample_logins, trusted_proxies: Arc::new(cfg.trusted_proxies.clone()) };
+    let state = AppState { leptos_options: leptos_options.clone(), read: db.read.clone(), write: db.write.clone(), clock: cfg.clock.clone(), sample_logins: cfg.sample_logins, trusted_proxies: Arc::new(cfg.trusted_proxies.clone()), writes_per_address: cfg.writes_per_address };
     let data = DataSource::new(Arc::new(DbBackend(db.read, cfg.clock.clone())));
     let context = move || provide_context(data.clone());
     let routes = route_list();

@@ -167,7 +167,7 @@ pub async fn change_vacancies(
     let path = format!("/api/v1/operator/classes/{class_id}/vacancies");
     let user = session.user.clone();
     let now = st.clock.now();
-    let run = idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    let run = idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = place_org(&mut tx, before.place_id).await?;
         may_write(&user, org)?;
@@ -239,7 +239,7 @@ pub async fn edit_place(
     let path = format!("/api/v1/operator/places/{place_id}");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "PUT", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "PUT", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let (puhui, hours, phone, puhui_fee): (bool, String, String, Option<i64>) =
@@ -351,7 +351,7 @@ pub async fn edit_class(
     let path = format!("/api/v1/operator/classes/{class_id}");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "PUT", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "PUT", &path, &body, move |mut tx: Tx| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = place_org(&mut tx, before.place_id).await?;
         may_write(&user, org)?;
@@ -413,7 +413,7 @@ pub async fn create_class(
     let path = format!("/api/v1/operator/places/{place_id}/classes");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let mut errors = app::types::validate_class_figures(new.capacity, new.enrolled, new.vacancies, 0);

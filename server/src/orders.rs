@@ -245,7 +245,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let new: NewOrder = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "订单内容格式不正确"))?;
     let dev = device.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, None, &key, "POST", "/api/v1/orders", &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, None, &key, "POST", "/api/v1/orders", &body, move |mut tx: Tx| async move {
         let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&new.id).fetch_optional(&mut *tx).await?;
         if let Some(owner) = owner {
             if owner != dev.0 {
@@ -318,7 +318,7 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let path = format!("/api/v1/orders/{id}/cancel");
     let dev = device.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
         if owner.as_deref() != Some(dev.0.as_str()) {
             return Err(AppError::NotFound("没有这个订单".into()));
@@ -442,11 +442,14 @@ pub async fn decide(
     let path = format!("/api/v1/operator/orders/{id}/decision");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let o = order(&mut tx, &id).await?;
         let org = provider_org(&mut tx, o.provider_id).await?;
         may_write(&user, org)?;
         let message = d.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
+        if d.message.as_ref().is_some_and(|m| m.chars().count() > 200) {
+            return Err(AppError::field("message", "留言最多 200 个字"));
+        }
         let mut carer = None;
         let to = match (d.action, o.status) {
             (OrderAction::Accept, OrderStatus::Submitted) => OrderStatus::Accepted,

@@ -554,6 +554,9 @@ pub async fn sync_reset(pool: &SqlitePool) -> Result<i64, AppError> {
 pub const KEEP_IDEMPOTENCY_S: i64 = 90 * 86_400;
 pub const KEEP_LOGIN_ATTEMPTS_S: i64 = 30 * 86_400;
 pub const KEEP_IDLE_DEVICE_S: i64 = 365 * 86_400;
+/// The address an anonymous write came from counts towards its limit for a minute; it is
+/// cleared from the stored record after a day.
+pub const KEEP_ADDRESS_S: i64 = 86_400;
 
 /// What `prune` removed.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -561,6 +564,7 @@ pub struct Pruned {
     pub idempotency_keys: u64,
     pub login_attempts: u64,
     pub devices: u64,
+    pub addresses: u64,
 }
 
 /// Removes stored write answers older than 90 days (a phone's outbox retries within days;
@@ -570,6 +574,11 @@ pub struct Pruned {
 pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
     let mut tx = pool.begin().await?;
     let idempotency_keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?").bind(now - KEEP_IDEMPOTENCY_S).execute(&mut *tx).await?.rows_affected();
+    let addresses = sqlx::query("UPDATE idempotency_keys SET address_hash = NULL WHERE address_hash IS NOT NULL AND created_at < ?")
+        .bind(now - KEEP_ADDRESS_S)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     let login_attempts = sqlx::query("DELETE FROM login_attempts WHERE at < ?").bind(now - KEEP_LOGIN_ATTEMPTS_S).execute(&mut *tx).await?.rows_affected();
     let devices = sqlx::query(
         "DELETE FROM devices WHERE last_seen_at < ?1
@@ -584,7 +593,7 @@ pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
     .await?
     .rows_affected();
     tx.commit().await?;
-    Ok(Pruned { idempotency_keys, login_attempts, devices })
+    Ok(Pruned { idempotency_keys, login_attempts, devices, addresses })
 }
 
 /// Drops tombstones older than `keep_s` seconds and raises the horizon past them.

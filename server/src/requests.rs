@@ -16,7 +16,7 @@ use crate::operator::{class_state, may_read, may_write, place_org, record, Id};
 use crate::AppState;
 use app::requests::{
     age_fits, beijing_minutes, beijing_today, hhmm, mask_phone, WeeklyWindow, Decision, InboxItem, NewRequest, RequestView, RequestsResponse,
-    Revealed, Timeslot, TimeslotCreate, TimeslotsResponse, MAX_OPEN_APPLICATIONS,
+    Revealed, Timeslot, TimeslotCreate, TimeslotsResponse, MAX_OPEN_APPLICATIONS, MAX_OPEN_TRIALS_PER_WEEK, MAX_OPEN_VISITS_PER_WEEK,
 };
 use app::types::{AgeBand, CareMode, DecisionAction, FieldError, PriorityGround, RequestKind, RequestStatus};
 use axum::body::Bytes;
@@ -285,7 +285,7 @@ pub async fn create_timeslot(
     let path = format!("/api/v1/operator/places/{place_id}/timeslots");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let errors = new.validate();
@@ -328,7 +328,7 @@ pub async fn deactivate_timeslot(
     let path = format!("/api/v1/operator/timeslots/{timeslot_id}/deactivate");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?"))
             .bind(timeslot_id)
             .fetch_optional(&mut *tx)
@@ -356,7 +356,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let new: NewRequest = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
     let dev = device.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, None, &key, "POST", "/api/v1/requests", &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, None, &key, "POST", "/api/v1/requests", &body, move |mut tx: Tx| async move {
         let today = beijing_today(now);
         // The same request again (a retry under a new key): the request as it is.
         let existing: Option<String> =
@@ -379,6 +379,30 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         let mut class: Option<(String, String)> = None;
         match new.kind {
             RequestKind::Visit | RequestKind::Trial => {
+                let cap = if new.kind == RequestKind::Visit { MAX_OPEN_VISITS_PER_WEEK } else { MAX_OPEN_TRIALS_PER_WEEK };
+                let (by_phone, by_device): (i64, i64) = sqlx::query_as(
+                    "SELECT (SELECT count(*) FROM requests WHERE contact_phone = ?1 AND kind = ?3 AND created_at > ?4
+                               AND status IN ('submitted', 'confirmed')),
+                            (SELECT count(*) FROM requests WHERE device_hash = ?2 AND kind = ?3 AND created_at > ?4
+                               AND status IN ('submitted', 'confirmed'))",
+                )
+                .bind(&phone)
+                .bind(&dev.0)
+                .bind(new.kind.code())
+                .bind(now.timestamp() - 7 * 86_400)
+                .fetch_one(&mut *tx)
+                .await?;
+                if by_phone >= cap || by_device >= cap {
+                    let whose = if by_phone >= cap { "这个手机号" } else { "这台手机" };
+                    errors.push(FieldError {
+                        field: "contact_phone".into(),
+                        message: format!(
+                            "{whose}这一周已有 {} 个未完成的{}，最多 {cap} 个：以免占用其他家庭的时段。可以先在“我的申请”里取消一个",
+                            by_phone.max(by_device),
+                            new.kind.label()
+                        ),
+                    });
+                }
                 if let (Some(timeslot_id), Some(date)) = (new.timeslot_id, new.timeslot_date.as_deref()) {
                     let timeslot: Option<TimeslotRow> =
                         sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ? AND place_id = ?"))
@@ -522,7 +546,7 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
     let path = format!("/api/v1/requests/{id}/cancel");
     let dev = device.clone();
     let now = st.clock.unix();
-    idempotency::run(&st.write, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let owner: Option<(String, String, Option<i64>)> =
             sqlx::query_as("SELECT device_hash, status, class_id FROM requests WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
         let Some((owner, status, class_id)) = owner.filter(|o| o.0 == dev.0) else {
@@ -565,14 +589,14 @@ pub async fn decide(
     let path = format!("/api/v1/operator/requests/{id}/decision");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
         let org = place_org(&mut tx, row.place_id).await?;
         may_write(&user, org)?;
         let kind = RequestKind::from_code(&row.kind).ok_or_else(|| bad("kind", &row.kind))?;
         let status = RequestStatus::from_code(&row.status).ok_or_else(|| bad("status", &row.status))?;
         let message = decision.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
-        if message.as_ref().is_some_and(|m| m.chars().count() > 200) {
+        if decision.message.as_ref().is_some_and(|m| m.chars().count() > 200) {
             return Err(AppError::field("message", "留言最多 200 个字"));
         }
         use DecisionAction as A;

@@ -125,7 +125,7 @@ pub async fn check_in(
     let now = st.clock.now();
     // Checks that depend on the time run inside: a replay of a stored answer must not be
     // judged again days later.
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
         if let Some(m) = tap_problem(c.tapped_at, now).or_else(|| (c.tapped_at < o.created_at).then_some("签到时间早于下单时间，请检查手机的日期和时间")) {
             return Err(AppError::field("tapped_at", m));
@@ -182,7 +182,7 @@ pub async fn check_out(
     let path = format!("/api/v1/carer/orders/{id}/check-out");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
         if let Some(m) = tap_problem(c.tapped_at, now) {
             return Err(AppError::field("tapped_at", m));
@@ -257,7 +257,7 @@ pub async fn rate(State(st): State<AppState>, device: DeviceHash, headers: Heade
     let path = format!("/api/v1/orders/{id}/rating");
     let dev = device.clone();
     let now = st.clock.unix();
-    idempotency::run(&st.write, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let o = own_family_order(&mut tx, &id, &dev).await?;
         if o.status != OrderStatus::Completed {
             return Err(AppError::Conflict(format!("订单是“{}”，服务完成后才能评价", o.status.label())));
@@ -287,7 +287,7 @@ pub async fn reschedule(State(st): State<AppState>, device: DeviceHash, headers:
     let path = format!("/api/v1/orders/{id}/reschedule");
     let dev = device.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let o = own_family_order(&mut tx, &id, &dev).await?;
         if !matches!(o.status, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned) {
             return Err(AppError::Conflict(format!("订单已是“{}”，不能改期", o.status.label())));
@@ -573,7 +573,7 @@ pub async fn record_visit(
     let path = format!("/api/v1/operator/welfare-visits/{id}");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st.write, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
         let plan: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
             "SELECT w.provider_id, v.week_start, v.due_on, v.done_at FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
         )

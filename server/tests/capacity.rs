@@ -241,3 +241,105 @@ async fn one_phone_cannot_flood_anonymous_writes() {
         .unwrap();
     assert_eq!(res.status(), 201);
 }
+
+/// A favorite from `address` (behind the trusted proxy) by a device of its own.
+async fn favorite_from(s: &common::TestServer, address: &str, device: &str, key: &str, place_id: i64) -> reqwest::Response {
+    s.http
+        .post(format!("{}/api/v1/favorites", s.base))
+        .header("X-Forwarded-For", address)
+        .header("X-Device-Key", device)
+        .header("Idempotency-Key", key)
+        .json(&serde_json::json!({ "place_id": place_id }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn fresh_device_keys_from_one_address_are_limited_too_and_other_addresses_are_not() {
+    let s = common::start_limited(5).await;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 7").fetch_all(&s.pool).await.unwrap();
+    for i in 0..5 {
+        let res = favorite_from(&s, "198.51.100.9", &format!("script-device-{i:02}-0123456789abcdef"), &format!("addr-key-{i:03}"), ids[i]).await;
+        assert_eq!(res.status(), 201);
+    }
+    let res = favorite_from(&s, "198.51.100.9", "script-device-05-0123456789abcdef", "addr-key-005", ids[5]).await;
+    assert_eq!(res.status(), 429);
+    assert_eq!(res.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
+    let b: Value = res.json().await.unwrap();
+    assert!(b["message"].as_str().unwrap().contains("您所在的网络"), "{b}");
+    // a stored answer is still replayed to the device that made it
+    let res = favorite_from(&s, "198.51.100.9", "script-device-00-0123456789abcdef", "addr-key-000", ids[0]).await;
+    assert_eq!((res.status().as_u16(), res.headers().get("idempotent-replayed").is_some()), (201, true));
+    // a family on another address is not affected
+    let res = favorite_from(&s, "203.0.113.20", "family-phone-0123456789abcdef", "addr-key-100", ids[6]).await;
+    assert_eq!(res.status(), 201);
+    // the address is stored only as a hash, and the retention job clears it after a day
+    let stored: Vec<String> = sqlx::query_scalar("SELECT address_hash FROM idempotency_keys WHERE address_hash IS NOT NULL").fetch_all(&s.pool).await.unwrap();
+    assert_eq!(stored.len(), 6);
+    assert!(stored.iter().all(|h| h.len() == 64 && !h.contains("198.51")));
+    let later = chrono::Utc::now().timestamp() + server::repo::KEEP_ADDRESS_S + 1;
+    assert_eq!(server::repo::prune(&s.pool, later).await.unwrap().addresses, 6);
+}
+
+#[tokio::test]
+async fn a_phone_may_hold_five_open_visits_a_week_and_a_cancel_makes_room() {
+    let s = start().await;
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT t.id, t.place_id FROM timeslots t WHERE t.kind = 'visit' AND t.active = 1 ORDER BY t.id LIMIT 6",
+    )
+    .fetch_all(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 6, "the sample data has six visit timeslots");
+    let mut booked = Vec::new();
+    for (i, (timeslot_id, place_id)) in rows.iter().enumerate() {
+        let (_, o) = get(&s, None, &format!("/api/v1/places/{place_id}/timeslots")).await;
+        let o = o["openings"].as_array().unwrap().iter().find(|x| x["timeslot_id"] == *timeslot_id && x["booked"] == 0).unwrap().clone();
+        let id = format!("7a1f0000-0000-4000-8000-{:012}", i + 1);
+        let body = serde_json::json!({
+            "id": id, "place_id": place_id, "kind": "visit", "timeslot_id": timeslot_id, "timeslot_date": o["date"],
+            "contact_name": "王女士", "contact_phone": "13955550000", "consent": true
+        });
+        // every booking from a fresh device: the cap follows the phone number
+        let res = s
+            .http
+            .post(format!("{}/api/v1/requests", s.base))
+            .header("X-Device-Key", format!("week-cap-device-{i:02}-0123456789"))
+            .header("Idempotency-Key", format!("week-cap-{i}"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let st = res.status().as_u16();
+        let b: Value = res.json().await.unwrap();
+        if i < 5 {
+            assert_eq!(st, 201, "{b}");
+            booked.push((id, format!("week-cap-device-{i:02}-0123456789")));
+        } else {
+            assert_eq!((st, common::fields(&b)), (422, vec!["contact_phone".to_string()]), "{b}");
+            assert!(b["fields"][0]["message"].as_str().unwrap().contains("最多 5 个"), "{b}");
+            // cancelling one makes room for it
+            let (id0, dev0) = &booked[0];
+            let res = s
+                .http
+                .post(format!("{}/api/v1/requests/{id0}/cancel", s.base))
+                .header("X-Device-Key", dev0)
+                .header("Idempotency-Key", "week-cap-cancel")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+            let res = s
+                .http
+                .post(format!("{}/api/v1/requests", s.base))
+                .header("X-Device-Key", format!("week-cap-device-{i:02}-0123456789"))
+                .header("Idempotency-Key", "week-cap-again")
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 201);
+        }
+    }
+}

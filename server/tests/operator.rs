@@ -555,3 +555,42 @@ async fn a_class_is_added_per_care_mode_the_place_offers() {
     assert_eq!((c.age_band.code(), c.care_mode.code(), c.vacancies), ("infant", mode.as_str(), 4));
 }
 
+
+#[tokio::test]
+async fn behind_https_the_session_cookie_is_host_prefixed_and_secure_and_a_plain_one_is_ignored() {
+    let s = start().await;
+    let res = s
+        .http
+        .post(format!("{}/api/v1/auth/login", s.base))
+        .header("X-Forwarded-Proto", "https")
+        .json(&json!({ "username": SAMPLE_OPERATORS[0].0, "password": SAMPLE_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let set = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(set.starts_with("__Host-yl_session=") && set.contains("; Secure") && set.contains("Path=/") && !set.contains("Domain"), "{set}");
+    let csrf = res.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_string();
+    let cookie = set.split(';').next().unwrap().to_string();
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    let me = |c: String| {
+        let http = s.http.clone();
+        let url = format!("{}/api/v1/auth/me", s.base);
+        async move { http.get(url).header("X-Forwarded-Proto", "https").header("Cookie", c).send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(me(cookie.clone()).await, 200);
+    // the same token under the plain name, over HTTPS: not a session (it could have been planted)
+    assert_eq!(me(format!("yl_session={token}")).await, 401);
+    let res = s
+        .http
+        .post(format!("{}/api/v1/auth/logout", s.base))
+        .header("X-Forwarded-Proto", "https")
+        .header("Cookie", &cookie)
+        .header("X-CSRF-Token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert!(res.headers().get("set-cookie").unwrap().to_str().unwrap().starts_with("__Host-yl_session=; "));
+    assert_eq!(me(cookie).await, 401);
+}

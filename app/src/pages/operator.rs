@@ -565,12 +565,12 @@ fn Conflict(
         let (t, version) = (theirs.vacancies, theirs.version);
         let keep_mine = move |_| {
             discard_entity(d, &e1);
-            let change = VacancyChange { from: Some(t), to: Some(mine), version: Some(version), resolution: Some("kept_mine".into()), ..Default::default() };
+            let change = VacancyChange { from: Some(t), to: Some(mine), version: Some(version), resolution: Some(crate::types::Resolution::KeptMine), ..Default::default() };
             set(id, change, mine, format!("{l1} 冲突处理：用我的值 {mine}"));
         };
         let take_theirs = move |_| {
             discard_entity(d, &e2);
-            let change = VacancyChange { from: Some(t), to: Some(t), version: Some(version), resolution: Some("took_theirs".into()), ..Default::default() };
+            let change = VacancyChange { from: Some(t), to: Some(t), version: Some(version), resolution: Some(crate::types::Resolution::TookTheirs), ..Default::default() };
             set(id, change, t, format!("{l2} 冲突处理：用服务器的值 {t}"));
         };
         return view! {
@@ -594,13 +594,13 @@ fn Conflict(
     let t = theirs.clone();
     let keep_mine = move |_| {
         discard_entity(d, &e1);
-        let e = ClassEdit { version: t.version, capacity: mine.capacity, enrolled: mine.enrolled, vacancies: mine.vacancies, resolution: Some("kept_mine".into()) };
+        let e = ClassEdit { version: t.version, capacity: mine.capacity, enrolled: mine.enrolled, vacancies: mine.vacancies, resolution: Some(crate::types::Resolution::KeptMine) };
         edit(id, e, format!("{l1} 冲突处理：用我的值"));
     };
     let t = theirs.clone();
     let take_theirs = move |_| {
         discard_entity(d, &e2);
-        let e = ClassEdit { version: t.version, capacity: t.capacity, enrolled: t.enrolled, vacancies: t.vacancies, resolution: Some("took_theirs".into()) };
+        let e = ClassEdit { version: t.version, capacity: t.capacity, enrolled: t.enrolled, vacancies: t.vacancies, resolution: Some(crate::types::Resolution::TookTheirs) };
         edit(id, e, format!("{l2} 冲突处理：用服务器的值"));
     };
     view! {

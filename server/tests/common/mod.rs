@@ -37,13 +37,23 @@ async fn start_with(clock: Clock) -> TestServer {
 
 /// The server with a clock and a list of trusted reverse proxies (`TRUSTED_PROXIES`).
 pub async fn start_custom(clock: Clock, trusted_proxies: Vec<std::net::IpAddr>) -> TestServer {
+    start_full(clock, trusted_proxies, server::DEFAULT_WRITES_PER_ADDRESS).await
+}
+
+/// The server behind a trusted proxy at 127.0.0.1 (so `X-Forwarded-For` names the client),
+/// taking `writes_per_address` new anonymous writes per address and minute.
+pub async fn start_limited(writes_per_address: i64) -> TestServer {
+    start_full(Clock::system(), vec!["127.0.0.1".parse().unwrap()], writes_per_address).await
+}
+
+async fn start_full(clock: Clock, trusted_proxies: Vec<std::net::IpAddr>, writes_per_address: i64) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let db = db::open_with_sample(&url).await.unwrap();
     let (pool, read) = (db.write.clone(), db.read.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let cfg = Config { addr, site_root: dir.path().join("site").display().to_string(), clock: clock.clone(), sample_logins: true, trusted_proxies };
+    let cfg = Config { addr, site_root: dir.path().join("site").display().to_string(), clock: clock.clone(), sample_logins: true, trusted_proxies, writes_per_address };
     let app = server::router(db, &cfg);
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
