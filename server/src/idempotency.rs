@@ -36,9 +36,6 @@ pub fn key_from(headers: &HeaderMap) -> Result<String, AppError> {
     }
 }
 
-/// Writes one anonymous device may make in a minute.
-pub const MAX_ANONYMOUS_WRITES_PER_MINUTE: i64 = 30;
-
 /// The longest text any field takes (each field's own, shorter limit is checked by its
 /// validator: names 20, notes 300 …).
 pub const MAX_TEXT: usize = 2000;
@@ -148,7 +145,7 @@ where
         .bind(now - 60)
         .fetch_one(&mut *tx)
         .await?;
-        if by_device >= MAX_ANONYMOUS_WRITES_PER_MINUTE {
+        if by_device >= st.writes_per_device {
             tx.rollback().await?;
             return Err(AppError::TooManyRequests("操作太频繁，请稍后再试（已保存的操作会自动重发）".into(), 60));
         }

@@ -54,6 +54,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
     #[from_ref(skip)]
     pub writes_per_address: i64,
+    #[from_ref(skip)]
+    pub writes_per_device: i64,
 }
 
 /// Server-side rendering reads the database directly, with the API's own rules.
@@ -96,7 +98,13 @@ pub struct Config {
     /// New anonymous writes one client address may make in a minute, all its devices together
     /// (`ANON_WRITES_PER_ADDRESS_PER_MINUTE`, default `DEFAULT_WRITES_PER_ADDRESS`).
     pub writes_per_address: i64,
+    /// New writes one anonymous device may make in a minute (`ANON_WRITES_PER_DEVICE_PER_MINUTE`,
+    /// default `DEFAULT_WRITES_PER_DEVICE`).
+    pub writes_per_device: i64,
 }
+
+/// A family's phone writes at a person's pace.
+pub const DEFAULT_WRITES_PER_DEVICE: i64 = 30;
 
 /// Many families share one address behind a carrier's NAT, and each writes a few times a
 /// day; a script booking out timeslots under fresh device keys writes many times a second.
@@ -113,11 +121,17 @@ impl Config {
             clock: clock::Clock::system(),
             sample_logins: false,
             trusted_proxies: trusted_proxies(&std::env::var("TRUSTED_PROXIES").unwrap_or_default())?,
-            writes_per_address: match std::env::var("ANON_WRITES_PER_ADDRESS_PER_MINUTE") {
-                Ok(v) => v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| anyhow::anyhow!("ANON_WRITES_PER_ADDRESS_PER_MINUTE={v}: a positive whole number"))?,
-                Err(_) => DEFAULT_WRITES_PER_ADDRESS,
-            },
+            writes_per_address: positive_env("ANON_WRITES_PER_ADDRESS_PER_MINUTE", DEFAULT_WRITES_PER_ADDRESS)?,
+            writes_per_device: positive_env("ANON_WRITES_PER_DEVICE_PER_MINUTE", DEFAULT_WRITES_PER_DEVICE)?,
         })
+    }
+}
+
+/// A positive whole number from the environment, or the default; anything else stops the start.
+fn positive_env(name: &str, default: i64) -> anyhow::Result<i64> {
+    match std::env::var(name) {
+        Ok(v) => v.trim().parse().ok().filter(|n: &i64| *n > 0).ok_or_else(|| anyhow::anyhow!("{name}={v}: a positive whole number")),
+        Err(_) => Ok(default),
     }
 }
 
@@ -150,7 +164,7 @@ pub fn router(db: db::Db, cfg: &Config) -> Router {
         .site_pkg_dir("pkg")
         .site_addr(cfg.addr)
         .build();
-    let state = AppState { leptos_options: leptos_options.clone(), read: db.read.clone(), write: db.write.clone(), clock: cfg.clock.clone(), sample_logins: cfg.sample_logins, trusted_proxies: Arc::new(cfg.trusted_proxies.clone()), writes_per_address: cfg.writes_per_address };
+    let state = AppState { leptos_options: leptos_options.clone(), read: db.read.clone(), write: db.write.clone(), clock: cfg.clock.clone(), sample_logins: cfg.sample_logins, trusted_proxies: Arc::new(cfg.trusted_proxies.clone()), writes_per_address: cfg.writes_per_address, writes_per_device: cfg.writes_per_device };
     let data = DataSource::new(Arc::new(DbBackend(db.read, cfg.clock.clone())));
     let context = move || provide_context(data.clone());
     let routes = route_list();

@@ -89,26 +89,28 @@ fn describe(path: &str, write: bool, op: &mut Operation) {
         ));
     }
     if device {
+        // A header, not a security scheme: any well-formed key is a device (a new phone's first
+        // key included), so it identifies rather than authenticates.
         params.push(header(
             "X-Device-Key",
             "The device's random key (made on first start, never in a URL); only its SHA-256 is stored. \
-             Records are answered only to the device (and account) that made them.",
+             A device's records are answered only to it (and to the account that made them).",
             "^[A-Za-z0-9_-]{22,128}$",
             22,
             128,
         ));
     }
-    if session && write {
-        params.push(header(
-            "X-CSRF-Token",
-            "The `csrf_token` from signing in; every write of a signed-in session must carry it (else 403).",
-            "^[0-9a-f]{16,128}$",
-            16,
-            128,
-        ));
-    }
+    // The session's credentials are security schemes (below).
+    let mut credentials: Vec<&str> = Vec::new();
     if session {
-        op.security = Some(vec![SecurityRequirement::new("session", Vec::<String>::new())]);
+        credentials.push("session");
+        if write {
+            credentials.push("csrf");
+        }
+    }
+    if !credentials.is_empty() {
+        let all = credentials.iter().fold(SecurityRequirement::default(), |r, c| r.add(*c, Vec::<String>::new()));
+        op.security = Some(vec![all]);
     }
     let has_input = !params.is_empty() || op.request_body.is_some() || path.contains('{');
     if session {
@@ -118,7 +120,7 @@ fn describe(path: &str, write: bool, op: &mut Operation) {
     if device {
         add(op, "401", error("`X-Device-Key` missing or malformed").build());
     }
-    if path.contains('{') {
+    if path.contains('{') || idem {
         add(op, "404", error("No such record (or not one this caller may see)").build());
     }
     if has_input {
@@ -155,6 +157,13 @@ impl Modify for Contract {
         }
         let components = api.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
+            "csrf",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-CSRF-Token",
+                "The `csrf_token` from signing in: every write of a signed-in session carries it (else 403).",
+            ))),
+        );
+        components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 crate::auth::COOKIE,
@@ -186,11 +195,13 @@ mod tests {
                 }
                 if path.starts_with("/api/v1/operator/") {
                     assert!(op["responses"]["401"].is_object() && op["responses"]["403"].is_object(), "{method} {path}");
-                    assert_eq!(names.contains(&"X-CSRF-Token"), method != "get", "{method} {path}");
+                    assert_eq!(op["security"][0]["csrf"].is_array(), method != "get", "{method} {path}");
+                    assert!(op["security"][0]["session"].is_array(), "{method} {path}");
                 }
             }
         }
         assert!(writes >= 22, "{writes}");
         assert_eq!(doc["components"]["securitySchemes"]["session"]["in"], "cookie");
+        assert_eq!(doc["components"]["securitySchemes"]["csrf"]["name"], "X-CSRF-Token");
     }
 }
