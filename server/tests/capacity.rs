@@ -302,44 +302,20 @@ async fn a_phone_may_hold_five_open_visits_a_week_and_a_cancel_makes_room() {
             "contact_name": "王女士", "contact_phone": "13955550000", "consent": true
         });
         // every booking from a fresh device: the cap follows the phone number
-        let res = s
-            .http
-            .post(format!("{}/api/v1/requests", s.base))
-            .header("X-Device-Key", format!("week-cap-device-{i:02}-0123456789"))
-            .header("Idempotency-Key", format!("week-cap-{i}"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let st = res.status().as_u16();
-        let b: Value = res.json().await.unwrap();
+        let device = format!("week-cap-device-{i:02}-0123456789");
+        let (st, b) = common::write_from(&s, &device, None, "POST", "/api/v1/requests", &format!("week-cap-{i}"), body.clone()).await;
         if i < 5 {
             assert_eq!(st, 201, "{b}");
-            booked.push((id, format!("week-cap-device-{i:02}-0123456789")));
+            booked.push((id, device));
         } else {
             assert_eq!((st, common::fields(&b)), (422, vec!["contact_phone".to_string()]), "{b}");
             assert!(b["fields"][0]["message"].as_str().unwrap().contains("最多 5 个"), "{b}");
             // cancelling one makes room for it
             let (id0, dev0) = &booked[0];
-            let res = s
-                .http
-                .post(format!("{}/api/v1/requests/{id0}/cancel", s.base))
-                .header("X-Device-Key", dev0)
-                .header("Idempotency-Key", "week-cap-cancel")
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 200);
-            let res = s
-                .http
-                .post(format!("{}/api/v1/requests", s.base))
-                .header("X-Device-Key", format!("week-cap-device-{i:02}-0123456789"))
-                .header("Idempotency-Key", "week-cap-again")
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 201);
+            let (st, _) = common::write_from(&s, dev0, None, "POST", &format!("/api/v1/requests/{id0}/cancel"), "week-cap-cancel", Value::Null).await;
+            assert_eq!(st, 200);
+            let (st, _) = common::write_from(&s, &device, None, "POST", "/api/v1/requests", "week-cap-again", body).await;
+            assert_eq!(st, 201);
         }
     }
 }

@@ -106,10 +106,15 @@ pub async fn get(s: &TestServer, l: Option<&Login>, path: &str) -> (u16, Value) 
 
 /// A write with a device key and an Idempotency-Key, signed in (cookie + CSRF) or not.
 pub async fn write(s: &TestServer, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> (u16, Value) {
+    write_from(s, DEVICE, l, method, path, key, body).await
+}
+
+/// A write from another device than the tests' tablet (a family's phone).
+pub async fn write_from(s: &TestServer, device: &str, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> (u16, Value) {
     let mut req = s
         .http
         .request(method.parse().unwrap(), format!("{}{path}", s.base))
-        .header("X-Device-Key", DEVICE)
+        .header("X-Device-Key", device)
         .header("Idempotency-Key", key)
         .json(&body);
     if let Some(l) = l {
