@@ -20,6 +20,8 @@ use leptos_router::{
 /// the build's content hash (`app.<hash>`), so a redeploy never serves a stale bundle.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    #[cfg(feature = "ssr")]
+    allow_this_pages_scripts();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -43,13 +45,48 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The Content-Security-Policy of every response: scripts and everything else only from this
+/// origin (WASM needs `wasm-unsafe-eval`), no plugins, never framed. `inline_scripts` names the
+/// inline scripts a page may run — its nonce (`'nonce-…'`) or a hash (`'sha256-…'`); without
+/// them no inline script runs at all. Inline `style` attributes stay allowed: the views set
+/// widths and colours through them, and a style cannot run code.
+pub fn content_security_policy(inline_scripts: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' {inline_scripts}{}'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        if inline_scripts.is_empty() { "" } else { " " }
+    )
+}
+
+/// A rendered page runs inline scripts: Leptos's hydration bootstrap and the data of its
+/// resources. Leptos gives each of them this response's nonce (`use_nonce`, fresh per
+/// request); the page's policy allows exactly that nonce. A copy of the page the service
+/// worker keeps carries its own header, so the pair stays together offline.
+#[cfg(feature = "ssr")]
+fn allow_this_pages_scripts() {
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        let policy = content_security_policy(&format!("'nonce-{nonce}'"));
+        if let Ok(v) = http::HeaderValue::from_str(&policy) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+}
+
+/// The inline script of the offline shell (below): it starts the app on the device.
+pub fn offline_shell_script(options: &LeptosOptions) -> String {
+    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    format!("import init, {{ hydrate }} from '{pkg}.js'; init({{ module_or_path: '{pkg}_bg.wasm' }}).then(() => hydrate());")
+}
+
 /// The page the service worker keeps for routes never visited: the same head, an
 /// empty body marked `data-yilao-shell`; `hydrate()` then renders the route on the
 /// device (from the local store) instead of hydrating.
 pub fn offline_shell_html(options: &LeptosOptions) -> String {
     let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
     format!(
-        r##"<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><meta name="theme-color" content="#0b6e4f"><title>一老一小</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="manifest" href="/manifest.webmanifest"><link rel="stylesheet" href="{pkg}.css"><script src="/pwa.js" defer></script><script type="module">import init, {{ hydrate }} from '{pkg}.js'; init({{ module_or_path: '{pkg}_bg.wasm' }}).then(() => hydrate());</script></head><body data-yilao-shell><p class="loading">正在从本机打开…</p></body></html>"##
+        r##"<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><meta name="theme-color" content="#0b6e4f"><title>一老一小</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="manifest" href="/manifest.webmanifest"><link rel="stylesheet" href="{pkg}.css"><script src="/pwa.js" defer></script><script type="module">{script}</script></head><body data-yilao-shell><p class="loading">正在从本机打开…</p></body></html>"##,
+        script = offline_shell_script(options)
     )
 }
 

@@ -5,7 +5,8 @@
 //!
 //!   cargo bench -p server --bench load -- http://127.0.0.1:3999 [seconds] [parents] [think ms]
 //!
-//! `think`: a parent pauses 0–2×think ms between pages (0 = no pause: the server saturated).
+//! `think`: a parent pauses 0–2×think ms between pages, and arrives at a random moment within
+//! the first such pause (0 = no pause, everyone at once: the server saturated).
 //!
 //! Prints throughput, p50 / p99 / max per kind of request, and every answer that was not
 //! 2xx, by kind and status. Exits non-zero if any answer was 5xx or a connection failed.
@@ -41,20 +42,28 @@ fn record(stats: &Shared, kind: &'static str, started: Instant, status: u16) {
     }
 }
 
-async fn timed(http: &reqwest::Client, stats: &Shared, kind: &'static str, req: reqwest::RequestBuilder) -> Option<Value> {
-    let _ = http;
+/// Sends, reads the whole body (a page is only served once its last byte is), records.
+async fn timed(stats: &Shared, kind: &'static str, req: reqwest::RequestBuilder) {
     let t = Instant::now();
-    match req.send().await {
+    let status = match req.send().await {
         Ok(res) => {
             let status = res.status().as_u16();
-            let body = res.bytes().await.ok();
-            record(stats, kind, t, status);
-            body.and_then(|b| serde_json::from_slice(&b).ok())
+            match res.bytes().await {
+                Ok(_) => status,
+                Err(_) => 0,
+            }
         }
-        Err(_) => {
-            record(stats, kind, t, 0);
-            None
-        }
+        Err(_) => 0,
+    };
+    record(stats, kind, t, status);
+}
+
+/// People arrive over time, as they pause between pages: each one's first request comes at
+/// a random moment within one pause (`within` 0: everyone at the same instant, a thundering
+/// herd — what `think` 0 measures).
+async fn arrive(rng: &mut impl Rng, within: u64) {
+    if within > 0 {
+        tokio::time::sleep(Duration::from_millis(rng.gen_range(0..within))).await;
     }
 }
 
@@ -136,6 +145,7 @@ async fn main() -> anyhow::Result<()> {
         let (http, stats, base, places, streets) = (http.clone(), stats.clone(), base.clone(), places.clone(), streets.clone());
         tasks.push(tokio::spawn(async move {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(n as u64);
+            arrive(&mut rng, 2 * think).await;
             while Instant::now() < end {
                 let (id, _) = &places[rng.gen_range(0..places.len())];
                 let street = &streets[rng.gen_range(0..streets.len())];
@@ -146,7 +156,7 @@ async fn main() -> anyhow::Result<()> {
                     4..=6 => ("api search", format!("{base}/api/v1/places?lat={}&lng={}&radius_m=3000&age_months=18", 31.55 + rng.gen_range(0.0..0.05), 120.33 + rng.gen_range(0.0..0.06))),
                     _ => ("api place", format!("{base}/api/v1/places/{id}")),
                 };
-                timed(&http, &stats, kind, http.get(url)).await;
+                timed(&stats, kind, http.get(url)).await;
                 if think > 0 {
                     tokio::time::sleep(Duration::from_millis(rng.gen_range(0..=2 * think))).await;
                 }
@@ -158,6 +168,7 @@ async fn main() -> anyhow::Result<()> {
         tasks.push(tokio::spawn(async move {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(10_000 + n as u64);
             let mut up = false;
+            arrive(&mut rng, if think > 0 { 800 } else { 0 }).await;
             while Instant::now() < end {
                 let req = http
                     .post(format!("{base}/api/v1/operator/classes/{class}/vacancies"))
@@ -167,7 +178,7 @@ async fn main() -> anyhow::Result<()> {
                     .header("Idempotency-Key", uuid(&mut rng))
                     .json(&json!({ "delta": if up { 1 } else { -1 } }));
                 up = !up;
-                timed(&http, &stats, "tablet tap", req).await;
+                timed(&stats, "tablet tap", req).await;
                 // a person taps, looks, taps again
                 tokio::time::sleep(Duration::from_millis(rng.gen_range(200..800))).await;
             }
@@ -178,6 +189,7 @@ async fn main() -> anyhow::Result<()> {
         tasks.push(tokio::spawn(async move {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20_000 + n as u64);
             let mut k = 0u32;
+            arrive(&mut rng, if think > 0 { 4000 } else { 0 }).await;
             while Instant::now() < end {
                 let (place, class) = targets[rng.gen_range(0..targets.len())];
                 k += 1;
@@ -191,7 +203,7 @@ async fn main() -> anyhow::Result<()> {
                     .header("X-Device-Key", format!("load-test-phone-{n:04}-device-key"))
                     .header("Idempotency-Key", uuid(&mut rng))
                     .json(&body);
-                timed(&http, &stats, "phone request", req).await;
+                timed(&stats, "phone request", req).await;
                 // a family fills in a form between two requests (and 30 a minute is the limit)
                 tokio::time::sleep(Duration::from_millis(rng.gen_range(2000..4000))).await;
             }

@@ -30,6 +30,9 @@ pub enum AppError {
     /// The value changed since the client read it: here is the current one.
     #[error("stale write: {0}")]
     Stale(String, serde_json::Value),
+    /// The request took longer than `REQUEST_TIMEOUT` and was stopped (503 + `Retry-After`).
+    #[error("request timed out")]
+    TimedOut,
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -51,7 +54,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Conflict(_) | AppError::Stale(..) => StatusCode::CONFLICT,
-            AppError::Db(sqlx::Error::PoolTimedOut) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(sqlx::Error::PoolTimedOut) | AppError::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -83,7 +86,7 @@ impl AppError {
             AppError::TooManyRequests(what, _) => {
                 ErrorBody { error: "too_many_requests".into(), message: what.clone(), fields: vec![], current: None }
             }
-            AppError::Db(sqlx::Error::PoolTimedOut) => ErrorBody {
+            AppError::Db(sqlx::Error::PoolTimedOut) | AppError::TimedOut => ErrorBody {
                 error: "unavailable".into(),
                 message: "服务器正忙，请稍后再试（已保存的操作会自动重发）".into(),
                 fields: vec![],
@@ -99,7 +102,7 @@ impl AppError {
     /// Seconds a client should wait before trying again (503 and 429).
     pub fn retry_after(&self) -> Option<u32> {
         match self {
-            AppError::Db(sqlx::Error::PoolTimedOut) => Some(2),
+            AppError::Db(sqlx::Error::PoolTimedOut) | AppError::TimedOut => Some(2),
             AppError::TooManyRequests(_, s) => Some((*s).max(1)),
             _ => None,
         }

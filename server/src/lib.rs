@@ -26,6 +26,8 @@ use app::data::{Backend, BoxFuture, DataSource};
 use app::query::PlaceQuery;
 use app::types::{AreasResponse, PlaceDetail, PlacesResponse};
 use axum::extract::FromRef;
+use base64::Engine as _;
+use sha2::Digest as _;
 use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
@@ -179,14 +181,23 @@ pub fn router(db: db::Db, cfg: &Config) -> Router {
         ));
 
     let shell_html = app::app::offline_shell_html(&leptos_options);
+    // The offline shell is a fixed page kept by the service worker: its one inline script is
+    // allowed by its hash rather than a nonce.
+    let shell_csp = HeaderValue::from_str(&app::app::content_security_policy(&format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(app::app::offline_shell_script(&leptos_options)))
+    )))
+    .expect("an ASCII policy");
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route(
             "/offline-shell",
             get(move || {
-                let html = shell_html.clone();
-                async move { ([(header::CACHE_CONTROL, "no-cache")], axum::response::Html(html)) }
+                let (html, csp) = (shell_html.clone(), shell_csp.clone());
+                async move {
+                    ([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")), (header::CONTENT_SECURITY_POLICY, csp)], axum::response::Html(html))
+                }
             }),
         )
         .nest("/api/v1", api::router())
@@ -194,6 +205,7 @@ pub fn router(db: db::Db, cfg: &Config) -> Router {
         .nest("/pkg", pkg.with_state(()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::app::shell))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(request_timeout))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn(refuse_large_bodies))
         .layer(axum::middleware::from_fn(security_headers))
@@ -214,18 +226,33 @@ async fn refuse_large_bodies(req: axum::extract::Request, next: axum::middleware
     next.run(req).await
 }
 
-/// What the browser may load and do: only this origin's scripts, styles and API (WASM needs
-/// `wasm-unsafe-eval`; Leptos's hydration bootstrap is an inline module script), never framed,
-/// no referrer to other sites; HSTS once the request came over HTTPS.
-const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-                   img-src 'self' data:; connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; \
-                   base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/// The longest any request may take. Reads take milliseconds and a write waits at most
+/// `db::ACQUIRE_TIMEOUT` for the writer; past this something is wrong, and the client is told
+/// to come back (503 + `Retry-After`) before its own timeout — a write stopped here is either
+/// rolled back or, if its commit went through, answered from the idempotency record on retry.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(8);
+
+async fn request_timeout(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => axum::response::IntoResponse::into_response(error::AppError::TimedOut),
+    }
+}
+
+/// Every response but a rendered page: only this origin's scripts (no inline script at all),
+/// styles and API (WASM needs `wasm-unsafe-eval`), never framed, no referrer to other sites.
+/// Pages carry their own policy with the nonce of their inline scripts
+/// (`app::app::content_security_policy`); HSTS once the request came over HTTPS.
+static CSP: std::sync::LazyLock<HeaderValue> =
+    std::sync::LazyLock::new(|| HeaderValue::from_str(&app::app::content_security_policy("")).expect("an ASCII policy"));
 
 async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     let https = req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, CSP.clone());
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -267,4 +294,32 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt as _;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_past_the_timeout_is_answered_503_with_retry_after() {
+        let app: Router = Router::new()
+            .route("/slow", get(|| async {
+                tokio::time::sleep(REQUEST_TIMEOUT * 2).await;
+                "late"
+            }))
+            .route("/quick", get(|| async { "ok" }))
+            .layer(axum::middleware::from_fn(request_timeout));
+        let res = app.clone().oneshot(Request::get("/slow").body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "2");
+        let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap();
+        let body: app::types::ErrorBody = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body.error, "unavailable");
+        assert!(body.message.contains("自动重发"), "{}", body.message);
+        let res = app.oneshot(Request::get("/quick").body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
 }

@@ -1,6 +1,7 @@
 //! A city at once: concurrent readers never wait for each other's connections, an exhausted
 //! pool answers 503 with Retry-After (never a 500, never a stall), `/healthz` answers without
-//! the database, and a fresh start has no published password.
+//! the database, a fresh start has no published password, and every answer carries the
+//! security headers (a page allows only its own inline scripts, by nonce).
 
 mod common;
 
@@ -318,4 +319,77 @@ async fn a_phone_may_hold_five_open_visits_a_week_and_a_cancel_makes_room() {
             assert_eq!(st, 201);
         }
     }
+}
+
+/// The `script-src` directive of a Content-Security-Policy.
+fn script_src(csp: &str) -> String {
+    csp.split(';').map(str::trim).find(|d| d.starts_with("script-src")).unwrap_or_default().to_string()
+}
+
+/// The attributes and bodies of the inline `<script>` elements (those without `src`) of a page.
+fn inline_scripts(html: &str) -> Vec<(String, String)> {
+    html.split("<script").skip(1).filter_map(|rest| {
+        let (attrs, after) = rest.split_once('>')?;
+        let body = after.split("</script>").next()?;
+        (!attrs.contains("src=")).then(|| (attrs.to_string(), body.to_string()))
+    }).collect()
+}
+
+async fn page(s: &common::TestServer, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
+    let res = s.http.get(format!("{}{path}", s.base)).send().await.unwrap();
+    let (status, headers) = (res.status().as_u16(), res.headers().clone());
+    (status, headers, res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn pages_run_only_their_own_inline_scripts_and_every_answer_carries_the_security_headers() {
+    let s = start().await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let mut nonces = Vec::new();
+    for path in ["/?area=wuxi-xinwu".to_string(), format!("/places/{id}"), "/care".into(), "/no-such-page".into()] {
+        let (status, h, html) = page(&s, &path).await;
+        assert!(status == 200 || path == "/no-such-page", "{path}: {status}");
+        let csp = h["content-security-policy"].to_str().unwrap().to_string();
+        let src = script_src(&csp);
+        assert!(!src.contains("unsafe-inline") && !src.contains("'unsafe-eval'") && src.contains("'wasm-unsafe-eval'"), "{path}: {src}");
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{csp}");
+        // one nonce in the policy, and every inline script of the page carries exactly it
+        let nonce = src.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).unwrap_or_else(|| panic!("{path}: no nonce in {src}")).to_string();
+        assert!(nonce.len() >= 22, "a nonce of 128 bits: {nonce}");
+        let scripts = inline_scripts(&html);
+        assert!(!scripts.is_empty(), "{path}: the hydration bootstrap is inline");
+        for (attrs, body) in &scripts {
+            assert!(attrs.contains(&format!("nonce=\"{nonce}\"")), "{path}: an inline script without the page's nonce: <script{attrs}>{}", &body[..body.len().min(80)]);
+        }
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+        nonces.push(nonce);
+    }
+    let distinct: std::collections::HashSet<_> = nonces.iter().collect();
+    assert_eq!(distinct.len(), nonces.len(), "a fresh nonce for every page: {nonces:?}");
+
+    // The API and static files: no inline script at all.
+    for path in ["/api/v1/areas", "/healthz", "/api/v1/places/999999999"] {
+        let (_, h, _) = page(&s, path).await;
+        let src = script_src(h["content-security-policy"].to_str().unwrap());
+        assert_eq!(src, "script-src 'self' 'wasm-unsafe-eval'", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+    }
+
+    // The offline shell (kept by the service worker) allows its one inline script by hash.
+    let (status, h, html) = page(&s, "/offline-shell").await;
+    assert_eq!(status, 200);
+    let scripts = inline_scripts(&html);
+    assert_eq!(scripts.len(), 1, "{html}");
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(scripts[0].1.as_bytes()));
+    let src = script_src(h["content-security-policy"].to_str().unwrap());
+    assert_eq!(src, format!("script-src 'self' 'sha256-{hash}' 'wasm-unsafe-eval'"));
+
+    // Behind an HTTPS proxy: HSTS.
+    let res = s.http.get(format!("{}/api/v1/areas", s.base)).header("X-Forwarded-Proto", "https").send().await.unwrap();
+    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
 }
