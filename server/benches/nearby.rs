@@ -25,7 +25,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn queries(n: usize) -> Vec<PlaceQuery> {
-    let centres = server::sample::bench_city_centres();
+    let centres = server::db::sample::bench_city_centres();
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     (0..n)
         .map(|_| {
@@ -67,7 +67,7 @@ async fn main() -> anyhow::Result<()> {
     let path = dir.join(format!("large-{places}.db"));
     let url = format!("sqlite://{}", path.display());
     let pool = server::db::open(&url).await?;
-    let have = server::repo::place_count(&pool).await?;
+    let have = server::db::places::place_count(&pool).await?;
     if have as usize != places {
         drop(pool);
         for s in ["", "-wal", "-shm"] {
@@ -75,7 +75,7 @@ async fn main() -> anyhow::Result<()> {
         }
         let pool = server::db::open(&url).await?;
         let t = Instant::now();
-        server::sample::load_large(&pool, places).await?;
+        server::db::sample::load_large(&pool, places).await?;
         println!("generated {places} places in {:.1} s", t.elapsed().as_secs_f64());
         pool.close().await;
     }
@@ -87,7 +87,7 @@ async fn main() -> anyhow::Result<()> {
     let (mut results, mut candidates_seen) = (0u64, 0u64);
     for (i, q) in qs.iter().enumerate() {
         let start = Instant::now();
-        let r = server::repo::search_places(&pool, q).await?;
+        let r = server::db::places::search_places(&pool, q).await?;
         let el = start.elapsed();
         if i >= WARMUP {
             t.push(el);

@@ -1,27 +1,15 @@
 //! The 一老一小 server: the JSON API, server-side rendering of the Leptos app,
 //! static assets, and the data layer over SQLite.
 
-pub mod access;
-pub mod admin;
 pub mod api;
-pub mod auth;
 pub mod clock;
 pub mod db;
-pub mod device;
-pub mod error;
-pub mod favorites;
-pub mod home_services;
-pub mod idempotency;
-pub mod openapi;
-pub mod operator;
-pub mod orders;
-pub mod repo;
-pub mod requests;
-pub mod sample;
+pub mod http;
 pub mod site;
-pub mod visits;
 
 use app::client::ClientError;
+use db::places as repo;
+use http::error;
 use app::data::{Backend, BoxFuture, DataSource};
 use app::query::PlaceQuery;
 use app::types::{AreasResponse, PlaceDetail, PlacesResponse};
@@ -73,7 +61,7 @@ impl Backend for DbBackend {
         Box::pin(async move {
             match repo::place_detail(&db, id).await {
                 Ok(Some(p)) => Ok(p),
-                Ok(None) => Err(api::not_found_place().into_client_error()),
+                Ok(None) => Err(api::places::not_found_place().into_client_error()),
                 Err(e) => Err(e.into_client_error()),
             }
         })
@@ -200,7 +188,7 @@ pub fn router(db: db::Db, cfg: &Config) -> Router {
                 }
             }),
         )
-        .nest("/api/v1", api::router())
+        .merge(api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || app::app::shell(shell_options.clone()))
         .nest("/pkg", pkg.with_state(()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::app::shell))
@@ -274,7 +262,7 @@ async fn readyz(axum::extract::State(st): axum::extract::State<AppState>) -> Res
 pub async fn serve(db: db::Db, cfg: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(cfg.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    visits::spawn_generator(db.write.clone(), cfg.clock.clone());
+    api::visits::spawn_generator(db.write.clone(), cfg.clock.clone());
     axum::serve(listener, router(db, &cfg).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await?;

@@ -1,7 +1,8 @@
 //! `server` — serve / migrate / seed / seed-large / precompress.
 
 use clap::{Parser, Subcommand};
-use server::{db, sample, site, Config};
+use server::db::{self, sample};
+use server::{site, Config};
 
 #[derive(Parser)]
 #[command(name = "server", about = "一老一小 server: API, server-side rendering, data tools")]
@@ -63,14 +64,14 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { sample: false }) {
         Command::Serve { sample } => {
             let db = if sample { db::open_with_sample(&cli.database_url).await? } else { db::open_db(&cli.database_url).await? };
-            if !sample && server::auth::account_count(&db.read).await? == 0 {
+            if !sample && server::api::auth::account_count(&db.read).await? == 0 {
                 tracing::warn!(
                     "this database has no accounts yet: create the first admin with \
                      `ADMIN_PASSWORD=… server create-admin --username NAME` (or start with --sample for a demo)"
                 );
             }
             // Deletions are kept 30 days for delta sync; older clients refetch their areas.
-            server::repo::prune_tombstones(&db.write, 30 * 86_400).await?;
+            server::db::places::prune_tombstones(&db.write, 30 * 86_400).await?;
             server::serve(db, Config { sample_logins: sample, ..Config::from_env()? }).await?;
         }
         Command::Migrate => {
@@ -82,7 +83,7 @@ async fn main() -> anyhow::Result<()> {
                 remove_sqlite_files(&cli.database_url)?;
             }
             let pool = db::open(&cli.database_url).await?;
-            if server::repo::place_count(&pool).await? > 0 {
+            if server::db::places::place_count(&pool).await? > 0 {
                 anyhow::bail!("{} already holds places; use `seed --reset` to start again", cli.database_url);
             }
             let n = sample::load(&pool).await?;
@@ -90,7 +91,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::SeedLarge { places } => {
             let pool = db::open(&cli.database_url).await?;
-            if server::repo::place_count(&pool).await? > 0 {
+            if server::db::places::place_count(&pool).await? > 0 {
                 anyhow::bail!("{} already holds places; give an empty database", cli.database_url);
             }
             let t = std::time::Instant::now();
@@ -111,20 +112,20 @@ async fn main() -> anyhow::Result<()> {
                 anyhow::bail!("the password must have at least 10 characters");
             }
             let pool = db::open(&cli.database_url).await?;
-            let hash = server::auth::hash_password(&password)?;
-            let id = server::auth::create_user(&pool, &username, &display_name, &hash, server::auth::Role::Admin, None, None, false)
+            let hash = server::api::auth::hash_password(&password)?;
+            let id = server::api::auth::create_user(&pool, &username, &display_name, &hash, server::api::auth::Role::Admin, None, None, false)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("created admin {username} (id {id})");
         }
         Command::WelfareVisits => {
             let pool = db::open(&cli.database_url).await?;
-            let g = server::visits::generate(&pool, chrono::Utc::now()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let g = server::api::visits::generate(&pool, chrono::Utc::now()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             println!("weekly 探访: {} made for this week, {} marked missed", g.created, g.missed);
         }
         Command::SyncReset => {
             let pool = db::open(&cli.database_url).await?;
-            let seq = server::repo::sync_reset(&pool).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let seq = server::db::places::sync_reset(&pool).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             println!("devices synced before change {seq} will refetch their areas");
         }
         Command::Precompress { dir } => {

@@ -4,7 +4,7 @@ mod common;
 
 use common::{fields, get, login, start, write, Login, TestServer};
 use serde_json::{json, Value};
-use server::sample::SAMPLE_PASSWORD;
+use server::db::sample::SAMPLE_PASSWORD;
 
 async fn post(s: &TestServer, l: Option<&Login>, path: &str, key: &str, body: Value) -> (u16, Value) {
     write(s, l, "POST", path, key, body).await

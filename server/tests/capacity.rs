@@ -7,7 +7,7 @@ mod common;
 
 use common::{get, login, start};
 use serde_json::Value;
-use server::sample::SAMPLE_PASSWORD;
+use server::db::sample::SAMPLE_PASSWORD;
 use std::time::{Duration, Instant};
 
 #[tokio::test]
@@ -167,7 +167,7 @@ async fn control_and_bidi_characters_and_overlong_text_are_refused_by_field() {
     assert!(b["fields"][0]["message"].as_str().unwrap().contains("控制字符"));
     let (st, b) = common::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-2", body("王\u{0007}女士")).await;
     assert_eq!((st, common::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
-    let (st, b) = common::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-3", body(&"长".repeat(server::idempotency::MAX_TEXT + 1))).await;
+    let (st, b) = common::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-3", body(&"长".repeat(server::http::write::MAX_TEXT + 1))).await;
     assert_eq!((st, common::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
     assert!(b["fields"][0]["message"].as_str().unwrap().contains("太长"));
     // nested fields are named by their path; line breaks in a note are fine
@@ -196,14 +196,14 @@ async fn expired_write_answers_login_attempts_and_idle_devices_are_pruned() {
     .execute(&s.pool)
     .await
     .unwrap();
-    let p = server::repo::prune(&s.pool, now).await.unwrap();
+    let p = server::db::places::prune(&s.pool, now).await.unwrap();
     assert_eq!((p.idempotency_keys, p.login_attempts, p.devices), (1, 1, 1));
     let devices: Vec<String> = sqlx::query_scalar("SELECT key_hash FROM devices WHERE key_hash IN ('old-idle', 'old-with-favorite', 'recent') ORDER BY key_hash")
         .fetch_all(&s.pool)
         .await
         .unwrap();
     assert_eq!(devices, ["old-with-favorite", "recent"], "a device that still has a favorite stays");
-    assert_eq!(server::repo::prune(&s.pool, now).await.unwrap(), server::repo::Pruned::default(), "nothing twice");
+    assert_eq!(server::db::places::prune(&s.pool, now).await.unwrap(), server::db::places::Pruned::default(), "nothing twice");
 }
 
 #[tokio::test]
@@ -279,8 +279,8 @@ async fn fresh_device_keys_from_one_address_are_limited_too_and_other_addresses_
     let stored: Vec<String> = sqlx::query_scalar("SELECT address_hash FROM idempotency_keys WHERE address_hash IS NOT NULL").fetch_all(&s.pool).await.unwrap();
     assert_eq!(stored.len(), 6);
     assert!(stored.iter().all(|h| h.len() == 64 && !h.contains("198.51")));
-    let later = chrono::Utc::now().timestamp() + server::repo::KEEP_ADDRESS_S + 1;
-    assert_eq!(server::repo::prune(&s.pool, later).await.unwrap().addresses, 6);
+    let later = chrono::Utc::now().timestamp() + server::db::places::KEEP_ADDRESS_S + 1;
+    assert_eq!(server::db::places::prune(&s.pool, later).await.unwrap().addresses, 6);
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ mod common;
 
 use common::{get, login, start, write, Login, TestServer};
 use serde_json::json;
-use server::sample::SAMPLE_PASSWORD;
+use server::db::sample::SAMPLE_PASSWORD;
 
 async fn acct(s: &TestServer, name: &str) -> Login {
     login(s, name, SAMPLE_PASSWORD).await.1.unwrap_or_else(|| panic!("{name} signs in"))

@@ -6,7 +6,7 @@ mod common;
 use chrono::Timelike;
 use common::{fields, login, start, start_at, write, Login, TestServer, DEVICE};
 use serde_json::{json, Value};
-use server::sample::{SAMPLE_OPERATORS, SAMPLE_PASSWORD};
+use server::db::sample::{SAMPLE_OPERATORS, SAMPLE_PASSWORD};
 
 async fn op(s: &TestServer, n: usize) -> Login {
     login(s, SAMPLE_OPERATORS[n].0, SAMPLE_PASSWORD).await.1.expect("sample operator logs in")

@@ -119,7 +119,7 @@ async fn an_orders_quote_stays_as_priced_when_the_rule_table_changes() {
     let mine: Value = res.json().await.unwrap();
     let kept = mine["orders"].as_array().unwrap().iter().find(|x| x["id"] == uuid(1)).unwrap();
     assert_eq!(kept["quote"], before["quote"]);
-    let op = common::login(&s, "op-xinwu-yanglao", server::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let op = common::login(&s, "op-xinwu-yanglao", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
     let (_, inbox) = get(&s, Some(&op), &format!("/api/v1/operator/providers/{station}/orders")).await;
     let seen = inbox.as_array().unwrap().iter().find(|x| x["id"] == uuid(1)).unwrap();
     assert_eq!(seen["quote"], before["quote"], "the provider sees the same split");
@@ -179,8 +179,8 @@ async fn the_provider_accepts_assigns_a_carer_and_confirms_the_category_and_othe
     let (station, o) = station_opening(&s).await;
     let (st, _) = post(&s, common::DEVICE, "prov-ord-1", "/api/v1/orders", order(9, station, &o, elder(82, json!(["dibao"])))).await;
     assert_eq!(st, 201);
-    let op = common::login(&s, "op-xinwu-yanglao", server::sample::SAMPLE_PASSWORD).await.1.unwrap();
-    let other = common::login(&s, "op-feiqitu", server::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let op = common::login(&s, "op-xinwu-yanglao", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let other = common::login(&s, "op-feiqitu", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
     let (_, mine) = get(&s, Some(&op), "/api/v1/operator/providers").await;
     assert!(mine.as_array().unwrap().iter().any(|p| p["id"] == station));
     assert_eq!(get(&s, Some(&other), "/api/v1/operator/providers").await.1, json!([]));

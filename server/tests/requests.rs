@@ -7,7 +7,7 @@ mod common;
 use common::{fields, get, login, start, write, Login, TestServer};
 use chrono::Timelike;
 use serde_json::{json, Value};
-use server::sample::SAMPLE_PASSWORD;
+use server::db::sample::SAMPLE_PASSWORD;
 
 fn uuid(n: u64) -> String {
     format!("00000000-0000-4000-8000-{n:012x}")
@@ -116,7 +116,7 @@ async fn thirty_concurrent_bookings_of_a_slot_for_three_make_exactly_three_and_a
     // a parent cancels: the timeslot frees and someone else can book
     let booked: String = sqlx::query_scalar("SELECT id FROM requests WHERE status = 'submitted' ORDER BY rowid LIMIT 1").fetch_one(&s.pool).await.unwrap();
     let device: String = sqlx::query_scalar("SELECT device_hash FROM requests WHERE id = ?").bind(&booked).fetch_one(&s.pool).await.unwrap();
-    let key = (0..30).map(|i| format!("device-key-concurrent-{i:04}")).find(|k| server::device::sha256_hex(k.as_bytes()) == device).unwrap();
+    let key = (0..30).map(|i| format!("device-key-concurrent-{i:04}")).find(|k| server::http::device::sha256_hex(k.as_bytes()) == device).unwrap();
     let res = s.http.post(format!("{}/api/v1/requests/{booked}/cancel", s.base)).header("X-Device-Key", &key).header("Idempotency-Key", "cancel-key-1").send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "cancelled");

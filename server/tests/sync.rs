@@ -111,7 +111,7 @@ async fn favorites_belong_to_a_device_and_only_its_hash_is_stored() {
     // the raw key is nowhere in the database
     let hashes: Vec<String> = sqlx::query_scalar("SELECT key_hash FROM devices").fetch_all(&s.pool).await.unwrap();
     assert!(hashes.iter().all(|h| h.len() == 64 && h != DEVICE));
-    assert!(hashes.contains(&server::device::sha256_hex(DEVICE.as_bytes())));
+    assert!(hashes.contains(&server::http::device::sha256_hex(DEVICE.as_bytes())));
 }
 
 #[tokio::test]
@@ -216,7 +216,7 @@ async fn a_client_too_far_behind_is_told_to_refetch() {
     sqlx::query("UPDATE tombstones SET deleted_at = deleted_at - 40 * 86400").execute(&s.pool).await.unwrap();
     // the place and its classes (deleted with it)
     let classes: i64 = sqlx::query_scalar("SELECT count(*) FROM tombstones WHERE entity = 'class'").fetch_one(&s.pool).await.unwrap();
-    assert_eq!(server::repo::prune_tombstones(&s.pool, 30 * 86_400).await.unwrap(), 1 + classes as u64);
+    assert_eq!(server::db::places::prune_tombstones(&s.pool, 30 * 86_400).await.unwrap(), 1 + classes as u64);
     let ch = s.client.changes(0, &areas).await.unwrap();
     assert!(ch.reset && ch.places.is_empty());
     // a sequence from the future (another database) resets too

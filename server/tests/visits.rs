@@ -12,7 +12,7 @@ async fn w(s: &TestServer, l: Option<&Login>, method: &str, path: &str, key: &st
     common::write(s, l, method, path, &format!("visits-test-{key}"), body).await
 }
 use serde_json::{json, Value};
-use server::sample::SAMPLE_PASSWORD;
+use server::db::sample::SAMPLE_PASSWORD;
 
 fn uuid(n: u64) -> String {
     format!("00000000-0000-4000-8000-{n:012x}")
@@ -144,8 +144,8 @@ async fn another_carer_cannot_see_or_record_a_visit_and_ratings_wait_for_complet
     // a second carer of the same station with an account
     let other_carer: i64 = sqlx::query_scalar("SELECT id FROM carers WHERE provider_id = ? ORDER BY id DESC LIMIT 1").bind(station).fetch_one(&s.pool).await.unwrap();
     let org: i64 = sqlx::query_scalar("SELECT organisation_id FROM providers WHERE id = ?").bind(station).fetch_one(&s.pool).await.unwrap();
-    let hash = server::auth::hash_password(SAMPLE_PASSWORD).unwrap();
-    let uid = server::auth::create_user(&s.pool, "carer-other", "另一位护理员", &hash, server::auth::Role::Operator, Some(org), None, true).await.unwrap();
+    let hash = server::api::auth::hash_password(SAMPLE_PASSWORD).unwrap();
+    let uid = server::api::auth::create_user(&s.pool, "carer-other", "另一位护理员", &hash, server::api::auth::Role::Operator, Some(org), None, true).await.unwrap();
     sqlx::query("UPDATE users SET carer_id = ? WHERE id = ?").bind(other_carer).bind(uid).execute(&s.pool).await.unwrap();
     let other = login(&s, "carer-other", SAMPLE_PASSWORD).await.1.unwrap();
     let (_, list) = get(&s, Some(&other), "/api/v1/carer/visits").await;
@@ -203,15 +203,15 @@ async fn weekly_welfare_visits_are_made_once_a_week_and_missed_weeks_show() {
     assert_eq!(plans, 1);
 
     let now = Utc::now();
-    let g = server::visits::generate(&s.pool, now).await.unwrap();
+    let g = server::api::visits::generate(&s.pool, now).await.unwrap();
     assert_eq!((g.created, g.missed), (0, 0), "run twice in a week: nothing new");
     let next_week = app::requests::beijing_today(now + Duration::days(7));
-    let g = server::visits::generate(&s.pool, now + Duration::days(7)).await.unwrap();
+    let g = server::api::visits::generate(&s.pool, now + Duration::days(7)).await.unwrap();
     assert_eq!((g.created, g.missed), (1, 1), "next week: one new visit; this week's, undone, is missed");
-    let g = server::visits::generate(&s.pool, now + Duration::days(7)).await.unwrap();
+    let g = server::api::visits::generate(&s.pool, now + Duration::days(7)).await.unwrap();
     assert_eq!((g.created, g.missed), (0, 0));
     // had the generator not run for two weeks, the week in between is made as missed
-    let g = server::visits::generate(&s.pool, now + Duration::days(21)).await.unwrap();
+    let g = server::api::visits::generate(&s.pool, now + Duration::days(21)).await.unwrap();
     assert_eq!((g.created, g.missed), (2, 1), "week 3 due, week 2 missed (made now), week 1 marked missed");
     sqlx::query("DELETE FROM welfare_visits WHERE week_start > ?")
         .bind(app::orders::week_start(next_week).format("%Y-%m-%d").to_string())

@@ -3,11 +3,12 @@
 //! switch an account off (its sessions end at once). Every write is idempotent
 //! (`Idempotency-Key`) and audited.
 
-use crate::auth::{hash_password, Role, Session};
-use crate::device::DeviceHash;
-use crate::error::AppError;
-use crate::idempotency::{self, Tx};
-use crate::operator::Id;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::api::auth::{hash_password, Role, Session};
+use crate::http::device::DeviceHash;
+use crate::http::error::AppError;
+use crate::http::write::{self as idempotency, Tx};
+use crate::api::desk::Id;
 use crate::AppState;
 use app::types::{Account, AccountCreate, BeianStatus, FieldError, Organisation, OrganisationAdmin, OrganisationCreate, User};
 use axum::body::Bytes;
@@ -68,7 +69,7 @@ fn org_from(r: OrgRow) -> OrganisationAdmin {
         },
         place_count,
         account_count,
-        created_at: crate::repo::ts(created_at),
+        created_at: crate::db::places::ts(created_at),
     }
 }
 
@@ -147,7 +148,7 @@ fn account_from(r: AccountRow) -> Account {
             carer_id,
         },
         organisation_name,
-        created_at: crate::repo::ts(created_at),
+        created_at: crate::db::places::ts(created_at),
         disabled: disabled_at.is_some(),
     }
 }
@@ -274,4 +275,12 @@ pub async fn disable_user(
         Ok((tx, StatusCode::OK, serde_json::to_value(account_from(row)).map_err(anyhow::Error::from)?))
     })
     .await
+}
+
+/// This resource's routes: each path is the one its `#[utoipa::path]` names.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(organisations, create_organisation))
+        .routes(routes!(users, create_user))
+        .routes(routes!(disable_user))
 }

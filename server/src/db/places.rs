@@ -1,6 +1,6 @@
 //! SQLite data access (sqlx). Times in the database are Unix seconds.
 
-use crate::error::AppError;
+use crate::http::error::AppError;
 use app::geo::{bbox_around, BBox, LatLng};
 use app::query::{Origin, PlaceQuery};
 use app::types::*;

@@ -2,8 +2,9 @@
 //! providers that serve an address (a radius around the provider, or its list of 街道),
 //! nearest first.
 
-use crate::error::AppError;
-use crate::operator::Id;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::http::error::AppError;
+use crate::api::desk::Id;
 use crate::AppState;
 use app::elder::{describe, ProviderHit, ProviderItem, ProvidersResponse, RuleCondition, ServiceInfo, SubsidyRule};
 use app::geo::{distance_m, LatLng};
@@ -176,7 +177,7 @@ pub async fn serving(
         ("item" = Option<ServiceItem>, Query,)),
     responses((status = 200, body = ProvidersResponse), (status = 422, body = app::types::ErrorBody)), tag = "home services")]
 pub async fn providers(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<ProvidersResponse>, AppError> {
-    let pairs: HashMap<String, String> = crate::api::query_pairs(raw.as_deref()).into_iter().collect();
+    let pairs: HashMap<String, String> = crate::http::query_pairs(raw.as_deref()).into_iter().collect();
     let mut errors = Vec::new();
     let num = |k: &str, range: std::ops::RangeInclusive<f64>, errors: &mut Vec<FieldError>, msg: &str| {
         let v = pairs.get(k).and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| range.contains(v));
@@ -225,4 +226,13 @@ pub async fn provider(State(st): State<AppState>, Id(id): Id) -> Result<Json<Pro
         .ok_or_else(|| AppError::NotFound("没有这个服务机构".into()))?;
     let mut items = items_of(&mut conn, &[id]).await?;
     Ok(Json(hit(row, 0.0, items.remove(&id).unwrap_or_default())?))
+}
+
+/// This resource's routes: each path is the one its `#[utoipa::path]` names.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(services))
+        .routes(routes!(subsidy_rules))
+        .routes(routes!(providers))
+        .routes(routes!(provider))
 }

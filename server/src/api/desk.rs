@@ -3,10 +3,11 @@
 //! with the current value when the server's value moved), confirm unchanged, and
 //! read the audit trail. Every write goes through the idempotency layer and is audited.
 
-use crate::auth::{Role, Session};
-use crate::device::DeviceHash;
-use crate::error::AppError;
-use crate::idempotency::{self, Tx};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::api::auth::{Role, Session};
+use crate::http::device::DeviceHash;
+use crate::http::error::AppError;
+use crate::http::write::{self as idempotency, Tx};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -40,7 +41,7 @@ pub(crate) async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) ->
         .ok_or_else(|| AppError::NotFound("没有这个托育机构".into()))
 }
 
-pub(crate) use crate::access::{may_read, may_write};
+pub(crate) use crate::http::access::{may_read, may_write};
 
 pub(crate) async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<Option<ClassState>, AppError> {
     #[allow(clippy::type_complexity)]
@@ -60,7 +61,7 @@ pub(crate) async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) 
         vacancies,
         puhui_slots,
         version,
-        confirmed_at: crate::repo::ts(at),
+        confirmed_at: crate::db::places::ts(at),
     }))
 }
 
@@ -139,7 +140,7 @@ pub async fn audit(State(st): State<AppState>, session: Session, Id(id): Id) -> 
                 class_id,
                 action,
                 detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
-                at: crate::repo::ts(at),
+                at: crate::db::places::ts(at),
             })
             .collect(),
     ))
@@ -462,4 +463,15 @@ pub async fn create_class(
         Ok((tx, StatusCode::CREATED, serde_json::to_value(&after).map_err(anyhow::Error::from)?))
     })
     .await
+}
+
+/// This resource's routes: each path is the one its `#[utoipa::path]` names.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(places))
+        .routes(routes!(edit_place))
+        .routes(routes!(classes, create_class))
+        .routes(routes!(edit_class))
+        .routes(routes!(audit))
+        .routes(routes!(change_vacancies))
 }

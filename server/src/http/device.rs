@@ -1,7 +1,7 @@
 //! Device identity without accounts: `X-Device-Key` (never in a URL); only its
 //! SHA-256 is stored.
 
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -37,7 +37,7 @@ impl FromRequestParts<AppState> for DeviceHash {
         if !valid_key(key) {
             return Err(AppError::Unauthorized("设备标识（X-Device-Key）格式不正确".into()));
         }
-        let address = crate::auth::client_address(crate::auth::peer_of(&parts.extensions), &parts.headers, &st.trusted_proxies);
+        let address = crate::api::auth::client_address(crate::api::auth::peer_of(&parts.extensions), &parts.headers, &st.trusted_proxies);
         Ok(DeviceHash(sha256_hex(key.as_bytes()), sha256_hex(format!("address {address}").as_bytes())))
     }
 }

@@ -3,13 +3,14 @@
 //! kept and flagged beyond 100 m), the family's rating and rescheduling, and the weekly
 //! 探访 the 宿城区 rule requires (plans, generation once per week, missed weeks).
 
-use crate::auth::Session;
-use crate::device::DeviceHash;
-use crate::error::AppError;
-use crate::idempotency::{self, Tx};
-use crate::operator::{may_read, may_write, Id};
-use crate::orders::{order, provider_order, provider_org, timeslot_problem, Row, ORDER_SELECT};
-use crate::requests::ReqId;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::api::auth::Session;
+use crate::http::device::DeviceHash;
+use crate::http::error::AppError;
+use crate::http::write::{self as idempotency, Tx};
+use crate::api::desk::{may_read, may_write, Id};
+use crate::api::orders::{order, provider_order, provider_org, timeslot_problem, Row, ORDER_SELECT};
+use crate::api::requests::ReqId;
 use crate::AppState;
 use app::elder::ElderProfile;
 use app::geo::{distance_m, LatLng};
@@ -148,7 +149,7 @@ pub async fn check_in(
                 .execute(&mut *tx)
                 .await?;
                 let detail = serde_json::json!({ "order_id": id, "tapped_at": c.tapped_at, "distance_m": distance });
-                crate::admin::record(&mut tx, now, &user, user.organisation_id, "check_in", detail).await?;
+                crate::api::admin::record(&mut tx, now, &user, user.organisation_id, "check_in", detail).await?;
             }
             // Checked in already (from this phone or another): the first tap stands.
             OrderStatus::InService | OrderStatus::Completed => {}
@@ -220,7 +221,7 @@ pub async fn check_out(
                 .await?;
                 let detail = serde_json::json!({ "order_id": id, "tapped_at": c.tapped_at, "distance_m": distance,
                     "not_done": tasks.iter().filter(|t| !t.done).count() });
-                crate::admin::record(&mut tx, now, &user, user.organisation_id, "check_out", detail).await?;
+                crate::api::admin::record(&mut tx, now, &user, user.organisation_id, "check_out", detail).await?;
             }
             OrderStatus::Completed => {}
             OrderStatus::Assigned => return Err(AppError::Conflict("还没有签到，请先签到再签退".into())),
@@ -352,7 +353,7 @@ pub(crate) async fn ensure_plan(
     let Some(reason) = welfare_reason(elder) else { return Ok(()) };
     // Only the provider the family ordered from (the order's consent names it), and only
     // when it offers 探访 for this address: the profile goes to no one else.
-    let serving = crate::home_services::serving(tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(ServiceItem::WelfareVisit)).await?;
+    let serving = crate::api::services::serving(tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(ServiceItem::WelfareVisit)).await?;
     let Some(provider) = serving.iter().find(|p| p.id == ordered_from) else { return Ok(()) };
     sqlx::query(
         "INSERT INTO welfare_plans (device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, created_at, updated_at)
@@ -438,8 +439,8 @@ pub fn spawn_generator(pool: SqlitePool, clock: crate::clock::Clock) {
                 Err(e) => tracing::warn!("weekly 探访 generation failed: {e:?}"),
             }
             // the retention job, hourly too (each run deletes only what has just expired)
-            match crate::repo::prune(&pool, clock.unix()).await {
-                Ok(p) if p != crate::repo::Pruned::default() => tracing::info!(?p, "pruned expired records"),
+            match crate::db::places::prune(&pool, clock.unix()).await {
+                Ok(p) if p != crate::db::places::Pruned::default() => tracing::info!(?p, "pruned expired records"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!("pruning failed: {e:?}"),
             }
@@ -462,7 +463,7 @@ fn visit_from(r: VisitRow) -> WelfareVisit {
         due_on,
         status: WelfareStatus::from_code(&status).unwrap_or(WelfareStatus::Due),
         mode: mode.as_deref().and_then(WelfareMode::from_code),
-        done_at: done_at.map(crate::repo::ts),
+        done_at: done_at.map(crate::db::places::ts),
         carer_name,
         note,
     }
@@ -610,7 +611,7 @@ pub async fn record_visit(
             .execute(&mut *tx)
             .await?;
             let detail = serde_json::json!({ "welfare_visit_id": id, "mode": r.mode.code(), "done_at": r.done_at, "in_week": in_week });
-            crate::admin::record(&mut tx, now, &user, Some(org), "welfare_visit", detail).await?;
+            crate::api::admin::record(&mut tx, now, &user, Some(org), "welfare_visit", detail).await?;
         }
         let row: ProviderVisitRow = sqlx::query_as(&format!("{} WHERE v.id = ?", provider_visit_select()))
             .bind(ymd(beijing_today(now)))
@@ -634,4 +635,17 @@ mod tests {
         assert!(tap_problem(now + chrono::Duration::minutes(30), now).is_some());
         assert!(tap_problem(now - chrono::Duration::days(8), now).is_some());
     }
+}
+
+/// This resource's routes: each path is the one its `#[utoipa::path]` names.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(rate))
+        .routes(routes!(reschedule))
+        .routes(routes!(carer_visits))
+        .routes(routes!(check_in))
+        .routes(routes!(check_out))
+        .routes(routes!(family_plans))
+        .routes(routes!(provider_visits))
+        .routes(routes!(record_visit))
 }

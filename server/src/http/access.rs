@@ -7,7 +7,7 @@
 //! - A carer's account reaches only its own assigned visits (`/api/v1/carer/…`, checked
 //!   there by carer id); every desk endpoint answers it 403.
 
-use crate::error::AppError;
+use crate::http::error::AppError;
 use app::types::{Role, User};
 use sqlx::SqliteConnection;
 

@@ -3,11 +3,12 @@
 //! over-booked; the price comes from the rule table), the device's orders, and cancelling
 //! within the provider's window.
 
-use crate::device::DeviceHash;
-use crate::error::AppError;
-use crate::idempotency::{self, Tx};
-use crate::operator::Id;
-use crate::requests::ReqId;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::http::device::DeviceHash;
+use crate::http::error::AppError;
+use crate::http::write::{self as idempotency, Tx};
+use crate::api::desk::Id;
+use crate::api::requests::ReqId;
 use crate::AppState;
 use app::elder::quote;
 use app::geo::LatLng;
@@ -76,7 +77,7 @@ pub(crate) async fn timeslot_problem(
 #[utoipa::path(get, path = "/api/v1/providers/{id}/openings", params(("id" = i64, Path,), ("item" = ServiceItem, Query,)),
     responses((status = 200, body = TimeslotsResponse), (status = 404), (status = 422, body = app::types::ErrorBody)), tag = "home services")]
 pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(raw): RawQuery) -> Result<Json<TimeslotsResponse>, AppError> {
-    let pairs = crate::api::query_pairs(raw.as_deref());
+    let pairs = crate::http::query_pairs(raw.as_deref());
     let item = pairs
         .iter()
         .find(|(k, _)| k == "item")
@@ -197,8 +198,8 @@ pub(crate) fn view(r: Row) -> Result<OrderView, AppError> {
         date: r.visit_date,
         elder_name: r.elder_name,
         message: r.message,
-        created_at: crate::repo::ts(r.created_at),
-        updated_at: crate::repo::ts(r.updated_at),
+        created_at: crate::db::places::ts(r.created_at),
+        updated_at: crate::db::places::ts(r.updated_at),
         is_sample: r.is_sample,
         check_in: stamp(r.check_in_at, r.check_in_received_at, r.check_in_distance_m),
         check_out: stamp(r.check_out_at, r.check_out_received_at, r.check_out_distance_m),
@@ -213,7 +214,7 @@ pub(crate) fn view(r: Row) -> Result<OrderView, AppError> {
 }
 
 fn stamp(at: Option<i64>, received: Option<i64>, distance_m: Option<f64>) -> Option<app::orders::VisitStamp> {
-    Some(app::orders::VisitStamp::new(crate::repo::ts(at?), crate::repo::ts(received.unwrap_or(at?)), distance_m))
+    Some(app::orders::VisitStamp::new(crate::db::places::ts(at?), crate::db::places::ts(received.unwrap_or(at?)), distance_m))
 }
 
 /// An order that must exist (404 otherwise).
@@ -257,7 +258,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         let mut errors = new.validate(beijing_today(now));
         let elder = new.elder.shared();
         // The provider must serve the address and offer the item.
-        let serving = crate::home_services::serving(&mut tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(new.item)).await?;
+        let serving = crate::api::services::serving(&mut tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(new.item)).await?;
         let Some(provider) = serving.into_iter().find(|p| p.id == new.provider_id) else {
             let known: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ?").bind(new.provider_id).fetch_one(&mut *tx).await?;
             if !known {
@@ -281,7 +282,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
             return Err(AppError::Validation(errors));
         }
         let offer = offer.ok_or_else(|| AppError::field("item", "这家机构不提供这个服务"))?;
-        let rules = crate::home_services::rules(&mut tx).await?;
+        let rules = crate::api::services::rules(&mut tx).await?;
         let q = quote(&rules, &elder, new.item, offer.market_price_yuan);
         sqlx::query(
             "INSERT INTO orders (id, device_hash, provider_id, service_item, meal_mode, timeslot_id, visit_date, elder, elder_name, quote,
@@ -302,7 +303,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         .execute(&mut *tx)
         .await?;
         // The weekly 探访 the rule gives this person starts with their first order.
-        crate::visits::ensure_plan(&mut tx, &dev, &elder, new.provider_id, now).await?;
+        crate::api::visits::ensure_plan(&mut tx, &dev, &elder, new.provider_id, now).await?;
         let v = order(&mut tx, &new.id).await?;
         Ok((tx, StatusCode::CREATED, serde_json::to_value(v).map_err(anyhow::Error::from)?))
     })
@@ -347,8 +348,8 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
 
 // ------------------------------------------------------------------ the provider's side
 
-use crate::auth::Session;
-use crate::operator::{may_read, may_write};
+use crate::api::auth::Session;
+use crate::api::desk::{may_read, may_write};
 use app::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, ProviderOrder};
 
 pub(crate) async fn provider_org(conn: &mut SqliteConnection, provider_id: i64) -> Result<i64, AppError> {
@@ -498,9 +499,21 @@ pub async fn decide(
         .execute(&mut *tx)
         .await?;
         let detail = serde_json::json!({ "order_id": id, "action": d.action, "from": o.status.code(), "to": to.code(), "carer_id": carer, "message": message });
-        crate::admin::record(&mut tx, now, &user, Some(org), "order_decision", detail).await?;
+        crate::api::admin::record(&mut tx, now, &user, Some(org), "order_decision", detail).await?;
         let v = order(&mut tx, &id).await?;
         Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?))
     })
     .await
+}
+
+/// This resource's routes: each path is the one its `#[utoipa::path]` names.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(openings))
+        .routes(routes!(list, create))
+        .routes(routes!(cancel))
+        .routes(routes!(operator_providers))
+        .routes(routes!(provider_orders))
+        .routes(routes!(carers))
+        .routes(routes!(decide))
 }

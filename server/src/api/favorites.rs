@@ -1,8 +1,9 @@
 //! A parent's saved places (收藏), per device, written through the idempotency layer.
 
-use crate::device::DeviceHash;
-use crate::error::AppError;
-use crate::idempotency::{self, Tx};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::http::device::DeviceHash;
+use crate::http::error::AppError;
+use crate::http::write::{self as idempotency, Tx};
 use crate::AppState;
 use app::types::{FavoriteDeleted, FavoriteRequest, FieldError, FavoritesResponse, Favorite};
 use axum::body::Bytes;
@@ -34,7 +35,7 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
     Ok(Json(FavoritesResponse {
         favorites: rows
             .into_iter()
-            .map(|(place_id, name, at)| Favorite { place_id, name, created_at: crate::repo::ts(at) })
+            .map(|(place_id, name, at)| Favorite { place_id, name, created_at: crate::db::places::ts(at) })
             .collect(),
     }))
 }
@@ -78,7 +79,7 @@ pub async fn add(State(st): State<AppState>, device: DeviceHash, headers: Header
             .bind(req.place_id)
             .fetch_one(&mut *tx)
             .await?;
-        let fav = Favorite { place_id: req.place_id, name, created_at: crate::repo::ts(created_at) };
+        let fav = Favorite { place_id: req.place_id, name, created_at: crate::db::places::ts(created_at) };
         let status = if inserted == 1 { StatusCode::CREATED } else { StatusCode::OK };
         Ok((tx, status, serde_json::to_value(fav).map_err(anyhow::Error::from)?))
     })
@@ -118,4 +119,11 @@ pub async fn remove(
         Ok((tx, StatusCode::OK, serde_json::to_value(body).map_err(anyhow::Error::from)?))
     })
     .await
+}
+
+/// This resource's routes: each path is the one its `#[utoipa::path]` names.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, add))
+        .routes(routes!(remove))
 }

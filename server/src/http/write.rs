@@ -5,8 +5,8 @@
 //! key with a different request is 409. `BEGIN IMMEDIATE` takes SQLite's write lock
 //! first, so concurrent requests with one key queue up instead of racing.
 
-use crate::device::{sha256_hex, DeviceHash};
-use crate::error::AppError;
+use crate::http::device::{sha256_hex, DeviceHash};
+use crate::http::error::AppError;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

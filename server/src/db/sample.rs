@@ -7,7 +7,7 @@
 //! its plan, rolling project list items 10–22, and their 托位 counts), 海安市 and
 //! 宿迁市宿城区. Area centres are approximate (GCJ-02).
 
-use crate::repo::{insert_place, AreaSeed, ClassSeed, OrgSeed, PlaceSeed};
+use crate::db::places::{insert_place, AreaSeed, ClassSeed, OrgSeed, PlaceSeed};
 use app::types::{AgeBand, Badge, BeianStatus, CareMode, ProviderType};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -616,9 +616,9 @@ pub async fn ensure_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
     if sample_places == 0 || have > 0 {
         return Ok(());
     }
-    use crate::auth::{create_user, Role};
+    use crate::api::auth::{create_user, Role};
     // One hash for the one documented sample password.
-    let hash = crate::auth::hash_password(SAMPLE_PASSWORD)?;
+    let hash = crate::api::auth::hash_password(SAMPLE_PASSWORD)?;
     let orgs = generate();
     let exists = |u: &'static str| async move {
         sqlx::query_scalar::<_, i64>("SELECT count(*) FROM users WHERE username = ?").bind(u).fetch_one(pool).await.map(|n| n > 0)
@@ -665,11 +665,11 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<usize> {
     let now = chrono::Utc::now().timestamp();
     let mut tx = pool.begin().await?;
     for a in areas() {
-        crate::repo::insert_area(&mut tx, &a).await?;
+        crate::db::places::insert_area(&mut tx, &a).await?;
     }
     let mut n = 0;
     for (org, places) in generate() {
-        let org_id = crate::repo::insert_org(&mut tx, &org, now).await?;
+        let org_id = crate::db::places::insert_org(&mut tx, &org, now).await?;
         for p in places {
             insert_place(&mut tx, org_id, &p, now).await?;
             n += 1;
@@ -701,8 +701,8 @@ pub async fn ensure_carer_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
     .fetch_optional(pool)
     .await?;
     let Some((carer_id, name, org)) = carer else { return Ok(()) };
-    let hash = crate::auth::hash_password(SAMPLE_PASSWORD)?;
-    let id = crate::auth::create_user(pool, "carer-wangzhuang", &format!("护理员 {name}"), &hash, crate::auth::Role::Operator, Some(org), None, true)
+    let hash = crate::api::auth::hash_password(SAMPLE_PASSWORD)?;
+    let id = crate::api::auth::create_user(pool, "carer-wangzhuang", &format!("护理员 {name}"), &hash, crate::api::auth::Role::Operator, Some(org), None, true)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     sqlx::query("UPDATE users SET carer_id = ? WHERE id = ?").bind(carer_id).bind(id).execute(pool).await?;
@@ -756,7 +756,7 @@ pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
             .await?;
         let org_id = match existing {
             Some(id) => id,
-            None => crate::repo::insert_org(&mut tx, &org, chrono::Utc::now().timestamp()).await?,
+            None => crate::db::places::insert_org(&mut tx, &org, chrono::Utc::now().timestamp()).await?,
         };
         if d.id == "wuxi-xinwu" {
             xinwu_org = Some(org_id);
@@ -859,10 +859,10 @@ pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
     }
     tx.commit().await?;
     if let Some(org) = xinwu_org {
-        let hash = crate::auth::hash_password(SAMPLE_PASSWORD)?;
+        let hash = crate::api::auth::hash_password(SAMPLE_PASSWORD)?;
         let exists: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE username = 'op-xinwu-yanglao'").fetch_one(pool).await?;
         if exists == 0 {
-            crate::auth::create_user(pool, "op-xinwu-yanglao", "新吴区居家养老服务中心调度（示例）", &hash, crate::auth::Role::Operator, Some(org), None, true)
+            crate::api::auth::create_user(pool, "op-xinwu-yanglao", "新吴区居家养老服务中心调度（示例）", &hash, crate::api::auth::Role::Operator, Some(org), None, true)
                 .await?;
         }
     }
@@ -902,12 +902,12 @@ pub async fn load_large(pool: &SqlitePool, count: usize) -> anyhow::Result<usize
     let mut tx = pool.begin().await?;
     for (i, c) in CITIES.iter().enumerate() {
         let id = format!("bench-{i}");
-        crate::repo::insert_area(
+        crate::db::places::insert_area(
             &mut tx,
             &AreaSeed { id: id.clone(), parent_id: None, city: format!("{}市", c.0), name: "全市（基准测试示例）".into(), lat: c.1, lng: c.2, sort_order: 100 + i as i64 },
         )
         .await?;
-        crate::repo::insert_area(
+        crate::db::places::insert_area(
             &mut tx,
             &AreaSeed { id: format!("{id}-all"), parent_id: Some(id), city: format!("{}市", c.0), name: "全市".into(), lat: c.1, lng: c.2, sort_order: 0 },
         )
@@ -943,7 +943,7 @@ pub async fn load_large(pool: &SqlitePool, count: usize) -> anyhow::Result<usize
             p.street_id = format!("bench-{i}-all");
             let mut org = org_for(&mut rng, &d, &p.name, t);
             org.uscc = uscc(&mut rng, "91", "110000");
-            let org_id = crate::repo::insert_org(&mut tx, &org, now).await?;
+            let org_id = crate::db::places::insert_org(&mut tx, &org, now).await?;
             insert_place(&mut tx, org_id, &p, now).await?;
             k += 1;
         }

@@ -8,11 +8,12 @@
 //! the class's vacancies in the same transaction. The parent's phone is masked in the
 //! inbox; revealing it (after accepting or offering) is written to the audit trail.
 
-use crate::auth::Session;
-use crate::device::DeviceHash;
-use crate::error::AppError;
-use crate::idempotency::{self, Tx};
-use crate::operator::{class_state, may_read, may_write, place_org, record, Id};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::api::auth::Session;
+use crate::http::device::DeviceHash;
+use crate::http::error::AppError;
+use crate::http::write::{self as idempotency, Tx};
+use crate::api::desk::{class_state, may_read, may_write, place_org, record, Id};
 use crate::AppState;
 use app::requests::{
     age_fits, beijing_minutes, beijing_today, hhmm, mask_phone, WeeklyWindow, Decision, InboxItem, NewRequest, RequestView, RequestsResponse,
@@ -113,8 +114,8 @@ fn view(r: &Row, pos: &HashMap<String, u32>) -> Result<RequestView, AppError> {
         start_month: r.start_month.clone(),
         waitlist_position: pos.get(&r.id).copied(),
         message: r.message.clone(),
-        created_at: crate::repo::ts(r.created_at),
-        updated_at: crate::repo::ts(r.updated_at),
+        created_at: crate::db::places::ts(r.created_at),
+        updated_at: crate::db::places::ts(r.updated_at),
         is_sample: r.is_sample,
     })
 }
@@ -673,4 +674,17 @@ pub async fn reveal(State(st): State<AppState>, session: Session, ReqId(id): Req
     record(&mut tx, st.clock.now(), &session.user, org, row.place_id, row.class_id, "phone_reveal", serde_json::json!({ "request_id": id })).await?;
     tx.commit().await?;
     Ok(Json(Revealed { id, contact_phone: row.contact_phone }))
+}
+
+/// This resource's routes: each path is the one its `#[utoipa::path]` names.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(openings))
+        .routes(routes!(list, create))
+        .routes(routes!(cancel))
+        .routes(routes!(inbox))
+        .routes(routes!(operator_timeslots, create_timeslot))
+        .routes(routes!(deactivate_timeslot))
+        .routes(routes!(decide))
+        .routes(routes!(reveal))
 }

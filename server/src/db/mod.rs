@@ -14,6 +14,9 @@ use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/yilao.db";
 
+pub mod places;
+pub mod sample;
+
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// How long a request waits for a connection before it is told to come back (503).
@@ -89,14 +92,14 @@ pub async fn open_db(url: &str) -> anyhow::Result<Db> {
 /// Loads the sample data (示例) into an empty database, or brings an older sample database's
 /// accounts, timeslots and providers up to date.
 pub async fn load_sample(pool: &SqlitePool) -> anyhow::Result<()> {
-    if crate::repo::place_count(pool).await? == 0 {
-        let n = crate::sample::load(pool).await?;
+    if crate::db::places::place_count(pool).await? == 0 {
+        let n = crate::db::sample::load(pool).await?;
         tracing::info!(places = n, "loaded sample data (示例) into an empty database");
     } else {
-        crate::sample::ensure_accounts(pool).await?;
-        crate::sample::ensure_timeslots(pool).await?;
-        crate::sample::ensure_providers(pool).await?;
-        crate::sample::ensure_carer_accounts(pool).await?;
+        crate::db::sample::ensure_accounts(pool).await?;
+        crate::db::sample::ensure_timeslots(pool).await?;
+        crate::db::sample::ensure_providers(pool).await?;
+        crate::db::sample::ensure_carer_accounts(pool).await?;
     }
     Ok(())
 }

@@ -3,8 +3,9 @@
 //! cookie-authenticated write must echo in `X-CSRF-Token`, and login throttling per
 //! account (a growing delay, then a lock) and per address × account.
 
-use crate::device::sha256_hex;
-use crate::error::AppError;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::http::device::sha256_hex;
+use crate::http::error::AppError;
 use crate::AppState;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -375,4 +376,12 @@ mod tests {
         h.insert(header::COOKIE, HeaderValue::from_static("yl_session=planted"));
         assert_eq!(cookie_value(&h), None);
     }
+}
+
+/// This resource's routes: each path is the one its `#[utoipa::path]` names.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
 }

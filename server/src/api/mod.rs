@@ -1,0 +1,90 @@
+//! `/api/v1`: the versioned JSON API, one module per resource, each owning its routes
+//! (`router()`); a route's path is written once, in its handler's `#[utoipa::path]`, and
+//! the OpenAPI document is built from the same routes.
+
+pub mod admin;
+pub mod auth;
+pub mod desk;
+pub mod favorites;
+pub mod orders;
+pub mod places;
+pub mod requests;
+pub mod services;
+pub mod visits;
+
+use crate::http::error::AppError;
+use crate::AppState;
+use app::types::*;
+use axum::Router;
+use std::sync::Arc;
+use utoipa::{Modify as _, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "一老一小 API",
+        version = "1",
+        description = "Nearby 普惠托育 places with vacancies. Coordinates are GCJ-02. Errors: a JSON `ErrorBody`; 422 names each bad field (messages in Chinese)."
+    ),
+    components(schemas(
+        PlacesResponse, PlaceHit, VacancySummary, PlaceDetail, PlaceSummary, ClassVacancy, CareModeFee,
+        Organisation, SiblingPlace, AreasResponse, District, Street, ErrorBody, FieldError,
+        ProviderType, Badge, CareMode, AgeBand, FeeUnit, BeianStatus,
+        ChangesResponse, AreaPlacesResponse, FavoriteRequest, Favorite, FavoritesResponse, FavoriteDeleted,
+        auth::User, auth::Role, auth::LoginRequest, auth::LoginResponse,
+        desk::ClassState, desk::VacancyChange, desk::AuditEntry, desk::OperatorPlace, desk::PlaceEdit, app::types::CareModeFeeEdit,
+        ClassEdit, Resolution, ClassCreate, OrganisationAdmin, OrganisationCreate, AccountCreate, Account,
+        RequestKind, RequestStatus, PriorityGround, DecisionAction,
+        app::requests::Timeslot, app::requests::TimeslotOpening, app::requests::TimeslotsResponse, app::requests::TimeslotCreate,
+        app::requests::NewRequest, app::requests::RequestView, app::requests::RequestsResponse, app::requests::InboxItem,
+        app::requests::Decision, app::requests::Revealed,
+        ServiceItem, MealMode, CapabilityLevel, ElderCategory, Payer, ProviderKind,
+        app::elder::ServiceInfo, app::elder::SubsidyRule, app::elder::RuleCondition, app::elder::ProviderItem,
+        app::elder::ProviderHit, app::elder::ProvidersResponse, app::elder::ElderProfile, app::elder::Quote,
+        app::orders::OrderStatus, app::orders::NewOrder, app::orders::OrderView, app::orders::OrdersResponse, app::orders::CarerView,
+        app::orders::OperatorProvider, app::orders::ProviderOrder, app::orders::OrderAction, app::orders::OrderDecision, app::orders::Carer,
+        app::orders::VisitStamp, app::orders::VisitTask, app::orders::CheckIn, app::orders::CheckOut, app::orders::NewRating,
+        app::orders::Reschedule, app::orders::WelfareVisit, app::orders::WelfarePlan, app::orders::WelfarePlansResponse,
+        app::orders::ProviderWelfareVisit, app::orders::RecordWelfareVisit, app::types::WelfareMode, app::types::WelfareStatus
+    ))
+)]
+pub struct ApiDoc;
+
+
+/// Every resource's routes, and the document that describes exactly them.
+fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(places::router())
+        .merge(favorites::router())
+        .merge(requests::router())
+        .merge(services::router())
+        .merge(orders::router())
+        .merge(visits::router())
+        .merge(auth::router())
+        .merge(desk::router())
+        .merge(admin::router())
+        .split_for_parts();
+    crate::http::openapi::Contract.modify(&mut doc);
+    (router, doc)
+}
+
+/// The OpenAPI document served at `/api/v1/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    routes().1
+}
+
+/// `/api/v1/…`: the resources, the document (serialised once), and a JSON 404 for any other path.
+pub fn router() -> Router<AppState> {
+    let (router, doc) = routes();
+    let doc: Arc<str> = serde_json::to_string(&doc).expect("the OpenAPI document serialises").into();
+    router
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let doc = doc.clone();
+                async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], doc.to_string()) }
+            }),
+        )
+        .route("/api/v1/{*rest}", axum::routing::any(|| async { AppError::NotFound("没有这个接口".into()) }))
+}
