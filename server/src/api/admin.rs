@@ -5,15 +5,14 @@
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::auth::{hash_password, Role, Session};
-use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
-use crate::http::write::{self as idempotency, Tx};
+use crate::http::audit::{self, About};
+use crate::http::write::{NoBody, Tx, Write};
 use crate::api::desk::Id;
 use crate::AppState;
 use app::types::{Account, AccountCreate, BeianStatus, FieldError, Organisation, OrganisationAdmin, OrganisationCreate, User};
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 
@@ -23,30 +22,6 @@ fn admin_only(session: &Session) -> Result<(), AppError> {
     } else {
         Err(AppError::Forbidden("只有平台管理员可以管理机构和账号".into()))
     }
-}
-
-fn bad_body() -> AppError {
-    AppError::field("body", "请求内容格式不正确")
-}
-
-/// An audit entry about an organisation (no place involved).
-pub(crate) async fn record(
-    tx: &mut sqlx::SqliteConnection,
-    now: chrono::DateTime<chrono::Utc>,
-    user: &User,
-    org: Option<i64>,
-    action: &str,
-    detail: serde_json::Value,
-) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO audit_log (user_id, organisation_id, action, detail, at) VALUES (?, ?, ?, ?, ?)")
-        .bind(user.id)
-        .bind(org)
-        .bind(action)
-        .bind(detail.to_string())
-        .bind(now.timestamp())
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
 }
 
 type OrgRow = (i64, String, String, String, Option<String>, bool, i64, i64, i64);
@@ -87,16 +62,12 @@ pub async fn organisations(State(st): State<AppState>, session: Session) -> Resu
 pub async fn create_organisation(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
-    body: Bytes,
+    w: Write<OrganisationCreate>,
 ) -> Result<Response, AppError> {
     admin_only(&session)?;
-    let key = idempotency::key_from(&headers)?;
-    let new: OrganisationCreate = serde_json::from_slice(&body).map_err(|_| bad_body())?;
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", "/api/v1/admin/organisations", &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, new| async move {
         let mut errors = new.validate();
         let uscc = new.uscc.trim().to_string();
         let taken: bool =
@@ -121,9 +92,9 @@ pub async fn create_organisation(
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
-        record(&mut tx, now, &user, Some(id), "organisation_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
+        audit::record(&mut tx, (&user, now), About::Organisation(Some(id)), "organisation_create", new).await?;
         let row: OrgRow = sqlx::query_as(&format!("{ORG_SELECT} WHERE o.id = ?")).bind(id).fetch_one(&mut *tx).await?;
-        Ok((tx, StatusCode::CREATED, serde_json::to_value(org_from(row)).map_err(anyhow::Error::from)?))
+        Ok((tx, StatusCode::CREATED, org_from(row)))
     })
     .await
 }
@@ -167,13 +138,10 @@ pub async fn users(State(st): State<AppState>, session: Session) -> Result<Json<
 pub async fn create_user(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
-    body: Bytes,
+    w: Write<AccountCreate>,
 ) -> Result<Response, AppError> {
     admin_only(&session)?;
-    let key = idempotency::key_from(&headers)?;
-    let new: AccountCreate = serde_json::from_slice(&body).map_err(|_| bad_body())?;
+    let new = &w.body;
     let user = session.user.clone();
     // Hash outside the write lock (argon2 takes a while on purpose); a replay re-hashes and is ignored.
     let hash = {
@@ -181,7 +149,7 @@ pub async fn create_user(
         tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(anyhow::Error::from)??
     };
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", "/api/v1/admin/users", &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, new| async move {
         let mut errors = new.validate();
         let username = new.username.trim().to_string();
         let taken: bool =
@@ -229,9 +197,9 @@ pub async fn create_user(
         let detail = serde_json::json!({
             "user_id": id, "username": username, "role": new.role.code(), "organisation_id": org, "district_id": district,
         });
-        record(&mut tx, now, &user, org, "account_create", detail).await?;
+        audit::record(&mut tx, (&user, now), About::Organisation(org), "account_create", detail).await?;
         let row: AccountRow = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE u.id = ?")).bind(id).fetch_one(&mut *tx).await?;
-        Ok((tx, StatusCode::CREATED, serde_json::to_value(account_from(row)).map_err(anyhow::Error::from)?))
+        Ok((tx, StatusCode::CREATED, account_from(row)))
     })
     .await
 }
@@ -242,17 +210,13 @@ pub async fn create_user(
 pub async fn disable_user(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     Id(target): Id,
-    body: Bytes,
+    w: Write<NoBody>,
 ) -> Result<Response, AppError> {
     admin_only(&session)?;
-    let key = idempotency::key_from(&headers)?;
     let user = session.user.clone();
-    let path = format!("/api/v1/admin/users/{target}/disable");
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, _| async move {
         if target == user.id {
             return Err(AppError::Validation(vec![FieldError { field: "id".into(), message: "不能停用自己的账号".into() }]));
         }
@@ -271,8 +235,8 @@ pub async fn disable_user(
             .execute(&mut *tx)
             .await?;
         let row: AccountRow = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE u.id = ?")).bind(target).fetch_one(&mut *tx).await?;
-        record(&mut tx, now, &user, row.4, "account_disable", serde_json::json!({ "user_id": target, "username": row.1 })).await?;
-        Ok((tx, StatusCode::OK, serde_json::to_value(account_from(row)).map_err(anyhow::Error::from)?))
+        audit::record(&mut tx, (&user, now), About::Organisation(row.4), "account_disable", serde_json::json!({ "user_id": target, "username": row.1 })).await?;
+        Ok((tx, StatusCode::OK, account_from(row)))
     })
     .await
 }

@@ -5,13 +5,12 @@
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::auth::{Role, Session};
-use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
-use crate::http::write::{self as idempotency, Tx};
+use crate::http::audit::{self, About};
+use crate::http::write::{Tx, Write};
 use crate::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 
@@ -154,21 +153,17 @@ pub async fn audit(State(st): State<AppState>, session: Session, Id(id): Id) -> 
 pub async fn change_vacancies(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     Id(class_id): Id,
-    body: Bytes,
+    w: Write<VacancyChange>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let change: VacancyChange = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
+    let change = &w.body;
     let kinds = [change.delta.is_some(), change.to.is_some(), change.confirm].iter().filter(|x| **x).count();
     if kinds != 1 {
         return Err(AppError::field("body", "请只提供 delta、to 或 confirm 其中一项"));
     }
-    let path = format!("/api/v1/operator/classes/{class_id}/vacancies");
     let user = session.user.clone();
     let now = st.clock.now();
-    let run = idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    let run = w.run_as(&st, &session, move |mut tx: Tx, change| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = place_org(&mut tx, before.place_id).await?;
         may_write(&user, org)?;
@@ -217,8 +212,8 @@ pub async fn change_vacancies(
         }
         let after = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let detail = serde_json::json!({ "from": before.vacancies, "to": after.vacancies, "resolution": change.resolution });
-        record(&mut tx, now, &user, org, before.place_id, Some(class_id), action, detail).await?;
-        Ok((tx, StatusCode::OK, serde_json::to_value(&after).map_err(anyhow::Error::from)?))
+        audit::record(&mut tx, (&user, now), About::Place { org, place: before.place_id, class: Some(class_id) }, action, detail).await?;
+        Ok((tx, StatusCode::OK, after))
     });
     run.await
 }
@@ -230,17 +225,12 @@ pub async fn change_vacancies(
 pub async fn edit_place(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     Id(place_id): Id,
-    body: Bytes,
+    w: Write<PlaceEdit>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let edit: PlaceEdit = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
-    let path = format!("/api/v1/operator/places/{place_id}");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "PUT", &path, &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, edit| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let (puhui, hours, phone, puhui_fee): (bool, String, String, Option<i64>) =
@@ -302,35 +292,10 @@ pub async fn edit_place(
             "before": { "opening_hours": hours, "phone": phone, "puhui_fee_yuan": puhui_fee },
             "after": &edit,
         });
-        record(&mut tx, now, &user, org, place_id, None, "place_edit", detail).await?;
+        audit::record(&mut tx, (&user, now), About::Place { org, place: place_id, class: None }, "place_edit", detail).await?;
         Ok((tx, StatusCode::OK, serde_json::json!({ "place_id": place_id, "updated": true })))
     })
     .await
-}
-
-pub(crate) async fn record(
-    tx: &mut sqlx::SqliteConnection,
-    now: chrono::DateTime<chrono::Utc>,
-    user: &app::types::User,
-    org: i64,
-    place_id: i64,
-    class_id: Option<i64>,
-    action: &str,
-    detail: serde_json::Value,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO audit_log (user_id, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(user.id)
-    .bind(org)
-    .bind(place_id)
-    .bind(class_id)
-    .bind(action)
-    .bind(detail.to_string())
-    .bind(now.timestamp())
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
 }
 
 /// `PUT /api/v1/operator/classes/{id}` — capacity, enrolled and vacancies together,
@@ -342,17 +307,12 @@ pub(crate) async fn record(
 pub async fn edit_class(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     Id(class_id): Id,
-    body: Bytes,
+    w: Write<ClassEdit>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let edit: ClassEdit = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
-    let path = format!("/api/v1/operator/classes/{class_id}");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "PUT", &path, &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, edit| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = place_org(&mut tx, before.place_id).await?;
         may_write(&user, org)?;
@@ -381,18 +341,9 @@ pub async fn edit_class(
         .await?;
         let after = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let fig = |c: &ClassState| serde_json::json!({ "capacity": c.capacity, "enrolled": c.enrolled, "vacancies": c.vacancies });
-        record(
-            &mut tx,
-            now,
-            &user,
-            org,
-            before.place_id,
-            Some(class_id),
-            "class_edit",
-            serde_json::json!({ "before": fig(&before), "after": fig(&after), "resolution": edit.resolution }),
-        )
-        .await?;
-        Ok((tx, StatusCode::OK, serde_json::to_value(&after).map_err(anyhow::Error::from)?))
+        let detail = serde_json::json!({ "before": fig(&before), "after": fig(&after), "resolution": edit.resolution });
+        audit::record(&mut tx, (&user, now), About::Place { org, place: before.place_id, class: Some(class_id) }, "class_edit", detail).await?;
+        Ok((tx, StatusCode::OK, after))
     })
     .await
 }
@@ -404,17 +355,12 @@ pub async fn edit_class(
 pub async fn create_class(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     Id(place_id): Id,
-    body: Bytes,
+    w: Write<ClassCreate>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let new: ClassCreate = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确（班级与托育形式必须从列表中选择）"))?;
-    let path = format!("/api/v1/operator/places/{place_id}/classes");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, new| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let mut errors = app::types::validate_class_figures(new.capacity, new.enrolled, new.vacancies, 0);
@@ -459,8 +405,8 @@ pub async fn create_class(
         .await?
         .last_insert_rowid();
         let after = class_state(&mut tx, id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
-        record(&mut tx, now, &user, org, place_id, Some(id), "class_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
-        Ok((tx, StatusCode::CREATED, serde_json::to_value(&after).map_err(anyhow::Error::from)?))
+        audit::record(&mut tx, (&user, now), About::Place { org, place: place_id, class: Some(id) }, "class_create", new).await?;
+        Ok((tx, StatusCode::CREATED, after))
     })
     .await
 }

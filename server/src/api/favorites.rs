@@ -3,12 +3,11 @@
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
-use crate::http::write::{self as idempotency, Tx};
+use crate::http::write::{NoBody, Tx, Write};
 use crate::AppState;
 use app::types::{FavoriteDeleted, FavoriteRequest, FieldError, FavoritesResponse, Favorite};
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 
@@ -57,13 +56,10 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
     ),
     tag = "favorites"
 )]
-pub async fn add(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let req: FavoriteRequest = serde_json::from_slice(&body)
-        .map_err(|_| place_field("请求内容应为 {\"place_id\": 数字}"))?;
-    let d = device.clone();
+pub async fn add(State(st): State<AppState>, w: Write<FavoriteRequest>) -> Result<Response, AppError> {
+    let d = w.device.clone();
     let now = st.clock.unix();
-    idempotency::run(&st, &device, None, &key, "POST", "/api/v1/favorites", &body, move |mut tx: Tx| async move {
+    w.run(&st, move |mut tx: Tx, req| async move {
         let name: Option<String> =
             sqlx::query_scalar("SELECT name FROM places WHERE id = ?").bind(req.place_id).fetch_optional(&mut *tx).await?;
         let name = name.ok_or_else(|| place_field(format!("没有编号为 {} 的托育机构", req.place_id)))?;
@@ -81,7 +77,7 @@ pub async fn add(State(st): State<AppState>, device: DeviceHash, headers: Header
             .await?;
         let fav = Favorite { place_id: req.place_id, name, created_at: crate::db::places::ts(created_at) };
         let status = if inserted == 1 { StatusCode::CREATED } else { StatusCode::OK };
-        Ok((tx, status, serde_json::to_value(fav).map_err(anyhow::Error::from)?))
+        Ok((tx, status, fav))
     })
     .await
 }
@@ -100,15 +96,12 @@ pub async fn add(State(st): State<AppState>, device: DeviceHash, headers: Header
 )]
 pub async fn remove(
     State(st): State<AppState>,
-    device: DeviceHash,
-    headers: HeaderMap,
     Path(place_id): Path<String>,
+    w: Write<NoBody>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
     let place_id: i64 = place_id.parse().map_err(|_| place_field("托育机构编号应为数字"))?;
-    let path = format!("/api/v1/favorites/{place_id}");
-    let d = device.clone();
-    idempotency::run(&st, &device, None, &key, "DELETE", &path, b"", move |mut tx: Tx| async move {
+    let d = w.device.clone();
+    w.run(&st, move |mut tx: Tx, _| async move {
         let n = sqlx::query("DELETE FROM favorites WHERE device_hash = ? AND place_id = ?")
             .bind(&d.0)
             .bind(place_id)
@@ -116,7 +109,7 @@ pub async fn remove(
             .await?
             .rows_affected();
         let body = FavoriteDeleted { place_id, deleted: n > 0 };
-        Ok((tx, StatusCode::OK, serde_json::to_value(body).map_err(anyhow::Error::from)?))
+        Ok((tx, StatusCode::OK, body))
     })
     .await
 }

@@ -6,7 +6,8 @@
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
-use crate::http::write::{self as idempotency, Tx};
+use crate::http::audit::{self, About};
+use crate::http::write::{NoBody, Tx, Write};
 use crate::api::desk::Id;
 use crate::api::requests::ReqId;
 use crate::AppState;
@@ -15,9 +16,8 @@ use app::geo::LatLng;
 use app::orders::{carer_level_label, CarerView, NewOrder, OrderStatus, OrderView, OrdersResponse};
 use app::requests::{beijing_minutes, beijing_today, hhmm, TimeslotsResponse, WeeklyWindow};
 use app::types::{FieldError, MealMode, RequestKind, ServiceItem};
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use chrono::{Datelike, NaiveDate, Utc};
@@ -241,19 +241,17 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
 #[utoipa::path(post, path = "/api/v1/orders", request_body = NewOrder,
     responses((status = 201, body = OrderView), (status = 200, description = "Sent before: the same order", body = OrderView),
         (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "home services")]
-pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let new: NewOrder = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "订单内容格式不正确"))?;
-    let dev = device.clone();
+pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Response, AppError> {
+    let dev = w.device.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, None, &key, "POST", "/api/v1/orders", &body, move |mut tx: Tx| async move {
+    w.run(&st, move |mut tx: Tx, new| async move {
         let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&new.id).fetch_optional(&mut *tx).await?;
         if let Some(owner) = owner {
             if owner != dev.0 {
                 return Err(AppError::Conflict("这个订单编号已被使用，请刷新页面后重新下单".into()));
             }
             let v = order(&mut tx, &new.id).await?;
-            return Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?));
+            return Ok((tx, StatusCode::OK, v));
         }
         let mut errors = new.validate(beijing_today(now));
         let elder = new.elder.shared();
@@ -305,7 +303,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         // The weekly 探访 the rule gives this person starts with their first order.
         crate::api::visits::ensure_plan(&mut tx, &dev, &elder, new.provider_id, now).await?;
         let v = order(&mut tx, &new.id).await?;
-        Ok((tx, StatusCode::CREATED, serde_json::to_value(v).map_err(anyhow::Error::from)?))
+        Ok((tx, StatusCode::CREATED, v))
     })
     .await
 }
@@ -314,12 +312,10 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
 #[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", params(("id" = String, Path,)),
     responses((status = 200, body = OrderView), (status = 404), (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)),
     tag = "home services")]
-pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, ReqId(id): ReqId, body: Bytes) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let path = format!("/api/v1/orders/{id}/cancel");
-    let dev = device.clone();
+pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBody>) -> Result<Response, AppError> {
+    let dev = w.device.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run(&st, move |mut tx: Tx, _| async move {
         let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
         if owner.as_deref() != Some(dev.0.as_str()) {
             return Err(AppError::NotFound("没有这个订单".into()));
@@ -341,7 +337,7 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
             }
         }
         let v = order(&mut tx, &id).await?;
-        Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?))
+        Ok((tx, StatusCode::OK, v))
     })
     .await
 }
@@ -433,17 +429,12 @@ pub async fn carers(State(st): State<AppState>, session: Session, Id(provider_id
 pub async fn decide(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     ReqId(id): ReqId,
-    body: Bytes,
+    w: Write<OrderDecision>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let d: OrderDecision = serde_json::from_slice(&body).map_err(|_| AppError::field("action", "请选择接单、拒绝、派单或核实身份"))?;
-    let path = format!("/api/v1/operator/orders/{id}/decision");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, d| async move {
         let o = order(&mut tx, &id).await?;
         let org = provider_org(&mut tx, o.provider_id).await?;
         may_write(&user, org)?;
@@ -499,9 +490,9 @@ pub async fn decide(
         .execute(&mut *tx)
         .await?;
         let detail = serde_json::json!({ "order_id": id, "action": d.action, "from": o.status.code(), "to": to.code(), "carer_id": carer, "message": message });
-        crate::api::admin::record(&mut tx, now, &user, Some(org), "order_decision", detail).await?;
+        audit::record(&mut tx, (&user, now), About::Organisation(Some(org)), "order_decision", detail).await?;
         let v = order(&mut tx, &id).await?;
-        Ok((tx, StatusCode::OK, serde_json::to_value(v).map_err(anyhow::Error::from)?))
+        Ok((tx, StatusCode::OK, v))
     })
     .await
 }

@@ -12,17 +12,17 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::auth::Session;
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
-use crate::http::write::{self as idempotency, Tx};
-use crate::api::desk::{class_state, may_read, may_write, place_org, record, Id};
+use crate::http::audit::{self, About};
+use crate::http::write::{NoBody, Tx, Write};
+use crate::api::desk::{class_state, may_read, may_write, place_org, Id};
 use crate::AppState;
 use app::requests::{
     age_fits, beijing_minutes, beijing_today, hhmm, mask_phone, WeeklyWindow, Decision, InboxItem, NewRequest, RequestView, RequestsResponse,
     Revealed, Timeslot, TimeslotCreate, TimeslotsResponse, MAX_OPEN_APPLICATIONS, MAX_OPEN_TRIALS_PER_WEEK, MAX_OPEN_VISITS_PER_WEEK,
 };
 use app::types::{AgeBand, CareMode, DecisionAction, FieldError, PriorityGround, RequestKind, RequestStatus};
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
@@ -276,17 +276,12 @@ pub async fn operator_timeslots(State(st): State<AppState>, session: Session, Id
 pub async fn create_timeslot(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     Id(place_id): Id,
-    body: Bytes,
+    w: Write<TimeslotCreate>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let new: TimeslotCreate = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
-    let path = format!("/api/v1/operator/places/{place_id}/timeslots");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, new| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let errors = new.validate();
@@ -307,9 +302,9 @@ pub async fn create_timeslot(
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
-        record(&mut tx, now, &user, org, place_id, None, "slot_create", serde_json::to_value(&new).map_err(anyhow::Error::from)?).await?;
+        audit::record(&mut tx, (&user, now), About::Place { org, place: place_id, class: None }, "slot_create", new).await?;
         let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?")).bind(id).fetch_one(&mut *tx).await?;
-        Ok((tx, StatusCode::CREATED, serde_json::to_value(row.timeslot()).map_err(anyhow::Error::from)?))
+        Ok((tx, StatusCode::CREATED, row.timeslot()))
     })
     .await
 }
@@ -320,16 +315,12 @@ pub async fn create_timeslot(
 pub async fn deactivate_timeslot(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     Id(timeslot_id): Id,
-    body: Bytes,
+    w: Write<NoBody>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let path = format!("/api/v1/operator/timeslots/{timeslot_id}/deactivate");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, _| async move {
         let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?"))
             .bind(timeslot_id)
             .fetch_optional(&mut *tx)
@@ -338,10 +329,10 @@ pub async fn deactivate_timeslot(
         let org = place_org(&mut tx, row.place_id).await?;
         may_write(&user, org)?;
         sqlx::query("UPDATE timeslots SET active = 0 WHERE id = ?").bind(timeslot_id).execute(&mut *tx).await?;
-        record(&mut tx, now, &user, org, row.place_id, None, "slot_deactivate", serde_json::to_value(row.timeslot()).map_err(anyhow::Error::from)?)
+        audit::record(&mut tx, (&user, now), About::Place { org, place: row.place_id, class: None }, "slot_deactivate", row.timeslot())
             .await?;
         let row = TimeslotRow { active: false, ..row };
-        Ok((tx, StatusCode::OK, serde_json::to_value(row.timeslot()).map_err(anyhow::Error::from)?))
+        Ok((tx, StatusCode::OK, row.timeslot()))
     })
     .await
 }
@@ -352,12 +343,10 @@ pub async fn deactivate_timeslot(
 #[utoipa::path(post, path = "/api/v1/requests", request_body = NewRequest,
     responses((status = 201, body = RequestView), (status = 200, description = "Sent before: the same request", body = RequestView),
         (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "requests")]
-pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let new: NewRequest = serde_json::from_slice(&body).map_err(|_| AppError::field("body", "请求内容格式不正确"))?;
-    let dev = device.clone();
+pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<Response, AppError> {
+    let dev = w.device.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, None, &key, "POST", "/api/v1/requests", &body, move |mut tx: Tx| async move {
+    w.run(&st, move |mut tx: Tx, new| async move {
         let today = beijing_today(now);
         // The same request again (a retry under a new key): the request as it is.
         let existing: Option<String> =
@@ -368,7 +357,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
             }
             let row = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
             let pos = positions(&mut tx, "id = ?", &new.id).await?;
-            return Ok((tx, StatusCode::OK, serde_json::to_value(view(&row, &pos)?).map_err(anyhow::Error::from)?));
+            return Ok((tx, StatusCode::OK, view(&row, &pos)?));
         }
         let mut errors = new.validate(today);
         let place: Option<bool> =
@@ -519,7 +508,7 @@ pub async fn create(State(st): State<AppState>, device: DeviceHash, headers: Hea
         .execute(&mut *tx)
         .await?;
         let row = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
-        Ok((tx, StatusCode::CREATED, serde_json::to_value(view(&row, &HashMap::new())?).map_err(anyhow::Error::from)?))
+        Ok((tx, StatusCode::CREATED, view(&row, &HashMap::new())?))
     })
     .await
 }
@@ -542,12 +531,10 @@ async fn release_place(tx: &mut SqliteConnection, now: i64, class_id: Option<i64
 /// `POST /api/v1/requests/{id}/cancel` — by the device that made the request.
 #[utoipa::path(post, path = "/api/v1/requests/{id}/cancel", params(("id" = String, Path,)),
     responses((status = 200, body = RequestView), (status = 404), (status = 409, body = app::types::ErrorBody)), tag = "requests")]
-pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, ReqId(id): ReqId, body: Bytes) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let path = format!("/api/v1/requests/{id}/cancel");
-    let dev = device.clone();
+pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBody>) -> Result<Response, AppError> {
+    let dev = w.device.clone();
     let now = st.clock.unix();
-    idempotency::run(&st, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run(&st, move |mut tx: Tx, _| async move {
         let owner: Option<(String, String, Option<i64>)> =
             sqlx::query_as("SELECT device_hash, status, class_id FROM requests WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
         let Some((owner, status, class_id)) = owner.filter(|o| o.0 == dev.0) else {
@@ -580,17 +567,12 @@ pub async fn cancel(State(st): State<AppState>, device: DeviceHash, headers: Hea
 pub async fn decide(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     ReqId(id): ReqId,
-    body: Bytes,
+    w: Write<Decision>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let decision: Decision = serde_json::from_slice(&body).map_err(|_| AppError::field("action", "请选择接受、不通过、候补或录取"))?;
-    let path = format!("/api/v1/operator/requests/{id}/decision");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, decision| async move {
         let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
         let org = place_org(&mut tx, row.place_id).await?;
         may_write(&user, org)?;
@@ -650,10 +632,10 @@ pub async fn decide(
             .execute(&mut *tx)
             .await?;
         let detail = serde_json::json!({ "request_id": id, "kind": kind.code(), "from": status.code(), "to": to.code(), "message": message });
-        record(&mut tx, now, &user, org, row.place_id, row.class_id, &format!("request_{}", decision.action.code()), detail).await?;
+        audit::record(&mut tx, (&user, now), About::Place { org, place: row.place_id, class: row.class_id }, &format!("request_{}", decision.action.code()), detail).await?;
         let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
         let pos = positions(&mut tx, "id = ?", &id).await?;
-        Ok((tx, StatusCode::OK, serde_json::to_value(inbox_item(&row, &pos)?).map_err(anyhow::Error::from)?))
+        Ok((tx, StatusCode::OK, inbox_item(&row, &pos)?))
     })
     .await
 }
@@ -671,7 +653,7 @@ pub async fn reveal(State(st): State<AppState>, session: Session, ReqId(id): Req
     if !matches!(status, RequestStatus::Confirmed | RequestStatus::Offered) {
         return Err(AppError::Forbidden("接受或录取之后才能查看完整手机号".into()));
     }
-    record(&mut tx, st.clock.now(), &session.user, org, row.place_id, row.class_id, "phone_reveal", serde_json::json!({ "request_id": id })).await?;
+    audit::record(&mut tx, (&session.user, st.clock.now()), About::Place { org, place: row.place_id, class: row.class_id }, "phone_reveal", serde_json::json!({ "request_id": id })).await?;
     tx.commit().await?;
     Ok(Json(Revealed { id, contact_phone: row.contact_phone }))
 }

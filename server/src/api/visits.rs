@@ -7,7 +7,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::auth::Session;
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
-use crate::http::write::{self as idempotency, Tx};
+use crate::http::audit::{self, About};
+use crate::http::write::{Tx, Write};
 use crate::api::desk::{may_read, may_write, Id};
 use crate::api::orders::{order, provider_order, provider_org, timeslot_problem, Row, ORDER_SELECT};
 use crate::api::requests::ReqId;
@@ -20,9 +21,8 @@ use app::orders::{
 };
 use app::requests::beijing_today;
 use app::types::{ServiceItem, WelfareMode, WelfareStatus};
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -109,24 +109,20 @@ fn distance_from(elder: &ElderProfile, lat: Option<f64>, lng: Option<f64>) -> Op
 pub async fn check_in(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     ReqId(id): ReqId,
-    body: Bytes,
+    w: Write<CheckIn>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
     let carer = carer_of(&session)?;
-    let c: CheckIn = serde_json::from_slice(&body).map_err(|_| AppError::field("tapped_at", "签到内容格式不正确"))?;
+    let c = &w.body;
     let errors = app::orders::position_errors(c.lat, c.lng);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let path = format!("/api/v1/carer/orders/{id}/check-in");
     let user = session.user.clone();
     let now = st.clock.now();
     // Checks that depend on the time run inside: a replay of a stored answer must not be
     // judged again days later.
-    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, c| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
         if let Some(m) = tap_problem(c.tapped_at, now).or_else(|| (c.tapped_at < o.created_at).then_some("签到时间早于下单时间，请检查手机的日期和时间")) {
             return Err(AppError::field("tapped_at", m));
@@ -149,7 +145,7 @@ pub async fn check_in(
                 .execute(&mut *tx)
                 .await?;
                 let detail = serde_json::json!({ "order_id": id, "tapped_at": c.tapped_at, "distance_m": distance });
-                crate::api::admin::record(&mut tx, now, &user, user.organisation_id, "check_in", detail).await?;
+                audit::record(&mut tx, (&user, now), About::Organisation(user.organisation_id), "check_in", detail).await?;
             }
             // Checked in already (from this phone or another): the first tap stands.
             OrderStatus::InService | OrderStatus::Completed => {}
@@ -168,22 +164,18 @@ pub async fn check_in(
 pub async fn check_out(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     ReqId(id): ReqId,
-    body: Bytes,
+    w: Write<CheckOut>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
     let carer = carer_of(&session)?;
-    let c: CheckOut = serde_json::from_slice(&body).map_err(|_| AppError::field("tasks", "签退内容格式不正确"))?;
+    let c = &w.body;
     let errors = c.validate();
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let path = format!("/api/v1/carer/orders/{id}/check-out");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, c| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
         if let Some(m) = tap_problem(c.tapped_at, now) {
             return Err(AppError::field("tapped_at", m));
@@ -221,7 +213,7 @@ pub async fn check_out(
                 .await?;
                 let detail = serde_json::json!({ "order_id": id, "tapped_at": c.tapped_at, "distance_m": distance,
                     "not_done": tasks.iter().filter(|t| !t.done).count() });
-                crate::api::admin::record(&mut tx, now, &user, user.organisation_id, "check_out", detail).await?;
+                audit::record(&mut tx, (&user, now), About::Organisation(user.organisation_id), "check_out", detail).await?;
             }
             OrderStatus::Completed => {}
             OrderStatus::Assigned => return Err(AppError::Conflict("还没有签到，请先签到再签退".into())),
@@ -248,17 +240,15 @@ async fn own_family_order(tx: &mut SqliteConnection, id: &str, dev: &DeviceHash)
 #[utoipa::path(post, path = "/api/v1/orders/{id}/rating", params(("id" = String, Path,)), request_body = NewRating,
     responses((status = 200, body = app::orders::OrderView), (status = 404), (status = 409, body = app::types::ErrorBody),
         (status = 422, body = app::types::ErrorBody)), tag = "home services")]
-pub async fn rate(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, ReqId(id): ReqId, body: Bytes) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let r: NewRating = serde_json::from_slice(&body).map_err(|_| AppError::field("stars", "请选择 1 到 5 星"))?;
+pub async fn rate(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NewRating>) -> Result<Response, AppError> {
+    let r = &w.body;
     let errors = r.validate();
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let path = format!("/api/v1/orders/{id}/rating");
-    let dev = device.clone();
+    let dev = w.device.clone();
     let now = st.clock.unix();
-    idempotency::run(&st, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run(&st, move |mut tx: Tx, r| async move {
         let o = own_family_order(&mut tx, &id, &dev).await?;
         if o.status != OrderStatus::Completed {
             return Err(AppError::Conflict(format!("订单是“{}”，服务完成后才能评价", o.status.label())));
@@ -282,13 +272,10 @@ pub async fn rate(State(st): State<AppState>, device: DeviceHash, headers: Heade
 #[utoipa::path(post, path = "/api/v1/orders/{id}/reschedule", params(("id" = String, Path,)), request_body = Reschedule,
     responses((status = 200, body = app::orders::OrderView), (status = 404), (status = 409, body = app::types::ErrorBody),
         (status = 422, body = app::types::ErrorBody)), tag = "home services")]
-pub async fn reschedule(State(st): State<AppState>, device: DeviceHash, headers: HeaderMap, ReqId(id): ReqId, body: Bytes) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let r: Reschedule = serde_json::from_slice(&body).map_err(|_| AppError::field("timeslot", "请选择新的时段"))?;
-    let path = format!("/api/v1/orders/{id}/reschedule");
-    let dev = device.clone();
+pub async fn reschedule(State(st): State<AppState>, ReqId(id): ReqId, w: Write<Reschedule>) -> Result<Response, AppError> {
+    let dev = w.device.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, None, &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run(&st, move |mut tx: Tx, r| async move {
         let o = own_family_order(&mut tx, &id, &dev).await?;
         if !matches!(o.status, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned) {
             return Err(AppError::Conflict(format!("订单已是“{}”，不能改期", o.status.label())));
@@ -561,20 +548,16 @@ pub async fn provider_visits(State(st): State<AppState>, session: Session, Id(pr
 pub async fn record_visit(
     State(st): State<AppState>,
     session: Session,
-    device: DeviceHash,
-    headers: HeaderMap,
     Id(id): Id,
-    body: Bytes,
+    w: Write<RecordWelfareVisit>,
 ) -> Result<Response, AppError> {
-    let key = idempotency::key_from(&headers)?;
-    let r: RecordWelfareVisit = serde_json::from_slice(&body).map_err(|_| AppError::field("mode", "请选择上门、电话或视频探访"))?;
+    let r = &w.body;
     if r.note.as_deref().is_some_and(|n| n.chars().count() > 300) {
         return Err(AppError::field("note", "探访记录最多 300 个字"));
     }
-    let path = format!("/api/v1/operator/welfare-visits/{id}");
     let user = session.user.clone();
     let now = st.clock.now();
-    idempotency::run(&st, &device, Some(session.user.id), &key, "POST", &path, &body, move |mut tx: Tx| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, r| async move {
         let plan: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
             "SELECT w.provider_id, v.week_start, v.due_on, v.done_at FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
         )
@@ -611,7 +594,7 @@ pub async fn record_visit(
             .execute(&mut *tx)
             .await?;
             let detail = serde_json::json!({ "welfare_visit_id": id, "mode": r.mode.code(), "done_at": r.done_at, "in_week": in_week });
-            crate::api::admin::record(&mut tx, now, &user, Some(org), "welfare_visit", detail).await?;
+            audit::record(&mut tx, (&user, now), About::Organisation(Some(org)), "welfare_visit", detail).await?;
         }
         let row: ProviderVisitRow = sqlx::query_as(&format!("{} WHERE v.id = ?", provider_visit_select()))
             .bind(ymd(beijing_today(now)))

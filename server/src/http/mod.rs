@@ -3,6 +3,7 @@
 //! contract of those layers.
 
 pub mod access;
+pub mod audit;
 pub mod device;
 pub mod error;
 pub mod openapi;

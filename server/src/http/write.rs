@@ -5,12 +5,16 @@
 //! key with a different request is 409. `BEGIN IMMEDIATE` takes SQLite's write lock
 //! first, so concurrent requests with one key queue up instead of racing.
 
+use crate::api::auth::Session;
 use crate::http::device::{sha256_hex, DeviceHash};
 use crate::http::error::AppError;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use crate::AppState;
+use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
 use std::future::Future;
 
@@ -20,7 +24,7 @@ pub const REPLAYED: &str = "idempotent-replayed";
 pub type Tx = Transaction<'static, Sqlite>;
 
 /// The Idempotency-Key header: 8–128 characters of `A-Z a-z 0-9 - _ .`.
-pub fn key_from(headers: &HeaderMap) -> Result<String, AppError> {
+fn key_from(headers: &HeaderMap) -> Result<String, AppError> {
     let field = |m: &str| {
         AppError::Validation(vec![app::types::FieldError { field: "Idempotency-Key".into(), message: m.into() }])
     };
@@ -71,13 +75,120 @@ fn walk(v: &serde_json::Value, path: String, errors: &mut Vec<app::types::FieldE
     }
 }
 
+/// A write as it arrives: the device that sends it, its `Idempotency-Key`, the request line
+/// (method and the path as sent) and the body, raw (what the key stands for) and read (`T`).
+/// Extracted in the order a client meets the checks: device (401), key (422), body (413, 422
+/// naming the field `T` says).
+pub struct Write<T> {
+    pub device: DeviceHash,
+    key: String,
+    method: Method,
+    path: String,
+    raw: Bytes,
+    pub body: T,
+}
+
+/// How a write's body is read, and what a client is told when it cannot be.
+pub trait WriteBody: Sized + Send + 'static {
+    fn read(raw: &[u8]) -> Result<Self, AppError>;
+}
+
+/// A write that carries nothing but its path (cancel, delete …).
+pub struct NoBody;
+
+impl WriteBody for NoBody {
+    fn read(_: &[u8]) -> Result<Self, AppError> {
+        Ok(NoBody)
+    }
+}
+
+/// JSON write bodies, with the field and message a client is shown when one cannot be read.
+macro_rules! json_bodies {
+    ($($t:ty => $field:literal, $message:literal;)*) => {$(
+        impl WriteBody for $t {
+            fn read(raw: &[u8]) -> Result<Self, AppError> {
+                serde_json::from_slice(raw).map_err(|_| AppError::field($field, $message))
+            }
+        }
+    )*};
+}
+
+json_bodies! {
+    app::types::FavoriteRequest => "place_id", "请求内容应为 {\"place_id\": 数字}";
+    app::types::VacancyChange => "body", "请求内容格式不正确";
+    app::types::PlaceEdit => "body", "请求内容格式不正确";
+    app::types::ClassEdit => "body", "请求内容格式不正确";
+    app::types::ClassCreate => "body", "请求内容格式不正确（班级与托育形式必须从列表中选择）";
+    app::types::OrganisationCreate => "body", "请求内容格式不正确";
+    app::types::AccountCreate => "body", "请求内容格式不正确";
+    app::requests::TimeslotCreate => "body", "请求内容格式不正确";
+    app::requests::NewRequest => "body", "请求内容格式不正确";
+    app::requests::Decision => "action", "请选择接受、不通过、候补或录取";
+    app::orders::NewOrder => "body", "订单内容格式不正确";
+    app::orders::OrderDecision => "action", "请选择接单、拒绝、派单或核实身份";
+    app::orders::CheckIn => "tapped_at", "签到内容格式不正确";
+    app::orders::CheckOut => "tasks", "签退内容格式不正确";
+    app::orders::NewRating => "stars", "请选择 1 到 5 星";
+    app::orders::Reschedule => "timeslot", "请选择新的时段";
+    app::orders::RecordWelfareVisit => "mode", "请选择上门、电话或视频探访";
+}
+
+impl<T: WriteBody> FromRequest<AppState> for Write<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = req.into_parts();
+        let device = DeviceHash::from_request_parts(&mut parts, st).await?;
+        let key = key_from(&parts.headers)?;
+        let raw = axum::body::to_bytes(body, crate::MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
+        let body = T::read(&raw)?;
+        Ok(Write { device, key, method: parts.method, path: parts.uri.path().to_string(), raw, body })
+    }
+}
+
+impl<T: WriteBody> Write<T> {
+    /// Runs `write` once for an anonymous device (a family's phone), within its write limits.
+    pub async fn run<F, Fut, R>(self, st: &AppState, write: F) -> Result<Response, AppError>
+    where
+        F: FnOnce(Tx, T) -> Fut,
+        Fut: Future<Output = Result<(Tx, StatusCode, R), AppError>>,
+        R: Serialize,
+    {
+        self.run_for(st, None, write).await
+    }
+
+    /// Runs `write` once for the signed-in account of `session` on this device.
+    pub async fn run_as<F, Fut, R>(self, st: &AppState, session: &Session, write: F) -> Result<Response, AppError>
+    where
+        F: FnOnce(Tx, T) -> Fut,
+        Fut: Future<Output = Result<(Tx, StatusCode, R), AppError>>,
+        R: Serialize,
+    {
+        self.run_for(st, Some(session.user.id), write).await
+    }
+
+    async fn run_for<F, Fut, R>(self, st: &AppState, account: Option<i64>, write: F) -> Result<Response, AppError>
+    where
+        F: FnOnce(Tx, T) -> Fut,
+        Fut: Future<Output = Result<(Tx, StatusCode, R), AppError>>,
+        R: Serialize,
+    {
+        let Write { device, key, method, path, raw, body } = self;
+        run(st, &device, account, &key, method.as_str(), &path, &raw, move |tx| async move {
+            let (tx, status, answer) = write(tx, body).await?;
+            Ok((tx, status, serde_json::to_value(answer).map_err(anyhow::Error::from)?))
+        })
+        .await
+    }
+}
+
 /// Runs `write` once per (device, key). `write` gets the open transaction and returns
 /// it with the status and JSON body to send (and to replay). The signed-in account (if any)
 /// is part of what the key stands for: the same key from the same tablet under another
 /// account is a different request (409), so a stored answer is replayed only to the device
 /// *and* the account that made the write.
 #[allow(clippy::too_many_arguments)]
-pub async fn run<F, Fut>(
+async fn run<F, Fut>(
     st: &AppState,
     device: &DeviceHash,
     account: Option<i64>,

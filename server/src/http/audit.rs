@@ -1,0 +1,43 @@
+//! The audit trail (`audit_log`): who changed what, when — the only writer of that table.
+//! An entry is written inside the transaction of the change it records, so a change and its
+//! entry commit together or not at all.
+
+use crate::http::error::AppError;
+use app::types::User;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// What an entry is about: an organisation (or none, for accounts without one), or a place of
+/// an organisation and, where it applies, one of its classes.
+pub enum About {
+    Organisation(Option<i64>),
+    Place { org: i64, place: i64, class: Option<i64> },
+}
+
+/// Records `action` by `user` at `now` with its `detail` (kept as JSON).
+pub async fn record(
+    tx: &mut sqlx::SqliteConnection,
+    (user, now): (&User, DateTime<Utc>),
+    about: About,
+    action: &str,
+    detail: impl Serialize,
+) -> Result<(), AppError> {
+    let (org, place, class) = match about {
+        About::Organisation(org) => (org, None, None),
+        About::Place { org, place, class } => (Some(org), Some(place), class),
+    };
+    let detail = serde_json::to_string(&detail).map_err(anyhow::Error::from)?;
+    sqlx::query(
+        "INSERT INTO audit_log (user_id, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(user.id)
+    .bind(org)
+    .bind(place)
+    .bind(class)
+    .bind(action)
+    .bind(detail)
+    .bind(now.timestamp())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
