@@ -2,16 +2,12 @@
 //! however often it is sent, waitlist order, offers that take a vacancy atomically,
 //! masked phones with a logged reveal, validation, organisation boundaries.
 
-mod common;
 
-use common::{fields, get, login, start, write, Login, TestServer};
+use crate::helpers::{fields, get, login, start, uuid, write, Login, TestServer};
 use chrono::Timelike;
 use serde_json::{json, Value};
 use server::db::sample::SAMPLE_PASSWORD;
 
-fn uuid(n: u64) -> String {
-    format!("00000000-0000-4000-8000-{n:012x}")
-}
 
 async fn op(s: &TestServer, name: &str) -> Login {
     login(s, name, SAMPLE_PASSWORD).await.1.unwrap()
@@ -154,7 +150,7 @@ async fn the_same_request_twice_is_one_request() {
     // the parent's list has it
     let (_, mine) = get(&s, None, "/api/v1/requests").await;
     assert_eq!(mine["error"], "unauthorized", "a device key is needed");
-    let res = s.http.get(format!("{}/api/v1/requests", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let res = s.http.get(format!("{}/api/v1/requests", s.base)).header("X-Device-Key", crate::helpers::DEVICE).send().await.unwrap();
     let mine: Value = res.json().await.unwrap();
     assert_eq!(mine["requests"].as_array().unwrap().len(), 1);
     let r = &mine["requests"][0];
@@ -211,7 +207,7 @@ async fn the_waitlist_orders_by_priority_then_time_and_parents_see_their_positio
     assert_eq!((pos(13), pos(11), pos(12)), (json!(1), json!(2), json!(3)));
     let declared = inbox.as_array().unwrap().iter().find(|i| i["id"] == uuid(13)).unwrap();
     assert_eq!(declared["priority_grounds"], json!(["single_parent"]));
-    let res = s.http.get(format!("{}/api/v1/requests", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let res = s.http.get(format!("{}/api/v1/requests", s.base)).header("X-Device-Key", crate::helpers::DEVICE).send().await.unwrap();
     let mine: Value = res.json().await.unwrap();
     let p12 = mine["requests"].as_array().unwrap().iter().find(|r| r["id"] == uuid(12)).unwrap();
     assert_eq!((p12["status"].as_str(), p12["waitlist_position"].as_i64()), (Some("waitlisted"), Some(3)));
@@ -225,7 +221,7 @@ async fn the_waitlist_orders_by_priority_then_time_and_parents_see_their_positio
 
 #[tokio::test]
 async fn an_offer_takes_the_vacancy_in_the_same_transaction() {
-    let s = common::start_at(chrono::Utc::now().with_nanosecond(0).unwrap()).await;
+    let s = crate::helpers::start_at(chrono::Utc::now().with_nanosecond(0).unwrap()).await;
     let a = op(&s, "op-feiqitu").await;
     let (place_id, class_id) = feiqitu_place(&s).await;
     sqlx::query("UPDATE classes SET capacity = 20, enrolled = 18, vacancies = 1, puhui_slots = 0 WHERE id = ?").bind(class_id).execute(&s.pool).await.unwrap();
@@ -251,7 +247,7 @@ async fn an_offer_takes_the_vacancy_in_the_same_transaction() {
     // the family of the offered application cancels: the place goes back to the class
     let winner = if r1.0 == 200 { uuid(21) } else { uuid(22) };
     s.clock.advance(chrono::Duration::minutes(30));
-    let res = s.http.post(format!("{}/api/v1/requests/{winner}/cancel", s.base)).header("X-Device-Key", common::DEVICE).header("Idempotency-Key", "of-cancel-1").send().await.unwrap();
+    let res = s.http.post(format!("{}/api/v1/requests/{winner}/cancel", s.base)).header("X-Device-Key", crate::helpers::DEVICE).header("Idempotency-Key", "of-cancel-1").send().await.unwrap();
     assert_eq!(res.status(), 200);
     let v: i64 = sqlx::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
     assert_eq!(v, 1);
@@ -293,7 +289,7 @@ async fn phones_are_masked_until_accepted_and_every_reveal_is_logged() {
     assert_eq!(logged.len(), 2);
     assert!(logged.iter().all(|(u, d)| u == "op-feiqitu" && d.contains(&uuid(31))));
     // the parent sees 已确认 and the message
-    let res = s.http.get(format!("{}/api/v1/requests", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let res = s.http.get(format!("{}/api/v1/requests", s.base)).header("X-Device-Key", crate::helpers::DEVICE).send().await.unwrap();
     let mine: Value = res.json().await.unwrap();
     assert_eq!(mine["requests"][0]["status"], "confirmed");
     assert_eq!(mine["requests"][0]["message"], "请带上孩子的疫苗本");

@@ -3,9 +3,8 @@
 //! the database, a fresh start has no published password, and every answer carries the
 //! security headers (a page allows only its own inline scripts, by nonce).
 
-mod common;
 
-use common::{get, login, start};
+use crate::helpers::{get, login, start};
 use serde_json::Value;
 use server::db::sample::SAMPLE_PASSWORD;
 use std::time::{Duration, Instant};
@@ -54,7 +53,7 @@ async fn an_exhausted_pool_answers_503_with_retry_after_and_health_still_answers
     assert!(t.elapsed() < Duration::from_secs(1));
     assert_eq!(s.http.get(format!("{}/readyz", s.base)).send().await.unwrap().status(), 503);
     // writes still go through the writer
-    let (st, _) = common::write(&s, None, "POST", "/api/v1/favorites", "capacity-fav-1", serde_json::json!({ "place_id": 1 })).await;
+    let (st, _) = crate::helpers::write(&s, None, "POST", "/api/v1/favorites", "capacity-fav-1", serde_json::json!({ "place_id": 1 })).await;
     assert_eq!(st, 201);
     drop(held);
     assert_eq!(get(&s, None, "/api/v1/places/1").await.0, 200);
@@ -144,7 +143,7 @@ async fn a_fresh_start_has_no_accounts_and_sample_accounts_need_sample_mode() {
 async fn a_body_over_64_kb_gets_413_with_a_json_body() {
     let s = start().await;
     let big = serde_json::json!({ "place_id": 1, "pad": "x".repeat(70 * 1024) });
-    let (st, body) = common::write(&s, None, "POST", "/api/v1/favorites", "capacity-big-1", big).await;
+    let (st, body) = crate::helpers::write(&s, None, "POST", "/api/v1/favorites", "capacity-big-1", big).await;
     assert_eq!(st, 413, "{body}");
     assert_eq!(body["error"], "too_large");
     assert!(body["message"].as_str().unwrap().contains("64 KB"));
@@ -162,20 +161,20 @@ async fn control_and_bidi_characters_and_overlong_text_are_refused_by_field() {
         })
     };
     // U+202E turns "王女士gnp.exe" into what looks like another text on screen
-    let (st, b) = common::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-1", body("王女士\u{202E}gnp.exe")).await;
-    assert_eq!((st, common::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
+    let (st, b) = crate::helpers::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-1", body("王女士\u{202E}gnp.exe")).await;
+    assert_eq!((st, crate::helpers::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
     assert!(b["fields"][0]["message"].as_str().unwrap().contains("控制字符"));
-    let (st, b) = common::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-2", body("王\u{0007}女士")).await;
-    assert_eq!((st, common::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
-    let (st, b) = common::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-3", body(&"长".repeat(server::http::write::MAX_TEXT + 1))).await;
-    assert_eq!((st, common::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
+    let (st, b) = crate::helpers::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-2", body("王\u{0007}女士")).await;
+    assert_eq!((st, crate::helpers::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
+    let (st, b) = crate::helpers::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-3", body(&"长".repeat(server::http::write::MAX_TEXT + 1))).await;
+    assert_eq!((st, crate::helpers::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
     assert!(b["fields"][0]["message"].as_str().unwrap().contains("太长"));
     // nested fields are named by their path; line breaks in a note are fine
     let order = serde_json::json!({ "id": "00000000-0000-4000-8000-000000000778", "provider_id": 1, "item": "bathing", "timeslot_id": 1,
         "date": "2026-12-01", "consent": true, "elder": { "name": "张大爷", "age": 70, "street_id": "wuxi-xinwu-wangzhuang", "address_detail": "旺庄路\u{2066}1 号",
         "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": false, "empty_nest": false, "categories": [], "consent_categories": false } });
-    let (st, b) = common::write(&s, None, "POST", "/api/v1/orders", "unsafe-text-4", order).await;
-    assert_eq!((st, common::fields(&b)), (422, vec!["elder.address_detail".to_string()]), "{b}");
+    let (st, b) = crate::helpers::write(&s, None, "POST", "/api/v1/orders", "unsafe-text-4", order).await;
+    assert_eq!((st, crate::helpers::fields(&b)), (422, vec!["elder.address_detail".to_string()]), "{b}");
     let n: i64 = sqlx::query_scalar("SELECT (SELECT count(*) FROM requests) + (SELECT count(*) FROM orders)").fetch_one(&s.pool).await.unwrap();
     assert_eq!(n, 0);
 }
@@ -211,13 +210,13 @@ async fn one_phone_cannot_flood_anonymous_writes() {
     let s = start().await;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 31").fetch_all(&s.pool).await.unwrap();
     for (i, id) in ids.iter().take(30).enumerate() {
-        let (st, b) = common::write(&s, None, "POST", "/api/v1/favorites", &format!("flood-key-{i:03}"), serde_json::json!({ "place_id": id })).await;
+        let (st, b) = crate::helpers::write(&s, None, "POST", "/api/v1/favorites", &format!("flood-key-{i:03}"), serde_json::json!({ "place_id": id })).await;
         assert_eq!(st, 201, "{b}");
     }
     let res = s
         .http
         .post(format!("{}/api/v1/favorites", s.base))
-        .header("X-Device-Key", common::DEVICE)
+        .header("X-Device-Key", crate::helpers::DEVICE)
         .header("Idempotency-Key", "flood-key-030")
         .json(&serde_json::json!({ "place_id": ids[30] }))
         .send()
@@ -228,7 +227,7 @@ async fn one_phone_cannot_flood_anonymous_writes() {
     let b: Value = res.json().await.unwrap();
     assert!(b["message"].as_str().unwrap().contains("太频繁"));
     // a retry of a write already made is still answered (a replay writes nothing new)
-    let (st, _) = common::write(&s, None, "POST", "/api/v1/favorites", "flood-key-000", serde_json::json!({ "place_id": ids[0] })).await;
+    let (st, _) = crate::helpers::write(&s, None, "POST", "/api/v1/favorites", "flood-key-000", serde_json::json!({ "place_id": ids[0] })).await;
     assert_eq!(st, 201);
     // another phone is not affected
     let res = s
@@ -244,7 +243,7 @@ async fn one_phone_cannot_flood_anonymous_writes() {
 }
 
 /// A favorite from `address` (behind the trusted proxy) by a device of its own.
-async fn favorite_from(s: &common::TestServer, address: &str, device: &str, key: &str, place_id: i64) -> reqwest::Response {
+async fn favorite_from(s: &crate::helpers::TestServer, address: &str, device: &str, key: &str, place_id: i64) -> reqwest::Response {
     s.http
         .post(format!("{}/api/v1/favorites", s.base))
         .header("X-Forwarded-For", address)
@@ -258,7 +257,7 @@ async fn favorite_from(s: &common::TestServer, address: &str, device: &str, key:
 
 #[tokio::test]
 async fn fresh_device_keys_from_one_address_are_limited_too_and_other_addresses_are_not() {
-    let s = common::start_limited(5).await;
+    let s = crate::helpers::start_limited(5).await;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 7").fetch_all(&s.pool).await.unwrap();
     for i in 0..5 {
         let res = favorite_from(&s, "198.51.100.9", &format!("script-device-{i:02}-0123456789abcdef"), &format!("addr-key-{i:03}"), ids[i]).await;
@@ -304,18 +303,18 @@ async fn a_phone_may_hold_five_open_visits_a_week_and_a_cancel_makes_room() {
         });
         // every booking from a fresh device: the cap follows the phone number
         let device = format!("week-cap-device-{i:02}-0123456789");
-        let (st, b) = common::write_from(&s, &device, None, "POST", "/api/v1/requests", &format!("week-cap-{i}"), body.clone()).await;
+        let (st, b) = crate::helpers::write_from(&s, &device, None, "POST", "/api/v1/requests", &format!("week-cap-{i}"), body.clone()).await;
         if i < 5 {
             assert_eq!(st, 201, "{b}");
             booked.push((id, device));
         } else {
-            assert_eq!((st, common::fields(&b)), (422, vec!["contact_phone".to_string()]), "{b}");
+            assert_eq!((st, crate::helpers::fields(&b)), (422, vec!["contact_phone".to_string()]), "{b}");
             assert!(b["fields"][0]["message"].as_str().unwrap().contains("最多 5 个"), "{b}");
             // cancelling one makes room for it
             let (id0, dev0) = &booked[0];
-            let (st, _) = common::write_from(&s, dev0, None, "POST", &format!("/api/v1/requests/{id0}/cancel"), "week-cap-cancel", Value::Null).await;
+            let (st, _) = crate::helpers::write_from(&s, dev0, None, "POST", &format!("/api/v1/requests/{id0}/cancel"), "week-cap-cancel", Value::Null).await;
             assert_eq!(st, 200);
-            let (st, _) = common::write_from(&s, &device, None, "POST", "/api/v1/requests", "week-cap-again", body).await;
+            let (st, _) = crate::helpers::write_from(&s, &device, None, "POST", "/api/v1/requests", "week-cap-again", body).await;
             assert_eq!(st, 201);
         }
     }
@@ -335,7 +334,7 @@ fn inline_scripts(html: &str) -> Vec<(String, String)> {
     }).collect()
 }
 
-async fn page(s: &common::TestServer, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
+async fn page(s: &crate::helpers::TestServer, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
     let res = s.http.get(format!("{}{path}", s.base)).send().await.unwrap();
     let (status, headers) = (res.status().as_u16(), res.headers().clone());
     (status, headers, res.text().await.unwrap())

@@ -2,29 +2,18 @@
 //! a flag for positions far from the address, the family's rating and rescheduling, and
 //! the weekly 探访 (once per week however often generated; missed weeks shown).
 
-mod common;
 
 use chrono::{Duration, Utc};
-use common::{fields, get, login, start, Login, TestServer};
+use crate::helpers::{elder, fields, get, login, start, uuid, Login, TestServer};
 
 /// A write with an Idempotency-Key long enough to be one.
 async fn w(s: &TestServer, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> (u16, Value) {
-    common::write(s, l, method, path, &format!("visits-test-{key}"), body).await
+    crate::helpers::write(s, l, method, path, &format!("visits-test-{key}"), body).await
 }
 use serde_json::{json, Value};
 use server::db::sample::SAMPLE_PASSWORD;
 
-fn uuid(n: u64) -> String {
-    format!("00000000-0000-4000-8000-{n:012x}")
-}
 
-fn elder(name: &str, age: u8, lives_alone: bool) -> Value {
-    json!({
-        "name": name, "age": age, "street_id": "wuxi-xinwu-wangzhuang", "address_detail": "旺庄路 1 号 2 栋 301",
-        "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": lives_alone, "empty_nest": false,
-        "categories": [], "consent_categories": false
-    })
-}
 
 /// The 旺庄 station and its bathing openings at least two days ahead.
 async fn station_openings(s: &TestServer) -> (i64, Vec<Value>) {
@@ -58,7 +47,7 @@ async fn assigned(s: &TestServer, n: u64) -> (i64, Login, Login) {
 }
 
 async fn family_order(s: &TestServer, id: &str) -> Value {
-    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", crate::helpers::DEVICE).send().await.unwrap();
     let all: Value = res.json().await.unwrap();
     all["orders"].as_array().unwrap().iter().find(|o| o["id"] == id).unwrap().clone()
 }
@@ -225,7 +214,7 @@ async fn weekly_welfare_visits_are_made_once_a_week_and_missed_weeks_show() {
         .unwrap();
 
     // the family's log
-    let res = s.http.get(format!("{}/api/v1/welfare-visits", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let res = s.http.get(format!("{}/api/v1/welfare-visits", s.base)).header("X-Device-Key", crate::helpers::DEVICE).send().await.unwrap();
     let fam: Value = res.json().await.unwrap();
     let plan = &fam["plans"][0];
     assert_eq!((plan["elder_name"].as_str(), plan["reason"].as_str()), (Some("张大爷"), Some("82 岁独居")));

@@ -1,11 +1,10 @@
 //! 居家上门服务, read side: the catalogue, the seeded rule table priced at its boundaries,
 //! and who serves an address (radius or 街道 list), nearest first.
 
-mod common;
 
 use app::elder::{quote, ElderProfile, SubsidyRule};
 use app::types::{CapabilityLevel, ElderCategory, ServiceItem};
-use common::{fields, get, start};
+use crate::helpers::{fields, get, start};
 use serde_json::Value;
 
 fn elder(age: u8, categories: Vec<ElderCategory>, level: Option<CapabilityLevel>) -> ElderProfile {

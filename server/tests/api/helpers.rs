@@ -1,5 +1,5 @@
 //! Starts the real server on a random port with a temporary database.
-#![allow(dead_code)]
+
 
 use app::client::ApiClient;
 use chrono::{DateTime, Utc};
@@ -127,4 +127,24 @@ pub async fn write_from(s: &TestServer, device: &str, l: Option<&Login>, method:
 /// The fields a 422 names, in order.
 pub fn fields(body: &Value) -> Vec<String> {
     body["fields"].as_array().map(|a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
+}
+
+/// The n-th client-made id of a test (a UUID, as the phones make them).
+pub fn uuid(n: u64) -> String {
+    format!("00000000-0000-4000-8000-{n:012x}")
+}
+
+/// An older person in 旺庄 (sample street) as a family's phone describes them, without
+/// hardship categories.
+pub fn elder(name: &str, age: u8, lives_alone: bool) -> Value {
+    elder_with_categories(name, age, lives_alone, json!([]))
+}
+
+/// The same with hardship categories (consented to when there are any).
+pub fn elder_with_categories(name: &str, age: u8, lives_alone: bool, categories: Value) -> Value {
+    json!({
+        "name": name, "age": age, "street_id": "wuxi-xinwu-wangzhuang", "address_detail": "旺庄路 1 号 2 栋 301",
+        "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": lives_alone, "empty_nest": false,
+        "categories": categories, "consent_categories": categories.as_array().is_some_and(|c| !c.is_empty())
+    })
 }

@@ -2,22 +2,11 @@
 //! over-booked, the server prices with the rule table, one order however often sent,
 //! cancelling within the provider's window.
 
-mod common;
 
-use common::{fields, get, start, TestServer};
+use crate::helpers::{elder_with_categories, fields, get, start, uuid, TestServer};
 use serde_json::{json, Value};
 
-fn uuid(n: u64) -> String {
-    format!("00000000-0000-4000-8000-{n:012x}")
-}
 
-fn elder(age: u8, categories: Value) -> Value {
-    json!({
-        "name": "张大爷", "age": age, "street_id": "wuxi-xinwu-wangzhuang", "address_detail": "旺庄路 1 号 2 栋 301",
-        "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": true, "empty_nest": false,
-        "categories": categories, "consent_categories": categories.as_array().is_some_and(|c| !c.is_empty())
-    })
-}
 
 /// The 旺庄 station and its first bathing opening (capacity 2).
 async fn station_opening(s: &TestServer) -> (i64, Value) {
@@ -48,7 +37,7 @@ async fn thirty_concurrent_orders_for_a_timeslot_of_two_make_exactly_two() {
     let mut tasks = Vec::new();
     for i in 0..30u64 {
         let (http, url) = (s.http.clone(), format!("{}/api/v1/orders", s.base));
-        let body = order(100 + i, station, &o, elder(70, json!([])));
+        let body = order(100 + i, station, &o, elder_with_categories("张大爷", 70, true, json!([])));
         tasks.push(tokio::spawn(async move {
             let res = http
                 .post(url)
@@ -77,26 +66,26 @@ async fn thirty_concurrent_orders_for_a_timeslot_of_two_make_exactly_two() {
 async fn the_server_prices_the_order_and_one_order_is_one_order() {
     let s = start().await;
     let (station, o) = station_opening(&s).await;
-    let body = order(1, station, &o, elder(82, json!(["dibao"])));
-    let (st, first) = post(&s, common::DEVICE, "ord-key-1", "/api/v1/orders", body.clone()).await;
+    let body = order(1, station, &o, elder_with_categories("张大爷", 82, true, json!(["dibao"])));
+    let (st, first) = post(&s, crate::helpers::DEVICE, "ord-key-1", "/api/v1/orders", body.clone()).await;
     assert_eq!(st, 201, "{first}");
     assert_eq!(first["status"], "submitted");
     assert_eq!((first["quote"]["public_pays_yuan"].as_u64(), first["quote"]["family_pays_yuan"].as_u64()), (Some(120), Some(0)));
     assert_eq!(first["quote"]["rule_id"], 1);
     assert_eq!(first["category_confirmed"], false, "public money waits for the provider's check");
     // a retry under a new key is the same order
-    let (st, again) = post(&s, common::DEVICE, "ord-key-2", "/api/v1/orders", body.clone()).await;
+    let (st, again) = post(&s, crate::helpers::DEVICE, "ord-key-2", "/api/v1/orders", body.clone()).await;
     assert_eq!((st, &again["id"]), (200, &first["id"]));
     // without consent for the categories, they do not count (79: no 80+ either → market price)
-    let mut p = elder(79, json!(["dibao"]));
+    let mut p = elder_with_categories("张大爷", 79, true, json!(["dibao"]));
     p["consent_categories"] = json!(false);
-    let (st, body) = post(&s, common::DEVICE, "ord-key-3", "/api/v1/orders", order(2, station, &o, p)).await;
+    let (st, body) = post(&s, crate::helpers::DEVICE, "ord-key-3", "/api/v1/orders", order(2, station, &o, p)).await;
     assert_eq!(st, 422, "the profile says it holds categories without consent: {body}");
     assert_eq!(fields(&body), ["elder.consent_categories"]);
-    let (st, body) = post(&s, common::DEVICE, "ord-key-4", "/api/v1/orders", order(3, station, &o, elder(79, json!([])))).await;
+    let (st, body) = post(&s, crate::helpers::DEVICE, "ord-key-4", "/api/v1/orders", order(3, station, &o, elder_with_categories("张大爷", 79, true, json!([])))).await;
     assert_eq!(st, 201, "{body}");
     assert_eq!((body["quote"]["public_pays_yuan"].as_u64(), body["quote"]["family_pays_yuan"].as_u64()), (Some(0), Some(120)));
-    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", crate::helpers::DEVICE).send().await.unwrap();
     let mine: Value = res.json().await.unwrap();
     assert_eq!(mine["orders"].as_array().unwrap().len(), 2);
 }
@@ -106,7 +95,7 @@ async fn an_orders_quote_stays_as_priced_when_the_rule_table_changes() {
     let s = start().await;
     let (station, o) = station_opening(&s).await;
     // 82 with 低保: rule 1 pays all 120 yuan
-    let (st, before) = post(&s, common::DEVICE, "rule-edit-1", "/api/v1/orders", order(1, station, &o, elder(82, json!(["dibao"])))).await;
+    let (st, before) = post(&s, crate::helpers::DEVICE, "rule-edit-1", "/api/v1/orders", order(1, station, &o, elder_with_categories("张大爷", 82, true, json!(["dibao"])))).await;
     assert_eq!(st, 201, "{before}");
     assert_eq!((before["quote"]["public_pays_yuan"].as_u64(), before["quote"]["rule_id"].as_i64()), (Some(120), Some(1)));
     // the rule table is edited: rule 1 now pays 30 % with a cap of 20 yuan
@@ -115,16 +104,16 @@ async fn an_orders_quote_stays_as_priced_when_the_rule_table_changes() {
     let r1 = rules.as_array().unwrap().iter().find(|r| r["id"] == 1).unwrap();
     assert_eq!((r1["share_percent"].as_u64(), r1["cap_yuan"].as_u64()), (Some(30), Some(20)), "the app prices new orders with the new rule");
     // the order already placed keeps the price it was placed at, in every view
-    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", crate::helpers::DEVICE).send().await.unwrap();
     let mine: Value = res.json().await.unwrap();
     let kept = mine["orders"].as_array().unwrap().iter().find(|x| x["id"] == uuid(1)).unwrap();
     assert_eq!(kept["quote"], before["quote"]);
-    let op = common::login(&s, "op-xinwu-yanglao", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let op = crate::helpers::login(&s, "op-xinwu-yanglao", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
     let (_, inbox) = get(&s, Some(&op), &format!("/api/v1/operator/providers/{station}/orders")).await;
     let seen = inbox.as_array().unwrap().iter().find(|x| x["id"] == uuid(1)).unwrap();
     assert_eq!(seen["quote"], before["quote"], "the provider sees the same split");
     // a new order is priced by the rule as it is now: 30 % of 120 = 36, capped at 20
-    let (st, after) = post(&s, common::DEVICE, "rule-edit-2", "/api/v1/orders", order(2, station, &o, elder(82, json!(["dibao"])))).await;
+    let (st, after) = post(&s, crate::helpers::DEVICE, "rule-edit-2", "/api/v1/orders", order(2, station, &o, elder_with_categories("张大爷", 82, true, json!(["dibao"])))).await;
     assert_eq!(st, 201, "{after}");
     assert_eq!((after["quote"]["public_pays_yuan"].as_u64(), after["quote"]["family_pays_yuan"].as_u64()), (Some(20), Some(100)));
 }
@@ -134,16 +123,16 @@ async fn a_provider_that_does_not_serve_the_address_is_refused_and_bad_orders_na
     let s = start().await;
     let (station, o) = station_opening(&s).await;
     // the 旺庄 station does not serve an address in 江溪
-    let mut far = elder(70, json!([]));
+    let mut far = elder_with_categories("张大爷", 70, true, json!([]));
     far["street_id"] = json!("wuxi-xinwu-jiangxi");
     far["lat"] = json!(31.537);
     far["lng"] = json!(120.352);
-    let (st, body) = post(&s, common::DEVICE, "bad-ord-1", "/api/v1/orders", order(5, station, &o, far)).await;
+    let (st, body) = post(&s, crate::helpers::DEVICE, "bad-ord-1", "/api/v1/orders", order(5, station, &o, far)).await;
     assert_eq!((st, fields(&body)), (422, vec!["provider_id".to_string()]), "{body}");
-    let mut bad = order(6, station, &o, elder(70, json!([])));
+    let mut bad = order(6, station, &o, elder_with_categories("张大爷", 70, true, json!([])));
     bad["consent"] = json!(false);
     bad["item"] = json!("emergency");
-    let (st, body) = post(&s, common::DEVICE, "bad-ord-2", "/api/v1/orders", bad).await;
+    let (st, body) = post(&s, crate::helpers::DEVICE, "bad-ord-2", "/api/v1/orders", bad).await;
     assert_eq!(st, 422);
     assert!(fields(&body).contains(&"item".to_string()) && fields(&body).contains(&"consent".to_string()), "{body}");
     assert_eq!(get(&s, None, "/api/v1/providers/999999/openings?item=bathing").await.0, 404);
@@ -153,22 +142,22 @@ async fn a_provider_that_does_not_serve_the_address_is_refused_and_bad_orders_na
 async fn families_cancel_within_the_window_and_the_timeslot_frees() {
     let s = start().await;
     let (station, o) = station_opening(&s).await;
-    let (st, body) = post(&s, common::DEVICE, "can-ord-1", "/api/v1/orders", order(7, station, &o, elder(70, json!([])))).await;
+    let (st, body) = post(&s, crate::helpers::DEVICE, "can-ord-1", "/api/v1/orders", order(7, station, &o, elder_with_categories("张大爷", 70, true, json!([])))).await;
     assert_eq!(st, 201, "{body}");
     let booked = |v: &Value| v["openings"].as_array().unwrap().iter().find(|x| x["timeslot_id"] == o["timeslot_id"] && x["date"] == o["date"]).unwrap()["booked"].clone();
     let (_, open) = get(&s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
     assert_eq!(booked(&open), 1);
     // another device cannot cancel it
     assert_eq!(post(&s, "someone-elses-device-key-1", "can-ord-2", &format!("/api/v1/orders/{}/cancel", uuid(7)), json!({})).await.0, 404);
-    let (st, body) = post(&s, common::DEVICE, "can-ord-3", &format!("/api/v1/orders/{}/cancel", uuid(7)), json!({})).await;
+    let (st, body) = post(&s, crate::helpers::DEVICE, "can-ord-3", &format!("/api/v1/orders/{}/cancel", uuid(7)), json!({})).await;
     assert_eq!((st, body["status"].as_str()), (200, Some("cancelled")), "{body}");
     let (_, open) = get(&s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
     assert_eq!(booked(&open), 0);
     // inside the window: refused with the provider's number
     sqlx::query("UPDATE providers SET cancel_window_h = 168 WHERE id = ?").bind(station).execute(&s.pool).await.unwrap();
-    let (st, _) = post(&s, common::DEVICE, "can-ord-4", "/api/v1/orders", order(8, station, &o, elder(70, json!([])))).await;
+    let (st, _) = post(&s, crate::helpers::DEVICE, "can-ord-4", "/api/v1/orders", order(8, station, &o, elder_with_categories("张大爷", 70, true, json!([])))).await;
     assert_eq!(st, 201);
-    let (st, body) = post(&s, common::DEVICE, "can-ord-5", &format!("/api/v1/orders/{}/cancel", uuid(8)), json!({})).await;
+    let (st, body) = post(&s, crate::helpers::DEVICE, "can-ord-5", &format!("/api/v1/orders/{}/cancel", uuid(8)), json!({})).await;
     assert_eq!(st, 422, "{body}");
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("致电"));
 }
@@ -177,10 +166,10 @@ async fn families_cancel_within_the_window_and_the_timeslot_frees() {
 async fn the_provider_accepts_assigns_a_carer_and_confirms_the_category_and_others_cannot() {
     let s = start().await;
     let (station, o) = station_opening(&s).await;
-    let (st, _) = post(&s, common::DEVICE, "prov-ord-1", "/api/v1/orders", order(9, station, &o, elder(82, json!(["dibao"])))).await;
+    let (st, _) = post(&s, crate::helpers::DEVICE, "prov-ord-1", "/api/v1/orders", order(9, station, &o, elder_with_categories("张大爷", 82, true, json!(["dibao"])))).await;
     assert_eq!(st, 201);
-    let op = common::login(&s, "op-xinwu-yanglao", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
-    let other = common::login(&s, "op-feiqitu", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let op = crate::helpers::login(&s, "op-xinwu-yanglao", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let other = crate::helpers::login(&s, "op-feiqitu", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
     let (_, mine) = get(&s, Some(&op), "/api/v1/operator/providers").await;
     assert!(mine.as_array().unwrap().iter().any(|p| p["id"] == station));
     assert_eq!(get(&s, Some(&other), "/api/v1/operator/providers").await.1, json!([]));
@@ -190,27 +179,27 @@ async fn the_provider_accepts_assigns_a_carer_and_confirms_the_category_and_othe
         assert_eq!(get(&s, Some(&other), &path).await.0, 403, "{path}");
     }
     let decision = format!("/api/v1/operator/orders/{}/decision", uuid(9));
-    assert_eq!(common::write(&s, None, "POST", &decision, "prov-dec-0", json!({ "action": "accept" })).await.0, 401);
-    assert_eq!(common::write(&s, Some(&other), "POST", &decision, "prov-dec-1", json!({ "action": "accept" })).await.0, 403);
+    assert_eq!(crate::helpers::write(&s, None, "POST", &decision, "prov-dec-0", json!({ "action": "accept" })).await.0, 401);
+    assert_eq!(crate::helpers::write(&s, Some(&other), "POST", &decision, "prov-dec-1", json!({ "action": "accept" })).await.0, 403);
     // the inbox has the order with the profile the family shared
     let (_, inbox) = get(&s, Some(&op), &format!("/api/v1/operator/providers/{station}/orders")).await;
     let item = inbox.as_array().unwrap().iter().find(|x| x["id"] == uuid(9)).unwrap();
     assert_eq!((item["elder"]["age"].as_u64(), item["elder"]["categories"].clone()), (Some(82), json!(["dibao"])));
     // assign before accepting is not possible; accept, then assign one of its own carers
-    assert_eq!(common::write(&s, Some(&op), "POST", &decision, "prov-dec-2", json!({ "action": "assign", "carer_id": 1 })).await.0, 409);
-    let (st, body) = common::write(&s, Some(&op), "POST", &decision, "prov-dec-3", json!({ "action": "accept" })).await;
+    assert_eq!(crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-2", json!({ "action": "assign", "carer_id": 1 })).await.0, 409);
+    let (st, body) = crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-3", json!({ "action": "accept" })).await;
     assert_eq!((st, body["status"].as_str()), (200, Some("accepted")), "{body}");
     let foreign: i64 = sqlx::query_scalar("SELECT id FROM carers WHERE provider_id <> ? LIMIT 1").bind(station).fetch_one(&s.pool).await.unwrap();
-    let (st, body) = common::write(&s, Some(&op), "POST", &decision, "prov-dec-4", json!({ "action": "assign", "carer_id": foreign })).await;
+    let (st, body) = crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-4", json!({ "action": "assign", "carer_id": foreign })).await;
     assert_eq!((st, fields(&body)), (422, vec!["carer_id".to_string()]));
     let (_, carers) = get(&s, Some(&op), &format!("/api/v1/operator/providers/{station}/carers")).await;
     let carer = carers[0].clone();
-    let (st, body) = common::write(&s, Some(&op), "POST", &decision, "prov-dec-5", json!({ "action": "assign", "carer_id": carer["id"] })).await;
+    let (st, body) = crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-5", json!({ "action": "assign", "carer_id": carer["id"] })).await;
     assert_eq!((st, body["status"].as_str()), (200, Some("assigned")), "{body}");
-    let (st, body) = common::write(&s, Some(&op), "POST", &decision, "prov-dec-6", json!({ "action": "confirm_category" })).await;
+    let (st, body) = crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-6", json!({ "action": "confirm_category" })).await;
     assert_eq!((st, body["category_confirmed"].as_bool()), (200, Some(true)), "{body}");
     // the family sees who comes: name, level, certificate
-    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", crate::helpers::DEVICE).send().await.unwrap();
     let orders: Value = res.json().await.unwrap();
     let o = &orders["orders"][0];
     assert_eq!(o["status"], "assigned");
@@ -219,7 +208,7 @@ async fn the_provider_accepts_assigns_a_carer_and_confirms_the_category_and_othe
     assert!(!o["carer"]["certificate_no"].as_str().unwrap().is_empty());
     assert!(o.get("phone").is_none() && !o["carer"].to_string().contains("1000000"), "the carer's phone is not shown to families");
     // declining needs a reason
-    let (st, body) = common::write(&s, Some(&op), "POST", &decision, "prov-dec-7", json!({ "action": "decline" })).await;
+    let (st, body) = crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-7", json!({ "action": "decline" })).await;
     assert_eq!((st, fields(&body)), (422, vec!["message".to_string()]));
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order_decision'").fetch_one(&s.pool).await.unwrap();
     assert_eq!(n, 3);

@@ -1,15 +1,14 @@
 //! Offline machinery on the server: idempotent writes, device keys, favorites,
 //! area snapshots and the changes feed. Real server, random port, temp database.
 
-mod common;
 
-use common::start;
+use crate::helpers::start;
 use serde_json::{json, Value};
 
 const DEVICE: &str = "device-key-0123456789abcdef";
 const OTHER_DEVICE: &str = "device-key-fedcba9876543210";
 
-async fn post_fav(s: &common::TestServer, device: &str, key: &str, body: &Value) -> (u16, Value, bool) {
+async fn post_fav(s: &crate::helpers::TestServer, device: &str, key: &str, body: &Value) -> (u16, Value, bool) {
     let res = s
         .http
         .post(format!("{}/api/v1/favorites", s.base))
@@ -27,11 +26,11 @@ async fn post_fav(s: &common::TestServer, device: &str, key: &str, body: &Value)
     (res.status().as_u16(), res.json().await.unwrap(), replayed)
 }
 
-async fn favorite_rows(s: &common::TestServer) -> i64 {
+async fn favorite_rows(s: &crate::helpers::TestServer) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM favorites").fetch_one(&s.pool).await.unwrap()
 }
 
-async fn some_place(s: &common::TestServer, n: i64) -> i64 {
+async fn some_place(s: &crate::helpers::TestServer, n: i64) -> i64 {
     sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 1 OFFSET ?").bind(n).fetch_one(&s.pool).await.unwrap()
 }
 

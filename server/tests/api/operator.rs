@@ -1,10 +1,9 @@
 //! Operators: accounts, sessions, CSRF, rate limits, organisation boundaries,
 //! vacancy writes with conflicts, concurrency and the audit trail.
 
-mod common;
 
 use chrono::Timelike;
-use common::{fields, login, start, start_at, write, Login, TestServer, DEVICE};
+use crate::helpers::{fields, login, start, start_at, write, Login, TestServer, DEVICE};
 use serde_json::{json, Value};
 use server::db::sample::{SAMPLE_OPERATORS, SAMPLE_PASSWORD};
 
@@ -113,7 +112,7 @@ async fn login_from(s: &TestServer, address: &str, username: &str, password: &st
 
 #[tokio::test]
 async fn a_stranger_on_a_shared_address_locks_only_their_own_guesses() {
-    let s = common::start_custom(server::clock::Clock::fixed(chrono::Utc::now()), vec!["127.0.0.1".parse().unwrap()]).await;
+    let s = crate::helpers::start_custom(server::clock::Clock::fixed(chrono::Utc::now()), vec!["127.0.0.1".parse().unwrap()]).await;
     // five wrong passwords for op-libao from one carrier address, a minute apart
     for _ in 0..5 {
         let (st, body, _) = login_from(&s, "203.0.113.7", "op-libao", "wrong-password").await;
@@ -138,7 +137,7 @@ async fn a_stranger_on_a_shared_address_locks_only_their_own_guesses() {
     // … and that success does not unlock the stranger's address
     assert_eq!(login_from(&s, "203.0.113.7", "op-libao", SAMPLE_PASSWORD).await.0, 429);
     // a header sent by the client itself, not by a trusted proxy, is not believed
-    let direct = common::start_at(chrono::Utc::now()).await;
+    let direct = crate::helpers::start_at(chrono::Utc::now()).await;
     for i in 0..5 {
         direct.clock.advance(chrono::Duration::minutes(1));
         let res = direct
@@ -156,7 +155,7 @@ async fn a_stranger_on_a_shared_address_locks_only_their_own_guesses() {
 
 #[tokio::test]
 async fn an_account_under_attack_slows_down_then_locks_and_says_so() {
-    let s = common::start_custom(server::clock::Clock::fixed(chrono::Utc::now()), vec!["127.0.0.1".parse().unwrap()]).await;
+    let s = crate::helpers::start_custom(server::clock::Clock::fixed(chrono::Utc::now()), vec!["127.0.0.1".parse().unwrap()]).await;
     // wrong passwords from ever new addresses (a botnet): the 3rd makes the next wait 1 s
     for i in 0..3 {
         assert_eq!(login_from(&s, &format!("10.0.1.{i}"), "op-libao", "wrong").await.0, 401);
@@ -187,7 +186,7 @@ async fn an_account_under_attack_slows_down_then_locks_and_says_so() {
 
 #[tokio::test]
 async fn concurrent_guesses_are_each_counted() {
-    let s = common::start_custom(server::clock::Clock::fixed(chrono::Utc::now()), vec!["127.0.0.1".parse().unwrap()]).await;
+    let s = crate::helpers::start_custom(server::clock::Clock::fixed(chrono::Utc::now()), vec!["127.0.0.1".parse().unwrap()]).await;
     let mut tasks = Vec::new();
     for _ in 0..30 {
         let (http, url) = (s.http.clone(), format!("{}/api/v1/auth/login", s.base));

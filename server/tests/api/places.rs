@@ -1,12 +1,11 @@
 //! Integration tests: the real server on a random port, a temporary SQLite
 //! database with the sample data, real HTTP through the typed client.
 
-mod common;
 
 use app::client::ClientError;
 use app::geo::{distance_m, LatLng};
 use app::types::*;
-use common::{start, TestServer};
+use crate::helpers::{start, TestServer};
 use std::collections::HashSet;
 
 const WANGZHUANG: LatLng = LatLng::new(31.575, 120.358);
@@ -298,7 +297,7 @@ async fn database_refuses_impossible_vacancies() {
 #[tokio::test]
 async fn pages_are_server_rendered_with_real_results() {
     // 15 November 2026 on the server's clock: a child born in March 2026 is 8 months old
-    let s = common::start_at(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 15, 4, 0, 0).unwrap()).await;
+    let s = crate::helpers::start_at(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 15, 4, 0, 0).unwrap()).await;
     let r = s.client.places_raw(&pairs(&[("area", "wuxi-xinwu-wangzhuang"), ("age_months", "8")])).await.unwrap();
     let res = s.http.get(format!("{}/?area=wuxi-xinwu-wangzhuang&birth=2026-03", s.base)).send().await.unwrap();
     assert_eq!(res.status(), 200);

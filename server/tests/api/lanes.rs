@@ -2,9 +2,8 @@
 //! district and writes nothing; a carer reaches nothing of the desk; a stored answer is
 //! replayed only to the device and the account that made the write.
 
-mod common;
 
-use common::{get, login, start, write, Login, TestServer};
+use crate::helpers::{get, login, start, write, Login, TestServer};
 use serde_json::json;
 use server::db::sample::SAMPLE_PASSWORD;
 

@@ -4,10 +4,9 @@
 //! window to the second (and moving into a time already inside it); the carer's list from
 //! yesterday to a week ahead. Nothing here reads the machine's clock or time zone.
 
-mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::{fields, get, login, start_at, Login, TestServer};
+use crate::helpers::{elder, fields, get, login, start_at, uuid, Login, TestServer};
 use serde_json::{json, Value};
 use server::db::sample::SAMPLE_PASSWORD;
 
@@ -20,21 +19,11 @@ fn utc(y: i32, m: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, mi, s).unwrap()
 }
 
-fn uuid(n: u64) -> String {
-    format!("00000000-0000-4000-8000-{n:012x}")
-}
 
 async fn w(s: &TestServer, l: Option<&Login>, path: &str, key: &str, body: Value) -> (u16, Value) {
-    common::write(s, l, "POST", path, &format!("time-rules-{key}"), body).await
+    crate::helpers::write(s, l, "POST", path, &format!("time-rules-{key}"), body).await
 }
 
-fn elder(name: &str, age: u8, lives_alone: bool) -> Value {
-    json!({
-        "name": name, "age": age, "street_id": "wuxi-xinwu-wangzhuang", "address_detail": "旺庄路 1 号 2 栋 301",
-        "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": lives_alone, "empty_nest": false,
-        "categories": [], "consent_categories": false
-    })
-}
 
 /// The 旺庄 station (sample: bathing Monday–Friday 09:00 and 14:00, 2 each; 12 h window).
 async fn station(s: &TestServer) -> i64 {
@@ -232,7 +221,7 @@ async fn the_cancel_window_holds_to_the_second_and_a_move_cannot_go_inside_it() 
     }
     // Friday 09:00 less 12 h: Thursday 21:00 in Beijing
     let edge = bj(2026, 11, 26, 21, 0, 0);
-    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", common::DEVICE).send().await.unwrap();
+    let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", crate::helpers::DEVICE).send().await.unwrap();
     let mine: Value = res.json().await.unwrap();
     let until = mine["orders"].as_array().unwrap().iter().find(|o| o["id"] == uuid(31)).unwrap()["cancel_until"].clone();
     assert_eq!(until.as_str().map(|t| t.parse::<DateTime<Utc>>().unwrap()), Some(edge));

@@ -1,8 +1,7 @@
 //! The platform admin: organisations and accounts, their validation, boundaries and audit.
 
-mod common;
 
-use common::{fields, get, login, start, write, Login, TestServer};
+use crate::helpers::{fields, get, login, start, write, Login, TestServer};
 use serde_json::{json, Value};
 use server::db::sample::SAMPLE_PASSWORD;
 

@@ -1,0 +1,17 @@
+//! The server's integration tests, one binary: each module starts the real server on a random
+//! port with its own temporary SQLite database (`helpers::start`) and speaks HTTP to it.
+
+mod helpers;
+
+mod admin;
+mod capacity;
+mod home_services;
+mod lanes;
+mod migrations;
+mod operator;
+mod orders;
+mod places;
+mod requests;
+mod sync;
+mod time_rules;
+mod visits;
