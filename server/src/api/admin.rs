@@ -8,7 +8,7 @@ use crate::api::auth::{hash_password, Role, Session};
 use crate::http::error::AppError;
 use crate::http::audit::{self, About};
 use crate::http::write::{NoBody, Tx, Write};
-use crate::api::desk::Id;
+use crate::http::extract::Id;
 use crate::AppState;
 use app::types::{Account, AccountCreate, BeianStatus, FieldError, Organisation, OrganisationAdmin, OrganisationCreate, User};
 use axum::extract::State;

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod carer;
 pub mod desk;
 pub mod favorites;
 pub mod orders;
@@ -33,7 +34,7 @@ use utoipa_axum::router::OpenApiRouter;
         ProviderType, Badge, CareMode, AgeBand, FeeUnit, BeianStatus,
         ChangesResponse, AreaPlacesResponse, FavoriteRequest, Favorite, FavoritesResponse, FavoriteDeleted,
         auth::User, auth::Role, auth::LoginRequest, auth::LoginResponse,
-        desk::ClassState, desk::VacancyChange, desk::AuditEntry, desk::OperatorPlace, desk::PlaceEdit, app::types::CareModeFeeEdit,
+        desk::places::ClassState, desk::places::VacancyChange, desk::places::AuditEntry, desk::places::OperatorPlace, desk::places::PlaceEdit, app::types::CareModeFeeEdit,
         ClassEdit, Resolution, ClassCreate, OrganisationAdmin, OrganisationCreate, AccountCreate, Account,
         RequestKind, RequestStatus, PriorityGround, DecisionAction,
         app::requests::Timeslot, app::requests::TimeslotOpening, app::requests::TimeslotsResponse, app::requests::TimeslotCreate,
@@ -63,6 +64,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(visits::router())
         .merge(auth::router())
         .merge(desk::router())
+        .merge(carer::router())
         .merge(admin::router())
         .split_for_parts();
     crate::http::openapi::Contract.modify(&mut doc);

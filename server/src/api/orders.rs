@@ -6,10 +6,9 @@
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
-use crate::http::audit::{self, About};
 use crate::http::write::{NoBody, Tx, Write};
-use crate::api::desk::Id;
-use crate::api::requests::ReqId;
+use crate::http::extract::Id;
+use crate::http::extract::ReqId;
 use crate::AppState;
 use app::elder::quote;
 use app::geo::LatLng;
@@ -26,7 +25,7 @@ use sqlx::SqliteConnection;
 
 
 /// Orders holding a timeslot on a date, other than `except` (an order being moved).
-async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str, except: &str) -> Result<i64, AppError> {
+pub(crate) async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str, except: &str) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT count(*) FROM orders WHERE timeslot_id = ? AND visit_date = ? AND id != ?
            AND status IN ('submitted', 'accepted', 'assigned', 'in_service')",
@@ -129,39 +128,39 @@ pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct Row {
-    id: String,
-    provider_id: i64,
-    provider_name: String,
-    provider_phone: String,
-    is_sample: bool,
-    cancel_window_h: i64,
-    service_item: String,
-    meal_mode: Option<String>,
-    visit_date: String,
-    start_min: i64,
-    end_min: i64,
-    elder_name: String,
-    quote: String,
-    category_confirmed_at: Option<i64>,
-    elder: String,
-    status: String,
-    carer_id: Option<i64>,
-    carer_name: Option<String>,
-    carer_level: Option<String>,
-    carer_certificate: Option<String>,
-    message: Option<String>,
-    created_at: i64,
-    updated_at: i64,
-    check_in_at: Option<i64>,
-    check_in_received_at: Option<i64>,
-    check_in_distance_m: Option<f64>,
-    check_out_at: Option<i64>,
-    check_out_received_at: Option<i64>,
-    check_out_distance_m: Option<f64>,
-    tasks: Option<String>,
-    carer_note: Option<String>,
-    rating: Option<i64>,
-    rating_comment: Option<String>,
+    pub(crate) id: String,
+    pub(crate) provider_id: i64,
+    pub(crate) provider_name: String,
+    pub(crate) provider_phone: String,
+    pub(crate) is_sample: bool,
+    pub(crate) cancel_window_h: i64,
+    pub(crate) service_item: String,
+    pub(crate) meal_mode: Option<String>,
+    pub(crate) visit_date: String,
+    pub(crate) start_min: i64,
+    pub(crate) end_min: i64,
+    pub(crate) elder_name: String,
+    pub(crate) quote: String,
+    pub(crate) category_confirmed_at: Option<i64>,
+    pub(crate) elder: String,
+    pub(crate) status: String,
+    pub(crate) carer_id: Option<i64>,
+    pub(crate) carer_name: Option<String>,
+    pub(crate) carer_level: Option<String>,
+    pub(crate) carer_certificate: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+    pub(crate) check_in_at: Option<i64>,
+    pub(crate) check_in_received_at: Option<i64>,
+    pub(crate) check_in_distance_m: Option<f64>,
+    pub(crate) check_out_at: Option<i64>,
+    pub(crate) check_out_received_at: Option<i64>,
+    pub(crate) check_out_distance_m: Option<f64>,
+    pub(crate) tasks: Option<String>,
+    pub(crate) carer_note: Option<String>,
+    pub(crate) rating: Option<i64>,
+    pub(crate) rating_comment: Option<String>,
 }
 
 pub(crate) const ORDER_SELECT: &str = "SELECT o.id, o.provider_id, p.name AS provider_name, p.phone AS provider_phone, p.is_sample,
@@ -213,7 +212,7 @@ pub(crate) fn view(r: Row) -> Result<OrderView, AppError> {
     })
 }
 
-fn stamp(at: Option<i64>, received: Option<i64>, distance_m: Option<f64>) -> Option<app::orders::VisitStamp> {
+pub(crate) fn stamp(at: Option<i64>, received: Option<i64>, distance_m: Option<f64>) -> Option<app::orders::VisitStamp> {
     Some(app::orders::VisitStamp::new(crate::db::places::ts(at?), crate::db::places::ts(received.unwrap_or(at?)), distance_m))
 }
 
@@ -344,9 +343,7 @@ pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBod
 
 // ------------------------------------------------------------------ the provider's side
 
-use crate::api::auth::Session;
-use crate::api::desk::{may_read, may_write};
-use app::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, ProviderOrder};
+use app::orders::ProviderOrder;
 
 pub(crate) async fn provider_org(conn: &mut SqliteConnection, provider_id: i64) -> Result<i64, AppError> {
     sqlx::query_scalar("SELECT organisation_id FROM providers WHERE id = ?")
@@ -356,145 +353,10 @@ pub(crate) async fn provider_org(conn: &mut SqliteConnection, provider_id: i64) 
         .ok_or_else(|| AppError::NotFound("没有这个服务机构".into()))
 }
 
-/// `GET /api/v1/operator/providers` — the providers of this account's organisation.
-#[utoipa::path(get, path = "/api/v1/operator/providers", responses((status = 200, body = [OperatorProvider]), (status = 401)), tag = "operator")]
-pub async fn operator_providers(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OperatorProvider>>, AppError> {
-    let rows: Vec<(i64, String, String)> = match session.user.organisation_id.filter(|_| session.user.carer_id.is_none()) {
-        Some(org) => sqlx::query_as("SELECT id, name, kind FROM providers WHERE organisation_id = ? ORDER BY id").bind(org).fetch_all(&st.read).await?,
-        None => vec![],
-    };
-    Ok(Json(
-        rows.into_iter()
-            .filter_map(|(id, name, kind)| Some(OperatorProvider { id, name, kind: app::types::ProviderKind::from_code(&kind)? }))
-            .collect(),
-    ))
-}
-
-/// `GET /api/v1/operator/providers/{id}/orders` — new orders first, with the shared profile.
-#[utoipa::path(get, path = "/api/v1/operator/providers/{id}/orders", params(("id" = i64, Path,)),
-    responses((status = 200, body = [ProviderOrder]), (status = 401), (status = 403)), tag = "operator")]
-pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderOrder>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = provider_org(&mut conn, provider_id).await?;
-    may_read(&mut conn, &session.user, org).await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{ORDER_SELECT} WHERE o.provider_id = ?
-         ORDER BY CASE o.status WHEN 'submitted' THEN 0 WHEN 'accepted' THEN 1 WHEN 'assigned' THEN 2 WHEN 'in_service' THEN 3 ELSE 4 END,
-                  o.visit_date, t.start_min LIMIT 300"
-    ))
-    .bind(provider_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Json(rows.into_iter().map(provider_order).collect::<Result<_, AppError>>()?))
-}
-
 /// An order with the profile the family shared.
 pub(crate) fn provider_order(r: Row) -> Result<ProviderOrder, AppError> {
     let elder = serde_json::from_str(&r.elder).map_err(|e| AppError::Internal(e.into()))?;
     Ok(ProviderOrder { order: view(r)?, elder })
-}
-
-/// `GET /api/v1/operator/providers/{id}/carers`
-#[utoipa::path(get, path = "/api/v1/operator/providers/{id}/carers", params(("id" = i64, Path,)),
-    responses((status = 200, body = [Carer]), (status = 401), (status = 403)), tag = "operator")]
-pub async fn carers(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<Carer>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = provider_org(&mut conn, provider_id).await?;
-    may_read(&mut conn, &session.user, org).await?;
-    let rows: Vec<(i64, String, String, String, String, bool)> = sqlx::query_as(
-        "SELECT id, name, phone, level, certificate_no, is_sample FROM carers WHERE provider_id = ? AND active = 1 ORDER BY id",
-    )
-    .bind(provider_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(id, name, phone, level, certificate_no, is_sample)| Carer {
-                id,
-                name,
-                phone,
-                level: carer_level_label(&level).into(),
-                certificate_no,
-                is_sample,
-            })
-            .collect(),
-    ))
-}
-
-/// `POST /api/v1/operator/orders/{id}/decision` — accept, decline (with a reason), assign a
-/// carer of the provider, or confirm the categories the subsidy rests on.
-#[utoipa::path(post, path = "/api/v1/operator/orders/{id}/decision", params(("id" = String, Path,)), request_body = OrderDecision,
-    responses((status = 200, body = OrderView), (status = 401), (status = 403), (status = 404), (status = 409, body = app::types::ErrorBody),
-        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
-pub async fn decide(
-    State(st): State<AppState>,
-    session: Session,
-    ReqId(id): ReqId,
-    w: Write<OrderDecision>,
-) -> Result<Response, AppError> {
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, d| async move {
-        let o = order(&mut tx, &id).await?;
-        let org = provider_org(&mut tx, o.provider_id).await?;
-        may_write(&user, org)?;
-        let message = d.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
-        if d.message.as_ref().is_some_and(|m| m.chars().count() > 200) {
-            return Err(AppError::field("message", "留言最多 200 个字"));
-        }
-        let mut carer = None;
-        let to = match (d.action, o.status) {
-            (OrderAction::Accept, OrderStatus::Submitted) => OrderStatus::Accepted,
-            (OrderAction::Decline, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned) => {
-                if message.is_none() {
-                    return Err(AppError::field("message", "拒绝时请写明原因，家属会看到"));
-                }
-                OrderStatus::Declined
-            }
-            (OrderAction::Assign, OrderStatus::Accepted | OrderStatus::Assigned) => {
-                let c = d.carer_id.ok_or_else(|| AppError::field("carer_id", "请选择护理员"))?;
-                let ok: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM carers WHERE id = ? AND provider_id = ? AND active = 1")
-                    .bind(c)
-                    .bind(o.provider_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if !ok {
-                    return Err(AppError::field("carer_id", "这名护理员不属于本机构"));
-                }
-                carer = Some(c);
-                OrderStatus::Assigned
-            }
-            (OrderAction::ConfirmCategory, s) if s.holds_timeslot() => s,
-            (a, s) => {
-                let what = match a {
-                    OrderAction::Accept => "接单",
-                    OrderAction::Decline => "拒绝",
-                    OrderAction::Assign => "派单",
-                    OrderAction::ConfirmCategory => "核实身份",
-                };
-                return Err(AppError::Conflict(format!("订单已是“{}”，不能再{what}", s.label())));
-            }
-        };
-        sqlx::query(
-            "UPDATE orders SET status = ?, carer_id = coalesce(?, carer_id), message = coalesce(?, message),
-                    category_confirmed_at = CASE WHEN ?4 THEN coalesce(category_confirmed_at, ?5) ELSE category_confirmed_at END,
-                    updated_at = ?5
-             WHERE id = ?6",
-        )
-        .bind(to.code())
-        .bind(carer)
-        .bind(&message)
-        .bind(d.action == OrderAction::ConfirmCategory)
-        .bind(now.timestamp())
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-        let detail = serde_json::json!({ "order_id": id, "action": d.action, "from": o.status.code(), "to": to.code(), "carer_id": carer, "message": message });
-        audit::record(&mut tx, (&user, now), About::Organisation(Some(org)), "order_decision", detail).await?;
-        let v = order(&mut tx, &id).await?;
-        Ok((tx, StatusCode::OK, v))
-    })
-    .await
 }
 
 /// This resource's routes: each path is the one its `#[utoipa::path]` names.
@@ -503,8 +365,4 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(openings))
         .routes(routes!(list, create))
         .routes(routes!(cancel))
-        .routes(routes!(operator_providers))
-        .routes(routes!(provider_orders))
-        .routes(routes!(carers))
-        .routes(routes!(decide))
 }

@@ -9,19 +9,17 @@
 //! inbox; revealing it (after accepting or offering) is written to the audit trail.
 
 use utoipa_axum::{router::OpenApiRouter, routes};
-use crate::api::auth::Session;
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
-use crate::http::audit::{self, About};
 use crate::http::write::{NoBody, Tx, Write};
-use crate::api::desk::{class_state, may_read, may_write, place_org, Id};
+use crate::db::places::place_org;
+use crate::http::extract::{Id, ReqId};
 use crate::AppState;
 use app::requests::{
-    age_fits, beijing_minutes, beijing_today, hhmm, mask_phone, WeeklyWindow, Decision, InboxItem, NewRequest, RequestView, RequestsResponse,
-    Revealed, Timeslot, TimeslotCreate, TimeslotsResponse, MAX_OPEN_APPLICATIONS, MAX_OPEN_TRIALS_PER_WEEK, MAX_OPEN_VISITS_PER_WEEK,
+    age_fits, beijing_minutes, beijing_today, hhmm, WeeklyWindow, NewRequest, RequestView, RequestsResponse, Timeslot, TimeslotsResponse, MAX_OPEN_APPLICATIONS, MAX_OPEN_TRIALS_PER_WEEK, MAX_OPEN_VISITS_PER_WEEK,
 };
-use app::types::{AgeBand, CareMode, DecisionAction, FieldError, PriorityGround, RequestKind, RequestStatus};
-use axum::extract::{Path, State};
+use app::types::{AgeBand, CareMode, FieldError, RequestKind, RequestStatus};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -31,50 +29,35 @@ use std::collections::HashMap;
 
 
 
-/// A request id from the path (the device's UUID); anything else is a JSON 404.
-pub struct ReqId(pub String);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReqId {
-    type Rejection = AppError;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, st: &S) -> Result<Self, AppError> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, st).await.map_err(|_| AppError::NotFound("没有这条申请".into()))?;
-        if raw.len() == 36 && raw.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
-            Ok(ReqId(raw))
-        } else {
-            Err(AppError::NotFound("没有这条申请".into()))
-        }
-    }
-}
-
 // ------------------------------------------------------------------ reading
 
 #[derive(sqlx::FromRow)]
-struct Row {
-    id: String,
-    place_id: i64,
-    place_name: String,
-    is_sample: bool,
-    kind: String,
-    status: String,
-    timeslot_date: Option<String>,
-    start_min: Option<i64>,
-    end_min: Option<i64>,
-    age_band: Option<String>,
-    care_mode: Option<String>,
-    start_month: Option<String>,
-    message: Option<String>,
-    created_at: i64,
-    updated_at: i64,
-    child_birth_month: Option<String>,
-    class_id: Option<i64>,
-    puhui: bool,
-    priority_grounds: String,
-    contact_name: String,
-    contact_phone: String,
-    class_vacancies: Option<i64>,
+pub(crate) struct Row {
+    pub(crate) id: String,
+    pub(crate) place_id: i64,
+    pub(crate) place_name: String,
+    pub(crate) is_sample: bool,
+    pub(crate) kind: String,
+    pub(crate) status: String,
+    pub(crate) timeslot_date: Option<String>,
+    pub(crate) start_min: Option<i64>,
+    pub(crate) end_min: Option<i64>,
+    pub(crate) age_band: Option<String>,
+    pub(crate) care_mode: Option<String>,
+    pub(crate) start_month: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+    pub(crate) child_birth_month: Option<String>,
+    pub(crate) class_id: Option<i64>,
+    pub(crate) puhui: bool,
+    pub(crate) priority_grounds: String,
+    pub(crate) contact_name: String,
+    pub(crate) contact_phone: String,
+    pub(crate) class_vacancies: Option<i64>,
 }
 
-const SELECT: &str = "SELECT r.id, r.place_id, p.name AS place_name, p.is_sample, r.kind, r.status, r.timeslot_date,
+pub(crate) const SELECT: &str = "SELECT r.id, r.place_id, p.name AS place_name, p.is_sample, r.kind, r.status, r.timeslot_date,
         s.start_min, s.end_min, r.age_band, r.care_mode, r.start_month, r.message, r.created_at, r.updated_at,
         r.child_birth_month, r.class_id, r.puhui, r.priority_grounds, r.contact_name, r.contact_phone,
         c.vacancies AS class_vacancies
@@ -83,7 +66,7 @@ const SELECT: &str = "SELECT r.id, r.place_id, p.name AS place_name, p.is_sample
 
 /// Waitlist positions of the waitlisted requests matching `where_` (1 = next), per class:
 /// declared priority first, then the time the server received the application.
-async fn positions(conn: &mut SqliteConnection, where_: &str, bind: &str) -> Result<HashMap<String, u32>, AppError> {
+pub(crate) async fn positions(conn: &mut SqliteConnection, where_: &str, bind: &str) -> Result<HashMap<String, u32>, AppError> {
     let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
         "SELECT id, pos FROM (SELECT id, class_id, ROW_NUMBER() OVER (PARTITION BY class_id ORDER BY priority DESC, created_at, rowid) AS pos
                               FROM requests WHERE status = 'waitlisted')
@@ -95,11 +78,11 @@ async fn positions(conn: &mut SqliteConnection, where_: &str, bind: &str) -> Res
     Ok(rows.into_iter().map(|(id, p)| (id, p as u32)).collect())
 }
 
-fn bad(what: &str, v: &str) -> AppError {
+pub(crate) fn bad(what: &str, v: &str) -> AppError {
     AppError::Internal(anyhow::anyhow!("unknown {what} in database: {v}"))
 }
 
-fn view(r: &Row, pos: &HashMap<String, u32>) -> Result<RequestView, AppError> {
+pub(crate) fn view(r: &Row, pos: &HashMap<String, u32>) -> Result<RequestView, AppError> {
     Ok(RequestView {
         id: r.id.clone(),
         place_id: r.place_id,
@@ -120,26 +103,7 @@ fn view(r: &Row, pos: &HashMap<String, u32>) -> Result<RequestView, AppError> {
     })
 }
 
-fn inbox_item(r: &Row, pos: &HashMap<String, u32>) -> Result<InboxItem, AppError> {
-    let v = view(r, pos)?;
-    let age = match (v.age_band, &r.child_birth_month, &r.start_month) {
-        (Some(b), Some(birth), Some(start)) => age_fits(b, birth, start).ok(),
-        _ => None,
-    };
-    Ok(InboxItem {
-        view: v,
-        child_birth_month: r.child_birth_month.clone(),
-        child_age_months: age,
-        class_id: r.class_id,
-        puhui: r.puhui,
-        priority_grounds: serde_json::from_str::<Vec<PriorityGround>>(&r.priority_grounds).unwrap_or_default(),
-        contact_name: r.contact_name.clone(),
-        contact_phone_masked: mask_phone(&r.contact_phone),
-        class_vacancies: r.class_vacancies,
-    })
-}
-
-async fn one(conn: &mut SqliteConnection, id: &str) -> Result<Option<Row>, AppError> {
+pub(crate) async fn one(conn: &mut SqliteConnection, id: &str) -> Result<Option<Row>, AppError> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE r.id = ?")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
@@ -156,42 +120,22 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
     Ok(Json(RequestsResponse { requests, generated_at: st.clock.now() }))
 }
 
-/// `GET /api/v1/operator/places/{id}/requests` — the inbox: new requests first.
-#[utoipa::path(get, path = "/api/v1/operator/places/{id}/requests", params(("id" = i64, Path,)),
-    responses((status = 200, body = [InboxItem]), (status = 401), (status = 403)), tag = "operator")]
-pub async fn inbox(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<InboxItem>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = place_org(&mut conn, place_id).await?;
-    may_read(&mut conn, &session.user, org).await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE r.place_id = ?
-         ORDER BY CASE r.status WHEN 'submitted' THEN 0 WHEN 'waitlisted' THEN 1 WHEN 'offered' THEN 2 WHEN 'confirmed' THEN 2 ELSE 3 END,
-                  r.created_at DESC, r.rowid DESC
-         LIMIT 300"
-    ))
-    .bind(place_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let pos = positions(&mut conn, "place_id = ?", &place_id.to_string()).await?;
-    Ok(Json(rows.iter().map(|r| inbox_item(r, &pos)).collect::<Result<_, _>>()?))
-}
-
 // ------------------------------------------------------------------ timeslots
 
 #[derive(sqlx::FromRow)]
-struct TimeslotRow {
-    id: i64,
-    place_id: i64,
-    kind: String,
-    weekday: i64,
-    start_min: i64,
-    end_min: i64,
-    capacity: i64,
-    active: bool,
+pub(crate) struct TimeslotRow {
+    pub(crate) id: i64,
+    pub(crate) place_id: i64,
+    pub(crate) kind: String,
+    pub(crate) weekday: i64,
+    pub(crate) start_min: i64,
+    pub(crate) end_min: i64,
+    pub(crate) capacity: i64,
+    pub(crate) active: bool,
 }
 
 impl TimeslotRow {
-    fn timeslot(&self) -> Timeslot {
+    pub(crate) fn timeslot(&self) -> Timeslot {
         Timeslot {
             id: self.id,
             place_id: self.place_id,
@@ -205,10 +149,10 @@ impl TimeslotRow {
     }
 }
 
-const TIMESLOT_COLS: &str = "id, place_id, kind, weekday, start_min, end_min, capacity, active";
+pub(crate) const TIMESLOT_COLS: &str = "id, place_id, kind, weekday, start_min, end_min, capacity, active";
 
 /// Places booked in a timeslot on a date: requests still holding it.
-async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str) -> Result<i64, AppError> {
+pub(crate) async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar("SELECT count(*) FROM requests WHERE timeslot_id = ? AND timeslot_date = ? AND status IN ('submitted', 'confirmed')")
         .bind(timeslot_id)
         .bind(date)
@@ -253,88 +197,6 @@ pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Js
     .collect();
     let openings = app::requests::openings(&windows, now, |id, d| counts.get(&(id, d.to_string())).copied().unwrap_or(0) as u32);
     Ok(Json(TimeslotsResponse { place_id, openings, generated_at: now }))
-}
-
-/// `GET /api/v1/operator/places/{id}/timeslots` — the weekly timeslots, switched-off ones too.
-#[utoipa::path(get, path = "/api/v1/operator/places/{id}/timeslots", params(("id" = i64, Path,)),
-    responses((status = 200, body = [Timeslot]), (status = 401), (status = 403)), tag = "operator")]
-pub async fn operator_timeslots(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<Timeslot>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = place_org(&mut conn, place_id).await?;
-    may_read(&mut conn, &session.user, org).await?;
-    let rows: Vec<TimeslotRow> =
-        sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? ORDER BY active DESC, kind DESC, weekday, start_min"))
-            .bind(place_id)
-            .fetch_all(&mut *conn)
-            .await?;
-    Ok(Json(rows.iter().map(TimeslotRow::timeslot).collect()))
-}
-
-/// `POST /api/v1/operator/places/{id}/timeslots` — a new weekly timeslot.
-#[utoipa::path(post, path = "/api/v1/operator/places/{id}/timeslots", params(("id" = i64, Path,)), request_body = TimeslotCreate,
-    responses((status = 201, body = Timeslot), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)), tag = "operator")]
-pub async fn create_timeslot(
-    State(st): State<AppState>,
-    session: Session,
-    Id(place_id): Id,
-    w: Write<TimeslotCreate>,
-) -> Result<Response, AppError> {
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, new| async move {
-        let org = place_org(&mut tx, place_id).await?;
-        may_write(&user, org)?;
-        let errors = new.validate();
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
-        let (start, end) = (app::requests::parse_hhmm(&new.start).unwrap_or(0), app::requests::parse_hhmm(&new.end).unwrap_or(0));
-        let id = sqlx::query(
-            "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6)",
-        )
-        .bind(place_id)
-        .bind(new.kind.code())
-        .bind(new.weekday)
-        .bind(start)
-        .bind(end)
-        .bind(now.timestamp())
-        .bind(new.capacity)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-        audit::record(&mut tx, (&user, now), About::Place { org, place: place_id, class: None }, "slot_create", new).await?;
-        let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?")).bind(id).fetch_one(&mut *tx).await?;
-        Ok((tx, StatusCode::CREATED, row.timeslot()))
-    })
-    .await
-}
-
-/// `POST /api/v1/operator/timeslots/{id}/deactivate` — no new bookings; booked visits stand.
-#[utoipa::path(post, path = "/api/v1/operator/timeslots/{id}/deactivate", params(("id" = i64, Path,)),
-    responses((status = 200, body = Timeslot), (status = 401), (status = 403), (status = 404)), tag = "operator")]
-pub async fn deactivate_timeslot(
-    State(st): State<AppState>,
-    session: Session,
-    Id(timeslot_id): Id,
-    w: Write<NoBody>,
-) -> Result<Response, AppError> {
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, _| async move {
-        let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?"))
-            .bind(timeslot_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| AppError::NotFound("没有这个时段".into()))?;
-        let org = place_org(&mut tx, row.place_id).await?;
-        may_write(&user, org)?;
-        sqlx::query("UPDATE timeslots SET active = 0 WHERE id = ?").bind(timeslot_id).execute(&mut *tx).await?;
-        audit::record(&mut tx, (&user, now), About::Place { org, place: row.place_id, class: None }, "slot_deactivate", row.timeslot())
-            .await?;
-        let row = TimeslotRow { active: false, ..row };
-        Ok((tx, StatusCode::OK, row.timeslot()))
-    })
-    .await
 }
 
 // ------------------------------------------------------------------ parents' writes
@@ -514,7 +376,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
 }
 
 /// Gives an offered place back to its class (a cancelled or declined offer).
-async fn release_place(tx: &mut SqliteConnection, now: i64, class_id: Option<i64>) -> Result<(), AppError> {
+pub(crate) async fn release_place(tx: &mut SqliteConnection, now: i64, class_id: Option<i64>) -> Result<(), AppError> {
     if let Some(c) = class_id {
         sqlx::query(
             "UPDATE classes SET vacancies = vacancies + 1, version = version + 1, confirmed_at = ?1, updated_at = ?1
@@ -558,115 +420,10 @@ pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBod
 
 // ------------------------------------------------------------------ operators' writes
 
-/// `POST /api/v1/operator/requests/{id}/decision` — accept a visit or trial, decline with a
-/// reason, put an application on the waitlist, or offer a place (one vacancy taken, atomically).
-#[utoipa::path(post, path = "/api/v1/operator/requests/{id}/decision", params(("id" = String, Path,)), request_body = Decision,
-    responses((status = 200, body = InboxItem), (status = 401), (status = 403), (status = 404),
-        (status = 409, description = "Not possible in this state, or no vacancy left (`current` holds the class)", body = app::types::ErrorBody),
-        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
-pub async fn decide(
-    State(st): State<AppState>,
-    session: Session,
-    ReqId(id): ReqId,
-    w: Write<Decision>,
-) -> Result<Response, AppError> {
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, decision| async move {
-        let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
-        let org = place_org(&mut tx, row.place_id).await?;
-        may_write(&user, org)?;
-        let kind = RequestKind::from_code(&row.kind).ok_or_else(|| bad("kind", &row.kind))?;
-        let status = RequestStatus::from_code(&row.status).ok_or_else(|| bad("status", &row.status))?;
-        let message = decision.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
-        if decision.message.as_ref().is_some_and(|m| m.chars().count() > 200) {
-            return Err(AppError::field("message", "留言最多 200 个字"));
-        }
-        use DecisionAction as A;
-        use RequestStatus as S;
-        let is_app = kind == RequestKind::Application;
-        let to = match (decision.action, status) {
-            (A::Accept, S::Submitted) if !is_app => S::Confirmed,
-            (A::Waitlist, S::Submitted) if is_app => S::Waitlisted,
-            (A::Offer, S::Submitted | S::Waitlisted) if is_app => S::Offered,
-            (A::Decline, S::Submitted | S::Confirmed | S::Waitlisted | S::Offered) => S::Declined,
-            (A::Accept | A::Waitlist | A::Offer, _) if status.is_open() => {
-                return Err(AppError::field(
-                    "action",
-                    format!("{}不能“{}”", kind.label(), decision.action.label()),
-                ));
-            }
-            _ => return Err(AppError::Conflict(format!("这条申请已是“{}”，不能再{}", status.label(), decision.action.label()))),
-        };
-        if to == S::Declined && message.is_none() {
-            return Err(AppError::field("message", "不通过时请写明原因，家长会看到"));
-        }
-        if to == S::Offered {
-            let class_id = row.class_id.unwrap_or_default();
-            let n = sqlx::query(
-                "UPDATE classes SET vacancies = vacancies - 1, version = version + 1, confirmed_at = ?1, updated_at = ?1
-                 WHERE id = ?2 AND vacancies > 0",
-            )
-            .bind(now.timestamp())
-            .bind(class_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n != 1 {
-                let current = class_state(&mut tx, class_id).await?;
-                return Err(AppError::Stale(
-                    "这个班级已经没有空位了，不能录取；可以先列入候补".into(),
-                    serde_json::to_value(current).unwrap_or_default(),
-                ));
-            }
-        }
-        if status == S::Offered && to == S::Declined {
-            release_place(&mut tx, now.timestamp(), row.class_id).await?;
-        }
-        sqlx::query("UPDATE requests SET status = ?, message = coalesce(?, message), decided_by = ?, updated_at = ? WHERE id = ?")
-            .bind(to.code())
-            .bind(&message)
-            .bind(user.id)
-            .bind(now.timestamp())
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-        let detail = serde_json::json!({ "request_id": id, "kind": kind.code(), "from": status.code(), "to": to.code(), "message": message });
-        audit::record(&mut tx, (&user, now), About::Place { org, place: row.place_id, class: row.class_id }, &format!("request_{}", decision.action.code()), detail).await?;
-        let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
-        let pos = positions(&mut tx, "id = ?", &id).await?;
-        Ok((tx, StatusCode::OK, inbox_item(&row, &pos)?))
-    })
-    .await
-}
-
-/// `POST /api/v1/operator/requests/{id}/reveal` — the full phone number, once the request is
-/// accepted or offered. Every reveal is written to the audit trail (who, when, which request).
-#[utoipa::path(post, path = "/api/v1/operator/requests/{id}/reveal", params(("id" = String, Path,)),
-    responses((status = 200, body = Revealed), (status = 401), (status = 403), (status = 404)), tag = "operator")]
-pub async fn reveal(State(st): State<AppState>, session: Session, ReqId(id): ReqId) -> Result<Json<Revealed>, AppError> {
-    let mut tx = st.write.begin().await?;
-    let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
-    let org = place_org(&mut tx, row.place_id).await?;
-    may_write(&session.user, org)?;
-    let status = RequestStatus::from_code(&row.status).ok_or_else(|| bad("status", &row.status))?;
-    if !matches!(status, RequestStatus::Confirmed | RequestStatus::Offered) {
-        return Err(AppError::Forbidden("接受或录取之后才能查看完整手机号".into()));
-    }
-    audit::record(&mut tx, (&session.user, st.clock.now()), About::Place { org, place: row.place_id, class: row.class_id }, "phone_reveal", serde_json::json!({ "request_id": id })).await?;
-    tx.commit().await?;
-    Ok(Json(Revealed { id, contact_phone: row.contact_phone }))
-}
-
 /// This resource's routes: each path is the one its `#[utoipa::path]` names.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(openings))
         .routes(routes!(list, create))
         .routes(routes!(cancel))
-        .routes(routes!(inbox))
-        .routes(routes!(operator_timeslots, create_timeslot))
-        .routes(routes!(deactivate_timeslot))
-        .routes(routes!(decide))
-        .routes(routes!(reveal))
 }

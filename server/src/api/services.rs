@@ -4,7 +4,7 @@
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::error::AppError;
-use crate::api::desk::Id;
+use crate::http::extract::Id;
 use crate::AppState;
 use app::elder::{describe, ProviderHit, ProviderItem, ProvidersResponse, RuleCondition, ServiceInfo, SubsidyRule};
 use app::geo::{distance_m, LatLng};

@@ -4,20 +4,16 @@
 //! 探访 the 宿城区 rule requires (plans, generation once per week, missed weeks).
 
 use utoipa_axum::{router::OpenApiRouter, routes};
-use crate::api::auth::Session;
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
-use crate::http::audit::{self, About};
 use crate::http::write::{Tx, Write};
-use crate::api::desk::{may_read, may_write, Id};
-use crate::api::orders::{order, provider_order, provider_org, timeslot_problem, Row, ORDER_SELECT};
-use crate::api::requests::ReqId;
+use crate::api::orders::{order, timeslot_problem};
+use crate::http::extract::ReqId;
 use crate::AppState;
 use app::elder::ElderProfile;
-use app::geo::{distance_m, LatLng};
+use app::geo::LatLng;
 use app::orders::{
-    date_problem, move_problem, welfare_reason, week_start, CheckIn, CheckOut, NewRating, OrderStatus, ProviderOrder, ProviderWelfareVisit,
-    RecordWelfareVisit, Reschedule, WelfarePlan, WelfarePlansResponse, WelfareVisit,
+    date_problem, move_problem, welfare_reason, week_start, NewRating, OrderStatus, Reschedule, WelfarePlan, WelfarePlansResponse, WelfareVisit,
 };
 use app::requests::beijing_today;
 use app::types::{ServiceItem, WelfareMode, WelfareStatus};
@@ -29,11 +25,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// How far a phone's clock may run ahead of the server's.
-const CLOCK_SKEW_S: i64 = 10 * 60;
+pub(crate) const CLOCK_SKEW_S: i64 = 10 * 60;
 /// How long a tap may wait on a phone before it reaches the server.
-const TAP_MAX_AGE_DAYS: i64 = 7;
+pub(crate) const TAP_MAX_AGE_DAYS: i64 = 7;
 
-fn tap_problem(at: DateTime<Utc>, now: DateTime<Utc>) -> Option<&'static str> {
+pub(crate) fn tap_problem(at: DateTime<Utc>, now: DateTime<Utc>) -> Option<&'static str> {
     if (at - now).num_seconds() > CLOCK_SKEW_S {
         Some("记录的时间晚于现在，请检查手机的日期和时间")
     } else if (now - at).num_days() > TAP_MAX_AGE_DAYS {
@@ -43,191 +39,15 @@ fn tap_problem(at: DateTime<Utc>, now: DateTime<Utc>) -> Option<&'static str> {
     }
 }
 
-fn json(v: impl serde::Serialize) -> Result<serde_json::Value, AppError> {
+pub(crate) fn json(v: impl serde::Serialize) -> Result<serde_json::Value, AppError> {
     Ok(serde_json::to_value(v).map_err(anyhow::Error::from)?)
 }
 
 // ------------------------------------------------------------------ the carer's phone
 
-fn carer_of(session: &Session) -> Result<i64, AppError> {
-    session.user.carer_id.ok_or_else(|| AppError::Forbidden("只有护理员账号有上门任务".into()))
-}
-
-/// A carer sees what the visit needs, not the family's declared categories.
-fn for_carer(mut o: ProviderOrder) -> ProviderOrder {
-    o.elder.categories.clear();
-    o.elder.consent_categories = false;
-    // who pays (and under which rule) would tell the categories again
-    o.order.quote = app::elder::Quote {
-        market_price_yuan: 0,
-        public_pays_yuan: 0,
-        family_pays_yuan: 0,
-        rule_id: None,
-        rule_name: None,
-        payer: None,
-        explanation: String::new(),
-        needs_confirmation: false,
-    };
-    o.order.category_confirmed = false;
-    o
-}
-
-/// `GET /api/v1/carer/visits` — this carer's visits from yesterday to a week ahead, and
-/// any still in service, in time order.
-#[utoipa::path(get, path = "/api/v1/carer/visits", responses((status = 200, body = [ProviderOrder]), (status = 401), (status = 403)), tag = "carer")]
-pub async fn carer_visits(State(st): State<AppState>, session: Session) -> Result<Json<Vec<ProviderOrder>>, AppError> {
-    let carer = carer_of(&session)?;
-    let today = beijing_today(st.clock.now());
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{ORDER_SELECT} WHERE o.carer_id = ? AND o.status IN ('assigned', 'in_service', 'completed')
-           AND (o.status = 'in_service' OR o.visit_date BETWEEN ? AND ?)
-         ORDER BY o.visit_date, t.start_min LIMIT 200"
-    ))
-    .bind(carer)
-    .bind((today - chrono::Duration::days(1)).format("%Y-%m-%d").to_string())
-    .bind((today + chrono::Duration::days(7)).format("%Y-%m-%d").to_string())
-    .fetch_all(&st.read)
-    .await?;
-    Ok(Json(rows.into_iter().map(|r| provider_order(r).map(for_carer)).collect::<Result<_, _>>()?))
-}
-
-/// The carer's own order with the address's position; 404 for anyone else's.
-async fn own_order(tx: &mut SqliteConnection, id: &str, carer: i64) -> Result<(app::orders::OrderView, ElderProfile), AppError> {
-    let row: Option<Row> = sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.id = ? AND o.carer_id = ?")).bind(id).bind(carer).fetch_optional(&mut *tx).await?;
-    let o = provider_order(row.ok_or_else(|| AppError::NotFound("没有这个上门任务".into()))?)?;
-    Ok((o.order, o.elder))
-}
-
-fn distance_from(elder: &ElderProfile, lat: Option<f64>, lng: Option<f64>) -> Option<f64> {
-    Some(distance_m(LatLng::new(lat?, lng?), LatLng::new(elder.lat, elder.lng)))
-}
-
-/// `POST /api/v1/carer/orders/{id}/check-in` — at the door: 已派单 → 服务中.
-#[utoipa::path(post, path = "/api/v1/carer/orders/{id}/check-in", params(("id" = String, Path,)), request_body = CheckIn,
-    responses((status = 200, body = app::orders::OrderView), (status = 401), (status = 403), (status = 404),
-        (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "carer")]
-pub async fn check_in(
-    State(st): State<AppState>,
-    session: Session,
-    ReqId(id): ReqId,
-    w: Write<CheckIn>,
-) -> Result<Response, AppError> {
-    let carer = carer_of(&session)?;
-    let c = &w.body;
-    let errors = app::orders::position_errors(c.lat, c.lng);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let user = session.user.clone();
-    let now = st.clock.now();
-    // Checks that depend on the time run inside: a replay of a stored answer must not be
-    // judged again days later.
-    w.run_as(&st, &session, move |mut tx: Tx, c| async move {
-        let (o, elder) = own_order(&mut tx, &id, carer).await?;
-        if let Some(m) = tap_problem(c.tapped_at, now).or_else(|| (c.tapped_at < o.created_at).then_some("签到时间早于下单时间，请检查手机的日期和时间")) {
-            return Err(AppError::field("tapped_at", m));
-        }
-        match o.status {
-            OrderStatus::Assigned => {
-                let distance = distance_from(&elder, c.lat, c.lng);
-                sqlx::query(
-                    "UPDATE orders SET status = 'in_service', check_in_at = ?, check_in_received_at = ?, check_in_lat = ?,
-                            check_in_lng = ?, check_in_distance_m = ?, updated_at = ?
-                     WHERE id = ?",
-                )
-                .bind(c.tapped_at.timestamp())
-                .bind(now.timestamp())
-                .bind(c.lat)
-                .bind(c.lng)
-                .bind(distance)
-                .bind(now.timestamp())
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
-                let detail = serde_json::json!({ "order_id": id, "tapped_at": c.tapped_at, "distance_m": distance });
-                audit::record(&mut tx, (&user, now), About::Organisation(user.organisation_id), "check_in", detail).await?;
-            }
-            // Checked in already (from this phone or another): the first tap stands.
-            OrderStatus::InService | OrderStatus::Completed => {}
-            s => return Err(AppError::Conflict(format!("订单已是“{}”，不能签到", s.label()))),
-        }
-        let v = order(&mut tx, &id).await?;
-        Ok((tx, StatusCode::OK, json(v)?))
-    })
-    .await
-}
-
-/// `POST /api/v1/carer/orders/{id}/check-out` — leaving: the tasks, 服务中 → 已完成.
-#[utoipa::path(post, path = "/api/v1/carer/orders/{id}/check-out", params(("id" = String, Path,)), request_body = CheckOut,
-    responses((status = 200, body = app::orders::OrderView), (status = 401), (status = 403), (status = 404),
-        (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "carer")]
-pub async fn check_out(
-    State(st): State<AppState>,
-    session: Session,
-    ReqId(id): ReqId,
-    w: Write<CheckOut>,
-) -> Result<Response, AppError> {
-    let carer = carer_of(&session)?;
-    let c = &w.body;
-    let errors = c.validate();
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, c| async move {
-        let (o, elder) = own_order(&mut tx, &id, carer).await?;
-        if let Some(m) = tap_problem(c.tapped_at, now) {
-            return Err(AppError::field("tapped_at", m));
-        }
-        match o.status {
-            OrderStatus::InService => {
-                if o.check_in.as_ref().is_some_and(|i| c.tapped_at < i.at) {
-                    return Err(AppError::field("tapped_at", "签退时间早于签到时间，请检查手机的日期和时间"));
-                }
-                let distance = distance_from(&elder, c.lat, c.lng);
-                let tasks: Vec<app::orders::VisitTask> = c
-                    .tasks
-                    .iter()
-                    .map(|t| app::orders::VisitTask {
-                        task: t.task.trim().to_string(),
-                        done: t.done,
-                        reason: t.reason.as_deref().map(str::trim).filter(|r| !r.is_empty() && !t.done).map(String::from),
-                    })
-                    .collect();
-                sqlx::query(
-                    "UPDATE orders SET status = 'completed', check_out_at = ?, check_out_received_at = ?, check_out_lat = ?,
-                            check_out_lng = ?, check_out_distance_m = ?, tasks = ?, carer_note = ?, updated_at = ?
-                     WHERE id = ?",
-                )
-                .bind(c.tapped_at.timestamp())
-                .bind(now.timestamp())
-                .bind(c.lat)
-                .bind(c.lng)
-                .bind(distance)
-                .bind(serde_json::to_string(&tasks).map_err(anyhow::Error::from)?)
-                .bind(c.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
-                .bind(now.timestamp())
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
-                let detail = serde_json::json!({ "order_id": id, "tapped_at": c.tapped_at, "distance_m": distance,
-                    "not_done": tasks.iter().filter(|t| !t.done).count() });
-                audit::record(&mut tx, (&user, now), About::Organisation(user.organisation_id), "check_out", detail).await?;
-            }
-            OrderStatus::Completed => {}
-            OrderStatus::Assigned => return Err(AppError::Conflict("还没有签到，请先签到再签退".into())),
-            s => return Err(AppError::Conflict(format!("订单已是“{}”，不能签退", s.label()))),
-        }
-        let v = order(&mut tx, &id).await?;
-        Ok((tx, StatusCode::OK, json(v)?))
-    })
-    .await
-}
-
 // ------------------------------------------------------------------ the family
 
-async fn own_family_order(tx: &mut SqliteConnection, id: &str, dev: &DeviceHash) -> Result<app::orders::OrderView, AppError> {
+pub(crate) async fn own_family_order(tx: &mut SqliteConnection, id: &str, dev: &DeviceHash) -> Result<app::orders::OrderView, AppError> {
     let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
     if owner.as_deref() != Some(dev.0.as_str()) {
         return Err(AppError::NotFound("没有这个订单".into()));
@@ -322,7 +142,7 @@ pub async fn reschedule(State(st): State<AppState>, ReqId(id): ReqId, w: Write<R
 
 // ------------------------------------------------------------------ weekly 探访
 
-fn ymd(d: NaiveDate) -> String {
+pub(crate) fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
@@ -363,7 +183,7 @@ pub(crate) async fn ensure_plan(
 }
 
 /// How far back `generate` fills weeks it did not run in.
-const BACKFILL_WEEKS: i64 = 8;
+pub(crate) const BACKFILL_WEEKS: i64 = 8;
 
 /// What `generate` did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -382,7 +202,7 @@ pub async fn generate(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Generated
     Ok(g)
 }
 
-async fn generate_with(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Generated, AppError> {
+pub(crate) async fn generate_with(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Generated, AppError> {
     let today = beijing_today(now);
     let monday = week_start(today);
     let sunday = monday + chrono::Duration::days(6);
@@ -435,14 +255,14 @@ pub fn spawn_generator(pool: SqlitePool, clock: crate::clock::Clock) {
     });
 }
 
-type VisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>);
+pub(crate) type VisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>);
 
 /// A week's visit; a due week whose Sunday has passed reads as missed (binds: today).
-const VISIT_COLS: &str = "v.id, v.week_start, v.due_on,
+pub(crate) const VISIT_COLS: &str = "v.id, v.week_start, v.due_on,
         CASE WHEN v.status = 'due' AND v.due_on < ? THEN 'missed' ELSE v.status END AS st,
         v.mode, v.done_at, c.name, v.note";
 
-fn visit_from(r: VisitRow) -> WelfareVisit {
+pub(crate) fn visit_from(r: VisitRow) -> WelfareVisit {
     let (id, week_start, due_on, status, mode, done_at, carer_name, note) = r;
     WelfareVisit {
         id,
@@ -454,24 +274,6 @@ fn visit_from(r: VisitRow) -> WelfareVisit {
         carer_name,
         note,
     }
-}
-
-/// A provider's view of a week's visit: with the person (binds: today, then the WHERE's).
-fn provider_visit_select() -> String {
-    format!(
-        "SELECT {VISIT_COLS}, v.plan_id, w.reason, w.elder
-         FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id LEFT JOIN carers c ON c.id = v.carer_id"
-    )
-}
-
-type ProviderVisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>, i64, String, String);
-
-/// The person as the provider sees them on the 探访 list (not the declared categories).
-fn provider_visit_from(r: ProviderVisitRow) -> Result<ProviderWelfareVisit, AppError> {
-    let (id, ws, due, status, mode, done_at, carer, note, plan_id, reason, elder) = r;
-    let mut elder: ElderProfile = serde_json::from_str(&elder).map_err(|e| AppError::Internal(e.into()))?;
-    elder.categories.clear();
-    Ok(ProviderWelfareVisit { visit: visit_from((id, ws, due, status, mode, done_at, carer, note)), plan_id, reason, elder })
 }
 
 /// `GET /api/v1/welfare-visits` — the weekly 探访 of the people this device orders for,
@@ -513,105 +315,12 @@ pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Res
     Ok(Json(WelfarePlansResponse { plans: out, generated_at: now }))
 }
 
-/// `GET /api/v1/operator/providers/{id}/welfare-visits` — missed weeks first, then this
-/// week's due visits, then the last fortnight's done ones.
-#[utoipa::path(get, path = "/api/v1/operator/providers/{id}/welfare-visits", params(("id" = i64, Path,)),
-    responses((status = 200, body = [ProviderWelfareVisit]), (status = 401), (status = 403)), tag = "operator")]
-pub async fn provider_visits(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderWelfareVisit>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = provider_org(&mut conn, provider_id).await?;
-    may_read(&mut conn, &session.user, org).await?;
-    let today = beijing_today(st.clock.now());
-    let this_week = week_start(today);
-    let rows: Vec<ProviderVisitRow> = sqlx::query_as(&format!(
-        "{}
-         WHERE w.provider_id = ? AND v.week_start >= ? AND NOT (st = 'done' AND v.week_start < ?)
-         ORDER BY CASE st WHEN 'missed' THEN 0 WHEN 'due' THEN 1 ELSE 2 END, v.week_start DESC, v.id
-         LIMIT 500",
-        provider_visit_select()
-    ))
-    .bind(ymd(today))
-    .bind(provider_id)
-    .bind(ymd(this_week - chrono::Duration::weeks(8)))
-    .bind(ymd(this_week - chrono::Duration::weeks(1)))
-    .fetch_all(&mut *conn)
-    .await?;
-    let out = rows.into_iter().map(provider_visit_from).collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(out))
-}
-
-/// `POST /api/v1/operator/welfare-visits/{id}` — the visit was made (by the provider's
-/// desk or one of its carers). Made after its week, it is kept, and the week stays missed.
-#[utoipa::path(post, path = "/api/v1/operator/welfare-visits/{id}", params(("id" = i64, Path,)), request_body = RecordWelfareVisit,
-    responses((status = 200, body = ProviderWelfareVisit), (status = 401), (status = 403), (status = 404), (status = 422, body = app::types::ErrorBody)),
-    tag = "operator")]
-pub async fn record_visit(
-    State(st): State<AppState>,
-    session: Session,
-    Id(id): Id,
-    w: Write<RecordWelfareVisit>,
-) -> Result<Response, AppError> {
-    let r = &w.body;
-    if r.note.as_deref().is_some_and(|n| n.chars().count() > 300) {
-        return Err(AppError::field("note", "探访记录最多 300 个字"));
-    }
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, r| async move {
-        let plan: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
-            "SELECT w.provider_id, v.week_start, v.due_on, v.done_at FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (provider_id, week_start_on, due_on, done_before) = plan.ok_or_else(|| AppError::NotFound("没有这次探访".into()))?;
-        let org = provider_org(&mut tx, provider_id).await?;
-        // The desk records 探访 (a carer's account has no 探访 assigned to it: 403).
-        may_write(&user, org)?;
-        // Recorded once: a second record (another tablet, a late retry) does not replace it.
-        if done_before.is_none() {
-            if let Some(m) = tap_problem(r.done_at, now) {
-                return Err(AppError::field("done_at", m));
-            }
-            let day = ymd(beijing_today(r.done_at));
-            // One visit counts for the week it was made in, never for an earlier one.
-            if day < week_start_on {
-                return Err(AppError::field("done_at", "探访时间早于这一周，请记在当周的探访上"));
-            }
-            let in_week = day <= due_on;
-            sqlx::query(
-                "UPDATE welfare_visits SET status = ?, mode = ?, done_at = ?, carer_id = ?, note = ?, recorded_by = ?, updated_at = ?
-                 WHERE id = ?",
-            )
-            .bind(if in_week { "done" } else { "missed" })
-            .bind(r.mode.code())
-            .bind(r.done_at.timestamp())
-            .bind(user.carer_id)
-            .bind(r.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
-            .bind(user.id)
-            .bind(now.timestamp())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            let detail = serde_json::json!({ "welfare_visit_id": id, "mode": r.mode.code(), "done_at": r.done_at, "in_week": in_week });
-            audit::record(&mut tx, (&user, now), About::Organisation(Some(org)), "welfare_visit", detail).await?;
-        }
-        let row: ProviderVisitRow = sqlx::query_as(&format!("{} WHERE v.id = ?", provider_visit_select()))
-            .bind(ymd(beijing_today(now)))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        Ok((tx, StatusCode::OK, json(provider_visit_from(row)?)?))
-    })
-    .await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn taps_from_the_future_or_long_kept_are_refused() {
+    pub(crate) fn taps_from_the_future_or_long_kept_are_refused() {
         let now = Utc::now();
         assert_eq!(tap_problem(now, now), None);
         assert_eq!(tap_problem(now - chrono::Duration::days(3), now), None, "kept offline for days: fine");
@@ -625,10 +334,5 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(rate))
         .routes(routes!(reschedule))
-        .routes(routes!(carer_visits))
-        .routes(routes!(check_in))
-        .routes(routes!(check_out))
         .routes(routes!(family_plans))
-        .routes(routes!(provider_visits))
-        .routes(routes!(record_visit))
 }

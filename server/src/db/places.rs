@@ -616,3 +616,34 @@ pub async fn prune_tombstones(pool: &SqlitePool, keep_s: i64) -> Result<u64, App
     tx.commit().await?;
     Ok(n)
 }
+
+/// The organisation a place belongs to, or 404.
+pub(crate) async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) -> Result<i64, AppError> {
+    sqlx::query_scalar("SELECT organisation_id FROM places WHERE id = ?")
+        .bind(place_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这个托育机构".into()))
+}
+
+pub(crate) async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<Option<ClassState>, AppError> {
+    #[allow(clippy::type_complexity)]
+    let row: Option<(i64, i64, String, String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots, version, confirmed_at FROM classes WHERE id = ?",
+    )
+    .bind(class_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(row.map(|(class_id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots, version, at)| ClassState {
+        class_id,
+        place_id,
+        age_band: app::types::AgeBand::from_code(&age_band).unwrap_or(app::types::AgeBand::Mixed),
+        care_mode: app::types::CareMode::from_code(&care_mode).unwrap_or_default(),
+        capacity,
+        enrolled,
+        vacancies,
+        puhui_slots,
+        version,
+        confirmed_at: crate::db::places::ts(at),
+    }))
+}

@@ -6,6 +6,7 @@ pub mod access;
 pub mod audit;
 pub mod device;
 pub mod error;
+pub mod extract;
 pub mod openapi;
 pub mod write;
 

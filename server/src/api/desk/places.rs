@@ -6,63 +6,21 @@
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::auth::{Role, Session};
 use crate::http::error::AppError;
+use crate::http::extract::Id;
+use crate::db::places::{class_state, place_org};
 use crate::http::audit::{self, About};
 use crate::http::write::{Tx, Write};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 
 pub use app::types::{AuditEntry, ClassCreate, ClassEdit, ClassState, OperatorPlace, PlaceEdit, VacancyChange};
 
-/// A numeric id from the path; anything else is an unknown id (JSON 404, like the rest of the API).
-pub struct Id(pub i64);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
-    type Rejection = AppError;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, st: &S) -> Result<Self, AppError> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, st)
-            .await
-            .map_err(|_| AppError::NotFound("没有这条记录".into()))?;
-        raw.parse().map(Id).map_err(|_| AppError::NotFound("没有这条记录".into()))
-    }
-}
-
-
-
-/// The organisation a place belongs to, or 404.
-pub(crate) async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) -> Result<i64, AppError> {
-    sqlx::query_scalar("SELECT organisation_id FROM places WHERE id = ?")
-        .bind(place_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| AppError::NotFound("没有这个托育机构".into()))
-}
 
 pub(crate) use crate::http::access::{may_read, may_write};
-
-pub(crate) async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<Option<ClassState>, AppError> {
-    #[allow(clippy::type_complexity)]
-    let row: Option<(i64, i64, String, String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots, version, confirmed_at FROM classes WHERE id = ?",
-    )
-    .bind(class_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    Ok(row.map(|(class_id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots, version, at)| ClassState {
-        class_id,
-        place_id,
-        age_band: app::types::AgeBand::from_code(&age_band).unwrap_or(app::types::AgeBand::Mixed),
-        care_mode: app::types::CareMode::from_code(&care_mode).unwrap_or_default(),
-        capacity,
-        enrolled,
-        vacancies,
-        puhui_slots,
-        version,
-        confirmed_at: crate::db::places::ts(at),
-    }))
-}
 
 /// `GET /api/v1/operator/places` — the places this account manages.
 #[utoipa::path(get, path = "/api/v1/operator/places", responses((status = 200, body = [OperatorPlace]), (status = 401)), tag = "operator")]

@@ -1,0 +1,161 @@
+//! The provider's side of home-care orders on the desk: its providers, orders, carers and
+//! decisions (接单 / 派单 / 核实身份 / 拒绝).
+
+use crate::api::orders::{order, provider_order, provider_org, Row, ORDER_SELECT};
+use app::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, OrderStatus, OrderView, ProviderOrder, carer_level_label};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use crate::AppState;
+use crate::api::auth::Session;
+use crate::http::access::{may_read, may_write};
+use crate::http::audit::{self, About};
+use crate::http::error::AppError;
+use crate::http::extract::{Id, ReqId};
+use crate::http::write::{Tx, Write};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// `GET /api/v1/operator/providers` — the providers of this account's organisation.
+#[utoipa::path(get, path = "/api/v1/operator/providers", responses((status = 200, body = [OperatorProvider]), (status = 401)), tag = "operator")]
+pub async fn operator_providers(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OperatorProvider>>, AppError> {
+    let rows: Vec<(i64, String, String)> = match session.user.organisation_id.filter(|_| session.user.carer_id.is_none()) {
+        Some(org) => sqlx::query_as("SELECT id, name, kind FROM providers WHERE organisation_id = ? ORDER BY id").bind(org).fetch_all(&st.read).await?,
+        None => vec![],
+    };
+    Ok(Json(
+        rows.into_iter()
+            .filter_map(|(id, name, kind)| Some(OperatorProvider { id, name, kind: app::types::ProviderKind::from_code(&kind)? }))
+            .collect(),
+    ))
+}
+
+/// `GET /api/v1/operator/providers/{id}/orders` — new orders first, with the shared profile.
+#[utoipa::path(get, path = "/api/v1/operator/providers/{id}/orders", params(("id" = i64, Path,)),
+    responses((status = 200, body = [ProviderOrder]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderOrder>>, AppError> {
+    let mut conn = st.read.acquire().await?;
+    let org = provider_org(&mut conn, provider_id).await?;
+    may_read(&mut conn, &session.user, org).await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{ORDER_SELECT} WHERE o.provider_id = ?
+         ORDER BY CASE o.status WHEN 'submitted' THEN 0 WHEN 'accepted' THEN 1 WHEN 'assigned' THEN 2 WHEN 'in_service' THEN 3 ELSE 4 END,
+                  o.visit_date, t.start_min LIMIT 300"
+    ))
+    .bind(provider_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Json(rows.into_iter().map(provider_order).collect::<Result<_, AppError>>()?))
+}
+
+/// `GET /api/v1/operator/providers/{id}/carers`
+#[utoipa::path(get, path = "/api/v1/operator/providers/{id}/carers", params(("id" = i64, Path,)),
+    responses((status = 200, body = [Carer]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn carers(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<Carer>>, AppError> {
+    let mut conn = st.read.acquire().await?;
+    let org = provider_org(&mut conn, provider_id).await?;
+    may_read(&mut conn, &session.user, org).await?;
+    let rows: Vec<(i64, String, String, String, String, bool)> = sqlx::query_as(
+        "SELECT id, name, phone, level, certificate_no, is_sample FROM carers WHERE provider_id = ? AND active = 1 ORDER BY id",
+    )
+    .bind(provider_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(id, name, phone, level, certificate_no, is_sample)| Carer {
+                id,
+                name,
+                phone,
+                level: carer_level_label(&level).into(),
+                certificate_no,
+                is_sample,
+            })
+            .collect(),
+    ))
+}
+
+/// `POST /api/v1/operator/orders/{id}/decision` — accept, decline (with a reason), assign a
+/// carer of the provider, or confirm the categories the subsidy rests on.
+#[utoipa::path(post, path = "/api/v1/operator/orders/{id}/decision", params(("id" = String, Path,)), request_body = OrderDecision,
+    responses((status = 200, body = OrderView), (status = 401), (status = 403), (status = 404), (status = 409, body = app::types::ErrorBody),
+        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+pub async fn decide(
+    State(st): State<AppState>,
+    session: Session,
+    ReqId(id): ReqId,
+    w: Write<OrderDecision>,
+) -> Result<Response, AppError> {
+    let user = session.user.clone();
+    let now = st.clock.now();
+    w.run_as(&st, &session, move |mut tx: Tx, d| async move {
+        let o = order(&mut tx, &id).await?;
+        let org = provider_org(&mut tx, o.provider_id).await?;
+        may_write(&user, org)?;
+        let message = d.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
+        if d.message.as_ref().is_some_and(|m| m.chars().count() > 200) {
+            return Err(AppError::field("message", "留言最多 200 个字"));
+        }
+        let mut carer = None;
+        let to = match (d.action, o.status) {
+            (OrderAction::Accept, OrderStatus::Submitted) => OrderStatus::Accepted,
+            (OrderAction::Decline, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned) => {
+                if message.is_none() {
+                    return Err(AppError::field("message", "拒绝时请写明原因，家属会看到"));
+                }
+                OrderStatus::Declined
+            }
+            (OrderAction::Assign, OrderStatus::Accepted | OrderStatus::Assigned) => {
+                let c = d.carer_id.ok_or_else(|| AppError::field("carer_id", "请选择护理员"))?;
+                let ok: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM carers WHERE id = ? AND provider_id = ? AND active = 1")
+                    .bind(c)
+                    .bind(o.provider_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if !ok {
+                    return Err(AppError::field("carer_id", "这名护理员不属于本机构"));
+                }
+                carer = Some(c);
+                OrderStatus::Assigned
+            }
+            (OrderAction::ConfirmCategory, s) if s.holds_timeslot() => s,
+            (a, s) => {
+                let what = match a {
+                    OrderAction::Accept => "接单",
+                    OrderAction::Decline => "拒绝",
+                    OrderAction::Assign => "派单",
+                    OrderAction::ConfirmCategory => "核实身份",
+                };
+                return Err(AppError::Conflict(format!("订单已是“{}”，不能再{what}", s.label())));
+            }
+        };
+        sqlx::query(
+            "UPDATE orders SET status = ?, carer_id = coalesce(?, carer_id), message = coalesce(?, message),
+                    category_confirmed_at = CASE WHEN ?4 THEN coalesce(category_confirmed_at, ?5) ELSE category_confirmed_at END,
+                    updated_at = ?5
+             WHERE id = ?6",
+        )
+        .bind(to.code())
+        .bind(carer)
+        .bind(&message)
+        .bind(d.action == OrderAction::ConfirmCategory)
+        .bind(now.timestamp())
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+        let detail = serde_json::json!({ "order_id": id, "action": d.action, "from": o.status.code(), "to": to.code(), "carer_id": carer, "message": message });
+        audit::record(&mut tx, (&user, now), About::Organisation(Some(org)), "order_decision", detail).await?;
+        let v = order(&mut tx, &id).await?;
+        Ok((tx, StatusCode::OK, v))
+    })
+    .await
+}
+
+/// This resource's routes: each path is the one its `#[utoipa::path]` names.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(operator_providers))
+        .routes(routes!(provider_orders))
+        .routes(routes!(carers))
+        .routes(routes!(decide))
+}

@@ -1,0 +1,253 @@
+//! The desk's side of childcare requests: the inbox, weekly timeslots, decisions (an offer
+//! takes a vacancy atomically) and the logged phone reveal.
+
+use crate::api::requests::{bad, one, positions, release_place, view, Row, TimeslotRow, SELECT, TIMESLOT_COLS};
+use app::types::PriorityGround;
+use app::requests::{age_fits, mask_phone};
+use std::collections::HashMap;
+use app::requests::{Decision, InboxItem, Revealed, Timeslot, TimeslotCreate};
+use app::types::{DecisionAction, RequestKind, RequestStatus};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use crate::AppState;
+use crate::api::auth::Session;
+use crate::db::places::{class_state, place_org};
+use crate::http::access::{may_read, may_write};
+use crate::http::audit::{self, About};
+use crate::http::error::AppError;
+use crate::http::extract::{Id, ReqId};
+use crate::http::write::{NoBody, Tx, Write};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// `GET /api/v1/operator/places/{id}/requests` — the inbox: new requests first.
+#[utoipa::path(get, path = "/api/v1/operator/places/{id}/requests", params(("id" = i64, Path,)),
+    responses((status = 200, body = [InboxItem]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn inbox(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<InboxItem>>, AppError> {
+    let mut conn = st.read.acquire().await?;
+    let org = place_org(&mut conn, place_id).await?;
+    may_read(&mut conn, &session.user, org).await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.place_id = ?
+         ORDER BY CASE r.status WHEN 'submitted' THEN 0 WHEN 'waitlisted' THEN 1 WHEN 'offered' THEN 2 WHEN 'confirmed' THEN 2 ELSE 3 END,
+                  r.created_at DESC, r.rowid DESC
+         LIMIT 300"
+    ))
+    .bind(place_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let pos = positions(&mut conn, "place_id = ?", &place_id.to_string()).await?;
+    Ok(Json(rows.iter().map(|r| inbox_item(r, &pos)).collect::<Result<_, _>>()?))
+}
+
+/// `GET /api/v1/operator/places/{id}/timeslots` — the weekly timeslots, switched-off ones too.
+#[utoipa::path(get, path = "/api/v1/operator/places/{id}/timeslots", params(("id" = i64, Path,)),
+    responses((status = 200, body = [Timeslot]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn operator_timeslots(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<Timeslot>>, AppError> {
+    let mut conn = st.read.acquire().await?;
+    let org = place_org(&mut conn, place_id).await?;
+    may_read(&mut conn, &session.user, org).await?;
+    let rows: Vec<TimeslotRow> =
+        sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? ORDER BY active DESC, kind DESC, weekday, start_min"))
+            .bind(place_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(Json(rows.iter().map(TimeslotRow::timeslot).collect()))
+}
+
+/// `POST /api/v1/operator/places/{id}/timeslots` — a new weekly timeslot.
+#[utoipa::path(post, path = "/api/v1/operator/places/{id}/timeslots", params(("id" = i64, Path,)), request_body = TimeslotCreate,
+    responses((status = 201, body = Timeslot), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+pub async fn create_timeslot(
+    State(st): State<AppState>,
+    session: Session,
+    Id(place_id): Id,
+    w: Write<TimeslotCreate>,
+) -> Result<Response, AppError> {
+    let user = session.user.clone();
+    let now = st.clock.now();
+    w.run_as(&st, &session, move |mut tx: Tx, new| async move {
+        let org = place_org(&mut tx, place_id).await?;
+        may_write(&user, org)?;
+        let errors = new.validate();
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let (start, end) = (app::requests::parse_hhmm(&new.start).unwrap_or(0), app::requests::parse_hhmm(&new.end).unwrap_or(0));
+        let id = sqlx::query(
+            "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6)",
+        )
+        .bind(place_id)
+        .bind(new.kind.code())
+        .bind(new.weekday)
+        .bind(start)
+        .bind(end)
+        .bind(now.timestamp())
+        .bind(new.capacity)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        audit::record(&mut tx, (&user, now), About::Place { org, place: place_id, class: None }, "slot_create", new).await?;
+        let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?")).bind(id).fetch_one(&mut *tx).await?;
+        Ok((tx, StatusCode::CREATED, row.timeslot()))
+    })
+    .await
+}
+
+/// `POST /api/v1/operator/timeslots/{id}/deactivate` — no new bookings; booked visits stand.
+#[utoipa::path(post, path = "/api/v1/operator/timeslots/{id}/deactivate", params(("id" = i64, Path,)),
+    responses((status = 200, body = Timeslot), (status = 401), (status = 403), (status = 404)), tag = "operator")]
+pub async fn deactivate_timeslot(
+    State(st): State<AppState>,
+    session: Session,
+    Id(timeslot_id): Id,
+    w: Write<NoBody>,
+) -> Result<Response, AppError> {
+    let user = session.user.clone();
+    let now = st.clock.now();
+    w.run_as(&st, &session, move |mut tx: Tx, _| async move {
+        let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?"))
+            .bind(timeslot_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| AppError::NotFound("没有这个时段".into()))?;
+        let org = place_org(&mut tx, row.place_id).await?;
+        may_write(&user, org)?;
+        sqlx::query("UPDATE timeslots SET active = 0 WHERE id = ?").bind(timeslot_id).execute(&mut *tx).await?;
+        audit::record(&mut tx, (&user, now), About::Place { org, place: row.place_id, class: None }, "slot_deactivate", row.timeslot())
+            .await?;
+        let row = TimeslotRow { active: false, ..row };
+        Ok((tx, StatusCode::OK, row.timeslot()))
+    })
+    .await
+}
+
+/// `POST /api/v1/operator/requests/{id}/decision` — accept a visit or trial, decline with a
+/// reason, put an application on the waitlist, or offer a place (one vacancy taken, atomically).
+#[utoipa::path(post, path = "/api/v1/operator/requests/{id}/decision", params(("id" = String, Path,)), request_body = Decision,
+    responses((status = 200, body = InboxItem), (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "Not possible in this state, or no vacancy left (`current` holds the class)", body = app::types::ErrorBody),
+        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+pub async fn decide(
+    State(st): State<AppState>,
+    session: Session,
+    ReqId(id): ReqId,
+    w: Write<Decision>,
+) -> Result<Response, AppError> {
+    let user = session.user.clone();
+    let now = st.clock.now();
+    w.run_as(&st, &session, move |mut tx: Tx, decision| async move {
+        let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
+        let org = place_org(&mut tx, row.place_id).await?;
+        may_write(&user, org)?;
+        let kind = RequestKind::from_code(&row.kind).ok_or_else(|| bad("kind", &row.kind))?;
+        let status = RequestStatus::from_code(&row.status).ok_or_else(|| bad("status", &row.status))?;
+        let message = decision.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
+        if decision.message.as_ref().is_some_and(|m| m.chars().count() > 200) {
+            return Err(AppError::field("message", "留言最多 200 个字"));
+        }
+        use DecisionAction as A;
+        use RequestStatus as S;
+        let is_app = kind == RequestKind::Application;
+        let to = match (decision.action, status) {
+            (A::Accept, S::Submitted) if !is_app => S::Confirmed,
+            (A::Waitlist, S::Submitted) if is_app => S::Waitlisted,
+            (A::Offer, S::Submitted | S::Waitlisted) if is_app => S::Offered,
+            (A::Decline, S::Submitted | S::Confirmed | S::Waitlisted | S::Offered) => S::Declined,
+            (A::Accept | A::Waitlist | A::Offer, _) if status.is_open() => {
+                return Err(AppError::field(
+                    "action",
+                    format!("{}不能“{}”", kind.label(), decision.action.label()),
+                ));
+            }
+            _ => return Err(AppError::Conflict(format!("这条申请已是“{}”，不能再{}", status.label(), decision.action.label()))),
+        };
+        if to == S::Declined && message.is_none() {
+            return Err(AppError::field("message", "不通过时请写明原因，家长会看到"));
+        }
+        if to == S::Offered {
+            let class_id = row.class_id.unwrap_or_default();
+            let n = sqlx::query(
+                "UPDATE classes SET vacancies = vacancies - 1, version = version + 1, confirmed_at = ?1, updated_at = ?1
+                 WHERE id = ?2 AND vacancies > 0",
+            )
+            .bind(now.timestamp())
+            .bind(class_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                let current = class_state(&mut tx, class_id).await?;
+                return Err(AppError::Stale(
+                    "这个班级已经没有空位了，不能录取；可以先列入候补".into(),
+                    serde_json::to_value(current).unwrap_or_default(),
+                ));
+            }
+        }
+        if status == S::Offered && to == S::Declined {
+            release_place(&mut tx, now.timestamp(), row.class_id).await?;
+        }
+        sqlx::query("UPDATE requests SET status = ?, message = coalesce(?, message), decided_by = ?, updated_at = ? WHERE id = ?")
+            .bind(to.code())
+            .bind(&message)
+            .bind(user.id)
+            .bind(now.timestamp())
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = serde_json::json!({ "request_id": id, "kind": kind.code(), "from": status.code(), "to": to.code(), "message": message });
+        audit::record(&mut tx, (&user, now), About::Place { org, place: row.place_id, class: row.class_id }, &format!("request_{}", decision.action.code()), detail).await?;
+        let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
+        let pos = positions(&mut tx, "id = ?", &id).await?;
+        Ok((tx, StatusCode::OK, inbox_item(&row, &pos)?))
+    })
+    .await
+}
+
+/// `POST /api/v1/operator/requests/{id}/reveal` — the full phone number, once the request is
+/// accepted or offered. Every reveal is written to the audit trail (who, when, which request).
+#[utoipa::path(post, path = "/api/v1/operator/requests/{id}/reveal", params(("id" = String, Path,)),
+    responses((status = 200, body = Revealed), (status = 401), (status = 403), (status = 404)), tag = "operator")]
+pub async fn reveal(State(st): State<AppState>, session: Session, ReqId(id): ReqId) -> Result<Json<Revealed>, AppError> {
+    let mut tx = st.write.begin().await?;
+    let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
+    let org = place_org(&mut tx, row.place_id).await?;
+    may_write(&session.user, org)?;
+    let status = RequestStatus::from_code(&row.status).ok_or_else(|| bad("status", &row.status))?;
+    if !matches!(status, RequestStatus::Confirmed | RequestStatus::Offered) {
+        return Err(AppError::Forbidden("接受或录取之后才能查看完整手机号".into()));
+    }
+    audit::record(&mut tx, (&session.user, st.clock.now()), About::Place { org, place: row.place_id, class: row.class_id }, "phone_reveal", serde_json::json!({ "request_id": id })).await?;
+    tx.commit().await?;
+    Ok(Json(Revealed { id, contact_phone: row.contact_phone }))
+}
+
+/// This resource's routes: each path is the one its `#[utoipa::path]` names.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(inbox))
+        .routes(routes!(operator_timeslots, create_timeslot))
+        .routes(routes!(deactivate_timeslot))
+        .routes(routes!(decide))
+        .routes(routes!(reveal))
+}
+
+pub(crate) fn inbox_item(r: &Row, pos: &HashMap<String, u32>) -> Result<InboxItem, AppError> {
+    let v = view(r, pos)?;
+    let age = match (v.age_band, &r.child_birth_month, &r.start_month) {
+        (Some(b), Some(birth), Some(start)) => age_fits(b, birth, start).ok(),
+        _ => None,
+    };
+    Ok(InboxItem {
+        view: v,
+        child_birth_month: r.child_birth_month.clone(),
+        child_age_months: age,
+        class_id: r.class_id,
+        puhui: r.puhui,
+        priority_grounds: serde_json::from_str::<Vec<PriorityGround>>(&r.priority_grounds).unwrap_or_default(),
+        contact_name: r.contact_name.clone(),
+        contact_phone_masked: mask_phone(&r.contact_phone),
+        class_vacancies: r.class_vacancies,
+    })
+}

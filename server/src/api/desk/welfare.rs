@@ -1,0 +1,137 @@
+//! The weekly 探访 on the provider's desk: the list (missed first) and the record of a visit.
+
+use crate::api::visits::{json, tap_problem, visit_from, ymd, VISIT_COLS};
+use app::elder::ElderProfile;
+use app::orders::{ProviderWelfareVisit, RecordWelfareVisit, week_start};
+use app::requests::beijing_today;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use crate::AppState;
+use crate::api::auth::Session;
+use crate::api::orders::provider_org;
+use crate::http::access::{may_read, may_write};
+use crate::http::audit::{self, About};
+use crate::http::error::AppError;
+use crate::http::extract::Id;
+use crate::http::write::{Tx, Write};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// `GET /api/v1/operator/providers/{id}/welfare-visits` — missed weeks first, then this
+/// week's due visits, then the last fortnight's done ones.
+#[utoipa::path(get, path = "/api/v1/operator/providers/{id}/welfare-visits", params(("id" = i64, Path,)),
+    responses((status = 200, body = [ProviderWelfareVisit]), (status = 401), (status = 403)), tag = "operator")]
+pub async fn provider_visits(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderWelfareVisit>>, AppError> {
+    let mut conn = st.read.acquire().await?;
+    let org = provider_org(&mut conn, provider_id).await?;
+    may_read(&mut conn, &session.user, org).await?;
+    let today = beijing_today(st.clock.now());
+    let this_week = week_start(today);
+    let rows: Vec<ProviderVisitRow> = sqlx::query_as(&format!(
+        "{}
+         WHERE w.provider_id = ? AND v.week_start >= ? AND NOT (st = 'done' AND v.week_start < ?)
+         ORDER BY CASE st WHEN 'missed' THEN 0 WHEN 'due' THEN 1 ELSE 2 END, v.week_start DESC, v.id
+         LIMIT 500",
+        provider_visit_select()
+    ))
+    .bind(ymd(today))
+    .bind(provider_id)
+    .bind(ymd(this_week - chrono::Duration::weeks(8)))
+    .bind(ymd(this_week - chrono::Duration::weeks(1)))
+    .fetch_all(&mut *conn)
+    .await?;
+    let out = rows.into_iter().map(provider_visit_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(out))
+}
+
+/// `POST /api/v1/operator/welfare-visits/{id}` — the visit was made (by the provider's
+/// desk or one of its carers). Made after its week, it is kept, and the week stays missed.
+#[utoipa::path(post, path = "/api/v1/operator/welfare-visits/{id}", params(("id" = i64, Path,)), request_body = RecordWelfareVisit,
+    responses((status = 200, body = ProviderWelfareVisit), (status = 401), (status = 403), (status = 404), (status = 422, body = app::types::ErrorBody)),
+    tag = "operator")]
+pub async fn record_visit(
+    State(st): State<AppState>,
+    session: Session,
+    Id(id): Id,
+    w: Write<RecordWelfareVisit>,
+) -> Result<Response, AppError> {
+    let r = &w.body;
+    if r.note.as_deref().is_some_and(|n| n.chars().count() > 300) {
+        return Err(AppError::field("note", "探访记录最多 300 个字"));
+    }
+    let user = session.user.clone();
+    let now = st.clock.now();
+    w.run_as(&st, &session, move |mut tx: Tx, r| async move {
+        let plan: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT w.provider_id, v.week_start, v.due_on, v.done_at FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (provider_id, week_start_on, due_on, done_before) = plan.ok_or_else(|| AppError::NotFound("没有这次探访".into()))?;
+        let org = provider_org(&mut tx, provider_id).await?;
+        // The desk records 探访 (a carer's account has no 探访 assigned to it: 403).
+        may_write(&user, org)?;
+        // Recorded once: a second record (another tablet, a late retry) does not replace it.
+        if done_before.is_none() {
+            if let Some(m) = tap_problem(r.done_at, now) {
+                return Err(AppError::field("done_at", m));
+            }
+            let day = ymd(beijing_today(r.done_at));
+            // One visit counts for the week it was made in, never for an earlier one.
+            if day < week_start_on {
+                return Err(AppError::field("done_at", "探访时间早于这一周，请记在当周的探访上"));
+            }
+            let in_week = day <= due_on;
+            sqlx::query(
+                "UPDATE welfare_visits SET status = ?, mode = ?, done_at = ?, carer_id = ?, note = ?, recorded_by = ?, updated_at = ?
+                 WHERE id = ?",
+            )
+            .bind(if in_week { "done" } else { "missed" })
+            .bind(r.mode.code())
+            .bind(r.done_at.timestamp())
+            .bind(user.carer_id)
+            .bind(r.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
+            .bind(user.id)
+            .bind(now.timestamp())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            let detail = serde_json::json!({ "welfare_visit_id": id, "mode": r.mode.code(), "done_at": r.done_at, "in_week": in_week });
+            audit::record(&mut tx, (&user, now), About::Organisation(Some(org)), "welfare_visit", detail).await?;
+        }
+        let row: ProviderVisitRow = sqlx::query_as(&format!("{} WHERE v.id = ?", provider_visit_select()))
+            .bind(ymd(beijing_today(now)))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok((tx, StatusCode::OK, json(provider_visit_from(row)?)?))
+    })
+    .await
+}
+
+/// This resource's routes: each path is the one its `#[utoipa::path]` names.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(provider_visits))
+        .routes(routes!(record_visit))
+}
+
+pub(crate) type ProviderVisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>, i64, String, String);
+
+/// A provider's view of a week's visit: with the person (binds: today, then the WHERE's).
+pub(crate) fn provider_visit_select() -> String {
+    format!(
+        "SELECT {VISIT_COLS}, v.plan_id, w.reason, w.elder
+         FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id LEFT JOIN carers c ON c.id = v.carer_id"
+    )
+}
+
+/// The person as the provider sees them on the 探访 list (not the declared categories).
+pub(crate) fn provider_visit_from(r: ProviderVisitRow) -> Result<ProviderWelfareVisit, AppError> {
+    let (id, ws, due, status, mode, done_at, carer, note, plan_id, reason, elder) = r;
+    let mut elder: ElderProfile = serde_json::from_str(&elder).map_err(|e| AppError::Internal(e.into()))?;
+    elder.categories.clear();
+    Ok(ProviderWelfareVisit { visit: visit_from((id, ws, due, status, mode, done_at, carer, note)), plan_id, reason, elder })
+}
