@@ -58,8 +58,16 @@ impl OrderStatus {
     }
     /// Still holds its timeslot.
     pub fn holds_timeslot(self) -> bool {
-        matches!(self, OrderStatus::Submitted | OrderStatus::Accepted | OrderStatus::Assigned | OrderStatus::InService)
+        Self::HOLDING_TIMESLOT.contains(&self)
     }
+
+    /// Orders that hold their timeslot (count against its capacity): not yet done, declined or
+    /// cancelled.
+    pub const HOLDING_TIMESLOT: [OrderStatus; 4] =
+        [OrderStatus::Submitted, OrderStatus::Accepted, OrderStatus::Assigned, OrderStatus::InService];
+
+    /// What a carer's list shows: visits assigned to them, under way or done.
+    pub const ON_CARERS_LIST: [OrderStatus; 3] = [OrderStatus::Assigned, OrderStatus::InService, OrderStatus::Completed];
 }
 
 /// `POST /api/v1/orders`

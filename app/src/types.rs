@@ -456,6 +456,12 @@ impl RequestStatus {
     pub fn is_open(self) -> bool {
         matches!(self, RequestStatus::Submitted | RequestStatus::Confirmed | RequestStatus::Waitlisted | RequestStatus::Offered)
     }
+
+    /// A visit or trial that holds its timeslot (counts against its capacity).
+    pub const HOLDING_TIMESLOT: [RequestStatus; 2] = [RequestStatus::Submitted, RequestStatus::Confirmed];
+
+    /// An application still in play: waiting for a decision, on the waitlist or offered.
+    pub const OPEN_APPLICATION: [RequestStatus; 3] = [RequestStatus::Submitted, RequestStatus::Waitlisted, RequestStatus::Offered];
 }
 
 labelled_enum!(

@@ -120,7 +120,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::WelfareVisits => {
             let pool = db::open(&cli.database_url).await?;
-            let g = server::api::visits::generate(&pool, chrono::Utc::now()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let g = server::db::welfare::generate(&pool, chrono::Utc::now()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             println!("weekly 探访: {} made for this week, {} marked missed", g.created, g.missed);
         }
         Command::SyncReset => {

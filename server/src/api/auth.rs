@@ -255,7 +255,7 @@ fn dummy_hash() -> &'static str {
 pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> Result<Response, AppError> {
     let address = client_address(peer_of(req.extensions()), req.headers(), &st.trusted_proxies);
     let https = is_https(req.headers()) || req.uri().scheme_str() == Some("https");
-    let bytes = axum::body::to_bytes(req.into_body(), crate::MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
+    let bytes = axum::body::to_bytes(req.into_body(), crate::http::MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
     let body: LoginRequest = serde_json::from_slice(&bytes).map_err(|_| {
         AppError::Validation(vec![app::types::FieldError { field: "username".into(), message: "请填写用户名和密码".into() }])
     })?;

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use crate::AppState;
 use crate::api::auth::Session;
-use crate::api::orders::{ORDER_SELECT, Row, order, provider_order};
+use crate::db::orders::{ORDER_SELECT, Row, order, provider_order};
 use crate::http::audit::{self, About};
 use crate::http::error::AppError;
 use crate::http::extract::ReqId;
@@ -27,9 +27,10 @@ pub async fn carer_visits(State(st): State<AppState>, session: Session) -> Resul
     let carer = carer_of(&session)?;
     let today = beijing_today(st.clock.now());
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{ORDER_SELECT} WHERE o.carer_id = ? AND o.status IN ('assigned', 'in_service', 'completed')
+        "{ORDER_SELECT} WHERE o.carer_id = ? AND o.status IN ({ORDERS_ON_CARERS_LIST})
            AND (o.status = 'in_service' OR o.visit_date BETWEEN ? AND ?)
-         ORDER BY o.visit_date, t.start_min LIMIT 200"
+         ORDER BY o.visit_date, t.start_min LIMIT 200",
+        ORDERS_ON_CARERS_LIST = &*crate::db::ORDERS_ON_CARERS_LIST
     ))
     .bind(carer)
     .bind((today - chrono::Duration::days(1)).format("%Y-%m-%d").to_string())

@@ -8,6 +8,7 @@
 //! the class's vacancies in the same transaction. The parent's phone is masked in the
 //! inbox; revealing it (after accepting or offering) is written to the audit trail.
 
+use crate::db::requests::{Row, SELECT, positions, view, one, TimeslotRow, TIMESLOT_COLS, booked, release_place};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
@@ -16,96 +17,19 @@ use crate::db::places::place_org;
 use crate::http::extract::{Id, ReqId};
 use crate::AppState;
 use app::requests::{
-    age_fits, beijing_minutes, beijing_today, hhmm, WeeklyWindow, NewRequest, RequestView, RequestsResponse, Timeslot, TimeslotsResponse, MAX_OPEN_APPLICATIONS, MAX_OPEN_TRIALS_PER_WEEK, MAX_OPEN_VISITS_PER_WEEK,
+    age_fits, beijing_minutes, beijing_today, WeeklyWindow, NewRequest, RequestView, RequestsResponse, TimeslotsResponse, MAX_OPEN_APPLICATIONS, MAX_OPEN_TRIALS_PER_WEEK, MAX_OPEN_VISITS_PER_WEEK,
 };
-use app::types::{AgeBand, CareMode, FieldError, RequestKind, RequestStatus};
+use app::types::{AgeBand, FieldError, RequestKind, RequestStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 
 
 // ------------------------------------------------------------------ reading
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct Row {
-    pub(crate) id: String,
-    pub(crate) place_id: i64,
-    pub(crate) place_name: String,
-    pub(crate) is_sample: bool,
-    pub(crate) kind: String,
-    pub(crate) status: String,
-    pub(crate) timeslot_date: Option<String>,
-    pub(crate) start_min: Option<i64>,
-    pub(crate) end_min: Option<i64>,
-    pub(crate) age_band: Option<String>,
-    pub(crate) care_mode: Option<String>,
-    pub(crate) start_month: Option<String>,
-    pub(crate) message: Option<String>,
-    pub(crate) created_at: i64,
-    pub(crate) updated_at: i64,
-    pub(crate) child_birth_month: Option<String>,
-    pub(crate) class_id: Option<i64>,
-    pub(crate) puhui: bool,
-    pub(crate) priority_grounds: String,
-    pub(crate) contact_name: String,
-    pub(crate) contact_phone: String,
-    pub(crate) class_vacancies: Option<i64>,
-}
-
-pub(crate) const SELECT: &str = "SELECT r.id, r.place_id, p.name AS place_name, p.is_sample, r.kind, r.status, r.timeslot_date,
-        s.start_min, s.end_min, r.age_band, r.care_mode, r.start_month, r.message, r.created_at, r.updated_at,
-        r.child_birth_month, r.class_id, r.puhui, r.priority_grounds, r.contact_name, r.contact_phone,
-        c.vacancies AS class_vacancies
-     FROM requests r JOIN places p ON p.id = r.place_id
-     LEFT JOIN timeslots s ON s.id = r.timeslot_id LEFT JOIN classes c ON c.id = r.class_id";
-
-/// Waitlist positions of the waitlisted requests matching `where_` (1 = next), per class:
-/// declared priority first, then the time the server received the application.
-pub(crate) async fn positions(conn: &mut SqliteConnection, where_: &str, bind: &str) -> Result<HashMap<String, u32>, AppError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT id, pos FROM (SELECT id, class_id, ROW_NUMBER() OVER (PARTITION BY class_id ORDER BY priority DESC, created_at, rowid) AS pos
-                              FROM requests WHERE status = 'waitlisted')
-         WHERE class_id IN (SELECT class_id FROM requests WHERE {where_})"
-    ))
-    .bind(bind)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows.into_iter().map(|(id, p)| (id, p as u32)).collect())
-}
-
-pub(crate) fn bad(what: &str, v: &str) -> AppError {
-    AppError::Internal(anyhow::anyhow!("unknown {what} in database: {v}"))
-}
-
-pub(crate) fn view(r: &Row, pos: &HashMap<String, u32>) -> Result<RequestView, AppError> {
-    Ok(RequestView {
-        id: r.id.clone(),
-        place_id: r.place_id,
-        place_name: r.place_name.clone(),
-        kind: RequestKind::from_code(&r.kind).ok_or_else(|| bad("kind", &r.kind))?,
-        status: RequestStatus::from_code(&r.status).ok_or_else(|| bad("status", &r.status))?,
-        timeslot_date: r.timeslot_date.clone(),
-        timeslot_start: r.start_min.map(|m| hhmm(m as u32)),
-        timeslot_end: r.end_min.map(|m| hhmm(m as u32)),
-        age_band: r.age_band.as_deref().and_then(AgeBand::from_code),
-        care_mode: r.care_mode.as_deref().and_then(CareMode::from_code),
-        start_month: r.start_month.clone(),
-        waitlist_position: pos.get(&r.id).copied(),
-        message: r.message.clone(),
-        created_at: crate::db::places::ts(r.created_at),
-        updated_at: crate::db::places::ts(r.updated_at),
-        is_sample: r.is_sample,
-    })
-}
-
-pub(crate) async fn one(conn: &mut SqliteConnection, id: &str) -> Result<Option<Row>, AppError> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE r.id = ?")).bind(id).fetch_optional(&mut *conn).await?)
-}
 
 /// `GET /api/v1/requests` — this device's requests, newest first, with waitlist positions.
 #[utoipa::path(get, path = "/api/v1/requests", responses((status = 200, body = RequestsResponse), (status = 401)), tag = "requests")]
@@ -121,44 +45,6 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
 }
 
 // ------------------------------------------------------------------ timeslots
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct TimeslotRow {
-    pub(crate) id: i64,
-    pub(crate) place_id: i64,
-    pub(crate) kind: String,
-    pub(crate) weekday: i64,
-    pub(crate) start_min: i64,
-    pub(crate) end_min: i64,
-    pub(crate) capacity: i64,
-    pub(crate) active: bool,
-}
-
-impl TimeslotRow {
-    pub(crate) fn timeslot(&self) -> Timeslot {
-        Timeslot {
-            id: self.id,
-            place_id: self.place_id,
-            kind: RequestKind::from_code(&self.kind).unwrap_or(RequestKind::Visit),
-            weekday: self.weekday as u8,
-            start: hhmm(self.start_min as u32),
-            end: hhmm(self.end_min as u32),
-            capacity: self.capacity as u32,
-            active: self.active,
-        }
-    }
-}
-
-pub(crate) const TIMESLOT_COLS: &str = "id, place_id, kind, weekday, start_min, end_min, capacity, active";
-
-/// Places booked in a timeslot on a date: requests still holding it.
-pub(crate) async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM requests WHERE timeslot_id = ? AND timeslot_date = ? AND status IN ('submitted', 'confirmed')")
-        .bind(timeslot_id)
-        .bind(date)
-        .fetch_one(&mut *conn)
-        .await?)
-}
 
 /// `GET /api/v1/places/{id}/timeslots` — visits and trials of the next two weeks.
 #[utoipa::path(get, path = "/api/v1/places/{id}/timeslots", params(("id" = i64, Path,)),
@@ -184,9 +70,9 @@ pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Js
         .collect();
     // Every booking count of the fortnight in one query.
     let counts: HashMap<(i64, String), i64> = sqlx::query_as::<_, (i64, String, i64)>(
-        "SELECT r.timeslot_id, r.timeslot_date, count(*) FROM requests r JOIN timeslots t ON t.id = r.timeslot_id
-         WHERE t.place_id = ? AND r.timeslot_date >= ? AND r.status IN ('submitted', 'confirmed')
-         GROUP BY r.timeslot_id, r.timeslot_date",
+        &format!("SELECT r.timeslot_id, r.timeslot_date, count(*) FROM requests r JOIN timeslots t ON t.id = r.timeslot_id
+         WHERE t.place_id = ? AND r.timeslot_date >= ? AND r.status IN ({REQUESTS_HOLDING_TIMESLOT})
+         GROUP BY r.timeslot_id, r.timeslot_date", REQUESTS_HOLDING_TIMESLOT = &*crate::db::REQUESTS_HOLDING_TIMESLOT),
     )
     .bind(place_id)
     .bind(beijing_today(now).format("%Y-%m-%d").to_string())
@@ -233,10 +119,10 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
             RequestKind::Visit | RequestKind::Trial => {
                 let cap = if new.kind == RequestKind::Visit { MAX_OPEN_VISITS_PER_WEEK } else { MAX_OPEN_TRIALS_PER_WEEK };
                 let (by_phone, by_device): (i64, i64) = sqlx::query_as(
-                    "SELECT (SELECT count(*) FROM requests WHERE contact_phone = ?1 AND kind = ?3 AND created_at > ?4
-                               AND status IN ('submitted', 'confirmed')),
+                    &format!("SELECT (SELECT count(*) FROM requests WHERE contact_phone = ?1 AND kind = ?3 AND created_at > ?4
+                               AND status IN ({REQUESTS_HOLDING_TIMESLOT})),
                             (SELECT count(*) FROM requests WHERE device_hash = ?2 AND kind = ?3 AND created_at > ?4
-                               AND status IN ('submitted', 'confirmed'))",
+                               AND status IN ({REQUESTS_HOLDING_TIMESLOT}))", REQUESTS_HOLDING_TIMESLOT = &*crate::db::REQUESTS_HOLDING_TIMESLOT),
                 )
                 .bind(&phone)
                 .bind(&dev.0)
@@ -278,8 +164,8 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
                                 Some("这个时段已约满，请选择其他时段".into())
                             } else {
                                 let mine: i64 = sqlx::query_scalar(
-                                    "SELECT count(*) FROM requests WHERE timeslot_id = ? AND timeslot_date = ? AND contact_phone = ?
-                                       AND status IN ('submitted', 'confirmed')",
+                                    &format!("SELECT count(*) FROM requests WHERE timeslot_id = ? AND timeslot_date = ? AND contact_phone = ?
+                                       AND status IN ({REQUESTS_HOLDING_TIMESLOT})", REQUESTS_HOLDING_TIMESLOT = &*crate::db::REQUESTS_HOLDING_TIMESLOT),
                                 )
                                 .bind(timeslot_id)
                                 .bind(date)
@@ -323,8 +209,8 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
                     errors.push(FieldError { field: "puhui".into(), message: "这家机构没有普惠托位".into() });
                 }
                 let open: i64 = sqlx::query_scalar(
-                    "SELECT count(*) FROM requests WHERE place_id = ? AND contact_phone = ? AND kind = 'application'
-                       AND status IN ('submitted', 'waitlisted', 'offered')",
+                    &format!("SELECT count(*) FROM requests WHERE place_id = ? AND contact_phone = ? AND kind = 'application'
+                       AND status IN ({OPEN_APPLICATIONS})", OPEN_APPLICATIONS = &*crate::db::OPEN_APPLICATIONS),
                 )
                 .bind(new.place_id)
                 .bind(&phone)
@@ -375,21 +261,6 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
     .await
 }
 
-/// Gives an offered place back to its class (a cancelled or declined offer).
-pub(crate) async fn release_place(tx: &mut SqliteConnection, now: i64, class_id: Option<i64>) -> Result<(), AppError> {
-    if let Some(c) = class_id {
-        sqlx::query(
-            "UPDATE classes SET vacancies = vacancies + 1, version = version + 1, confirmed_at = ?1, updated_at = ?1
-             WHERE id = ?2 AND vacancies + enrolled < capacity",
-        )
-        .bind(now)
-        .bind(c)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(())
-}
-
 /// `POST /api/v1/requests/{id}/cancel` — by the device that made the request.
 #[utoipa::path(post, path = "/api/v1/requests/{id}/cancel", params(("id" = String, Path,)),
     responses((status = 200, body = RequestView), (status = 404), (status = 409, body = app::types::ErrorBody)), tag = "requests")]
@@ -402,7 +273,7 @@ pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBod
         let Some((owner, status, class_id)) = owner.filter(|o| o.0 == dev.0) else {
             return Err(AppError::NotFound("没有这条申请".into()));
         };
-        let status = RequestStatus::from_code(&status).ok_or_else(|| bad("status", &status))?;
+        let status = RequestStatus::from_code(&status).ok_or_else(|| crate::db::unknown("status", &status))?;
         let _ = owner;
         if status.is_open() {
             if status == RequestStatus::Offered {

@@ -3,26 +3,25 @@
 //! kept and flagged beyond 100 m), the family's rating and rescheduling, and the weekly
 //! 探访 the 宿城区 rule requires (plans, generation once per week, missed weeks).
 
+use crate::db::welfare::{ymd, VisitRow, VISIT_COLS, visit_from};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
 use crate::http::write::{Tx, Write};
-use crate::api::orders::{order, timeslot_problem};
+use crate::api::orders::{timeslot_problem};
+use crate::db::orders::{order};
 use crate::http::extract::ReqId;
 use crate::AppState;
-use app::elder::ElderProfile;
-use app::geo::LatLng;
 use app::orders::{
-    date_problem, move_problem, welfare_reason, week_start, NewRating, OrderStatus, Reschedule, WelfarePlan, WelfarePlansResponse, WelfareVisit,
+    date_problem, move_problem, NewRating, OrderStatus, Reschedule, WelfarePlan, WelfarePlansResponse,
 };
 use app::requests::beijing_today;
-use app::types::{ServiceItem, WelfareMode, WelfareStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
+use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
 
 /// How far a phone's clock may run ahead of the server's.
 pub(crate) const CLOCK_SKEW_S: i64 = 10 * 60;
@@ -141,140 +140,6 @@ pub async fn reschedule(State(st): State<AppState>, ReqId(id): ReqId, w: Write<R
 }
 
 // ------------------------------------------------------------------ weekly 探访
-
-pub(crate) fn ymd(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-/// Starts (or refreshes) the weekly 探访 of the person an order is for, when the rule
-/// applies and the provider ordered from offers 探访 at the address. This week's visit is
-/// generated at once.
-pub(crate) async fn ensure_plan(
-    tx: &mut SqliteConnection,
-    device: &DeviceHash,
-    elder: &ElderProfile,
-    ordered_from: i64,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let today = beijing_today(now);
-    let Some(reason) = welfare_reason(elder) else { return Ok(()) };
-    // Only the provider the family ordered from (the order's consent names it), and only
-    // when it offers 探访 for this address: the profile goes to no one else.
-    let serving = crate::api::services::serving(tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(ServiceItem::WelfareVisit)).await?;
-    let Some(provider) = serving.iter().find(|p| p.id == ordered_from) else { return Ok(()) };
-    sqlx::query(
-        "INSERT INTO welfare_plans (device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
-         ON CONFLICT (device_hash, elder_name, elder_phone) DO UPDATE
-            SET elder = excluded.elder, reason = excluded.reason, ended_on = NULL, updated_at = ?8",
-    )
-    .bind(&device.0)
-    .bind(elder.name.trim())
-    .bind(elder.phone.trim())
-    .bind(serde_json::to_string(elder).map_err(anyhow::Error::from)?)
-    .bind(&reason)
-    .bind(provider.id)
-    .bind(ymd(today))
-    .bind(now.timestamp())
-    .execute(&mut *tx)
-    .await?;
-    generate_with(tx, now).await?;
-    Ok(())
-}
-
-/// How far back `generate` fills weeks it did not run in.
-pub(crate) const BACKFILL_WEEKS: i64 = 8;
-
-/// What `generate` did.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Generated {
-    pub created: u64,
-    pub missed: u64,
-}
-
-/// Makes this week's 探访 for every running plan (at most one per plan per week, however
-/// often it runs) and marks last weeks' undone visits as missed. Weeks run Monday to
-/// Sunday in Beijing time: at `now` = Sunday 16:00Z the next week has begun.
-pub async fn generate(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Generated, AppError> {
-    let mut tx = pool.begin().await?;
-    let g = generate_with(&mut tx, now).await?;
-    tx.commit().await?;
-    Ok(g)
-}
-
-pub(crate) async fn generate_with(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Generated, AppError> {
-    let today = beijing_today(now);
-    let monday = week_start(today);
-    let sunday = monday + chrono::Duration::days(6);
-    let missed = sqlx::query("UPDATE welfare_visits SET status = 'missed', updated_at = ? WHERE status = 'due' AND due_on < ?")
-        .bind(now.timestamp())
-        .bind(ymd(today))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    let mut created = 0;
-    // This week, and any of the last eight weeks the generator did not run in (the server
-    // was down): those weeks passed without a visit, so they are made as missed.
-    for back in 0..=BACKFILL_WEEKS {
-        let (mon, sun) = (monday - chrono::Duration::weeks(back), sunday - chrono::Duration::weeks(back));
-        created += sqlx::query(
-            "INSERT INTO welfare_visits (plan_id, week_start, due_on, status, created_at, updated_at)
-             SELECT id, ?1, ?2, CASE WHEN ?2 < ?3 THEN 'missed' ELSE 'due' END, ?4, ?4 FROM welfare_plans
-              WHERE ended_on IS NULL AND started_on <= ?2
-             ON CONFLICT (plan_id, week_start) DO NOTHING",
-        )
-        .bind(ymd(mon))
-        .bind(ymd(sun))
-        .bind(ymd(today))
-        .bind(now.timestamp())
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    }
-    Ok(Generated { created, missed })
-}
-
-/// Runs `generate` (a new week starts at Beijing midnight) and the retention job now and then every hour.
-pub fn spawn_generator(pool: SqlitePool, clock: crate::clock::Clock) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            match generate(&pool, clock.now()).await {
-                Ok(g) if g.created + g.missed > 0 => tracing::info!(created = g.created, missed = g.missed, "weekly 探访"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!("weekly 探访 generation failed: {e:?}"),
-            }
-            // the retention job, hourly too (each run deletes only what has just expired)
-            match crate::db::places::prune(&pool, clock.unix()).await {
-                Ok(p) if p != crate::db::places::Pruned::default() => tracing::info!(?p, "pruned expired records"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!("pruning failed: {e:?}"),
-            }
-        }
-    });
-}
-
-pub(crate) type VisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>);
-
-/// A week's visit; a due week whose Sunday has passed reads as missed (binds: today).
-pub(crate) const VISIT_COLS: &str = "v.id, v.week_start, v.due_on,
-        CASE WHEN v.status = 'due' AND v.due_on < ? THEN 'missed' ELSE v.status END AS st,
-        v.mode, v.done_at, c.name, v.note";
-
-pub(crate) fn visit_from(r: VisitRow) -> WelfareVisit {
-    let (id, week_start, due_on, status, mode, done_at, carer_name, note) = r;
-    WelfareVisit {
-        id,
-        week_start,
-        due_on,
-        status: WelfareStatus::from_code(&status).unwrap_or(WelfareStatus::Due),
-        mode: mode.as_deref().and_then(WelfareMode::from_code),
-        done_at: done_at.map(crate::db::places::ts),
-        carer_name,
-        note,
-    }
-}
 
 /// `GET /api/v1/welfare-visits` — the weekly 探访 of the people this device orders for,
 /// the last eight weeks each.

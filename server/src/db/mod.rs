@@ -10,12 +10,42 @@
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/yilao.db";
 
+pub mod orders;
 pub mod places;
+pub mod requests;
+pub mod welfare;
 pub mod sample;
+
+/// A stored code the Rust enum does not know (a row written by a newer version, or by hand):
+/// a server fault, logged with what and which value.
+pub(crate) fn unknown(what: &str, value: &str) -> crate::http::error::AppError {
+    crate::http::error::AppError::Internal(anyhow::anyhow!("unknown {what} in the database: {value}"))
+}
+
+/// A set of status codes as an SQL list (`'submitted', 'confirmed'`), built from the Rust
+/// constant that defines the set, so SQL and Rust cannot disagree about it. The codes are
+/// fixed identifiers, never user input.
+fn sql_list(codes: impl IntoIterator<Item = &'static str>) -> String {
+    codes.into_iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
+}
+
+/// `OrderStatus::HOLDING_TIMESLOT` in SQL.
+pub static ORDERS_HOLDING_TIMESLOT: LazyLock<String> =
+    LazyLock::new(|| sql_list(app::orders::OrderStatus::HOLDING_TIMESLOT.map(|s| s.code())));
+/// `OrderStatus::ON_CARERS_LIST` in SQL.
+pub static ORDERS_ON_CARERS_LIST: LazyLock<String> =
+    LazyLock::new(|| sql_list(app::orders::OrderStatus::ON_CARERS_LIST.map(|s| s.code())));
+/// `RequestStatus::HOLDING_TIMESLOT` in SQL.
+pub static REQUESTS_HOLDING_TIMESLOT: LazyLock<String> =
+    LazyLock::new(|| sql_list(app::types::RequestStatus::HOLDING_TIMESLOT.map(|s| s.code())));
+/// `RequestStatus::OPEN_APPLICATION` in SQL.
+pub static OPEN_APPLICATIONS: LazyLock<String> =
+    LazyLock::new(|| sql_list(app::types::RequestStatus::OPEN_APPLICATION.map(|s| s.code())));
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -238,10 +238,6 @@ struct ClassRow {
     change_seq: i64,
 }
 
-fn bad_row(what: &str, v: &str) -> AppError {
-    AppError::Internal(anyhow::anyhow!("unknown {what} in database: {v}"))
-}
-
 async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<PlaceSummary>, AppError> {
     let places: Vec<PlaceRow> = sel
         .bind(sqlx::query_as(&format!(
@@ -282,22 +278,22 @@ async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<
 
     let mut badge_map: HashMap<i64, Vec<Badge>> = HashMap::new();
     for (pid, b) in badges {
-        badge_map.entry(pid).or_default().push(Badge::from_code(&b).ok_or_else(|| bad_row("badge", &b))?);
+        badge_map.entry(pid).or_default().push(Badge::from_code(&b).ok_or_else(|| super::unknown("badge", &b))?);
     }
     let mut mode_map: HashMap<i64, Vec<CareModeFee>> = HashMap::new();
     for (pid, m, fee, unit) in modes {
         mode_map.entry(pid).or_default().push(CareModeFee {
-            care_mode: CareMode::from_code(&m).ok_or_else(|| bad_row("care_mode", &m))?,
+            care_mode: CareMode::from_code(&m).ok_or_else(|| super::unknown("care_mode", &m))?,
             fee_yuan: fee as u32,
-            unit: FeeUnit::from_code(&unit).ok_or_else(|| bad_row("unit", &unit))?,
+            unit: FeeUnit::from_code(&unit).ok_or_else(|| super::unknown("unit", &unit))?,
         });
     }
     let mut class_map: HashMap<i64, Vec<ClassVacancy>> = HashMap::new();
     for c in classes {
         class_map.entry(c.place_id).or_default().push(ClassVacancy {
             id: c.id,
-            age_band: AgeBand::from_code(&c.age_band).ok_or_else(|| bad_row("age_band", &c.age_band))?,
-            care_mode: CareMode::from_code(&c.care_mode).ok_or_else(|| bad_row("care_mode", &c.care_mode))?,
+            age_band: AgeBand::from_code(&c.age_band).ok_or_else(|| super::unknown("age_band", &c.age_band))?,
+            care_mode: CareMode::from_code(&c.care_mode).ok_or_else(|| super::unknown("care_mode", &c.care_mode))?,
             capacity: c.capacity as u32,
             enrolled: c.enrolled as u32,
             puhui_slots: c.puhui_slots as u32,
@@ -318,7 +314,7 @@ async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<
                 id: p.id,
                 organisation_id: p.organisation_id,
                 provider_type: ProviderType::from_code(&p.provider_type)
-                    .ok_or_else(|| bad_row("provider_type", &p.provider_type))?,
+                    .ok_or_else(|| super::unknown("provider_type", &p.provider_type))?,
                 name: p.name,
                 badges: badge_map.remove(&p.id).unwrap_or_default(),
                 puhui: p.puhui,
@@ -419,7 +415,7 @@ pub async fn place_detail(pool: &SqlitePool, id: i64) -> Result<Option<PlaceDeta
             id: x.org_id,
             name: x.org_name,
             uscc: x.uscc,
-            beian_status: BeianStatus::from_code(&x.beian_status).ok_or_else(|| bad_row("beian_status", &x.beian_status))?,
+            beian_status: BeianStatus::from_code(&x.beian_status).ok_or_else(|| super::unknown("beian_status", &x.beian_status))?,
             beian_number: x.beian_number,
             is_sample: x.org_sample,
         },

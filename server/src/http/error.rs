@@ -70,7 +70,7 @@ impl AppError {
             AppError::NotFound(what) => ErrorBody { error: "not_found".into(), message: what.clone(), fields: vec![], current: None },
             AppError::TooLarge => ErrorBody {
                 error: "too_large".into(),
-                message: format!("提交的内容太大（最多 {} KB）", crate::MAX_BODY / 1024),
+                message: format!("提交的内容太大（最多 {} KB）", crate::http::MAX_BODY / 1024),
                 fields: vec![],
                 current: None,
             },

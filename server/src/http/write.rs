@@ -140,7 +140,7 @@ impl<T: WriteBody> FromRequest<AppState> for Write<T> {
         let (mut parts, body) = req.into_parts();
         let device = DeviceHash::from_request_parts(&mut parts, st).await?;
         let key = key_from(&parts.headers)?;
-        let raw = axum::body::to_bytes(body, crate::MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
+        let raw = axum::body::to_bytes(body, crate::http::MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
         let body = T::read(&raw)?;
         Ok(Write { device, key, method: parts.method, path: parts.uri.path().to_string(), raw, body })
     }

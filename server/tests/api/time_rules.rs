@@ -190,12 +190,12 @@ async fn a_week_of_weekly_visits_ends_at_sunday_16_00_utc() {
     assert_eq!((st, body["status"].as_str(), body["mode"].as_str()), (200, Some("missed"), Some("phone")), "{body}");
 
     // the hourly generator: at 15:30Z (Sunday in Beijing) nothing is new and nothing missed yet
-    let g = server::api::visits::generate(&s.pool, utc(2026, 11, 29, 15, 30, 0)).await.unwrap();
+    let g = server::db::welfare::generate(&s.pool, utc(2026, 11, 29, 15, 30, 0)).await.unwrap();
     assert_eq!((g.created, g.missed), (0, 0));
     // at Sunday 16:30Z (Monday 00:30 in Beijing): next week's three, and 赵大爷's undone week missed
-    let g = server::api::visits::generate(&s.pool, utc(2026, 11, 29, 16, 30, 0)).await.unwrap();
+    let g = server::db::welfare::generate(&s.pool, utc(2026, 11, 29, 16, 30, 0)).await.unwrap();
     assert_eq!((g.created, g.missed), (3, 1));
-    let g = server::api::visits::generate(&s.pool, utc(2026, 11, 29, 17, 30, 0)).await.unwrap();
+    let g = server::db::welfare::generate(&s.pool, utc(2026, 11, 29, 17, 30, 0)).await.unwrap();
     assert_eq!((g.created, g.missed), (0, 0), "an hour later: nothing twice");
     let status: String = sqlx::query_scalar("SELECT status FROM welfare_visits WHERE id = ?")
         .bind(week_of("赵大爷", "2026-11-23").await)

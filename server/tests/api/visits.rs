@@ -192,15 +192,15 @@ async fn weekly_welfare_visits_are_made_once_a_week_and_missed_weeks_show() {
     assert_eq!(plans, 1);
 
     let now = Utc::now();
-    let g = server::api::visits::generate(&s.pool, now).await.unwrap();
+    let g = server::db::welfare::generate(&s.pool, now).await.unwrap();
     assert_eq!((g.created, g.missed), (0, 0), "run twice in a week: nothing new");
     let next_week = app::requests::beijing_today(now + Duration::days(7));
-    let g = server::api::visits::generate(&s.pool, now + Duration::days(7)).await.unwrap();
+    let g = server::db::welfare::generate(&s.pool, now + Duration::days(7)).await.unwrap();
     assert_eq!((g.created, g.missed), (1, 1), "next week: one new visit; this week's, undone, is missed");
-    let g = server::api::visits::generate(&s.pool, now + Duration::days(7)).await.unwrap();
+    let g = server::db::welfare::generate(&s.pool, now + Duration::days(7)).await.unwrap();
     assert_eq!((g.created, g.missed), (0, 0));
     // had the generator not run for two weeks, the week in between is made as missed
-    let g = server::api::visits::generate(&s.pool, now + Duration::days(21)).await.unwrap();
+    let g = server::db::welfare::generate(&s.pool, now + Duration::days(21)).await.unwrap();
     assert_eq!((g.created, g.missed), (2, 1), "week 3 due, week 2 missed (made now), week 1 marked missed");
     sqlx::query("DELETE FROM welfare_visits WHERE week_start > ?")
         .bind(app::orders::week_start(next_week).format("%Y-%m-%d").to_string())

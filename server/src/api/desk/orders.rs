@@ -1,7 +1,7 @@
 //! The provider's side of home-care orders on the desk: its providers, orders, carers and
 //! decisions (接单 / 派单 / 核实身份 / 拒绝).
 
-use crate::api::orders::{order, provider_order, provider_org, Row, ORDER_SELECT};
+use crate::db::orders::{order, provider_order, provider_org, Row, ORDER_SELECT};
 use app::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, OrderStatus, OrderView, ProviderOrder, carer_level_label};
 use axum::Json;
 use axum::extract::State;

@@ -1,7 +1,7 @@
 //! The desk's side of childcare requests: the inbox, weekly timeslots, decisions (an offer
 //! takes a vacancy atomically) and the logged phone reveal.
 
-use crate::api::requests::{bad, one, positions, release_place, view, Row, TimeslotRow, SELECT, TIMESLOT_COLS};
+use crate::db::requests::{one, positions, release_place, view, Row, TimeslotRow, SELECT, TIMESLOT_COLS};
 use app::types::PriorityGround;
 use app::requests::{age_fits, mask_phone};
 use std::collections::HashMap;
@@ -141,8 +141,8 @@ pub async fn decide(
         let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
         let org = place_org(&mut tx, row.place_id).await?;
         may_write(&user, org)?;
-        let kind = RequestKind::from_code(&row.kind).ok_or_else(|| bad("kind", &row.kind))?;
-        let status = RequestStatus::from_code(&row.status).ok_or_else(|| bad("status", &row.status))?;
+        let kind = RequestKind::from_code(&row.kind).ok_or_else(|| crate::db::unknown("kind", &row.kind))?;
+        let status = RequestStatus::from_code(&row.status).ok_or_else(|| crate::db::unknown("status", &row.status))?;
         let message = decision.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
         if decision.message.as_ref().is_some_and(|m| m.chars().count() > 200) {
             return Err(AppError::field("message", "留言最多 200 个字"));
@@ -214,7 +214,7 @@ pub async fn reveal(State(st): State<AppState>, session: Session, ReqId(id): Req
     let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
     let org = place_org(&mut tx, row.place_id).await?;
     may_write(&session.user, org)?;
-    let status = RequestStatus::from_code(&row.status).ok_or_else(|| bad("status", &row.status))?;
+    let status = RequestStatus::from_code(&row.status).ok_or_else(|| crate::db::unknown("status", &row.status))?;
     if !matches!(status, RequestStatus::Confirmed | RequestStatus::Offered) {
         return Err(AppError::Forbidden("接受或录取之后才能查看完整手机号".into()));
     }

@@ -1,6 +1,7 @@
 //! The weekly 探访 on the provider's desk: the list (missed first) and the record of a visit.
 
-use crate::api::visits::{json, tap_problem, visit_from, ymd, VISIT_COLS};
+use crate::api::visits::{json, tap_problem};
+use crate::db::welfare::{visit_from, ymd, VISIT_COLS};
 use app::elder::ElderProfile;
 use app::orders::{ProviderWelfareVisit, RecordWelfareVisit, week_start};
 use app::requests::beijing_today;
@@ -10,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use crate::AppState;
 use crate::api::auth::Session;
-use crate::api::orders::provider_org;
+use crate::db::orders::provider_org;
 use crate::http::access::{may_read, may_write};
 use crate::http::audit::{self, About};
 use crate::http::error::AppError;

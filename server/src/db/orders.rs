@@ -1,0 +1,134 @@
+//! Home-care orders as stored, and their views for the family, the provider and the carer.
+
+use crate::http::error::AppError;
+use app::orders::{carer_level_label, CarerView, OrderStatus, OrderView};
+use app::requests::hhmm;
+use app::types::{MealMode, ServiceItem};
+use sqlx::SqliteConnection;
+use app::orders::ProviderOrder;
+
+/// Orders holding a timeslot on a date, other than `except` (an order being moved).
+pub(crate) async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str, except: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        &format!("SELECT count(*) FROM orders WHERE timeslot_id = ? AND visit_date = ? AND id != ?
+           AND status IN ({ORDERS_HOLDING_TIMESLOT})", ORDERS_HOLDING_TIMESLOT = &*crate::db::ORDERS_HOLDING_TIMESLOT),
+    )
+    .bind(timeslot_id)
+    .bind(date)
+    .bind(except)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct Row {
+    pub(crate) id: String,
+    pub(crate) provider_id: i64,
+    pub(crate) provider_name: String,
+    pub(crate) provider_phone: String,
+    pub(crate) is_sample: bool,
+    pub(crate) cancel_window_h: i64,
+    pub(crate) service_item: String,
+    pub(crate) meal_mode: Option<String>,
+    pub(crate) visit_date: String,
+    pub(crate) start_min: i64,
+    pub(crate) end_min: i64,
+    pub(crate) elder_name: String,
+    pub(crate) quote: String,
+    pub(crate) category_confirmed_at: Option<i64>,
+    pub(crate) elder: String,
+    pub(crate) status: String,
+    pub(crate) carer_id: Option<i64>,
+    pub(crate) carer_name: Option<String>,
+    pub(crate) carer_level: Option<String>,
+    pub(crate) carer_certificate: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+    pub(crate) check_in_at: Option<i64>,
+    pub(crate) check_in_received_at: Option<i64>,
+    pub(crate) check_in_distance_m: Option<f64>,
+    pub(crate) check_out_at: Option<i64>,
+    pub(crate) check_out_received_at: Option<i64>,
+    pub(crate) check_out_distance_m: Option<f64>,
+    pub(crate) tasks: Option<String>,
+    pub(crate) carer_note: Option<String>,
+    pub(crate) rating: Option<i64>,
+    pub(crate) rating_comment: Option<String>,
+}
+
+pub(crate) const ORDER_SELECT: &str = "SELECT o.id, o.provider_id, p.name AS provider_name, p.phone AS provider_phone, p.is_sample,
+        p.cancel_window_h, o.service_item, o.meal_mode, o.visit_date, t.start_min, t.end_min, o.elder_name, o.quote,
+        o.category_confirmed_at, o.elder, o.status, o.carer_id, c.name AS carer_name, c.level AS carer_level,
+        c.certificate_no AS carer_certificate, o.message, o.created_at, o.updated_at,
+        o.check_in_at, o.check_in_received_at, o.check_in_distance_m, o.check_out_at, o.check_out_received_at,
+        o.check_out_distance_m, o.tasks, o.carer_note, o.rating, o.rating_comment
+     FROM orders o JOIN providers p ON p.id = o.provider_id JOIN provider_timeslots t ON t.id = o.timeslot_id
+     LEFT JOIN carers c ON c.id = o.carer_id";
+
+pub(crate) fn view(r: Row) -> Result<OrderView, AppError> {
+    let start = app::orders::visit_start(&r.visit_date, r.start_min as u32).ok_or_else(|| super::unknown("visit date", &r.visit_date))?;
+    Ok(OrderView {
+        item: ServiceItem::from_code(&r.service_item).ok_or_else(|| super::unknown("item", &r.service_item))?,
+        meal_mode: r.meal_mode.as_deref().and_then(MealMode::from_code),
+        status: OrderStatus::from_code(&r.status).ok_or_else(|| super::unknown("status", &r.status))?,
+        quote: serde_json::from_str(&r.quote).map_err(|e| AppError::Internal(e.into()))?,
+        category_confirmed: r.category_confirmed_at.is_some(),
+        carer: r.carer_id.map(|id| CarerView {
+            id,
+            name: r.carer_name.clone().unwrap_or_default(),
+            level: carer_level_label(r.carer_level.as_deref().unwrap_or_default()).into(),
+            certificate_no: r.carer_certificate.clone().unwrap_or_default(),
+        }),
+        cancel_until: start - chrono::Duration::hours(r.cancel_window_h),
+        start: hhmm(r.start_min as u32),
+        end: hhmm(r.end_min as u32),
+        id: r.id,
+        provider_id: r.provider_id,
+        provider_name: r.provider_name,
+        provider_phone: r.provider_phone,
+        date: r.visit_date,
+        elder_name: r.elder_name,
+        message: r.message,
+        created_at: crate::db::places::ts(r.created_at),
+        updated_at: crate::db::places::ts(r.updated_at),
+        is_sample: r.is_sample,
+        check_in: stamp(r.check_in_at, r.check_in_received_at, r.check_in_distance_m),
+        check_out: stamp(r.check_out_at, r.check_out_received_at, r.check_out_distance_m),
+        tasks: match r.tasks.as_deref() {
+            Some(t) => serde_json::from_str(t).map_err(|e| AppError::Internal(e.into()))?,
+            None => vec![],
+        },
+        carer_note: r.carer_note,
+        rating: r.rating.map(|x| x as u8),
+        rating_comment: r.rating_comment,
+    })
+}
+
+pub(crate) fn stamp(at: Option<i64>, received: Option<i64>, distance_m: Option<f64>) -> Option<app::orders::VisitStamp> {
+    Some(app::orders::VisitStamp::new(crate::db::places::ts(at?), crate::db::places::ts(received.unwrap_or(at?)), distance_m))
+}
+
+/// An order that must exist (404 otherwise).
+pub(crate) async fn order(conn: &mut SqliteConnection, id: &str) -> Result<OrderView, AppError> {
+    one(conn, id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))
+}
+
+pub(crate) async fn one(conn: &mut SqliteConnection, id: &str) -> Result<Option<OrderView>, AppError> {
+    let row: Option<Row> = sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.id = ?")).bind(id).fetch_optional(&mut *conn).await?;
+    row.map(view).transpose()
+}
+
+pub(crate) async fn provider_org(conn: &mut SqliteConnection, provider_id: i64) -> Result<i64, AppError> {
+    sqlx::query_scalar("SELECT organisation_id FROM providers WHERE id = ?")
+        .bind(provider_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这个服务机构".into()))
+}
+
+/// An order with the profile the family shared.
+pub(crate) fn provider_order(r: Row) -> Result<ProviderOrder, AppError> {
+    let elder = serde_json::from_str(&r.elder).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(ProviderOrder { order: view(r)?, elder })
+}
