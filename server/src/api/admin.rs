@@ -5,12 +5,12 @@
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::auth::{hash_password, Role, Session};
-use crate::http::error::AppError;
+use crate::http::error::{AppError, FieldErrors};
 use crate::http::audit::{self, About};
 use crate::http::write::{NoBody, Tx, Write};
 use crate::http::extract::Id;
 use crate::AppState;
-use app::types::{Account, AccountCreate, BeianStatus, FieldError, Organisation, OrganisationAdmin, OrganisationCreate, User};
+use app::types::{Account, AccountCreate, BeianStatus, Organisation, OrganisationAdmin, OrganisationCreate, User};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -68,16 +68,14 @@ pub async fn create_organisation(
     let user = session.user.clone();
     let now = st.clock.now();
     w.run_as(&st, &session, move |mut tx: Tx, new| async move {
-        let mut errors = new.validate();
+        let mut errors = FieldErrors::from(new.validate());
         let uscc = new.uscc.trim().to_string();
         let taken: bool =
             sqlx::query_scalar("SELECT count(*) > 0 FROM organisations WHERE uscc = ?").bind(&uscc).fetch_one(&mut *tx).await?;
         if taken {
-            errors.push(FieldError { field: "uscc".into(), message: "这个统一社会信用代码已经登记过了".into() });
+            errors.push("uscc", "这个统一社会信用代码已经登记过了");
         }
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
+        errors.into_result()?;
         let number = new.beian_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let id = sqlx::query(
             "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at, created_by)
@@ -150,12 +148,12 @@ pub async fn create_user(
     };
     let now = st.clock.now();
     w.run_as(&st, &session, move |mut tx: Tx, new| async move {
-        let mut errors = new.validate();
+        let mut errors = FieldErrors::from(new.validate());
         let username = new.username.trim().to_string();
         let taken: bool =
             sqlx::query_scalar("SELECT count(*) > 0 FROM users WHERE username = ?").bind(&username).fetch_one(&mut *tx).await?;
         if taken {
-            errors.push(FieldError { field: "username".into(), message: "这个用户名已被使用".into() });
+            errors.push("username", "这个用户名已被使用");
         }
         let (org, district) = match new.role {
             Role::Operator => (new.organisation_id, None),
@@ -165,7 +163,7 @@ pub async fn create_user(
         if let Some(o) = org {
             let ok: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM organisations WHERE id = ?").bind(o).fetch_one(&mut *tx).await?;
             if !ok {
-                errors.push(FieldError { field: "organisation_id".into(), message: "没有这个机构".into() });
+                errors.push("organisation_id", "没有这个机构");
             }
         }
         if let Some(d) = &district {
@@ -174,12 +172,10 @@ pub async fn create_user(
                 .fetch_one(&mut *tx)
                 .await?;
             if !ok {
-                errors.push(FieldError { field: "district_id".into(), message: "没有这个区".into() });
+                errors.push("district_id", "没有这个区");
             }
         }
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
+        errors.into_result()?;
         let id = sqlx::query(
             "INSERT INTO users (username, display_name, password_hash, role, organisation_id, district_id, is_sample, created_at)
              VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
@@ -218,7 +214,7 @@ pub async fn disable_user(
     let now = st.clock.now();
     w.run_as(&st, &session, move |mut tx: Tx, _| async move {
         if target == user.id {
-            return Err(AppError::Validation(vec![FieldError { field: "id".into(), message: "不能停用自己的账号".into() }]));
+            return Err(AppError::field("id", "不能停用自己的账号"));
         }
         let n = sqlx::query("UPDATE users SET disabled_at = coalesce(disabled_at, ?) WHERE id = ?")
             .bind(now.timestamp())

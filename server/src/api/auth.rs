@@ -5,7 +5,7 @@
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::sha256_hex;
-use crate::http::error::AppError;
+use crate::http::error::{AppError, FieldErrors};
 use crate::AppState;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -257,18 +257,16 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
     let https = is_https(req.headers()) || req.uri().scheme_str() == Some("https");
     let bytes = axum::body::to_bytes(req.into_body(), crate::http::MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
     let body: LoginRequest = serde_json::from_slice(&bytes).map_err(|_| {
-        AppError::Validation(vec![app::types::FieldError { field: "username".into(), message: "请填写用户名和密码".into() }])
+        AppError::field("username", "请填写用户名和密码")
     })?;
-    let mut errors = Vec::new();
+    let mut errors = FieldErrors::new();
     if body.username.trim().is_empty() || body.username.chars().count() > 64 {
-        errors.push(app::types::FieldError { field: "username".into(), message: "请填写用户名（最多 64 个字符）".into() });
+        errors.push("username", "请填写用户名（最多 64 个字符）");
     }
     if body.password.is_empty() || body.password.chars().count() > 128 {
-        errors.push(app::types::FieldError { field: "password".into(), message: "请填写密码（最多 128 个字符）".into() });
+        errors.push("password", "请填写密码（最多 128 个字符）");
     }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    errors.into_result()?;
     let username = body.username.trim().to_string();
     let now = st.clock.unix();
     // The check and the record are one write transaction: concurrent guesses cannot all

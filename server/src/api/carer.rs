@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::api::auth::Session;
 use crate::db::orders::{ORDER_SELECT, Row, order, provider_order};
 use crate::http::audit::{self, About};
-use crate::http::error::AppError;
+use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::ReqId;
 use crate::http::write::{Tx, Write};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -52,10 +52,7 @@ pub async fn check_in(
 ) -> Result<Response, AppError> {
     let carer = carer_of(&session)?;
     let c = &w.body;
-    let errors = app::orders::position_errors(c.lat, c.lng);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    FieldErrors::from(app::orders::position_errors(c.lat, c.lng)).into_result()?;
     let user = session.user.clone();
     let now = st.clock.now();
     // Checks that depend on the time run inside: a replay of a stored answer must not be
@@ -107,10 +104,7 @@ pub async fn check_out(
 ) -> Result<Response, AppError> {
     let carer = carer_of(&session)?;
     let c = &w.body;
-    let errors = c.validate();
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    FieldErrors::from(c.validate()).into_result()?;
     let user = session.user.clone();
     let now = st.clock.now();
     w.run_as(&st, &session, move |mut tx: Tx, c| async move {

@@ -5,14 +5,14 @@ use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
 use crate::http::write::{NoBody, Tx, Write};
 use crate::AppState;
-use app::types::{FavoriteDeleted, FavoriteRequest, FieldError, FavoritesResponse, Favorite};
+use app::types::{FavoriteDeleted, FavoriteRequest, FavoritesResponse, Favorite};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 
 fn place_field(message: impl Into<String>) -> AppError {
-    AppError::Validation(vec![FieldError { field: "place_id".into(), message: message.into() }])
+    AppError::field("place_id", message)
 }
 
 /// The device's saved places, newest first.

@@ -6,7 +6,7 @@
 use crate::db::orders::{booked, Row, ORDER_SELECT, view, order};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
-use crate::http::error::AppError;
+use crate::http::error::{AppError, FieldErrors};
 use crate::http::write::{NoBody, Tx, Write};
 use crate::http::extract::Id;
 use crate::http::extract::ReqId;
@@ -15,7 +15,7 @@ use app::elder::quote;
 use app::geo::LatLng;
 use app::orders::{NewOrder, OrderStatus, OrderView, OrdersResponse};
 use app::requests::{beijing_minutes, beijing_today, TimeslotsResponse, WeeklyWindow};
-use app::types::{FieldError, RequestKind, ServiceItem};
+use app::types::{RequestKind, ServiceItem};
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -140,7 +140,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Re
             let v = order(&mut tx, &new.id).await?;
             return Ok((tx, StatusCode::OK, v));
         }
-        let mut errors = new.validate(beijing_today(now));
+        let mut errors = FieldErrors::from(new.validate(beijing_today(now)));
         let elder = new.elder.shared();
         // The provider must serve the address and offer the item.
         let serving = crate::api::services::serving(&mut tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(new.item)).await?;
@@ -149,23 +149,21 @@ pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Re
             if !known {
                 return Err(AppError::NotFound("没有这个服务机构".into()));
             }
-            errors.push(FieldError { field: "provider_id".into(), message: "这家机构不为这个地址提供该服务，请选择其他机构".into() });
-            return Err(AppError::Validation(errors));
+            errors.push("provider_id", "这家机构不为这个地址提供该服务，请选择其他机构");
+            return Err(errors.into_error());
         };
         let offer = provider.items.iter().find(|i| i.item == new.item).cloned();
         if let (Some(o), Some(m)) = (&offer, new.meal_mode) {
             if !o.meal_modes.contains(&m) {
-                errors.push(FieldError { field: "meal_mode".into(), message: format!("这家机构不提供{}", m.label()) });
+                errors.push("meal_mode", format!("这家机构不提供{}", m.label()));
             }
         }
-        if errors.iter().all(|e| e.field != "timeslot") {
+        if !errors.has("timeslot") {
             if let Some(m) = timeslot_problem(&mut tx, now, new.provider_id, new.item, new.timeslot_id, &new.date, &new.id).await? {
-                errors.push(FieldError { field: "timeslot".into(), message: m });
+                errors.push("timeslot", m);
             }
         }
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
+        errors.into_result()?;
         let offer = offer.ok_or_else(|| AppError::field("item", "这家机构不提供这个服务"))?;
         let rules = crate::api::services::rules(&mut tx).await?;
         let q = quote(&rules, &elder, new.item, offer.market_price_yuan);

@@ -2,7 +2,7 @@
 //! changes feed (what a phone caches and keeps current).
 
 use utoipa_axum::{router::OpenApiRouter, routes};
-use crate::http::error::AppError;
+use crate::http::error::{AppError, FieldErrors};
 use crate::AppState;
 use app::query::PlaceQuery;
 use app::types::*;
@@ -117,15 +117,15 @@ struct ChangesParams {
 )]
 async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<ChangesResponse>, AppError> {
     let pairs = crate::http::query_pairs(raw.as_deref());
-    let mut errors = Vec::new();
+    let mut errors = FieldErrors::new();
     let since = match app::query::get(&pairs, "since").map(|v| v.parse::<i64>()) {
         Some(Ok(n)) if n >= 0 => n,
         Some(_) => {
-            errors.push(FieldError { field: "since".into(), message: "since 必须是不小于 0 的整数".into() });
+            errors.push("since", "since 必须是不小于 0 的整数");
             0
         }
         None => {
-            errors.push(FieldError { field: "since".into(), message: "缺少 since（上次同步的序号，首次为 0）".into() });
+            errors.push("since", "缺少 since（上次同步的序号，首次为 0）");
             0
         }
     };
@@ -133,11 +133,9 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
         .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
         .unwrap_or_default();
     if areas.is_empty() || areas.len() > 50 {
-        errors.push(FieldError { field: "areas".into(), message: "请提供 1 到 50 个区域编号，用逗号分隔".into() });
+        errors.push("areas", "请提供 1 到 50 个区域编号，用逗号分隔");
     }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    errors.into_result()?;
     Ok(Json(crate::db::places::changes(&st.read, since, &areas).await?))
 }
 

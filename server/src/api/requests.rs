@@ -11,7 +11,7 @@
 use crate::db::requests::{Row, SELECT, positions, view, one, TimeslotRow, TIMESLOT_COLS, booked, release_place};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
-use crate::http::error::AppError;
+use crate::http::error::{AppError, FieldErrors};
 use crate::http::write::{NoBody, Tx, Write};
 use crate::db::places::place_org;
 use crate::http::extract::{Id, ReqId};
@@ -19,7 +19,7 @@ use crate::AppState;
 use app::requests::{
     age_fits, beijing_minutes, beijing_today, WeeklyWindow, NewRequest, RequestView, RequestsResponse, TimeslotsResponse, MAX_OPEN_APPLICATIONS, MAX_OPEN_TRIALS_PER_WEEK, MAX_OPEN_VISITS_PER_WEEK,
 };
-use app::types::{AgeBand, FieldError, RequestKind, RequestStatus};
+use app::types::{AgeBand, RequestKind, RequestStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -107,7 +107,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
             let pos = positions(&mut tx, "id = ?", &new.id).await?;
             return Ok((tx, StatusCode::OK, view(&row, &pos)?));
         }
-        let mut errors = new.validate(today);
+        let mut errors = FieldErrors::from(new.validate(today));
         let place: Option<bool> =
             sqlx::query_scalar("SELECT puhui FROM places WHERE id = ?").bind(new.place_id).fetch_optional(&mut *tx).await?;
         let Some(place_puhui) = place else {
@@ -132,14 +132,11 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
                 .await?;
                 if by_phone >= cap || by_device >= cap {
                     let whose = if by_phone >= cap { "这个手机号" } else { "这台手机" };
-                    errors.push(FieldError {
-                        field: "contact_phone".into(),
-                        message: format!(
+                    errors.push("contact_phone", format!(
                             "{whose}这一周已有 {} 个未完成的{}，最多 {cap} 个：以免占用其他家庭的时段。可以先在“我的申请”里取消一个",
                             by_phone.max(by_device),
                             new.kind.label()
-                        ),
-                    });
+                        ));
                 }
                 if let (Some(timeslot_id), Some(date)) = (new.timeslot_id, new.timeslot_date.as_deref()) {
                     let timeslot: Option<TimeslotRow> =
@@ -150,7 +147,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
                             .await?;
                     let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
                     match (timeslot, d) {
-                        (None, _) | (_, None) => errors.push(FieldError { field: "timeslot".into(), message: "没有这个时段".into() }),
+                        (None, _) | (_, None) => errors.push("timeslot", "没有这个时段"),
                         (Some(s), Some(d)) => {
                             let msg = if s.kind != new.kind.code() {
                                 Some(format!("这个时段用于{}，不是{}", s.timeslot().kind.label(), new.kind.label()))
@@ -175,7 +172,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
                                 (mine > 0).then(|| "这个手机号已经预约了这个时段".into())
                             };
                             if let Some(m) = msg {
-                                errors.push(FieldError { field: "timeslot".into(), message: m });
+                                errors.push("timeslot", m);
                             }
                         }
                     }
@@ -190,14 +187,14 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
                             .fetch_optional(&mut *tx)
                             .await?;
                     match &row {
-                        None => errors.push(FieldError { field: "class_id".into(), message: "这家机构没有这个班级".into() }),
+                        None => errors.push("class_id", "这家机构没有这个班级"),
                         Some((band, _)) => {
                             if let (Some(b), Some(birth), Some(start)) =
                                 (AgeBand::from_code(band), new.child_birth_month.as_deref(), new.start_month.as_deref())
                             {
-                                if errors.iter().all(|e| e.field != "child_birth_month" && e.field != "start_month") {
+                                if !errors.has("child_birth_month") && !errors.has("start_month") {
                                     if let Err(m) = age_fits(b, birth, start) {
-                                        errors.push(FieldError { field: "child_birth_month".into(), message: m });
+                                        errors.push("child_birth_month", m);
                                     }
                                 }
                             }
@@ -206,7 +203,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
                     class = row;
                 }
                 if new.puhui && !place_puhui {
-                    errors.push(FieldError { field: "puhui".into(), message: "这家机构没有普惠托位".into() });
+                    errors.push("puhui", "这家机构没有普惠托位");
                 }
                 let open: i64 = sqlx::query_scalar(
                     &format!("SELECT count(*) FROM requests WHERE place_id = ? AND contact_phone = ? AND kind = 'application'
@@ -217,18 +214,13 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
                 .fetch_one(&mut *tx)
                 .await?;
                 if open >= MAX_OPEN_APPLICATIONS {
-                    errors.push(FieldError {
-                        field: "contact_phone".into(),
-                        message: format!(
+                    errors.push("contact_phone", format!(
                             "这个手机号在这家机构已有 {open} 份进行中的申请，最多 {MAX_OPEN_APPLICATIONS} 份：以免占用其他家庭的候补名额。可以先在“我的申请”里取消一份"
-                        ),
-                    });
+                        ));
                 }
             }
         }
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
+        errors.into_result()?;
         let is_app = new.kind == RequestKind::Application;
         sqlx::query(
             "INSERT INTO requests (id, device_hash, place_id, kind, timeslot_id, timeslot_date, class_id, age_band, care_mode,

@@ -3,12 +3,12 @@
 //! nearest first.
 
 use utoipa_axum::{router::OpenApiRouter, routes};
-use crate::http::error::AppError;
+use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::Id;
 use crate::AppState;
 use app::elder::{describe, ProviderHit, ProviderItem, ProvidersResponse, RuleCondition, ServiceInfo, SubsidyRule};
 use app::geo::{distance_m, LatLng};
-use app::types::{FieldError, MealMode, Payer, ProviderKind, ServiceItem};
+use app::types::{MealMode, Payer, ProviderKind, ServiceItem};
 use axum::extract::{RawQuery, State};
 use axum::Json;
 use sqlx::SqliteConnection;
@@ -178,11 +178,11 @@ pub async fn serving(
     responses((status = 200, body = ProvidersResponse), (status = 422, body = app::types::ErrorBody)), tag = "home services")]
 pub async fn providers(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<ProvidersResponse>, AppError> {
     let pairs: HashMap<String, String> = crate::http::query_pairs(raw.as_deref()).into_iter().collect();
-    let mut errors = Vec::new();
-    let num = |k: &str, range: std::ops::RangeInclusive<f64>, errors: &mut Vec<FieldError>, msg: &str| {
+    let mut errors = FieldErrors::new();
+    let num = |k: &str, range: std::ops::RangeInclusive<f64>, errors: &mut FieldErrors, msg: &str| {
         let v = pairs.get(k).and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| range.contains(v));
         if v.is_none() {
-            errors.push(FieldError { field: k.into(), message: msg.into() });
+            errors.push(k, msg);
         }
         v.unwrap_or_default()
     };
@@ -190,25 +190,23 @@ pub async fn providers(State(st): State<AppState>, RawQuery(raw): RawQuery) -> R
     let lng = num("lng", -180.0..=180.0, &mut errors, "经度必须是 -180 到 180 之间的数字");
     let street = pairs.get("street").map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     if street.is_none() {
-        errors.push(FieldError { field: "street".into(), message: "请提供老人所在的街道（street）".into() });
+        errors.push("street", "请提供老人所在的街道（street）");
     }
     let item = match pairs.get("item").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => None,
         Some(code) => match ServiceItem::from_code(code) {
             Some(ServiceItem::Emergency) => {
-                errors.push(FieldError { field: "item".into(), message: "助急不需要下单，请直接拨打机构紧急电话或 120".into() });
+                errors.push("item", "助急不需要下单，请直接拨打机构紧急电话或 120");
                 None
             }
             Some(i) => Some(i),
             None => {
-                errors.push(FieldError { field: "item".into(), message: format!("没有这个服务项目：{code}") });
+                errors.push("item", format!("没有这个服务项目：{code}"));
                 None
             }
         },
     };
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    errors.into_result()?;
     let mut conn = st.read.acquire().await?;
     let providers = serving(&mut conn, LatLng::new(lat, lng), street.as_deref().unwrap_or_default(), item).await?;
     Ok(Json(ProvidersResponse { providers, generated_at: st.clock.now() }))

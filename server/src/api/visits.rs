@@ -6,7 +6,7 @@
 use crate::db::welfare::{ymd, VisitRow, VISIT_COLS, visit_from};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
-use crate::http::error::AppError;
+use crate::http::error::{AppError, FieldErrors};
 use crate::http::write::{Tx, Write};
 use crate::api::orders::{timeslot_problem};
 use crate::db::orders::{order};
@@ -61,10 +61,7 @@ pub(crate) async fn own_family_order(tx: &mut SqliteConnection, id: &str, dev: &
         (status = 422, body = app::types::ErrorBody)), tag = "home services")]
 pub async fn rate(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NewRating>) -> Result<Response, AppError> {
     let r = &w.body;
-    let errors = r.validate();
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    FieldErrors::from(r.validate()).into_result()?;
     let dev = w.device.clone();
     let now = st.clock.unix();
     w.run(&st, move |mut tx: Tx, r| async move {

@@ -349,12 +349,7 @@ pub async fn search_places(pool: &SqlitePool, q: &PlaceQuery) -> Result<PlacesRe
     let mut conn = pool.acquire().await?;
     let origin = match &q.origin {
         Origin::Point(p) => *p,
-        Origin::Area(id) => area_centre(&mut conn, id).await?.ok_or_else(|| {
-            AppError::Validation(vec![FieldError {
-                field: "area".into(),
-                message: format!("没有编号为“{id}”的区域，请从区域列表中选择"),
-            }])
-        })?,
+        Origin::Area(id) => area_centre(&mut conn, id).await?.ok_or_else(|| unknown_area("area", id))?,
     };
     let candidates = load_summaries(&mut conn, Select::BBox(bbox_around(origin, q.radius_m as f64))).await?;
     let (places, total) = app::search::search(&candidates, origin, q.radius_m, &q.filters, q.limit);
@@ -473,10 +468,7 @@ async fn area_exists(conn: &mut SqliteConnection, id: &str) -> Result<bool, AppE
 }
 
 fn unknown_area(field: &str, id: &str) -> AppError {
-    AppError::Validation(vec![FieldError {
-        field: field.into(),
-        message: format!("没有编号为“{id}”的区域，请从区域列表中选择"),
-    }])
+    AppError::field(field, format!("没有编号为“{id}”的区域，请从区域列表中选择"))
 }
 
 /// Every place of a district or street, with the sequence number the snapshot is

@@ -39,6 +39,47 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+/// Bad input, collected field by field and answered together (422 naming every field):
+/// `push` each problem, then `into_result()?`.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError { field: field.into(), message: message.into() });
+    }
+
+    /// Whether a problem with `field` is already known (later checks of it are skipped).
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
+    /// The 422 of what was pushed, for a check that cannot go on after its last push.
+    pub fn into_error(self) -> AppError {
+        AppError::Validation(self.0)
+    }
+
+    /// `Ok` when nothing was pushed, else the 422 naming every field.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+}
+
+/// What the shared validators (`app::…::validate`, run by the phone too) found.
+impl From<Vec<FieldError>> for FieldErrors {
+    fn from(errors: Vec<FieldError>) -> Self {
+        FieldErrors(errors)
+    }
+}
+
 impl AppError {
     /// A 422 naming one field.
     pub fn field(field: &str, message: impl Into<String>) -> AppError {

@@ -7,7 +7,7 @@
 
 use crate::api::auth::Session;
 use crate::http::device::{sha256_hex, DeviceHash};
-use crate::http::error::AppError;
+use crate::http::error::{AppError, FieldErrors};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -26,7 +26,7 @@ pub type Tx = Transaction<'static, Sqlite>;
 /// The Idempotency-Key header: 8–128 characters of `A-Z a-z 0-9 - _ .`.
 fn key_from(headers: &HeaderMap) -> Result<String, AppError> {
     let field = |m: &str| {
-        AppError::Validation(vec![app::types::FieldError { field: "Idempotency-Key".into(), message: m.into() }])
+        AppError::field("Idempotency-Key", m)
     };
     let k = headers
         .get(HEADER)
@@ -49,24 +49,20 @@ pub const MAX_TEXT: usize = 2000;
 /// every write, naming the field; so is a string over `MAX_TEXT` characters.
 fn refuse_unsafe_text(body: &[u8]) -> Result<(), AppError> {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else { return Ok(()) };
-    let mut errors = Vec::new();
+    let mut errors = FieldErrors::new();
     walk(&v, String::new(), &mut errors);
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
+    errors.into_result()
 }
 
-fn walk(v: &serde_json::Value, path: String, errors: &mut Vec<app::types::FieldError>) {
+fn walk(v: &serde_json::Value, path: String, errors: &mut FieldErrors) {
     let at = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
     match v {
         serde_json::Value::String(s) => {
             let field = if path.is_empty() { "body".to_string() } else { path.clone() };
             if s.chars().any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')) {
-                errors.push(app::types::FieldError { field, message: "含有不可见的控制字符，请删除后重新输入".into() });
+                errors.push(&field, "含有不可见的控制字符，请删除后重新输入");
             } else if s.chars().count() > MAX_TEXT {
-                errors.push(app::types::FieldError { field, message: format!("内容太长（最多 {MAX_TEXT} 个字）") });
+                errors.push(&field, format!("内容太长（最多 {MAX_TEXT} 个字）"));
             }
         }
         serde_json::Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| walk(x, at(&i.to_string()), errors)),

@@ -5,7 +5,7 @@
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::auth::{Role, Session};
-use crate::http::error::AppError;
+use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::Id;
 use crate::db::places::{class_state, place_org};
 use crate::http::audit::{self, About};
@@ -196,7 +196,7 @@ pub async fn edit_place(
                 .bind(place_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        let mut errors = edit.validate(puhui);
+        let mut errors = FieldErrors::from(edit.validate(puhui));
         // A care mode with places in it cannot go: its classes would be orphaned.
         let in_use: Vec<(String, String)> = sqlx::query_as(
             "SELECT DISTINCT care_mode, age_band FROM classes WHERE place_id = ? AND capacity > 0 ORDER BY care_mode, age_band",
@@ -208,15 +208,10 @@ pub async fn edit_place(
             let mode = app::types::CareMode::from_code(mode).unwrap_or_default();
             if !edit.care_modes.is_empty() && !edit.care_modes.iter().any(|m| m.care_mode == mode) {
                 let band = app::types::AgeBand::from_code(band).map(|b| b.label()).unwrap_or("班级");
-                errors.push(app::types::FieldError {
-                    field: "care_modes".into(),
-                    message: format!("{band}还有{}托位，不能取消{}；请先把该班级的托位改为 0", mode.label(), mode.label()),
-                });
+                errors.push("care_modes", format!("{band}还有{}托位，不能取消{}；请先把该班级的托位改为 0", mode.label(), mode.label()));
             }
         }
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
+        errors.into_result()?;
         // Empty classes of a mode no longer offered go with it.
         let offered: Vec<&str> = edit.care_modes.iter().map(|m| m.care_mode.code()).collect();
         let empty: Vec<(i64, String)> = sqlx::query_as("SELECT id, care_mode FROM classes WHERE place_id = ? AND capacity = 0")
@@ -280,10 +275,7 @@ pub async fn edit_class(
                 serde_json::to_value(&before).unwrap_or_default(),
             ));
         }
-        let errors = app::types::validate_class_figures(edit.capacity, edit.enrolled, edit.vacancies, before.puhui_slots);
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
+        FieldErrors::from(app::types::validate_class_figures(edit.capacity, edit.enrolled, edit.vacancies, before.puhui_slots)).into_result()?;
         sqlx::query(
             "UPDATE classes SET capacity = ?1, enrolled = ?2, vacancies = ?3, version = version + 1, confirmed_at = ?6,
                     updated_at = ?6
@@ -321,17 +313,14 @@ pub async fn create_class(
     w.run_as(&st, &session, move |mut tx: Tx, new| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
-        let mut errors = app::types::validate_class_figures(new.capacity, new.enrolled, new.vacancies, 0);
+        let mut errors = FieldErrors::from(app::types::validate_class_figures(new.capacity, new.enrolled, new.vacancies, 0));
         let offered: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM place_care_modes WHERE place_id = ? AND care_mode = ?")
             .bind(place_id)
             .bind(new.care_mode.code())
             .fetch_one(&mut *tx)
             .await?;
         if !offered {
-            errors.push(app::types::FieldError {
-                field: "care_mode".into(),
-                message: format!("本托育点没有提供{}，请先在“机构信息”里添加这种托育形式和收费", new.care_mode.label()),
-            });
+            errors.push("care_mode", format!("本托育点没有提供{}，请先在“机构信息”里添加这种托育形式和收费", new.care_mode.label()));
         }
         let exists: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM classes WHERE place_id = ? AND age_band = ? AND care_mode = ?")
             .bind(place_id)
@@ -340,14 +329,9 @@ pub async fn create_class(
             .fetch_one(&mut *tx)
             .await?;
         if exists {
-            errors.push(app::types::FieldError {
-                field: "age_band".into(),
-                message: format!("{}的{}已经有了，请直接修改它的托位", new.age_band.label(), new.care_mode.label()),
-            });
+            errors.push("age_band", format!("{}的{}已经有了，请直接修改它的托位", new.age_band.label(), new.care_mode.label()));
         }
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
+        errors.into_result()?;
         let id = sqlx::query(
             "INSERT INTO classes (place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?7)",

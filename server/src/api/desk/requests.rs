@@ -16,7 +16,7 @@ use crate::api::auth::Session;
 use crate::db::places::{class_state, place_org};
 use crate::http::access::{may_read, may_write};
 use crate::http::audit::{self, About};
-use crate::http::error::AppError;
+use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::{Id, ReqId};
 use crate::http::write::{NoBody, Tx, Write};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -70,10 +70,7 @@ pub async fn create_timeslot(
     w.run_as(&st, &session, move |mut tx: Tx, new| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
-        let errors = new.validate();
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
+        FieldErrors::from(new.validate()).into_result()?;
         let (start, end) = (app::requests::parse_hhmm(&new.start).unwrap_or(0), app::requests::parse_hhmm(&new.end).unwrap_or(0));
         let id = sqlx::query(
             "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6)",
