@@ -9,6 +9,8 @@ scripts/setup.sh --browser
 # A clean CI build gains nothing from incremental compilation, and its files take
 # gigabytes of disk.
 if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
+echo "== architecture invariants"
+scripts/check-architecture.sh
 echo "== cargo test"
 # A hung test fails the run with a reason instead of stalling CI.
 timeout --signal=KILL 1800 cargo test --workspace --locked
