@@ -29,7 +29,7 @@ only "a route's path is written once, in its #[utoipa::path] (api/mod.rs adds on
   '\.route\("/api/' server/src server/src/api/mod.rs
 only "the idempotency hash takes the path as sent, never a rebuilt one" 'format!\("/api/v1' server/src
 only "only the store (and the district cache) touches localStorage" 'gloo_storage|LocalStorage|local_storage' app/src \
-  app/src/store.rs app/src/cache.rs
+  app/src/offline/store.rs app/src/offline/cache.rs
 if ls server/tests/*.rs >/dev/null 2>&1; then
   echo "invariant broken — the server's integration tests are one binary (server/tests/api/): $(ls server/tests/*.rs)"; failed=1
 else

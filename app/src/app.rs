@@ -1,13 +1,10 @@
 //! The app shell, the router and what every page shares.
 
-use crate::device::{provide_device, use_device};
-use crate::pages::{
-    ask::AskPage,
-    care::{CareItemPage, CarePage, ElderPage, SosPage},
-    care_order::{MyOrdersPage, OrderPage},
-    home::HomePage, my_requests::MyRequestsPage, operator::OperatorPage, outbox::OutboxPage, place::PlacePage,
-    saved::SavedPage,
-};
+use crate::offline::sync::{provide_device, use_device};
+use crate::pages::care::{elder::ElderPage, home::CarePage, item::CareItemPage, my_orders::MyOrdersPage, order::OrderPage, sos::SosPage};
+use crate::pages::desk::operator::OperatorPage;
+use crate::pages::outbox::OutboxPage;
+use crate::pages::parents::{ask::AskPage, home::HomePage, my_requests::MyRequestsPage, place::PlacePage, saved::SavedPage};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -102,7 +99,7 @@ pub fn use_now() -> DateTime<Utc> {
 /// Now while rendering: the server's clock on the server, the device's in the browser.
 fn render_now() -> DateTime<Utc> {
     #[cfg(feature = "ssr")]
-    if let Some(d) = use_context::<crate::data::DataSource>() {
+    if let Some(d) = use_context::<crate::net::data::DataSource>() {
         return d.now();
     }
     Utc::now()
@@ -178,7 +175,7 @@ fn StatusBar() -> impl IntoView {
             <A href="/care">"上门服务"</A>
             {move || (!d.online.get()).then(|| view! { <span class="offline-flag" role="status">"离线"</span> })}
             {move || {
-                d.last_sync.get().map(|t| view! { <span class="sync-time">{move || format!("{}同步", crate::format::ago(t, use_now()))}</span> })
+                d.last_sync.get().map(|t| view! { <span class="sync-time">{move || format!("{}同步", crate::rules::format::ago(t, use_now()))}</span> })
             }}
             {move || {
                 let n = d.pending();

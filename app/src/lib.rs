@@ -1,23 +1,14 @@
 //! The 一老一小 app: UI (Leptos), API types, the typed client and the search rules.
 #![recursion_limit = "256"]
 
-pub mod age;
 pub mod app;
-pub mod cache;
-pub mod client;
 pub mod components;
-pub mod data;
-pub mod elder;
-pub mod device;
-pub mod format;
-pub mod geo;
-pub mod orders;
+pub mod model;
+pub mod net;
+pub mod offline;
 pub mod pages;
-pub mod query;
-pub mod requests;
-pub mod search;
-pub mod store;
-pub mod types;
+pub mod rules;
+
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -9,9 +9,9 @@
 //! then end to end over HTTP against the real router on a loopback port.
 //! Prints p50/p90/p99/max and writes target/bench/nearby.json.
 
-use app::geo::LatLng;
-use app::query::{Filters, Origin, PlaceQuery};
-use app::types::CareMode;
+use app::rules::geo::LatLng;
+use app::rules::query::{Filters, Origin, PlaceQuery};
+use app::model::CareMode;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::time::{Duration, Instant};
@@ -103,7 +103,7 @@ async fn main() -> anyhow::Result<()> {
     let cfg = server::Config { addr, site_root: dir.join("no-site").display().to_string(), clock: server::clock::Clock::system(), sample_logins: false, trusted_proxies: vec![], writes_per_address: server::DEFAULT_WRITES_PER_ADDRESS, writes_per_device: server::DEFAULT_WRITES_PER_DEVICE };
     let router = server::router(server::db::open_db(&url).await?, &cfg);
     tokio::spawn(async move { axum::serve(listener, router).await });
-    let client = app::client::ApiClient::new(format!("http://{addr}"));
+    let client = app::net::client::ApiClient::new(format!("http://{addr}"));
     let mut t = Vec::with_capacity(QUERIES);
     for (i, q) in qs.iter().enumerate() {
         let start = Instant::now();

@@ -40,15 +40,17 @@ test.describe('operator tablet', () => {
     await expect(row.locator('output.vacancies')).toHaveText(String(value - 1));
     let seen = 0;
     let c = null;
+    // The API first, then the page: a page rendered before the write committed and an API read
+    // after it would disagree (the race this test once lost).
     await expect
       .poll(async () => {
-        await pp.goto(`/places/${placeId}`);
         const api = await (await pp.request.get(`/api/v1/places/${placeId}`)).json();
         c = api.classes.find((x) => x.id === id);
         seen = Date.now() - t0;
         return c.vacancies;
       }, { timeout: 15_000, intervals: [100, 200, 300] })
       .toBe(value - 1);
+    await pp.goto(`/places/${placeId}`);
     // the parent's row of that class: the new figure, confirmed at the server's time of the tap
     const tr = pp.locator(`table.classes tbody tr[data-age-band="${c.age_band}"][data-care-mode="${c.care_mode}"]`);
     await expect(tr.locator('td.vac strong')).toHaveText(String(value - 1));

@@ -1,4 +1,4 @@
-use crate::types::{Badge, ProviderType};
+use crate::model::{Badge, ProviderType};
 use leptos::prelude::*;
 
 /// 普惠 first (it is what parents filter for), then the official badges.

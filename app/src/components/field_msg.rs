@@ -1,4 +1,4 @@
-use crate::types::FieldError;
+use crate::model::FieldError;
 use leptos::prelude::*;
 
 /// The messages for one field of a form, next to the field (screen readers hear them).

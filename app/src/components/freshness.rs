@@ -1,5 +1,5 @@
 use crate::app::use_now;
-use crate::format::{ago, confirmed_ago, is_stale};
+use crate::rules::format::{ago, confirmed_ago, is_stale};
 
 /// "12 分钟前" (re-exported for pages that word it themselves).
 pub fn ago_text(t: DateTime<Utc>, now: DateTime<Utc>) -> String {

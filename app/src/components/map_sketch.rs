@@ -2,8 +2,8 @@
 //! true relative position (local equirectangular projection, north up), the search
 //! circle and a scale bar. No third-party tiles.
 
-use crate::geo::{offset_m, LatLng};
-use crate::types::PlaceHit;
+use crate::rules::geo::{offset_m, LatLng};
+use crate::model::PlaceHit;
 use leptos::prelude::*;
 
 const SIZE: f64 = 320.0;

@@ -1,14 +1,7 @@
-pub mod admin;
-pub mod ask;
+//! One route per file, by who uses it: parents (托育), families (居家上门服务), the desks
+//! (operators, providers, admins, carers); the outbox page serves everyone.
+
 pub mod care;
-pub mod care_order;
-pub mod carer;
-pub mod home;
-pub mod my_requests;
-pub mod operator;
-pub mod operator_forms;
-pub mod operator_inbox;
-pub mod operator_orders;
+pub mod desk;
 pub mod outbox;
-pub mod place;
-pub mod saved;
+pub mod parents;

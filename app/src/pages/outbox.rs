@@ -2,7 +2,7 @@
 
 use crate::app::use_now;
 use crate::components::freshness::ago_text;
-use crate::device::{discard, flush, retry, use_device};
+use crate::offline::sync::{discard, flush, retry, use_device};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,7 +19,7 @@ pub fn OutboxPage() -> impl IntoView {
                     return view! { <p class="loading">"正在读取本机数据…"</p> }.into_any();
                 }
                 let items = d.outbox.get();
-                let me = crate::device::current_account().map(|a| a.id);
+                let me = crate::offline::sync::current_account().map(|a| a.id);
                 if items.is_empty() {
                     return view! { <p class="all-sent">"全部已发送。"</p> }.into_any();
                 }
@@ -33,7 +33,7 @@ pub fn OutboxPage() -> impl IntoView {
                                 let id2 = i.id.clone();
                                 let state = if i.quarantined {
                                     "已搁置".to_string()
-                                } else if !crate::device::sendable_by(&i, me) {
+                                } else if !crate::offline::sync::sendable_by(&i, me) {
                                     format!("等待 {} 登录后发送", i.account.as_ref().map(|a| a.username.as_str()).unwrap_or(""))
                                 } else if i.needs_login {
                                     "需要重新登录".to_string()
@@ -77,14 +77,14 @@ fn StorageUsage() -> impl IntoView {
     Effect::new(move |_| {
         d.outbox.track();
         d.last_sync.track();
-        let areas = crate::cache::browser::cached_areas()
+        let areas = crate::offline::cache::browser::cached_areas()
             .into_iter()
             .map(|a| {
                 let name = a.places.first().map(|p| p.district_name.clone()).unwrap_or(a.area_id.clone());
                 (name, a.places.len())
             })
             .collect();
-        usage.set(Some((crate::store::browser::bytes_used(), areas)));
+        usage.set(Some((crate::offline::store::browser::bytes_used(), areas)));
     });
     view! {
         <section class="panel storage">

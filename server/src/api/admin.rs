@@ -10,7 +10,7 @@ use crate::http::audit::{self, About};
 use crate::http::write::{NoBody, Tx, Write};
 use crate::http::extract::Id;
 use crate::AppState;
-use app::types::{Account, AccountCreate, BeianStatus, Organisation, OrganisationAdmin, OrganisationCreate, User};
+use app::model::{Account, AccountCreate, BeianStatus, Organisation, OrganisationAdmin, OrganisationCreate, User};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -58,7 +58,7 @@ pub async fn organisations(State(st): State<AppState>, session: Session) -> Resu
 
 /// `POST /api/v1/admin/organisations`
 #[utoipa::path(post, path = "/api/v1/admin/organisations", request_body = OrganisationCreate,
-    responses((status = 201, body = OrganisationAdmin), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)), tag = "admin")]
+    responses((status = 201, body = OrganisationAdmin), (status = 401), (status = 403), (status = 422, body = app::model::ErrorBody)), tag = "admin")]
 pub async fn create_organisation(
     State(st): State<AppState>,
     session: Session,
@@ -132,7 +132,7 @@ pub async fn users(State(st): State<AppState>, session: Session) -> Result<Json<
 
 /// `POST /api/v1/admin/users` — an operator of an organisation, a supervisor of a district, or an admin.
 #[utoipa::path(post, path = "/api/v1/admin/users", request_body = AccountCreate,
-    responses((status = 201, body = Account), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)), tag = "admin")]
+    responses((status = 201, body = Account), (status = 401), (status = 403), (status = 422, body = app::model::ErrorBody)), tag = "admin")]
 pub async fn create_user(
     State(st): State<AppState>,
     session: Session,
@@ -202,7 +202,7 @@ pub async fn create_user(
 
 /// `POST /api/v1/admin/users/{id}/disable` — the account can no longer sign in; its sessions end now.
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/disable", params(("id" = i64, Path,)),
-    responses((status = 200, body = Account), (status = 401), (status = 403), (status = 404), (status = 422, body = app::types::ErrorBody)), tag = "admin")]
+    responses((status = 200, body = Account), (status = 401), (status = 403), (status = 404), (status = 422, body = app::model::ErrorBody)), tag = "admin")]
 pub async fn disable_user(
     State(st): State<AppState>,
     session: Session,

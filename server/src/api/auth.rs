@@ -28,7 +28,7 @@ const SESSION_DAYS: i64 = 14;
 /// Failed logins within this window count towards a lock.
 const WINDOW_S: i64 = 15 * 60;
 
-pub use app::types::{LoginRequest, LoginResponse, Role, User};
+pub use app::model::{LoginRequest, LoginResponse, Role, User};
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
@@ -248,8 +248,8 @@ fn dummy_hash() -> &'static str {
 /// `POST /api/v1/auth/login`
 #[utoipa::path(
     post, path = "/api/v1/auth/login", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = app::types::ErrorBody), (status = 403, body = app::types::ErrorBody),
-        (status = 429, description = "Too many failures: wait `Retry-After` seconds", body = app::types::ErrorBody)),
+    responses((status = 200, body = LoginResponse), (status = 401, body = app::model::ErrorBody), (status = 403, body = app::model::ErrorBody),
+        (status = 429, description = "Too many failures: wait `Retry-After` seconds", body = app::model::ErrorBody)),
     tag = "auth"
 )]
 pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> Result<Response, AppError> {
@@ -326,7 +326,7 @@ pub async fn user_by_id(pool: &SqlitePool, id: i64) -> Result<User, AppError> {
 }
 
 /// `POST /api/v1/auth/logout`: revokes the session server-side.
-#[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204), (status = 401, body = app::types::ErrorBody)), tag = "auth")]
+#[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204), (status = 401, body = app::model::ErrorBody)), tag = "auth")]
 pub async fn logout(State(st): State<AppState>, headers: HeaderMap, session: Session) -> Result<Response, AppError> {
     sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?").bind(st.clock.unix()).bind(&session.token_hash).execute(&st.write).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
@@ -342,7 +342,7 @@ pub async fn logout(State(st): State<AppState>, headers: HeaderMap, session: Ses
 }
 
 /// `GET /api/v1/auth/me`
-#[utoipa::path(get, path = "/api/v1/auth/me", responses((status = 200, body = User), (status = 401, body = app::types::ErrorBody)), tag = "auth")]
+#[utoipa::path(get, path = "/api/v1/auth/me", responses((status = 200, body = User), (status = 401, body = app::model::ErrorBody)), tag = "auth")]
 pub async fn me(session: Session) -> Json<User> {
     Json(session.user)
 }

@@ -2,11 +2,11 @@
 //! (flagged beyond 100 m), tasks with reasons.
 
 use crate::api::visits::{json, tap_problem};
-use app::elder::ElderProfile;
-use app::geo::{distance_m, LatLng};
+use app::model::elder::ElderProfile;
+use app::rules::geo::{distance_m, LatLng};
 use sqlx::SqliteConnection;
-use app::orders::{CheckIn, CheckOut, OrderStatus, ProviderOrder};
-use app::requests::beijing_today;
+use app::model::orders::{CheckIn, CheckOut, OrderStatus, ProviderOrder};
+use app::model::requests::beijing_today;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -42,8 +42,8 @@ pub async fn carer_visits(State(st): State<AppState>, session: Session) -> Resul
 
 /// `POST /api/v1/carer/orders/{id}/check-in` — at the door: 已派单 → 服务中.
 #[utoipa::path(post, path = "/api/v1/carer/orders/{id}/check-in", params(("id" = String, Path,)), request_body = CheckIn,
-    responses((status = 200, body = app::orders::OrderView), (status = 401), (status = 403), (status = 404),
-        (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "carer")]
+    responses((status = 200, body = app::model::orders::OrderView), (status = 401), (status = 403), (status = 404),
+        (status = 409, body = app::model::ErrorBody), (status = 422, body = app::model::ErrorBody)), tag = "carer")]
 pub async fn check_in(
     State(st): State<AppState>,
     session: Session,
@@ -52,7 +52,7 @@ pub async fn check_in(
 ) -> Result<Response, AppError> {
     let carer = carer_of(&session)?;
     let c = &w.body;
-    FieldErrors::from(app::orders::position_errors(c.lat, c.lng)).into_result()?;
+    FieldErrors::from(app::model::orders::position_errors(c.lat, c.lng)).into_result()?;
     let user = session.user.clone();
     let now = st.clock.now();
     // Checks that depend on the time run inside: a replay of a stored answer must not be
@@ -94,8 +94,8 @@ pub async fn check_in(
 
 /// `POST /api/v1/carer/orders/{id}/check-out` — leaving: the tasks, 服务中 → 已完成.
 #[utoipa::path(post, path = "/api/v1/carer/orders/{id}/check-out", params(("id" = String, Path,)), request_body = CheckOut,
-    responses((status = 200, body = app::orders::OrderView), (status = 401), (status = 403), (status = 404),
-        (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "carer")]
+    responses((status = 200, body = app::model::orders::OrderView), (status = 401), (status = 403), (status = 404),
+        (status = 409, body = app::model::ErrorBody), (status = 422, body = app::model::ErrorBody)), tag = "carer")]
 pub async fn check_out(
     State(st): State<AppState>,
     session: Session,
@@ -118,10 +118,10 @@ pub async fn check_out(
                     return Err(AppError::field("tapped_at", "签退时间早于签到时间，请检查手机的日期和时间"));
                 }
                 let distance = distance_from(&elder, c.lat, c.lng);
-                let tasks: Vec<app::orders::VisitTask> = c
+                let tasks: Vec<app::model::orders::VisitTask> = c
                     .tasks
                     .iter()
-                    .map(|t| app::orders::VisitTask {
+                    .map(|t| app::model::orders::VisitTask {
                         task: t.task.trim().to_string(),
                         done: t.done,
                         reason: t.reason.as_deref().map(str::trim).filter(|r| !r.is_empty() && !t.done).map(String::from),
@@ -174,7 +174,7 @@ pub(crate) fn distance_from(elder: &ElderProfile, lat: Option<f64>, lng: Option<
 }
 
 /// The carer's own order with the address's position; 404 for anyone else's.
-pub(crate) async fn own_order(tx: &mut SqliteConnection, id: &str, carer: i64) -> Result<(app::orders::OrderView, ElderProfile), AppError> {
+pub(crate) async fn own_order(tx: &mut SqliteConnection, id: &str, carer: i64) -> Result<(app::model::orders::OrderView, ElderProfile), AppError> {
     let row: Option<Row> = sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.id = ? AND o.carer_id = ?")).bind(id).bind(carer).fetch_optional(&mut *tx).await?;
     let o = provider_order(row.ok_or_else(|| AppError::NotFound("没有这个上门任务".into()))?)?;
     Ok((o.order, o.elder))
@@ -185,7 +185,7 @@ pub(crate) fn for_carer(mut o: ProviderOrder) -> ProviderOrder {
     o.elder.categories.clear();
     o.elder.consent_categories = false;
     // who pays (and under which rule) would tell the categories again
-    o.order.quote = app::elder::Quote {
+    o.order.quote = app::model::elder::Quote {
         market_price_yuan: 0,
         public_pays_yuan: 0,
         family_pays_yuan: 0,

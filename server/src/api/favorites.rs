@@ -5,7 +5,7 @@ use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
 use crate::http::write::{NoBody, Tx, Write};
 use crate::AppState;
-use app::types::{FavoriteDeleted, FavoriteRequest, FavoritesResponse, Favorite};
+use app::model::{FavoriteDeleted, FavoriteRequest, FavoritesResponse, Favorite};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -20,7 +20,7 @@ fn place_field(message: impl Into<String>) -> AppError {
     get,
     path = "/api/v1/favorites",
     params(("X-Device-Key" = String, Header, description = "The device's random key")),
-    responses((status = 200, body = FavoritesResponse), (status = 401, body = app::types::ErrorBody)),
+    responses((status = 200, body = FavoritesResponse), (status = 401, body = app::model::ErrorBody)),
     tag = "favorites"
 )]
 pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json<FavoritesResponse>, AppError> {
@@ -51,8 +51,8 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
     ),
     responses(
         (status = 201, body = Favorite), (status = 200, body = Favorite),
-        (status = 409, description = "Idempotency-Key reused with another body", body = app::types::ErrorBody),
-        (status = 422, body = app::types::ErrorBody)
+        (status = 409, description = "Idempotency-Key reused with another body", body = app::model::ErrorBody),
+        (status = 422, body = app::model::ErrorBody)
     ),
     tag = "favorites"
 )]
@@ -91,7 +91,7 @@ pub async fn add(State(st): State<AppState>, w: Write<FavoriteRequest>) -> Resul
         ("X-Device-Key" = String, Header, description = "The device's random key"),
         ("Idempotency-Key" = String, Header, description = "A client-generated id, the same on every retry")
     ),
-    responses((status = 200, body = FavoriteDeleted), (status = 409, body = app::types::ErrorBody)),
+    responses((status = 200, body = FavoriteDeleted), (status = 409, body = app::model::ErrorBody)),
     tag = "favorites"
 )]
 pub async fn remove(

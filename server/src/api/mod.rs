@@ -15,7 +15,7 @@ pub mod visits;
 
 use crate::http::error::AppError;
 use crate::AppState;
-use app::types::*;
+use app::model::*;
 use axum::Router;
 use std::sync::Arc;
 use utoipa::{Modify as _, OpenApi};
@@ -34,20 +34,20 @@ use utoipa_axum::router::OpenApiRouter;
         ProviderType, Badge, CareMode, AgeBand, FeeUnit, BeianStatus,
         ChangesResponse, AreaPlacesResponse, FavoriteRequest, Favorite, FavoritesResponse, FavoriteDeleted,
         auth::User, auth::Role, auth::LoginRequest, auth::LoginResponse,
-        desk::places::ClassState, desk::places::VacancyChange, desk::places::AuditEntry, desk::places::OperatorPlace, desk::places::PlaceEdit, app::types::CareModeFeeEdit,
+        desk::places::ClassState, desk::places::VacancyChange, desk::places::AuditEntry, desk::places::OperatorPlace, desk::places::PlaceEdit, app::model::CareModeFeeEdit,
         ClassEdit, Resolution, ClassCreate, OrganisationAdmin, OrganisationCreate, AccountCreate, Account,
         RequestKind, RequestStatus, PriorityGround, DecisionAction,
-        app::requests::Timeslot, app::requests::TimeslotOpening, app::requests::TimeslotsResponse, app::requests::TimeslotCreate,
-        app::requests::NewRequest, app::requests::RequestView, app::requests::RequestsResponse, app::requests::InboxItem,
-        app::requests::Decision, app::requests::Revealed,
+        app::model::requests::Timeslot, app::model::requests::TimeslotOpening, app::model::requests::TimeslotsResponse, app::model::requests::TimeslotCreate,
+        app::model::requests::NewRequest, app::model::requests::RequestView, app::model::requests::RequestsResponse, app::model::requests::InboxItem,
+        app::model::requests::Decision, app::model::requests::Revealed,
         ServiceItem, MealMode, CapabilityLevel, ElderCategory, Payer, ProviderKind,
-        app::elder::ServiceInfo, app::elder::SubsidyRule, app::elder::RuleCondition, app::elder::ProviderItem,
-        app::elder::ProviderHit, app::elder::ProvidersResponse, app::elder::ElderProfile, app::elder::Quote,
-        app::orders::OrderStatus, app::orders::NewOrder, app::orders::OrderView, app::orders::OrdersResponse, app::orders::CarerView,
-        app::orders::OperatorProvider, app::orders::ProviderOrder, app::orders::OrderAction, app::orders::OrderDecision, app::orders::Carer,
-        app::orders::VisitStamp, app::orders::VisitTask, app::orders::CheckIn, app::orders::CheckOut, app::orders::NewRating,
-        app::orders::Reschedule, app::orders::WelfareVisit, app::orders::WelfarePlan, app::orders::WelfarePlansResponse,
-        app::orders::ProviderWelfareVisit, app::orders::RecordWelfareVisit, app::types::WelfareMode, app::types::WelfareStatus
+        app::model::elder::ServiceInfo, app::model::elder::SubsidyRule, app::model::elder::RuleCondition, app::model::elder::ProviderItem,
+        app::model::elder::ProviderHit, app::model::elder::ProvidersResponse, app::model::elder::ElderProfile, app::model::elder::Quote,
+        app::model::orders::OrderStatus, app::model::orders::NewOrder, app::model::orders::OrderView, app::model::orders::OrdersResponse, app::model::orders::CarerView,
+        app::model::orders::OperatorProvider, app::model::orders::ProviderOrder, app::model::orders::OrderAction, app::model::orders::OrderDecision, app::model::orders::Carer,
+        app::model::orders::VisitStamp, app::model::orders::VisitTask, app::model::orders::CheckIn, app::model::orders::CheckOut, app::model::orders::NewRating,
+        app::model::orders::Reschedule, app::model::orders::WelfareVisit, app::model::orders::WelfarePlan, app::model::orders::WelfarePlansResponse,
+        app::model::orders::ProviderWelfareVisit, app::model::orders::RecordWelfareVisit, app::model::WelfareMode, app::model::WelfareStatus
     ))
 )]
 pub struct ApiDoc;

@@ -11,11 +11,11 @@ use crate::http::write::{NoBody, Tx, Write};
 use crate::http::extract::Id;
 use crate::http::extract::ReqId;
 use crate::AppState;
-use app::elder::quote;
-use app::geo::LatLng;
-use app::orders::{NewOrder, OrderStatus, OrderView, OrdersResponse};
-use app::requests::{beijing_minutes, beijing_today, TimeslotsResponse, WeeklyWindow};
-use app::types::{RequestKind, ServiceItem};
+use app::model::elder::quote;
+use app::rules::geo::LatLng;
+use app::model::orders::{NewOrder, OrderStatus, OrderView, OrdersResponse};
+use app::model::requests::{beijing_minutes, beijing_today, TimeslotsResponse, WeeklyWindow};
+use app::model::{RequestKind, ServiceItem};
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -62,7 +62,7 @@ pub(crate) async fn timeslot_problem(
 
 /// `GET /api/v1/providers/{id}/openings?item=` — the item's timeslots in the next two weeks.
 #[utoipa::path(get, path = "/api/v1/providers/{id}/openings", params(("id" = i64, Path,), ("item" = ServiceItem, Query,)),
-    responses((status = 200, body = TimeslotsResponse), (status = 404), (status = 422, body = app::types::ErrorBody)), tag = "home services")]
+    responses((status = 200, body = TimeslotsResponse), (status = 404), (status = 422, body = app::model::ErrorBody)), tag = "home services")]
 pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(raw): RawQuery) -> Result<Json<TimeslotsResponse>, AppError> {
     let pairs = crate::http::query_pairs(raw.as_deref());
     let item = pairs
@@ -110,7 +110,7 @@ pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(
     .into_iter()
     .map(|(id, d, n)| ((id, d), n))
     .collect();
-    let openings = app::requests::openings(&windows, now, |id, d| counts.get(&(id, d.to_string())).copied().unwrap_or(0) as u32);
+    let openings = app::model::requests::openings(&windows, now, |id, d| counts.get(&(id, d.to_string())).copied().unwrap_or(0) as u32);
     Ok(Json(TimeslotsResponse { place_id: provider_id, openings, generated_at: now }))
 }
 
@@ -127,7 +127,7 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
 /// `POST /api/v1/orders` — an order from the family's device.
 #[utoipa::path(post, path = "/api/v1/orders", request_body = NewOrder,
     responses((status = 201, body = OrderView), (status = 200, description = "Sent before: the same order", body = OrderView),
-        (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "home services")]
+        (status = 409, body = app::model::ErrorBody), (status = 422, body = app::model::ErrorBody)), tag = "home services")]
 pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Response, AppError> {
     let dev = w.device.clone();
     let now = st.clock.now();
@@ -195,7 +195,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Re
 
 /// `POST /api/v1/orders/{id}/cancel` — by the ordering device, before the provider's window.
 #[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", params(("id" = String, Path,)),
-    responses((status = 200, body = OrderView), (status = 404), (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)),
+    responses((status = 200, body = OrderView), (status = 404), (status = 409, body = app::model::ErrorBody), (status = 422, body = app::model::ErrorBody)),
     tag = "home services")]
 pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBody>) -> Result<Response, AppError> {
     let dev = w.device.clone();

@@ -4,14 +4,14 @@
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::error::{AppError, FieldErrors};
 use crate::AppState;
-use app::query::PlaceQuery;
-use app::types::*;
+use app::rules::query::PlaceQuery;
+use app::model::*;
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
 
 
 /// Query parameters of `GET /api/v1/places` (documentation only: parsing is
-/// `app::query::PlaceQuery::parse`, which reports every bad field in Chinese).
+/// `app::rules::query::PlaceQuery::parse`, which reports every bad field in Chinese).
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
@@ -118,7 +118,7 @@ struct ChangesParams {
 async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<ChangesResponse>, AppError> {
     let pairs = crate::http::query_pairs(raw.as_deref());
     let mut errors = FieldErrors::new();
-    let since = match app::query::get(&pairs, "since").map(|v| v.parse::<i64>()) {
+    let since = match app::rules::query::get(&pairs, "since").map(|v| v.parse::<i64>()) {
         Some(Ok(n)) if n >= 0 => n,
         Some(_) => {
             errors.push("since", "since 必须是不小于 0 的整数");
@@ -129,7 +129,7 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
             0
         }
     };
-    let areas: Vec<String> = app::query::get(&pairs, "areas")
+    let areas: Vec<String> = app::rules::query::get(&pairs, "areas")
         .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
         .unwrap_or_default();
     if areas.is_empty() || areas.len() > 50 {

@@ -16,10 +16,10 @@ use crate::http::write::{NoBody, Tx, Write};
 use crate::db::places::place_org;
 use crate::http::extract::{Id, ReqId};
 use crate::AppState;
-use app::requests::{
+use app::model::requests::{
     age_fits, beijing_minutes, beijing_today, WeeklyWindow, NewRequest, RequestView, RequestsResponse, TimeslotsResponse, MAX_OPEN_APPLICATIONS, MAX_OPEN_TRIALS_PER_WEEK, MAX_OPEN_VISITS_PER_WEEK,
 };
-use app::types::{AgeBand, RequestKind, RequestStatus};
+use app::model::{AgeBand, RequestKind, RequestStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -81,7 +81,7 @@ pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Js
     .into_iter()
     .map(|(id, d, n)| ((id, d), n))
     .collect();
-    let openings = app::requests::openings(&windows, now, |id, d| counts.get(&(id, d.to_string())).copied().unwrap_or(0) as u32);
+    let openings = app::model::requests::openings(&windows, now, |id, d| counts.get(&(id, d.to_string())).copied().unwrap_or(0) as u32);
     Ok(Json(TimeslotsResponse { place_id, openings, generated_at: now }))
 }
 
@@ -90,7 +90,7 @@ pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Js
 /// `POST /api/v1/requests` — a visit, a trial or an application, from a parent's device.
 #[utoipa::path(post, path = "/api/v1/requests", request_body = NewRequest,
     responses((status = 201, body = RequestView), (status = 200, description = "Sent before: the same request", body = RequestView),
-        (status = 409, body = app::types::ErrorBody), (status = 422, body = app::types::ErrorBody)), tag = "requests")]
+        (status = 409, body = app::model::ErrorBody), (status = 422, body = app::model::ErrorBody)), tag = "requests")]
 pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<Response, AppError> {
     let dev = w.device.clone();
     let now = st.clock.now();
@@ -255,7 +255,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
 
 /// `POST /api/v1/requests/{id}/cancel` — by the device that made the request.
 #[utoipa::path(post, path = "/api/v1/requests/{id}/cancel", params(("id" = String, Path,)),
-    responses((status = 200, body = RequestView), (status = 404), (status = 409, body = app::types::ErrorBody)), tag = "requests")]
+    responses((status = 200, body = RequestView), (status = 404), (status = 409, body = app::model::ErrorBody)), tag = "requests")]
 pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBody>) -> Result<Response, AppError> {
     let dev = w.device.clone();
     let now = st.clock.unix();

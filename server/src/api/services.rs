@@ -6,9 +6,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::Id;
 use crate::AppState;
-use app::elder::{describe, ProviderHit, ProviderItem, ProvidersResponse, RuleCondition, ServiceInfo, SubsidyRule};
-use app::geo::{distance_m, LatLng};
-use app::types::{MealMode, Payer, ProviderKind, ServiceItem};
+use app::model::elder::{describe, ProviderHit, ProviderItem, ProvidersResponse, RuleCondition, ServiceInfo, SubsidyRule};
+use app::rules::geo::{distance_m, LatLng};
+use app::model::{MealMode, Payer, ProviderKind, ServiceItem};
 use axum::extract::{RawQuery, State};
 use axum::Json;
 use sqlx::SqliteConnection;
@@ -175,7 +175,7 @@ pub async fn serving(
 #[utoipa::path(get, path = "/api/v1/providers",
     params(("lat" = f64, Query, description = "GCJ-02"), ("lng" = f64, Query,), ("street" = String, Query, description = "街道 id"),
         ("item" = Option<ServiceItem>, Query,)),
-    responses((status = 200, body = ProvidersResponse), (status = 422, body = app::types::ErrorBody)), tag = "home services")]
+    responses((status = 200, body = ProvidersResponse), (status = 422, body = app::model::ErrorBody)), tag = "home services")]
 pub async fn providers(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<ProvidersResponse>, AppError> {
     let pairs: HashMap<String, String> = crate::http::query_pairs(raw.as_deref()).into_iter().collect();
     let mut errors = FieldErrors::new();

@@ -12,10 +12,10 @@ use crate::api::orders::{timeslot_problem};
 use crate::db::orders::{order};
 use crate::http::extract::ReqId;
 use crate::AppState;
-use app::orders::{
+use app::model::orders::{
     date_problem, move_problem, NewRating, OrderStatus, Reschedule, WelfarePlan, WelfarePlansResponse,
 };
-use app::requests::beijing_today;
+use app::model::requests::beijing_today;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -46,7 +46,7 @@ pub(crate) fn json(v: impl serde::Serialize) -> Result<serde_json::Value, AppErr
 
 // ------------------------------------------------------------------ the family
 
-pub(crate) async fn own_family_order(tx: &mut SqliteConnection, id: &str, dev: &DeviceHash) -> Result<app::orders::OrderView, AppError> {
+pub(crate) async fn own_family_order(tx: &mut SqliteConnection, id: &str, dev: &DeviceHash) -> Result<app::model::orders::OrderView, AppError> {
     let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
     if owner.as_deref() != Some(dev.0.as_str()) {
         return Err(AppError::NotFound("没有这个订单".into()));
@@ -57,8 +57,8 @@ pub(crate) async fn own_family_order(tx: &mut SqliteConnection, id: &str, dev: &
 /// `POST /api/v1/orders/{id}/rating` — 1–5 stars and a comment, once the visit is done
 /// (sent again, it replaces the earlier rating).
 #[utoipa::path(post, path = "/api/v1/orders/{id}/rating", params(("id" = String, Path,)), request_body = NewRating,
-    responses((status = 200, body = app::orders::OrderView), (status = 404), (status = 409, body = app::types::ErrorBody),
-        (status = 422, body = app::types::ErrorBody)), tag = "home services")]
+    responses((status = 200, body = app::model::orders::OrderView), (status = 404), (status = 409, body = app::model::ErrorBody),
+        (status = 422, body = app::model::ErrorBody)), tag = "home services")]
 pub async fn rate(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NewRating>) -> Result<Response, AppError> {
     let r = &w.body;
     FieldErrors::from(r.validate()).into_result()?;
@@ -86,8 +86,8 @@ pub async fn rate(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NewRati
 /// the provider's cancellation window. The order goes back to 已提交: the provider
 /// confirms the new time and assigns a carer again.
 #[utoipa::path(post, path = "/api/v1/orders/{id}/reschedule", params(("id" = String, Path,)), request_body = Reschedule,
-    responses((status = 200, body = app::orders::OrderView), (status = 404), (status = 409, body = app::types::ErrorBody),
-        (status = 422, body = app::types::ErrorBody)), tag = "home services")]
+    responses((status = 200, body = app::model::orders::OrderView), (status = 404), (status = 409, body = app::model::ErrorBody),
+        (status = 422, body = app::model::ErrorBody)), tag = "home services")]
 pub async fn reschedule(State(st): State<AppState>, ReqId(id): ReqId, w: Write<Reschedule>) -> Result<Response, AppError> {
     let dev = w.device.clone();
     let now = st.clock.now();
@@ -112,7 +112,7 @@ pub async fn reschedule(State(st): State<AppState>, ReqId(id): ReqId, w: Write<R
                         .bind(r.timeslot_id)
                         .fetch_one(&mut *tx)
                         .await?;
-                    move_problem(&o, &r.date, &app::requests::hhmm(start as u32), now)
+                    move_problem(&o, &r.date, &app::model::requests::hhmm(start as u32), now)
                 }
             },
         };

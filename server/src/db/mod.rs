@@ -36,16 +36,16 @@ fn sql_list(codes: impl IntoIterator<Item = &'static str>) -> String {
 
 /// `OrderStatus::HOLDING_TIMESLOT` in SQL.
 pub static ORDERS_HOLDING_TIMESLOT: LazyLock<String> =
-    LazyLock::new(|| sql_list(app::orders::OrderStatus::HOLDING_TIMESLOT.map(|s| s.code())));
+    LazyLock::new(|| sql_list(app::model::orders::OrderStatus::HOLDING_TIMESLOT.map(|s| s.code())));
 /// `OrderStatus::ON_CARERS_LIST` in SQL.
 pub static ORDERS_ON_CARERS_LIST: LazyLock<String> =
-    LazyLock::new(|| sql_list(app::orders::OrderStatus::ON_CARERS_LIST.map(|s| s.code())));
+    LazyLock::new(|| sql_list(app::model::orders::OrderStatus::ON_CARERS_LIST.map(|s| s.code())));
 /// `RequestStatus::HOLDING_TIMESLOT` in SQL.
 pub static REQUESTS_HOLDING_TIMESLOT: LazyLock<String> =
-    LazyLock::new(|| sql_list(app::types::RequestStatus::HOLDING_TIMESLOT.map(|s| s.code())));
+    LazyLock::new(|| sql_list(app::model::RequestStatus::HOLDING_TIMESLOT.map(|s| s.code())));
 /// `RequestStatus::OPEN_APPLICATION` in SQL.
 pub static OPEN_APPLICATIONS: LazyLock<String> =
-    LazyLock::new(|| sql_list(app::types::RequestStatus::OPEN_APPLICATION.map(|s| s.code())));
+    LazyLock::new(|| sql_list(app::model::RequestStatus::OPEN_APPLICATION.map(|s| s.code())));
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -1,11 +1,11 @@
 //! Home-care orders as stored, and their views for the family, the provider and the carer.
 
 use crate::http::error::AppError;
-use app::orders::{carer_level_label, CarerView, OrderStatus, OrderView};
-use app::requests::hhmm;
-use app::types::{MealMode, ServiceItem};
+use app::model::orders::{carer_level_label, CarerView, OrderStatus, OrderView};
+use app::model::requests::hhmm;
+use app::model::{MealMode, ServiceItem};
 use sqlx::SqliteConnection;
-use app::orders::ProviderOrder;
+use app::model::orders::ProviderOrder;
 
 /// Orders holding a timeslot on a date, other than `except` (an order being moved).
 pub(crate) async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str, except: &str) -> Result<i64, AppError> {
@@ -67,7 +67,7 @@ pub(crate) const ORDER_SELECT: &str = "SELECT o.id, o.provider_id, p.name AS pro
      LEFT JOIN carers c ON c.id = o.carer_id";
 
 pub(crate) fn view(r: Row) -> Result<OrderView, AppError> {
-    let start = app::orders::visit_start(&r.visit_date, r.start_min as u32).ok_or_else(|| super::unknown("visit date", &r.visit_date))?;
+    let start = app::model::orders::visit_start(&r.visit_date, r.start_min as u32).ok_or_else(|| super::unknown("visit date", &r.visit_date))?;
     Ok(OrderView {
         item: ServiceItem::from_code(&r.service_item).ok_or_else(|| super::unknown("item", &r.service_item))?,
         meal_mode: r.meal_mode.as_deref().and_then(MealMode::from_code),
@@ -105,8 +105,8 @@ pub(crate) fn view(r: Row) -> Result<OrderView, AppError> {
     })
 }
 
-pub(crate) fn stamp(at: Option<i64>, received: Option<i64>, distance_m: Option<f64>) -> Option<app::orders::VisitStamp> {
-    Some(app::orders::VisitStamp::new(crate::db::places::ts(at?), crate::db::places::ts(received.unwrap_or(at?)), distance_m))
+pub(crate) fn stamp(at: Option<i64>, received: Option<i64>, distance_m: Option<f64>) -> Option<app::model::orders::VisitStamp> {
+    Some(app::model::orders::VisitStamp::new(crate::db::places::ts(at?), crate::db::places::ts(received.unwrap_or(at?)), distance_m))
 }
 
 /// An order that must exist (404 otherwise).

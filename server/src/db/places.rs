@@ -1,9 +1,9 @@
 //! SQLite data access (sqlx). Times in the database are Unix seconds.
 
 use crate::http::error::AppError;
-use app::geo::{bbox_around, BBox, LatLng};
-use app::query::{Origin, PlaceQuery};
-use app::types::*;
+use app::rules::geo::{bbox_around, BBox, LatLng};
+use app::rules::query::{Origin, PlaceQuery};
+use app::model::*;
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::collections::HashMap;
@@ -344,7 +344,7 @@ pub async fn area_centre(conn: &mut SqliteConnection, id: &str) -> Result<Option
 }
 
 /// Nearby search: candidates from the R*Tree bounding box, then the shared filter
-/// rules (`app::search`), exact distance, sort and limit. One connection throughout.
+/// rules (`app::rules::search`), exact distance, sort and limit. One connection throughout.
 pub async fn search_places(pool: &SqlitePool, q: &PlaceQuery) -> Result<PlacesResponse, AppError> {
     let mut conn = pool.acquire().await?;
     let origin = match &q.origin {
@@ -352,7 +352,7 @@ pub async fn search_places(pool: &SqlitePool, q: &PlaceQuery) -> Result<PlacesRe
         Origin::Area(id) => area_centre(&mut conn, id).await?.ok_or_else(|| unknown_area("area", id))?,
     };
     let candidates = load_summaries(&mut conn, Select::BBox(bbox_around(origin, q.radius_m as f64))).await?;
-    let (places, total) = app::search::search(&candidates, origin, q.radius_m, &q.filters, q.limit);
+    let (places, total) = app::rules::search::search(&candidates, origin, q.radius_m, &q.filters, q.limit);
     Ok(PlacesResponse {
         origin_lat: origin.lat,
         origin_lng: origin.lng,
@@ -625,8 +625,8 @@ pub(crate) async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) 
     Ok(row.map(|(class_id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots, version, at)| ClassState {
         class_id,
         place_id,
-        age_band: app::types::AgeBand::from_code(&age_band).unwrap_or(app::types::AgeBand::Mixed),
-        care_mode: app::types::CareMode::from_code(&care_mode).unwrap_or_default(),
+        age_band: app::model::AgeBand::from_code(&age_band).unwrap_or(app::model::AgeBand::Mixed),
+        care_mode: app::model::CareMode::from_code(&care_mode).unwrap_or_default(),
         capacity,
         enrolled,
         vacancies,

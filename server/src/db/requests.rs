@@ -1,10 +1,10 @@
 //! Childcare requests (visits, trials, applications) and their timeslots, as stored.
 
 use crate::http::error::AppError;
-use app::requests::{
+use app::model::requests::{
     hhmm, RequestView, Timeslot,
 };
-use app::types::{AgeBand, CareMode, RequestKind, RequestStatus};
+use app::model::{AgeBand, CareMode, RequestKind, RequestStatus};
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
 

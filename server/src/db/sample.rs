@@ -8,7 +8,7 @@
 //! 宿迁市宿城区. Area centres are approximate (GCJ-02).
 
 use crate::db::places::{insert_place, AreaSeed, ClassSeed, OrgSeed, PlaceSeed};
-use app::types::{AgeBand, Badge, BeianStatus, CareMode, ProviderType};
+use app::model::{AgeBand, Badge, BeianStatus, CareMode, ProviderType};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sqlx::SqlitePool;
@@ -220,7 +220,7 @@ pub fn uscc(rng: &mut ChaCha8Rng, prefix: &str, area_code: &str) -> String {
     s
 }
 
-pub use app::types::valid_uscc as uscc_is_valid;
+pub use app::model::valid_uscc as uscc_is_valid;
 
 fn round_to(x: f64, step: u32) -> u32 {
     ((x / step as f64).round() as u32).max(1) * step

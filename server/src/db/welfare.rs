@@ -3,13 +3,13 @@
 
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
-use app::elder::ElderProfile;
-use app::geo::LatLng;
-use app::orders::{
+use app::model::elder::ElderProfile;
+use app::rules::geo::LatLng;
+use app::model::orders::{
     welfare_reason, week_start, WelfareVisit,
 };
-use app::requests::beijing_today;
-use app::types::{ServiceItem, WelfareMode, WelfareStatus};
+use app::model::requests::beijing_today;
+use app::model::{ServiceItem, WelfareMode, WelfareStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 

@@ -8,7 +8,7 @@
 //!   there by carer id); every desk endpoint answers it 403.
 
 use crate::http::error::AppError;
-use app::types::{Role, User};
+use app::model::{Role, User};
 use sqlx::SqliteConnection;
 
 fn not_a_carer(user: &User) -> Result<(), AppError> {

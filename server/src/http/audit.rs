@@ -3,7 +3,7 @@
 //! entry commit together or not at all.
 
 use crate::http::error::AppError;
-use app::types::User;
+use app::model::User;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

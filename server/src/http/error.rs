@@ -1,7 +1,7 @@
 //! The server's one error type: every failure becomes a status code and a JSON
 //! body (`ErrorBody`) with messages in Chinese and, for bad input, the fields.
 
-use app::types::{ErrorBody, FieldError};
+use app::model::{ErrorBody, FieldError};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -149,11 +149,11 @@ impl AppError {
         }
     }
 
-    pub fn into_client_error(self) -> app::client::ClientError {
+    pub fn into_client_error(self) -> app::net::client::ClientError {
         if self.status().is_server_error() && self.retry_after().is_none() {
             tracing::error!(error = %self, "request failed");
         }
-        app::client::ClientError::Api { status: self.status().as_u16(), body: self.body() }
+        app::net::client::ClientError::Api { status: self.status().as_u16(), body: self.body() }
     }
 }
 

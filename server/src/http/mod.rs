@@ -13,10 +13,10 @@ pub mod write;
 
 use crate::db::places as repo;
 use crate::{api, clock, db, site, AppState, Config};
-use app::client::ClientError;
-use app::data::{Backend, BoxFuture, DataSource};
-use app::query::PlaceQuery;
-use app::types::{AreasResponse, PlaceDetail, PlacesResponse};
+use app::net::client::ClientError;
+use app::net::data::{Backend, BoxFuture, DataSource};
+use app::rules::query::PlaceQuery;
+use app::model::{AreasResponse, PlaceDetail, PlacesResponse};
 use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
@@ -30,7 +30,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// A raw query string as (name, value) pairs; the parsers (e.g. `app::query::PlaceQuery::parse`)
+/// A raw query string as (name, value) pairs; the parsers (e.g. `app::rules::query::PlaceQuery::parse`)
 /// report every bad field themselves, in Chinese.
 pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
     form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect()
@@ -207,7 +207,7 @@ mod tests {
         assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(res.headers()[header::RETRY_AFTER], "2");
         let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap();
-        let body: app::types::ErrorBody = serde_json::from_slice(&body).unwrap();
+        let body: app::model::ErrorBody = serde_json::from_slice(&body).unwrap();
         assert_eq!(body.error, "unavailable");
         assert!(body.message.contains("自动重发"), "{}", body.message);
         let res = app.oneshot(Request::get("/quick").body(Body::empty()).unwrap()).await.unwrap();

@@ -110,23 +110,23 @@ macro_rules! json_bodies {
 }
 
 json_bodies! {
-    app::types::FavoriteRequest => "place_id", "请求内容应为 {\"place_id\": 数字}";
-    app::types::VacancyChange => "body", "请求内容格式不正确";
-    app::types::PlaceEdit => "body", "请求内容格式不正确";
-    app::types::ClassEdit => "body", "请求内容格式不正确";
-    app::types::ClassCreate => "body", "请求内容格式不正确（班级与托育形式必须从列表中选择）";
-    app::types::OrganisationCreate => "body", "请求内容格式不正确";
-    app::types::AccountCreate => "body", "请求内容格式不正确";
-    app::requests::TimeslotCreate => "body", "请求内容格式不正确";
-    app::requests::NewRequest => "body", "请求内容格式不正确";
-    app::requests::Decision => "action", "请选择接受、不通过、候补或录取";
-    app::orders::NewOrder => "body", "订单内容格式不正确";
-    app::orders::OrderDecision => "action", "请选择接单、拒绝、派单或核实身份";
-    app::orders::CheckIn => "tapped_at", "签到内容格式不正确";
-    app::orders::CheckOut => "tasks", "签退内容格式不正确";
-    app::orders::NewRating => "stars", "请选择 1 到 5 星";
-    app::orders::Reschedule => "timeslot", "请选择新的时段";
-    app::orders::RecordWelfareVisit => "mode", "请选择上门、电话或视频探访";
+    app::model::FavoriteRequest => "place_id", "请求内容应为 {\"place_id\": 数字}";
+    app::model::VacancyChange => "body", "请求内容格式不正确";
+    app::model::PlaceEdit => "body", "请求内容格式不正确";
+    app::model::ClassEdit => "body", "请求内容格式不正确";
+    app::model::ClassCreate => "body", "请求内容格式不正确（班级与托育形式必须从列表中选择）";
+    app::model::OrganisationCreate => "body", "请求内容格式不正确";
+    app::model::AccountCreate => "body", "请求内容格式不正确";
+    app::model::requests::TimeslotCreate => "body", "请求内容格式不正确";
+    app::model::requests::NewRequest => "body", "请求内容格式不正确";
+    app::model::requests::Decision => "action", "请选择接受、不通过、候补或录取";
+    app::model::orders::NewOrder => "body", "订单内容格式不正确";
+    app::model::orders::OrderDecision => "action", "请选择接单、拒绝、派单或核实身份";
+    app::model::orders::CheckIn => "tapped_at", "签到内容格式不正确";
+    app::model::orders::CheckOut => "tasks", "签退内容格式不正确";
+    app::model::orders::NewRating => "stars", "请选择 1 到 5 星";
+    app::model::orders::Reschedule => "timeslot", "请选择新的时段";
+    app::model::orders::RecordWelfareVisit => "mode", "请选择上门、电话或视频探访";
 }
 
 impl<T: WriteBody> FromRequest<AppState> for Write<T> {

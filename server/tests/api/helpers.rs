@@ -1,7 +1,7 @@
 //! Starts the real server on a random port with a temporary database.
 
 
-use app::client::ApiClient;
+use app::net::client::ApiClient;
 use chrono::{DateTime, Utc};
 use server::clock::Clock;
 use serde_json::{json, Value};

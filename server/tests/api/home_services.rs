@@ -2,8 +2,8 @@
 //! and who serves an address (radius or 街道 list), nearest first.
 
 
-use app::elder::{quote, ElderProfile, SubsidyRule};
-use app::types::{CapabilityLevel, ElderCategory, ServiceItem};
+use app::model::elder::{quote, ElderProfile, SubsidyRule};
+use app::model::{CapabilityLevel, ElderCategory, ServiceItem};
 use crate::helpers::{fields, get, start};
 use serde_json::Value;
 

@@ -15,7 +15,7 @@ async fn station_opening(s: &TestServer) -> (i64, Value) {
     let (st, open) = get(s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
     assert_eq!(st, 200, "{open}");
     // at least two days ahead, so the provider's cancellation window (12 h) is not reached
-    let soon = (app::requests::beijing_today(chrono::Utc::now()) + chrono::Duration::days(2)).format("%Y-%m-%d").to_string();
+    let soon = (app::model::requests::beijing_today(chrono::Utc::now()) + chrono::Duration::days(2)).format("%Y-%m-%d").to_string();
     let o = open["openings"].as_array().unwrap().iter().find(|o| o["booked"] == 0 && o["date"].as_str().unwrap() >= soon.as_str()).unwrap().clone();
     (station, o)
 }

@@ -2,9 +2,9 @@
 //! database with the sample data, real HTTP through the typed client.
 
 
-use app::client::ClientError;
-use app::geo::{distance_m, LatLng};
-use app::types::*;
+use app::net::client::ClientError;
+use app::rules::geo::{distance_m, LatLng};
+use app::model::*;
 use crate::helpers::{start, TestServer};
 use std::collections::HashSet;
 

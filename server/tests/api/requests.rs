@@ -51,7 +51,7 @@ fn visit(n: u64, place_id: i64, o: &Value, phone: &str) -> Value {
 /// "YYYY-MM" of the Beijing month `k` months from now (the months the server counts in).
 fn month_from_now(k: i32) -> String {
     use chrono::Datelike;
-    let today = app::requests::beijing_today(chrono::Utc::now());
+    let today = app::model::requests::beijing_today(chrono::Utc::now());
     let m = today.year() * 12 + today.month0() as i32 + k;
     format!("{}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
 }

@@ -194,13 +194,13 @@ async fn changes_feed_returns_exactly_the_rows_changed_since_a_sequence_includin
     assert!(ch.seq > snap.seq);
     let before = snap.places.iter().find(|p| p.id == place_id).unwrap();
     let after = &ch.places[0];
-    let vac = |p: &app::types::PlaceSummary| p.classes.iter().find(|c| c.id == class_id).unwrap().vacancies;
+    let vac = |p: &app::model::PlaceSummary| p.classes.iter().find(|c| c.id == class_id).unwrap().vacancies;
     assert_eq!(vac(after), vac(before) - 1);
     // nothing more after the new seq
     let again = s.client.changes(ch.seq, &areas).await.unwrap();
     assert!(again.places.is_empty() && again.deleted_places.is_empty());
     // a street id works as an area too
-    let street = app::types::PlaceSummary::clone(after).street_id;
+    let street = app::model::PlaceSummary::clone(after).street_id;
     let by_street = s.client.changes(snap.seq, &[street]).await.unwrap();
     assert_eq!(by_street.places.len(), 1);
 }

@@ -20,7 +20,7 @@ async fn station_openings(s: &TestServer) -> (i64, Vec<Value>) {
     let (_, body) = get(s, None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=bathing").await;
     let station = body["providers"].as_array().unwrap().iter().find(|p| p["kind"] == "home_care_station").unwrap()["id"].as_i64().unwrap();
     let (_, open) = get(s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
-    let soon = (app::requests::beijing_today(Utc::now()) + Duration::days(2)).format("%Y-%m-%d").to_string();
+    let soon = (app::model::requests::beijing_today(Utc::now()) + Duration::days(2)).format("%Y-%m-%d").to_string();
     let list = open["openings"].as_array().unwrap().iter().filter(|o| o["booked"] == 0 && o["date"].as_str().unwrap() >= soon.as_str()).cloned().collect();
     (station, list)
 }
@@ -194,7 +194,7 @@ async fn weekly_welfare_visits_are_made_once_a_week_and_missed_weeks_show() {
     let now = Utc::now();
     let g = server::db::welfare::generate(&s.pool, now).await.unwrap();
     assert_eq!((g.created, g.missed), (0, 0), "run twice in a week: nothing new");
-    let next_week = app::requests::beijing_today(now + Duration::days(7));
+    let next_week = app::model::requests::beijing_today(now + Duration::days(7));
     let g = server::db::welfare::generate(&s.pool, now + Duration::days(7)).await.unwrap();
     assert_eq!((g.created, g.missed), (1, 1), "next week: one new visit; this week's, undone, is missed");
     let g = server::db::welfare::generate(&s.pool, now + Duration::days(7)).await.unwrap();
@@ -203,12 +203,12 @@ async fn weekly_welfare_visits_are_made_once_a_week_and_missed_weeks_show() {
     let g = server::db::welfare::generate(&s.pool, now + Duration::days(21)).await.unwrap();
     assert_eq!((g.created, g.missed), (2, 1), "week 3 due, week 2 missed (made now), week 1 marked missed");
     sqlx::query("DELETE FROM welfare_visits WHERE week_start > ?")
-        .bind(app::orders::week_start(next_week).format("%Y-%m-%d").to_string())
+        .bind(app::model::orders::week_start(next_week).format("%Y-%m-%d").to_string())
         .execute(&s.pool)
         .await
         .unwrap();
     sqlx::query("UPDATE welfare_visits SET status = 'due' WHERE week_start = ?")
-        .bind(app::orders::week_start(next_week).format("%Y-%m-%d").to_string())
+        .bind(app::model::orders::week_start(next_week).format("%Y-%m-%d").to_string())
         .execute(&s.pool)
         .await
         .unwrap();

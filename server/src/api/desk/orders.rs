@@ -2,7 +2,7 @@
 //! decisions (接单 / 派单 / 核实身份 / 拒绝).
 
 use crate::db::orders::{order, provider_order, provider_org, Row, ORDER_SELECT};
-use app::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, OrderStatus, OrderView, ProviderOrder, carer_level_label};
+use app::model::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, OrderStatus, OrderView, ProviderOrder, carer_level_label};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -25,7 +25,7 @@ pub async fn operator_providers(State(st): State<AppState>, session: Session) ->
     };
     Ok(Json(
         rows.into_iter()
-            .filter_map(|(id, name, kind)| Some(OperatorProvider { id, name, kind: app::types::ProviderKind::from_code(&kind)? }))
+            .filter_map(|(id, name, kind)| Some(OperatorProvider { id, name, kind: app::model::ProviderKind::from_code(&kind)? }))
             .collect(),
     ))
 }
@@ -78,8 +78,8 @@ pub async fn carers(State(st): State<AppState>, session: Session, Id(provider_id
 /// `POST /api/v1/operator/orders/{id}/decision` — accept, decline (with a reason), assign a
 /// carer of the provider, or confirm the categories the subsidy rests on.
 #[utoipa::path(post, path = "/api/v1/operator/orders/{id}/decision", params(("id" = String, Path,)), request_body = OrderDecision,
-    responses((status = 200, body = OrderView), (status = 401), (status = 403), (status = 404), (status = 409, body = app::types::ErrorBody),
-        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+    responses((status = 200, body = OrderView), (status = 401), (status = 403), (status = 404), (status = 409, body = app::model::ErrorBody),
+        (status = 422, body = app::model::ErrorBody)), tag = "operator")]
 pub async fn decide(
     State(st): State<AppState>,
     session: Session,

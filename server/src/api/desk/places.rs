@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 
-pub use app::types::{AuditEntry, ClassCreate, ClassEdit, ClassState, OperatorPlace, PlaceEdit, VacancyChange};
+pub use app::model::{AuditEntry, ClassCreate, ClassEdit, ClassState, OperatorPlace, PlaceEdit, VacancyChange};
 
 
 
@@ -106,8 +106,8 @@ pub async fn audit(State(st): State<AppState>, session: Session, Id(id): Id) -> 
 /// `POST /api/v1/operator/classes/{id}/vacancies`
 #[utoipa::path(post, path = "/api/v1/operator/classes/{id}/vacancies", params(("id" = i64, Path,)), request_body = VacancyChange,
     responses((status = 200, body = ClassState), (status = 401), (status = 403),
-        (status = 409, description = "The value moved: `current` holds it", body = app::types::ErrorBody),
-        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+        (status = 409, description = "The value moved: `current` holds it", body = app::model::ErrorBody),
+        (status = 422, body = app::model::ErrorBody)), tag = "operator")]
 pub async fn change_vacancies(
     State(st): State<AppState>,
     session: Session,
@@ -179,7 +179,7 @@ pub async fn change_vacancies(
 /// `PUT /api/v1/operator/places/{id}` — hours, phone, care modes with fees, 普惠 price.
 #[utoipa::path(put, path = "/api/v1/operator/places/{id}", params(("id" = i64, Path,)), request_body = PlaceEdit,
     responses((status = 200, description = "`{\"place_id\": …, \"updated\": true}`"), (status = 401), (status = 403),
-        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+        (status = 422, body = app::model::ErrorBody)), tag = "operator")]
 pub async fn edit_place(
     State(st): State<AppState>,
     session: Session,
@@ -205,9 +205,9 @@ pub async fn edit_place(
         .fetch_all(&mut *tx)
         .await?;
         for (mode, band) in &in_use {
-            let mode = app::types::CareMode::from_code(mode).unwrap_or_default();
+            let mode = app::model::CareMode::from_code(mode).unwrap_or_default();
             if !edit.care_modes.is_empty() && !edit.care_modes.iter().any(|m| m.care_mode == mode) {
-                let band = app::types::AgeBand::from_code(band).map(|b| b.label()).unwrap_or("班级");
+                let band = app::model::AgeBand::from_code(band).map(|b| b.label()).unwrap_or("班级");
                 errors.push("care_modes", format!("{band}还有{}托位，不能取消{}；请先把该班级的托位改为 0", mode.label(), mode.label()));
             }
         }
@@ -255,8 +255,8 @@ pub async fn edit_place(
 /// based on a version (409 with the current class when it moved).
 #[utoipa::path(put, path = "/api/v1/operator/classes/{id}", params(("id" = i64, Path,)), request_body = ClassEdit,
     responses((status = 200, body = ClassState), (status = 401), (status = 403),
-        (status = 409, description = "The class moved: `current` holds it", body = app::types::ErrorBody),
-        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+        (status = 409, description = "The class moved: `current` holds it", body = app::model::ErrorBody),
+        (status = 422, body = app::model::ErrorBody)), tag = "operator")]
 pub async fn edit_class(
     State(st): State<AppState>,
     session: Session,
@@ -275,7 +275,7 @@ pub async fn edit_class(
                 serde_json::to_value(&before).unwrap_or_default(),
             ));
         }
-        FieldErrors::from(app::types::validate_class_figures(edit.capacity, edit.enrolled, edit.vacancies, before.puhui_slots)).into_result()?;
+        FieldErrors::from(app::model::validate_class_figures(edit.capacity, edit.enrolled, edit.vacancies, before.puhui_slots)).into_result()?;
         sqlx::query(
             "UPDATE classes SET capacity = ?1, enrolled = ?2, vacancies = ?3, version = version + 1, confirmed_at = ?6,
                     updated_at = ?6
@@ -300,7 +300,7 @@ pub async fn edit_class(
 
 /// `POST /api/v1/operator/places/{id}/classes` — a new class × care mode (the place must offer the mode).
 #[utoipa::path(post, path = "/api/v1/operator/places/{id}/classes", params(("id" = i64, Path,)), request_body = ClassCreate,
-    responses((status = 201, body = ClassState), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)),
+    responses((status = 201, body = ClassState), (status = 401), (status = 403), (status = 422, body = app::model::ErrorBody)),
     tag = "operator")]
 pub async fn create_class(
     State(st): State<AppState>,
@@ -313,7 +313,7 @@ pub async fn create_class(
     w.run_as(&st, &session, move |mut tx: Tx, new| async move {
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
-        let mut errors = FieldErrors::from(app::types::validate_class_figures(new.capacity, new.enrolled, new.vacancies, 0));
+        let mut errors = FieldErrors::from(app::model::validate_class_figures(new.capacity, new.enrolled, new.vacancies, 0));
         let offered: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM place_care_modes WHERE place_id = ? AND care_mode = ?")
             .bind(place_id)
             .bind(new.care_mode.code())

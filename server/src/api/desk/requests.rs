@@ -2,11 +2,11 @@
 //! takes a vacancy atomically) and the logged phone reveal.
 
 use crate::db::requests::{one, positions, release_place, view, Row, TimeslotRow, SELECT, TIMESLOT_COLS};
-use app::types::PriorityGround;
-use app::requests::{age_fits, mask_phone};
+use app::model::PriorityGround;
+use app::model::requests::{age_fits, mask_phone};
 use std::collections::HashMap;
-use app::requests::{Decision, InboxItem, Revealed, Timeslot, TimeslotCreate};
-use app::types::{DecisionAction, RequestKind, RequestStatus};
+use app::model::requests::{Decision, InboxItem, Revealed, Timeslot, TimeslotCreate};
+use app::model::{DecisionAction, RequestKind, RequestStatus};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -58,7 +58,7 @@ pub async fn operator_timeslots(State(st): State<AppState>, session: Session, Id
 
 /// `POST /api/v1/operator/places/{id}/timeslots` — a new weekly timeslot.
 #[utoipa::path(post, path = "/api/v1/operator/places/{id}/timeslots", params(("id" = i64, Path,)), request_body = TimeslotCreate,
-    responses((status = 201, body = Timeslot), (status = 401), (status = 403), (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+    responses((status = 201, body = Timeslot), (status = 401), (status = 403), (status = 422, body = app::model::ErrorBody)), tag = "operator")]
 pub async fn create_timeslot(
     State(st): State<AppState>,
     session: Session,
@@ -71,7 +71,7 @@ pub async fn create_timeslot(
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         FieldErrors::from(new.validate()).into_result()?;
-        let (start, end) = (app::requests::parse_hhmm(&new.start).unwrap_or(0), app::requests::parse_hhmm(&new.end).unwrap_or(0));
+        let (start, end) = (app::model::requests::parse_hhmm(&new.start).unwrap_or(0), app::model::requests::parse_hhmm(&new.end).unwrap_or(0));
         let id = sqlx::query(
             "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6)",
         )
@@ -124,8 +124,8 @@ pub async fn deactivate_timeslot(
 /// reason, put an application on the waitlist, or offer a place (one vacancy taken, atomically).
 #[utoipa::path(post, path = "/api/v1/operator/requests/{id}/decision", params(("id" = String, Path,)), request_body = Decision,
     responses((status = 200, body = InboxItem), (status = 401), (status = 403), (status = 404),
-        (status = 409, description = "Not possible in this state, or no vacancy left (`current` holds the class)", body = app::types::ErrorBody),
-        (status = 422, body = app::types::ErrorBody)), tag = "operator")]
+        (status = 409, description = "Not possible in this state, or no vacancy left (`current` holds the class)", body = app::model::ErrorBody),
+        (status = 422, body = app::model::ErrorBody)), tag = "operator")]
 pub async fn decide(
     State(st): State<AppState>,
     session: Session,

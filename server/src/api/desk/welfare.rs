@@ -2,9 +2,9 @@
 
 use crate::api::visits::{json, tap_problem};
 use crate::db::welfare::{visit_from, ymd, VISIT_COLS};
-use app::elder::ElderProfile;
-use app::orders::{ProviderWelfareVisit, RecordWelfareVisit, week_start};
-use app::requests::beijing_today;
+use app::model::elder::ElderProfile;
+use app::model::orders::{ProviderWelfareVisit, RecordWelfareVisit, week_start};
+use app::model::requests::beijing_today;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -49,7 +49,7 @@ pub async fn provider_visits(State(st): State<AppState>, session: Session, Id(pr
 /// `POST /api/v1/operator/welfare-visits/{id}` — the visit was made (by the provider's
 /// desk or one of its carers). Made after its week, it is kept, and the week stays missed.
 #[utoipa::path(post, path = "/api/v1/operator/welfare-visits/{id}", params(("id" = i64, Path,)), request_body = RecordWelfareVisit,
-    responses((status = 200, body = ProviderWelfareVisit), (status = 401), (status = 403), (status = 404), (status = 422, body = app::types::ErrorBody)),
+    responses((status = 200, body = ProviderWelfareVisit), (status = 401), (status = 403), (status = 404), (status = 422, body = app::model::ErrorBody)),
     tag = "operator")]
 pub async fn record_visit(
     State(st): State<AppState>,

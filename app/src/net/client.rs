@@ -1,0 +1,302 @@
+//! The typed API client (reqwest: the browser's fetch in WASM, hyper natively).
+
+use crate::rules::query::{encode_pairs, PlaceQuery};
+use crate::model::{
+    AreaPlacesResponse, AreasResponse, ChangesResponse, ClassState, ErrorBody, FavoritesResponse, LoginResponse,
+    OperatorPlace, PlaceDetail, PlacesResponse,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Why a call failed, in words a user can act on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum ClientError {
+    #[error("网络不可用，请检查网络后重试（{0}）")]
+    Network(String),
+    #[error("{}", .body.message)]
+    Api { status: u16, body: ErrorBody },
+    #[error("服务器返回了无法识别的内容（{0}）")]
+    Decode(String),
+}
+
+impl ClientError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ApiClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+/// What the server answered to a write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WriteAnswer {
+    pub status: u16,
+    pub body: serde_json::Value,
+    /// Seconds the server asked to wait (`Retry-After`, in seconds).
+    pub retry_after_s: Option<u32>,
+}
+
+impl ApiClient {
+    /// `base` is the server's origin, e.g. `http://127.0.0.1:3000`.
+    pub fn new(base: impl Into<String>) -> Self {
+        Self { base: base.into().trim_end_matches('/').to_string(), http: reqwest::Client::new() }
+    }
+
+    /// The page's own origin (in the browser).
+    #[cfg(feature = "hydrate")]
+    pub fn same_origin() -> Self {
+        let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+        Self::new(origin)
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ClientError> {
+        self.get_as(path_and_query, None).await
+    }
+
+    async fn get_as<T: DeserializeOwned>(&self, path_and_query: &str, device_key: Option<&str>) -> Result<T, ClientError> {
+        let url = format!("{}{}", self.base, path_and_query);
+        let mut req = self.http.get(&url).header("Accept", "application/json");
+        if let Some(k) = device_key {
+            req = req.header("X-Device-Key", k);
+        }
+        let res = req.send().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        let status = res.status().as_u16();
+        let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        if (200..300).contains(&status) {
+            serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+        } else {
+            let body = serde_json::from_slice::<ErrorBody>(&bytes).unwrap_or_else(|_| ErrorBody {
+                error: "http".into(),
+                message: format!("服务器出错（HTTP {status}），请稍后再试"),
+                fields: vec![],
+                current: None,
+            });
+            Err(ClientError::Api { status, body })
+        }
+    }
+
+    pub async fn places(&self, q: &PlaceQuery) -> Result<PlacesResponse, ClientError> {
+        self.get(&format!("/api/v1/places?{}", encode_pairs(&q.to_pairs()))).await
+    }
+
+    /// The raw form of `places`, for callers (and tests) that hold URL pairs.
+    pub async fn places_raw(&self, pairs: &[(String, String)]) -> Result<PlacesResponse, ClientError> {
+        self.get(&format!("/api/v1/places?{}", encode_pairs(pairs))).await
+    }
+
+    pub async fn place(&self, id: i64) -> Result<PlaceDetail, ClientError> {
+        self.get(&format!("/api/v1/places/{id}")).await
+    }
+
+    pub async fn areas(&self) -> Result<AreasResponse, ClientError> {
+        self.get("/api/v1/areas").await
+    }
+
+    /// Every place of a district or 街道, for the offline cache.
+    pub async fn area_places(&self, area_id: &str) -> Result<AreaPlacesResponse, ClientError> {
+        self.get(&format!("/api/v1/areas/{}/places", crate::rules::query::percent_encode(area_id))).await
+    }
+
+    /// What changed in `areas` since `since`.
+    pub async fn changes(&self, since: i64, areas: &[String]) -> Result<ChangesResponse, ClientError> {
+        self.get(&format!("/api/v1/changes?since={since}&areas={}", crate::rules::query::percent_encode(&areas.join(","))))
+            .await
+    }
+
+    pub async fn favorites(&self, device_key: &str) -> Result<FavoritesResponse, ClientError> {
+        self.get_as("/api/v1/favorites", Some(device_key)).await
+    }
+
+    /// Sends one write with its device key and idempotency key. Answers the status and
+    /// JSON body for any HTTP answer (the outbox decides what a 409 or 422 means);
+    /// `Err` only when no answer arrived.
+    pub async fn send_write(
+        &self,
+        method: &str,
+        path: &str,
+        device_key: &str,
+        idempotency_key: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(u16, serde_json::Value), ClientError> {
+        self.send_write_as(method, path, device_key, idempotency_key, body, None).await
+    }
+
+    /// `send_write` for a signed-in account: the session cookie goes by itself
+    /// (same origin); the CSRF token is echoed in `X-CSRF-Token`.
+    pub async fn send_write_as(
+        &self,
+        method: &str,
+        path: &str,
+        device_key: &str,
+        idempotency_key: &str,
+        body: Option<&serde_json::Value>,
+        csrf: Option<&str>,
+    ) -> Result<(u16, serde_json::Value), ClientError> {
+        let a = self.send_write_answer(method, path, device_key, idempotency_key, body, csrf).await?;
+        Ok((a.status, a.body))
+    }
+
+    /// The same, with the server's `Retry-After` (503 when busy, 429 when too fast).
+    pub async fn send_write_answer(
+        &self,
+        method: &str,
+        path: &str,
+        device_key: &str,
+        idempotency_key: &str,
+        body: Option<&serde_json::Value>,
+        csrf: Option<&str>,
+    ) -> Result<WriteAnswer, ClientError> {
+        let url = format!("{}{}", self.base, path);
+        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| ClientError::Decode(e.to_string()))?;
+        let mut req = self
+            .http
+            .request(method, &url)
+            .header("Accept", "application/json")
+            .header("X-Device-Key", device_key)
+            .header("Idempotency-Key", idempotency_key);
+        if let Some(b) = body {
+            req = req.header("Content-Type", "application/json").body(b.to_string());
+        }
+        if let Some(t) = csrf {
+            req = req.header("X-CSRF-Token", t);
+        }
+        let res = req.send().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        let status = res.status().as_u16();
+        let retry_after_s = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
+        let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        Ok(WriteAnswer { status, body, retry_after_s })
+    }
+
+    /// Signs in; the session cookie is set by the answer.
+    pub async fn login(&self, username: &str, password: &str) -> Result<LoginResponse, ClientError> {
+        let res = self
+            .http
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .header("Content-Type", "application/json")
+            .body(serde_json::json!({ "username": username, "password": password }).to_string())
+            .send()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?;
+        let status = res.status().as_u16();
+        let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        if status == 200 {
+            serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+        } else {
+            Err(ClientError::Api {
+                status,
+                body: serde_json::from_slice(&bytes).unwrap_or(ErrorBody {
+                    error: "http".into(),
+                    message: format!("登录失败（HTTP {status}）"),
+                    fields: vec![],
+                    current: None,
+                }),
+            })
+        }
+    }
+
+    pub async fn operator_places(&self) -> Result<Vec<OperatorPlace>, ClientError> {
+        self.get("/api/v1/operator/places").await
+    }
+
+    pub async fn operator_classes(&self, place_id: i64) -> Result<Vec<ClassState>, ClientError> {
+        self.get(&format!("/api/v1/operator/places/{place_id}/classes")).await
+    }
+
+    pub async fn timeslots(&self, place_id: i64) -> Result<crate::model::requests::TimeslotsResponse, ClientError> {
+        self.get(&format!("/api/v1/places/{place_id}/timeslots")).await
+    }
+
+    /// This device's requests (预约 and 申请) with their status.
+    pub async fn my_requests(&self, device_key: &str) -> Result<crate::model::requests::RequestsResponse, ClientError> {
+        self.get_as("/api/v1/requests", Some(device_key)).await
+    }
+
+    pub async fn operator_requests(&self, place_id: i64) -> Result<Vec<crate::model::requests::InboxItem>, ClientError> {
+        self.get(&format!("/api/v1/operator/places/{place_id}/requests")).await
+    }
+
+    pub async fn operator_timeslots(&self, place_id: i64) -> Result<Vec<crate::model::requests::Timeslot>, ClientError> {
+        self.get(&format!("/api/v1/operator/places/{place_id}/timeslots")).await
+    }
+
+    /// Providers that serve an address (GCJ-02 position in a 街道), nearest first.
+    pub async fn providers(
+        &self,
+        lat: f64,
+        lng: f64,
+        street_id: &str,
+        item: Option<crate::model::ServiceItem>,
+    ) -> Result<crate::model::elder::ProvidersResponse, ClientError> {
+        let mut pairs = vec![("lat".to_string(), lat.to_string()), ("lng".to_string(), lng.to_string()), ("street".to_string(), street_id.to_string())];
+        if let Some(i) = item {
+            pairs.push(("item".into(), i.code().into()));
+        }
+        self.get(&format!("/api/v1/providers?{}", encode_pairs(&pairs))).await
+    }
+
+    pub async fn provider(&self, id: i64) -> Result<crate::model::elder::ProviderHit, ClientError> {
+        self.get(&format!("/api/v1/providers/{id}")).await
+    }
+
+    pub async fn provider_openings(&self, id: i64, item: crate::model::ServiceItem) -> Result<crate::model::requests::TimeslotsResponse, ClientError> {
+        self.get(&format!("/api/v1/providers/{id}/openings?item={}", item.code())).await
+    }
+
+    /// This device's orders for home services.
+    pub async fn my_orders(&self, device_key: &str) -> Result<crate::model::orders::OrdersResponse, ClientError> {
+        self.get_as("/api/v1/orders", Some(device_key)).await
+    }
+
+    pub async fn operator_providers(&self) -> Result<Vec<crate::model::orders::OperatorProvider>, ClientError> {
+        self.get("/api/v1/operator/providers").await
+    }
+
+    pub async fn provider_orders(&self, provider_id: i64) -> Result<Vec<crate::model::orders::ProviderOrder>, ClientError> {
+        self.get(&format!("/api/v1/operator/providers/{provider_id}/orders")).await
+    }
+
+    pub async fn provider_carers(&self, provider_id: i64) -> Result<Vec<crate::model::orders::Carer>, ClientError> {
+        self.get(&format!("/api/v1/operator/providers/{provider_id}/carers")).await
+    }
+
+    /// A carer's own visits (signed in with a carer account).
+    pub async fn carer_visits(&self) -> Result<Vec<crate::model::orders::ProviderOrder>, ClientError> {
+        self.get("/api/v1/carer/visits").await
+    }
+
+    /// The weekly 探访 of the people this device orders for.
+    pub async fn welfare_plans(&self, device_key: &str) -> Result<crate::model::orders::WelfarePlansResponse, ClientError> {
+        self.get_as("/api/v1/welfare-visits", Some(device_key)).await
+    }
+
+    pub async fn provider_welfare_visits(&self, provider_id: i64) -> Result<Vec<crate::model::orders::ProviderWelfareVisit>, ClientError> {
+        self.get(&format!("/api/v1/operator/providers/{provider_id}/welfare-visits")).await
+    }
+
+    pub async fn subsidy_rules(&self) -> Result<Vec<crate::model::elder::SubsidyRule>, ClientError> {
+        self.get("/api/v1/subsidy-rules").await
+    }
+
+    pub async fn admin_organisations(&self) -> Result<Vec<crate::model::OrganisationAdmin>, ClientError> {
+        self.get("/api/v1/admin/organisations").await
+    }
+
+    pub async fn admin_users(&self) -> Result<Vec<crate::model::Account>, ClientError> {
+        self.get("/api/v1/admin/users").await
+    }
+
+    pub async fn operator_audit(&self, place_id: i64) -> Result<Vec<crate::model::AuditEntry>, ClientError> {
+        self.get(&format!("/api/v1/operator/places/{place_id}/audit")).await
+    }
+}

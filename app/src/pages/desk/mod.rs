@@ -1,0 +1,9 @@
+//! The desks on a tablet (`/operator`): operators' places and vacancies, requests, providers'
+//! orders and 探访, the admin's organisations and accounts; the carer's phone (`/carer`).
+
+pub mod admin;
+pub mod carer;
+pub mod operator;
+pub mod operator_forms;
+pub mod operator_inbox;
+pub mod operator_orders;
