@@ -211,7 +211,7 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
   // at the door without signal: the tap is kept on the phone with its time
   await phone.setOffline(true);
   const question = `confirm: 这是 ${dayLabel(visitDate)} 的任务，不是今天的。确定现在签到吗？`;
-  const queuedCheckIns = () => carer.evaluate(() => (JSON.parse(localStorage.getItem('yl1.outbox')) ?? []).filter((i) => i.path.endsWith('/check-in')).length);
+  const queuedCheckIns = () => carer.evaluate(() => (JSON.parse(localStorage.getItem('yl1.outbox2')) ?? []).filter((i) => i.write.write === 'check_in').length);
   // the carer says no: nothing is checked in
   await visit.getByRole('button', { name: /签到/ }).click();
   expect(asked).toEqual([question]);

@@ -4,7 +4,8 @@ import { test, expect, hydrated, openDesk, apiSignIn } from './helpers.mjs';
 import { randomUUID } from 'node:crypto';
 
 const TABLET = { viewport: { width: 1024, height: 768 }, isMobile: false, hasTouch: true, locale: 'zh-CN' };
-const outbox = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('yl1.outbox')) ?? []);
+// the outbox of typed writes (`offline::write::Write`); `yl1.outbox` is where versions before them kept it
+const outbox = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('yl1.outbox2')) ?? []);
 
 async function placeIds(page, n) {
   const r = await (await page.request.get('/api/v1/places?area=wuxi-xinwu-wangzhuang&limit=10')).json();
@@ -29,14 +30,14 @@ test('save a place offline → "1 条待发送" → back online → delivered, o
   await expect(page.locator('.pending-flag')).toHaveText('1 条待发送');
   await expect(page.locator('.actions .pending-tag')).toHaveText('已保存在本机，待发送');
   // it is on the device, not on the server
-  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.outbox')));
+  const stored = await outbox(page);
   expect(stored).toHaveLength(1);
-  expect(stored[0].path).toBe('/api/v1/favorites');
+  expect(stored[0].write).toEqual({ write: 'save_favorite', place_id: id });
   // the device tried to send it and could not (no network): it waits for the next attempt,
   // and the server has nothing yet
   await expect
     .poll(async () => {
-      const [i] = await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.outbox')));
+      const [i] = await outbox(page);
       return [i.attempts > 0, i.last_error];
     })
     .toEqual([true, '网络不可用，联网后自动发送']);
@@ -113,7 +114,8 @@ test('a refused item is set aside without blocking the rest; discard removes it'
   await page.getByRole('button', { name: '丢弃' }).click();
   await expect(page.locator('.all-sent')).toBeVisible();
   await expect(page.locator('.aside-flag')).toHaveCount(0);
-  expect(await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.outbox')))).toEqual([]);
+  expect(await outbox(page)).toEqual([]);
+  expect(await page.evaluate(() => localStorage.getItem('yl1.outbox'))).toBeNull();
 });
 
 test('corrupt stored JSON: the app recovers; an older store version keeps its outbox', async ({ page }) => {
@@ -124,7 +126,7 @@ test('corrupt stored JSON: the app recovers; an older store version keeps its ou
   const now = new Date().toISOString();
   await page.evaluate(({ id, now }) => {
     localStorage.setItem('yl1.favorites', '[{"place_id": 1, "na');
-    localStorage.removeItem('yl1.outbox');
+    localStorage.removeItem('yl1.outbox2');
     // an outbox left by an older version of the app
     localStorage.setItem('yl0.outbox', JSON.stringify([{
       id: '6b1f3c2e-0000-4000-8000-0000000000dd', label: '收藏 示例', method: 'POST', path: '/api/v1/favorites',
@@ -151,6 +153,43 @@ test('corrupt stored JSON: the app recovers; an older store version keeps its ou
     }))
     .toEqual([id]);
   expect(await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.device')))).toBe(device);
+});
+
+test('an outbox kept by the version before typed writes is read into them: nothing lost, each sent once', async ({ page }) => {
+  page.expectConsole.push(/status of 404/);
+  const [a, b] = await placeIds(page, 2);
+  await page.goto('/');
+  await hydrated(page);
+  const device = await page.evaluate(() => JSON.parse(localStorage.getItem('yl1.device')));
+  // B was saved earlier, from this phone
+  const saved = await page.request.post('/api/v1/favorites', {
+    headers: { 'X-Device-Key': device, 'Idempotency-Key': randomUUID() }, data: { place_id: b },
+  });
+  expect(saved.status()).toBe(201);
+  // what that version left in `yl1.outbox`: save A, un-save B, cancel a request the server never had
+  const now = new Date().toISOString();
+  const v1 = (id, label, method, path, body, entity) => ({
+    id, label, method, path, body, entity, created_at: now, attempts: 1, last_error: '网络不通', next_attempt_at: now, quarantined: false,
+  });
+  const gone = randomUUID();
+  await page.evaluate((items) => {
+    localStorage.removeItem('yl1.outbox2');
+    localStorage.setItem('yl1.outbox', JSON.stringify(items));
+  }, [
+    v1(randomUUID(), '收藏 示例 A', 'POST', '/api/v1/favorites', { place_id: a }, `favorite:${a}`),
+    v1(randomUUID(), '取消收藏 示例 B', 'DELETE', `/api/v1/favorites/${b}`, null, `favorite:${b}`),
+    v1(randomUUID(), '取消申请 示例', 'POST', `/api/v1/requests/${gone}/cancel`, {}, `request:${gone}`),
+  ]);
+  await page.reload();
+  await hydrated(page);
+  // both favourite writes went, in order; the cancel the server refuses is set aside, not lost
+  await expect.poll(() => serverFavorites(page)).toEqual([a]);
+  await expect(page.locator('.aside-flag')).toHaveText('1 条已搁置');
+  const kept = await outbox(page);
+  expect(kept.map((i) => [i.write, i.quarantined])).toEqual([[{ write: 'cancel_request', id: gone }, true]]);
+  expect(await page.evaluate(() => localStorage.getItem('yl1.outbox'))).toBeNull();
+  await page.locator('.aside-flag').click();
+  await expect(page.locator('.outbox li.quarantined')).toContainText('取消申请 示例');
 });
 
 test.describe('desk writes on the tablet', () => {
@@ -217,8 +256,8 @@ test.describe('desk writes on the tablet', () => {
     expect((await classOnServer(b.class_id)).vacancies).toBe(0);
     const serverA = await classOnServer(a.class_id);
     expect([serverA.vacancies, serverA.version]).toEqual([2, moved.version]);
-    const kept = (await outbox(page)).filter((i) => i.entity === `class:${a.class_id}`);
-    expect(kept.map((i) => [i.quarantined, i.body.from, i.body.to])).toEqual([[true, 3, 2], [false, 2, 1]]);
+    const kept = (await outbox(page)).filter((i) => i.write.write === 'set_vacancies' && i.write.class_id === a.class_id);
+    expect(kept.map((i) => [i.quarantined, i.write.change.from, i.write.change.to])).toEqual([[true, 3, 2], [false, 2, 1]]);
     // the desk shows both values for A
     const conflict = rowA.locator('.conflict');
     await expect(conflict).toContainText('你的值：1');
@@ -285,7 +324,7 @@ test.describe('desk writes on the tablet', () => {
     });
     await context.setOffline(false);
     await expect.poll(() => sent, { timeout: 20_000 }).toEqual([401]);
-    const attempts = async () => (await outbox(page)).map((i) => [i.needs_login, i.quarantined, i.attempts, i.path]);
+    const attempts = async () => (await outbox(page)).map((i) => [i.needs_login, i.quarantined, i.attempts, `/api/v1/operator/classes/${i.write.class_id}/vacancies`]);
     await expect.poll(async () => (await outbox(page))[0]?.needs_login).toBe(true);
     const [[, , tries]] = await attempts();
     await expect(page.locator('.login-flag')).toHaveText('1 条需要重新登录');

@@ -4,7 +4,7 @@
 import { test, expect, hydrated, openDesk, apiSignIn } from './helpers.mjs';
 
 const TABLET = { viewport: { width: 1024, height: 768 }, isMobile: false, hasTouch: true, locale: 'zh-CN' };
-const outbox = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('yl1.outbox')) ?? []);
+const outbox = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('yl1.outbox2')) ?? []);
 const accountKeys = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('yl1.op.') || k.startsWith('yl1.carer.')));
 
 test.describe('sign-out on a shared tablet', () => {

@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod store;
 pub mod sync;
+pub mod write;
 
 /// Reads from the server, keeping a copy on the device under `key`; when the read fails, the
 /// kept copy (and `true`: the page says it shows what was kept). The one "fetch, keep, else

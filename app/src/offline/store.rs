@@ -11,7 +11,11 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 pub const PREFIX: &str = "yl1.";
 pub const KEY_DEVICE: &str = "yl1.device";
-pub const KEY_OUTBOX: &str = "yl1.outbox";
+/// The outbox of typed writes (`offline::write::Write`).
+pub const KEY_OUTBOX: &str = "yl1.outbox2";
+/// The outbox as versions before the typed writes kept it (method, path, body, entity):
+/// read once at start into `KEY_OUTBOX`, nothing dropped.
+pub const KEY_OUTBOX_V1: &str = "yl1.outbox";
 pub const KEY_FAVORITES: &str = "yl1.favorites";
 /// This device's requests (预约 and 申请) as last synced, and ones not yet sent.
 pub const KEY_REQUESTS: &str = "yl1.requests";
@@ -27,11 +31,8 @@ pub struct OutboxItem {
     pub id: String,
     /// What a user sees: "收藏 晨曦托育园（示例）".
     pub label: String,
-    pub method: String,
-    pub path: String,
-    pub body: Option<serde_json::Value>,
-    /// Items of one entity ("favorite:12") are sent in order.
-    pub entity: String,
+    /// What it does (method, path, body and entity follow from it).
+    pub write: crate::offline::write::Write,
     /// Device time when the user made it.
     pub created_at: DateTime<Utc>,
     pub attempts: u32,
@@ -59,9 +60,56 @@ pub struct AccountRef {
     pub username: String,
 }
 
+/// An outbox item as versions before the typed writes stored it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct StoredItemV1 {
+    pub id: String,
+    pub label: String,
+    pub method: String,
+    pub path: String,
+    pub body: Option<serde_json::Value>,
+    pub entity: String,
+    pub created_at: DateTime<Utc>,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub quarantined: bool,
+    #[serde(default)]
+    pub conflict: Option<serde_json::Value>,
+    #[serde(default)]
+    pub needs_login: bool,
+    #[serde(default)]
+    pub account: Option<AccountRef>,
+}
+
+impl StoredItemV1 {
+    /// The same item with its write typed; `None` for a write this version does not know.
+    pub fn upgrade(self) -> Option<OutboxItem> {
+        let write = crate::offline::write::Write::from_stored(&self.method, &self.path, self.body, &self.entity)?;
+        Some(OutboxItem {
+            id: self.id,
+            label: self.label,
+            write,
+            created_at: self.created_at,
+            attempts: self.attempts,
+            last_error: self.last_error,
+            next_attempt_at: self.next_attempt_at,
+            quarantined: self.quarantined,
+            conflict: self.conflict,
+            needs_login: self.needs_login,
+            account: self.account,
+        })
+    }
+}
+
 impl OutboxItem {
+    /// The record it is about: items of one entity ("favorite:12") are sent in order.
+    pub fn entity(&self) -> String {
+        self.write.entity()
+    }
+
     /// A new item, made now, with a fresh id (the Idempotency-Key of every attempt).
-    pub fn new(label: String, method: &str, path: String, body: Option<serde_json::Value>, entity: String) -> Self {
+    pub fn new(label: String, write: crate::offline::write::Write) -> Self {
         let now = Utc::now();
         #[cfg(feature = "hydrate")]
         let id = browser::new_id();
@@ -70,10 +118,7 @@ impl OutboxItem {
         OutboxItem {
             id,
             label,
-            method: method.into(),
-            path,
-            body,
-            entity,
+            write,
             created_at: now,
             attempts: 0,
             last_error: None,
@@ -219,7 +264,8 @@ pub mod browser {
             .sum()
     }
 
-    /// At start: drop keys of other store versions; carry an old outbox over if it parses.
+    /// At start: drop keys of other store versions, carrying an old outbox over if it parses;
+    /// an outbox of untyped writes (`KEY_OUTBOX_V1`, or another version's) becomes typed.
     pub fn migrate() {
         if !available() {
             return;
@@ -227,14 +273,33 @@ pub mod browser {
         let s = LocalStorage::raw();
         let keys: Vec<String> = (0..s.length().unwrap_or(0)).filter_map(|i| s.key(i).ok().flatten()).collect();
         for k in keys {
-            if k.starts_with("yl") && !k.starts_with(PREFIX) {
-                if k.ends_with(".outbox") && raw_get(KEY_OUTBOX).is_none() {
-                    if let Some(items) = raw_get(&k).and_then(|v| parse::<Vec<OutboxItem>>(&v)) {
-                        let _ = write(KEY_OUTBOX, &items);
+            let old_version = k.starts_with("yl") && !k.starts_with(PREFIX);
+            if !(old_version || k == KEY_OUTBOX_V1) {
+                continue;
+            }
+            if k.ends_with(".outbox") {
+                if let Some(items) = raw_get(&k).and_then(|v| parse::<Vec<StoredItemV1>>(&v)) {
+                    // appended to what is already typed (an older tab may have written the old
+                    // key after this version first ran): nothing is lost, nothing doubled
+                    let mut typed: Vec<OutboxItem> = read(KEY_OUTBOX).unwrap_or_default();
+                    let mut unknown = false;
+                    for item in items {
+                        if typed.iter().any(|t| t.id == item.id) {
+                            continue;
+                        }
+                        match item.upgrade() {
+                            Some(t) => typed.push(t),
+                            None => unknown = true,
+                        }
+                    }
+                    typed.sort_by_key(|t| t.created_at);
+                    if write(KEY_OUTBOX, &typed).is_err() || unknown {
+                        // never dropped unseen: a write this version cannot read stays where it was
+                        continue;
                     }
                 }
-                remove(&k);
             }
+            remove(&k);
         }
     }
 

@@ -10,6 +10,7 @@
 
 use crate::model::requests::RequestView;
 use crate::offline::store::{OutboxItem, SavedPlace};
+use crate::offline::write::Write;
 use chrono::Utc;
 use leptos::prelude::*;
 
@@ -52,7 +53,7 @@ impl Device {
     }
     /// Whether a write about this entity is still on the device.
     pub fn has_pending(&self, entity: &str) -> bool {
-        self.outbox.with(|o| o.iter().any(|i| i.entity == entity))
+        self.outbox.with(|o| o.iter().any(|i| i.entity() == entity))
     }
 }
 
@@ -89,42 +90,41 @@ pub fn toggle_saved(d: Device, place_id: i64, name: String) {
             s.retain(|p| p.place_id != place_id);
         }
     });
-    let (method, path, body, label) = if saving {
-        ("POST", "/api/v1/favorites".to_string(), Some(serde_json::json!({ "place_id": place_id })), format!("收藏 {name}"))
+    let (write, label) = if saving {
+        (Write::SaveFavorite { place_id }, format!("收藏 {name}"))
     } else {
-        ("DELETE", format!("/api/v1/favorites/{place_id}"), None, format!("取消收藏 {name}"))
+        (Write::RemoveFavorite { place_id }, format!("取消收藏 {name}"))
     };
-    enqueue(d, OutboxItem::new(label, method, path, body, format!("favorite:{place_id}")));
+    enqueue(d, label, write);
 }
 
-/// Queues an operator's vacancy write for a class.
-pub fn enqueue_vacancy(d: Device, class_id: i64, label: String, change: crate::model::VacancyChange) {
-    let path = format!("/api/v1/operator/classes/{class_id}/vacancies");
-    enqueue(d, OutboxItem::new(label, "POST", path, serde_json::to_value(change).ok(), format!("class:{class_id}")));
-}
-
-/// Queues any other operator write (class edits, new classes, place edits).
-pub fn enqueue_op(d: Device, label: String, method: &str, path: String, body: serde_json::Value, entity: String) {
-    enqueue(d, OutboxItem::new(label, method, path, Some(body), entity));
+/// Queues a write: kept on the device at once (shown as 已保存待发送), sent when it can be.
+/// A desk or carer write remembers the account it is made under.
+pub fn enqueue(d: Device, label: String, write: Write) {
+    let mut item = OutboxItem::new(label, write);
+    if item.write.signed_in() {
+        item.account = current_account();
+    }
+    d.outbox.update(|o| o.push(item));
+    persist(d);
+    flush(d);
 }
 
 /// The latest queued item of an entity, if any.
 pub fn latest_of(d: Device, entity: &str) -> Option<OutboxItem> {
-    d.outbox.with(|o| o.iter().rev().find(|i| i.entity == entity).cloned())
+    d.outbox.with(|o| o.iter().rev().find(|i| i.entity() == entity).cloned())
 }
 
 /// A parent's request: kept on the device at once (shown as 已保存待发送), sent through the outbox.
 pub fn submit_request(d: Device, new: &crate::model::requests::NewRequest, local: RequestView, label: String) {
     d.requests.update(|r| r.insert(0, local));
     persist(d);
-    if let Ok(body) = serde_json::to_value(new) {
-        enqueue(d, OutboxItem::new(label, "POST", "/api/v1/requests".into(), Some(body), format!("request:{}", new.id)));
-    }
+    enqueue(d, label, Write::CreateRequest { request: new.clone() });
 }
 
 /// Cancels a request (after any queued send of it: same entity, in order).
 pub fn cancel_request(d: Device, id: &str, label: String) {
-    enqueue(d, OutboxItem::new(label, "POST", format!("/api/v1/requests/{id}/cancel"), Some(serde_json::json!({})), format!("request:{id}")));
+    enqueue(d, label, Write::CancelRequest { id: id.to_string() });
 }
 
 /// The server's list of this device's requests, with the ones still on the device kept:
@@ -147,7 +147,7 @@ pub fn merge_kept<T: Clone>(
     let mut out = server;
     for r in local {
         let entity = format!("{kind}:{}", id(r));
-        if !outbox.iter().any(|i| i.entity == entity) {
+        if !outbox.iter().any(|i| i.entity() == entity) {
             continue;
         }
         match out.iter_mut().find(|s| id(s) == id(r)) {
@@ -163,14 +163,12 @@ pub fn merge_kept<T: Clone>(
 pub fn submit_order(d: Device, new: &crate::model::orders::NewOrder, local: crate::model::orders::OrderView, label: String) {
     d.orders.update(|o| o.insert(0, local));
     persist(d);
-    if let Ok(body) = serde_json::to_value(new) {
-        enqueue(d, OutboxItem::new(label, "POST", "/api/v1/orders".into(), Some(body), format!("order:{}", new.id)));
-    }
+    enqueue(d, label, Write::CreateOrder { order: new.clone() });
 }
 
 /// Cancels an order (after any queued send of it).
 pub fn cancel_order(d: Device, id: &str, label: String) {
-    enqueue(d, OutboxItem::new(label, "POST", format!("/api/v1/orders/{id}/cancel"), Some(serde_json::json!({})), format!("order:{id}")));
+    enqueue(d, label, Write::CancelOrder { id: id.to_string() });
 }
 
 /// Rates a completed visit: shown at once, sent through the outbox.
@@ -182,9 +180,7 @@ pub fn rate_order(d: Device, id: &str, r: &crate::model::orders::NewRating, labe
         }
     });
     persist(d);
-    if let Ok(body) = serde_json::to_value(r) {
-        enqueue(d, OutboxItem::new(label, "POST", format!("/api/v1/orders/{id}/rating"), Some(body), format!("order:{id}")));
-    }
+    enqueue(d, label, Write::RateOrder { id: id.to_string(), rating: r.clone() });
 }
 
 /// Moves an order to another timeslot (back to 已提交 for the provider to confirm).
@@ -199,24 +195,13 @@ pub fn reschedule_order(d: Device, id: &str, r: &crate::model::orders::Reschedul
         }
     });
     persist(d);
-    if let Ok(body) = serde_json::to_value(r) {
-        enqueue(d, OutboxItem::new(label, "POST", format!("/api/v1/orders/{id}/reschedule"), Some(body), format!("order:{id}")));
-    }
+    enqueue(d, label, Write::RescheduleOrder { id: id.to_string(), to: r.clone() });
 }
 
 /// Drops every queued item of an entity (a resolved conflict replaces them).
 pub fn discard_entity(d: Device, entity: &str) {
-    d.outbox.update(|o| o.retain(|i| i.entity != entity));
+    d.outbox.update(|o| o.retain(|i| i.entity() != entity));
     persist(d);
-}
-
-fn enqueue(d: Device, mut item: OutboxItem) {
-    if signed_in_path(&item.path) {
-        item.account = current_account();
-    }
-    d.outbox.update(|o| o.push(item));
-    persist(d);
-    flush(d);
 }
 
 /// Retry now (a set-aside item gets a new id: the old one is tied to the refused request).
@@ -240,12 +225,6 @@ pub fn retry(d: Device, id: &str) {
 
 /// What a write waiting for a new sign-in says.
 pub const NEEDS_LOGIN: &str = "需要重新登录：登录已失效，重新登录后自动发送";
-
-/// Writes made with a desk or carer session (they carry its CSRF token, and a 401
-/// means the session ended rather than that the request was wrong).
-pub fn signed_in_path(path: &str) -> bool {
-    path.starts_with("/api/v1/operator/") || path.starts_with("/api/v1/carer/")
-}
 
 /// The account signed in on this device, if any.
 pub fn current_account() -> Option<crate::offline::store::AccountRef> {
@@ -300,10 +279,8 @@ pub fn discard(d: Device, id: &str) {
     let item = d.outbox.with_untracked(|o| o.iter().find(|i| i.id == id).cloned());
     d.outbox.update(|o| o.retain(|i| i.id != id));
     if let Some(i) = item {
-        if let Some(pid) = i.entity.strip_prefix("favorite:").and_then(|s| s.parse::<i64>().ok()) {
-            if i.method == "POST" {
-                d.saved.update(|s| s.retain(|p| p.place_id != pid));
-            }
+        if let Write::SaveFavorite { place_id } = i.write {
+            d.saved.update(|s| s.retain(|p| p.place_id != place_id));
         }
     }
     persist(d);
@@ -453,15 +430,16 @@ mod browser {
             let mut held: HashSet<String> = HashSet::new();
             let mut delivered = 0;
             for item in d.outbox.get_untracked() {
+                let entity = item.entity();
                 // A set-aside item holds back the later items of its entity: they were
                 // made on top of it, and sending them could apply a change out of order.
                 // Another account's desk write waits for that account: never sent under this one.
-                if item.quarantined || item.needs_login || !sendable_by(&item, me) || held.contains(&item.entity) {
-                    held.insert(item.entity.clone());
-                    blocked.insert(item.entity.clone());
+                if item.quarantined || item.needs_login || !sendable_by(&item, me) || held.contains(&entity) {
+                    held.insert(entity.clone());
+                    blocked.insert(entity.clone());
                     continue;
                 }
-                if blocked.contains(&item.entity) {
+                if blocked.contains(&entity) {
                     continue;
                 }
                 // discarded or replaced (a resolved conflict) while this run was going
@@ -469,15 +447,15 @@ mod browser {
                     continue;
                 }
                 if item.next_attempt_at > Utc::now() {
-                    blocked.insert(item.entity.clone());
+                    blocked.insert(entity.clone());
                     continue;
                 }
                 // Signed-in writes (the desk's and the carer's) carry the session's CSRF token.
-                let csrf = signed_in_path(&item.path)
+                let csrf = item.write.signed_in()
                     .then(|| st::read::<crate::model::LoginResponse>(crate::offline::store::KEY_SESSION).map(|s| s.csrf_token))
                     .flatten();
                 let answer = client
-                    .send_write_answer(&item.method, &item.path, &key, &item.id, item.body.as_ref(), csrf.as_deref())
+                    .send_write_answer(item.write.method(), &item.write.path(), &key, &item.id, item.write.body().as_ref(), csrf.as_deref())
                     .await
                     .map(|a| (a.status, a.body, a.retry_after_s));
                 match answer {
@@ -486,7 +464,7 @@ mod browser {
                         let _ = st::write(KEY_OUTBOX, &d.outbox.get_untracked());
                         delivered += 1;
                     }
-                    Ok((401, _, _)) if signed_in_path(&item.path) => {
+                    Ok((401, _, _)) if item.write.signed_in() => {
                         // The session ended: the same request will be refused until someone
                         // signs in again, so it waits (kept, in order) instead of retrying.
                         update_item(d, &item.id, |i| {
@@ -494,8 +472,8 @@ mod browser {
                             i.attempts += 1;
                             i.last_error = Some(NEEDS_LOGIN.into());
                         });
-                        held.insert(item.entity.clone());
-                        blocked.insert(item.entity.clone());
+                        held.insert(entity.clone());
+                        blocked.insert(entity.clone());
                     }
                     Ok((s, body, _)) if (400..500).contains(&s) && !matches!(s, 401 | 408 | 429) => {
                         // Refused: retrying the same request cannot help. Set aside, keep the rest going.
@@ -507,8 +485,8 @@ mod browser {
                             i.last_error = Some(msg);
                             i.conflict = current;
                         });
-                        held.insert(item.entity.clone());
-                        blocked.insert(item.entity.clone());
+                        held.insert(entity.clone());
+                        blocked.insert(entity.clone());
                     }
                     Ok((s, _, retry_after)) => {
                         // busy (503) or too fast (429): never sooner than the server asked
@@ -518,7 +496,7 @@ mod browser {
                             i.last_error = Some(format!("服务器暂时无法处理（HTTP {s}），稍后自动重试"));
                             i.next_attempt_at = Utc::now() + chrono::Duration::milliseconds(wait);
                         });
-                        blocked.insert(item.entity.clone());
+                        blocked.insert(entity.clone());
                     }
                     Err(ClientError::Network(_)) | Err(_) => {
                         let wait = backoff_ms(item.attempts + 1, js_sys::Math::random());
@@ -543,7 +521,7 @@ mod browser {
             let next = d
                 .outbox
                 .with_untracked(|o| {
-                    o.iter().filter(|i| !i.quarantined && !i.needs_login && sendable_by(i, me) && !held.contains(&i.entity)).map(|i| i.next_attempt_at).min()
+                    o.iter().filter(|i| !i.quarantined && !i.needs_login && sendable_by(i, me) && !held.contains(&i.entity())).map(|i| i.next_attempt_at).min()
                 });
             if let Some(next) = next {
                 if d.online.get_untracked() {
@@ -591,12 +569,13 @@ mod browser {
                 .map(|f| SavedPlace { place_id: f.place_id, name: f.name, saved_at: f.created_at })
                 .collect();
             for i in d.outbox.get_untracked() {
-                let Some(pid) = i.entity.strip_prefix("favorite:").and_then(|s| s.parse::<i64>().ok()) else { continue };
-                if i.method == "POST" && !saved.iter().any(|p| p.place_id == pid) {
-                    let name = i.label.trim_start_matches("收藏 ").to_string();
-                    saved.insert(0, SavedPlace { place_id: pid, name, saved_at: i.created_at });
-                } else if i.method == "DELETE" {
-                    saved.retain(|p| p.place_id != pid);
+                match i.write {
+                    Write::SaveFavorite { place_id } if !saved.iter().any(|p| p.place_id == place_id) => {
+                        let name = i.label.trim_start_matches("收藏 ").to_string();
+                        saved.insert(0, SavedPlace { place_id, name, saved_at: i.created_at });
+                    }
+                    Write::RemoveFavorite { place_id } => saved.retain(|p| p.place_id != place_id),
+                    _ => {}
                 }
             }
             d.saved.set(saved);
@@ -625,8 +604,8 @@ mod tests {
         let server = vec![rec("a", "completed", 3), rec("b", "assigned", 2)];
         // "a" rated offline (queued), "c" made offline (not on the server yet), "d" gone and nothing queued
         let local = vec![rec("a", "completed+rated", 3), rec("c", "submitted", 1), rec("d", "submitted", 5)];
-        let queued = |e: &str| OutboxItem::new("x".into(), "POST", "/p".into(), None, e.into());
-        let outbox = vec![queued("order:a"), queued("order:c")];
+        let queued = |id: &str| OutboxItem::new("x".into(), crate::offline::write::Write::CancelOrder { id: id.into() });
+        let outbox = vec![queued("a"), queued("c")];
         let merged = merge_kept(server, &local, &outbox, "order", |r| r.id, |r| r.at);
         let got: Vec<(&str, &str)> = merged.iter().map(|r| (r.id, r.status)).collect();
         assert_eq!(got, [("c", "submitted"), ("b", "assigned"), ("a", "completed+rated")]);

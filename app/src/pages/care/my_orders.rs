@@ -9,6 +9,7 @@ use crate::pages::desk::carer::stamp_line;
 use crate::pages::parents::ask::when;
 use crate::model::FieldError;
 use crate::pages::desk::carer::TaskList;
+use crate::offline::write::Write;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -16,11 +17,11 @@ use leptos_router::components::A;
 /// Where an order stands on this device: a queued send or cancel comes first.
 fn order_state(d: Device, o: &OrderView) -> (String, &'static str) {
     let entity = format!("order:{}", o.id);
-    match d.outbox.with(|x| x.iter().rev().find(|i| i.entity == entity).cloned()) {
+    match d.outbox.with(|x| x.iter().rev().find(|i| i.entity() == entity).cloned()) {
         Some(i) if i.quarantined => (format!("未能提交：{}", i.last_error.unwrap_or_default()), "refused"),
-        Some(i) if i.path.ends_with("/cancel") => ("取消已保存在本机，待发送".into(), "pending"),
-        Some(i) if i.path.ends_with("/rating") => (format!("{}（评价已保存在本机，待发送）", o.status.label()), o.status.code()),
-        Some(i) if i.path.ends_with("/reschedule") => ("改期已保存在本机，待发送".into(), "pending"),
+        Some(i) if matches!(i.write, Write::CancelOrder { .. }) => ("取消已保存在本机，待发送".into(), "pending"),
+        Some(i) if matches!(i.write, Write::RateOrder { .. }) => (format!("{}（评价已保存在本机，待发送）", o.status.label()), o.status.code()),
+        Some(i) if matches!(i.write, Write::RescheduleOrder { .. }) => ("改期已保存在本机，待发送".into(), "pending"),
         Some(_) => ("已保存待发送".into(), "pending"),
         None => (o.status.label().into(), o.status.code()),
     }

@@ -5,11 +5,12 @@
 //! the phone and reaches the server later with its own time.
 
 use crate::components::field_msg::FieldMsg;
-use crate::offline::sync::{enqueue_op, use_device, Device};
+use crate::offline::sync::{enqueue, use_device, Device};
 use crate::model::orders::{default_tasks, CheckIn, CheckOut, OrderStatus, ProviderOrder, VisitStamp, VisitTask, FAR_FROM_ADDRESS_M};
 use crate::pages::parents::ask::when;
 use crate::model::{FieldError, LoginResponse};
 use chrono::{DateTime, Utc};
+use crate::offline::write::Write;
 use leptos::prelude::*;
 
 /// The phone's copy of one carer's visits (per account: a shared phone never shows one
@@ -46,7 +47,7 @@ pub fn CarerDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
         leptos::task::spawn_local(async move {
             let kept = crate::offline::store::browser::read::<Vec<ProviderOrder>>(&key.get_value());
             // Taps still on the phone: what the phone shows is newer than the server's.
-            let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity.starts_with("visit:") && !i.quarantined));
+            let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with("visit:") && !i.quarantined));
             if pending && kept.is_some() {
                 visits.set(kept.unwrap_or_default());
             } else {
@@ -166,7 +167,7 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, 
     let entity = format!("visit:{id}");
     let pending = {
         let entity = entity.clone();
-        move || d.outbox.with(|x| x.iter().any(|i| i.entity == entity && !i.quarantined))
+        move || d.outbox.with(|x| x.iter().any(|i| i.entity() == entity && !i.quarantined))
     };
     let locating = RwSignal::new(None::<String>);
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -178,7 +179,7 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, 
     let visit_day = o.date.clone();
 
     let check_in = {
-        let (id, label, entity) = (id.clone(), label.clone(), entity.clone());
+        let (id, label) = (id.clone(), label.clone());
         move |_| {
             let tapped = Utc::now();
             let today = crate::model::requests::beijing_today(tapped).format("%Y-%m-%d").to_string();
@@ -186,7 +187,7 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, 
                 return;
             }
             locating.set(Some("正在定位…".into()));
-            let (id, label, entity) = (id.clone(), label.clone(), entity.clone());
+            let (id, label) = (id.clone(), label.clone());
             with_position(move |pos, err| {
                 let _ = locating.try_set(err.map(|e| format!("{e}。签到已按点击时间记录，未带位置。")));
                 let stamp = stamp_for(home, tapped, pos);
@@ -194,15 +195,13 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, 
                     v.order.status = OrderStatus::InService;
                     v.order.check_in = Some(stamp);
                 });
-                let body = CheckIn { tapped_at: tapped, lat: pos.map(|p| p.0), lng: pos.map(|p| p.1) };
-                if let Ok(b) = serde_json::to_value(&body) {
-                    enqueue_op(d, format!("签到：{label}"), "POST", format!("/api/v1/carer/orders/{id}/check-in"), b, entity);
-                }
+                let check_in = CheckIn { tapped_at: tapped, lat: pos.map(|p| p.0), lng: pos.map(|p| p.1) };
+                enqueue(d, format!("签到：{label}"), Write::CheckIn { order_id: id.clone(), check_in });
             });
         }
     };
     let check_out = {
-        let (id, label, entity) = (id.clone(), label.clone(), entity.clone());
+        let (id, label) = (id.clone(), label.clone());
         move |_| {
             let tapped = Utc::now();
             let list: Vec<VisitTask> = tasks
@@ -219,7 +218,7 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, 
             }
             errors.set(vec![]);
             locating.set(Some("正在定位…".into()));
-            let (id, label, entity) = (id.clone(), label.clone(), entity.clone());
+            let (id, label) = (id.clone(), label.clone());
             with_position(move |pos, err| {
                 let _ = locating.try_set(err.map(|e| format!("{e}。签退已按点击时间记录，未带位置。")));
                 let stamp = stamp_for(home, tapped, pos);
@@ -230,9 +229,7 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, 
                     v.order.tasks = body.tasks.clone();
                     v.order.carer_note = body.note.clone();
                 });
-                if let Ok(b) = serde_json::to_value(&body) {
-                    enqueue_op(d, format!("签退：{label}"), "POST", format!("/api/v1/carer/orders/{id}/check-out"), b, entity);
-                }
+                enqueue(d, format!("签退：{label}"), Write::CheckOut { order_id: id.clone(), check_out: body });
             });
         }
     };

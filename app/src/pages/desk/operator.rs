@@ -4,12 +4,13 @@
 //! the server meanwhile, the tablet shows both values and lets the operator choose.
 
 use crate::app::use_now;
-use crate::offline::sync::{discard_entity, enqueue_op, enqueue_vacancy, use_device, Device};
+use crate::offline::sync::{discard_entity, enqueue, use_device, Device};
 use crate::rules::format::confirmed_ago;
 use crate::pages::desk::operator_forms::{AddClassForm, ClassEditForm, PlaceEditForm};
 use crate::pages::desk::operator_inbox::{InboxPanel, TimeslotsPanel};
 use crate::offline::store::OutboxItem;
 use crate::model::{ClassEdit, ClassState, LoginResponse, OperatorPlace, Role, VacancyChange};
+use crate::offline::write::Write;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -150,7 +151,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
                 let key = format!("yl1.op.classes.{pid}");
                 let c = crate::net::client::ApiClient::same_origin();
                 // Unsent taps stay on top of what the server says.
-                if d.outbox.with_untracked(|o| o.iter().any(|i| i.entity.starts_with("class:") && !i.quarantined)) {
+                if d.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with("class:") && !i.quarantined)) {
                     if let Some(local) = crate::offline::store::browser::read::<Vec<ClassState>>(&key) {
                         classes.set(local);
                         return;
@@ -183,7 +184,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
             }
         });
         save_local();
-        enqueue_vacancy(d, class_id, label, change);
+        enqueue(d, label, Write::SetVacancies { class_id, change });
     };
 
     // An edit of a class's figures: show it, queue it on the version shown.
@@ -197,9 +198,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
             }
         });
         save_local();
-        if let Ok(body) = serde_json::to_value(&e) {
-            enqueue_op(d, label, "PUT", format!("/api/v1/operator/classes/{class_id}"), body, format!("class:{class_id}"));
-        }
+        enqueue(d, label, Write::EditClass { class_id, edit: e });
     };
     let can_write = s.user.role != Role::Supervisor;
 
@@ -388,7 +387,7 @@ fn PendingNewClasses(chosen: RwSignal<Option<i64>>) -> impl IntoView {
         let entity = format!("newclass:{pid}");
         d.outbox.with(|o| {
             o.iter()
-                .filter(|i| i.entity == entity)
+                .filter(|i| i.entity() == entity)
                 .map(|i| {
                     let state = if i.quarantined {
                         format!("服务器未接受：{}（可在“待发送”页重试或丢弃）", i.last_error.clone().unwrap_or_default())
@@ -490,11 +489,11 @@ fn ClassRow(
     let entity = format!("class:{id}");
     let ent = entity.clone();
     let conflict = move || -> Option<OutboxItem> {
-        d.outbox.with(|o| o.iter().find(|i| i.entity == ent && i.quarantined && i.conflict.is_some()).cloned())
+        d.outbox.with(|o| o.iter().find(|i| i.entity() == ent && i.quarantined && i.conflict.is_some()).cloned())
     };
     let ent = entity.clone();
     let refused = move || -> Option<OutboxItem> {
-        d.outbox.with(|o| o.iter().find(|i| i.entity == ent && i.quarantined && i.conflict.is_none()).cloned())
+        d.outbox.with(|o| o.iter().find(|i| i.entity() == ent && i.quarantined && i.conflict.is_none()).cloned())
     };
     let pending = move || d.has_pending(&entity);
     let confirmed = c.confirmed_at;
@@ -528,7 +527,7 @@ fn ClassRow(
             {move || pending().then(|| view! { <p class="pending-tag">"已保存在本机，待发送"</p> })}
             {move || editing.get().then(|| view! { <ClassEditForm c=c2.clone() edit editing /> })}
             {move || refused().map(|item| {
-                let ent = item.entity.clone();
+                let ent = item.entity();
                 view! {
                     <div class="conflict refused" role="alert">
                         <p>{format!("服务器未接受：{}", item.last_error.clone().unwrap_or_default())}</p>
@@ -556,10 +555,10 @@ fn Conflict(
     let current = item.conflict.clone().unwrap_or_default();
     let theirs: ClassState = serde_json::from_value(current).unwrap_or_else(|_| c.clone());
     let id = c.class_id;
-    let entity = item.entity.clone();
+    let entity = item.entity();
     let label = format!("{} · {}", c.age_band.label(), c.care_mode.label());
     let (e1, e2, l1, l2) = (entity.clone(), entity, label.clone(), label);
-    if item.path.ends_with("/vacancies") {
+    if matches!(item.write, Write::SetVacancies { .. }) {
         // What this tablet shows now: its latest intended value.
         let mine = c.vacancies;
         let (t, version) = (theirs.vacancies, theirs.version);

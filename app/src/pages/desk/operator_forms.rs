@@ -4,11 +4,12 @@
 //! saved on the device and sent through the outbox like every other operator write.
 
 use crate::components::field_msg::FieldMsg;
-use crate::offline::sync::{enqueue_op, latest_of, use_device};
+use crate::offline::sync::{enqueue, latest_of, use_device};
 use crate::model::{
     validate_class_figures, AgeBand, CareMode, CareModeFeeEdit, ClassCreate, ClassEdit, ClassState, FieldError, PlaceDetail,
     PlaceEdit,
 };
+use crate::offline::write::Write;
 use leptos::prelude::*;
 
 fn err(field: &str, message: impl Into<String>) -> FieldError {
@@ -171,10 +172,8 @@ pub fn AddClassForm(place_id: i64, classes: RwSignal<Vec<ClassState>>) -> impl I
         }
         errors.set(vec![]);
         let new = ClassCreate { age_band: b, care_mode: m, capacity: cap, enrolled: enr, vacancies: vac };
-        if let Ok(body) = serde_json::to_value(&new) {
-            let label = format!("新增 {} · {}（托位 {cap} · 在托 {enr} · 空位 {vac}）", b.label(), m.label());
-            enqueue_op(d, label, "POST", format!("/api/v1/operator/places/{place_id}/classes"), body, format!("newclass:{place_id}"));
-        }
+        let label = format!("新增 {} · {}（托位 {cap} · 在托 {enr} · 空位 {vac}）", b.label(), m.label());
+        enqueue(d, label, Write::CreateClass { place_id, class: new });
         capacity.set(String::new());
         vacancies.set(String::new());
         enrolled.set("0".into());
@@ -242,7 +241,10 @@ pub fn PlaceEditForm(place_id: i64) -> impl IntoView {
             return true;
         }
         let queued: Option<PlaceEdit> =
-            latest_of(d, &ent).and_then(|i| i.body).and_then(|b| serde_json::from_value(b).ok());
+            latest_of(d, &ent).and_then(|i| match i.write {
+                Write::EditPlace { edit, .. } => Some(edit),
+                _ => None,
+            });
         let from_detail = detail.get().map(|p| PlaceEdit {
             opening_hours: p.opening_hours.clone(),
             phone: p.phone.clone(),
@@ -263,7 +265,6 @@ pub fn PlaceEditForm(place_id: i64) -> impl IntoView {
 
     let has_puhui = move || detail.with(|p| p.as_ref().is_some_and(|p| p.summary.puhui));
     let modes_submit = modes.clone();
-    let ent = entity.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
@@ -299,8 +300,8 @@ pub fn PlaceEditForm(place_id: i64) -> impl IntoView {
         }
         errors.set(vec![]);
         let name = detail.with_untracked(|p| p.as_ref().map(|p| p.summary.name.clone()).unwrap_or_default());
-        if let Ok(body) = serde_json::to_value(&edit) {
-            enqueue_op(d, format!("修改机构信息 {name}"), "PUT", format!("/api/v1/operator/places/{place_id}"), body, ent.clone());
+        {
+            enqueue(d, format!("修改机构信息 {name}"), Write::EditPlace { place_id, edit });
             saved.set(true);
         }
     };

@@ -4,10 +4,11 @@
 
 use crate::app::use_now;
 use crate::components::field_msg::FieldMsg;
-use crate::offline::sync::{discard_entity, enqueue_op, use_device, Device};
+use crate::offline::sync::{discard_entity, enqueue, use_device, Device};
 use crate::pages::parents::ask::when;
 use crate::model::requests::{weekday_label, Decision, InboxItem, Timeslot, TimeslotCreate};
 use crate::model::{DecisionAction, FieldError, RequestKind, RequestStatus};
+use crate::offline::write::Write;
 use leptos::prelude::*;
 
 #[cfg(feature = "hydrate")]
@@ -28,7 +29,7 @@ pub fn InboxPanel(chosen: RwSignal<Option<i64>>, can_write: bool) -> impl IntoVi
         leptos::task::spawn_local(async move {
             let key = format!("yl1.op.requests.{pid}");
             // Unsent decisions stay on top of what the server says.
-            if d.outbox.with_untracked(|o| o.iter().any(|i| i.entity.starts_with("req:") && !i.quarantined)) {
+            if d.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with("req:") && !i.quarantined)) {
                 if let Some(local) = cached::<Vec<InboxItem>>(&key) {
                     items.set(local);
                     return;
@@ -61,9 +62,7 @@ pub fn InboxPanel(chosen: RwSignal<Option<i64>>, can_write: bool) -> impl IntoVi
         if let Some(pid) = chosen.get_untracked() {
             let _ = crate::offline::store::browser::write_signed_in(&format!("yl1.op.requests.{pid}"), &items.get_untracked());
         }
-        if let Ok(body) = serde_json::to_value(Decision { action, message }) {
-            enqueue_op(d, label, "POST", format!("/api/v1/operator/requests/{id}/decision"), body, format!("req:{id}"));
-        }
+        enqueue(d, label, Write::DecideRequest { id: id.clone(), decision: Decision { action, message } });
     };
     #[cfg(not(feature = "hydrate"))]
     let _ = chosen;
@@ -127,9 +126,9 @@ fn InboxRow(
         (s, _) => s.label().to_string(),
     };
     let ent = entity.clone();
-    let pending = move || d.outbox.with(|o| o.iter().any(|x| x.entity == ent && !x.quarantined));
+    let pending = move || d.outbox.with(|o| o.iter().any(|x| x.entity() == ent && !x.quarantined));
     let ent = entity.clone();
-    let refused = move || d.outbox.with(|o| o.iter().find(|x| x.entity == ent && x.quarantined).cloned());
+    let refused = move || d.outbox.with(|o| o.iter().find(|x| x.entity() == ent && x.quarantined).cloned());
     let act = {
         let (id, who) = (id.clone(), who.clone());
         let kind = v.kind;
@@ -191,7 +190,7 @@ fn InboxRow(
             <p class="muted">{move || format!("{}提交", crate::rules::format::ago(v.created_at, use_now()))}</p>
             {move || pending().then(|| view! { <p class="pending-tag">"已保存在本机，待发送"</p> })}
             {move || refused().map(|x| {
-                let ent = x.entity.clone();
+                let ent = x.entity();
                 view! {
                     <div class="conflict refused" role="alert">
                         <p>{format!("服务器未接受：{}", x.last_error.clone().unwrap_or_default())}</p>
@@ -270,12 +269,10 @@ pub fn TimeslotsPanel(place_id: i64) -> impl IntoView {
         }
         errors.set(vec![]);
         let label = format!("新增{}时段 {} {}–{}", new.kind.label(), weekday_label(new.weekday), new.start, new.end);
-        if let Ok(body) = serde_json::to_value(&new) {
-            enqueue_op(d, label, "POST", format!("/api/v1/operator/places/{place_id}/timeslots"), body, format!("timeslots:{place_id}"));
-        }
+        enqueue(d, label, Write::CreateTimeslot { place_id, timeslot: new });
     };
     let ent = entity.clone();
-    let pending = move || d.outbox.with(|o| o.iter().filter(|x| x.entity == ent).map(|x| x.label.clone()).collect::<Vec<_>>());
+    let pending = move || d.outbox.with(|o| o.iter().filter(|x| x.entity() == ent).map(|x| x.label.clone()).collect::<Vec<_>>());
     view! {
         <ul class="timeslot-list">
             {move || timeslots.get().into_iter().map(|s| {
@@ -287,8 +284,7 @@ pub fn TimeslotsPanel(place_id: i64) -> impl IntoView {
                         {label.clone()}
                         {(!s.active).then_some("（已停用）")}
                         {s.active.then(|| view! {
-                            <button class="timeslot-off" on:click=move |_| enqueue_op(d, lbl.clone(), "POST",
-                                format!("/api/v1/operator/timeslots/{id}/deactivate"), serde_json::json!({}), format!("timeslots:{place_id}"))>
+                            <button class="timeslot-off" on:click=move |_| enqueue(d, lbl.clone(), Write::DeactivateTimeslot { place_id, timeslot_id: id })>
                                 "停用"
                             </button>
                         })}

@@ -5,12 +5,13 @@
 
 use crate::app::use_now;
 use crate::components::field_msg::FieldMsg;
-use crate::offline::sync::{enqueue_op, use_device, Device};
+use crate::offline::sync::{enqueue, use_device, Device};
 use crate::model::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, OrderStatus, ProviderOrder, ProviderWelfareVisit, RecordWelfareVisit};
 use crate::model::{WelfareMode, WelfareStatus};
 use crate::pages::parents::ask::when;
 use crate::model::FieldError;
 use crate::pages::desk::carer::TaskList;
+use crate::offline::write::Write;
 use leptos::prelude::*;
 
 #[component]
@@ -32,7 +33,7 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
         leptos::task::spawn_local(async move {
             let c = crate::net::client::ApiClient::same_origin();
             let key = format!("yl1.op.orders.{pid}");
-            let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity.starts_with("ord:") && !i.quarantined));
+            let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with("ord:") && !i.quarantined));
             let kept = crate::offline::store::browser::read::<Vec<ProviderOrder>>(&key);
             if pending && kept.is_some() {
                 orders.set(kept.unwrap_or_default());
@@ -75,9 +76,7 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
         if let Some(pid) = chosen.get_untracked() {
             let _ = crate::offline::store::browser::write_signed_in(&format!("yl1.op.orders.{pid}"), &orders.get_untracked());
         }
-        if let Ok(body) = serde_json::to_value(&d_) {
-            enqueue_op(d, label, "POST", format!("/api/v1/operator/orders/{id}/decision"), body, format!("ord:{id}"));
-        }
+        enqueue(d, label, Write::DecideOrder { id: id.clone(), decision: d_ });
     };
     view! {
         <section class="panel provider-desk">
@@ -123,7 +122,7 @@ fn WelfarePanel(chosen: RwSignal<Option<i64>>) -> impl IntoView {
         let Some(pid) = chosen.get() else { return };
         leptos::task::spawn_local(async move {
             let key = format!("yl1.op.welfare.{pid}");
-            let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity.starts_with("welfare:") && !i.quarantined));
+            let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with("welfare:") && !i.quarantined));
             let kept = crate::offline::store::browser::read::<Vec<ProviderWelfareVisit>>(&key);
             if pending && kept.is_some() {
                 visits.set(kept.unwrap_or_default());
@@ -154,10 +153,8 @@ fn WelfarePanel(chosen: RwSignal<Option<i64>>) -> impl IntoView {
         if let Some(pid) = chosen.get_untracked() {
             let _ = crate::offline::store::browser::write_signed_in(&format!("yl1.op.welfare.{pid}"), &visits.get_untracked());
         }
-        let body = RecordWelfareVisit { mode, done_at: now, note: Some(note).filter(|n| !n.is_empty()) };
-        if let Ok(b) = serde_json::to_value(&body) {
-            enqueue_op(d, label, "POST", format!("/api/v1/operator/welfare-visits/{id}"), b, format!("welfare:{id}"));
-        }
+        let record = RecordWelfareVisit { mode, done_at: now, note: Some(note).filter(|n| !n.is_empty()) };
+        enqueue(d, label, Write::RecordWelfareVisit { id, record });
     };
     view! {
         <section class="panel welfare-desk">
@@ -184,7 +181,7 @@ fn WelfareItem(
 ) -> impl IntoView {
     let id = v.visit.id;
     let entity = format!("welfare:{id}");
-    let pending = move || d.outbox.with(|x| x.iter().any(|i| i.entity == entity && !i.quarantined));
+    let pending = move || d.outbox.with(|x| x.iter().any(|i| i.entity() == entity && !i.quarantined));
     let mode = RwSignal::new(WelfareMode::Phone.code().to_string());
     let note = RwSignal::new(String::new());
     let e = v.elder.clone();
@@ -228,7 +225,7 @@ fn OrderItem(
     let message = RwSignal::new(String::new());
     let carer = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let pending = move || d.outbox.with(|x| x.iter().any(|i| i.entity == entity && !i.quarantined));
+    let pending = move || d.outbox.with(|x| x.iter().any(|i| i.entity() == entity && !i.quarantined));
     let who = format!("{}（{} 岁）· {} · {}", e.name, e.age, e.address_detail, e.phone);
     let declared = {
         let mut parts = vec![];

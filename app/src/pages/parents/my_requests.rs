@@ -8,16 +8,17 @@ use crate::offline::sync::{cancel_request, sync_requests, use_device, Device};
 use crate::pages::parents::ask::when;
 use crate::model::requests::RequestView;
 use crate::model::RequestKind;
+use crate::offline::write::Write;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// Where a request stands on this device: a queued send or cancel comes before the server's status.
 fn state(d: Device, r: &RequestView) -> (String, &'static str) {
     let entity = format!("request:{}", r.id);
-    let item = d.outbox.with(|o| o.iter().rev().find(|i| i.entity == entity).cloned());
+    let item = d.outbox.with(|o| o.iter().rev().find(|i| i.entity() == entity).cloned());
     match item {
         Some(i) if i.quarantined => (format!("未能提交：{}", i.last_error.unwrap_or_default()), "refused"),
-        Some(i) if i.path.ends_with("/cancel") => ("取消已保存在本机，待发送".into(), "pending"),
+        Some(i) if matches!(i.write, Write::CancelRequest { .. }) => ("取消已保存在本机，待发送".into(), "pending"),
         Some(_) => ("已保存待发送".into(), "pending"),
         None => (r.status_text(), r.status.code()),
     }

@@ -1,0 +1,262 @@
+//! Every write the app makes, as one typed value: what it is, for which record, with its
+//! body. The outbox stores these (not loose method/path/body strings), so a queued item
+//! says what it does, and the request it becomes is decided here once.
+
+use crate::model::orders::{CheckIn, CheckOut, NewOrder, NewRating, OrderDecision, RecordWelfareVisit, Reschedule};
+use crate::model::requests::{Decision, NewRequest, TimeslotCreate};
+use crate::model::{ClassCreate, ClassEdit, PlaceEdit, VacancyChange};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "write", rename_all = "snake_case")]
+pub enum Write {
+    // a parent's or family's phone
+    SaveFavorite { place_id: i64 },
+    RemoveFavorite { place_id: i64 },
+    CreateRequest { request: NewRequest },
+    CancelRequest { id: String },
+    CreateOrder { order: NewOrder },
+    CancelOrder { id: String },
+    RateOrder { id: String, rating: NewRating },
+    RescheduleOrder { id: String, to: Reschedule },
+    // the desk
+    SetVacancies { class_id: i64, change: VacancyChange },
+    EditClass { class_id: i64, edit: ClassEdit },
+    CreateClass { place_id: i64, class: ClassCreate },
+    EditPlace { place_id: i64, edit: PlaceEdit },
+    DecideRequest { id: String, decision: Decision },
+    CreateTimeslot { place_id: i64, timeslot: TimeslotCreate },
+    DeactivateTimeslot { place_id: i64, timeslot_id: i64 },
+    DecideOrder { id: String, decision: OrderDecision },
+    RecordWelfareVisit { id: i64, record: RecordWelfareVisit },
+    // the carer's phone
+    CheckIn { order_id: String, check_in: CheckIn },
+    CheckOut { order_id: String, check_out: CheckOut },
+}
+
+impl Write {
+    pub fn method(&self) -> &'static str {
+        match self {
+            Write::RemoveFavorite { .. } => "DELETE",
+            Write::EditClass { .. } | Write::EditPlace { .. } => "PUT",
+            _ => "POST",
+        }
+    }
+
+    pub fn path(&self) -> String {
+        match self {
+            Write::SaveFavorite { .. } => "/api/v1/favorites".into(),
+            Write::RemoveFavorite { place_id } => format!("/api/v1/favorites/{place_id}"),
+            Write::CreateRequest { .. } => "/api/v1/requests".into(),
+            Write::CancelRequest { id } => format!("/api/v1/requests/{id}/cancel"),
+            Write::CreateOrder { .. } => "/api/v1/orders".into(),
+            Write::CancelOrder { id } => format!("/api/v1/orders/{id}/cancel"),
+            Write::RateOrder { id, .. } => format!("/api/v1/orders/{id}/rating"),
+            Write::RescheduleOrder { id, .. } => format!("/api/v1/orders/{id}/reschedule"),
+            Write::SetVacancies { class_id, .. } => format!("/api/v1/operator/classes/{class_id}/vacancies"),
+            Write::EditClass { class_id, .. } => format!("/api/v1/operator/classes/{class_id}"),
+            Write::CreateClass { place_id, .. } => format!("/api/v1/operator/places/{place_id}/classes"),
+            Write::EditPlace { place_id, .. } => format!("/api/v1/operator/places/{place_id}"),
+            Write::DecideRequest { id, .. } => format!("/api/v1/operator/requests/{id}/decision"),
+            Write::CreateTimeslot { place_id, .. } => format!("/api/v1/operator/places/{place_id}/timeslots"),
+            Write::DeactivateTimeslot { timeslot_id, .. } => format!("/api/v1/operator/timeslots/{timeslot_id}/deactivate"),
+            Write::DecideOrder { id, .. } => format!("/api/v1/operator/orders/{id}/decision"),
+            Write::RecordWelfareVisit { id, .. } => format!("/api/v1/operator/welfare-visits/{id}"),
+            Write::CheckIn { order_id, .. } => format!("/api/v1/carer/orders/{order_id}/check-in"),
+            Write::CheckOut { order_id, .. } => format!("/api/v1/carer/orders/{order_id}/check-out"),
+        }
+    }
+
+    /// The JSON body (`None`: the request has none).
+    pub fn body(&self) -> Option<Value> {
+        let json = |v: &dyn erased::Ser| v.to_value();
+        match self {
+            Write::SaveFavorite { place_id } => Some(serde_json::json!({ "place_id": place_id })),
+            Write::RemoveFavorite { .. } => None,
+            Write::CancelRequest { .. } | Write::CancelOrder { .. } | Write::DeactivateTimeslot { .. } => Some(serde_json::json!({})),
+            Write::CreateRequest { request } => json(request),
+            Write::CreateOrder { order } => json(order),
+            Write::RateOrder { rating, .. } => json(rating),
+            Write::RescheduleOrder { to, .. } => json(to),
+            Write::SetVacancies { change, .. } => json(change),
+            Write::EditClass { edit, .. } => json(edit),
+            Write::CreateClass { class, .. } => json(class),
+            Write::EditPlace { edit, .. } => json(edit),
+            Write::DecideRequest { decision, .. } => json(decision),
+            Write::CreateTimeslot { timeslot, .. } => json(timeslot),
+            Write::DecideOrder { decision, .. } => json(decision),
+            Write::RecordWelfareVisit { record, .. } => json(record),
+            Write::CheckIn { check_in, .. } => json(check_in),
+            Write::CheckOut { check_out, .. } => json(check_out),
+        }
+    }
+
+    /// The record the write is about: items of one entity are sent in order, and a set-aside
+    /// item holds back the later ones of its entity.
+    pub fn entity(&self) -> String {
+        match self {
+            Write::SaveFavorite { place_id } | Write::RemoveFavorite { place_id } => format!("favorite:{place_id}"),
+            Write::CreateRequest { request } => format!("request:{}", request.id),
+            Write::CancelRequest { id } => format!("request:{id}"),
+            Write::CreateOrder { order } => format!("order:{}", order.id),
+            Write::CancelOrder { id } | Write::RateOrder { id, .. } | Write::RescheduleOrder { id, .. } => format!("order:{id}"),
+            Write::SetVacancies { class_id, .. } | Write::EditClass { class_id, .. } => format!("class:{class_id}"),
+            Write::CreateClass { place_id, .. } => format!("newclass:{place_id}"),
+            Write::EditPlace { place_id, .. } => format!("place:{place_id}"),
+            Write::DecideRequest { id, .. } => format!("req:{id}"),
+            Write::CreateTimeslot { place_id, .. } | Write::DeactivateTimeslot { place_id, .. } => format!("timeslots:{place_id}"),
+            Write::DecideOrder { id, .. } => format!("ord:{id}"),
+            Write::RecordWelfareVisit { id, .. } => format!("welfare:{id}"),
+            Write::CheckIn { order_id, .. } | Write::CheckOut { order_id, .. } => format!("visit:{order_id}"),
+        }
+    }
+
+    /// Made with a desk or carer session: sent with its CSRF token, only under the account
+    /// that made it, and a 401 means the session ended rather than that the write was wrong.
+    pub fn signed_in(&self) -> bool {
+        !matches!(
+            self,
+            Write::SaveFavorite { .. }
+                | Write::RemoveFavorite { .. }
+                | Write::CreateRequest { .. }
+                | Write::CancelRequest { .. }
+                | Write::CreateOrder { .. }
+                | Write::CancelOrder { .. }
+                | Write::RateOrder { .. }
+                | Write::RescheduleOrder { .. }
+        )
+    }
+
+    /// A write stored by an earlier version of the app as method, path, body and entity: read
+    /// back into what it is. `None` for anything this version never made.
+    pub fn from_stored(method: &str, path: &str, body: Option<Value>, entity: &str) -> Option<Write> {
+        let seg: Vec<&str> = path.strip_prefix("/api/v1/")?.split('/').collect();
+        let num = |s: &str| s.parse::<i64>().ok();
+        Some(match (method, seg.as_slice()) {
+            ("POST", ["favorites"]) => Write::SaveFavorite { place_id: body?.get("place_id")?.as_i64()? },
+            ("DELETE", ["favorites", id]) => Write::RemoveFavorite { place_id: num(id)? },
+            ("POST", ["requests"]) => Write::CreateRequest { request: body_as(body)? },
+            ("POST", ["requests", id, "cancel"]) => Write::CancelRequest { id: id.to_string() },
+            ("POST", ["orders"]) => Write::CreateOrder { order: body_as(body)? },
+            ("POST", ["orders", id, "cancel"]) => Write::CancelOrder { id: id.to_string() },
+            ("POST", ["orders", id, "rating"]) => Write::RateOrder { id: id.to_string(), rating: body_as(body)? },
+            ("POST", ["orders", id, "reschedule"]) => Write::RescheduleOrder { id: id.to_string(), to: body_as(body)? },
+            ("POST", ["operator", "classes", id, "vacancies"]) => Write::SetVacancies { class_id: num(id)?, change: body_as(body)? },
+            ("PUT", ["operator", "classes", id]) => Write::EditClass { class_id: num(id)?, edit: body_as(body)? },
+            ("POST", ["operator", "places", id, "classes"]) => Write::CreateClass { place_id: num(id)?, class: body_as(body)? },
+            ("PUT", ["operator", "places", id]) => Write::EditPlace { place_id: num(id)?, edit: body_as(body)? },
+            ("POST", ["operator", "requests", id, "decision"]) => Write::DecideRequest { id: id.to_string(), decision: body_as(body)? },
+            ("POST", ["operator", "places", id, "timeslots"]) => Write::CreateTimeslot { place_id: num(id)?, timeslot: body_as(body)? },
+            ("POST", ["operator", "timeslots", id, "deactivate"]) => {
+                Write::DeactivateTimeslot { place_id: num(entity.strip_prefix("timeslots:")?)?, timeslot_id: num(id)? }
+            }
+            ("POST", ["operator", "orders", id, "decision"]) => Write::DecideOrder { id: id.to_string(), decision: body_as(body)? },
+            ("POST", ["operator", "welfare-visits", id]) => Write::RecordWelfareVisit { id: num(id)?, record: body_as(body)? },
+            ("POST", ["carer", "orders", id, "check-in"]) => Write::CheckIn { order_id: id.to_string(), check_in: body_as(body)? },
+            ("POST", ["carer", "orders", id, "check-out"]) => Write::CheckOut { order_id: id.to_string(), check_out: body_as(body)? },
+            _ => return None,
+        })
+    }
+}
+
+fn body_as<T: serde::de::DeserializeOwned>(b: Option<Value>) -> Option<T> {
+    b.and_then(|v| serde_json::from_value(v).ok())
+}
+
+/// Serialising a borrowed body without naming its type at every arm.
+mod erased {
+    pub trait Ser {
+        fn to_value(&self) -> Option<serde_json::Value>;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn to_value(&self) -> Option<serde_json::Value> {
+            serde_json::to_value(self).ok()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// One of every write, as the app makes them.
+    fn every_write() -> Vec<Write> {
+        let t = "2026-12-02T01:02:03Z";
+        let elder = json!({ "name": "张大爷", "age": 82, "street_id": "wuxi-xinwu-wangzhuang", "address_detail": "旺庄路 1 号",
+                            "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": true, "empty_nest": false });
+        let id = "6b1f3c2e-0000-4000-8000-0000000000aa";
+        [
+            json!({ "write": "save_favorite", "place_id": 12 }),
+            json!({ "write": "remove_favorite", "place_id": 12 }),
+            json!({ "write": "create_request", "request": { "id": id, "place_id": 3, "kind": "visit", "timeslot_id": 4, "timeslot_date": "2026-12-05",
+                    "contact_name": "李女士", "contact_phone": "13812345678", "consent": true } }),
+            json!({ "write": "cancel_request", "id": id }),
+            json!({ "write": "create_order", "order": { "id": id, "provider_id": 2, "item": "bathing", "timeslot_id": 7, "date": "2026-12-07",
+                    "elder": elder, "consent": true } }),
+            json!({ "write": "cancel_order", "id": id }),
+            json!({ "write": "rate_order", "id": id, "rating": { "stars": 5, "comment": "很好" } }),
+            json!({ "write": "reschedule_order", "id": id, "to": { "timeslot_id": 8, "date": "2026-12-09" } }),
+            json!({ "write": "set_vacancies", "class_id": 31, "change": { "delta": -1 } }),
+            json!({ "write": "edit_class", "class_id": 31, "edit": { "version": 4, "capacity": 20, "enrolled": 15, "vacancies": 5 } }),
+            json!({ "write": "create_class", "place_id": 3, "class": { "age_band": "toddler", "care_mode": "full_day", "capacity": 15, "enrolled": 10, "vacancies": 5 } }),
+            json!({ "write": "edit_place", "place_id": 3, "edit": { "opening_hours": "周一至周五 7:30–17:30", "phone": "0510-00001234",
+                    "care_modes": [{ "care_mode": "full_day", "fee_yuan": 2000 }], "puhui_fee_yuan": 1500 } }),
+            json!({ "write": "decide_request", "id": id, "decision": { "action": "accept", "message": "欢迎" } }),
+            json!({ "write": "create_timeslot", "place_id": 3, "timeslot": { "kind": "visit", "weekday": 3, "start": "09:30", "end": "10:30", "capacity": 3 } }),
+            json!({ "write": "deactivate_timeslot", "place_id": 3, "timeslot_id": 9 }),
+            json!({ "write": "decide_order", "id": id, "decision": { "action": "assign", "carer_id": 5 } }),
+            json!({ "write": "record_welfare_visit", "id": 77, "record": { "mode": "phone", "done_at": t, "note": "一切安好" } }),
+            json!({ "write": "check_in", "order_id": id, "check_in": { "tapped_at": t, "lat": 31.5, "lng": 120.3 } }),
+            json!({ "write": "check_out", "order_id": id, "check_out": { "tapped_at": t, "tasks": [{ "task": "助浴", "done": true }] } }),
+        ]
+        .into_iter()
+        .map(|v| serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}")))
+        .collect()
+    }
+
+    #[test]
+    fn every_write_reads_back_from_the_form_earlier_versions_stored() {
+        let writes = every_write();
+        assert_eq!(writes.len(), 19);
+        for w in writes {
+            let back = Write::from_stored(w.method(), &w.path(), w.body(), &w.entity());
+            assert_eq!(back.as_ref(), Some(&w), "{} {}", w.method(), w.path());
+        }
+    }
+
+    #[test]
+    fn requests_go_where_the_server_routes_them() {
+        let w = every_write();
+        assert_eq!((w[1].method(), w[1].path(), w[1].body()), ("DELETE", "/api/v1/favorites/12".to_string(), None));
+        assert_eq!((w[9].method(), w[9].path()), ("PUT", "/api/v1/operator/classes/31".to_string()));
+        assert_eq!(w[14].path(), "/api/v1/operator/timeslots/9/deactivate");
+        assert_eq!(w[14].entity(), "timeslots:3");
+        assert_eq!(w[8].body(), Some(json!({ "delta": -1 })));
+        // signed-in: the desk's and the carer's, never a phone's
+        let signed: Vec<bool> = w.iter().map(Write::signed_in).collect();
+        assert_eq!(signed.iter().filter(|s| **s).count(), 11);
+        assert!(w.iter().all(|x| x.signed_in() == (x.path().starts_with("/api/v1/operator/") || x.path().starts_with("/api/v1/carer/"))));
+    }
+
+    #[test]
+    fn an_outbox_item_stored_before_typed_writes_is_upgraded_with_everything_it_held() {
+        // as the version before this one kept it in `yl1.outbox`
+        let stored = r#"[{"id":"6b1f3c2e-0000-4000-8000-0000000000dd","label":"空位 −1 托小班","method":"POST",
+            "path":"/api/v1/operator/classes/31/vacancies","body":{"delta":-1},"entity":"class:31",
+            "created_at":"2026-12-02T01:02:03Z","attempts":2,"last_error":"网络不通","next_attempt_at":"2026-12-02T01:03:03Z",
+            "quarantined":false,"needs_login":true,"account":{"id":7,"username":"op-libao"}},
+            {"id":"6b1f3c2e-0000-4000-8000-0000000000de","label":"?","method":"POST","path":"/api/v1/unknown","body":null,
+            "entity":"x:1","created_at":"2026-12-02T01:02:03Z","attempts":0,"last_error":null,
+            "next_attempt_at":"2026-12-02T01:02:03Z","quarantined":false}]"#;
+        let items: Vec<crate::offline::store::StoredItemV1> = serde_json::from_str(stored).unwrap();
+        let mut up = items.into_iter().map(|i| i.upgrade());
+        let item = up.next().unwrap().expect("a vacancy tap is upgraded");
+        assert_eq!(item.write, Write::SetVacancies { class_id: 31, change: serde_json::from_value(json!({ "delta": -1 })).unwrap() });
+        assert_eq!((item.id.as_str(), item.attempts, item.needs_login), ("6b1f3c2e-0000-4000-8000-0000000000dd", 2, true));
+        assert_eq!(item.account.map(|a| a.username), Some("op-libao".into()));
+        assert_eq!(item.last_error.as_deref(), Some("网络不通"));
+        assert!(up.next().unwrap().is_none(), "a write this version never made is not guessed at");
+    }
+}
