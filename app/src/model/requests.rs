@@ -398,6 +398,37 @@ pub struct Revealed {
     pub contact_phone: String,
 }
 
+/// A weekly timeslot as a booking meets it (a visit or trial at a place, a home visit of a
+/// provider).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SlotRule {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: i64,
+    /// Minutes after midnight, Beijing time.
+    pub start_min: i64,
+    pub capacity: i64,
+    pub active: bool,
+}
+
+impl SlotRule {
+    /// Why it cannot be booked on `date` with `booked` places already taken (the `timeslot`
+    /// field's message): switched off, the wrong weekday, already started, or full. One rule for
+    /// childcare visits and home-care orders alike.
+    pub fn problem(&self, date: NaiveDate, now: DateTime<Utc>, booked: i64) -> Option<&'static str> {
+        if !self.active {
+            Some("机构已停用这个时段，请选择其他时段")
+        } else if date.weekday().number_from_monday() as i64 != self.weekday {
+            Some("日期与时段的星期不一致")
+        } else if date == beijing_today(now) && self.start_min <= beijing_minutes(now) as i64 {
+            Some("这个时段已经开始或过去了，请选择其他时段")
+        } else if booked >= self.capacity {
+            Some("这个时段已约满，请选择其他时段")
+        } else {
+            None
+        }
+    }
+}
+
 /// Today's date in Beijing (UTC+8, no daylight saving).
 pub fn beijing_today(now: DateTime<Utc>) -> NaiveDate {
     (now + chrono::Duration::hours(8)).date_naive()
@@ -563,5 +594,21 @@ mod tests {
         let t = DateTime::parse_from_rfc3339("2026-11-22T17:30:00Z").unwrap().with_timezone(&Utc);
         assert_eq!(beijing_today(t), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
         assert_eq!(beijing_minutes(t), 90);
+    }
+
+    #[test]
+    fn a_timeslot_is_refused_off_full_started_or_on_another_weekday() {
+        use chrono::TimeZone;
+        // Thursday 3 Dec 2026, 10:00 Beijing = 02:00Z
+        let now = Utc.with_ymd_and_hms(2026, 12, 3, 2, 0, 0).unwrap();
+        let thu = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let slot = SlotRule { weekday: 4, start_min: 10 * 60 + 30, capacity: 2, active: true };
+        assert_eq!(slot.problem(thu, now, 1), None);
+        assert_eq!(slot.problem(thu, now, 2), Some("这个时段已约满，请选择其他时段"));
+        assert_eq!(SlotRule { start_min: 10 * 60, ..slot }.problem(thu, now, 0), Some("这个时段已经开始或过去了，请选择其他时段"));
+        assert_eq!(slot.problem(thu.succ_opt().unwrap(), now, 0), Some("日期与时段的星期不一致"));
+        assert_eq!(SlotRule { active: false, ..slot }.problem(thu, now, 0), Some("机构已停用这个时段，请选择其他时段"));
+        // a week later the started check no longer applies
+        assert_eq!(SlotRule { start_min: 9 * 60, ..slot }.problem(thu + chrono::Duration::days(7), now, 0), None);
     }
 }

@@ -14,13 +14,13 @@ use crate::AppState;
 use app::model::elder::quote;
 use app::rules::geo::LatLng;
 use app::model::orders::{NewOrder, OrderStatus, OrderView, OrdersResponse};
-use app::model::requests::{beijing_minutes, beijing_today, TimeslotsResponse, WeeklyWindow};
+use app::model::requests::{SlotRule, beijing_today, TimeslotsResponse, WeeklyWindow};
 use app::model::{RequestKind, ServiceItem};
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 
@@ -45,19 +45,10 @@ pub(crate) async fn timeslot_problem(
     .bind(item.code())
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((weekday, start, cap, active)) = slot else { return Ok(Some("没有这个时段".into())) };
+    let Some((weekday, start_min, capacity, active)) = slot else { return Ok(Some("没有这个时段".into())) };
     let Ok(d) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else { return Ok(Some("请选择一个时段".into())) };
-    Ok(if !active {
-        Some("机构已停用这个时段，请选择其他时段".to_string())
-    } else if d.weekday().number_from_monday() as i64 != weekday {
-        Some("日期与时段的星期不一致".into())
-    } else if d == beijing_today(now) && start <= beijing_minutes(now) as i64 {
-        Some("这个时段已经开始或过去了，请选择其他时段".into())
-    } else if booked(conn, timeslot_id, date, except).await? >= cap {
-        Some("这个时段已约满，请选择其他时段".into())
-    } else {
-        None
-    })
+    let taken = booked(conn, timeslot_id, date, except).await?;
+    Ok(SlotRule { weekday, start_min, capacity, active }.problem(d, now, taken).map(String::from))
 }
 
 /// `GET /api/v1/providers/{id}/openings?item=` — the item's timeslots in the next two weeks.

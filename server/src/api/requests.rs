@@ -8,7 +8,7 @@
 //! the class's vacancies in the same transaction. The parent's phone is masked in the
 //! inbox; revealing it (after accepting or offering) is written to the audit trail.
 
-use crate::db::requests::{Row, SELECT, positions, view, one, TimeslotRow, TIMESLOT_COLS, booked, release_place};
+use crate::db::requests::{self, Row, SELECT, positions, view, one, TimeslotRow, TIMESLOT_COLS, booked, release_place};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::{AppError, FieldErrors};
@@ -17,14 +17,15 @@ use crate::db::places::place_org;
 use crate::http::extract::{Id, ReqId};
 use crate::AppState;
 use app::model::requests::{
-    age_fits, beijing_minutes, beijing_today, WeeklyWindow, NewRequest, RequestView, RequestsResponse, TimeslotsResponse, MAX_OPEN_APPLICATIONS, MAX_OPEN_TRIALS_PER_WEEK, MAX_OPEN_VISITS_PER_WEEK,
+    age_fits, beijing_today, WeeklyWindow, NewRequest, RequestView, RequestsResponse, TimeslotsResponse, MAX_OPEN_APPLICATIONS, MAX_OPEN_TRIALS_PER_WEEK, MAX_OPEN_VISITS_PER_WEEK,
 };
 use app::model::{AgeBand, RequestKind, RequestStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 
@@ -95,162 +96,99 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
     let dev = w.device.clone();
     let now = st.clock.now();
     w.run(&st, move |mut tx: Tx, new| async move {
-        let today = beijing_today(now);
         // The same request again (a retry under a new key): the request as it is.
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT device_hash FROM requests WHERE id = ?").bind(&new.id).fetch_optional(&mut *tx).await?;
-        if let Some(owner) = existing {
-            if owner != dev.0 {
-                return Err(AppError::Conflict("这个申请编号已被使用，请刷新页面后重新提交".into()));
+        match requests::owner(&mut tx, &new.id).await? {
+            Some(owner) if owner != dev.0 => return Err(AppError::Conflict("这个申请编号已被使用，请刷新页面后重新提交".into())),
+            Some(_) => {
+                let row = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
+                let pos = positions(&mut tx, "id = ?", &new.id).await?;
+                return Ok((tx, StatusCode::OK, view(&row, &pos)?));
             }
-            let row = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
-            let pos = positions(&mut tx, "id = ?", &new.id).await?;
-            return Ok((tx, StatusCode::OK, view(&row, &pos)?));
+            None => {}
         }
-        let mut errors = FieldErrors::from(new.validate(today));
-        let place: Option<bool> =
-            sqlx::query_scalar("SELECT puhui FROM places WHERE id = ?").bind(new.place_id).fetch_optional(&mut *tx).await?;
-        let Some(place_puhui) = place else {
-            return Err(AppError::NotFound("没有这个托育机构".into()));
-        };
-        let phone = new.contact_phone.trim().to_string();
-        let mut class: Option<(String, String)> = None;
-        match new.kind {
+        let mut errors = FieldErrors::from(new.validate(beijing_today(now)));
+        let place_puhui = requests::place_puhui(&mut tx, new.place_id).await?.ok_or_else(|| AppError::NotFound("没有这个托育机构".into()))?;
+        let class = match new.kind {
             RequestKind::Visit | RequestKind::Trial => {
-                let cap = if new.kind == RequestKind::Visit { MAX_OPEN_VISITS_PER_WEEK } else { MAX_OPEN_TRIALS_PER_WEEK };
-                let (by_phone, by_device): (i64, i64) = sqlx::query_as(
-                    &format!("SELECT (SELECT count(*) FROM requests WHERE contact_phone = ?1 AND kind = ?3 AND created_at > ?4
-                               AND status IN ({REQUESTS_HOLDING_TIMESLOT})),
-                            (SELECT count(*) FROM requests WHERE device_hash = ?2 AND kind = ?3 AND created_at > ?4
-                               AND status IN ({REQUESTS_HOLDING_TIMESLOT}))", REQUESTS_HOLDING_TIMESLOT = &*crate::db::REQUESTS_HOLDING_TIMESLOT),
-                )
-                .bind(&phone)
-                .bind(&dev.0)
-                .bind(new.kind.code())
-                .bind(now.timestamp() - 7 * 86_400)
-                .fetch_one(&mut *tx)
-                .await?;
-                if by_phone >= cap || by_device >= cap {
-                    let whose = if by_phone >= cap { "这个手机号" } else { "这台手机" };
-                    errors.push("contact_phone", format!(
-                            "{whose}这一周已有 {} 个未完成的{}，最多 {cap} 个：以免占用其他家庭的时段。可以先在“我的申请”里取消一个",
-                            by_phone.max(by_device),
-                            new.kind.label()
-                        ));
-                }
-                if let (Some(timeslot_id), Some(date)) = (new.timeslot_id, new.timeslot_date.as_deref()) {
-                    let timeslot: Option<TimeslotRow> =
-                        sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ? AND place_id = ?"))
-                            .bind(timeslot_id)
-                            .bind(new.place_id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
-                    match (timeslot, d) {
-                        (None, _) | (_, None) => errors.push("timeslot", "没有这个时段"),
-                        (Some(s), Some(d)) => {
-                            let msg = if s.kind != new.kind.code() {
-                                Some(format!("这个时段用于{}，不是{}", s.timeslot().kind.label(), new.kind.label()))
-                            } else if !s.active {
-                                Some("机构已停用这个时段，请选择其他时段".into())
-                            } else if d.weekday().number_from_monday() as i64 != s.weekday {
-                                Some("日期与时段的星期不一致".into())
-                            } else if d == today && s.start_min <= beijing_minutes(now) as i64 {
-                                Some("这个时段已经开始或过去了，请选择其他时段".into())
-                            } else if booked(&mut tx, timeslot_id, date).await? >= s.capacity {
-                                Some("这个时段已约满，请选择其他时段".into())
-                            } else {
-                                let mine: i64 = sqlx::query_scalar(
-                                    &format!("SELECT count(*) FROM requests WHERE timeslot_id = ? AND timeslot_date = ? AND contact_phone = ?
-                                       AND status IN ({REQUESTS_HOLDING_TIMESLOT})", REQUESTS_HOLDING_TIMESLOT = &*crate::db::REQUESTS_HOLDING_TIMESLOT),
-                                )
-                                .bind(timeslot_id)
-                                .bind(date)
-                                .bind(&phone)
-                                .fetch_one(&mut *tx)
-                                .await?;
-                                (mine > 0).then(|| "这个手机号已经预约了这个时段".into())
-                            };
-                            if let Some(m) = msg {
-                                errors.push("timeslot", m);
-                            }
-                        }
-                    }
-                }
+                check_booking(&mut tx, &new, &dev, now, &mut errors).await?;
+                None
             }
-            RequestKind::Application => {
-                if let Some(class_id) = new.class_id {
-                    let row: Option<(String, String)> =
-                        sqlx::query_as("SELECT age_band, care_mode FROM classes WHERE id = ? AND place_id = ?")
-                            .bind(class_id)
-                            .bind(new.place_id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    match &row {
-                        None => errors.push("class_id", "这家机构没有这个班级"),
-                        Some((band, _)) => {
-                            if let (Some(b), Some(birth), Some(start)) =
-                                (AgeBand::from_code(band), new.child_birth_month.as_deref(), new.start_month.as_deref())
-                            {
-                                if !errors.has("child_birth_month") && !errors.has("start_month") {
-                                    if let Err(m) = age_fits(b, birth, start) {
-                                        errors.push("child_birth_month", m);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    class = row;
-                }
-                if new.puhui && !place_puhui {
-                    errors.push("puhui", "这家机构没有普惠托位");
-                }
-                let open: i64 = sqlx::query_scalar(
-                    &format!("SELECT count(*) FROM requests WHERE place_id = ? AND contact_phone = ? AND kind = 'application'
-                       AND status IN ({OPEN_APPLICATIONS})", OPEN_APPLICATIONS = &*crate::db::OPEN_APPLICATIONS),
-                )
-                .bind(new.place_id)
-                .bind(&phone)
-                .fetch_one(&mut *tx)
-                .await?;
-                if open >= MAX_OPEN_APPLICATIONS {
-                    errors.push("contact_phone", format!(
-                            "这个手机号在这家机构已有 {open} 份进行中的申请，最多 {MAX_OPEN_APPLICATIONS} 份：以免占用其他家庭的候补名额。可以先在“我的申请”里取消一份"
-                        ));
-                }
-            }
-        }
+            RequestKind::Application => check_application(&mut tx, &new, place_puhui, &mut errors).await?,
+        };
         errors.into_result()?;
-        let is_app = new.kind == RequestKind::Application;
-        sqlx::query(
-            "INSERT INTO requests (id, device_hash, place_id, kind, timeslot_id, timeslot_date, class_id, age_band, care_mode,
-                child_birth_month, start_month, puhui, priority_grounds, priority, contact_name, contact_phone, consent_at,
-                status, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 'submitted', ?17, ?17)",
-        )
-        .bind(&new.id)
-        .bind(&dev.0)
-        .bind(new.place_id)
-        .bind(new.kind.code())
-        .bind(if is_app { None } else { new.timeslot_id })
-        .bind(if is_app { None } else { new.timeslot_date.clone() })
-        .bind(if is_app { new.class_id } else { None })
-        .bind(class.as_ref().map(|c| c.0.clone()))
-        .bind(class.as_ref().map(|c| c.1.clone()))
-        .bind(new.child_birth_month.as_deref().filter(|_| is_app))
-        .bind(new.start_month.as_deref().filter(|_| is_app))
-        .bind(new.puhui && is_app)
-        .bind(serde_json::to_string(&new.priority_grounds).map_err(anyhow::Error::from)?)
-        .bind(!new.priority_grounds.is_empty())
-        .bind(new.contact_name.trim())
-        .bind(&phone)
-        .bind(now.timestamp())
-        .execute(&mut *tx)
-        .await?;
+        requests::insert(&mut tx, &new, &dev.0, class, now.timestamp()).await?;
         let row = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
         Ok((tx, StatusCode::CREATED, view(&row, &HashMap::new())?))
     })
     .await
+}
+
+/// A visit or trial: at most a few open ones a week per phone and per device, and a timeslot of
+/// this place, for this kind, that can be booked on that date and is not already this phone's.
+async fn check_booking(tx: &mut SqliteConnection, new: &NewRequest, dev: &DeviceHash, now: DateTime<Utc>, errors: &mut FieldErrors) -> Result<(), AppError> {
+    let cap = if new.kind == RequestKind::Visit { MAX_OPEN_VISITS_PER_WEEK } else { MAX_OPEN_TRIALS_PER_WEEK };
+    let phone = new.contact_phone.trim();
+    let (by_phone, by_device) = requests::open_bookings_since(tx, phone, &dev.0, new.kind, now.timestamp() - 7 * 86_400).await?;
+    if by_phone >= cap || by_device >= cap {
+        let whose = if by_phone >= cap { "这个手机号" } else { "这台手机" };
+        errors.push(
+            "contact_phone",
+            format!("{whose}这一周已有 {} 个未完成的{}，最多 {cap} 个：以免占用其他家庭的时段。可以先在“我的申请”里取消一个", by_phone.max(by_device), new.kind.label()),
+        );
+    }
+    let (Some(timeslot_id), Some(date)) = (new.timeslot_id, new.timeslot_date.as_deref()) else { return Ok(()) };
+    let timeslot = requests::timeslot_of_place(tx, timeslot_id, new.place_id).await?;
+    let problem = match (timeslot, NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()) {
+        (None, _) | (_, None) => Some("没有这个时段".to_string()),
+        (Some(s), _) if s.kind != new.kind.code() => Some(format!("这个时段用于{}，不是{}", s.timeslot().kind.label(), new.kind.label())),
+        (Some(s), Some(d)) => match s.rule().problem(d, now, booked(tx, timeslot_id, date).await?) {
+            Some(m) => Some(m.to_string()),
+            None => requests::phone_holds(tx, timeslot_id, date, phone).await?.then(|| "这个手机号已经预约了这个时段".to_string()),
+        },
+    };
+    if let Some(m) = problem {
+        errors.push("timeslot", m);
+    }
+    Ok(())
+}
+
+/// An application: a class of this place that takes the child's age at the start month, 普惠 only
+/// where the place has it, and a few open applications per phone and place. Returns the class's
+/// age band and care mode (kept with the request).
+async fn check_application(
+    tx: &mut SqliteConnection,
+    new: &NewRequest,
+    place_puhui: bool,
+    errors: &mut FieldErrors,
+) -> Result<Option<(String, String)>, AppError> {
+    let mut class = None;
+    if let Some(class_id) = new.class_id {
+        class = requests::class_of_place(tx, class_id, new.place_id).await?;
+        match &class {
+            None => errors.push("class_id", "这家机构没有这个班级"),
+            Some((band, _)) => {
+                let birth_and_start = (new.child_birth_month.as_deref(), new.start_month.as_deref());
+                if let (Some(b), (Some(birth), Some(start))) = (AgeBand::from_code(band), birth_and_start) {
+                    if !errors.has("child_birth_month") && !errors.has("start_month") {
+                        if let Err(m) = age_fits(b, birth, start) {
+                            errors.push("child_birth_month", m);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if new.puhui && !place_puhui {
+        errors.push("puhui", "这家机构没有普惠托位");
+    }
+    let open = requests::open_applications(tx, new.place_id, new.contact_phone.trim()).await?;
+    if open >= MAX_OPEN_APPLICATIONS {
+        errors.push(
+            "contact_phone",
+            format!("这个手机号在这家机构已有 {open} 份进行中的申请，最多 {MAX_OPEN_APPLICATIONS} 份：以免占用其他家庭的候补名额。可以先在“我的申请”里取消一份"),
+        );
+    }
+    Ok(class)
 }
 
 /// `POST /api/v1/requests/{id}/cancel` — by the device that made the request.

@@ -1,5 +1,6 @@
 //! Childcare requests (visits, trials, applications) and their timeslots, as stored.
 
+use app::model::requests::NewRequest;
 use crate::http::error::AppError;
 use app::model::requests::{
     hhmm, RequestView, Timeslot,
@@ -105,6 +106,11 @@ impl TimeslotRow {
             active: self.active,
         }
     }
+
+    /// What a booking of it must meet.
+    pub(crate) fn rule(&self) -> app::model::requests::SlotRule {
+        app::model::requests::SlotRule { weekday: self.weekday, start_min: self.start_min, capacity: self.capacity, active: self.active }
+    }
 }
 
 pub(crate) const TIMESLOT_COLS: &str = "id, place_id, kind, weekday, start_min, end_min, capacity, active";
@@ -130,5 +136,117 @@ pub(crate) async fn release_place(tx: &mut SqliteConnection, now: i64, class_id:
         .execute(&mut *tx)
         .await?;
     }
+    Ok(())
+}
+
+/// The device a request id belongs to (a retry finds its own request).
+pub(crate) async fn owner(conn: &mut SqliteConnection, id: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT device_hash FROM requests WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
+}
+
+/// Whether a place has 普惠托位 (`None`: no such place).
+pub(crate) async fn place_puhui(conn: &mut SqliteConnection, place_id: i64) -> Result<Option<bool>, AppError> {
+    Ok(sqlx::query_scalar("SELECT puhui FROM places WHERE id = ?").bind(place_id).fetch_optional(&mut *conn).await?)
+}
+
+/// Open visits or trials (holding a timeslot) made since `since`: by this phone, by this device.
+pub(crate) async fn open_bookings_since(
+    conn: &mut SqliteConnection,
+    phone: &str,
+    device_hash: &str,
+    kind: RequestKind,
+    since: i64,
+) -> Result<(i64, i64), AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT (SELECT count(*) FROM requests WHERE contact_phone = ?1 AND kind = ?3 AND created_at > ?4 AND status IN ({holding})),
+                (SELECT count(*) FROM requests WHERE device_hash = ?2 AND kind = ?3 AND created_at > ?4 AND status IN ({holding}))",
+        holding = &*crate::db::REQUESTS_HOLDING_TIMESLOT
+    ))
+    .bind(phone)
+    .bind(device_hash)
+    .bind(kind.code())
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// A timeslot of this place.
+pub(crate) async fn timeslot_of_place(conn: &mut SqliteConnection, id: i64, place_id: i64) -> Result<Option<TimeslotRow>, AppError> {
+    Ok(sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ? AND place_id = ?"))
+        .bind(id)
+        .bind(place_id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// Whether this phone already holds the timeslot on that date.
+pub(crate) async fn phone_holds(conn: &mut SqliteConnection, timeslot_id: i64, date: &str, phone: &str) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM requests WHERE timeslot_id = ? AND timeslot_date = ? AND contact_phone = ? AND status IN ({})",
+        &*crate::db::REQUESTS_HOLDING_TIMESLOT
+    ))
+    .bind(timeslot_id)
+    .bind(date)
+    .bind(phone)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// A class of this place: its age band and care mode.
+pub(crate) async fn class_of_place(conn: &mut SqliteConnection, class_id: i64, place_id: i64) -> Result<Option<(String, String)>, AppError> {
+    Ok(sqlx::query_as("SELECT age_band, care_mode FROM classes WHERE id = ? AND place_id = ?")
+        .bind(class_id)
+        .bind(place_id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// Applications of this phone at this place still in play.
+pub(crate) async fn open_applications(conn: &mut SqliteConnection, place_id: i64, phone: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM requests WHERE place_id = ? AND contact_phone = ? AND kind = 'application' AND status IN ({})",
+        &*crate::db::OPEN_APPLICATIONS
+    ))
+    .bind(place_id)
+    .bind(phone)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// A new request, as submitted (a visit or trial keeps its timeslot, an application its class).
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    new: &NewRequest,
+    device_hash: &str,
+    class: Option<(String, String)>,
+    now: i64,
+) -> Result<(), AppError> {
+    let is_app = new.kind == RequestKind::Application;
+    sqlx::query(
+        "INSERT INTO requests (id, device_hash, place_id, kind, timeslot_id, timeslot_date, class_id, age_band, care_mode,
+            child_birth_month, start_month, puhui, priority_grounds, priority, contact_name, contact_phone, consent_at,
+            status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 'submitted', ?17, ?17)",
+    )
+    .bind(&new.id)
+    .bind(device_hash)
+    .bind(new.place_id)
+    .bind(new.kind.code())
+    .bind(if is_app { None } else { new.timeslot_id })
+    .bind(if is_app { None } else { new.timeslot_date.clone() })
+    .bind(if is_app { new.class_id } else { None })
+    .bind(class.as_ref().map(|c| c.0.clone()))
+    .bind(class.as_ref().map(|c| c.1.clone()))
+    .bind(new.child_birth_month.as_deref().filter(|_| is_app))
+    .bind(new.start_month.as_deref().filter(|_| is_app))
+    .bind(new.puhui && is_app)
+    .bind(serde_json::to_string(&new.priority_grounds).map_err(anyhow::Error::from)?)
+    .bind(!new.priority_grounds.is_empty())
+    .bind(new.contact_name.trim())
+    .bind(new.contact_phone.trim())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
