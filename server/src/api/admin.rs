@@ -9,8 +9,9 @@ use crate::http::error::{AppError, FieldErrors};
 use crate::http::audit::{self, About};
 use crate::http::write::{NoBody, Tx, Write};
 use crate::http::extract::Id;
+use crate::db::accounts;
 use crate::AppState;
-use app::model::{Account, AccountCreate, BeianStatus, Organisation, OrganisationAdmin, OrganisationCreate, User};
+use app::model::{Account, AccountCreate, OrganisationAdmin, OrganisationCreate};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -24,36 +25,11 @@ fn admin_only(session: &Session) -> Result<(), AppError> {
     }
 }
 
-type OrgRow = (i64, String, String, String, Option<String>, bool, i64, i64, i64);
-
-const ORG_SELECT: &str = "SELECT o.id, o.name, o.uscc, o.beian_status, o.beian_number, o.is_sample, o.created_at,
-        (SELECT count(*) FROM places p WHERE p.organisation_id = o.id),
-        (SELECT count(*) FROM users u WHERE u.organisation_id = o.id AND u.disabled_at IS NULL)
-     FROM organisations o";
-
-fn org_from(r: OrgRow) -> OrganisationAdmin {
-    let (id, name, uscc, beian, beian_number, is_sample, created_at, place_count, account_count) = r;
-    OrganisationAdmin {
-        organisation: Organisation {
-            id,
-            name,
-            uscc,
-            beian_status: BeianStatus::from_code(&beian).unwrap_or(BeianStatus::NotFiled),
-            beian_number,
-            is_sample,
-        },
-        place_count,
-        account_count,
-        created_at: crate::db::places::ts(created_at),
-    }
-}
-
 /// `GET /api/v1/admin/organisations` — newest first.
 #[utoipa::path(get, path = "/api/v1/admin/organisations", responses((status = 200, body = [OrganisationAdmin]), (status = 401), (status = 403)), tag = "admin")]
 pub async fn organisations(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OrganisationAdmin>>, AppError> {
     admin_only(&session)?;
-    let rows: Vec<OrgRow> = sqlx::query_as(&format!("{ORG_SELECT} ORDER BY o.is_sample, o.id DESC LIMIT 1000")).fetch_all(&st.read).await?;
-    Ok(Json(rows.into_iter().map(org_from).collect()))
+    Ok(Json(accounts::organisations(&st.read).await?))
 }
 
 /// `POST /api/v1/admin/organisations`
@@ -69,65 +45,23 @@ pub async fn create_organisation(
     let now = st.clock.now();
     w.run_as(&st, &session, move |mut tx: Tx, new| async move {
         let mut errors = FieldErrors::from(new.validate());
-        let uscc = new.uscc.trim().to_string();
-        let taken: bool =
-            sqlx::query_scalar("SELECT count(*) > 0 FROM organisations WHERE uscc = ?").bind(&uscc).fetch_one(&mut *tx).await?;
-        if taken {
+        if accounts::uscc_taken(&mut tx, new.uscc.trim()).await? {
             errors.push("uscc", "这个统一社会信用代码已经登记过了");
         }
         errors.into_result()?;
-        let number = new.beian_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let id = sqlx::query(
-            "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at, created_by)
-             VALUES (?1, ?2, ?3, ?4, 0, ?6, ?6, ?5)",
-        )
-        .bind(new.name.trim())
-        .bind(&uscc)
-        .bind(new.beian_status.code())
-        .bind(number)
-        .bind(user.id)
-        .bind(now.timestamp())
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-        audit::record(&mut tx, (&user, now), About::Organisation(Some(id)), "organisation_create", new).await?;
-        let row: OrgRow = sqlx::query_as(&format!("{ORG_SELECT} WHERE o.id = ?")).bind(id).fetch_one(&mut *tx).await?;
-        Ok((tx, StatusCode::CREATED, org_from(row)))
+        let id = accounts::insert_organisation(&mut tx, &new, user.id, now.timestamp()).await?;
+        audit::record(&mut tx, (&user, now), About::Organisation(Some(id)), "organisation_create", &new).await?;
+        let created = accounts::organisation(&mut tx, id).await?;
+        Ok((tx, StatusCode::CREATED, created))
     })
     .await
-}
-
-type AccountRow = (i64, String, String, String, Option<i64>, Option<String>, bool, Option<String>, i64, Option<i64>, Option<i64>);
-
-const ACCOUNT_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.district_id, u.is_sample,
-        o.name, u.created_at, u.disabled_at, u.carer_id
-     FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id";
-
-fn account_from(r: AccountRow) -> Account {
-    let (id, username, display_name, role, organisation_id, district_id, is_sample, organisation_name, created_at, disabled_at, carer_id) = r;
-    Account {
-        user: User {
-            id,
-            username,
-            display_name,
-            role: Role::from_code(&role).unwrap_or(Role::Supervisor),
-            organisation_id,
-            district_id,
-            is_sample,
-            carer_id,
-        },
-        organisation_name,
-        created_at: crate::db::places::ts(created_at),
-        disabled: disabled_at.is_some(),
-    }
 }
 
 /// `GET /api/v1/admin/users` — every account (never a password hash), newest first.
 #[utoipa::path(get, path = "/api/v1/admin/users", responses((status = 200, body = [Account]), (status = 401), (status = 403)), tag = "admin")]
 pub async fn users(State(st): State<AppState>, session: Session) -> Result<Json<Vec<Account>>, AppError> {
     admin_only(&session)?;
-    let rows: Vec<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_SELECT} ORDER BY u.is_sample, u.id DESC LIMIT 1000")).fetch_all(&st.read).await?;
-    Ok(Json(rows.into_iter().map(account_from).collect()))
+    Ok(Json(accounts::accounts(&st.read).await?))
 }
 
 /// `POST /api/v1/admin/users` — an operator of an organisation, a supervisor of a district, or an admin.
@@ -150,9 +84,7 @@ pub async fn create_user(
     w.run_as(&st, &session, move |mut tx: Tx, new| async move {
         let mut errors = FieldErrors::from(new.validate());
         let username = new.username.trim().to_string();
-        let taken: bool =
-            sqlx::query_scalar("SELECT count(*) > 0 FROM users WHERE username = ?").bind(&username).fetch_one(&mut *tx).await?;
-        if taken {
+        if accounts::username_taken(&mut tx, &username).await? {
             errors.push("username", "这个用户名已被使用");
         }
         let (org, district) = match new.role {
@@ -161,41 +93,31 @@ pub async fn create_user(
             Role::Admin => (None, None),
         };
         if let Some(o) = org {
-            let ok: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM organisations WHERE id = ?").bind(o).fetch_one(&mut *tx).await?;
-            if !ok {
+            if !accounts::organisation_exists(&mut tx, o).await? {
                 errors.push("organisation_id", "没有这个机构");
             }
         }
         if let Some(d) = &district {
-            let ok: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM areas WHERE id = ? AND level = 'district'")
-                .bind(d)
-                .fetch_one(&mut *tx)
-                .await?;
-            if !ok {
+            if !accounts::district_exists(&mut tx, d).await? {
                 errors.push("district_id", "没有这个区");
             }
         }
         errors.into_result()?;
-        let id = sqlx::query(
-            "INSERT INTO users (username, display_name, password_hash, role, organisation_id, district_id, is_sample, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-        )
-        .bind(&username)
-        .bind(new.display_name.trim())
-        .bind(&hash)
-        .bind(new.role.code())
-        .bind(org)
-        .bind(&district)
-        .bind(now.timestamp())
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        let account = accounts::NewAccount {
+            username: &username,
+            display_name: new.display_name.trim(),
+            password_hash: &hash,
+            role: new.role,
+            organisation_id: org,
+            district_id: district.as_deref(),
+        };
+        let id = accounts::insert_account(&mut tx, account, now.timestamp()).await?;
         let detail = serde_json::json!({
             "user_id": id, "username": username, "role": new.role.code(), "organisation_id": org, "district_id": district,
         });
         audit::record(&mut tx, (&user, now), About::Organisation(org), "account_create", detail).await?;
-        let row: AccountRow = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE u.id = ?")).bind(id).fetch_one(&mut *tx).await?;
-        Ok((tx, StatusCode::CREATED, account_from(row)))
+        let created = accounts::account(&mut tx, id).await?;
+        Ok((tx, StatusCode::CREATED, created))
     })
     .await
 }
@@ -216,23 +138,13 @@ pub async fn disable_user(
         if target == user.id {
             return Err(AppError::field("id", "不能停用自己的账号"));
         }
-        let n = sqlx::query("UPDATE users SET disabled_at = coalesce(disabled_at, ?) WHERE id = ?")
-            .bind(now.timestamp())
-            .bind(target)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
+        if !accounts::disable(&mut tx, target, now.timestamp()).await? {
             return Err(AppError::NotFound("没有这个账号".into()));
         }
-        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
-            .bind(now.timestamp())
-            .bind(target)
-            .execute(&mut *tx)
-            .await?;
-        let row: AccountRow = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE u.id = ?")).bind(target).fetch_one(&mut *tx).await?;
-        audit::record(&mut tx, (&user, now), About::Organisation(row.4), "account_disable", serde_json::json!({ "user_id": target, "username": row.1 })).await?;
-        Ok((tx, StatusCode::OK, account_from(row)))
+        let account = accounts::account(&mut tx, target).await?;
+        let detail = serde_json::json!({ "user_id": target, "username": account.user.username });
+        audit::record(&mut tx, (&user, now), About::Organisation(account.user.organisation_id), "account_disable", detail).await?;
+        Ok((tx, StatusCode::OK, account))
     })
     .await
 }

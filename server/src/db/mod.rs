@@ -15,6 +15,7 @@ use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/yilao.db";
 
+pub mod accounts;
 pub mod orders;
 pub mod places;
 pub mod requests;
