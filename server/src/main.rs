@@ -113,7 +113,7 @@ async fn main() -> anyhow::Result<()> {
             }
             let pool = db::open(&cli.database_url).await?;
             let hash = server::api::auth::hash_password(&password)?;
-            let id = server::api::auth::create_user(&pool, &username, &display_name, &hash, server::api::auth::Role::Admin, None, None, false)
+            let id = server::db::accounts::create_account(&pool, server::db::accounts::NewAccount { username: &username, display_name: &display_name, password_hash: &hash, role: app::model::Role::Admin, organisation_id: None, district_id: None, is_sample: false }, chrono::Utc::now().timestamp())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("created admin {username} (id {id})");

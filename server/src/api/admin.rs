@@ -110,6 +110,7 @@ pub async fn create_user(
             role: new.role,
             organisation_id: org,
             district_id: district.as_deref(),
+            is_sample: false,
         };
         let id = accounts::insert_account(&mut tx, account, now.timestamp()).await?;
         let detail = serde_json::json!({

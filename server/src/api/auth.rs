@@ -79,34 +79,6 @@ pub async fn account_count(pool: &SqlitePool) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(pool).await?)
 }
 
-/// Creates an account (CLI, sample data, admin API).
-pub async fn create_user(
-    pool: &SqlitePool,
-    username: &str,
-    display_name: &str,
-    password_hash: &str,
-    role: Role,
-    organisation_id: Option<i64>,
-    district_id: Option<&str>,
-    is_sample: bool,
-) -> Result<i64, AppError> {
-    let role = role.code();
-    let r = sqlx::query(
-        "INSERT INTO users (username, display_name, password_hash, role, organisation_id, district_id, is_sample, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, unixepoch())",
-    )
-    .bind(username)
-    .bind(display_name)
-    .bind(password_hash)
-    .bind(role)
-    .bind(organisation_id)
-    .bind(district_id)
-    .bind(is_sample)
-    .execute(pool)
-    .await?;
-    Ok(r.last_insert_rowid())
-}
-
 /// Whether the request reached the proxy in front of us over HTTPS.
 pub(crate) fn is_https(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")

@@ -110,20 +110,23 @@ pub(crate) async fn district_exists(conn: &mut SqliteConnection, id: &str) -> Re
     Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM areas WHERE id = ? AND level = 'district'").bind(id).fetch_one(&mut *conn).await?)
 }
 
-/// A new (real) account: what it may act on follows from its role.
-pub(crate) struct NewAccount<'a> {
+/// A new account: what it may act on follows from its role (an operator its organisation, a
+/// supervisor its district). Sample accounts sign in only on a database served with `--sample`.
+pub struct NewAccount<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
     pub password_hash: &'a str,
     pub role: Role,
     pub organisation_id: Option<i64>,
     pub district_id: Option<&'a str>,
+    pub is_sample: bool,
 }
 
-pub(crate) async fn insert_account(conn: &mut SqliteConnection, a: NewAccount<'_>, now: i64) -> Result<i64, AppError> {
+/// The one insert of an account (admin API, `create-admin`, sample data); its id.
+pub async fn insert_account(conn: &mut SqliteConnection, a: NewAccount<'_>, now: i64) -> Result<i64, AppError> {
     Ok(sqlx::query(
         "INSERT INTO users (username, display_name, password_hash, role, organisation_id, district_id, is_sample, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(a.username)
     .bind(a.display_name)
@@ -131,10 +134,17 @@ pub(crate) async fn insert_account(conn: &mut SqliteConnection, a: NewAccount<'_
     .bind(a.role.code())
     .bind(a.organisation_id)
     .bind(a.district_id)
+    .bind(a.is_sample)
     .bind(now)
     .execute(&mut *conn)
     .await?
     .last_insert_rowid())
+}
+
+/// `insert_account` on a connection of its own (the command line, sample data, tests).
+pub async fn create_account(pool: &SqlitePool, a: NewAccount<'_>, now: i64) -> Result<i64, AppError> {
+    let mut conn = pool.acquire().await?;
+    insert_account(&mut conn, a, now).await
 }
 
 /// Switches an account off and ends its sessions; `false` when there is no such account.

@@ -616,7 +616,7 @@ pub async fn ensure_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
     if sample_places == 0 || have > 0 {
         return Ok(());
     }
-    use crate::api::auth::{create_user, Role};
+    use app::model::Role;
     // One hash for the one documented sample password.
     let hash = crate::api::auth::hash_password(SAMPLE_PASSWORD)?;
     let orgs = generate();
@@ -629,13 +629,13 @@ pub async fn ensure_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
             .fetch_optional(pool)
             .await?;
         if let (Some(org), false) = (org, exists(username).await?) {
-            create_user(pool, username, display, &hash, Role::Operator, Some(org), None, true).await?;
+            crate::db::accounts::create_account(pool, crate::db::accounts::NewAccount { username: username, display_name: display, password_hash: &hash, role: app::model::Role::Operator, organisation_id: Some(org), district_id: None, is_sample: true }, chrono::Utc::now().timestamp()).await?;
         }
     }
     if !exists("sup-xinwu").await? {
-        create_user(pool, "sup-xinwu", "新吴区卫健委（示例）", &hash, Role::Supervisor, None, Some("wuxi-xinwu"), true).await?;
+        crate::db::accounts::create_account(pool, crate::db::accounts::NewAccount { username: "sup-xinwu", display_name: "新吴区卫健委（示例）", password_hash: &hash, role: Role::Supervisor, organisation_id: None, district_id: Some("wuxi-xinwu"), is_sample: true }, chrono::Utc::now().timestamp()).await?;
     }
-    create_user(pool, "admin-sample", "平台管理员（示例）", &hash, Role::Admin, None, None, true).await?;
+    crate::db::accounts::create_account(pool, crate::db::accounts::NewAccount { username: "admin-sample", display_name: "平台管理员（示例）", password_hash: &hash, role: Role::Admin, organisation_id: None, district_id: None, is_sample: true }, chrono::Utc::now().timestamp()).await?;
     Ok(())
 }
 
@@ -702,7 +702,7 @@ pub async fn ensure_carer_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
     .await?;
     let Some((carer_id, name, org)) = carer else { return Ok(()) };
     let hash = crate::api::auth::hash_password(SAMPLE_PASSWORD)?;
-    let id = crate::api::auth::create_user(pool, "carer-wangzhuang", &format!("护理员 {name}"), &hash, crate::api::auth::Role::Operator, Some(org), None, true)
+    let id = crate::db::accounts::create_account(pool, crate::db::accounts::NewAccount { username: "carer-wangzhuang", display_name: &format!("护理员 {name}"), password_hash: &hash, role: app::model::Role::Operator, organisation_id: Some(org), district_id: None, is_sample: true }, chrono::Utc::now().timestamp())
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     sqlx::query("UPDATE users SET carer_id = ? WHERE id = ?").bind(carer_id).bind(id).execute(pool).await?;
@@ -862,7 +862,7 @@ pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
         let hash = crate::api::auth::hash_password(SAMPLE_PASSWORD)?;
         let exists: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE username = 'op-xinwu-yanglao'").fetch_one(pool).await?;
         if exists == 0 {
-            crate::api::auth::create_user(pool, "op-xinwu-yanglao", "新吴区居家养老服务中心调度（示例）", &hash, crate::api::auth::Role::Operator, Some(org), None, true)
+            crate::db::accounts::create_account(pool, crate::db::accounts::NewAccount { username: "op-xinwu-yanglao", display_name: "新吴区居家养老服务中心调度（示例）", password_hash: &hash, role: app::model::Role::Operator, organisation_id: Some(org), district_id: None, is_sample: true }, chrono::Utc::now().timestamp())
                 .await?;
         }
     }

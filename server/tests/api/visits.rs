@@ -134,7 +134,7 @@ async fn another_carer_cannot_see_or_record_a_visit_and_ratings_wait_for_complet
     let other_carer: i64 = sqlx::query_scalar("SELECT id FROM carers WHERE provider_id = ? ORDER BY id DESC LIMIT 1").bind(station).fetch_one(&s.pool).await.unwrap();
     let org: i64 = sqlx::query_scalar("SELECT organisation_id FROM providers WHERE id = ?").bind(station).fetch_one(&s.pool).await.unwrap();
     let hash = server::api::auth::hash_password(SAMPLE_PASSWORD).unwrap();
-    let uid = server::api::auth::create_user(&s.pool, "carer-other", "另一位护理员", &hash, server::api::auth::Role::Operator, Some(org), None, true).await.unwrap();
+    let uid = server::db::accounts::create_account(&s.pool, server::db::accounts::NewAccount { username: "carer-other", display_name: "另一位护理员", password_hash: &hash, role: app::model::Role::Operator, organisation_id: Some(org), district_id: None, is_sample: true }, chrono::Utc::now().timestamp()).await.unwrap();
     sqlx::query("UPDATE users SET carer_id = ? WHERE id = ?").bind(other_carer).bind(uid).execute(&s.pool).await.unwrap();
     let other = login(&s, "carer-other", SAMPLE_PASSWORD).await.1.unwrap();
     let (_, list) = get(&s, Some(&other), "/api/v1/carer/visits").await;
