@@ -16,6 +16,7 @@ use std::time::Duration;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/yilao.db";
 
 pub mod accounts;
+pub mod classes;
 pub mod orders;
 pub mod places;
 pub mod requests;

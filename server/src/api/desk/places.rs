@@ -10,6 +10,7 @@ use crate::http::extract::Id;
 use crate::db::places::{class_state, place_org};
 use crate::http::audit::{self, About};
 use crate::http::write::{Tx, Write};
+use crate::db::classes;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -25,34 +26,14 @@ pub(crate) use crate::http::access::{may_read, may_write};
 /// `GET /api/v1/operator/places` — the places this account manages.
 #[utoipa::path(get, path = "/api/v1/operator/places", responses((status = 200, body = [OperatorPlace]), (status = 401)), tag = "operator")]
 pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OperatorPlace>>, AppError> {
-    let rows: Vec<(i64, String, String)> = match (session.user.role, session.user.organisation_id) {
-        (Role::Operator, Some(org)) if session.user.carer_id.is_none() => {
-            sqlx::query_as(
-                "SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id
-                 WHERE p.organisation_id = ? ORDER BY p.is_main DESC, p.id",
-            )
-            .bind(org)
-            .fetch_all(&st.read)
-            .await?
-        }
-        (Role::Supervisor, _) => {
-            sqlx::query_as(
-                "SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id
-                 WHERE p.district_id = ? ORDER BY p.id LIMIT 500",
-            )
-            .bind(session.user.district_id.clone().unwrap_or_default())
-            .fetch_all(&st.read)
-            .await?
-        }
-        (Role::Admin, _) => {
-            sqlx::query_as("SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id ORDER BY p.id LIMIT 500")
-                .fetch_all(&st.read)
-                .await?
-        }
+    let scope = match (session.user.role, session.user.organisation_id) {
+        (Role::Operator, Some(org)) if session.user.carer_id.is_none() => classes::Scope::Organisation(org),
+        (Role::Supervisor, _) => classes::Scope::District(session.user.district_id.clone().unwrap_or_default()),
+        (Role::Admin, _) => classes::Scope::All,
         // a carer's account (or an operator without an organisation) manages no place
-        _ => vec![],
+        _ => return Ok(Json(vec![])),
     };
-    Ok(Json(rows.into_iter().map(|(id, name, street_name)| OperatorPlace { id, name, street_name }).collect()))
+    Ok(Json(classes::desk_places(&st.read, scope).await?))
 }
 
 /// `GET /api/v1/operator/places/{id}/classes`
@@ -62,11 +43,7 @@ pub async fn classes(State(st): State<AppState>, session: Session, Id(id): Id) -
     let mut conn = st.read.acquire().await?;
     let org = place_org(&mut conn, id).await?;
     may_read(&mut conn, &session.user, org).await?;
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM classes WHERE place_id = ?
-         ORDER BY CASE care_mode WHEN 'full_day' THEN 0 WHEN 'half_day' THEN 1 WHEN 'hourly' THEN 2 ELSE 3 END,
-                  CASE age_band WHEN 'infant' THEN 0 WHEN 'toddler' THEN 1 WHEN 'preschool' THEN 2 ELSE 3 END",
-    ).bind(id).fetch_all(&mut *conn).await?;
+    let ids = classes::ids_of_place(&mut conn, id).await?;
     let mut out = Vec::new();
     for c in ids {
         out.extend(class_state(&mut conn, c).await?);
@@ -81,26 +58,7 @@ pub async fn audit(State(st): State<AppState>, session: Session, Id(id): Id) -> 
     let mut conn = st.read.acquire().await?;
     let org = place_org(&mut conn, id).await?;
     may_read(&mut conn, &session.user, org).await?;
-    let rows: Vec<(i64, String, Option<i64>, Option<i64>, String, String, i64)> = sqlx::query_as(
-        "SELECT a.id, u.display_name, a.place_id, a.class_id, a.action, a.detail, a.at FROM audit_log a
-         JOIN users u ON u.id = a.user_id WHERE a.place_id = ? ORDER BY a.id DESC LIMIT 200",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(id, user, place_id, class_id, action, detail, at)| AuditEntry {
-                id,
-                user,
-                place_id,
-                class_id,
-                action,
-                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
-                at: crate::db::places::ts(at),
-            })
-            .collect(),
-    ))
+    Ok(Json(classes::audit_of_place(&mut conn, id).await?))
 }
 
 /// `POST /api/v1/operator/classes/{id}/vacancies`
@@ -314,38 +272,14 @@ pub async fn create_class(
         let org = place_org(&mut tx, place_id).await?;
         may_write(&user, org)?;
         let mut errors = FieldErrors::from(app::model::validate_class_figures(new.capacity, new.enrolled, new.vacancies, 0));
-        let offered: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM place_care_modes WHERE place_id = ? AND care_mode = ?")
-            .bind(place_id)
-            .bind(new.care_mode.code())
-            .fetch_one(&mut *tx)
-            .await?;
-        if !offered {
+        if !classes::offers(&mut tx, place_id, new.care_mode).await? {
             errors.push("care_mode", format!("本托育点没有提供{}，请先在“机构信息”里添加这种托育形式和收费", new.care_mode.label()));
         }
-        let exists: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM classes WHERE place_id = ? AND age_band = ? AND care_mode = ?")
-            .bind(place_id)
-            .bind(new.age_band.code())
-            .bind(new.care_mode.code())
-            .fetch_one(&mut *tx)
-            .await?;
-        if exists {
+        if classes::has_class(&mut tx, place_id, new.age_band, new.care_mode).await? {
             errors.push("age_band", format!("{}的{}已经有了，请直接修改它的托位", new.age_band.label(), new.care_mode.label()));
         }
         errors.into_result()?;
-        let id = sqlx::query(
-            "INSERT INTO classes (place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?7)",
-        )
-        .bind(place_id)
-        .bind(new.age_band.code())
-        .bind(new.care_mode.code())
-        .bind(new.capacity)
-        .bind(new.enrolled)
-        .bind(new.vacancies)
-        .bind(now.timestamp())
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        let id = classes::insert(&mut tx, place_id, &new, now.timestamp()).await?;
         let after = class_state(&mut tx, id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         audit::record(&mut tx, (&user, now), About::Place { org, place: place_id, class: Some(id) }, "class_create", new).await?;
         Ok((tx, StatusCode::CREATED, after))
