@@ -3,7 +3,7 @@
 //! over-booked; the price comes from the rule table), the device's orders, and cancelling
 //! within the provider's window.
 
-use crate::db::orders::{booked, Row, ORDER_SELECT, view, order};
+use crate::db::orders::{self, booked, Row, ORDER_SELECT, view, order};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::{AppError, FieldErrors};
@@ -14,8 +14,8 @@ use crate::AppState;
 use app::model::elder::quote;
 use app::rules::geo::LatLng;
 use app::model::orders::{NewOrder, OrderStatus, OrderView, OrdersResponse};
-use app::model::requests::{SlotRule, beijing_today, TimeslotsResponse, WeeklyWindow};
-use app::model::{RequestKind, ServiceItem};
+use app::model::requests::{beijing_today, TimeslotsResponse};
+use app::model::ServiceItem;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -37,18 +37,10 @@ pub(crate) async fn timeslot_problem(
     date: &str,
     except: &str,
 ) -> Result<Option<String>, AppError> {
-    let slot: Option<(i64, i64, i64, bool)> = sqlx::query_as(
-        "SELECT weekday, start_min, capacity, active FROM provider_timeslots WHERE id = ? AND provider_id = ? AND service_item = ?",
-    )
-    .bind(timeslot_id)
-    .bind(provider_id)
-    .bind(item.code())
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((weekday, start_min, capacity, active)) = slot else { return Ok(Some("没有这个时段".into())) };
+    let Some(rule) = orders::slot_rule(conn, timeslot_id, provider_id, item).await? else { return Ok(Some("没有这个时段".into())) };
     let Ok(d) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else { return Ok(Some("请选择一个时段".into())) };
     let taken = booked(conn, timeslot_id, date, except).await?;
-    Ok(SlotRule { weekday, start_min, capacity, active }.problem(d, now, taken).map(String::from))
+    Ok(rule.problem(d, now, taken).map(String::from))
 }
 
 /// `GET /api/v1/providers/{id}/openings?item=` — the item's timeslots in the next two weeks.
@@ -62,45 +54,12 @@ pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(
         .and_then(|(_, v)| ServiceItem::from_code(v))
         .ok_or_else(|| AppError::field("item", "请指定服务项目"))?;
     let mut conn = st.read.acquire().await?;
-    let exists: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ?").bind(provider_id).fetch_one(&mut *conn).await?;
-    if !exists {
+    if !orders::provider_exists(&mut conn, provider_id).await? {
         return Err(AppError::NotFound("没有这个服务机构".into()));
     }
-    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, weekday, start_min, end_min, capacity FROM provider_timeslots
-         WHERE provider_id = ? AND service_item = ? AND active = 1",
-    )
-    .bind(provider_id)
-    .bind(item.code())
-    .fetch_all(&mut *conn)
-    .await?;
     let now = st.clock.now();
-    let windows: Vec<WeeklyWindow> = rows
-        .iter()
-        .map(|&(id, weekday, start, end, cap)| WeeklyWindow {
-            id,
-            kind: RequestKind::Visit,
-            weekday: weekday as u8,
-            start_min: start as u32,
-            end_min: end as u32,
-            capacity: cap as u32,
-        })
-        .collect();
-    // Every booking count of the fortnight in one query.
-    let counts: std::collections::HashMap<(i64, String), i64> = sqlx::query_as::<_, (i64, String, i64)>(
-        &format!("SELECT o.timeslot_id, o.visit_date, count(*) FROM orders o
-         WHERE o.provider_id = ? AND o.service_item = ? AND o.visit_date >= ?
-           AND o.status IN ({ORDERS_HOLDING_TIMESLOT})
-         GROUP BY o.timeslot_id, o.visit_date", ORDERS_HOLDING_TIMESLOT = &*crate::db::ORDERS_HOLDING_TIMESLOT),
-    )
-    .bind(provider_id)
-    .bind(item.code())
-    .bind(beijing_today(now).format("%Y-%m-%d").to_string())
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(id, d, n)| ((id, d), n))
-    .collect();
+    let windows = orders::weekly_windows(&mut conn, provider_id, item).await?;
+    let counts = orders::booked_from(&mut conn, provider_id, item, beijing_today(now)).await?;
     let openings = app::model::requests::openings(&windows, now, |id, d| counts.get(&(id, d.to_string())).copied().unwrap_or(0) as u32);
     Ok(Json(TimeslotsResponse { place_id: provider_id, openings, generated_at: now }))
 }
@@ -123,8 +82,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Re
     let dev = w.device.clone();
     let now = st.clock.now();
     w.run(&st, move |mut tx: Tx, new| async move {
-        let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&new.id).fetch_optional(&mut *tx).await?;
-        if let Some(owner) = owner {
+        if let Some(owner) = orders::owner(&mut tx, &new.id).await? {
             if owner != dev.0 {
                 return Err(AppError::Conflict("这个订单编号已被使用，请刷新页面后重新下单".into()));
             }
@@ -136,8 +94,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Re
         // The provider must serve the address and offer the item.
         let serving = crate::api::services::serving(&mut tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(new.item)).await?;
         let Some(provider) = serving.into_iter().find(|p| p.id == new.provider_id) else {
-            let known: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ?").bind(new.provider_id).fetch_one(&mut *tx).await?;
-            if !known {
+            if !orders::provider_exists(&mut tx, new.provider_id).await? {
                 return Err(AppError::NotFound("没有这个服务机构".into()));
             }
             errors.push("provider_id", "这家机构不为这个地址提供该服务，请选择其他机构");
@@ -158,24 +115,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Re
         let offer = offer.ok_or_else(|| AppError::field("item", "这家机构不提供这个服务"))?;
         let rules = crate::api::services::rules(&mut tx).await?;
         let q = quote(&rules, &elder, new.item, offer.market_price_yuan);
-        sqlx::query(
-            "INSERT INTO orders (id, device_hash, provider_id, service_item, meal_mode, timeslot_id, visit_date, elder, elder_name, quote,
-                                 status, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'submitted', ?11, ?11)",
-        )
-        .bind(&new.id)
-        .bind(&dev.0)
-        .bind(new.provider_id)
-        .bind(new.item.code())
-        .bind(new.meal_mode.map(|m| m.code()))
-        .bind(new.timeslot_id)
-        .bind(&new.date)
-        .bind(serde_json::to_string(&elder).map_err(anyhow::Error::from)?)
-        .bind(elder.name.trim())
-        .bind(serde_json::to_string(&q).map_err(anyhow::Error::from)?)
-        .bind(now.timestamp())
-        .execute(&mut *tx)
-        .await?;
+        orders::insert(&mut tx, &new, &dev.0, &elder, &q, now.timestamp()).await?;
         // The weekly 探访 the rule gives this person starts with their first order.
         crate::db::welfare::ensure_plan(&mut tx, &dev, &elder, new.provider_id, now).await?;
         let v = order(&mut tx, &new.id).await?;
@@ -192,8 +132,7 @@ pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBod
     let dev = w.device.clone();
     let now = st.clock.now();
     w.run(&st, move |mut tx: Tx, _| async move {
-        let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
-        if owner.as_deref() != Some(dev.0.as_str()) {
+        if orders::owner(&mut tx, &id).await?.as_deref() != Some(dev.0.as_str()) {
             return Err(AppError::NotFound("没有这个订单".into()));
         }
         let v = order(&mut tx, &id).await?;

@@ -132,3 +132,108 @@ pub(crate) fn provider_order(r: Row) -> Result<ProviderOrder, AppError> {
     let elder = serde_json::from_str(&r.elder).map_err(|e| AppError::Internal(e.into()))?;
     Ok(ProviderOrder { order: view(r)?, elder })
 }
+
+/// The device an order id belongs to.
+pub(crate) async fn owner(conn: &mut SqliteConnection, id: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
+}
+
+pub(crate) async fn provider_exists(conn: &mut SqliteConnection, provider_id: i64) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ?").bind(provider_id).fetch_one(&mut *conn).await?)
+}
+
+/// What booking a provider's timeslot for an item must meet (`None`: not the provider's for it).
+pub(crate) async fn slot_rule(
+    conn: &mut SqliteConnection,
+    timeslot_id: i64,
+    provider_id: i64,
+    item: app::model::ServiceItem,
+) -> Result<Option<app::model::requests::SlotRule>, AppError> {
+    let slot: Option<(i64, i64, i64, bool)> = sqlx::query_as(
+        "SELECT weekday, start_min, capacity, active FROM provider_timeslots WHERE id = ? AND provider_id = ? AND service_item = ?",
+    )
+    .bind(timeslot_id)
+    .bind(provider_id)
+    .bind(item.code())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(slot.map(|(weekday, start_min, capacity, active)| app::model::requests::SlotRule { weekday, start_min, capacity, active }))
+}
+
+/// A provider's active weekly timeslots for an item.
+pub(crate) async fn weekly_windows(
+    conn: &mut SqliteConnection,
+    provider_id: i64,
+    item: app::model::ServiceItem,
+) -> Result<Vec<app::model::requests::WeeklyWindow>, AppError> {
+    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, weekday, start_min, end_min, capacity FROM provider_timeslots
+         WHERE provider_id = ? AND service_item = ? AND active = 1",
+    )
+    .bind(provider_id)
+    .bind(item.code())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, weekday, start, end, cap)| app::model::requests::WeeklyWindow {
+            id,
+            kind: app::model::RequestKind::Visit,
+            weekday: weekday as u8,
+            start_min: start as u32,
+            end_min: end as u32,
+            capacity: cap as u32,
+        })
+        .collect())
+}
+
+/// Orders holding each (timeslot, date) of a provider's item from `from` on, in one query.
+pub(crate) async fn booked_from(
+    conn: &mut SqliteConnection,
+    provider_id: i64,
+    item: app::model::ServiceItem,
+    from: chrono::NaiveDate,
+) -> Result<std::collections::HashMap<(i64, String), i64>, AppError> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(&format!(
+        "SELECT o.timeslot_id, o.visit_date, count(*) FROM orders o
+         WHERE o.provider_id = ? AND o.service_item = ? AND o.visit_date >= ? AND o.status IN ({})
+         GROUP BY o.timeslot_id, o.visit_date",
+        &*crate::db::ORDERS_HOLDING_TIMESLOT
+    ))
+    .bind(provider_id)
+    .bind(item.code())
+    .bind(from.format("%Y-%m-%d").to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, d, n)| ((id, d), n)).collect())
+}
+
+/// A new order as submitted, with the profile the family consented to share and the server's quote.
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    new: &app::model::orders::NewOrder,
+    device_hash: &str,
+    elder: &app::model::elder::ElderProfile,
+    quote: &app::model::elder::Quote,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO orders (id, device_hash, provider_id, service_item, meal_mode, timeslot_id, visit_date, elder, elder_name, quote,
+                             status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'submitted', ?11, ?11)",
+    )
+    .bind(&new.id)
+    .bind(device_hash)
+    .bind(new.provider_id)
+    .bind(new.item.code())
+    .bind(new.meal_mode.map(|m| m.code()))
+    .bind(new.timeslot_id)
+    .bind(&new.date)
+    .bind(serde_json::to_string(elder).map_err(anyhow::Error::from)?)
+    .bind(elder.name.trim())
+    .bind(serde_json::to_string(quote).map_err(anyhow::Error::from)?)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
