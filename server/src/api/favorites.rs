@@ -4,6 +4,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
 use crate::http::write::{NoBody, Tx, Write};
+use crate::db::favorites;
 use crate::AppState;
 use app::model::{FavoriteDeleted, FavoriteRequest, FavoritesResponse, Favorite};
 use axum::extract::{Path, State};
@@ -24,19 +25,7 @@ fn place_field(message: impl Into<String>) -> AppError {
     tag = "favorites"
 )]
 pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json<FavoritesResponse>, AppError> {
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT f.place_id, p.name, f.created_at FROM favorites f JOIN places p ON p.id = f.place_id
-         WHERE f.device_hash = ? ORDER BY f.created_at DESC, f.place_id",
-    )
-    .bind(&device.0)
-    .fetch_all(&st.read)
-    .await?;
-    Ok(Json(FavoritesResponse {
-        favorites: rows
-            .into_iter()
-            .map(|(place_id, name, at)| Favorite { place_id, name, created_at: crate::db::places::ts(at) })
-            .collect(),
-    }))
+    Ok(Json(FavoritesResponse { favorites: favorites::of_device(&st.read, &device.0).await? }))
 }
 
 /// Saves a place. Idempotent: 201 the first time, the same answer on a replay;
@@ -60,24 +49,11 @@ pub async fn add(State(st): State<AppState>, w: Write<FavoriteRequest>) -> Resul
     let d = w.device.clone();
     let now = st.clock.unix();
     w.run(&st, move |mut tx: Tx, req| async move {
-        let name: Option<String> =
-            sqlx::query_scalar("SELECT name FROM places WHERE id = ?").bind(req.place_id).fetch_optional(&mut *tx).await?;
+        let name = favorites::place_name(&mut tx, req.place_id).await?;
         let name = name.ok_or_else(|| place_field(format!("没有编号为 {} 的托育机构", req.place_id)))?;
-        let inserted = sqlx::query("INSERT OR IGNORE INTO favorites (device_hash, place_id, created_at) VALUES (?, ?, ?)")
-            .bind(&d.0)
-            .bind(req.place_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let created_at: i64 = sqlx::query_scalar("SELECT created_at FROM favorites WHERE device_hash = ? AND place_id = ?")
-            .bind(&d.0)
-            .bind(req.place_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let (created_at, new) = favorites::save(&mut tx, &d.0, req.place_id, now).await?;
         let fav = Favorite { place_id: req.place_id, name, created_at: crate::db::places::ts(created_at) };
-        let status = if inserted == 1 { StatusCode::CREATED } else { StatusCode::OK };
-        Ok((tx, status, fav))
+        Ok((tx, if new { StatusCode::CREATED } else { StatusCode::OK }, fav))
     })
     .await
 }
@@ -102,13 +78,7 @@ pub async fn remove(
     let place_id: i64 = place_id.parse().map_err(|_| place_field("托育机构编号应为数字"))?;
     let d = w.device.clone();
     w.run(&st, move |mut tx: Tx, _| async move {
-        let n = sqlx::query("DELETE FROM favorites WHERE device_hash = ? AND place_id = ?")
-            .bind(&d.0)
-            .bind(place_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let body = FavoriteDeleted { place_id, deleted: n > 0 };
+        let body = FavoriteDeleted { place_id, deleted: favorites::remove(&mut tx, &d.0, place_id).await? };
         Ok((tx, StatusCode::OK, body))
     })
     .await

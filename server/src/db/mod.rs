@@ -17,6 +17,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/yilao.db";
 
 pub mod accounts;
 pub mod classes;
+pub mod favorites;
 pub mod orders;
 pub mod places;
 pub mod requests;
