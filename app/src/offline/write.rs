@@ -70,7 +70,9 @@ impl Write {
 
     /// The JSON body (`None`: the request has none).
     pub fn body(&self) -> Option<Value> {
-        let json = |v: &dyn erased::Ser| v.to_value();
+        fn json(v: &impl Serialize) -> Option<Value> {
+            serde_json::to_value(v).ok()
+        }
         match self {
             Write::SaveFavorite { place_id } => Some(serde_json::json!({ "place_id": place_id })),
             Write::RemoveFavorite { .. } => None,
@@ -164,17 +166,6 @@ fn body_as<T: serde::de::DeserializeOwned>(b: Option<Value>) -> Option<T> {
     b.and_then(|v| serde_json::from_value(v).ok())
 }
 
-/// Serialising a borrowed body without naming its type at every arm.
-mod erased {
-    pub trait Ser {
-        fn to_value(&self) -> Option<serde_json::Value>;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn to_value(&self) -> Option<serde_json::Value> {
-            serde_json::to_value(self).ok()
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {
