@@ -3,11 +3,10 @@
 //! switch an account off (its sessions end at once). Every write is idempotent
 //! (`Idempotency-Key`) and audited.
 
-use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::auth::{hash_password, Role, Session};
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::audit::{self, About};
-use crate::http::write::{NoBody, Tx, Write};
+use crate::http::write::{By, NoBody, Tx, Write};
 use crate::http::extract::Id;
 use crate::db::accounts;
 use crate::AppState;
@@ -41,9 +40,7 @@ pub async fn create_organisation(
     w: Write<OrganisationCreate>,
 ) -> Result<Response, AppError> {
     admin_only(&session)?;
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, new| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, new, By { user, now }| async move {
         let mut errors = FieldErrors::from(new.validate());
         if accounts::uscc_taken(&mut tx, new.uscc.trim()).await? {
             errors.push("uscc", "这个统一社会信用代码已经登记过了");
@@ -80,8 +77,7 @@ pub async fn create_user(
         let pw = new.password.clone();
         tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(anyhow::Error::from)??
     };
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, new| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, new, By { now, .. }| async move {
         let mut errors = FieldErrors::from(new.validate());
         let username = new.username.trim().to_string();
         if accounts::username_taken(&mut tx, &username).await? {
@@ -133,9 +129,7 @@ pub async fn disable_user(
     w: Write<NoBody>,
 ) -> Result<Response, AppError> {
     admin_only(&session)?;
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, _| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, _, By { user, now }| async move {
         if target == user.id {
             return Err(AppError::field("id", "不能停用自己的账号"));
         }
@@ -150,10 +144,4 @@ pub async fn disable_user(
     .await
 }
 
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(organisations, create_organisation))
-        .routes(routes!(users, create_user))
-        .routes(routes!(disable_user))
-}
+crate::api::resource_routes!(organisations, create_organisation; users, create_user; disable_user);

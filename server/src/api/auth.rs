@@ -3,7 +3,6 @@
 //! cookie-authenticated write must echo in `X-CSRF-Token`, and login throttling per
 //! account (a growing delay, then a lock) and per address × account.
 
-use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::sha256_hex;
 use crate::http::error::{AppError, FieldErrors};
 use crate::AppState;
@@ -348,10 +347,4 @@ mod tests {
     }
 }
 
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login))
-        .routes(routes!(logout))
-        .routes(routes!(me))
-}
+crate::api::resource_routes!(login; logout; me);

@@ -17,8 +17,7 @@ use crate::db::orders::{ORDER_SELECT, Row, order, provider_order};
 use crate::http::audit::{self, About};
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::ReqId;
-use crate::http::write::{Tx, Write};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::http::write::{By, Tx, Write};
 
 /// `GET /api/v1/carer/visits` — this carer's visits from yesterday to a week ahead, and
 /// any still in service, in time order.
@@ -53,11 +52,9 @@ pub async fn check_in(
     let carer = carer_of(&session)?;
     let c = &w.body;
     FieldErrors::from(app::model::orders::position_errors(c.lat, c.lng)).into_result()?;
-    let user = session.user.clone();
-    let now = st.clock.now();
     // Checks that depend on the time run inside: a replay of a stored answer must not be
     // judged again days later.
-    w.run_as(&st, &session, move |mut tx: Tx, c| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, c, By { user, now }| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
         if let Some(m) = tap_problem(c.tapped_at, now).or_else(|| (c.tapped_at < o.created_at).then_some("签到时间早于下单时间，请检查手机的日期和时间")) {
             return Err(AppError::field("tapped_at", m));
@@ -105,9 +102,7 @@ pub async fn check_out(
     let carer = carer_of(&session)?;
     let c = &w.body;
     FieldErrors::from(c.validate()).into_result()?;
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, c| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, c, By { user, now }| async move {
         let (o, elder) = own_order(&mut tx, &id, carer).await?;
         if let Some(m) = tap_problem(c.tapped_at, now) {
             return Err(AppError::field("tapped_at", m));
@@ -157,13 +152,7 @@ pub async fn check_out(
     .await
 }
 
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(carer_visits))
-        .routes(routes!(check_in))
-        .routes(routes!(check_out))
-}
+crate::api::resource_routes!(carer_visits; check_in; check_out);
 
 pub(crate) fn carer_of(session: &Session) -> Result<i64, AppError> {
     session.user.carer_id.ok_or_else(|| AppError::Forbidden("只有护理员账号有上门任务".into()))

@@ -1,6 +1,5 @@
 //! A parent's saved places (收藏), per device, written through the idempotency layer.
 
-use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
 use crate::http::write::{NoBody, Tx, Write};
@@ -84,9 +83,4 @@ pub async fn remove(
     .await
 }
 
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, add))
-        .routes(routes!(remove))
-}
+crate::api::resource_routes!(list, add; remove);

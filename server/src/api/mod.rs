@@ -2,6 +2,18 @@
 //! (`router()`); a route's path is written once, in its handler's `#[utoipa::path]`, and
 //! the OpenAPI document is built from the same routes.
 
+/// A resource's `router()`: one `routes!` group per path (handlers of one path, e.g. `list, create`,
+/// share a group; `routes!` checks they do), each path the one its handler's `#[utoipa::path]` names.
+macro_rules! resource_routes {
+    ($($($handler:ident),+);+ $(;)?) => {
+        /// This resource's routes.
+        pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::AppState> {
+            utoipa_axum::router::OpenApiRouter::new()$(.routes(utoipa_axum::routes!($($handler),+)))+
+        }
+    };
+}
+pub(crate) use resource_routes;
+
 pub mod admin;
 pub mod auth;
 pub mod carer;

@@ -4,7 +4,6 @@
 //! within the provider's window.
 
 use crate::db::orders::{self, booked, Row, ORDER_SELECT, view, order};
-use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::write::{NoBody, Tx, Write};
@@ -157,13 +156,4 @@ pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBod
     .await
 }
 
-// ------------------------------------------------------------------ the provider's side
-
-
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(openings))
-        .routes(routes!(list, create))
-        .routes(routes!(cancel))
-}
+crate::api::resource_routes!(openings; list, create; cancel);

@@ -1,7 +1,6 @@
 //! Places and areas: nearby search, one place, the areas list, area snapshots and the
 //! changes feed (what a phone caches and keeps current).
 
-use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::error::{AppError, FieldErrors};
 use crate::AppState;
 use app::rules::query::PlaceQuery;
@@ -139,12 +138,4 @@ async fn changes(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<
     Ok(Json(crate::db::places::changes(&st.read, since, &areas).await?))
 }
 
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_places))
-        .routes(routes!(get_place))
-        .routes(routes!(list_areas))
-        .routes(routes!(area_places))
-        .routes(routes!(changes))
-}
+crate::api::resource_routes!(list_places; get_place; list_areas; area_places; changes);

@@ -9,7 +9,6 @@
 //! inbox; revealing it (after accepting or offering) is written to the audit trail.
 
 use crate::db::requests::{self, Row, SELECT, positions, view, one, TimeslotRow, TIMESLOT_COLS, booked, release_place};
-use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::write::{NoBody, Tx, Write};
@@ -219,12 +218,4 @@ pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBod
     .await
 }
 
-// ------------------------------------------------------------------ operators' writes
-
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(openings))
-        .routes(routes!(list, create))
-        .routes(routes!(cancel))
-}
+crate::api::resource_routes!(openings; list, create; cancel);

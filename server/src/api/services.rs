@@ -2,7 +2,6 @@
 //! providers that serve an address (a radius around the provider, or its list of 街道),
 //! nearest first.
 
-use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::Id;
 use crate::AppState;
@@ -226,11 +225,4 @@ pub async fn provider(State(st): State<AppState>, Id(id): Id) -> Result<Json<Pro
     Ok(Json(hit(row, 0.0, items.remove(&id).unwrap_or_default())?))
 }
 
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(services))
-        .routes(routes!(subsidy_rules))
-        .routes(routes!(providers))
-        .routes(routes!(provider))
-}
+crate::api::resource_routes!(services; subsidy_rules; providers; provider);

@@ -4,7 +4,6 @@
 //! 探访 the 宿城区 rule requires (plans, generation once per week, missed weeks).
 
 use crate::db::welfare::{ymd, VisitRow, VISIT_COLS, visit_from};
-use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::http::device::DeviceHash;
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::write::{Tx, Write};
@@ -41,8 +40,6 @@ pub(crate) fn tap_problem(at: DateTime<Utc>, now: DateTime<Utc>) -> Option<&'sta
 pub(crate) fn json(v: impl serde::Serialize) -> Result<serde_json::Value, AppError> {
     Ok(serde_json::to_value(v).map_err(anyhow::Error::from)?)
 }
-
-// ------------------------------------------------------------------ the carer's phone
 
 // ------------------------------------------------------------------ the family
 
@@ -191,10 +188,4 @@ mod tests {
     }
 }
 
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(rate))
-        .routes(routes!(reschedule))
-        .routes(routes!(family_plans))
-}
+crate::api::resource_routes!(rate; reschedule; family_plans);

@@ -8,8 +8,42 @@
 //!   there by carer id); every desk endpoint answers it 403.
 
 use crate::http::error::AppError;
+use crate::AppState;
 use app::model::{Role, User};
-use sqlx::SqliteConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqliteConnection};
+
+/// What a desk request is about: a place or a provider, each kept by one organisation.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Of {
+    Place(i64),
+    Provider(i64),
+}
+
+impl Of {
+    /// The organisation that keeps it (404 when there is no such place or provider).
+    async fn organisation(self, conn: &mut SqliteConnection) -> Result<i64, AppError> {
+        match self {
+            Of::Place(id) => crate::db::places::place_org(conn, id).await,
+            Of::Provider(id) => crate::db::orders::provider_org(conn, id).await,
+        }
+    }
+}
+
+/// A read connection for a desk list of `of`'s records, once `user` may read them.
+pub(crate) async fn reader(st: &AppState, user: &User, of: Of) -> Result<PoolConnection<Sqlite>, AppError> {
+    let mut conn = st.read.acquire().await?;
+    let org = of.organisation(&mut conn).await?;
+    may_read(&mut conn, user, org).await?;
+    Ok(conn)
+}
+
+/// The organisation that keeps `of`, once `user` may change it (inside the write's transaction).
+pub(crate) async fn writer_of(conn: &mut SqliteConnection, user: &User, of: Of) -> Result<i64, AppError> {
+    let org = of.organisation(conn).await?;
+    may_write(user, org)?;
+    Ok(org)
+}
 
 fn not_a_carer(user: &User) -> Result<(), AppError> {
     match user.carer_id {
@@ -18,7 +52,7 @@ fn not_a_carer(user: &User) -> Result<(), AppError> {
     }
 }
 
-pub(crate) fn may_write(user: &User, org: i64) -> Result<(), AppError> {
+fn may_write(user: &User, org: i64) -> Result<(), AppError> {
     not_a_carer(user)?;
     match user.role {
         Role::Admin => Ok(()),
@@ -28,7 +62,7 @@ pub(crate) fn may_write(user: &User, org: i64) -> Result<(), AppError> {
     }
 }
 
-pub(crate) async fn may_read(conn: &mut SqliteConnection, user: &User, org: i64) -> Result<(), AppError> {
+async fn may_read(conn: &mut SqliteConnection, user: &User, org: i64) -> Result<(), AppError> {
     not_a_carer(user)?;
     match user.role {
         Role::Admin => Ok(()),

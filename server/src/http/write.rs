@@ -89,6 +89,12 @@ pub trait WriteBody: Sized + Send + 'static {
     fn read(raw: &[u8]) -> Result<Self, AppError>;
 }
 
+/// Who makes a signed-in write, and when (the server's clock as the write began).
+pub struct By {
+    pub user: app::model::User,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
 /// A write that carries nothing but its path (cancel, delete …).
 pub struct NoBody;
 
@@ -153,14 +159,16 @@ impl<T: WriteBody> Write<T> {
         self.run_for(st, None, write).await
     }
 
-    /// Runs `write` once for the signed-in account of `session` on this device.
+    /// Runs `write` once for the signed-in account of `session` on this device; `write` is
+    /// told who writes and the time of the write (for its checks and the audit trail).
     pub async fn run_as<F, Fut, R>(self, st: &AppState, session: &Session, write: F) -> Result<Response, AppError>
     where
-        F: FnOnce(Tx, T) -> Fut,
+        F: FnOnce(Tx, T, By) -> Fut,
         Fut: Future<Output = Result<(Tx, StatusCode, R), AppError>>,
         R: Serialize,
     {
-        self.run_for(st, Some(session.user.id), write).await
+        let by = By { user: session.user.clone(), now: st.clock.now() };
+        self.run_for(st, Some(session.user.id), move |tx, body| write(tx, body, by)).await
     }
 
     async fn run_for<F, Fut, R>(self, st: &AppState, account: Option<i64>, write: F) -> Result<Response, AppError>

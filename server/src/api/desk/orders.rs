@@ -1,7 +1,7 @@
 //! The provider's side of home-care orders on the desk: its providers, orders, carers and
 //! decisions (接单 / 派单 / 核实身份 / 拒绝).
 
-use crate::db::orders::{order, provider_order, provider_org, Row, ORDER_SELECT};
+use crate::db::orders::{order, provider_order, Row, ORDER_SELECT};
 use app::model::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, OrderStatus, OrderView, ProviderOrder, carer_level_label};
 use axum::Json;
 use axum::extract::State;
@@ -9,12 +9,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use crate::AppState;
 use crate::api::auth::Session;
-use crate::http::access::{may_read, may_write};
+use crate::http::access::{reader, writer_of, Of};
 use crate::http::audit::{self, About};
 use crate::http::error::AppError;
 use crate::http::extract::{Id, ReqId};
-use crate::http::write::{Tx, Write};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::http::write::{By, Tx, Write};
 
 /// `GET /api/v1/operator/providers` — the providers of this account's organisation.
 #[utoipa::path(get, path = "/api/v1/operator/providers", responses((status = 200, body = [OperatorProvider]), (status = 401)), tag = "operator")]
@@ -34,9 +33,7 @@ pub async fn operator_providers(State(st): State<AppState>, session: Session) ->
 #[utoipa::path(get, path = "/api/v1/operator/providers/{id}/orders", params(("id" = i64, Path,)),
     responses((status = 200, body = [ProviderOrder]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderOrder>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = provider_org(&mut conn, provider_id).await?;
-    may_read(&mut conn, &session.user, org).await?;
+    let mut conn = reader(&st, &session.user, Of::Provider(provider_id)).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{ORDER_SELECT} WHERE o.provider_id = ?
          ORDER BY CASE o.status WHEN 'submitted' THEN 0 WHEN 'accepted' THEN 1 WHEN 'assigned' THEN 2 WHEN 'in_service' THEN 3 ELSE 4 END,
@@ -52,9 +49,7 @@ pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(pr
 #[utoipa::path(get, path = "/api/v1/operator/providers/{id}/carers", params(("id" = i64, Path,)),
     responses((status = 200, body = [Carer]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn carers(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<Carer>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = provider_org(&mut conn, provider_id).await?;
-    may_read(&mut conn, &session.user, org).await?;
+    let mut conn = reader(&st, &session.user, Of::Provider(provider_id)).await?;
     let rows: Vec<(i64, String, String, String, String, bool)> = sqlx::query_as(
         "SELECT id, name, phone, level, certificate_no, is_sample FROM carers WHERE provider_id = ? AND active = 1 ORDER BY id",
     )
@@ -86,12 +81,9 @@ pub async fn decide(
     ReqId(id): ReqId,
     w: Write<OrderDecision>,
 ) -> Result<Response, AppError> {
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, d| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, d, By { user, now }| async move {
         let o = order(&mut tx, &id).await?;
-        let org = provider_org(&mut tx, o.provider_id).await?;
-        may_write(&user, org)?;
+        let org = writer_of(&mut tx, &user, Of::Provider(o.provider_id)).await?;
         let message = d.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
         if d.message.as_ref().is_some_and(|m| m.chars().count() > 200) {
             return Err(AppError::field("message", "留言最多 200 个字"));
@@ -151,11 +143,4 @@ pub async fn decide(
     .await
 }
 
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(operator_providers))
-        .routes(routes!(provider_orders))
-        .routes(routes!(carers))
-        .routes(routes!(decide))
-}
+crate::api::resource_routes!(operator_providers; provider_orders; carers; decide);

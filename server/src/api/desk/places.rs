@@ -3,13 +3,12 @@
 //! with the current value when the server's value moved), confirm unchanged, and
 //! read the audit trail. Every write goes through the idempotency layer and is audited.
 
-use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::auth::{Role, Session};
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::Id;
-use crate::db::places::{class_state, place_org};
+use crate::db::places::class_state;
 use crate::http::audit::{self, About};
-use crate::http::write::{Tx, Write};
+use crate::http::write::{By, Tx, Write};
 use crate::db::classes;
 use crate::AppState;
 use axum::extract::State;
@@ -21,7 +20,7 @@ pub use app::model::{AuditEntry, ClassCreate, ClassEdit, ClassState, OperatorPla
 
 
 
-pub(crate) use crate::http::access::{may_read, may_write};
+pub(crate) use crate::http::access::{reader, writer_of, Of};
 
 /// `GET /api/v1/operator/places` — the places this account manages.
 #[utoipa::path(get, path = "/api/v1/operator/places", responses((status = 200, body = [OperatorPlace]), (status = 401)), tag = "operator")]
@@ -40,9 +39,7 @@ pub async fn places(State(st): State<AppState>, session: Session) -> Result<Json
 #[utoipa::path(get, path = "/api/v1/operator/places/{id}/classes", params(("id" = i64, Path,)),
     responses((status = 200, body = [ClassState]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn classes(State(st): State<AppState>, session: Session, Id(id): Id) -> Result<Json<Vec<ClassState>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = place_org(&mut conn, id).await?;
-    may_read(&mut conn, &session.user, org).await?;
+    let mut conn = reader(&st, &session.user, Of::Place(id)).await?;
     let ids = classes::ids_of_place(&mut conn, id).await?;
     let mut out = Vec::new();
     for c in ids {
@@ -55,9 +52,7 @@ pub async fn classes(State(st): State<AppState>, session: Session, Id(id): Id) -
 #[utoipa::path(get, path = "/api/v1/operator/places/{id}/audit", params(("id" = i64, Path,)),
     responses((status = 200, body = [AuditEntry]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn audit(State(st): State<AppState>, session: Session, Id(id): Id) -> Result<Json<Vec<AuditEntry>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = place_org(&mut conn, id).await?;
-    may_read(&mut conn, &session.user, org).await?;
+    let mut conn = reader(&st, &session.user, Of::Place(id)).await?;
     Ok(Json(classes::audit_of_place(&mut conn, id).await?))
 }
 
@@ -77,12 +72,9 @@ pub async fn change_vacancies(
     if kinds != 1 {
         return Err(AppError::field("body", "请只提供 delta、to 或 confirm 其中一项"));
     }
-    let user = session.user.clone();
-    let now = st.clock.now();
-    let run = w.run_as(&st, &session, move |mut tx: Tx, change| async move {
+    let run = w.run_as(&st, &session, move |mut tx: Tx, change, By { user, now }| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
-        let org = place_org(&mut tx, before.place_id).await?;
-        may_write(&user, org)?;
+        let org = writer_of(&mut tx, &user, Of::Place(before.place_id)).await?;
         let max = before.capacity - before.enrolled;
         let (action, target) = if let Some(d) = change.delta {
             let t = before.vacancies + d;
@@ -144,11 +136,8 @@ pub async fn edit_place(
     Id(place_id): Id,
     w: Write<PlaceEdit>,
 ) -> Result<Response, AppError> {
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, edit| async move {
-        let org = place_org(&mut tx, place_id).await?;
-        may_write(&user, org)?;
+    w.run_as(&st, &session, move |mut tx: Tx, edit, By { user, now }| async move {
+        let org = writer_of(&mut tx, &user, Of::Place(place_id)).await?;
         let (puhui, hours, phone, puhui_fee): (bool, String, String, Option<i64>) =
             sqlx::query_as("SELECT puhui, opening_hours, phone, puhui_fee_yuan FROM places WHERE id = ?")
                 .bind(place_id)
@@ -221,12 +210,9 @@ pub async fn edit_class(
     Id(class_id): Id,
     w: Write<ClassEdit>,
 ) -> Result<Response, AppError> {
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, edit| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, edit, By { user, now }| async move {
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
-        let org = place_org(&mut tx, before.place_id).await?;
-        may_write(&user, org)?;
+        let org = writer_of(&mut tx, &user, Of::Place(before.place_id)).await?;
         if edit.version != before.version {
             return Err(AppError::Stale(
                 "这期间班级数据已被其他设备或同事修改，请对照当前值再决定".into(),
@@ -266,11 +252,8 @@ pub async fn create_class(
     Id(place_id): Id,
     w: Write<ClassCreate>,
 ) -> Result<Response, AppError> {
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, new| async move {
-        let org = place_org(&mut tx, place_id).await?;
-        may_write(&user, org)?;
+    w.run_as(&st, &session, move |mut tx: Tx, new, By { user, now }| async move {
+        let org = writer_of(&mut tx, &user, Of::Place(place_id)).await?;
         let mut errors = FieldErrors::from(app::model::validate_class_figures(new.capacity, new.enrolled, new.vacancies, 0));
         if !classes::offers(&mut tx, place_id, new.care_mode).await? {
             errors.push("care_mode", format!("本托育点没有提供{}，请先在“机构信息”里添加这种托育形式和收费", new.care_mode.label()));
@@ -287,13 +270,4 @@ pub async fn create_class(
     .await
 }
 
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(places))
-        .routes(routes!(edit_place))
-        .routes(routes!(classes, create_class))
-        .routes(routes!(edit_class))
-        .routes(routes!(audit))
-        .routes(routes!(change_vacancies))
-}
+crate::api::resource_routes!(places; edit_place; classes, create_class; edit_class; audit; change_vacancies);

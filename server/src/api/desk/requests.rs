@@ -13,21 +13,18 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use crate::AppState;
 use crate::api::auth::Session;
-use crate::db::places::{class_state, place_org};
-use crate::http::access::{may_read, may_write};
+use crate::db::places::class_state;
+use crate::http::access::{reader, writer_of, Of};
 use crate::http::audit::{self, About};
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::{Id, ReqId};
-use crate::http::write::{NoBody, Tx, Write};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::http::write::{By, NoBody, Tx, Write};
 
 /// `GET /api/v1/operator/places/{id}/requests` — the inbox: new requests first.
 #[utoipa::path(get, path = "/api/v1/operator/places/{id}/requests", params(("id" = i64, Path,)),
     responses((status = 200, body = [InboxItem]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn inbox(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<InboxItem>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = place_org(&mut conn, place_id).await?;
-    may_read(&mut conn, &session.user, org).await?;
+    let mut conn = reader(&st, &session.user, Of::Place(place_id)).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{SELECT} WHERE r.place_id = ?
          ORDER BY CASE r.status WHEN 'submitted' THEN 0 WHEN 'waitlisted' THEN 1 WHEN 'offered' THEN 2 WHEN 'confirmed' THEN 2 ELSE 3 END,
@@ -45,9 +42,7 @@ pub async fn inbox(State(st): State<AppState>, session: Session, Id(place_id): I
 #[utoipa::path(get, path = "/api/v1/operator/places/{id}/timeslots", params(("id" = i64, Path,)),
     responses((status = 200, body = [Timeslot]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn operator_timeslots(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<Timeslot>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = place_org(&mut conn, place_id).await?;
-    may_read(&mut conn, &session.user, org).await?;
+    let mut conn = reader(&st, &session.user, Of::Place(place_id)).await?;
     let rows: Vec<TimeslotRow> =
         sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? ORDER BY active DESC, kind DESC, weekday, start_min"))
             .bind(place_id)
@@ -65,11 +60,8 @@ pub async fn create_timeslot(
     Id(place_id): Id,
     w: Write<TimeslotCreate>,
 ) -> Result<Response, AppError> {
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, new| async move {
-        let org = place_org(&mut tx, place_id).await?;
-        may_write(&user, org)?;
+    w.run_as(&st, &session, move |mut tx: Tx, new, By { user, now }| async move {
+        let org = writer_of(&mut tx, &user, Of::Place(place_id)).await?;
         FieldErrors::from(new.validate()).into_result()?;
         let (start, end) = (app::model::requests::parse_hhmm(&new.start).unwrap_or(0), app::model::requests::parse_hhmm(&new.end).unwrap_or(0));
         let id = sqlx::query(
@@ -101,16 +93,13 @@ pub async fn deactivate_timeslot(
     Id(timeslot_id): Id,
     w: Write<NoBody>,
 ) -> Result<Response, AppError> {
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, _| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, _, By { user, now }| async move {
         let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?"))
             .bind(timeslot_id)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| AppError::NotFound("没有这个时段".into()))?;
-        let org = place_org(&mut tx, row.place_id).await?;
-        may_write(&user, org)?;
+        let org = writer_of(&mut tx, &user, Of::Place(row.place_id)).await?;
         sqlx::query("UPDATE timeslots SET active = 0 WHERE id = ?").bind(timeslot_id).execute(&mut *tx).await?;
         audit::record(&mut tx, (&user, now), About::Place { org, place: row.place_id, class: None }, "slot_deactivate", row.timeslot())
             .await?;
@@ -132,12 +121,9 @@ pub async fn decide(
     ReqId(id): ReqId,
     w: Write<Decision>,
 ) -> Result<Response, AppError> {
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, decision| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, decision, By { user, now }| async move {
         let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
-        let org = place_org(&mut tx, row.place_id).await?;
-        may_write(&user, org)?;
+        let org = writer_of(&mut tx, &user, Of::Place(row.place_id)).await?;
         let kind = RequestKind::from_code(&row.kind).ok_or_else(|| crate::db::unknown("kind", &row.kind))?;
         let status = RequestStatus::from_code(&row.status).ok_or_else(|| crate::db::unknown("status", &row.status))?;
         let message = decision.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(String::from);
@@ -209,8 +195,7 @@ pub async fn decide(
 pub async fn reveal(State(st): State<AppState>, session: Session, ReqId(id): ReqId) -> Result<Json<Revealed>, AppError> {
     let mut tx = st.write.begin().await?;
     let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
-    let org = place_org(&mut tx, row.place_id).await?;
-    may_write(&session.user, org)?;
+    let org = writer_of(&mut tx, &session.user, Of::Place(row.place_id)).await?;
     let status = RequestStatus::from_code(&row.status).ok_or_else(|| crate::db::unknown("status", &row.status))?;
     if !matches!(status, RequestStatus::Confirmed | RequestStatus::Offered) {
         return Err(AppError::Forbidden("接受或录取之后才能查看完整手机号".into()));
@@ -220,15 +205,7 @@ pub async fn reveal(State(st): State<AppState>, session: Session, ReqId(id): Req
     Ok(Json(Revealed { id, contact_phone: row.contact_phone }))
 }
 
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(inbox))
-        .routes(routes!(operator_timeslots, create_timeslot))
-        .routes(routes!(deactivate_timeslot))
-        .routes(routes!(decide))
-        .routes(routes!(reveal))
-}
+crate::api::resource_routes!(inbox; operator_timeslots, create_timeslot; deactivate_timeslot; decide; reveal);
 
 pub(crate) fn inbox_item(r: &Row, pos: &HashMap<String, u32>) -> Result<InboxItem, AppError> {
     let v = view(r, pos)?;

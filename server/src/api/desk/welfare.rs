@@ -11,22 +11,18 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use crate::AppState;
 use crate::api::auth::Session;
-use crate::db::orders::provider_org;
-use crate::http::access::{may_read, may_write};
+use crate::http::access::{reader, writer_of, Of};
 use crate::http::audit::{self, About};
 use crate::http::error::AppError;
 use crate::http::extract::Id;
-use crate::http::write::{Tx, Write};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use crate::http::write::{By, Tx, Write};
 
 /// `GET /api/v1/operator/providers/{id}/welfare-visits` — missed weeks first, then this
 /// week's due visits, then the last fortnight's done ones.
 #[utoipa::path(get, path = "/api/v1/operator/providers/{id}/welfare-visits", params(("id" = i64, Path,)),
     responses((status = 200, body = [ProviderWelfareVisit]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn provider_visits(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderWelfareVisit>>, AppError> {
-    let mut conn = st.read.acquire().await?;
-    let org = provider_org(&mut conn, provider_id).await?;
-    may_read(&mut conn, &session.user, org).await?;
+    let mut conn = reader(&st, &session.user, Of::Provider(provider_id)).await?;
     let today = beijing_today(st.clock.now());
     let this_week = week_start(today);
     let rows: Vec<ProviderVisitRow> = sqlx::query_as(&format!(
@@ -61,9 +57,7 @@ pub async fn record_visit(
     if r.note.as_deref().is_some_and(|n| n.chars().count() > 300) {
         return Err(AppError::field("note", "探访记录最多 300 个字"));
     }
-    let user = session.user.clone();
-    let now = st.clock.now();
-    w.run_as(&st, &session, move |mut tx: Tx, r| async move {
+    w.run_as(&st, &session, move |mut tx: Tx, r, By { user, now }| async move {
         let plan: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
             "SELECT w.provider_id, v.week_start, v.due_on, v.done_at FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
         )
@@ -71,9 +65,8 @@ pub async fn record_visit(
         .fetch_optional(&mut *tx)
         .await?;
         let (provider_id, week_start_on, due_on, done_before) = plan.ok_or_else(|| AppError::NotFound("没有这次探访".into()))?;
-        let org = provider_org(&mut tx, provider_id).await?;
         // The desk records 探访 (a carer's account has no 探访 assigned to it: 403).
-        may_write(&user, org)?;
+        let org = writer_of(&mut tx, &user, Of::Provider(provider_id)).await?;
         // Recorded once: a second record (another tablet, a late retry) does not replace it.
         if done_before.is_none() {
             if let Some(m) = tap_problem(r.done_at, now) {
@@ -112,12 +105,7 @@ pub async fn record_visit(
     .await
 }
 
-/// This resource's routes: each path is the one its `#[utoipa::path]` names.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(provider_visits))
-        .routes(routes!(record_visit))
-}
+crate::api::resource_routes!(provider_visits; record_visit);
 
 pub(crate) type ProviderVisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>, i64, String, String);
 
