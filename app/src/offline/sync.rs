@@ -51,9 +51,25 @@ impl Device {
     pub fn is_saved(&self, place_id: i64) -> bool {
         self.saved.with(|s| s.iter().any(|p| p.place_id == place_id))
     }
-    /// Whether a write about this entity is still on the device.
+    /// Whether a write about this entity is still on the device (waiting, or set aside).
     pub fn has_pending(&self, entity: &str) -> bool {
         self.outbox.with(|o| o.iter().any(|i| i.entity() == entity))
+    }
+    /// Whether a write about this entity is waiting to be sent (not set aside).
+    pub fn is_sending(&self, entity: &str) -> bool {
+        self.outbox.with(|o| o.iter().any(|i| i.entity() == entity && !i.quarantined))
+    }
+    /// The latest write about this entity still on the device.
+    pub fn latest_of(&self, entity: &str) -> Option<OutboxItem> {
+        self.outbox.with(|o| o.iter().rev().find(|i| i.entity() == entity).cloned())
+    }
+    /// The write about this entity the server refused (set aside until someone decides).
+    pub fn refused_of(&self, entity: &str) -> Option<OutboxItem> {
+        self.outbox.with(|o| o.iter().find(|i| i.entity() == entity && i.quarantined).cloned())
+    }
+    /// Every write about this entity still on the device, oldest first.
+    pub fn queued_of(&self, entity: &str) -> Vec<OutboxItem> {
+        self.outbox.with(|o| o.iter().filter(|i| i.entity() == entity).cloned().collect())
     }
 }
 
@@ -108,11 +124,6 @@ pub fn enqueue(d: Device, label: String, write: Write) {
     d.outbox.update(|o| o.push(item));
     persist(d);
     flush(d);
-}
-
-/// The latest queued item of an entity, if any.
-pub fn latest_of(d: Device, entity: &str) -> Option<OutboxItem> {
-    d.outbox.with(|o| o.iter().rev().find(|i| i.entity() == entity).cloned())
 }
 
 /// A parent's request: kept on the device at once (shown as 已保存待发送), sent through the outbox.
@@ -298,6 +309,19 @@ fn persist(_d: Device) {
 }
 
 /// Fetches this device's requests from the server (when it has any).
+/// On a page of this device's own requests or orders: refreshes them from the server as soon
+/// as the kept copy is read (and again whenever the device reads it anew).
+pub fn refresh_own_when_ready(d: Device) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if d.ready.get() {
+            sync_requests(d);
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = d;
+}
+
 pub fn sync_requests(_d: Device) {
     #[cfg(feature = "hydrate")]
     browser::sync_requests(_d);

@@ -98,19 +98,19 @@ impl Write {
     /// item holds back the later ones of its entity.
     pub fn entity(&self) -> String {
         match self {
-            Write::SaveFavorite { place_id } | Write::RemoveFavorite { place_id } => format!("favorite:{place_id}"),
-            Write::CreateRequest { request } => format!("request:{}", request.id),
-            Write::CancelRequest { id } => format!("request:{id}"),
-            Write::CreateOrder { order } => format!("order:{}", order.id),
-            Write::CancelOrder { id } | Write::RateOrder { id, .. } | Write::RescheduleOrder { id, .. } => format!("order:{id}"),
-            Write::SetVacancies { class_id, .. } | Write::EditClass { class_id, .. } => format!("class:{class_id}"),
-            Write::CreateClass { place_id, .. } => format!("newclass:{place_id}"),
-            Write::EditPlace { place_id, .. } => format!("place:{place_id}"),
-            Write::DecideRequest { id, .. } => format!("req:{id}"),
-            Write::CreateTimeslot { place_id, .. } | Write::DeactivateTimeslot { place_id, .. } => format!("timeslots:{place_id}"),
-            Write::DecideOrder { id, .. } => format!("ord:{id}"),
-            Write::RecordWelfareVisit { id, .. } => format!("welfare:{id}"),
-            Write::CheckIn { order_id, .. } | Write::CheckOut { order_id, .. } => format!("visit:{order_id}"),
+            Write::SaveFavorite { place_id } | Write::RemoveFavorite { place_id } => entity::favorite(*place_id),
+            Write::CreateRequest { request } => entity::request(&request.id),
+            Write::CancelRequest { id } => entity::request(id),
+            Write::CreateOrder { order } => entity::order(&order.id),
+            Write::CancelOrder { id } | Write::RateOrder { id, .. } | Write::RescheduleOrder { id, .. } => entity::order(id),
+            Write::SetVacancies { class_id, .. } | Write::EditClass { class_id, .. } => entity::class(*class_id),
+            Write::CreateClass { place_id, .. } => entity::new_class(*place_id),
+            Write::EditPlace { place_id, .. } => entity::place(*place_id),
+            Write::DecideRequest { id, .. } => entity::decision(id),
+            Write::CreateTimeslot { place_id, .. } | Write::DeactivateTimeslot { place_id, .. } => entity::timeslots(*place_id),
+            Write::DecideOrder { id, .. } => entity::order_decision(id),
+            Write::RecordWelfareVisit { id, .. } => entity::welfare_visit(*id),
+            Write::CheckIn { order_id, .. } | Write::CheckOut { order_id, .. } => entity::visit(order_id),
         }
     }
 
@@ -249,5 +249,59 @@ mod tests {
         assert_eq!(item.account.map(|a| a.username), Some("op-libao".into()));
         assert_eq!(item.last_error.as_deref(), Some("网络不通"));
         assert!(up.next().unwrap().is_none(), "a write this version never made is not guessed at");
+    }
+}
+
+/// The outbox's lanes, one per thing written about: writes in one lane are sent in order, one
+/// at a time, and a page finds the queued writes of what it shows by the same key. A family's
+/// own request or order and a desk's decision on it are separate lanes (two devices, two people).
+pub mod entity {
+    pub fn favorite(place_id: i64) -> String {
+        format!("favorite:{place_id}")
+    }
+    /// A parent's own request (send, cancel).
+    pub fn request(id: &str) -> String {
+        format!("request:{id}")
+    }
+    /// A family's own order (send, cancel, rate, reschedule).
+    pub fn order(id: &str) -> String {
+        format!("order:{id}")
+    }
+    /// A class's figures (vacancy taps, edits).
+    pub fn class(class_id: i64) -> String {
+        format!("class:{class_id}")
+    }
+    /// New classes of a place.
+    pub fn new_class(place_id: i64) -> String {
+        format!("newclass:{place_id}")
+    }
+    /// A place's hours, phone and fees.
+    pub fn place(place_id: i64) -> String {
+        format!("place:{place_id}")
+    }
+    /// The desk's decision on a parent's request.
+    pub fn decision(request_id: &str) -> String {
+        format!("{DECISION}{request_id}")
+    }
+    /// Whether a lane is a desk's decision on a request.
+    pub fn is_decision(entity: &str) -> bool {
+        entity.starts_with(DECISION)
+    }
+    const DECISION: &str = "req:";
+    /// A place's timeslots.
+    pub fn timeslots(place_id: i64) -> String {
+        format!("timeslots:{place_id}")
+    }
+    /// The provider's decision on an order.
+    pub fn order_decision(order_id: &str) -> String {
+        format!("ord:{order_id}")
+    }
+    /// A week's 探访 recorded at the desk.
+    pub fn welfare_visit(id: i64) -> String {
+        format!("welfare:{id}")
+    }
+    /// A carer's check-in and check-out of a visit.
+    pub fn visit(order_id: &str) -> String {
+        format!("visit:{order_id}")
     }
 }

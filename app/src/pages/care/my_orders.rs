@@ -3,21 +3,22 @@
 
 use crate::app::use_now;
 use crate::components::field_msg::FieldMsg;
-use crate::offline::sync::{cancel_order, rate_order, sync_requests, use_device, Device};
+use crate::offline::sync::{cancel_order, rate_order, refresh_own_when_ready, use_device, Device};
 use crate::model::orders::{NewRating, OrderStatus, OrderView};
 use crate::pages::desk::carer::stamp_line;
 use crate::pages::parents::ask::when;
 use crate::model::FieldError;
 use crate::pages::desk::carer::TaskList;
 use crate::offline::write::Write;
+use crate::offline::write::entity;
+use crate::components::local_data::WithLocalData;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// Where an order stands on this device: a queued send or cancel comes first.
 fn order_state(d: Device, o: &OrderView) -> (String, &'static str) {
-    let entity = format!("order:{}", o.id);
-    match d.outbox.with(|x| x.iter().rev().find(|i| i.entity() == entity).cloned()) {
+    match d.latest_of(&entity::order(&o.id)) {
         Some(i) if i.quarantined => (format!("未能提交：{}", i.last_error.unwrap_or_default()), "refused"),
         Some(i) if matches!(i.write, Write::CancelOrder { .. }) => ("取消已保存在本机，待发送".into(), "pending"),
         Some(i) if matches!(i.write, Write::RateOrder { .. }) => (format!("{}（评价已保存在本机，待发送）", o.status.label()), o.status.code()),
@@ -30,29 +31,21 @@ fn order_state(d: Device, o: &OrderView) -> (String, &'static str) {
 #[component]
 pub fn MyOrdersPage() -> impl IntoView {
     let d = use_device();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if d.ready.get() {
-            sync_requests(d);
-        }
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = sync_requests;
+    refresh_own_when_ready(d);
     view! {
         <Title text="我的订单 · 上门服务" />
         <section class="panel">
             <p class="back"><A href="/care">"← 上门服务"</A></p>
             <h1>"我的订单"</h1>
-            {move || {
-                if !d.ready.get() {
-                    return view! { <p class="loading">"正在读取本机数据…"</p> }.into_any();
-                }
-                let list = d.orders.get();
-                if list.is_empty() {
-                    return view! { <p class="empty">"还没有订单。"</p> }.into_any();
-                }
-                view! { <ul class="requests orders">{list.into_iter().map(|o| view! { <OrderRow o d /> }).collect_view()}</ul> }.into_any()
-            }}
+            <WithLocalData>
+                {move || {
+                    let list = d.orders.get();
+                    if list.is_empty() {
+                        return view! { <p class="empty">"还没有订单。"</p> }.into_any();
+                    }
+                    view! { <ul class="requests orders">{list.into_iter().map(|o| view! { <OrderRow o d /> }).collect_view()}</ul> }.into_any()
+                }}
+            </WithLocalData>
         </section>
         <WelfareLog />
     }

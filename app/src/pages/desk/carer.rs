@@ -11,6 +11,7 @@ use crate::pages::parents::ask::when;
 use crate::model::{FieldError, LoginResponse};
 use chrono::{DateTime, Utc};
 use crate::offline::write::Write;
+use crate::offline::write::entity;
 use leptos::prelude::*;
 
 /// The phone's copy of one carer's visits (per account: a shared phone never shows one
@@ -164,10 +165,10 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, 
     let o = v.order.clone();
     let e = v.elder.clone();
     let id = o.id.clone();
-    let entity = format!("visit:{id}");
+    let entity = entity::visit(&id);
     let pending = {
         let entity = entity.clone();
-        move || d.outbox.with(|x| x.iter().any(|i| i.entity() == entity && !i.quarantined))
+        move || d.is_sending(&entity)
     };
     let locating = RwSignal::new(None::<String>);
     let errors = RwSignal::new(Vec::<FieldError>::new());

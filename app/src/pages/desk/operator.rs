@@ -11,37 +11,40 @@ use crate::pages::desk::operator_inbox::{InboxPanel, TimeslotsPanel};
 use crate::offline::store::OutboxItem;
 use crate::model::{ClassEdit, ClassState, LoginResponse, OperatorPlace, Role, VacancyChange};
 use crate::offline::write::Write;
+use crate::offline::write::entity;
+use crate::components::local_data::WithLocalData;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn OperatorPage() -> impl IntoView {
-    let d = use_device();
     let session = RwSignal::new(None::<LoginResponse>);
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if d.ready.get() {
-            session.set(crate::offline::store::browser::read(crate::offline::store::KEY_SESSION));
-        }
-    });
+    {
+        let d = use_device();
+        Effect::new(move |_| {
+            if d.ready.get() {
+                session.set(crate::offline::store::browser::read(crate::offline::store::KEY_SESSION));
+            }
+        });
+    }
     view! {
         <Title text="机构工作台 · 一老一小" />
         <section class="operator">
-            {move || {
-                if !d.ready.get() {
-                    return view! { <p class="loading">"正在读取本机数据…"</p> }.into_any();
-                }
-                match session.get() {
-                    None => view! { <LoginForm session /> }.into_any(),
-                    Some(s) if s.user.role == Role::Admin => {
-                        view! { <crate::pages::desk::admin::AdminDesk session s /> }.into_any()
+            <WithLocalData>
+                {move || {
+                    match session.get() {
+                        None => view! { <LoginForm session /> }.into_any(),
+                        Some(s) if s.user.role == Role::Admin => {
+                            view! { <crate::pages::desk::admin::AdminDesk session s /> }.into_any()
+                        }
+                        Some(s) if s.user.carer_id.is_some() => {
+                            view! { <crate::pages::desk::carer::CarerDesk session s /> }.into_any()
+                        }
+                        Some(s) => view! { <Desk session s /> }.into_any(),
                     }
-                    Some(s) if s.user.carer_id.is_some() => {
-                        view! { <crate::pages::desk::carer::CarerDesk session s /> }.into_any()
-                    }
-                    Some(s) => view! { <Desk session s /> }.into_any(),
-                }
-            }}
+                }}
+            </WithLocalData>
         </section>
     }
 }
@@ -384,8 +387,8 @@ fn PendingNewClasses(chosen: RwSignal<Option<i64>>) -> impl IntoView {
     let d = use_device();
     move || {
         let Some(pid) = chosen.get() else { return vec![] };
-        let entity = format!("newclass:{pid}");
         d.outbox.with(|o| {
+            let entity = entity::new_class(pid);
             o.iter()
                 .filter(|i| i.entity() == entity)
                 .map(|i| {
@@ -486,15 +489,11 @@ fn ClassRow(
     let confirm = move |_| {
         set(id, VacancyChange { confirm: true, version: Some(ver), ..Default::default() }, v, format!("{lbl} 确认无变化（{v}）"));
     };
-    let entity = format!("class:{id}");
+    let entity = entity::class(id);
     let ent = entity.clone();
-    let conflict = move || -> Option<OutboxItem> {
-        d.outbox.with(|o| o.iter().find(|i| i.entity() == ent && i.quarantined && i.conflict.is_some()).cloned())
-    };
+    let conflict = move || -> Option<OutboxItem> { d.refused_of(&ent).filter(|i| i.conflict.is_some()) };
     let ent = entity.clone();
-    let refused = move || -> Option<OutboxItem> {
-        d.outbox.with(|o| o.iter().find(|i| i.entity() == ent && i.quarantined && i.conflict.is_none()).cloned())
-    };
+    let refused = move || -> Option<OutboxItem> { d.refused_of(&ent).filter(|i| i.conflict.is_none()) };
     let pending = move || d.has_pending(&entity);
     let confirmed = c.confirmed_at;
     let editing = RwSignal::new(false);

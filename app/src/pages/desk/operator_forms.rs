@@ -4,12 +4,13 @@
 //! saved on the device and sent through the outbox like every other operator write.
 
 use crate::components::field_msg::FieldMsg;
-use crate::offline::sync::{enqueue, latest_of, use_device};
+use crate::offline::sync::{enqueue, use_device};
 use crate::model::{
     validate_class_figures, AgeBand, CareMode, CareModeFeeEdit, ClassCreate, ClassEdit, ClassState, FieldError, PlaceDetail,
     PlaceEdit,
 };
 use crate::offline::write::Write;
+use crate::offline::write::entity;
 use leptos::prelude::*;
 
 fn err(field: &str, message: impl Into<String>) -> FieldError {
@@ -52,7 +53,7 @@ fn use_place_detail(place_id: i64) -> RwSignal<Option<PlaceDetail>> {
 fn QueuedState(entity: String) -> impl IntoView {
     let d = use_device();
     move || {
-        latest_of(d, &entity).map(|i| {
+        d.latest_of(&entity).map(|i| {
             if i.quarantined {
                 view! {
                     <p class="field-error" role="alert">
@@ -222,7 +223,7 @@ pub fn AddClassForm(place_id: i64, classes: RwSignal<Vec<ClassState>>) -> impl I
 pub fn PlaceEditForm(place_id: i64) -> impl IntoView {
     let d = use_device();
     let detail = use_place_detail(place_id);
-    let entity = format!("place:{place_id}");
+    let entity = entity::place(place_id);
     let hours = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let puhui_fee = RwSignal::new(String::new());
@@ -241,7 +242,7 @@ pub fn PlaceEditForm(place_id: i64) -> impl IntoView {
             return true;
         }
         let queued: Option<PlaceEdit> =
-            latest_of(d, &ent).and_then(|i| match i.write {
+            d.latest_of(&ent).and_then(|i| match i.write {
                 Write::EditPlace { edit, .. } => Some(edit),
                 _ => None,
             });
@@ -350,7 +351,7 @@ pub fn PlaceEditForm(place_id: i64) -> impl IntoView {
             <FieldMsg errors field="puhui_fee_yuan" />
             <button class="primary" type="submit">"保存机构信息"</button>
             <QueuedState entity=entity.clone() />
-            {move || (saved.get() && latest_of(d, &entity).is_none()).then(|| view! { <p class="sent-tag">"已发送，家长下次同步即可看到"</p> })}
+            {move || (saved.get() && d.latest_of(&entity).is_none()).then(|| view! { <p class="sent-tag">"已发送，家长下次同步即可看到"</p> })}
         </form>
     }
     .into_any()

@@ -9,6 +9,7 @@ use crate::pages::parents::ask::when;
 use crate::model::requests::{weekday_label, Decision, InboxItem, Timeslot, TimeslotCreate};
 use crate::model::{DecisionAction, FieldError, RequestKind, RequestStatus};
 use crate::offline::write::Write;
+use crate::offline::write::entity;
 use leptos::prelude::*;
 
 #[cfg(feature = "hydrate")]
@@ -29,7 +30,7 @@ pub fn InboxPanel(chosen: RwSignal<Option<i64>>, can_write: bool) -> impl IntoVi
         leptos::task::spawn_local(async move {
             let key = format!("yl1.op.requests.{pid}");
             // Unsent decisions stay on top of what the server says.
-            if d.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with("req:") && !i.quarantined)) {
+            if d.outbox.with_untracked(|o| o.iter().any(|i| entity::is_decision(&i.entity()) && !i.quarantined)) {
                 if let Some(local) = cached::<Vec<InboxItem>>(&key) {
                     items.set(local);
                     return;
@@ -100,7 +101,7 @@ fn InboxRow(
 ) -> impl IntoView {
     let v = i.view.clone();
     let id = v.id.clone();
-    let entity = format!("req:{id}");
+    let entity = entity::decision(&id);
     let message = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let phone = RwSignal::new(None::<Result<String, String>>);
@@ -126,9 +127,9 @@ fn InboxRow(
         (s, _) => s.label().to_string(),
     };
     let ent = entity.clone();
-    let pending = move || d.outbox.with(|o| o.iter().any(|x| x.entity() == ent && !x.quarantined));
+    let pending = move || d.is_sending(&ent);
     let ent = entity.clone();
-    let refused = move || d.outbox.with(|o| o.iter().find(|x| x.entity() == ent && x.quarantined).cloned());
+    let refused = move || d.refused_of(&ent);
     let act = {
         let (id, who) = (id.clone(), who.clone());
         let kind = v.kind;
@@ -252,7 +253,7 @@ pub fn TimeslotsPanel(place_id: i64) -> impl IntoView {
     let end = RwSignal::new("10:30".to_string());
     let capacity = RwSignal::new("3".to_string());
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let entity = format!("timeslots:{place_id}");
+    let entity = entity::timeslots(place_id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let new = TimeslotCreate {
@@ -272,7 +273,7 @@ pub fn TimeslotsPanel(place_id: i64) -> impl IntoView {
         enqueue(d, label, Write::CreateTimeslot { place_id, timeslot: new });
     };
     let ent = entity.clone();
-    let pending = move || d.outbox.with(|o| o.iter().filter(|x| x.entity() == ent).map(|x| x.label.clone()).collect::<Vec<_>>());
+    let pending = move || d.queued_of(&ent).into_iter().map(|x| x.label).collect::<Vec<_>>();
     view! {
         <ul class="timeslot-list">
             {move || timeslots.get().into_iter().map(|s| {

@@ -12,6 +12,7 @@ use crate::pages::parents::ask::when;
 use crate::model::FieldError;
 use crate::pages::desk::carer::TaskList;
 use crate::offline::write::Write;
+use crate::offline::write::entity;
 use leptos::prelude::*;
 
 #[component]
@@ -180,8 +181,8 @@ fn WelfareItem(
     d: Device,
 ) -> impl IntoView {
     let id = v.visit.id;
-    let entity = format!("welfare:{id}");
-    let pending = move || d.outbox.with(|x| x.iter().any(|i| i.entity() == entity && !i.quarantined));
+    let entity = entity::welfare_visit(id);
+    let pending = move || d.is_sending(&entity);
     let mode = RwSignal::new(WelfareMode::Phone.code().to_string());
     let note = RwSignal::new(String::new());
     let e = v.elder.clone();
@@ -221,11 +222,11 @@ fn OrderItem(
     let v = o.order.clone();
     let e = o.elder.clone();
     let id = v.id.clone();
-    let entity = format!("ord:{id}");
+    let entity = entity::order_decision(&id);
     let message = RwSignal::new(String::new());
     let carer = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let pending = move || d.outbox.with(|x| x.iter().any(|i| i.entity() == entity && !i.quarantined));
+    let pending = move || d.is_sending(&entity);
     let who = format!("{}（{} 岁）· {} · {}", e.name, e.age, e.address_detail, e.phone);
     let declared = {
         let mut parts = vec![];

@@ -4,19 +4,19 @@
 
 use crate::app::use_now;
 use crate::components::badges::SampleTag;
-use crate::offline::sync::{cancel_request, sync_requests, use_device, Device};
+use crate::offline::sync::{cancel_request, refresh_own_when_ready, use_device, Device};
 use crate::pages::parents::ask::when;
 use crate::model::requests::RequestView;
 use crate::model::RequestKind;
 use crate::offline::write::Write;
+use crate::offline::write::entity;
+use crate::components::local_data::WithLocalData;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// Where a request stands on this device: a queued send or cancel comes before the server's status.
 fn state(d: Device, r: &RequestView) -> (String, &'static str) {
-    let entity = format!("request:{}", r.id);
-    let item = d.outbox.with(|o| o.iter().rev().find(|i| i.entity() == entity).cloned());
-    match item {
+    match d.latest_of(&entity::request(&r.id)) {
         Some(i) if i.quarantined => (format!("未能提交：{}", i.last_error.unwrap_or_default()), "refused"),
         Some(i) if matches!(i.write, Write::CancelRequest { .. }) => ("取消已保存在本机，待发送".into(), "pending"),
         Some(_) => ("已保存待发送".into(), "pending"),
@@ -27,30 +27,22 @@ fn state(d: Device, r: &RequestView) -> (String, &'static str) {
 #[component]
 pub fn MyRequestsPage() -> impl IntoView {
     let d = use_device();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if d.ready.get() {
-            sync_requests(d);
-        }
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = sync_requests;
+    refresh_own_when_ready(d);
     view! {
         <Title text="我的申请 · 一老一小" />
         <section class="panel">
             <h1>"我的申请"</h1>
             <p class="muted">"在本机提交的预约和申请。联网时自动更新状态。"</p>
             {move || d.last_sync.get().map(|t| view! { <p class="sync-time">{move || format!("{}同步", crate::rules::format::ago(t, use_now()))}</p> })}
-            {move || {
-                if !d.ready.get() {
-                    return view! { <p class="loading">"正在读取本机数据…"</p> }.into_any();
-                }
-                let list = d.requests.get();
-                if list.is_empty() {
-                    return view! { <p class="empty">"还没有预约或申请。打开一家机构，可以预约参观、免费体验或申请托位。"</p> }.into_any();
-                }
-                view! { <ul class="requests">{list.into_iter().map(|r| view! { <RequestRow r d /> }).collect_view()}</ul> }.into_any()
-            }}
+            <WithLocalData>
+                {move || {
+                    let list = d.requests.get();
+                    if list.is_empty() {
+                        return view! { <p class="empty">"还没有预约或申请。打开一家机构，可以预约参观、免费体验或申请托位。"</p> }.into_any();
+                    }
+                    view! { <ul class="requests">{list.into_iter().map(|r| view! { <RequestRow r d /> }).collect_view()}</ul> }.into_any()
+                }}
+            </WithLocalData>
         </section>
     }
 }

@@ -9,6 +9,7 @@ use crate::net::data::use_data;
 use crate::rules::format::yuan;
 use crate::rules::geo::{map_links, LatLng};
 use crate::model::{ErrorBody, PlaceDetail};
+use crate::offline::write::entity;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -244,7 +245,7 @@ fn SaveButton(place_id: i64, name: String) -> impl IntoView {
     let d = crate::offline::sync::use_device();
     let name = StoredValue::new(name);
     let saved = move || d.is_saved(place_id);
-    let pending = move || d.has_pending(&format!("favorite:{place_id}"));
+    let pending = move || d.has_pending(&entity::favorite(place_id));
     view! {
         <button
             class="save"
