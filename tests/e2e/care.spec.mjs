@@ -1,7 +1,7 @@
 // Families and 居家上门服务: the older person's profile (kept on the phone, separate
 // consent for sensitive data, the position taken at the door), providers that serve the
 // address with the price and who pays, and 助急 call buttons with the network cut.
-import { test, expect, hydrated, signIn, saveProfile, beijingDate, dayLabel, beijingMinutes, anyOf } from './helpers.mjs';
+import { test, expect, hydrated, signIn, saveProfile, fillHome, beijingDate, dayLabel, beijingMinutes, anyOf } from './helpers.mjs';
 
 const PAYERS = { government_purchase: '政府购买服务', subsidy: '服务补贴' };
 
@@ -54,11 +54,7 @@ test('a family sets up the profile, sees who pays for 助浴, and 助急 works o
 
   await page.getByLabel('老人称呼').fill('张大爷');
   await page.getByLabel('年龄（周岁）').fill('82');
-  await page.getByLabel('所在的区').selectOption('wuxi-xinwu');
-  await page.getByLabel('街道').selectOption('wuxi-xinwu-wangzhuang');
-  await page.getByLabel('详细地址').fill('旺庄路 18 号 3 栋 502（示例）');
-  await page.getByRole('button', { name: '我在老人家里，用当前位置' }).click();
-  await expect(page.locator('.position')).toContainText('在老人家里定位');
+  await fillHome(page, '旺庄路 18 号 3 栋 502（示例）');
   await page.getByLabel('联系电话').fill('13812345678');
   await page.getByLabel('独居').check();
   // sensitive data: each with its own consent; the boxes stay off until agreed

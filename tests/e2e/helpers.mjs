@@ -210,17 +210,22 @@ export async function apiSignIn(request, username, password = SAMPLE_PASSWORD) {
   };
 }
 
+/** On the elder form: a home in 旺庄 at `address`, located where the family stands (geolocation). */
+export async function fillHome(page, address) {
+  await page.getByLabel('所在的区').selectOption('wuxi-xinwu');
+  await page.getByLabel('街道').selectOption('wuxi-xinwu-wangzhuang');
+  await page.getByLabel('详细地址').fill(address);
+  await page.getByRole('button', { name: '我在老人家里，用当前位置' }).click();
+  await expect(page.locator('.position')).toContainText('在老人家里定位');
+}
+
 /** Fills and saves a profile for an 82-year-old on 低保 living alone in 旺庄 (sample); the page needs geolocation. */
 export async function saveProfile(page, name, phone) {
   await page.goto('/care/elder');
   await hydrated(page);
   await page.getByLabel('老人称呼').fill(name);
   await page.getByLabel('年龄（周岁）').fill('82');
-  await page.getByLabel('所在的区').selectOption('wuxi-xinwu');
-  await page.getByLabel('街道').selectOption('wuxi-xinwu-wangzhuang');
-  await page.getByLabel('详细地址').fill('旺庄路 20 号 1 栋 101（示例）');
-  await page.getByRole('button', { name: '我在老人家里，用当前位置' }).click();
-  await expect(page.locator('.position')).toContainText('在老人家里定位');
+  await fillHome(page, '旺庄路 20 号 1 栋 101（示例）');
   await page.getByLabel('联系电话').fill(phone);
   await page.getByLabel('独居').check();
   await page.getByLabel('我同意提供身份类别').check();

@@ -1,12 +1,12 @@
 //! The platform admin: organisations and accounts, their validation, boundaries and audit.
 
 
-use crate::helpers::{fields, get, login, start, write, Login, TestServer};
+use crate::helpers::{fields, start, Login, TestServer};
 use serde_json::{json, Value};
 use server::db::sample::SAMPLE_PASSWORD;
 
 async fn post(s: &TestServer, l: Option<&Login>, path: &str, key: &str, body: Value) -> (u16, Value) {
-    write(s, l, "POST", path, key, body).await
+    s.write(l, "POST", path, key, body).await
 }
 
 /// A USCC with a correct GB 32100 check character.
@@ -20,14 +20,14 @@ fn uscc(body17: &str) -> String {
 #[tokio::test]
 async fn only_the_admin_reaches_the_admin_endpoints() {
     let s = start().await;
-    let op = login(&s, "op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
-    let sup = login(&s, "sup-xinwu", SAMPLE_PASSWORD).await.1.unwrap();
+    let op = s.login("op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
+    let sup = s.login("sup-xinwu", SAMPLE_PASSWORD).await.1.unwrap();
     let org = json!({ "name": "新机构", "uscc": uscc("91320214MA1AAAAAA"), "beian_status": "pending", "beian_number": null });
     let acc = json!({ "username": "op-x", "display_name": "X", "password": "long-enough-pw", "role": "operator", "organisation_id": 1 });
     for path in ["/api/v1/admin/organisations", "/api/v1/admin/users"] {
-        assert_eq!(get(&s, None, path).await.0, 401, "{path}");
-        assert_eq!(get(&s, Some(&op), path).await.0, 403, "{path}");
-        assert_eq!(get(&s, Some(&sup), path).await.0, 403, "{path}");
+        assert_eq!(s.get(None, path).await.0, 401, "{path}");
+        assert_eq!(s.get(Some(&op), path).await.0, 403, "{path}");
+        assert_eq!(s.get(Some(&sup), path).await.0, 403, "{path}");
     }
     for (i, (path, body)) in [("/api/v1/admin/organisations", org), ("/api/v1/admin/users", acc), ("/api/v1/admin/users/1/disable", json!({}))]
         .into_iter()
@@ -48,7 +48,7 @@ async fn only_the_admin_reaches_the_admin_endpoints() {
 #[tokio::test]
 async fn the_admin_creates_an_organisation_and_its_operator_who_then_signs_in() {
     let s = start().await;
-    let admin = login(&s, "admin-sample", SAMPLE_PASSWORD).await.1.unwrap();
+    let admin = s.login("admin-sample", SAMPLE_PASSWORD).await.1.unwrap();
     // bad input: each field named, in Chinese
     let (st, body) = post(
         &s,
@@ -72,7 +72,7 @@ async fn the_admin_creates_an_organisation_and_its_operator_who_then_signs_in() 
     let org_id = org["id"].as_i64().unwrap();
     assert_eq!(org["place_count"], 0);
     assert_eq!(org["is_sample"], false);
-    let (_, list) = get(&s, Some(&admin), "/api/v1/admin/organisations").await;
+    let (_, list) = s.get(Some(&admin), "/api/v1/admin/organisations").await;
     assert_eq!(list.as_array().unwrap().iter().filter(|o| o["name"] == "新吴区阳光托育有限公司").count(), 1);
     assert_eq!(list[0]["id"], org_id, "real organisations before sample ones");
 
@@ -100,19 +100,19 @@ async fn the_admin_creates_an_organisation_and_its_operator_who_then_signs_in() 
     assert_eq!(st, 201, "{account}");
     assert_eq!(post(&s, Some(&admin), "/api/v1/admin/users", "acc-key-3", acc).await, (201, account.clone()));
     assert_eq!(account["organisation_name"], "新吴区阳光托育有限公司");
-    let (_, users) = get(&s, Some(&admin), "/api/v1/admin/users").await;
+    let (_, users) = s.get(Some(&admin), "/api/v1/admin/users").await;
     let text = users.to_string();
     assert!(!text.contains("argon2") && !text.contains("password"), "no hashes in the list");
     assert_eq!(users.as_array().unwrap().iter().filter(|u| u["username"] == "op-yangguang").count(), 1);
 
     // the new operator signs in, sees only its (so far empty) organisation and cannot touch others
-    let (st, l, me, _) = login(&s, "op-yangguang", "sunny-2026-pass").await;
+    let (st, l, me, _) = s.login("op-yangguang", "sunny-2026-pass").await;
     assert_eq!(st, 200);
     assert_eq!(me["user"]["organisation_id"], org_id);
     let l = l.unwrap();
-    assert_eq!(get(&s, Some(&l), "/api/v1/operator/places").await, (200, json!([])));
+    assert_eq!(s.get(Some(&l), "/api/v1/operator/places").await, (200, json!([])));
     let other: i64 = sqlx::query_scalar("SELECT id FROM places LIMIT 1").fetch_one(&s.pool).await.unwrap();
-    assert_eq!(get(&s, Some(&l), &format!("/api/v1/operator/places/{other}/classes")).await.0, 403);
+    assert_eq!(s.get(Some(&l), &format!("/api/v1/operator/places/{other}/classes")).await.0, 403);
     // every admin write is in the audit trail
     let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id").fetch_all(&s.pool).await.unwrap();
     assert_eq!(actions, ["organisation_create", "account_create"]);
@@ -121,12 +121,12 @@ async fn the_admin_creates_an_organisation_and_its_operator_who_then_signs_in() 
     let uid = account["id"].as_i64().unwrap();
     let (st, body) = post(&s, Some(&admin), &format!("/api/v1/admin/users/{uid}/disable"), "dis-key-1", json!({})).await;
     assert_eq!((st, body["disabled"].as_bool()), (200, Some(true)));
-    assert_eq!(get(&s, Some(&l), "/api/v1/auth/me").await.0, 401);
-    let (st, _, body, _) = login(&s, "op-yangguang", "sunny-2026-pass").await;
+    assert_eq!(s.get(Some(&l), "/api/v1/auth/me").await.0, 401);
+    let (st, _, body, _) = s.login("op-yangguang", "sunny-2026-pass").await;
     assert_eq!(st, 403);
     assert!(body["message"].as_str().unwrap().contains("停用"));
     // the admin cannot switch itself off
-    let me_id = get(&s, Some(&admin), "/api/v1/auth/me").await.1["id"].as_i64().unwrap();
+    let me_id = s.get(Some(&admin), "/api/v1/auth/me").await.1["id"].as_i64().unwrap();
     let (st, body) = post(&s, Some(&admin), &format!("/api/v1/admin/users/{me_id}/disable"), "dis-key-2", json!({})).await;
     assert_eq!(st, 422, "{body}");
 }

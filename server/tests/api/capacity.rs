@@ -4,7 +4,7 @@
 //! security headers (a page allows only its own inline scripts, by nonce).
 
 
-use crate::helpers::{get, login, start};
+use crate::helpers::start;
 use serde_json::Value;
 use server::db::sample::SAMPLE_PASSWORD;
 use std::time::{Duration, Instant};
@@ -49,14 +49,14 @@ async fn an_exhausted_pool_answers_503_with_retry_after_and_health_still_answers
     assert!(waited >= server::db::ACQUIRE_TIMEOUT && waited < server::db::ACQUIRE_TIMEOUT + Duration::from_secs(2), "{waited:?}");
     // the process itself answers at once; readiness says the database is not
     let t = Instant::now();
-    assert_eq!(get(&s, None, "/healthz").await.0, 200);
+    assert_eq!(s.get(None, "/healthz").await.0, 200);
     assert!(t.elapsed() < Duration::from_secs(1));
     assert_eq!(s.http.get(format!("{}/readyz", s.base)).send().await.unwrap().status(), 503);
     // writes still go through the writer
-    let (st, _) = crate::helpers::write(&s, None, "POST", "/api/v1/favorites", "capacity-fav-1", serde_json::json!({ "place_id": 1 })).await;
+    let (st, _) = s.write(None, "POST", "/api/v1/favorites", "capacity-fav-1", serde_json::json!({ "place_id": 1 })).await;
     assert_eq!(st, 201);
     drop(held);
-    assert_eq!(get(&s, None, "/api/v1/places/1").await.0, 200);
+    assert_eq!(s.get(None, "/api/v1/places/1").await.0, 200);
     assert_eq!(s.http.get(format!("{}/readyz", s.base)).send().await.unwrap().status(), 200);
 }
 
@@ -67,9 +67,9 @@ async fn the_write_pool_has_one_connection_and_readers_cannot_write() {
     let err = sqlx::query("UPDATE places SET name = name WHERE id = 1").execute(&s.read).await.unwrap_err();
     assert!(err.to_string().contains("readonly") || err.to_string().contains("read-only") || err.to_string().contains("query_only"), "{err}");
     // a session check (a read) still works with the writer busy
-    let l = login(&s, "op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
+    let l = s.login("op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
     let tx = s.pool.begin().await.unwrap();
-    let (st, _) = get(&s, Some(&l), "/api/v1/auth/me").await;
+    let (st, _) = s.get(Some(&l), "/api/v1/auth/me").await;
     assert_eq!(st, 200);
     drop(tx);
 }
@@ -143,7 +143,7 @@ async fn a_fresh_start_has_no_accounts_and_sample_accounts_need_sample_mode() {
 async fn a_body_over_64_kb_gets_413_with_a_json_body() {
     let s = start().await;
     let big = serde_json::json!({ "place_id": 1, "pad": "x".repeat(70 * 1024) });
-    let (st, body) = crate::helpers::write(&s, None, "POST", "/api/v1/favorites", "capacity-big-1", big).await;
+    let (st, body) = s.write(None, "POST", "/api/v1/favorites", "capacity-big-1", big).await;
     assert_eq!(st, 413, "{body}");
     assert_eq!(body["error"], "too_large");
     assert!(body["message"].as_str().unwrap().contains("64 KB"));
@@ -161,19 +161,19 @@ async fn control_and_bidi_characters_and_overlong_text_are_refused_by_field() {
         })
     };
     // U+202E turns "王女士gnp.exe" into what looks like another text on screen
-    let (st, b) = crate::helpers::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-1", body("王女士\u{202E}gnp.exe")).await;
+    let (st, b) = s.write(None, "POST", "/api/v1/requests", "unsafe-text-1", body("王女士\u{202E}gnp.exe")).await;
     assert_eq!((st, crate::helpers::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
     assert!(b["fields"][0]["message"].as_str().unwrap().contains("控制字符"));
-    let (st, b) = crate::helpers::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-2", body("王\u{0007}女士")).await;
+    let (st, b) = s.write(None, "POST", "/api/v1/requests", "unsafe-text-2", body("王\u{0007}女士")).await;
     assert_eq!((st, crate::helpers::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
-    let (st, b) = crate::helpers::write(&s, None, "POST", "/api/v1/requests", "unsafe-text-3", body(&"长".repeat(server::http::write::MAX_TEXT + 1))).await;
+    let (st, b) = s.write(None, "POST", "/api/v1/requests", "unsafe-text-3", body(&"长".repeat(server::http::write::MAX_TEXT + 1))).await;
     assert_eq!((st, crate::helpers::fields(&b)), (422, vec!["contact_name".to_string()]), "{b}");
     assert!(b["fields"][0]["message"].as_str().unwrap().contains("太长"));
     // nested fields are named by their path; line breaks in a note are fine
     let order = serde_json::json!({ "id": "00000000-0000-4000-8000-000000000778", "provider_id": 1, "item": "bathing", "timeslot_id": 1,
         "date": "2026-12-01", "consent": true, "elder": { "name": "张大爷", "age": 70, "street_id": "wuxi-xinwu-wangzhuang", "address_detail": "旺庄路\u{2066}1 号",
         "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": false, "empty_nest": false, "categories": [], "consent_categories": false } });
-    let (st, b) = crate::helpers::write(&s, None, "POST", "/api/v1/orders", "unsafe-text-4", order).await;
+    let (st, b) = s.write(None, "POST", "/api/v1/orders", "unsafe-text-4", order).await;
     assert_eq!((st, crate::helpers::fields(&b)), (422, vec!["elder.address_detail".to_string()]), "{b}");
     let n: i64 = sqlx::query_scalar("SELECT (SELECT count(*) FROM requests) + (SELECT count(*) FROM orders)").fetch_one(&s.pool).await.unwrap();
     assert_eq!(n, 0);
@@ -210,36 +210,20 @@ async fn one_phone_cannot_flood_anonymous_writes() {
     let s = start().await;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 31").fetch_all(&s.pool).await.unwrap();
     for (i, id) in ids.iter().take(30).enumerate() {
-        let (st, b) = crate::helpers::write(&s, None, "POST", "/api/v1/favorites", &format!("flood-key-{i:03}"), serde_json::json!({ "place_id": id })).await;
+        let (st, b) = s.write(None, "POST", "/api/v1/favorites", &format!("flood-key-{i:03}"), serde_json::json!({ "place_id": id })).await;
         assert_eq!(st, 201, "{b}");
     }
-    let res = s
-        .http
-        .post(format!("{}/api/v1/favorites", s.base))
-        .header("X-Device-Key", crate::helpers::DEVICE)
-        .header("Idempotency-Key", "flood-key-030")
-        .json(&serde_json::json!({ "place_id": ids[30] }))
-        .send()
-        .await
-        .unwrap();
+    let res = s.send_write(crate::helpers::DEVICE, None, "POST", "/api/v1/favorites", "flood-key-030", serde_json::json!({ "place_id": ids[30] })).await;
     assert_eq!(res.status(), 429);
     assert_eq!(res.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
     let b: Value = res.json().await.unwrap();
     assert!(b["message"].as_str().unwrap().contains("太频繁"));
     // a retry of a write already made is still answered (a replay writes nothing new)
-    let (st, _) = crate::helpers::write(&s, None, "POST", "/api/v1/favorites", "flood-key-000", serde_json::json!({ "place_id": ids[0] })).await;
+    let (st, _) = s.write(None, "POST", "/api/v1/favorites", "flood-key-000", serde_json::json!({ "place_id": ids[0] })).await;
     assert_eq!(st, 201);
     // another phone is not affected
-    let res = s
-        .http
-        .post(format!("{}/api/v1/favorites", s.base))
-        .header("X-Device-Key", "another-phone-key-0123456789")
-        .header("Idempotency-Key", "flood-other-1")
-        .json(&serde_json::json!({ "place_id": ids[0] }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
+    let (st, _) = s.write_from("another-phone-key-0123456789", None, "POST", "/api/v1/favorites", "flood-other-1", serde_json::json!({ "place_id": ids[0] })).await;
+    assert_eq!(st, 201);
 }
 
 /// A favorite from `address` (behind the trusted proxy) by a device of its own.
@@ -294,7 +278,7 @@ async fn a_phone_may_hold_five_open_visits_a_week_and_a_cancel_makes_room() {
     assert_eq!(rows.len(), 6, "the sample data has six visit timeslots");
     let mut booked = Vec::new();
     for (i, (timeslot_id, place_id)) in rows.iter().enumerate() {
-        let (_, o) = get(&s, None, &format!("/api/v1/places/{place_id}/timeslots")).await;
+        let (_, o) = s.get(None, &format!("/api/v1/places/{place_id}/timeslots")).await;
         let o = o["openings"].as_array().unwrap().iter().find(|x| x["timeslot_id"] == *timeslot_id && x["booked"] == 0).unwrap().clone();
         let id = format!("7a1f0000-0000-4000-8000-{:012}", i + 1);
         let body = serde_json::json!({
@@ -303,7 +287,7 @@ async fn a_phone_may_hold_five_open_visits_a_week_and_a_cancel_makes_room() {
         });
         // every booking from a fresh device: the cap follows the phone number
         let device = format!("week-cap-device-{i:02}-0123456789");
-        let (st, b) = crate::helpers::write_from(&s, &device, None, "POST", "/api/v1/requests", &format!("week-cap-{i}"), body.clone()).await;
+        let (st, b) = s.write_from(&device, None, "POST", "/api/v1/requests", &format!("week-cap-{i}"), body.clone()).await;
         if i < 5 {
             assert_eq!(st, 201, "{b}");
             booked.push((id, device));
@@ -312,9 +296,9 @@ async fn a_phone_may_hold_five_open_visits_a_week_and_a_cancel_makes_room() {
             assert!(b["fields"][0]["message"].as_str().unwrap().contains("最多 5 个"), "{b}");
             // cancelling one makes room for it
             let (id0, dev0) = &booked[0];
-            let (st, _) = crate::helpers::write_from(&s, dev0, None, "POST", &format!("/api/v1/requests/{id0}/cancel"), "week-cap-cancel", Value::Null).await;
+            let (st, _) = s.write_from(dev0, None, "POST", &format!("/api/v1/requests/{id0}/cancel"), "week-cap-cancel", Value::Null).await;
             assert_eq!(st, 200);
-            let (st, _) = crate::helpers::write_from(&s, &device, None, "POST", "/api/v1/requests", "week-cap-again", body).await;
+            let (st, _) = s.write_from(&device, None, "POST", "/api/v1/requests", "week-cap-again", body).await;
             assert_eq!(st, 201);
         }
     }

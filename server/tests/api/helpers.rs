@@ -8,6 +8,8 @@ use serde_json::{json, Value};
 use server::{db, Config};
 use sqlx::SqlitePool;
 
+/// Cloned into concurrent tasks: every clone talks to the same server and database.
+#[derive(Clone)]
 pub struct TestServer {
     pub base: String,
     pub client: ApiClient,
@@ -18,7 +20,7 @@ pub struct TestServer {
     pub read: SqlitePool,
     /// The server's clock: the system's for `start()`, a fixed one for `start_at(t)`.
     pub clock: Clock,
-    pub _dir: tempfile::TempDir,
+    pub _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// The server on the system's clock.
@@ -60,7 +62,7 @@ async fn start_full(clock: Clock, trusted_proxies: Vec<std::net::IpAddr>, writes
     });
     let base = format!("http://{addr}");
     let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap();
-    TestServer { client: ApiClient::new(&base), base, http, pool, read, clock, _dir: dir }
+    TestServer { client: ApiClient::new(&base), base, http, pool, read, clock, _dir: std::sync::Arc::new(dir) }
 }
 
 
@@ -68,60 +70,68 @@ async fn start_full(clock: Clock, trusted_proxies: Vec<std::net::IpAddr>, writes
 pub const DEVICE: &str = "tablet-key-0123456789abcdef";
 
 /// A signed-in account: its session cookie, CSRF token and the login answer.
+#[derive(Clone)]
 pub struct Login {
     pub cookie: String,
     pub csrf: String,
     pub body: Value,
 }
 
-/// Signs in: the status, the session (on 200), the body and the raw Set-Cookie header.
-pub async fn login(s: &TestServer, username: &str, password: &str) -> (u16, Option<Login>, Value, Option<String>) {
-    let res = s
-        .http
-        .post(format!("{}/api/v1/auth/login", s.base))
-        .json(&json!({ "username": username, "password": password }))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let set_cookie = res.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
-    let body: Value = res.json().await.unwrap();
-    let login = set_cookie.as_ref().filter(|_| status == 200).map(|c| Login {
-        cookie: c.split(';').next().unwrap().to_string(),
-        csrf: body["csrf_token"].as_str().unwrap().to_string(),
-        body: body.clone(),
-    });
-    (status, login, body, set_cookie)
-}
-
-/// A GET, signed in or not: status and JSON body.
-pub async fn get(s: &TestServer, l: Option<&Login>, path: &str) -> (u16, Value) {
-    let mut req = s.http.get(format!("{}{path}", s.base));
-    if let Some(l) = l {
-        req = req.header("Cookie", &l.cookie);
+impl TestServer {
+    /// Signs in: the status, the session (on 200), the body and the raw Set-Cookie header.
+    pub async fn login(&self, username: &str, password: &str) -> (u16, Option<Login>, Value, Option<String>) {
+        let res = self
+            .http
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let set_cookie = res.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
+        let body: Value = res.json().await.unwrap();
+        let login = set_cookie.as_ref().filter(|_| status == 200).map(|c| Login {
+            cookie: c.split(';').next().unwrap().to_string(),
+            csrf: body["csrf_token"].as_str().unwrap().to_string(),
+            body: body.clone(),
+        });
+        (status, login, body, set_cookie)
     }
-    let res = req.send().await.unwrap();
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
-}
 
-/// A write with a device key and an Idempotency-Key, signed in (cookie + CSRF) or not.
-pub async fn write(s: &TestServer, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> (u16, Value) {
-    write_from(s, DEVICE, l, method, path, key, body).await
-}
-
-/// A write from another device than the tests' tablet (a family's phone).
-pub async fn write_from(s: &TestServer, device: &str, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> (u16, Value) {
-    let mut req = s
-        .http
-        .request(method.parse().unwrap(), format!("{}{path}", s.base))
-        .header("X-Device-Key", device)
-        .header("Idempotency-Key", key)
-        .json(&body);
-    if let Some(l) = l {
-        req = req.header("Cookie", &l.cookie).header("X-CSRF-Token", &l.csrf);
+    /// A GET, signed in or not: status and JSON body.
+    pub async fn get(&self, l: Option<&Login>, path: &str) -> (u16, Value) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(l) = l {
+            req = req.header("Cookie", &l.cookie);
+        }
+        let res = req.send().await.unwrap();
+        (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
     }
-    let res = req.send().await.unwrap();
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+
+    /// A write with a device key and an Idempotency-Key, signed in (cookie + CSRF) or not.
+    pub async fn write(&self, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> (u16, Value) {
+        self.write_from(DEVICE, l, method, path, key, body).await
+    }
+
+    /// A write from another device than the tests' tablet (a family's phone).
+    pub async fn write_from(&self, device: &str, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> (u16, Value) {
+        let res = self.send_write(device, l, method, path, key, body).await;
+        (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The same write, answered as it came (for its headers).
+    pub async fn send_write(&self, device: &str, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> reqwest::Response {
+        let mut req = self
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", self.base))
+            .header("X-Device-Key", device)
+            .header("Idempotency-Key", key)
+            .json(&body);
+        if let Some(l) = l {
+            req = req.header("Cookie", &l.cookie).header("X-CSRF-Token", &l.csrf);
+        }
+        req.send().await.unwrap()
+    }
 }
 
 /// The fields a 422 names, in order.
@@ -147,4 +157,33 @@ pub fn elder_with_categories(name: &str, age: u8, lives_alone: bool, categories:
         "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": lives_alone, "empty_nest": false,
         "categories": categories, "consent_categories": categories.as_array().is_some_and(|c| !c.is_empty())
     })
+}
+
+/// The answers of concurrent tasks, in the order the tasks were started.
+pub async fn answers<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+/// How many answers are `ok`; every other one must be `refused` (anything else fails the test).
+pub fn tally(statuses: impl IntoIterator<Item = u16>, ok: u16, refused: u16) -> usize {
+    statuses
+        .into_iter()
+        .filter(|&st| {
+            assert!(st == ok || st == refused, "unexpected {st}");
+            st == ok
+        })
+        .count()
+}
+
+/// Of concurrent bookings of one timeslot, how many were taken (201); every other one must
+/// be refused as full, naming the timeslot.
+pub fn booked(answers: &[(u16, Value)]) -> usize {
+    for (st, body) in answers.iter().filter(|(st, _)| *st != 201) {
+        assert_eq!((*st, &body["fields"][0]["message"]), (422, &json!("这个时段已约满，请选择其他时段")), "{body}");
+    }
+    answers.iter().filter(|(st, _)| *st == 201).count()
 }

@@ -4,31 +4,22 @@
 
 use app::model::elder::{quote, ElderProfile, SubsidyRule};
 use app::model::{CapabilityLevel, ElderCategory, ServiceItem};
-use crate::helpers::{fields, get, start};
+use crate::helpers::{elder_with_categories, fields, start};
 use serde_json::Value;
 
+/// The tests' older person in 旺庄 (as a family's phone describes them), with these categories
+/// and capability level (consented to when given).
 fn elder(age: u8, categories: Vec<ElderCategory>, level: Option<CapabilityLevel>) -> ElderProfile {
-    ElderProfile {
-        name: "张大爷".into(),
-        age,
-        street_id: "wuxi-xinwu-wangzhuang".into(),
-        address_detail: "旺庄路 1 号 2 栋 301".into(),
-        lat: 31.575,
-        lng: 120.358,
-        phone: "13812345678".into(),
-        lives_alone: true,
-        empty_nest: false,
-        consent_health: level.is_some(),
-        capability_level: level,
-        consent_categories: !categories.is_empty(),
-        categories,
-    }
+    let mut e: ElderProfile = serde_json::from_value(elder_with_categories("张大爷", age, true, serde_json::json!(categories))).unwrap();
+    e.consent_health = level.is_some();
+    e.capability_level = level;
+    e
 }
 
 #[tokio::test]
 async fn the_catalogue_lists_every_item_and_emergency_is_a_call() {
     let s = start().await;
-    let (st, list) = get(&s, None, "/api/v1/services").await;
+    let (st, list) = s.get(None, "/api/v1/services").await;
     assert_eq!(st, 200);
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), ServiceItem::ALL.len());
@@ -40,7 +31,7 @@ async fn the_catalogue_lists_every_item_and_emergency_is_a_call() {
 #[tokio::test]
 async fn the_seeded_rule_table_prices_orders_at_its_boundaries() {
     let s = start().await;
-    let (st, rules) = get(&s, None, "/api/v1/subsidy-rules").await;
+    let (st, rules) = s.get(None, "/api/v1/subsidy-rules").await;
     assert_eq!(st, 200, "{rules}");
     let rules: Vec<SubsidyRule> = serde_json::from_value(rules).unwrap();
     assert_eq!(rules.len(), 3);
@@ -63,7 +54,7 @@ async fn the_seeded_rule_table_prices_orders_at_its_boundaries() {
     }
     // editing the table (data) changes prices without touching code
     sqlx::query("UPDATE subsidy_rules SET condition = json_set(condition, '$.min_age', 75) WHERE id = 1").execute(&s.pool).await.unwrap();
-    let (_, rules) = get(&s, None, "/api/v1/subsidy-rules").await;
+    let (_, rules) = s.get(None, "/api/v1/subsidy-rules").await;
     let rules: Vec<SubsidyRule> = serde_json::from_value(rules).unwrap();
     assert_eq!(quote(&rules, &elder(79, vec![C::Dibao], None), ServiceItem::Bathing, 120).rule_id, Some(1));
 }
@@ -76,7 +67,7 @@ fn names(v: &Value) -> Vec<String> {
 async fn providers_serving_an_address_nearest_first() {
     let s = start().await;
     // 旺庄街道, near its centre
-    let (st, body) = get(&s, None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=bathing").await;
+    let (st, body) = s.get(None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=bathing").await;
     assert_eq!(st, 200, "{body}");
     let n = names(&body);
     assert!(n.iter().any(|x| x.starts_with("旺庄街道居家养老服务站")), "{n:?}");
@@ -88,14 +79,14 @@ async fn providers_serving_an_address_nearest_first() {
     assert!(bath["market_price_yuan"].as_u64().unwrap() > 0 && bath["duration_min"].as_u64().unwrap() > 0);
     assert!(body["providers"][0]["emergency_phone"].as_str().unwrap().len() > 6);
     // meals: the meal point of 旺庄 too, with its modes
-    let (_, meals) = get(&s, None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=meal").await;
+    let (_, meals) = s.get(None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=meal").await;
     let point = meals["providers"].as_array().unwrap().iter().find(|p| p["kind"] == "meal_point").expect("a meal point");
     assert_eq!(point["items"][0]["meal_modes"], serde_json::json!(["dine_in", "pick_up"]));
     // far from the district centre (鸿山, ~8 km): the centre's 6 km radius does not reach
-    let (_, far) = get(&s, None, "/api/v1/providers?lat=31.482&lng=120.462&street=wuxi-xinwu-hongshan&item=rehab_nursing").await;
+    let (_, far) = s.get(None, "/api/v1/providers?lat=31.482&lng=120.462&street=wuxi-xinwu-hongshan&item=rehab_nursing").await;
     assert!(names(&far).iter().all(|x| !x.contains("居家养老服务中心")), "{far}");
     // bad input names the fields; 助急 is not ordered
-    let (st, body) = get(&s, None, "/api/v1/providers?lat=abc&item=emergency").await;
+    let (st, body) = s.get(None, "/api/v1/providers?lat=abc&item=emergency").await;
     assert_eq!(st, 422);
     assert_eq!(fields(&body), ["lat", "lng", "street", "item"]);
     assert!(body["fields"][3]["message"].as_str().unwrap().contains("120"));

@@ -3,12 +3,12 @@
 //! replayed only to the device and the account that made the write.
 
 
-use crate::helpers::{get, login, start, write, Login, TestServer};
+use crate::helpers::{start, Login, TestServer};
 use serde_json::json;
 use server::db::sample::SAMPLE_PASSWORD;
 
 async fn acct(s: &TestServer, name: &str) -> Login {
-    login(s, name, SAMPLE_PASSWORD).await.1.unwrap_or_else(|| panic!("{name} signs in"))
+    s.login(name, SAMPLE_PASSWORD).await.1.unwrap_or_else(|| panic!("{name} signs in"))
 }
 
 /// A place of `op` and a provider, one in 新吴区 and one elsewhere, whose organisations have
@@ -42,7 +42,7 @@ async fn a_supervisor_reads_their_district_only_and_writes_nothing() {
     for place in [inside, outside] {
         let expect = if place == inside { 200 } else { 403 };
         for path in ["classes", "audit", "requests", "timeslots"] {
-            let (st, body) = get(&s, Some(&sup), &format!("/api/v1/operator/places/{place}/{path}")).await;
+            let (st, body) = s.get(Some(&sup), &format!("/api/v1/operator/places/{place}/{path}")).await;
             assert_eq!(st, expect, "{path} of place {place}: {body}");
             if st == 403 {
                 assert!(body["message"].as_str().unwrap().contains("本区"), "{body}");
@@ -52,19 +52,19 @@ async fn a_supervisor_reads_their_district_only_and_writes_nothing() {
     for provider in [provider_in, provider_out] {
         let expect = if provider == provider_in { 200 } else { 403 };
         for path in ["orders", "carers", "welfare-visits"] {
-            let (st, body) = get(&s, Some(&sup), &format!("/api/v1/operator/providers/{provider}/{path}")).await;
+            let (st, body) = s.get(Some(&sup), &format!("/api/v1/operator/providers/{provider}/{path}")).await;
             assert_eq!(st, expect, "{path} of provider {provider}: {body}");
         }
     }
     // the desk's list is the district's places
-    let (_, list) = get(&s, Some(&sup), "/api/v1/operator/places").await;
+    let (_, list) = s.get(Some(&sup), "/api/v1/operator/places").await;
     let ids: Vec<i64> = list.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
     assert!(ids.contains(&inside) && !ids.contains(&outside));
     // and no write anywhere, not even inside the district
     let class: i64 = sqlx::query_scalar("SELECT id FROM classes WHERE place_id = ? LIMIT 1").bind(inside).fetch_one(&s.pool).await.unwrap();
-    let (st, _) = write(&s, Some(&sup), "POST", &format!("/api/v1/operator/classes/{class}/vacancies"), "lanes-sup-1", json!({ "delta": 1 })).await;
+    let (st, _) = s.write(Some(&sup), "POST", &format!("/api/v1/operator/classes/{class}/vacancies"), "lanes-sup-1", json!({ "delta": 1 })).await;
     assert_eq!(st, 403);
-    let (st, _) = write(&s, Some(&sup), "POST", &format!("/api/v1/operator/places/{inside}/timeslots"), "lanes-sup-2",
+    let (st, _) = s.write(Some(&sup), "POST", &format!("/api/v1/operator/places/{inside}/timeslots"), "lanes-sup-2",
         json!({ "kind": "visit", "weekday": 1, "start": "09:00", "end": "09:30", "capacity": 2 })).await;
     assert_eq!(st, 403);
 }
@@ -86,9 +86,9 @@ async fn a_carer_reaches_nothing_of_the_desk_and_records_no_weekly_visit() {
         format!("/api/v1/operator/providers/{own}/welfare-visits"),
         format!("/api/v1/operator/providers/{provider_in}/orders"),
     ] {
-        assert_eq!(get(&s, Some(&carer), &path).await.0, 403, "{path}");
+        assert_eq!(s.get(Some(&carer), &path).await.0, 403, "{path}");
     }
-    assert_eq!(get(&s, Some(&carer), "/api/v1/operator/places").await.1, json!([]));
+    assert_eq!(s.get(Some(&carer), "/api/v1/operator/places").await.1, json!([]));
     // a weekly 探访 of its own provider: recorded by the desk, not by a carer's account
     sqlx::query("INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES ('d', 0, 0)").execute(&s.pool).await.unwrap();
     sqlx::query(
@@ -104,7 +104,7 @@ async fn a_carer_reaches_nothing_of_the_desk_and_records_no_weekly_visit() {
         .await
         .unwrap();
     let visit: i64 = sqlx::query_scalar("SELECT max(id) FROM welfare_visits").fetch_one(&s.pool).await.unwrap();
-    let (st, _) = write(&s, Some(&carer), "POST", &format!("/api/v1/operator/welfare-visits/{visit}"), "lanes-carer-1",
+    let (st, _) = s.write(Some(&carer), "POST", &format!("/api/v1/operator/welfare-visits/{visit}"), "lanes-carer-1",
         json!({ "mode": "phone", "done_at": chrono::Utc::now() })).await;
     assert_eq!(st, 403);
 }
@@ -124,12 +124,12 @@ async fn a_stored_answer_is_replayed_only_to_the_account_that_wrote_it() {
         .unwrap_or(sqlx::query_scalar("SELECT id FROM classes WHERE place_id = ? LIMIT 1").bind(inside).fetch_one(&s.pool).await.unwrap());
     sqlx::query("UPDATE classes SET vacancies = 1, enrolled = capacity - 2 WHERE id = ?").bind(class).execute(&s.pool).await.unwrap();
     let path = format!("/api/v1/operator/classes/{class}/vacancies");
-    let (st, first) = write(&s, Some(&a), "POST", &path, "lanes-replay-1", json!({ "delta": 1 })).await;
+    let (st, first) = s.write(Some(&a), "POST", &path, "lanes-replay-1", json!({ "delta": 1 })).await;
     assert_eq!(st, 200, "{first}");
     // the same account again (a retry): the stored answer, nothing written twice
-    assert_eq!(write(&s, Some(&b), "POST", &path, "lanes-replay-1", json!({ "delta": 1 })).await, (200, first.clone()));
+    assert_eq!(s.write(Some(&b), "POST", &path, "lanes-replay-1", json!({ "delta": 1 })).await, (200, first.clone()));
     // another account on the same device with the same key: refused, the answer not shown
-    let (st, body) = write(&s, Some(&other), "POST", &path, "lanes-replay-1", json!({ "delta": 1 })).await;
+    let (st, body) = s.write(Some(&other), "POST", &path, "lanes-replay-1", json!({ "delta": 1 })).await;
     assert_eq!(st, 409, "{body}");
     assert!(body.get("class_id").is_none());
     let v: i64 = sqlx::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class).fetch_one(&s.pool).await.unwrap();

@@ -3,12 +3,12 @@
 
 
 use chrono::Timelike;
-use crate::helpers::{fields, login, start, start_at, write, Login, TestServer, DEVICE};
+use crate::helpers::{answers, fields, start, start_at, tally, Login, TestServer, DEVICE};
 use serde_json::{json, Value};
 use server::db::sample::{SAMPLE_OPERATORS, SAMPLE_PASSWORD};
 
 async fn op(s: &TestServer, n: usize) -> Login {
-    login(s, SAMPLE_OPERATORS[n].0, SAMPLE_PASSWORD).await.1.expect("sample operator logs in")
+    s.login(SAMPLE_OPERATORS[n].0, SAMPLE_PASSWORD).await.1.expect("sample operator logs in")
 }
 
 /// A class of the organisation the operator runs, set to `vacancies` free places
@@ -38,13 +38,13 @@ async fn get_json(s: &TestServer, l: &Login, path: &str) -> Value {
 }
 
 async fn change(s: &TestServer, l: Option<&Login>, class_id: i64, key: &str, body: Value) -> (u16, Value) {
-    write(s, l, "POST", &format!("/api/v1/operator/classes/{class_id}/vacancies"), key, body).await
+    s.write(l, "POST", &format!("/api/v1/operator/classes/{class_id}/vacancies"), key, body).await
 }
 
 #[tokio::test]
 async fn login_sets_a_safe_cookie_and_never_returns_the_hash() {
     let s = start().await;
-    let (status, l, body, cookie) = login(&s, "op-feiqitu", SAMPLE_PASSWORD).await;
+    let (status, l, body, cookie) = s.login("op-feiqitu", SAMPLE_PASSWORD).await;
     assert_eq!(status, 200);
     let cookie = cookie.unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"));
@@ -150,7 +150,7 @@ async fn a_stranger_on_a_shared_address_locks_only_their_own_guesses() {
             .unwrap();
         assert_eq!(res.status(), 401);
     }
-    assert_eq!(login(&direct, "op-libao", SAMPLE_PASSWORD).await.0, 429, "all five came from 127.0.0.1");
+    assert_eq!(direct.login("op-libao", SAMPLE_PASSWORD).await.0, 429, "all five came from 127.0.0.1");
 }
 
 #[tokio::test]
@@ -201,14 +201,7 @@ async fn concurrent_guesses_are_each_counted() {
                 .as_u16()
         }));
     }
-    let mut tried = 0;
-    for t in tasks {
-        match t.await.unwrap() {
-            401 => tried += 1,
-            429 => {}
-            other => panic!("unexpected {other}"),
-        }
-    }
+    let tried = tally(answers(tasks).await, 401, 429);
     // on one instant the account's delay stops the 4th; the check and the record are atomic
     assert_eq!(tried, 3, "{tried} passwords were tried");
 }
@@ -259,7 +252,7 @@ async fn every_operator_endpoint_needs_a_session_and_keeps_to_the_organisation()
         .unwrap();
     assert_eq!(res.status(), 403);
     // a supervisor of 新吴区 reads nothing of an organisation in 扬州 (tests/lanes.rs: per endpoint)
-    let sup = login(&s, "sup-xinwu", SAMPLE_PASSWORD).await.1.unwrap();
+    let sup = s.login("sup-xinwu", SAMPLE_PASSWORD).await.1.unwrap();
     let res = s.http.get(format!("{}/api/v1/operator/places/{a_place}/audit", s.base)).header("Cookie", &sup.cookie).send().await.unwrap();
     assert_eq!(res.status(), 403);
     assert_eq!(change(&s, Some(&sup), a_class, "key-sup-1", json!({ "delta": -1 })).await.0, 403);
@@ -318,32 +311,10 @@ async fn fifty_concurrent_minus_one_taps_on_five_vacancies_make_exactly_five() {
     let (class_id, _) = own_class(&s, &a, 5).await;
     let mut tasks = Vec::new();
     for i in 0..50 {
-        let http = s.http.clone();
-        let url = format!("{}/api/v1/operator/classes/{class_id}/vacancies", s.base);
-        let (cookie, csrf) = (a.cookie.clone(), a.csrf.clone());
-        tasks.push(tokio::spawn(async move {
-            http.post(url)
-                .header("Cookie", cookie)
-                .header("X-CSRF-Token", csrf)
-                .header("X-Device-Key", DEVICE)
-                .header("Idempotency-Key", format!("key-tap-{i:04}"))
-                .json(&json!({ "delta": -1 }))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
+        let (s, a, path) = (s.clone(), a.clone(), format!("/api/v1/operator/classes/{class_id}/vacancies"));
+        tasks.push(tokio::spawn(async move { s.write(Some(&a), "POST", &path, &format!("key-tap-{i:04}"), json!({ "delta": -1 })).await.0 }));
     }
-    let mut ok = 0;
-    for t in tasks {
-        match t.await.unwrap() {
-            200 => ok += 1,
-            409 => {}
-            other => panic!("unexpected {other}"),
-        }
-    }
-    assert_eq!(ok, 5);
+    assert_eq!(tally(answers(tasks).await, 200, 409), 5);
     let v: i64 = sqlx::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
     assert_eq!(v, 0);
     let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE class_id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
@@ -384,7 +355,7 @@ async fn a_change_reaches_parents_with_a_fresh_confirmation() {
 }
 
 async fn edit(s: &TestServer, l: &Login, place_id: i64, key: &str, body: Value) -> (u16, Value) {
-    write(s, Some(l), "PUT", &format!("/api/v1/operator/places/{place_id}"), key, body).await
+    s.write(Some(l), "PUT", &format!("/api/v1/operator/places/{place_id}"), key, body).await
 }
 
 #[tokio::test]
@@ -475,8 +446,8 @@ async fn every_new_operator_write_needs_a_session_and_keeps_to_the_organisation(
     ];
     let before: (i64, i64) = sqlx::query_as("SELECT count(*), sum(version) FROM classes").fetch_one(&s.pool).await.unwrap();
     for (i, (method, path, body)) in writes.iter().enumerate() {
-        assert_eq!(write(&s, None, method, path, &format!("key-w401-{i}"), body.clone()).await.0, 401, "{path}");
-        let (st, res) = write(&s, Some(&a), method, path, &format!("key-w403-{i}"), body.clone()).await;
+        assert_eq!(s.write(None, method, path, &format!("key-w401-{i}"), body.clone()).await.0, 401, "{path}");
+        let (st, res) = s.write(Some(&a), method, path, &format!("key-w403-{i}"), body.clone()).await;
         assert_eq!(st, 403, "{path}: {res}");
     }
     let after: (i64, i64) = sqlx::query_as("SELECT count(*), sum(version) FROM classes").fetch_one(&s.pool).await.unwrap();
@@ -492,24 +463,24 @@ async fn class_figures_are_edited_on_a_version_within_their_bounds() {
         sqlx::query_as("SELECT capacity, enrolled, version FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
     let path = format!("/api/v1/operator/classes/{class_id}");
     // enrolled above capacity, vacancies above what is left: each field named
-    let (st, body) = write(&s, Some(&a), "PUT", &path, "key-ce-1", json!({ "version": version, "capacity": cap, "enrolled": cap + 1, "vacancies": 0 })).await;
+    let (st, body) = s.write(Some(&a), "PUT", &path, "key-ce-1", json!({ "version": version, "capacity": cap, "enrolled": cap + 1, "vacancies": 0 })).await;
     assert_eq!((st, fields(&body)), (422, vec!["enrolled".to_string()]), "{body}");
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("在托"));
-    let (st, body) = write(&s, Some(&a), "PUT", &path, "key-ce-2", json!({ "version": version, "capacity": cap, "enrolled": enrolled, "vacancies": cap - enrolled + 1 })).await;
+    let (st, body) = s.write(Some(&a), "PUT", &path, "key-ce-2", json!({ "version": version, "capacity": cap, "enrolled": enrolled, "vacancies": cap - enrolled + 1 })).await;
     assert_eq!((st, fields(&body)), (422, vec!["vacancies".to_string()]), "{body}");
     // a stale version: 409 with the class as it is now
-    let (st, body) = write(&s, Some(&a), "PUT", &path, "key-ce-3", json!({ "version": version - 1, "capacity": cap, "enrolled": 0, "vacancies": 0 })).await;
+    let (st, body) = s.write(Some(&a), "PUT", &path, "key-ce-3", json!({ "version": version - 1, "capacity": cap, "enrolled": 0, "vacancies": 0 })).await;
     assert_eq!(st, 409);
     assert_eq!(body["current"]["version"], version);
     assert_eq!(body["current"]["enrolled"], enrolled);
     // a good edit an hour later: one more place, one more child, same free places
     s.clock.advance(chrono::Duration::hours(1));
     let good = json!({ "version": version, "capacity": cap + 1, "enrolled": enrolled + 1, "vacancies": 2 });
-    let (st, body) = write(&s, Some(&a), "PUT", &path, "key-ce-4", good.clone()).await;
+    let (st, body) = s.write(Some(&a), "PUT", &path, "key-ce-4", good.clone()).await;
     assert_eq!(st, 200, "{body}");
     assert_eq!((body["capacity"].as_i64(), body["enrolled"].as_i64(), body["version"].as_i64()), (Some(cap + 1), Some(enrolled + 1), Some(version + 1)));
     // the same request again is the same write, not a second one
-    let (st, again) = write(&s, Some(&a), "PUT", &path, "key-ce-4", good).await;
+    let (st, again) = s.write(Some(&a), "PUT", &path, "key-ce-4", good).await;
     assert_eq!((st, again), (200, body));
     let v: i64 = sqlx::query_scalar("SELECT version FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
     assert_eq!(v, version + 1);
@@ -524,7 +495,7 @@ async fn class_figures_are_edited_on_a_version_within_their_bounds() {
     assert_eq!(audit[0]["detail"]["after"]["enrolled"], enrolled + 1);
     // capacity cannot drop below the 普惠托位 it holds
     sqlx::query("UPDATE classes SET puhui_slots = 5 WHERE id = ?").bind(class_id).execute(&s.pool).await.unwrap();
-    let (st, body) = write(&s, Some(&a), "PUT", &path, "key-ce-5", json!({ "version": version + 1, "capacity": 4, "enrolled": 0, "vacancies": 0 })).await;
+    let (st, body) = s.write(Some(&a), "PUT", &path, "key-ce-5", json!({ "version": version + 1, "capacity": 4, "enrolled": 0, "vacancies": 0 })).await;
     assert_eq!((st, fields(&body)), (422, vec!["capacity".to_string()]), "{body}");
 }
 
@@ -536,18 +507,18 @@ async fn a_class_is_added_per_care_mode_the_place_offers() {
     sqlx::query("DELETE FROM place_care_modes WHERE place_id = ? AND care_mode = 'occasional'").bind(place_id).execute(&s.pool).await.unwrap();
     sqlx::query("DELETE FROM classes WHERE place_id = ? AND age_band = 'infant'").bind(place_id).execute(&s.pool).await.unwrap();
     let path = format!("/api/v1/operator/places/{place_id}/classes");
-    let (st, body) = write(&s, Some(&a), "POST", &path, "key-cc-1", json!({ "age_band": "infant", "care_mode": "occasional", "capacity": 3, "enrolled": 0, "vacancies": 3 })).await;
+    let (st, body) = s.write(Some(&a), "POST", &path, "key-cc-1", json!({ "age_band": "infant", "care_mode": "occasional", "capacity": 3, "enrolled": 0, "vacancies": 3 })).await;
     assert_eq!((st, fields(&body)), (422, vec!["care_mode".to_string()]), "{body}");
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("临时托"));
     let mode: String = sqlx::query_scalar("SELECT care_mode FROM place_care_modes WHERE place_id = ? LIMIT 1").bind(place_id).fetch_one(&s.pool).await.unwrap();
     let new = json!({ "age_band": "infant", "care_mode": mode, "capacity": 8, "enrolled": 3, "vacancies": 4 });
-    let (st, body) = write(&s, Some(&a), "POST", &path, "key-cc-2", new.clone()).await;
+    let (st, body) = s.write(Some(&a), "POST", &path, "key-cc-2", new.clone()).await;
     assert_eq!(st, 201, "{body}");
     let id = body["class_id"].as_i64().unwrap();
     // replayed: the same class, not a second one
-    assert_eq!(write(&s, Some(&a), "POST", &path, "key-cc-2", new.clone()).await, (201, body.clone()));
+    assert_eq!(s.write(Some(&a), "POST", &path, "key-cc-2", new.clone()).await, (201, body.clone()));
     // another request for the same class × mode names the clash
-    let (st, body) = write(&s, Some(&a), "POST", &path, "key-cc-3", new).await;
+    let (st, body) = s.write(Some(&a), "POST", &path, "key-cc-3", new).await;
     assert_eq!((st, fields(&body)), (422, vec!["age_band".to_string()]), "{body}");
     let place = s.client.place(place_id).await.unwrap();
     let c = place.summary.classes.iter().find(|c| c.id == id).unwrap();

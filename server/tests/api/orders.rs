@@ -3,16 +3,16 @@
 //! cancelling within the provider's window.
 
 
-use crate::helpers::{elder_with_categories, fields, get, start, uuid, TestServer};
+use crate::helpers::{answers, booked, elder_with_categories, fields, start, uuid, TestServer};
 use serde_json::{json, Value};
 
 
 
 /// The 旺庄 station and its first bathing opening (capacity 2).
 async fn station_opening(s: &TestServer) -> (i64, Value) {
-    let (_, body) = get(s, None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=bathing").await;
+    let (_, body) = s.get(None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=bathing").await;
     let station = body["providers"].as_array().unwrap().iter().find(|p| p["kind"] == "home_care_station").unwrap()["id"].as_i64().unwrap();
-    let (st, open) = get(s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
+    let (st, open) = s.get(None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
     assert_eq!(st, 200, "{open}");
     // at least two days ahead, so the provider's cancellation window (12 h) is not reached
     let soon = (app::model::requests::beijing_today(chrono::Utc::now()) + chrono::Duration::days(2)).format("%Y-%m-%d").to_string();
@@ -36,30 +36,11 @@ async fn thirty_concurrent_orders_for_a_timeslot_of_two_make_exactly_two() {
     assert_eq!(o["capacity"], 2);
     let mut tasks = Vec::new();
     for i in 0..30u64 {
-        let (http, url) = (s.http.clone(), format!("{}/api/v1/orders", s.base));
-        let body = order(100 + i, station, &o, elder_with_categories("张大爷", 70, true, json!([])));
-        tasks.push(tokio::spawn(async move {
-            let res = http
-                .post(url)
-                .header("X-Device-Key", format!("family-device-key-{i:05}"))
-                .header("Idempotency-Key", format!("order-key-{i:04}"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            (res.status().as_u16(), res.json::<Value>().await.unwrap())
-        }));
+        let (s, body) = (s.clone(), order(100 + i, station, &o, elder_with_categories("张大爷", 70, true, json!([]))));
+        let (device, key) = (format!("family-device-key-{i:05}"), format!("order-key-{i:04}"));
+        tasks.push(tokio::spawn(async move { s.write_from(&device, None, "POST", "/api/v1/orders", &key, body).await }));
     }
-    let mut ok = 0;
-    for t in tasks {
-        let (st, body) = t.await.unwrap();
-        match st {
-            201 => ok += 1,
-            422 => assert_eq!(body["fields"][0]["message"], "这个时段已约满，请选择其他时段", "{body}"),
-            other => panic!("{other}: {body}"),
-        }
-    }
-    assert_eq!(ok, 2);
+    assert_eq!(booked(&answers(tasks).await), 2);
 }
 
 #[tokio::test]
@@ -100,7 +81,7 @@ async fn an_orders_quote_stays_as_priced_when_the_rule_table_changes() {
     assert_eq!((before["quote"]["public_pays_yuan"].as_u64(), before["quote"]["rule_id"].as_i64()), (Some(120), Some(1)));
     // the rule table is edited: rule 1 now pays 30 % with a cap of 20 yuan
     sqlx::query("UPDATE subsidy_rules SET share_percent = 30, cap_yuan = 20 WHERE id = 1").execute(&s.pool).await.unwrap();
-    let (_, rules) = get(&s, None, "/api/v1/subsidy-rules").await;
+    let (_, rules) = s.get(None, "/api/v1/subsidy-rules").await;
     let r1 = rules.as_array().unwrap().iter().find(|r| r["id"] == 1).unwrap();
     assert_eq!((r1["share_percent"].as_u64(), r1["cap_yuan"].as_u64()), (Some(30), Some(20)), "the app prices new orders with the new rule");
     // the order already placed keeps the price it was placed at, in every view
@@ -108,8 +89,8 @@ async fn an_orders_quote_stays_as_priced_when_the_rule_table_changes() {
     let mine: Value = res.json().await.unwrap();
     let kept = mine["orders"].as_array().unwrap().iter().find(|x| x["id"] == uuid(1)).unwrap();
     assert_eq!(kept["quote"], before["quote"]);
-    let op = crate::helpers::login(&s, "op-xinwu-yanglao", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
-    let (_, inbox) = get(&s, Some(&op), &format!("/api/v1/operator/providers/{station}/orders")).await;
+    let op = s.login("op-xinwu-yanglao", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let (_, inbox) = s.get(Some(&op), &format!("/api/v1/operator/providers/{station}/orders")).await;
     let seen = inbox.as_array().unwrap().iter().find(|x| x["id"] == uuid(1)).unwrap();
     assert_eq!(seen["quote"], before["quote"], "the provider sees the same split");
     // a new order is priced by the rule as it is now: 30 % of 120 = 36, capped at 20
@@ -135,7 +116,7 @@ async fn a_provider_that_does_not_serve_the_address_is_refused_and_bad_orders_na
     let (st, body) = post(&s, crate::helpers::DEVICE, "bad-ord-2", "/api/v1/orders", bad).await;
     assert_eq!(st, 422);
     assert!(fields(&body).contains(&"item".to_string()) && fields(&body).contains(&"consent".to_string()), "{body}");
-    assert_eq!(get(&s, None, "/api/v1/providers/999999/openings?item=bathing").await.0, 404);
+    assert_eq!(s.get(None, "/api/v1/providers/999999/openings?item=bathing").await.0, 404);
 }
 
 #[tokio::test]
@@ -145,13 +126,13 @@ async fn families_cancel_within_the_window_and_the_timeslot_frees() {
     let (st, body) = post(&s, crate::helpers::DEVICE, "can-ord-1", "/api/v1/orders", order(7, station, &o, elder_with_categories("张大爷", 70, true, json!([])))).await;
     assert_eq!(st, 201, "{body}");
     let booked = |v: &Value| v["openings"].as_array().unwrap().iter().find(|x| x["timeslot_id"] == o["timeslot_id"] && x["date"] == o["date"]).unwrap()["booked"].clone();
-    let (_, open) = get(&s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
+    let (_, open) = s.get(None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
     assert_eq!(booked(&open), 1);
     // another device cannot cancel it
     assert_eq!(post(&s, "someone-elses-device-key-1", "can-ord-2", &format!("/api/v1/orders/{}/cancel", uuid(7)), json!({})).await.0, 404);
     let (st, body) = post(&s, crate::helpers::DEVICE, "can-ord-3", &format!("/api/v1/orders/{}/cancel", uuid(7)), json!({})).await;
     assert_eq!((st, body["status"].as_str()), (200, Some("cancelled")), "{body}");
-    let (_, open) = get(&s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
+    let (_, open) = s.get(None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
     assert_eq!(booked(&open), 0);
     // inside the window: refused with the provider's number
     sqlx::query("UPDATE providers SET cancel_window_h = 168 WHERE id = ?").bind(station).execute(&s.pool).await.unwrap();
@@ -168,35 +149,35 @@ async fn the_provider_accepts_assigns_a_carer_and_confirms_the_category_and_othe
     let (station, o) = station_opening(&s).await;
     let (st, _) = post(&s, crate::helpers::DEVICE, "prov-ord-1", "/api/v1/orders", order(9, station, &o, elder_with_categories("张大爷", 82, true, json!(["dibao"])))).await;
     assert_eq!(st, 201);
-    let op = crate::helpers::login(&s, "op-xinwu-yanglao", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
-    let other = crate::helpers::login(&s, "op-feiqitu", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
-    let (_, mine) = get(&s, Some(&op), "/api/v1/operator/providers").await;
+    let op = s.login("op-xinwu-yanglao", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let other = s.login("op-feiqitu", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let (_, mine) = s.get(Some(&op), "/api/v1/operator/providers").await;
     assert!(mine.as_array().unwrap().iter().any(|p| p["id"] == station));
-    assert_eq!(get(&s, Some(&other), "/api/v1/operator/providers").await.1, json!([]));
+    assert_eq!(s.get(Some(&other), "/api/v1/operator/providers").await.1, json!([]));
     // boundaries: 401 without a session, 403 for another organisation, on each endpoint
     for path in [format!("/api/v1/operator/providers/{station}/orders"), format!("/api/v1/operator/providers/{station}/carers")] {
-        assert_eq!(get(&s, None, &path).await.0, 401, "{path}");
-        assert_eq!(get(&s, Some(&other), &path).await.0, 403, "{path}");
+        assert_eq!(s.get(None, &path).await.0, 401, "{path}");
+        assert_eq!(s.get(Some(&other), &path).await.0, 403, "{path}");
     }
     let decision = format!("/api/v1/operator/orders/{}/decision", uuid(9));
-    assert_eq!(crate::helpers::write(&s, None, "POST", &decision, "prov-dec-0", json!({ "action": "accept" })).await.0, 401);
-    assert_eq!(crate::helpers::write(&s, Some(&other), "POST", &decision, "prov-dec-1", json!({ "action": "accept" })).await.0, 403);
+    assert_eq!(s.write(None, "POST", &decision, "prov-dec-0", json!({ "action": "accept" })).await.0, 401);
+    assert_eq!(s.write(Some(&other), "POST", &decision, "prov-dec-1", json!({ "action": "accept" })).await.0, 403);
     // the inbox has the order with the profile the family shared
-    let (_, inbox) = get(&s, Some(&op), &format!("/api/v1/operator/providers/{station}/orders")).await;
+    let (_, inbox) = s.get(Some(&op), &format!("/api/v1/operator/providers/{station}/orders")).await;
     let item = inbox.as_array().unwrap().iter().find(|x| x["id"] == uuid(9)).unwrap();
     assert_eq!((item["elder"]["age"].as_u64(), item["elder"]["categories"].clone()), (Some(82), json!(["dibao"])));
     // assign before accepting is not possible; accept, then assign one of its own carers
-    assert_eq!(crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-2", json!({ "action": "assign", "carer_id": 1 })).await.0, 409);
-    let (st, body) = crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-3", json!({ "action": "accept" })).await;
+    assert_eq!(s.write(Some(&op), "POST", &decision, "prov-dec-2", json!({ "action": "assign", "carer_id": 1 })).await.0, 409);
+    let (st, body) = s.write(Some(&op), "POST", &decision, "prov-dec-3", json!({ "action": "accept" })).await;
     assert_eq!((st, body["status"].as_str()), (200, Some("accepted")), "{body}");
     let foreign: i64 = sqlx::query_scalar("SELECT id FROM carers WHERE provider_id <> ? LIMIT 1").bind(station).fetch_one(&s.pool).await.unwrap();
-    let (st, body) = crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-4", json!({ "action": "assign", "carer_id": foreign })).await;
+    let (st, body) = s.write(Some(&op), "POST", &decision, "prov-dec-4", json!({ "action": "assign", "carer_id": foreign })).await;
     assert_eq!((st, fields(&body)), (422, vec!["carer_id".to_string()]));
-    let (_, carers) = get(&s, Some(&op), &format!("/api/v1/operator/providers/{station}/carers")).await;
+    let (_, carers) = s.get(Some(&op), &format!("/api/v1/operator/providers/{station}/carers")).await;
     let carer = carers[0].clone();
-    let (st, body) = crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-5", json!({ "action": "assign", "carer_id": carer["id"] })).await;
+    let (st, body) = s.write(Some(&op), "POST", &decision, "prov-dec-5", json!({ "action": "assign", "carer_id": carer["id"] })).await;
     assert_eq!((st, body["status"].as_str()), (200, Some("assigned")), "{body}");
-    let (st, body) = crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-6", json!({ "action": "confirm_category" })).await;
+    let (st, body) = s.write(Some(&op), "POST", &decision, "prov-dec-6", json!({ "action": "confirm_category" })).await;
     assert_eq!((st, body["category_confirmed"].as_bool()), (200, Some(true)), "{body}");
     // the family sees who comes: name, level, certificate
     let res = s.http.get(format!("{}/api/v1/orders", s.base)).header("X-Device-Key", crate::helpers::DEVICE).send().await.unwrap();
@@ -208,7 +189,7 @@ async fn the_provider_accepts_assigns_a_carer_and_confirms_the_category_and_othe
     assert!(!o["carer"]["certificate_no"].as_str().unwrap().is_empty());
     assert!(o.get("phone").is_none() && !o["carer"].to_string().contains("1000000"), "the carer's phone is not shown to families");
     // declining needs a reason
-    let (st, body) = crate::helpers::write(&s, Some(&op), "POST", &decision, "prov-dec-7", json!({ "action": "decline" })).await;
+    let (st, body) = s.write(Some(&op), "POST", &decision, "prov-dec-7", json!({ "action": "decline" })).await;
     assert_eq!((st, fields(&body)), (422, vec!["message".to_string()]));
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order_decision'").fetch_one(&s.pool).await.unwrap();
     assert_eq!(n, 3);

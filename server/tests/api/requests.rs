@@ -3,14 +3,14 @@
 //! masked phones with a logged reveal, validation, organisation boundaries.
 
 
-use crate::helpers::{fields, get, login, start, uuid, write, Login, TestServer};
+use crate::helpers::{answers, booked, fields, start, uuid, Login, TestServer};
 use chrono::Timelike;
 use serde_json::{json, Value};
 use server::db::sample::SAMPLE_PASSWORD;
 
 
 async fn op(s: &TestServer, name: &str) -> Login {
-    login(s, name, SAMPLE_PASSWORD).await.1.unwrap()
+    s.login(name, SAMPLE_PASSWORD).await.1.unwrap()
 }
 
 /// A place of `op-feiqitu`'s organisation with a class, and the class.
@@ -26,7 +26,7 @@ async fn feiqitu_place(s: &TestServer) -> (i64, i64) {
 
 /// The first bookable opening of a kind at a place (of a capacity, if given).
 async fn opening_of(s: &TestServer, place_id: i64, kind: &str, capacity: Option<u32>) -> Value {
-    let (st, body) = get(s, None, &format!("/api/v1/places/{place_id}/timeslots")).await;
+    let (st, body) = s.get(None, &format!("/api/v1/places/{place_id}/timeslots")).await;
     assert_eq!(st, 200, "{body}");
     body["openings"]
         .as_array()
@@ -66,11 +66,11 @@ fn application(n: u64, place_id: i64, class_id: i64, phone: &str, grounds: Value
 }
 
 async fn send(s: &TestServer, key: &str, body: Value) -> (u16, Value) {
-    write(s, None, "POST", "/api/v1/requests", key, body).await
+    s.write(None, "POST", "/api/v1/requests", key, body).await
 }
 
 async fn decide(s: &TestServer, l: &Login, id: &str, key: &str, body: Value) -> (u16, Value) {
-    write(s, Some(l), "POST", &format!("/api/v1/operator/requests/{id}/decision"), key, body).await
+    s.write(Some(l), "POST", &format!("/api/v1/operator/requests/{id}/decision"), key, body).await
 }
 
 #[tokio::test]
@@ -80,33 +80,12 @@ async fn thirty_concurrent_bookings_of_a_slot_for_three_make_exactly_three_and_a
     let o = opening_of(&s, place_id, "visit", Some(3)).await;
     let mut tasks = Vec::new();
     for i in 0..30u64 {
-        let http = s.http.clone();
-        let url = format!("{}/api/v1/requests", s.base);
-        let body = visit(100 + i, place_id, &o, &format!("1390000{i:04}"));
-        tasks.push(tokio::spawn(async move {
-            let res = http
-                .post(url)
-                .header("X-Device-Key", format!("device-key-concurrent-{i:04}"))
-                .header("Idempotency-Key", format!("book-key-{i:04}"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            let st = res.status().as_u16();
-            (st, res.json::<Value>().await.unwrap())
-        }));
+        let (s, body) = (s.clone(), visit(100 + i, place_id, &o, &format!("1390000{i:04}")));
+        let (device, key) = (format!("device-key-concurrent-{i:04}"), format!("book-key-{i:04}"));
+        tasks.push(tokio::spawn(async move { s.write_from(&device, None, "POST", "/api/v1/requests", &key, body).await }));
     }
-    let mut ok = 0;
-    for t in tasks {
-        let (st, body) = t.await.unwrap();
-        match st {
-            201 => ok += 1,
-            422 => assert_eq!(body["fields"][0]["message"], "这个时段已约满，请选择其他时段", "{body}"),
-            other => panic!("unexpected {other}: {body}"),
-        }
-    }
-    assert_eq!(ok, 3);
-    let (_, timeslots) = get(&s, None, &format!("/api/v1/places/{place_id}/timeslots")).await;
+    assert_eq!(booked(&answers(tasks).await), 3);
+    let (_, timeslots) = s.get(None, &format!("/api/v1/places/{place_id}/timeslots")).await;
     let now = timeslots["openings"].as_array().unwrap().iter().find(|x| x["timeslot_id"] == o["timeslot_id"] && x["date"] == o["date"]).unwrap().clone();
     assert_eq!(now["booked"], 3);
     // a parent cancels: the timeslot frees and someone else can book
@@ -137,18 +116,9 @@ async fn the_same_request_twice_is_one_request() {
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM requests").fetch_one(&s.pool).await.unwrap();
     assert_eq!(n, 1);
     // another device cannot take over the id
-    let res = s
-        .http
-        .post(format!("{}/api/v1/requests", s.base))
-        .header("X-Device-Key", "another-device-key-123456")
-        .header("Idempotency-Key", "dup-key-3")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 409);
+    assert_eq!(s.write_from("another-device-key-123456", None, "POST", "/api/v1/requests", "dup-key-3", body.clone()).await.0, 409);
     // the parent's list has it
-    let (_, mine) = get(&s, None, "/api/v1/requests").await;
+    let (_, mine) = s.get(None, "/api/v1/requests").await;
     assert_eq!(mine["error"], "unauthorized", "a device key is needed");
     let res = s.http.get(format!("{}/api/v1/requests", s.base)).header("X-Device-Key", crate::helpers::DEVICE).send().await.unwrap();
     let mine: Value = res.json().await.unwrap();
@@ -202,7 +172,7 @@ async fn the_waitlist_orders_by_priority_then_time_and_parents_see_their_positio
         let (st, body) = decide(&s, &a, &uuid(n), &format!("wl-dec-{n}"), json!({ "action": "waitlist" })).await;
         assert_eq!(st, 200, "{body}");
     }
-    let (_, inbox) = get(&s, Some(&a), &format!("/api/v1/operator/places/{place_id}/requests")).await;
+    let (_, inbox) = s.get(Some(&a), &format!("/api/v1/operator/places/{place_id}/requests")).await;
     let pos = |n: u64| inbox.as_array().unwrap().iter().find(|i| i["id"] == uuid(n)).unwrap()["waitlist_position"].clone();
     assert_eq!((pos(13), pos(11), pos(12)), (json!(1), json!(2), json!(3)));
     let declared = inbox.as_array().unwrap().iter().find(|i| i["id"] == uuid(13)).unwrap();
@@ -263,7 +233,7 @@ async fn phones_are_masked_until_accepted_and_every_reveal_is_logged() {
     let (place_id, _) = feiqitu_place(&s).await;
     let o = opening(&s, place_id, "visit").await;
     assert_eq!(send(&s, "mask-key-1", visit(31, place_id, &o, "13812345678")).await.0, 201);
-    let (_, inbox) = get(&s, Some(&a), &format!("/api/v1/operator/places/{place_id}/requests")).await;
+    let (_, inbox) = s.get(Some(&a), &format!("/api/v1/operator/places/{place_id}/requests")).await;
     assert_eq!(inbox[0]["contact_phone_masked"], "138****5678");
     assert!(!inbox.to_string().contains("13812345678"), "the full number is never in the inbox");
     assert_eq!(inbox[0]["status"], "submitted");
@@ -303,8 +273,8 @@ async fn another_organisation_cannot_see_or_act_on_requests() {
     let o = opening(&s, place_id, "visit").await;
     assert_eq!(send(&s, "org-key-1", visit(41, place_id, &o, "13812345678")).await.0, 201);
     for path in [format!("/api/v1/operator/places/{place_id}/requests"), format!("/api/v1/operator/places/{place_id}/timeslots")] {
-        assert_eq!(get(&s, None, &path).await.0, 401, "{path}");
-        assert_eq!(get(&s, Some(&b), &path).await.0, 403, "{path}");
+        assert_eq!(s.get(None, &path).await.0, 401, "{path}");
+        assert_eq!(s.get(Some(&b), &path).await.0, 403, "{path}");
     }
     let timeslot_id = o["timeslot_id"].as_i64().unwrap();
     let writes = [
@@ -314,8 +284,8 @@ async fn another_organisation_cannot_see_or_act_on_requests() {
         (format!("/api/v1/operator/timeslots/{timeslot_id}/deactivate"), json!({})),
     ];
     for (i, (path, body)) in writes.iter().enumerate() {
-        assert_eq!(write(&s, None, "POST", path, &format!("org-w401-{i}"), body.clone()).await.0, 401, "{path}");
-        let (st, res) = write(&s, Some(&b), "POST", path, &format!("org-w403-{i}"), body.clone()).await;
+        assert_eq!(s.write(None, "POST", path, &format!("org-w401-{i}"), body.clone()).await.0, 401, "{path}");
+        let (st, res) = s.write(Some(&b), "POST", path, &format!("org-w403-{i}"), body.clone()).await;
         assert_eq!(st, 403, "{path}: {res}");
     }
     let status: String = sqlx::query_scalar("SELECT status FROM requests").fetch_one(&s.pool).await.unwrap();
@@ -330,17 +300,17 @@ async fn operators_add_and_switch_off_weekly_timeslots() {
     let a = op(&s, "op-feiqitu").await;
     let (place_id, _) = feiqitu_place(&s).await;
     let path = format!("/api/v1/operator/places/{place_id}/timeslots");
-    let (st, body) = write(&s, Some(&a), "POST", &path, "timeslot-key-1", json!({ "kind": "trial", "weekday": 8, "start": "10:00", "end": "09:00", "capacity": 0 })).await;
+    let (st, body) = s.write(Some(&a), "POST", &path, "timeslot-key-1", json!({ "kind": "trial", "weekday": 8, "start": "10:00", "end": "09:00", "capacity": 0 })).await;
     assert_eq!((st, fields(&body)), (422, vec!["weekday".to_string(), "end".into(), "capacity".into()]), "{body}");
-    let (st, timeslot) = write(&s, Some(&a), "POST", &path, "timeslot-key-2", json!({ "kind": "trial", "weekday": 5, "start": "14:00", "end": "16:30", "capacity": 4 })).await;
+    let (st, timeslot) = s.write(Some(&a), "POST", &path, "timeslot-key-2", json!({ "kind": "trial", "weekday": 5, "start": "14:00", "end": "16:30", "capacity": 4 })).await;
     assert_eq!(st, 201, "{timeslot}");
-    let (_, open) = get(&s, None, &format!("/api/v1/places/{place_id}/timeslots")).await;
+    let (_, open) = s.get(None, &format!("/api/v1/places/{place_id}/timeslots")).await;
     let fridays: Vec<&Value> = open["openings"].as_array().unwrap().iter().filter(|o| o["timeslot_id"] == timeslot["id"]).collect();
     assert!(fridays.len() >= 2 && fridays.iter().all(|o| o["start"] == "14:00" && o["weekday"] == 5 && o["capacity"] == 4));
-    let (st, _) = write(&s, Some(&a), "POST", &format!("/api/v1/operator/timeslots/{}/deactivate", timeslot["id"]), "timeslot-key-3", json!({})).await;
+    let (st, _) = s.write(Some(&a), "POST", &format!("/api/v1/operator/timeslots/{}/deactivate", timeslot["id"]), "timeslot-key-3", json!({})).await;
     assert_eq!(st, 200);
-    let (_, open) = get(&s, None, &format!("/api/v1/places/{place_id}/timeslots")).await;
+    let (_, open) = s.get(None, &format!("/api/v1/places/{place_id}/timeslots")).await;
     assert!(open["openings"].as_array().unwrap().iter().all(|o| o["timeslot_id"] != timeslot["id"]));
-    let (_, listed) = get(&s, Some(&a), &path).await;
+    let (_, listed) = s.get(Some(&a), &path).await;
     assert_eq!(listed.as_array().unwrap().iter().find(|x| x["id"] == timeslot["id"]).unwrap()["active"], false);
 }

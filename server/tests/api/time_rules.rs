@@ -6,7 +6,7 @@
 
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use crate::helpers::{elder, fields, get, login, start_at, uuid, Login, TestServer};
+use crate::helpers::{elder, fields, start_at, uuid, Login, TestServer};
 use serde_json::{json, Value};
 use server::db::sample::SAMPLE_PASSWORD;
 
@@ -21,19 +21,19 @@ fn utc(y: i32, m: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
 
 
 async fn w(s: &TestServer, l: Option<&Login>, path: &str, key: &str, body: Value) -> (u16, Value) {
-    crate::helpers::write(s, l, "POST", path, &format!("time-rules-{key}"), body).await
+    s.write(l, "POST", path, &format!("time-rules-{key}"), body).await
 }
 
 
 /// The 旺庄 station (sample: bathing Monday–Friday 09:00 and 14:00, 2 each; 12 h window).
 async fn station(s: &TestServer) -> i64 {
-    let (_, body) = get(s, None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=bathing").await;
+    let (_, body) = s.get(None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=bathing").await;
     body["providers"].as_array().unwrap().iter().find(|p| p["kind"] == "home_care_station").unwrap()["id"].as_i64().unwrap()
 }
 
 /// The station's bathing opening on `date` at `start`.
 async fn bathing_at(s: &TestServer, station: i64, date: &str, start: &str) -> Value {
-    let (st, open) = get(s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
+    let (st, open) = s.get(None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
     assert_eq!(st, 200, "{open}");
     open["openings"]
         .as_array()
@@ -62,7 +62,7 @@ async fn feiqitu_place(s: &TestServer) -> i64 {
 }
 
 async fn first_visit_opening(s: &TestServer, place: i64) -> Value {
-    let (st, body) = get(s, None, &format!("/api/v1/places/{place}/timeslots")).await;
+    let (st, body) = s.get(None, &format!("/api/v1/places/{place}/timeslots")).await;
     assert_eq!(st, 200, "{body}");
     body["openings"].as_array().unwrap().iter().find(|o| o["kind"] == "visit").unwrap().clone()
 }
@@ -101,7 +101,7 @@ async fn a_timeslot_that_has_started_is_neither_offered_nor_bookable() {
     s.clock.set(bj(2026, 11, 26, 9, 0, 0));
     let (st, body) = order(&s, 3, station, &nine, elder("王奶奶", 70, false)).await;
     assert_eq!((st, fields(&body)), (422, vec!["timeslot".to_string()]), "{body}");
-    let (_, open) = get(&s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
+    let (_, open) = s.get(None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
     assert_eq!((open["openings"][0]["date"].as_str(), open["openings"][0]["start"].as_str()), (Some("2026-11-26"), Some("14:00")));
 }
 
@@ -172,7 +172,7 @@ async fn a_week_of_weekly_visits_ends_at_sunday_16_00_utc() {
             .unwrap()
         }
     };
-    let op = login(&s, "op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
+    let op = s.login("op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
     let (sr, opr) = (&s, &op);
     let record = move |id: i64, key: &'static str| {
         let at = sr.clock.now();
@@ -253,8 +253,8 @@ async fn the_carers_list_runs_from_yesterday_to_a_week_ahead_in_beijing_days() {
     let fri = bathing_at(&s, station, "2026-11-27", "09:00").await;
     let (st, body) = order(&s, 41, station, &fri, elder("王奶奶", 70, false)).await;
     assert_eq!(st, 201, "{body}");
-    let op = login(&s, "op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
-    let carer = login(&s, "carer-wangzhuang", SAMPLE_PASSWORD).await.1.unwrap();
+    let op = s.login("op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
+    let carer = s.login("carer-wangzhuang", SAMPLE_PASSWORD).await.1.unwrap();
     let carer_id = carer.body["user"]["carer_id"].as_i64().unwrap();
     let decision = format!("/api/v1/operator/orders/{}/decision", uuid(41));
     assert_eq!(w(&s, Some(&op), &decision, "acc-41", json!({ "action": "accept" })).await.0, 200);
@@ -265,8 +265,8 @@ async fn the_carers_list_runs_from_yesterday_to_a_week_ahead_in_beijing_days() {
         let s = sr;
         async move {
             // a fresh sign-in each time: the session is the clock's too
-            let carer = login(s, "carer-wangzhuang", SAMPLE_PASSWORD).await.1.unwrap();
-            let (st, list) = get(s, Some(&carer), "/api/v1/carer/visits").await;
+            let carer = s.login("carer-wangzhuang", SAMPLE_PASSWORD).await.1.unwrap();
+            let (st, list) = s.get(Some(&carer), "/api/v1/carer/visits").await;
             assert_eq!(st, 200, "{list}");
             list.as_array().unwrap().iter().any(|o| o["id"] == uuid(41))
         }

@@ -4,11 +4,11 @@
 
 
 use chrono::{Duration, Utc};
-use crate::helpers::{elder, fields, get, login, start, uuid, Login, TestServer};
+use crate::helpers::{elder, fields, start, uuid, Login, TestServer};
 
 /// A write with an Idempotency-Key long enough to be one.
 async fn w(s: &TestServer, l: Option<&Login>, method: &str, path: &str, key: &str, body: Value) -> (u16, Value) {
-    crate::helpers::write(s, l, method, path, &format!("visits-test-{key}"), body).await
+    s.write(l, method, path, &format!("visits-test-{key}"), body).await
 }
 use serde_json::{json, Value};
 use server::db::sample::SAMPLE_PASSWORD;
@@ -17,9 +17,9 @@ use server::db::sample::SAMPLE_PASSWORD;
 
 /// The 旺庄 station and its bathing openings at least two days ahead.
 async fn station_openings(s: &TestServer) -> (i64, Vec<Value>) {
-    let (_, body) = get(s, None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=bathing").await;
+    let (_, body) = s.get(None, "/api/v1/providers?lat=31.575&lng=120.358&street=wuxi-xinwu-wangzhuang&item=bathing").await;
     let station = body["providers"].as_array().unwrap().iter().find(|p| p["kind"] == "home_care_station").unwrap()["id"].as_i64().unwrap();
-    let (_, open) = get(s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
+    let (_, open) = s.get(None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
     let soon = (app::model::requests::beijing_today(Utc::now()) + Duration::days(2)).format("%Y-%m-%d").to_string();
     let list = open["openings"].as_array().unwrap().iter().filter(|o| o["booked"] == 0 && o["date"].as_str().unwrap() >= soon.as_str()).cloned().collect();
     (station, list)
@@ -36,8 +36,8 @@ async fn order(s: &TestServer, n: u64, station: i64, o: &Value, elder: Value) ->
 async fn assigned(s: &TestServer, n: u64) -> (i64, Login, Login) {
     let (station, open) = station_openings(s).await;
     order(s, n, station, &open[0], elder("张大爷", 82, true)).await;
-    let op = login(s, "op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
-    let carer = login(s, "carer-wangzhuang", SAMPLE_PASSWORD).await.1.expect("the sample carer account signs in");
+    let op = s.login("op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
+    let carer = s.login("carer-wangzhuang", SAMPLE_PASSWORD).await.1.expect("the sample carer account signs in");
     let carer_id = carer.body["user"]["carer_id"].as_i64().expect("a carer account says whose it is");
     let decision = format!("/api/v1/operator/orders/{}/decision", uuid(n));
     assert_eq!(w(s, Some(&op), "POST", &decision, &format!("acc-{n}"), json!({ "action": "accept" })).await.0, 200);
@@ -59,17 +59,17 @@ async fn a_carer_checks_in_and_out_of_their_own_visit_and_a_far_tap_is_kept_but_
     let id = uuid(1);
 
     // the carer's list has the visit with the address, without the family's declared categories
-    let (st, list) = get(&s, Some(&carer), "/api/v1/carer/visits").await;
+    let (st, list) = s.get(Some(&carer), "/api/v1/carer/visits").await;
     assert_eq!(st, 200, "{list}");
     let v = list.as_array().unwrap().iter().find(|o| o["id"] == id).expect("the assigned visit is on the carer's list");
     assert_eq!((v["elder"]["address_detail"].as_str(), v["elder"]["categories"].clone()), (Some("旺庄路 1 号 2 栋 301"), json!([])));
     assert_eq!((v["quote"]["explanation"].as_str(), v["quote"]["rule_id"].clone()), (Some(""), Value::Null), "who pays would tell the categories");
     // a carer account reaches nothing of the desk
-    assert_eq!(get(&s, Some(&carer), &format!("/api/v1/operator/providers/{station}/orders")).await.0, 403);
-    assert_eq!(get(&s, Some(&carer), "/api/v1/operator/providers").await.1, json!([]));
+    assert_eq!(s.get(Some(&carer), &format!("/api/v1/operator/providers/{station}/orders")).await.0, 403);
+    assert_eq!(s.get(Some(&carer), "/api/v1/operator/providers").await.1, json!([]));
     // and an operator has no carer list
-    let op = login(&s, "op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
-    assert_eq!(get(&s, Some(&op), "/api/v1/carer/visits").await.0, 403);
+    let op = s.login("op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
+    assert_eq!(s.get(Some(&op), "/api/v1/carer/visits").await.0, 403);
 
     // ordered yesterday (a tap may not be older than its order)
     sqlx::query("UPDATE orders SET created_at = created_at - 86400 WHERE id = ?").bind(&id).execute(&s.pool).await.unwrap();
@@ -136,8 +136,8 @@ async fn another_carer_cannot_see_or_record_a_visit_and_ratings_wait_for_complet
     let hash = server::api::auth::hash_password(SAMPLE_PASSWORD).unwrap();
     let uid = server::db::accounts::create_account(&s.pool, server::db::accounts::NewAccount { username: "carer-other", display_name: "另一位护理员", password_hash: &hash, role: app::model::Role::Operator, organisation_id: Some(org), district_id: None, is_sample: true }, chrono::Utc::now().timestamp()).await.unwrap();
     sqlx::query("UPDATE users SET carer_id = ? WHERE id = ?").bind(other_carer).bind(uid).execute(&s.pool).await.unwrap();
-    let other = login(&s, "carer-other", SAMPLE_PASSWORD).await.1.unwrap();
-    let (_, list) = get(&s, Some(&other), "/api/v1/carer/visits").await;
+    let other = s.login("carer-other", SAMPLE_PASSWORD).await.1.unwrap();
+    let (_, list) = s.get(Some(&other), "/api/v1/carer/visits").await;
     assert!(list.as_array().unwrap().iter().all(|o| o["id"] != uuid(2)));
     let (st, _) = w(&s, Some(&other), "POST", &format!("/api/v1/carer/orders/{}/check-in", uuid(2)), "oth-in", json!({ "tapped_at": Utc::now() })).await;
     assert_eq!(st, 404);
@@ -168,7 +168,7 @@ async fn families_reschedule_within_the_window_and_the_provider_confirms_again()
     let free = open.iter().skip(1).find(|o| o["timeslot_id"] != target["timeslot_id"] || o["date"] != target["date"]).unwrap();
     let (st, body) = w(&s, None, "POST", &path, "rs-2", json!({ "timeslot_id": free["timeslot_id"], "date": free["date"] })).await;
     assert_eq!((st, body["status"].as_str(), body["date"].as_str()), (200, Some("submitted"), free["date"].as_str()), "{body}");
-    let (_, now_open) = get(&s, None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
+    let (_, now_open) = s.get(None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
     let booked = |o: &Value| now_open["openings"].as_array().unwrap().iter().find(|x| x["timeslot_id"] == o["timeslot_id"] && x["date"] == o["date"]).unwrap()["booked"].as_u64().unwrap();
     assert_eq!((booked(&open[0]), booked(free)), (0, 1));
 }
@@ -222,13 +222,13 @@ async fn weekly_welfare_visits_are_made_once_a_week_and_missed_weeks_show() {
     assert_eq!(statuses, ["due", "missed"]);
 
     // the provider: missed first; another organisation cannot look
-    let op = login(&s, "op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
-    let other = login(&s, "op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
+    let op = s.login("op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
+    let other = s.login("op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
     let provider: i64 = sqlx::query_scalar("SELECT provider_id FROM welfare_plans").fetch_one(&s.pool).await.unwrap();
     assert_eq!(provider, station, "the profile goes only to the provider the family ordered from");
     let path = format!("/api/v1/operator/providers/{provider}/welfare-visits");
-    assert_eq!(get(&s, Some(&other), &path).await.0, 403);
-    let (st, list) = get(&s, Some(&op), &path).await;
+    assert_eq!(s.get(Some(&other), &path).await.0, 403);
+    let (st, list) = s.get(Some(&op), &path).await;
     assert_eq!(st, 200, "{list}");
     assert_eq!(list[0]["status"], "missed");
     assert_eq!(list[0]["elder"]["name"], "张大爷");
