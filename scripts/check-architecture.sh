@@ -30,6 +30,12 @@ only "a route's path is written once, in its #[utoipa::path] (api/mod.rs adds on
 only "the idempotency hash takes the path as sent, never a rebuilt one" 'format!\("/api/v1' server/src
 only "only the store (and the district cache) touches localStorage" 'gloo_storage|LocalStorage|local_storage' app/src \
   app/src/offline/store.rs app/src/offline/cache.rs
+only "every localStorage key (yl1.*) is named in the store (or the district cache)" '"yl1\.' app/src \
+  app/src/offline/store.rs app/src/offline/cache.rs
+only "the outbox's lanes are named in offline/write.rs (entity::*)" '"(request|order|class|req|ord|visit|favorite):' app/src \
+  app/src/offline/write.rs
+only "desk reads and writes decide access through http/access.rs (reader, writer_of)" 'may_read|may_write' server/src \
+  server/src/http/access.rs
 if ls server/tests/*.rs >/dev/null 2>&1; then
   echo "invariant broken — the server's integration tests are one binary (server/tests/api/): $(ls server/tests/*.rs)"; failed=1
 else

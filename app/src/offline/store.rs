@@ -23,6 +23,53 @@ pub const KEY_REQUESTS: &str = "yl1.requests";
 pub const KEY_ORDERS: &str = "yl1.orders";
 /// The signed-in account and its CSRF token (the session itself is an HttpOnly cookie).
 pub const KEY_SESSION: &str = "yl1.session";
+/// The older person's profile, kept only on this phone.
+pub const KEY_ELDER: &str = "yl1.elder";
+/// The subsidy rule table as last fetched.
+pub const KEY_RULES: &str = "yl1.rules";
+/// This family's weekly 探访 plans as last fetched.
+pub const KEY_WELFARE: &str = "yl1.welfare";
+
+/// Keys of data fetched for one thing, each a copy the page falls back to offline.
+pub mod keys {
+    /// A place's next two weeks of visit and trial timeslots.
+    pub fn timeslots(place_id: i64) -> String {
+        format!("yl1.timeslots.{place_id}")
+    }
+    /// A home-care provider's page.
+    pub fn provider(provider_id: i64) -> String {
+        format!("yl1.provider.{provider_id}")
+    }
+    /// A provider's openings for one service item.
+    pub fn openings(provider_id: i64, item: &str) -> String {
+        format!("yl1.openings.{provider_id}.{item}")
+    }
+    /// Who serves a 街道 with one service item.
+    pub fn providers(street_id: &str, item: &str) -> String {
+        format!("yl1.providers.{street_id}.{item}")
+    }
+    /// The 助急 provider of a 街道 (kept so that the number is there when the signal is not).
+    pub fn sos(street_id: &str) -> String {
+        format!("yl1.sos.{street_id}")
+    }
+
+    /// Everything a desk account keeps on a shared tablet starts with this (removed at 退出登录).
+    pub const DESK_PREFIX: &str = "yl1.op.";
+    /// Everything a carer account keeps on a shared phone starts with this (removed at 退出登录).
+    pub const CARER_PREFIX: &str = "yl1.carer.";
+    /// The desk's places and providers.
+    pub const DESK_PLACES: &str = "yl1.op.places";
+    pub const DESK_PROVIDERS: &str = "yl1.op.providers";
+    /// One place's (or provider's) list on the desk: `classes`, `requests`, `timeslots`,
+    /// `place` (its editable details), `orders`, `carers`, `welfare`.
+    pub fn desk(list: &str, id: i64) -> String {
+        format!("{DESK_PREFIX}{list}.{id}")
+    }
+    /// One carer's visits (per account: a shared phone never shows one carer's list to another).
+    pub fn carer_visits(user_id: i64) -> String {
+        format!("{CARER_PREFIX}visits.{user_id}")
+    }
+}
 
 /// One write waiting to reach the server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -103,7 +150,7 @@ impl StoredItemV1 {
 }
 
 impl OutboxItem {
-    /// The record it is about: items of one entity ("favorite:12") are sent in order.
+    /// The record it is about: items of one entity (`offline::write::entity`) are sent in order.
     pub fn entity(&self) -> String {
         self.write.entity()
     }

@@ -59,6 +59,11 @@ impl Device {
     pub fn is_sending(&self, entity: &str) -> bool {
         self.outbox.with(|o| o.iter().any(|i| i.entity() == entity && !i.quarantined))
     }
+    /// Whether any write of one kind (`entity::CLASSES` …) waits to be sent — read without
+    /// subscribing, for a list about to be replaced by the server's copy.
+    pub fn has_unsent(&self, kind: &str) -> bool {
+        self.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with(kind) && !i.quarantined))
+    }
     /// The latest write about this entity still on the device.
     pub fn latest_of(&self, entity: &str) -> Option<OutboxItem> {
         self.outbox.with(|o| o.iter().rev().find(|i| i.entity() == entity).cloned())

@@ -269,8 +269,9 @@ pub mod entity {
     }
     /// A class's figures (vacancy taps, edits).
     pub fn class(class_id: i64) -> String {
-        format!("class:{class_id}")
+        format!("{CLASSES}{class_id}")
     }
+    pub const CLASSES: &str = "class:";
     /// New classes of a place.
     pub fn new_class(place_id: i64) -> String {
         format!("newclass:{place_id}")
@@ -281,27 +282,25 @@ pub mod entity {
     }
     /// The desk's decision on a parent's request.
     pub fn decision(request_id: &str) -> String {
-        format!("{DECISION}{request_id}")
+        format!("{DECISIONS}{request_id}")
     }
-    /// Whether a lane is a desk's decision on a request.
-    pub fn is_decision(entity: &str) -> bool {
-        entity.starts_with(DECISION)
-    }
-    const DECISION: &str = "req:";
+    pub const DECISIONS: &str = "req:";
     /// A place's timeslots.
     pub fn timeslots(place_id: i64) -> String {
         format!("timeslots:{place_id}")
     }
     /// The provider's decision on an order.
     pub fn order_decision(order_id: &str) -> String {
-        format!("ord:{order_id}")
+        format!("{ORDER_DECISIONS}{order_id}")
     }
+    pub const ORDER_DECISIONS: &str = "ord:";
     /// A week's 探访 recorded at the desk.
     pub fn welfare_visit(id: i64) -> String {
         format!("welfare:{id}")
     }
     /// A carer's check-in and check-out of a visit.
     pub fn visit(order_id: &str) -> String {
-        format!("visit:{order_id}")
+        format!("{VISITS}{order_id}")
     }
+    pub const VISITS: &str = "visit:";
 }

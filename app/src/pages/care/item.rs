@@ -22,12 +22,12 @@ pub fn CareItemPage() -> impl IntoView {
         let (Some(p), Some(it)) = (profile.get(), item()) else { return };
         leptos::task::spawn_local(async move {
             let c = crate::net::client::ApiClient::same_origin();
-            let key = format!("yl1.providers.{}.{}", p.street_id, it.code());
+            let key = crate::offline::store::keys::providers(&p.street_id, it.code());
             match fetch_providers(&p, Some(it)).await {
                 Ok(r) => {
                     let _ = crate::offline::store::browser::write(&key, &r);
                     // keep a 24 h line for 助急 even if /care was never opened online
-                    let sos = format!("yl1.sos.{}", p.street_id);
+                    let sos = crate::offline::store::keys::sos(&p.street_id);
                     if crate::offline::store::browser::read::<ProviderHit>(&sos).is_none() {
                         if let Some(h) = r.providers.first() {
                             let _ = crate::offline::store::browser::write(&sos, h);

@@ -16,9 +16,9 @@ use crate::model::ServiceItem;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-pub const KEY_ELDER: &str = "yl1.elder";
+pub use crate::offline::store::KEY_ELDER;
 #[cfg(feature = "hydrate")]
-const KEY_RULES: &str = "yl1.rules";
+use crate::offline::store::KEY_RULES;
 
 /// The profile kept on this device (read after hydration).
 fn use_profile() -> RwSignal<Option<ElderProfile>> {
@@ -52,7 +52,7 @@ fn use_sos_provider(profile: RwSignal<Option<ElderProfile>>) -> RwSignal<Option<
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         let Some(p) = profile.get() else { return };
-        let key = format!("yl1.sos.{}", p.street_id);
+        let key = crate::offline::store::keys::sos(&p.street_id);
         if let Some(h) = crate::offline::store::browser::read::<ProviderHit>(&key) {
             provider.set(Some(h));
         }

@@ -64,7 +64,7 @@ fn WelfareLog() -> impl IntoView {
         }
         leptos::task::spawn_local(async move {
             let c = crate::net::client::ApiClient::same_origin();
-            plans.set(crate::offline::cached("yl1.welfare", c.welfare_plans(&crate::offline::store::browser::device_key())).await);
+            plans.set(crate::offline::cached(crate::offline::store::KEY_WELFARE, c.welfare_plans(&crate::offline::store::browser::device_key())).await);
         });
     });
     #[cfg(not(feature = "hydrate"))]

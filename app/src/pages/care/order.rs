@@ -37,15 +37,15 @@ pub fn OrderPage() -> impl IntoView {
             if !d.ready.get() {
                 return;
             }
-            profile.set(crate::offline::store::browser::read(crate::pages::care::KEY_ELDER));
+            profile.set(crate::offline::store::browser::read(crate::offline::store::KEY_ELDER));
             let (Some(pid), Some(it)) = (provider_id(), item()) else { return };
             leptos::task::spawn_local(async move {
                 let c = crate::net::client::ApiClient::same_origin();
-                if let Some((p, _)) = crate::offline::cached(&format!("yl1.provider.{pid}"), c.provider(pid)).await {
+                if let Some((p, _)) = crate::offline::cached(&crate::offline::store::keys::provider(pid), c.provider(pid)).await {
                     provider.set(Some(p));
                 }
-                openings.set(crate::offline::cached(&format!("yl1.openings.{pid}.{}", it.code()), c.provider_openings(pid, it)).await);
-                if let Some((r, _)) = crate::offline::cached("yl1.rules", c.subsidy_rules()).await {
+                openings.set(crate::offline::cached(&crate::offline::store::keys::openings(pid, it.code()), c.provider_openings(pid, it)).await);
+                if let Some((r, _)) = crate::offline::cached(crate::offline::store::KEY_RULES, c.subsidy_rules()).await {
                     rules.set(r);
                 }
             });

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 /// The phone's copy of one carer's visits (per account: a shared phone never shows one
 /// carer's list to another; removed at 退出登录).
 pub fn key_visits(user_id: i64) -> String {
-    format!("yl1.carer.visits.{user_id}")
+    crate::offline::store::keys::carer_visits(user_id)
 }
 
 /// "14:05" in Beijing time.
@@ -48,7 +48,7 @@ pub fn CarerDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
         leptos::task::spawn_local(async move {
             let kept = crate::offline::store::browser::read::<Vec<ProviderOrder>>(&key.get_value());
             // Taps still on the phone: what the phone shows is newer than the server's.
-            let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with("visit:") && !i.quarantined));
+            let pending = d.has_unsent(entity::VISITS);
             if pending && kept.is_some() {
                 visits.set(kept.unwrap_or_default());
             } else {

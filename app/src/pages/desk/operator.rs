@@ -118,17 +118,17 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
             let c = crate::net::client::ApiClient::same_origin();
             match c.operator_providers().await {
                 Ok(p) => {
-                    let _ = crate::offline::store::browser::write_signed_in("yl1.op.providers", &p);
+                    let _ = crate::offline::store::browser::write_signed_in(crate::offline::store::keys::DESK_PROVIDERS, &p);
                     providers.set(p);
                 }
-                Err(_) => providers.set(crate::offline::store::browser::read("yl1.op.providers").unwrap_or_default()),
+                Err(_) => providers.set(crate::offline::store::browser::read(crate::offline::store::keys::DESK_PROVIDERS).unwrap_or_default()),
             }
         });
         leptos::task::spawn_local(async move {
             let c = crate::net::client::ApiClient::same_origin();
             match c.operator_places().await {
                 Ok(p) => {
-                    let _ = crate::offline::store::browser::write_signed_in("yl1.op.places", &p);
+                    let _ = crate::offline::store::browser::write_signed_in(crate::offline::store::keys::DESK_PLACES, &p);
                     if chosen.get_untracked().is_none() {
                         chosen.set(p.first().map(|x| x.id));
                     }
@@ -140,7 +140,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
                     session.set(None);
                 }
                 Err(_) => {
-                    let p: Vec<OperatorPlace> = crate::offline::store::browser::read("yl1.op.places").unwrap_or_default();
+                    let p: Vec<OperatorPlace> = crate::offline::store::browser::read(crate::offline::store::keys::DESK_PLACES).unwrap_or_default();
                     chosen.set(p.first().map(|x| x.id));
                     places.set(p);
                     places_loaded.set(true);
@@ -151,10 +151,10 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
             d.delivered.track();
             let Some(pid) = chosen.get() else { return };
             leptos::task::spawn_local(async move {
-                let key = format!("yl1.op.classes.{pid}");
+                let key = crate::offline::store::keys::desk("classes", pid);
                 let c = crate::net::client::ApiClient::same_origin();
                 // Unsent taps stay on top of what the server says.
-                if d.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with("class:") && !i.quarantined)) {
+                if d.has_unsent(entity::CLASSES) {
                     if let Some(local) = crate::offline::store::browser::read::<Vec<ClassState>>(&key) {
                         classes.set(local);
                         return;
@@ -173,7 +173,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
     let save_local = move || {
         #[cfg(feature = "hydrate")]
         if let Some(pid) = chosen.get_untracked() {
-            let _ = crate::offline::store::browser::write_signed_in(&format!("yl1.op.classes.{pid}"), &classes.get_untracked());
+            let _ = crate::offline::store::browser::write_signed_in(&crate::offline::store::keys::desk("classes", pid), &classes.get_untracked());
         }
     };
 
@@ -374,8 +374,8 @@ pub fn logout(session: RwSignal<Option<LoginResponse>>) {
         });
         // What this account read on the shared tablet goes with it: inboxes, orders with
         // elder profiles, carers' lists.
-        crate::offline::store::browser::remove_prefix("yl1.op.");
-        crate::offline::store::browser::remove_prefix("yl1.carer.");
+        crate::offline::store::browser::remove_prefix(crate::offline::store::keys::DESK_PREFIX);
+        crate::offline::store::browser::remove_prefix(crate::offline::store::keys::CARER_PREFIX);
         crate::offline::store::browser::remove(crate::offline::store::KEY_SESSION);
     }
     session.set(None);

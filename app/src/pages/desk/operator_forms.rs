@@ -34,7 +34,7 @@ fn use_place_detail(place_id: i64) -> RwSignal<Option<PlaceDetail>> {
     let detail = RwSignal::new(None::<PlaceDetail>);
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
-        let key = format!("yl1.op.place.{place_id}");
+        let key = crate::offline::store::keys::desk("place", place_id);
         match crate::net::client::ApiClient::same_origin().place(place_id).await {
             Ok(p) => {
                 let _ = crate::offline::store::browser::write_signed_in(&key, &p);

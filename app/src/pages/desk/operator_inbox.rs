@@ -28,9 +28,9 @@ pub fn InboxPanel(chosen: RwSignal<Option<i64>>, can_write: bool) -> impl IntoVi
         d.delivered.track();
         let Some(pid) = chosen.get() else { return };
         leptos::task::spawn_local(async move {
-            let key = format!("yl1.op.requests.{pid}");
+            let key = crate::offline::store::keys::desk("requests", pid);
             // Unsent decisions stay on top of what the server says.
-            if d.outbox.with_untracked(|o| o.iter().any(|i| entity::is_decision(&i.entity()) && !i.quarantined)) {
+            if d.has_unsent(entity::DECISIONS) {
                 if let Some(local) = cached::<Vec<InboxItem>>(&key) {
                     items.set(local);
                     return;
@@ -61,7 +61,7 @@ pub fn InboxPanel(chosen: RwSignal<Option<i64>>, can_write: bool) -> impl IntoVi
         });
         #[cfg(feature = "hydrate")]
         if let Some(pid) = chosen.get_untracked() {
-            let _ = crate::offline::store::browser::write_signed_in(&format!("yl1.op.requests.{pid}"), &items.get_untracked());
+            let _ = crate::offline::store::browser::write_signed_in(&crate::offline::store::keys::desk("requests", pid), &items.get_untracked());
         }
         enqueue(d, label, Write::DecideRequest { id: id.clone(), decision: Decision { action, message } });
     };
@@ -237,7 +237,7 @@ pub fn TimeslotsPanel(place_id: i64) -> impl IntoView {
     Effect::new(move |_| {
         d.delivered.track();
         leptos::task::spawn_local(async move {
-            let key = format!("yl1.op.timeslots.{place_id}");
+            let key = crate::offline::store::keys::desk("timeslots", place_id);
             match crate::net::client::ApiClient::same_origin().operator_timeslots(place_id).await {
                 Ok(list) => {
                     let _ = crate::offline::store::browser::write_signed_in(&key, &list);

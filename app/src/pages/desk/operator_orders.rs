@@ -33,8 +33,8 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
         let Some(pid) = chosen.get() else { return };
         leptos::task::spawn_local(async move {
             let c = crate::net::client::ApiClient::same_origin();
-            let key = format!("yl1.op.orders.{pid}");
-            let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with("ord:") && !i.quarantined));
+            let key = crate::offline::store::keys::desk("orders", pid);
+            let pending = d.has_unsent(entity::ORDER_DECISIONS);
             let kept = crate::offline::store::browser::read::<Vec<ProviderOrder>>(&key);
             if pending && kept.is_some() {
                 orders.set(kept.unwrap_or_default());
@@ -51,7 +51,7 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
                     }
                 }
             }
-            let ckey = format!("yl1.op.carers.{pid}");
+            let ckey = crate::offline::store::keys::desk("carers", pid);
             match c.provider_carers(pid).await {
                 Ok(list) => {
                     let _ = crate::offline::store::browser::write_signed_in(&ckey, &list);
@@ -75,7 +75,7 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
         });
         #[cfg(feature = "hydrate")]
         if let Some(pid) = chosen.get_untracked() {
-            let _ = crate::offline::store::browser::write_signed_in(&format!("yl1.op.orders.{pid}"), &orders.get_untracked());
+            let _ = crate::offline::store::browser::write_signed_in(&crate::offline::store::keys::desk("orders", pid), &orders.get_untracked());
         }
         enqueue(d, label, Write::DecideOrder { id: id.clone(), decision: d_ });
     };
@@ -122,7 +122,7 @@ fn WelfarePanel(chosen: RwSignal<Option<i64>>) -> impl IntoView {
         d.delivered.track();
         let Some(pid) = chosen.get() else { return };
         leptos::task::spawn_local(async move {
-            let key = format!("yl1.op.welfare.{pid}");
+            let key = crate::offline::store::keys::desk("welfare", pid);
             let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with("welfare:") && !i.quarantined));
             let kept = crate::offline::store::browser::read::<Vec<ProviderWelfareVisit>>(&key);
             if pending && kept.is_some() {
@@ -152,7 +152,7 @@ fn WelfarePanel(chosen: RwSignal<Option<i64>>) -> impl IntoView {
         });
         #[cfg(feature = "hydrate")]
         if let Some(pid) = chosen.get_untracked() {
-            let _ = crate::offline::store::browser::write_signed_in(&format!("yl1.op.welfare.{pid}"), &visits.get_untracked());
+            let _ = crate::offline::store::browser::write_signed_in(&crate::offline::store::keys::desk("welfare", pid), &visits.get_untracked());
         }
         let record = RecordWelfareVisit { mode, done_at: now, note: Some(note).filter(|n| !n.is_empty()) };
         enqueue(d, label, Write::RecordWelfareVisit { id, record });

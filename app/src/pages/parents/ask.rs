@@ -21,7 +21,7 @@ pub fn use_timeslots(place_id: impl Fn() -> Option<i64> + Send + Sync + 'static)
     Effect::new(move |_| {
         let Some(id) = place_id() else { return };
         leptos::task::spawn_local(async move {
-            let key = format!("yl1.timeslots.{id}");
+            let key = crate::offline::store::keys::timeslots(id);
             match crate::net::client::ApiClient::same_origin().timeslots(id).await {
                 Ok(s) => {
                     let _ = crate::offline::store::browser::write(&key, &s);
