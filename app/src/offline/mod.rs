@@ -24,3 +24,44 @@ where
         Err(_) => crate::offline::store::browser::read::<T>(key).map(|v| (v, true)),
     }
 }
+
+/// Where a desk list shown came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Got {
+    /// Just read from the server (and kept).
+    Server,
+    /// The copy kept on the device, because writes on it wait to be sent: it shows them, the
+    /// server's does not yet.
+    Unsent,
+    /// The copy kept on the device, because the server could not be reached.
+    Offline,
+    /// The copy kept on the device; the server says the session has ended (401).
+    SignedOut,
+}
+
+/// The desk's form of [`cached`] (an operator's tablet, a carer's phone): kept under the
+/// signed-in account (removed at 退出登录), and while writes of `unsent` (an `entity` kind)
+/// wait on the device, the kept copy stays instead of the server's. Without a kept copy, empty.
+#[cfg(feature = "hydrate")]
+pub async fn desk_cached<T, F>(key: &str, unsent: Option<(sync::Device, &str)>, fetch: F) -> (T, Got)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Default,
+    F: std::future::Future<Output = Result<T, crate::net::client::ClientError>>,
+{
+    let kept = || store::browser::read::<T>(key);
+    if let Some((d, kind)) = unsent {
+        if d.has_unsent(kind) {
+            if let Some(k) = kept() {
+                return (k, Got::Unsent);
+            }
+        }
+    }
+    match fetch.await {
+        Ok(v) => {
+            let _ = store::browser::write_signed_in(key, &v);
+            (v, Got::Server)
+        }
+        Err(crate::net::client::ClientError::Api { status: 401, .. }) => (kept().unwrap_or_default(), Got::SignedOut),
+        Err(_) => (kept().unwrap_or_default(), Got::Offline),
+    }
+}

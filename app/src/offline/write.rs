@@ -296,8 +296,9 @@ pub mod entity {
     pub const ORDER_DECISIONS: &str = "ord:";
     /// A week's 探访 recorded at the desk.
     pub fn welfare_visit(id: i64) -> String {
-        format!("welfare:{id}")
+        format!("{WELFARE_VISITS}{id}")
     }
+    pub const WELFARE_VISITS: &str = "welfare:";
     /// A carer's check-in and check-out of a visit.
     pub fn visit(order_id: &str) -> String {
         format!("{VISITS}{order_id}")

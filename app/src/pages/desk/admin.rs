@@ -114,10 +114,7 @@ pub fn AdminDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
                     accounts.set(a);
                     load_error.set(None);
                 }
-                (Err(crate::net::client::ClientError::Api { status: 401, .. }), _) => {
-                    crate::offline::store::browser::remove(crate::offline::store::KEY_SESSION);
-                    session.set(None);
-                }
+                (Err(crate::net::client::ClientError::Api { status: 401, .. }), _) => crate::pages::desk::operator::signed_out(session),
                 (Err(e), _) | (_, Err(e)) => load_error.set(Some(format!("无法读取机构和账号：{e}"))),
             }
             if let Ok(a) = c.areas().await {

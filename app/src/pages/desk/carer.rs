@@ -46,26 +46,14 @@ pub fn CarerDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
     Effect::new(move |_| {
         d.delivered.track();
         leptos::task::spawn_local(async move {
-            let kept = crate::offline::store::browser::read::<Vec<ProviderOrder>>(&key.get_value());
             // Taps still on the phone: what the phone shows is newer than the server's.
-            let pending = d.has_unsent(entity::VISITS);
-            if pending && kept.is_some() {
-                visits.set(kept.unwrap_or_default());
-            } else {
-                match crate::net::client::ApiClient::same_origin().carer_visits().await {
-                    Ok(list) => {
-                        let _ = crate::offline::store::browser::write_signed_in(&key.get_value(), &list);
-                        offline.set(false);
-                        visits.set(list);
-                    }
-                    Err(crate::net::client::ClientError::Api { status: 401, .. }) => {
-                        crate::offline::store::browser::remove(crate::offline::store::KEY_SESSION);
-                        session.set(None);
-                    }
-                    Err(_) => {
-                        offline.set(true);
-                        visits.set(kept.unwrap_or_default());
-                    }
+            let c = crate::net::client::ApiClient::same_origin();
+            let fetch = c.carer_visits();
+            match crate::offline::desk_cached(&key.get_value(), Some((d, entity::VISITS)), fetch).await {
+                (_, crate::offline::Got::SignedOut) => crate::pages::desk::operator::signed_out(session),
+                (list, got) => {
+                    offline.set(got == crate::offline::Got::Offline);
+                    visits.set(list);
                 }
             }
             loaded.set(true);

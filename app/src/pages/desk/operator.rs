@@ -101,6 +101,13 @@ fn LoginForm(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
     }
 }
 
+/// The server says the session has ended: forget it on this device (the sign-in form shows).
+#[cfg(feature = "hydrate")]
+pub(crate) fn signed_out(session: RwSignal<Option<LoginResponse>>) {
+    crate::offline::store::browser::remove(crate::offline::store::KEY_SESSION);
+    session.set(None);
+}
+
 #[component]
 fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl IntoView {
     let d = use_device();
@@ -116,32 +123,18 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
     {
         leptos::task::spawn_local(async move {
             let c = crate::net::client::ApiClient::same_origin();
-            match c.operator_providers().await {
-                Ok(p) => {
-                    let _ = crate::offline::store::browser::write_signed_in(crate::offline::store::keys::DESK_PROVIDERS, &p);
-                    providers.set(p);
-                }
-                Err(_) => providers.set(crate::offline::store::browser::read(crate::offline::store::keys::DESK_PROVIDERS).unwrap_or_default()),
-            }
+            let fetch = c.operator_providers();
+            providers.set(crate::offline::desk_cached(crate::offline::store::keys::DESK_PROVIDERS, None, fetch).await.0);
         });
         leptos::task::spawn_local(async move {
             let c = crate::net::client::ApiClient::same_origin();
-            match c.operator_places().await {
-                Ok(p) => {
-                    let _ = crate::offline::store::browser::write_signed_in(crate::offline::store::keys::DESK_PLACES, &p);
+            let fetch = c.operator_places();
+            match crate::offline::desk_cached(crate::offline::store::keys::DESK_PLACES, None, fetch).await {
+                (_, crate::offline::Got::SignedOut) => signed_out(session),
+                (p, _) => {
                     if chosen.get_untracked().is_none() {
                         chosen.set(p.first().map(|x| x.id));
                     }
-                    places.set(p);
-                    places_loaded.set(true);
-                }
-                Err(crate::net::client::ClientError::Api { status: 401, .. }) => {
-                    crate::offline::store::browser::remove(crate::offline::store::KEY_SESSION);
-                    session.set(None);
-                }
-                Err(_) => {
-                    let p: Vec<OperatorPlace> = crate::offline::store::browser::read(crate::offline::store::keys::DESK_PLACES).unwrap_or_default();
-                    chosen.set(p.first().map(|x| x.id));
                     places.set(p);
                     places_loaded.set(true);
                 }
@@ -153,20 +146,9 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
             leptos::task::spawn_local(async move {
                 let key = crate::offline::store::keys::desk("classes", pid);
                 let c = crate::net::client::ApiClient::same_origin();
+                let fetch = c.operator_classes(pid);
                 // Unsent taps stay on top of what the server says.
-                if d.has_unsent(entity::CLASSES) {
-                    if let Some(local) = crate::offline::store::browser::read::<Vec<ClassState>>(&key) {
-                        classes.set(local);
-                        return;
-                    }
-                }
-                match c.operator_classes(pid).await {
-                    Ok(cs) => {
-                        let _ = crate::offline::store::browser::write_signed_in(&key, &cs);
-                        classes.set(cs);
-                    }
-                    Err(_) => classes.set(crate::offline::store::browser::read(&key).unwrap_or_default()),
-                }
+                classes.set(crate::offline::desk_cached(&key, Some((d, entity::CLASSES)), fetch).await.0);
             });
         });
     }

@@ -35,13 +35,8 @@ fn use_place_detail(place_id: i64) -> RwSignal<Option<PlaceDetail>> {
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
         let key = crate::offline::store::keys::desk("place", place_id);
-        match crate::net::client::ApiClient::same_origin().place(place_id).await {
-            Ok(p) => {
-                let _ = crate::offline::store::browser::write_signed_in(&key, &p);
-                detail.set(Some(p));
-            }
-            Err(_) => detail.set(crate::offline::store::browser::read(&key)),
-        }
+        let fetch = async move { crate::net::client::ApiClient::same_origin().place(place_id).await.map(Some) };
+        detail.set(crate::offline::desk_cached(&key, None, fetch).await.0);
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = place_id;

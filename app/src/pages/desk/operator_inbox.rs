@@ -12,11 +12,6 @@ use crate::offline::write::Write;
 use crate::offline::write::entity;
 use leptos::prelude::*;
 
-#[cfg(feature = "hydrate")]
-fn cached<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
-    crate::offline::store::browser::read(key)
-}
-
 /// Requests for the chosen place, new ones first.
 #[component]
 pub fn InboxPanel(chosen: RwSignal<Option<i64>>, can_write: bool) -> impl IntoView {
@@ -29,24 +24,11 @@ pub fn InboxPanel(chosen: RwSignal<Option<i64>>, can_write: bool) -> impl IntoVi
         let Some(pid) = chosen.get() else { return };
         leptos::task::spawn_local(async move {
             let key = crate::offline::store::keys::desk("requests", pid);
-            // Unsent decisions stay on top of what the server says.
-            if d.has_unsent(entity::DECISIONS) {
-                if let Some(local) = cached::<Vec<InboxItem>>(&key) {
-                    items.set(local);
-                    return;
-                }
-            }
-            match crate::net::client::ApiClient::same_origin().operator_requests(pid).await {
-                Ok(list) => {
-                    let _ = crate::offline::store::browser::write_signed_in(&key, &list);
-                    offline.set(false);
-                    items.set(list);
-                }
-                Err(_) => {
-                    offline.set(true);
-                    items.set(cached(&key).unwrap_or_default());
-                }
-            }
+            let c = crate::net::client::ApiClient::same_origin();
+            let fetch = c.operator_requests(pid);
+            let (list, got) = crate::offline::desk_cached(&key, Some((d, entity::DECISIONS)), fetch).await;
+            offline.set(got == crate::offline::Got::Offline);
+            items.set(list);
         });
     });
     // A decision: shown at once, kept on the tablet, sent through the outbox.
@@ -238,13 +220,9 @@ pub fn TimeslotsPanel(place_id: i64) -> impl IntoView {
         d.delivered.track();
         leptos::task::spawn_local(async move {
             let key = crate::offline::store::keys::desk("timeslots", place_id);
-            match crate::net::client::ApiClient::same_origin().operator_timeslots(place_id).await {
-                Ok(list) => {
-                    let _ = crate::offline::store::browser::write_signed_in(&key, &list);
-                    timeslots.set(list);
-                }
-                Err(_) => timeslots.set(cached(&key).unwrap_or_default()),
-            }
+            let c = crate::net::client::ApiClient::same_origin();
+            let fetch = c.operator_timeslots(place_id);
+            timeslots.set(crate::offline::desk_cached(&key, None, fetch).await.0);
         });
     });
     let kind = RwSignal::new(RequestKind::Visit.code().to_string());

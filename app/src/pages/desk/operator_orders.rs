@@ -34,31 +34,11 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
         leptos::task::spawn_local(async move {
             let c = crate::net::client::ApiClient::same_origin();
             let key = crate::offline::store::keys::desk("orders", pid);
-            let pending = d.has_unsent(entity::ORDER_DECISIONS);
-            let kept = crate::offline::store::browser::read::<Vec<ProviderOrder>>(&key);
-            if pending && kept.is_some() {
-                orders.set(kept.unwrap_or_default());
-            } else {
-                match c.provider_orders(pid).await {
-                    Ok(list) => {
-                        let _ = crate::offline::store::browser::write_signed_in(&key, &list);
-                        offline.set(false);
-                        orders.set(list);
-                    }
-                    Err(_) => {
-                        offline.set(true);
-                        orders.set(kept.unwrap_or_default());
-                    }
-                }
-            }
-            let ckey = crate::offline::store::keys::desk("carers", pid);
-            match c.provider_carers(pid).await {
-                Ok(list) => {
-                    let _ = crate::offline::store::browser::write_signed_in(&ckey, &list);
-                    carers.set(list);
-                }
-                Err(_) => carers.set(crate::offline::store::browser::read(&ckey).unwrap_or_default()),
-            }
+            let (list, got) = crate::offline::desk_cached(&key, Some((d, entity::ORDER_DECISIONS)), c.provider_orders(pid)).await;
+            offline.set(got == crate::offline::Got::Offline);
+            orders.set(list);
+            let key = crate::offline::store::keys::desk("carers", pid);
+            carers.set(crate::offline::desk_cached(&key, None, c.provider_carers(pid)).await.0);
         });
     });
     let act = move |id: String, d_: OrderDecision, to: OrderStatus, label: String| {
@@ -123,19 +103,9 @@ fn WelfarePanel(chosen: RwSignal<Option<i64>>) -> impl IntoView {
         let Some(pid) = chosen.get() else { return };
         leptos::task::spawn_local(async move {
             let key = crate::offline::store::keys::desk("welfare", pid);
-            let pending = d.outbox.with_untracked(|o| o.iter().any(|i| i.entity().starts_with("welfare:") && !i.quarantined));
-            let kept = crate::offline::store::browser::read::<Vec<ProviderWelfareVisit>>(&key);
-            if pending && kept.is_some() {
-                visits.set(kept.unwrap_or_default());
-                return;
-            }
-            match crate::net::client::ApiClient::same_origin().provider_welfare_visits(pid).await {
-                Ok(list) => {
-                    let _ = crate::offline::store::browser::write_signed_in(&key, &list);
-                    visits.set(list);
-                }
-                Err(_) => visits.set(kept.unwrap_or_default()),
-            }
+            let c = crate::net::client::ApiClient::same_origin();
+            let fetch = c.provider_welfare_visits(pid);
+            visits.set(crate::offline::desk_cached(&key, Some((d, entity::WELFARE_VISITS)), fetch).await.0);
         });
     });
     let record = move |id: i64, mode: WelfareMode, note: String, label: String| {
