@@ -3,12 +3,12 @@
 //! kept and flagged beyond 100 m), the family's rating and rescheduling, and the weekly
 //! 探访 the 宿城区 rule requires (plans, generation once per week, missed weeks).
 
-use crate::db::welfare::{ymd, VisitRow, VISIT_COLS, visit_from};
+use crate::db::welfare::{self, visit_from};
 use crate::http::device::DeviceHash;
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::write::{Tx, Write};
 use crate::api::orders::{timeslot_problem};
-use crate::db::orders::{order};
+use crate::db::orders::{self, order};
 use crate::http::extract::ReqId;
 use crate::AppState;
 use app::model::orders::{
@@ -44,8 +44,7 @@ pub(crate) fn json(v: impl serde::Serialize) -> Result<serde_json::Value, AppErr
 // ------------------------------------------------------------------ the family
 
 pub(crate) async fn own_family_order(tx: &mut SqliteConnection, id: &str, dev: &DeviceHash) -> Result<app::model::orders::OrderView, AppError> {
-    let owner: Option<String> = sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
-    if owner.as_deref() != Some(dev.0.as_str()) {
+    if crate::db::orders::owner(tx, id).await?.as_deref() != Some(dev.0.as_str()) {
         return Err(AppError::NotFound("没有这个订单".into()));
     }
     order(tx, id).await
@@ -66,13 +65,7 @@ pub async fn rate(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NewRati
         if o.status != OrderStatus::Completed {
             return Err(AppError::Conflict(format!("订单是“{}”，服务完成后才能评价", o.status.label())));
         }
-        sqlx::query("UPDATE orders SET rating = ?, rating_comment = ?, rated_at = ?3, updated_at = ?3 WHERE id = ?4")
-            .bind(r.stars as i64)
-            .bind(r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()))
-            .bind(now)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+        orders::rate(&mut tx, &id, &r, now).await?;
         let v = order(&mut tx, &id).await?;
         Ok((tx, StatusCode::OK, json(v)?))
     })
@@ -96,7 +89,7 @@ pub async fn reschedule(State(st): State<AppState>, ReqId(id): ReqId, w: Write<R
         if now > o.cancel_until {
             return Err(AppError::field("timeslot", format!("距上门已不足机构规定的时间，请直接致电 {} {} 改期", o.provider_name, o.provider_phone)));
         }
-        let current: i64 = sqlx::query_scalar("SELECT timeslot_id FROM orders WHERE id = ?").bind(&id).fetch_one(&mut *tx).await?;
+        let current = orders::timeslot_id(&mut tx, &id).await?;
         if current == r.timeslot_id && o.date == r.date {
             return Ok((tx, StatusCode::OK, json(o)?));
         }
@@ -105,10 +98,7 @@ pub async fn reschedule(State(st): State<AppState>, ReqId(id): ReqId, w: Write<R
             None => match timeslot_problem(&mut tx, now, o.provider_id, o.item, r.timeslot_id, &r.date, &id).await? {
                 Some(m) => Some(m),
                 None => {
-                    let start: i64 = sqlx::query_scalar("SELECT start_min FROM provider_timeslots WHERE id = ?")
-                        .bind(r.timeslot_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                    let start = orders::provider_timeslot_start(&mut tx, r.timeslot_id).await?;
                     move_problem(&o, &r.date, &app::model::requests::hhmm(start as u32), now)
                 }
             },
@@ -116,17 +106,7 @@ pub async fn reschedule(State(st): State<AppState>, ReqId(id): ReqId, w: Write<R
         if let Some(m) = problem {
             return Err(AppError::field("timeslot", m));
         }
-        sqlx::query(
-            "UPDATE orders SET timeslot_id = ?, visit_date = ?, status = 'submitted', carer_id = NULL,
-                    message = '家属已改期，请重新确认', updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(r.timeslot_id)
-        .bind(&r.date)
-        .bind(now.timestamp())
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+        orders::reschedule(&mut tx, &id, r.timeslot_id, &r.date, now.timestamp()).await?;
         let v = order(&mut tx, &id).await?;
         Ok((tx, StatusCode::OK, json(v)?))
     })
@@ -141,24 +121,11 @@ pub async fn reschedule(State(st): State<AppState>, ReqId(id): ReqId, w: Write<R
 pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Result<Json<WelfarePlansResponse>, AppError> {
     let now = st.clock.now();
     let today = beijing_today(now);
-    let plans: Vec<(i64, String, String, i64, String, String, String, bool)> = sqlx::query_as(
-        "SELECT w.id, w.elder_name, w.reason, p.id, p.name, p.phone, w.started_on, p.is_sample
-         FROM welfare_plans w JOIN providers p ON p.id = w.provider_id
-         WHERE w.device_hash = ? AND w.ended_on IS NULL ORDER BY w.id",
-    )
-    .bind(&device.0)
-    .fetch_all(&st.read)
-    .await?;
+    let mut conn = st.read.acquire().await?;
+    let plans = welfare::family_plans(&mut conn, &device).await?;
     let mut out = Vec::with_capacity(plans.len());
     for (id, elder_name, reason, provider_id, provider_name, provider_phone, started_on, is_sample) in plans {
-        let visits: Vec<VisitRow> = sqlx::query_as(&format!(
-            "SELECT {VISIT_COLS} FROM welfare_visits v LEFT JOIN carers c ON c.id = v.carer_id
-             WHERE v.plan_id = ? ORDER BY v.week_start DESC LIMIT 8"
-        ))
-            .bind(ymd(today))
-            .bind(id)
-            .fetch_all(&st.read)
-            .await?;
+        let visits = welfare::recent_visits(&mut conn, id, today).await?;
         out.push(WelfarePlan {
             id,
             elder_name,

@@ -2,7 +2,7 @@
 //! and the audit trail it shows.
 
 use crate::http::error::AppError;
-use app::model::{AgeBand, AuditEntry, CareMode, ClassCreate, OperatorPlace};
+use app::model::{AgeBand, AuditEntry, CareMode, ClassCreate, ClassEdit, OperatorPlace, PlaceEdit};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// Which places a desk account manages or watches.
@@ -96,4 +96,102 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, place_id: i64, new: &Cla
     .execute(&mut *conn)
     .await?
     .last_insert_rowid())
+}
+
+/// A tap's new vacancy figure, at the version the tap was based on. The WHERE clause re-checks
+/// under the write lock: never below zero, never over 托位 − 在托. False when the class moved.
+pub(crate) async fn set_vacancies(conn: &mut SqliteConnection, class_id: i64, version: i64, to: i64, now: i64) -> Result<bool, AppError> {
+    let n = sqlx::query(
+        "UPDATE classes SET vacancies = ?1, version = version + 1, confirmed_at = ?4,
+                updated_at = CASE WHEN vacancies = ?1 THEN updated_at ELSE ?4 END
+         WHERE id = ?2 AND version = ?3 AND ?1 BETWEEN 0 AND capacity - enrolled",
+    )
+    .bind(to)
+    .bind(class_id)
+    .bind(version)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// 托位, 在托 and 空位 together, at the version the edit was based on (confirmed now).
+pub(crate) async fn set_figures(conn: &mut SqliteConnection, class_id: i64, version: i64, edit: &ClassEdit, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE classes SET capacity = ?1, enrolled = ?2, vacancies = ?3, version = version + 1, confirmed_at = ?6, updated_at = ?6
+         WHERE id = ?4 AND version = ?5",
+    )
+    .bind(edit.capacity)
+    .bind(edit.enrolled)
+    .bind(edit.vacancies)
+    .bind(class_id)
+    .bind(version)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// What the desk edits of a place, as it stands.
+#[derive(sqlx::FromRow)]
+pub(crate) struct PlaceDetails {
+    pub(crate) puhui: bool,
+    pub(crate) opening_hours: String,
+    pub(crate) phone: String,
+    pub(crate) puhui_fee_yuan: Option<i64>,
+}
+
+pub(crate) async fn place_details(conn: &mut SqliteConnection, place_id: i64) -> Result<PlaceDetails, AppError> {
+    Ok(sqlx::query_as("SELECT puhui, opening_hours, phone, puhui_fee_yuan FROM places WHERE id = ?")
+        .bind(place_id)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+/// The care modes (with the class) that still hold 托位 at a place.
+pub(crate) async fn modes_in_use(conn: &mut SqliteConnection, place_id: i64) -> Result<Vec<(CareMode, Option<AgeBand>)>, AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT care_mode, age_band FROM classes WHERE place_id = ? AND capacity > 0 ORDER BY care_mode, age_band",
+    )
+    .bind(place_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(mode, band)| Ok((CareMode::from_code(&mode).ok_or_else(|| crate::db::unknown("care_mode", &mode))?, AgeBand::from_code(&band))))
+        .collect()
+}
+
+/// Hours, phone, 普惠 price and the care modes with their fees; empty classes of a mode no
+/// longer offered go with it (a mode whose classes hold 托位 is refused before this).
+pub(crate) async fn update_place_details(conn: &mut SqliteConnection, place_id: i64, edit: &PlaceEdit, puhui: bool, now: i64) -> Result<(), AppError> {
+    let offered: Vec<&str> = edit.care_modes.iter().map(|m| m.care_mode.code()).collect();
+    let empty: Vec<(i64, String)> = sqlx::query_as("SELECT id, care_mode FROM classes WHERE place_id = ? AND capacity = 0")
+        .bind(place_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    for (id, mode) in empty {
+        if !offered.contains(&mode.as_str()) {
+            sqlx::query("DELETE FROM classes WHERE id = ?").bind(id).execute(&mut *conn).await?;
+        }
+    }
+    sqlx::query("UPDATE places SET opening_hours = ?, phone = ?, puhui_fee_yuan = ?, updated_at = ? WHERE id = ?")
+        .bind(edit.opening_hours.trim())
+        .bind(edit.phone.trim())
+        .bind(edit.puhui_fee_yuan.filter(|_| puhui))
+        .bind(now)
+        .bind(place_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM place_care_modes WHERE place_id = ?").bind(place_id).execute(&mut *conn).await?;
+    for m in &edit.care_modes {
+        sqlx::query("INSERT INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, ?, ?, ?)")
+            .bind(place_id)
+            .bind(m.care_mode.code())
+            .bind(m.fee_yuan)
+            .bind(m.care_mode.fee_unit().code())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

@@ -237,3 +237,43 @@ pub(crate) async fn insert(
     .await?;
     Ok(())
 }
+
+/// A family's rating of a finished visit (sent again, it replaces the earlier one).
+pub(crate) async fn rate(conn: &mut SqliteConnection, id: &str, r: &app::model::orders::NewRating, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE orders SET rating = ?, rating_comment = ?, rated_at = ?3, updated_at = ?3 WHERE id = ?4")
+        .bind(r.stars as i64)
+        .bind(r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()))
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn timeslot_id(conn: &mut SqliteConnection, id: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT timeslot_id FROM orders WHERE id = ?").bind(id).fetch_one(&mut *conn).await?)
+}
+
+/// When a provider's weekly timeslot starts (minutes of the Beijing day).
+pub(crate) async fn provider_timeslot_start(conn: &mut SqliteConnection, timeslot_id: i64) -> Result<u32, AppError> {
+    let start: i64 = sqlx::query_scalar("SELECT start_min FROM provider_timeslots WHERE id = ?").bind(timeslot_id).fetch_one(&mut *conn).await?;
+    Ok(start as u32)
+}
+
+/// 改期: the order moves to another timeslot and date and goes back to the provider to confirm
+/// (any carer assigned is released).
+pub(crate) async fn reschedule(conn: &mut SqliteConnection, id: &str, timeslot_id: i64, date: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE orders SET timeslot_id = ?, visit_date = ?, status = ?, carer_id = NULL,
+                message = '家属已改期，请重新确认', updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(timeslot_id)
+    .bind(date)
+    .bind(OrderStatus::Submitted.code())
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -3,7 +3,7 @@
 use app::model::requests::NewRequest;
 use crate::http::error::AppError;
 use app::model::requests::{
-    hhmm, RequestView, Timeslot,
+    hhmm, RequestView, Timeslot, TimeslotCreate,
 };
 use app::model::{AgeBand, CareMode, RequestKind, RequestStatus};
 use sqlx::SqliteConnection;
@@ -248,5 +248,82 @@ pub(crate) async fn insert(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// A place's requests for the desk's inbox: new first, then waitlisted, offered and confirmed,
+/// newest first within each.
+pub(crate) async fn inbox(conn: &mut SqliteConnection, place_id: i64) -> Result<Vec<Row>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} WHERE r.place_id = ?
+         ORDER BY CASE r.status WHEN 'submitted' THEN 0 WHEN 'waitlisted' THEN 1 WHEN 'offered' THEN 2 WHEN 'confirmed' THEN 2 ELSE 3 END,
+                  r.created_at DESC, r.rowid DESC
+         LIMIT 300"
+    ))
+    .bind(place_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A place's weekly timeslots, switched-off ones last.
+pub(crate) async fn timeslots_of_place(conn: &mut SqliteConnection, place_id: i64) -> Result<Vec<TimeslotRow>, AppError> {
+    Ok(sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? ORDER BY active DESC, kind DESC, weekday, start_min"))
+        .bind(place_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+pub(crate) async fn timeslot(conn: &mut SqliteConnection, id: i64) -> Result<Option<TimeslotRow>, AppError> {
+    Ok(sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?")).bind(id).fetch_optional(&mut *conn).await?)
+}
+
+/// A new weekly timeslot (minutes of the Beijing day); its id.
+pub(crate) async fn insert_timeslot(conn: &mut SqliteConnection, place_id: i64, new: &TimeslotCreate, start: u32, end: u32, now: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query(
+        "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6)",
+    )
+    .bind(place_id)
+    .bind(new.kind.code())
+    .bind(new.weekday)
+    .bind(start)
+    .bind(end)
+    .bind(now)
+    .bind(new.capacity)
+    .execute(&mut *conn)
+    .await?
+    .last_insert_rowid())
+}
+
+/// No new bookings of a timeslot; booked visits stand.
+pub(crate) async fn deactivate_timeslot(conn: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE timeslots SET active = 0 WHERE id = ?").bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// An offer takes one vacancy of its class, atomically; false when none is left.
+pub(crate) async fn take_place(conn: &mut SqliteConnection, now: i64, class_id: i64) -> Result<bool, AppError> {
+    let n = sqlx::query(
+        "UPDATE classes SET vacancies = vacancies - 1, version = version + 1, confirmed_at = ?1, updated_at = ?1
+         WHERE id = ?2 AND vacancies > 0",
+    )
+    .bind(now)
+    .bind(class_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// The desk's decision on a request: its new status, the answer the parent sees (kept when none
+/// is given) and who decided.
+pub(crate) async fn decide(conn: &mut SqliteConnection, id: &str, to: RequestStatus, message: Option<&str>, by: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE requests SET status = ?, message = coalesce(?, message), decided_by = ?, updated_at = ? WHERE id = ?")
+        .bind(to.code())
+        .bind(message)
+        .bind(by)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }

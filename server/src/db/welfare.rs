@@ -146,3 +146,29 @@ pub async fn generate(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Generated
     tx.commit().await?;
     Ok(g)
 }
+
+/// This device's open weekly 探访 plans: id, elder, reason, provider (id, name, phone), start, sample.
+pub(crate) type FamilyPlanRow = (i64, String, String, i64, String, String, String, bool);
+
+pub(crate) async fn family_plans(conn: &mut SqliteConnection, device: &DeviceHash) -> Result<Vec<FamilyPlanRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT w.id, w.elder_name, w.reason, p.id, p.name, p.phone, w.started_on, p.is_sample
+         FROM welfare_plans w JOIN providers p ON p.id = w.provider_id
+         WHERE w.device_hash = ? AND w.ended_on IS NULL ORDER BY w.id",
+    )
+    .bind(&device.0)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A plan's last eight weeks, newest first.
+pub(crate) async fn recent_visits(conn: &mut SqliteConnection, plan_id: i64, today: NaiveDate) -> Result<Vec<VisitRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {VISIT_COLS} FROM welfare_visits v LEFT JOIN carers c ON c.id = v.carer_id
+         WHERE v.plan_id = ? ORDER BY v.week_start DESC LIMIT 8"
+    ))
+    .bind(ymd(today))
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}

@@ -102,20 +102,7 @@ pub async fn change_vacancies(
                 None => ("confirm_unchanged", before.vacancies),
             }
         };
-        // The WHERE clause re-checks under the write lock: never below zero, never over.
-        let n = sqlx::query(
-            "UPDATE classes SET vacancies = ?1, version = version + 1, confirmed_at = ?4,
-                    updated_at = CASE WHEN vacancies = ?1 THEN updated_at ELSE ?4 END
-             WHERE id = ?2 AND version = ?3 AND ?1 BETWEEN 0 AND capacity - enrolled",
-        )
-        .bind(target)
-        .bind(class_id)
-        .bind(before.version)
-        .bind(now.timestamp())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n != 1 {
+        if !classes::set_vacancies(&mut tx, class_id, before.version, target, now.timestamp()).await? {
             return Err(AppError::Stale("这期间空位已被修改".into(), serde_json::to_value(&before).unwrap_or_default()));
         }
         let after = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
@@ -138,58 +125,19 @@ pub async fn edit_place(
 ) -> Result<Response, AppError> {
     w.run_as(&st, &session, move |mut tx: Tx, edit, By { user, now }| async move {
         let org = writer_of(&mut tx, &user, Of::Place(place_id)).await?;
-        let (puhui, hours, phone, puhui_fee): (bool, String, String, Option<i64>) =
-            sqlx::query_as("SELECT puhui, opening_hours, phone, puhui_fee_yuan FROM places WHERE id = ?")
-                .bind(place_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let mut errors = FieldErrors::from(edit.validate(puhui));
+        let before = classes::place_details(&mut tx, place_id).await?;
+        let mut errors = FieldErrors::from(edit.validate(before.puhui));
         // A care mode with places in it cannot go: its classes would be orphaned.
-        let in_use: Vec<(String, String)> = sqlx::query_as(
-            "SELECT DISTINCT care_mode, age_band FROM classes WHERE place_id = ? AND capacity > 0 ORDER BY care_mode, age_band",
-        )
-        .bind(place_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        for (mode, band) in &in_use {
-            let mode = app::model::CareMode::from_code(mode).unwrap_or_default();
+        for (mode, band) in classes::modes_in_use(&mut tx, place_id).await? {
             if !edit.care_modes.is_empty() && !edit.care_modes.iter().any(|m| m.care_mode == mode) {
-                let band = app::model::AgeBand::from_code(band).map(|b| b.label()).unwrap_or("班级");
+                let band = band.map(|b| b.label()).unwrap_or("班级");
                 errors.push("care_modes", format!("{band}还有{}托位，不能取消{}；请先把该班级的托位改为 0", mode.label(), mode.label()));
             }
         }
         errors.into_result()?;
-        // Empty classes of a mode no longer offered go with it.
-        let offered: Vec<&str> = edit.care_modes.iter().map(|m| m.care_mode.code()).collect();
-        let empty: Vec<(i64, String)> = sqlx::query_as("SELECT id, care_mode FROM classes WHERE place_id = ? AND capacity = 0")
-            .bind(place_id)
-            .fetch_all(&mut *tx)
-            .await?;
-        for (id, mode) in empty {
-            if !offered.contains(&mode.as_str()) {
-                sqlx::query("DELETE FROM classes WHERE id = ?").bind(id).execute(&mut *tx).await?;
-            }
-        }
-        sqlx::query("UPDATE places SET opening_hours = ?, phone = ?, puhui_fee_yuan = ?, updated_at = ? WHERE id = ?")
-            .bind(edit.opening_hours.trim())
-            .bind(edit.phone.trim())
-            .bind(edit.puhui_fee_yuan.filter(|_| puhui))
-            .bind(now.timestamp())
-            .bind(place_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM place_care_modes WHERE place_id = ?").bind(place_id).execute(&mut *tx).await?;
-        for m in &edit.care_modes {
-            sqlx::query("INSERT INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, ?, ?, ?)")
-                .bind(place_id)
-                .bind(m.care_mode.code())
-                .bind(m.fee_yuan)
-                .bind(m.care_mode.fee_unit().code())
-                .execute(&mut *tx)
-                .await?;
-        }
+        classes::update_place_details(&mut tx, place_id, &edit, before.puhui, now.timestamp()).await?;
         let detail = serde_json::json!({
-            "before": { "opening_hours": hours, "phone": phone, "puhui_fee_yuan": puhui_fee },
+            "before": { "opening_hours": before.opening_hours, "phone": before.phone, "puhui_fee_yuan": before.puhui_fee_yuan },
             "after": &edit,
         });
         audit::record(&mut tx, (&user, now), About::Place { org, place: place_id, class: None }, "place_edit", detail).await?;
@@ -220,19 +168,7 @@ pub async fn edit_class(
             ));
         }
         FieldErrors::from(app::model::validate_class_figures(edit.capacity, edit.enrolled, edit.vacancies, before.puhui_slots)).into_result()?;
-        sqlx::query(
-            "UPDATE classes SET capacity = ?1, enrolled = ?2, vacancies = ?3, version = version + 1, confirmed_at = ?6,
-                    updated_at = ?6
-             WHERE id = ?4 AND version = ?5",
-        )
-        .bind(edit.capacity)
-        .bind(edit.enrolled)
-        .bind(edit.vacancies)
-        .bind(class_id)
-        .bind(before.version)
-        .bind(now.timestamp())
-        .execute(&mut *tx)
-        .await?;
+        classes::set_figures(&mut tx, class_id, before.version, &edit, now.timestamp()).await?;
         let after = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let fig = |c: &ClassState| serde_json::json!({ "capacity": c.capacity, "enrolled": c.enrolled, "vacancies": c.vacancies });
         let detail = serde_json::json!({ "before": fig(&before), "after": fig(&after), "resolution": edit.resolution });

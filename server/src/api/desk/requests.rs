@@ -1,7 +1,7 @@
 //! The desk's side of childcare requests: the inbox, weekly timeslots, decisions (an offer
 //! takes a vacancy atomically) and the logged phone reveal.
 
-use crate::db::requests::{one, positions, release_place, view, Row, TimeslotRow, SELECT, TIMESLOT_COLS};
+use crate::db::requests::{self, one, positions, release_place, view, Row, TimeslotRow};
 use app::model::PriorityGround;
 use app::model::requests::{age_fits, mask_phone};
 use std::collections::HashMap;
@@ -25,15 +25,7 @@ use crate::http::write::{By, NoBody, Tx, Write};
     responses((status = 200, body = [InboxItem]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn inbox(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<InboxItem>>, AppError> {
     let mut conn = reader(&st, &session.user, Of::Place(place_id)).await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE r.place_id = ?
-         ORDER BY CASE r.status WHEN 'submitted' THEN 0 WHEN 'waitlisted' THEN 1 WHEN 'offered' THEN 2 WHEN 'confirmed' THEN 2 ELSE 3 END,
-                  r.created_at DESC, r.rowid DESC
-         LIMIT 300"
-    ))
-    .bind(place_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = requests::inbox(&mut conn, place_id).await?;
     let pos = positions(&mut conn, "place_id = ?", &place_id.to_string()).await?;
     Ok(Json(rows.iter().map(|r| inbox_item(r, &pos)).collect::<Result<_, _>>()?))
 }
@@ -43,11 +35,7 @@ pub async fn inbox(State(st): State<AppState>, session: Session, Id(place_id): I
     responses((status = 200, body = [Timeslot]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn operator_timeslots(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<Timeslot>>, AppError> {
     let mut conn = reader(&st, &session.user, Of::Place(place_id)).await?;
-    let rows: Vec<TimeslotRow> =
-        sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? ORDER BY active DESC, kind DESC, weekday, start_min"))
-            .bind(place_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows = requests::timeslots_of_place(&mut conn, place_id).await?;
     Ok(Json(rows.iter().map(TimeslotRow::timeslot).collect()))
 }
 
@@ -64,21 +52,9 @@ pub async fn create_timeslot(
         let org = writer_of(&mut tx, &user, Of::Place(place_id)).await?;
         FieldErrors::from(new.validate()).into_result()?;
         let (start, end) = (app::model::requests::parse_hhmm(&new.start).unwrap_or(0), app::model::requests::parse_hhmm(&new.end).unwrap_or(0));
-        let id = sqlx::query(
-            "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6)",
-        )
-        .bind(place_id)
-        .bind(new.kind.code())
-        .bind(new.weekday)
-        .bind(start)
-        .bind(end)
-        .bind(now.timestamp())
-        .bind(new.capacity)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        let id = requests::insert_timeslot(&mut tx, place_id, &new, start, end, now.timestamp()).await?;
         audit::record(&mut tx, (&user, now), About::Place { org, place: place_id, class: None }, "slot_create", new).await?;
-        let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?")).bind(id).fetch_one(&mut *tx).await?;
+        let row = requests::timeslot(&mut tx, id).await?.ok_or_else(|| AppError::NotFound("没有这个时段".into()))?;
         Ok((tx, StatusCode::CREATED, row.timeslot()))
     })
     .await
@@ -94,13 +70,9 @@ pub async fn deactivate_timeslot(
     w: Write<NoBody>,
 ) -> Result<Response, AppError> {
     w.run_as(&st, &session, move |mut tx: Tx, _, By { user, now }| async move {
-        let row: TimeslotRow = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?"))
-            .bind(timeslot_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| AppError::NotFound("没有这个时段".into()))?;
+        let row = requests::timeslot(&mut tx, timeslot_id).await?.ok_or_else(|| AppError::NotFound("没有这个时段".into()))?;
         let org = writer_of(&mut tx, &user, Of::Place(row.place_id)).await?;
-        sqlx::query("UPDATE timeslots SET active = 0 WHERE id = ?").bind(timeslot_id).execute(&mut *tx).await?;
+        requests::deactivate_timeslot(&mut tx, timeslot_id).await?;
         audit::record(&mut tx, (&user, now), About::Place { org, place: row.place_id, class: None }, "slot_deactivate", row.timeslot())
             .await?;
         let row = TimeslotRow { active: false, ..row };
@@ -151,16 +123,7 @@ pub async fn decide(
         }
         if to == S::Offered {
             let class_id = row.class_id.unwrap_or_default();
-            let n = sqlx::query(
-                "UPDATE classes SET vacancies = vacancies - 1, version = version + 1, confirmed_at = ?1, updated_at = ?1
-                 WHERE id = ?2 AND vacancies > 0",
-            )
-            .bind(now.timestamp())
-            .bind(class_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n != 1 {
+            if !requests::take_place(&mut tx, now.timestamp(), class_id).await? {
                 let current = class_state(&mut tx, class_id).await?;
                 return Err(AppError::Stale(
                     "这个班级已经没有空位了，不能录取；可以先列入候补".into(),
@@ -171,14 +134,7 @@ pub async fn decide(
         if status == S::Offered && to == S::Declined {
             release_place(&mut tx, now.timestamp(), row.class_id).await?;
         }
-        sqlx::query("UPDATE requests SET status = ?, message = coalesce(?, message), decided_by = ?, updated_at = ? WHERE id = ?")
-            .bind(to.code())
-            .bind(&message)
-            .bind(user.id)
-            .bind(now.timestamp())
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+        requests::decide(&mut tx, &id, to, message.as_deref(), user.id, now.timestamp()).await?;
         let detail = serde_json::json!({ "request_id": id, "kind": kind.code(), "from": status.code(), "to": to.code(), "message": message });
         audit::record(&mut tx, (&user, now), About::Place { org, place: row.place_id, class: row.class_id }, &format!("request_{}", decision.action.code()), detail).await?;
         let row = one(&mut tx, &id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
