@@ -37,6 +37,32 @@ pub struct ApiClient {
     http: reqwest::Client,
 }
 
+/// One write as it goes over the wire: `ApiClient::send_write(Outgoing::new(..).body(&v))`.
+pub struct Outgoing<'a> {
+    method: &'a str,
+    path: &'a str,
+    device_key: &'a str,
+    idempotency_key: &'a str,
+    body: Option<&'a serde_json::Value>,
+    csrf: Option<&'a str>,
+}
+
+impl<'a> Outgoing<'a> {
+    pub fn new(method: &'a str, path: &'a str, device_key: &'a str, idempotency_key: &'a str) -> Self {
+        Outgoing { method, path, device_key, idempotency_key, body: None, csrf: None }
+    }
+
+    /// The JSON body, if the write has one.
+    pub fn body(self, body: Option<&'a serde_json::Value>) -> Self {
+        Outgoing { body, ..self }
+    }
+
+    /// The session's CSRF token, for a signed-in account's write.
+    pub fn csrf(self, csrf: Option<&'a str>) -> Self {
+        Outgoing { csrf, ..self }
+    }
+}
+
 /// What the server answered to a write.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WriteAnswer {
@@ -117,45 +143,13 @@ impl ApiClient {
         self.get_as("/api/v1/favorites", Some(device_key)).await
     }
 
-    /// Sends one write with its device key and idempotency key. Answers the status and
-    /// JSON body for any HTTP answer (the outbox decides what a 409 or 422 means);
-    /// `Err` only when no answer arrived.
-    pub async fn send_write(
-        &self,
-        method: &str,
-        path: &str,
-        device_key: &str,
-        idempotency_key: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Result<(u16, serde_json::Value), ClientError> {
-        self.send_write_as(method, path, device_key, idempotency_key, body, None).await
-    }
-
-    /// `send_write` for a signed-in account: the session cookie goes by itself
-    /// (same origin); the CSRF token is echoed in `X-CSRF-Token`.
-    pub async fn send_write_as(
-        &self,
-        method: &str,
-        path: &str,
-        device_key: &str,
-        idempotency_key: &str,
-        body: Option<&serde_json::Value>,
-        csrf: Option<&str>,
-    ) -> Result<(u16, serde_json::Value), ClientError> {
-        let a = self.send_write_answer(method, path, device_key, idempotency_key, body, csrf).await?;
-        Ok((a.status, a.body))
-    }
-
-    /// The same, with the server's `Retry-After` (503 when busy, 429 when too fast).
-    pub async fn send_write_answer(
-        &self,
-        method: &str,
-        path: &str,
-        device_key: &str,
-        idempotency_key: &str,
-        body: Option<&serde_json::Value>,
-        csrf: Option<&str>,
-    ) -> Result<WriteAnswer, ClientError> {
+    /// Sends one write with its device key and idempotency key (and, signed in, the
+    /// session's CSRF token; the cookie goes by itself on the same origin). Answers the
+    /// status, JSON body and `Retry-After` (503 when busy, 429 when too fast) for any
+    /// HTTP answer — the outbox decides what a 409 or 422 means; `Err` only when no
+    /// answer arrived.
+    pub async fn send_write(&self, w: Outgoing<'_>) -> Result<WriteAnswer, ClientError> {
+        let Outgoing { method, path, device_key, idempotency_key, body, csrf } = w;
         let url = format!("{}{}", self.base, path);
         let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| ClientError::Decode(e.to_string()))?;
         let mut req = self

@@ -65,3 +65,33 @@ where
         Err(_) => (kept().unwrap_or_default(), Got::Offline),
     }
 }
+
+/// A desk list of one place, kept current: read through [`desk_cached`] under
+/// `keys::desk(list, place)` whenever `place()` changes and each time the outbox delivers,
+/// and handed to `then` with where it came from. `fetch` asks the server for a place's list.
+#[cfg(feature = "hydrate")]
+pub fn follow_desk_list<T, F, Fut>(
+    d: sync::Device,
+    place: impl Fn() -> Option<i64> + 'static,
+    list: &'static str,
+    unsent: Option<&'static str>,
+    fetch: F,
+    then: impl Fn(T, Got) + Clone + 'static,
+) where
+    T: serde::Serialize + serde::de::DeserializeOwned + Default + 'static,
+    F: Fn(crate::net::client::ApiClient, i64) -> Fut + Clone + 'static,
+    Fut: std::future::Future<Output = Result<T, crate::net::client::ClientError>> + 'static,
+{
+    use leptos::prelude::*;
+    Effect::new(move |_| {
+        d.delivered.track();
+        let Some(pid) = place() else { return };
+        let (fetch, then) = (fetch.clone(), then.clone());
+        leptos::task::spawn_local(async move {
+            let key = store::keys::desk(list, pid);
+            let fetch = fetch(crate::net::client::ApiClient::same_origin(), pid);
+            let (v, got) = desk_cached(&key, unsent.map(|kind| (d, kind)), fetch).await;
+            then(v, got);
+        });
+    });
+}

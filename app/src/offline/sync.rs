@@ -354,7 +354,7 @@ pub fn sync(_d: Device) {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
-    use crate::net::client::{ApiClient, ClientError};
+    use crate::net::client::{ApiClient, ClientError, Outgoing};
     use crate::offline::store::{backoff_ms, browser as st, retry_wait_ms, KEY_FAVORITES, KEY_OUTBOX};
     use std::cell::Cell;
     use std::collections::HashSet;
@@ -483,8 +483,9 @@ mod browser {
                 let csrf = item.write.signed_in()
                     .then(|| st::read::<crate::model::LoginResponse>(crate::offline::store::KEY_SESSION).map(|s| s.csrf_token))
                     .flatten();
+                let body = item.write.body();
                 let answer = client
-                    .send_write_answer(item.write.method(), &item.write.path(), &key, &item.id, item.write.body().as_ref(), csrf.as_deref())
+                    .send_write(Outgoing::new(item.write.method(), &item.write.path(), &key, &item.id).body(body.as_ref()).csrf(csrf.as_deref()))
                     .await
                     .map(|a| (a.status, a.body, a.retry_after_s));
                 match answer {

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use crate::AppState;
 use crate::api::auth::Session;
-use crate::db::orders::{ORDER_SELECT, Row, order, provider_order};
+use crate::db::orders::{self, ORDER_SELECT, Row, order, provider_order};
 use crate::http::audit::{self, About};
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::ReqId;
@@ -62,20 +62,7 @@ pub async fn check_in(
         match o.status {
             OrderStatus::Assigned => {
                 let distance = distance_from(&elder, c.lat, c.lng);
-                sqlx::query(
-                    "UPDATE orders SET status = 'in_service', check_in_at = ?, check_in_received_at = ?, check_in_lat = ?,
-                            check_in_lng = ?, check_in_distance_m = ?, updated_at = ?
-                     WHERE id = ?",
-                )
-                .bind(c.tapped_at.timestamp())
-                .bind(now.timestamp())
-                .bind(c.lat)
-                .bind(c.lng)
-                .bind(distance)
-                .bind(now.timestamp())
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
+                orders::check_in(&mut tx, &id, &c, distance, now.timestamp()).await?;
                 let detail = serde_json::json!({ "order_id": id, "tapped_at": c.tapped_at, "distance_m": distance });
                 audit::record(&mut tx, (&user, now), About::Organisation(user.organisation_id), "check_in", detail).await?;
             }
@@ -122,22 +109,7 @@ pub async fn check_out(
                         reason: t.reason.as_deref().map(str::trim).filter(|r| !r.is_empty() && !t.done).map(String::from),
                     })
                     .collect();
-                sqlx::query(
-                    "UPDATE orders SET status = 'completed', check_out_at = ?, check_out_received_at = ?, check_out_lat = ?,
-                            check_out_lng = ?, check_out_distance_m = ?, tasks = ?, carer_note = ?, updated_at = ?
-                     WHERE id = ?",
-                )
-                .bind(c.tapped_at.timestamp())
-                .bind(now.timestamp())
-                .bind(c.lat)
-                .bind(c.lng)
-                .bind(distance)
-                .bind(serde_json::to_string(&tasks).map_err(anyhow::Error::from)?)
-                .bind(c.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
-                .bind(now.timestamp())
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
+                orders::check_out(&mut tx, &id, &c, &tasks, distance, now.timestamp()).await?;
                 let detail = serde_json::json!({ "order_id": id, "tapped_at": c.tapped_at, "distance_m": distance,
                     "not_done": tasks.iter().filter(|t| !t.done).count() });
                 audit::record(&mut tx, (&user, now), About::Organisation(user.organisation_id), "check_out", detail).await?;

@@ -277,3 +277,53 @@ pub(crate) async fn reschedule(conn: &mut SqliteConnection, id: &str, timeslot_i
     .await?;
     Ok(())
 }
+
+/// 签到 at the door: 已派单 → 服务中, with the tap's time and position, when it arrived, and how
+/// far it was from the elder's home.
+pub(crate) async fn check_in(conn: &mut SqliteConnection, id: &str, c: &app::model::orders::CheckIn, distance_m: Option<f64>, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE orders SET status = ?, check_in_at = ?, check_in_received_at = ?, check_in_lat = ?,
+                check_in_lng = ?, check_in_distance_m = ?, updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(OrderStatus::InService.code())
+    .bind(c.tapped_at.timestamp())
+    .bind(now)
+    .bind(c.lat)
+    .bind(c.lng)
+    .bind(distance_m)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// 签退 on leaving: 服务中 → 已完成, with the tap, the tasks (done, or why not) and the carer's note.
+pub(crate) async fn check_out(
+    conn: &mut SqliteConnection,
+    id: &str,
+    c: &app::model::orders::CheckOut,
+    tasks: &[app::model::orders::VisitTask],
+    distance_m: Option<f64>,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE orders SET status = ?, check_out_at = ?, check_out_received_at = ?, check_out_lat = ?,
+                check_out_lng = ?, check_out_distance_m = ?, tasks = ?, carer_note = ?, updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(OrderStatus::Completed.code())
+    .bind(c.tapped_at.timestamp())
+    .bind(now)
+    .bind(c.lat)
+    .bind(c.lng)
+    .bind(distance_m)
+    .bind(serde_json::to_string(tasks).map_err(anyhow::Error::from)?)
+    .bind(c.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -3,6 +3,7 @@
 
 
 use crate::helpers::start;
+use app::net::client::{Outgoing, WriteAnswer};
 use serde_json::{json, Value};
 
 const DEVICE: &str = "device-key-0123456789abcdef";
@@ -76,7 +77,8 @@ async fn twenty_concurrent_requests_with_one_key_make_one_row() {
         let c = s.client.clone();
         let body = body.clone();
         tasks.push(tokio::spawn(async move {
-            c.send_write("POST", "/api/v1/favorites", DEVICE, "key-cccccccc-1", Some(&body)).await.unwrap()
+            let a = c.send_write(Outgoing::new("POST", "/api/v1/favorites", DEVICE, "key-cccccccc-1").body(Some(&body))).await.unwrap();
+            (a.status, a.body)
         }));
     }
     let mut answers = Vec::new();
@@ -102,9 +104,10 @@ async fn favorites_belong_to_a_device_and_only_its_hash_is_stored() {
     assert!(mine.favorites.iter().all(|f| f.name.contains("示例")));
     assert!(s.client.favorites(OTHER_DEVICE).await.unwrap().favorites.is_empty());
     // remove, twice (idempotent by key, harmless by meaning)
-    let (st, v) = s.client.send_write("DELETE", &format!("/api/v1/favorites/{a}"), DEVICE, "key-dddddddd-4", None).await.unwrap();
+    let path = format!("/api/v1/favorites/{a}");
+    let WriteAnswer { status: st, body: v, .. } = s.client.send_write(Outgoing::new("DELETE", &path, DEVICE, "key-dddddddd-4")).await.unwrap();
     assert_eq!((st, v["deleted"].as_bool()), (200, Some(true)));
-    let (st, v) = s.client.send_write("DELETE", &format!("/api/v1/favorites/{a}"), DEVICE, "key-dddddddd-5", None).await.unwrap();
+    let WriteAnswer { status: st, body: v, .. } = s.client.send_write(Outgoing::new("DELETE", &path, DEVICE, "key-dddddddd-5")).await.unwrap();
     assert_eq!((st, v["deleted"].as_bool()), (200, Some(false)));
     assert_eq!(s.client.favorites(DEVICE).await.unwrap().favorites.len(), 1);
     // the raw key is nowhere in the database

@@ -38,7 +38,7 @@ async fn send(csrf: &str, path: &str, body: serde_json::Value, last: RwSignal<Op
     last.set(Some(Attempt { key: key.clone(), body: text }));
     let c = crate::net::client::ApiClient::same_origin();
     let device = crate::offline::store::browser::device_key();
-    match c.send_write_as("POST", path, &device, &key, Some(&body), Some(csrf)).await {
+    match c.send_write(crate::net::client::Outgoing::new("POST", path, &device, &key).body(Some(&body)).csrf(Some(csrf))).await.map(|a| (a.status, a.body)) {
         Ok((s, v)) if (200..300).contains(&s) => {
             last.set(None);
             Sent::Created(v)

@@ -140,17 +140,9 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
                 }
             }
         });
-        Effect::new(move |_| {
-            d.delivered.track();
-            let Some(pid) = chosen.get() else { return };
-            leptos::task::spawn_local(async move {
-                let key = crate::offline::store::keys::desk("classes", pid);
-                let c = crate::net::client::ApiClient::same_origin();
-                let fetch = c.operator_classes(pid);
-                // Unsent taps stay on top of what the server says.
-                classes.set(crate::offline::desk_cached(&key, Some((d, entity::CLASSES)), fetch).await.0);
-            });
-        });
+        // Unsent taps stay on top of what the server says.
+        let fetch = |c: crate::net::client::ApiClient, pid| async move { c.operator_classes(pid).await };
+        crate::offline::follow_desk_list(d, move || chosen.get(), "classes", Some(entity::CLASSES), fetch, move |v, _| classes.set(v));
     }
     let save_local = move || {
         #[cfg(feature = "hydrate")]
@@ -352,7 +344,8 @@ pub fn logout(session: RwSignal<Option<LoginResponse>>) {
         leptos::task::spawn_local(async move {
             let c = crate::net::client::ApiClient::same_origin();
             let key = crate::offline::store::browser::device_key();
-            let _ = c.send_write_as("POST", "/api/v1/auth/logout", &key, &crate::offline::store::browser::new_id(), None, Some(&csrf)).await;
+            let id = crate::offline::store::browser::new_id();
+            let _ = c.send_write(crate::net::client::Outgoing::new("POST", "/api/v1/auth/logout", &key, &id).csrf(Some(&csrf))).await;
         });
         // What this account read on the shared tablet goes with it: inboxes, orders with
         // elder profiles, carers' lists.

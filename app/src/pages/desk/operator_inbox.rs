@@ -19,18 +19,13 @@ pub fn InboxPanel(chosen: RwSignal<Option<i64>>, can_write: bool) -> impl IntoVi
     let items = RwSignal::new(Vec::<InboxItem>::new());
     let offline = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        d.delivered.track();
-        let Some(pid) = chosen.get() else { return };
-        leptos::task::spawn_local(async move {
-            let key = crate::offline::store::keys::desk("requests", pid);
-            let c = crate::net::client::ApiClient::same_origin();
-            let fetch = c.operator_requests(pid);
-            let (list, got) = crate::offline::desk_cached(&key, Some((d, entity::DECISIONS)), fetch).await;
+    {
+        let fetch = |c: crate::net::client::ApiClient, pid| async move { c.operator_requests(pid).await };
+        crate::offline::follow_desk_list(d, move || chosen.get(), "requests", Some(entity::DECISIONS), fetch, move |list, got| {
             offline.set(got == crate::offline::Got::Offline);
             items.set(list);
         });
-    });
+    }
     // A decision: shown at once, kept on the tablet, sent through the outbox.
     let decide = move |id: String, action: DecisionAction, to: RequestStatus, message: Option<String>, label: String| {
         items.update(|list| {
@@ -137,10 +132,11 @@ fn InboxRow(
                     let c = crate::net::client::ApiClient::same_origin();
                     let key = crate::offline::store::browser::device_key();
                     let path = format!("/api/v1/operator/requests/{id}/reveal");
-                    let r = c.send_write_as("POST", &path, &key, &crate::offline::store::browser::new_id(), None, csrf.as_deref()).await;
+                    let id = crate::offline::store::browser::new_id();
+                    let r = c.send_write(crate::net::client::Outgoing::new("POST", &path, &key, &id).csrf(csrf.as_deref())).await;
                     phone.set(Some(match r {
-                        Ok((200, v)) => Ok(v["contact_phone"].as_str().unwrap_or_default().to_string()),
-                        Ok((_, v)) => Err(v["message"].as_str().unwrap_or("无法查看").to_string()),
+                        Ok(a) if a.status == 200 => Ok(a.body["contact_phone"].as_str().unwrap_or_default().to_string()),
+                        Ok(a) => Err(a.body["message"].as_str().unwrap_or("无法查看").to_string()),
                         Err(_) => Err("查看完整号码需要联网".into()),
                     }));
                 });
@@ -216,15 +212,10 @@ pub fn TimeslotsPanel(place_id: i64) -> impl IntoView {
     let d = use_device();
     let timeslots = RwSignal::new(Vec::<Timeslot>::new());
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        d.delivered.track();
-        leptos::task::spawn_local(async move {
-            let key = crate::offline::store::keys::desk("timeslots", place_id);
-            let c = crate::net::client::ApiClient::same_origin();
-            let fetch = c.operator_timeslots(place_id);
-            timeslots.set(crate::offline::desk_cached(&key, None, fetch).await.0);
-        });
-    });
+    {
+        let fetch = |c: crate::net::client::ApiClient, pid| async move { c.operator_timeslots(pid).await };
+        crate::offline::follow_desk_list(d, move || Some(place_id), "timeslots", None, fetch, move |v, _| timeslots.set(v));
+    }
     let kind = RwSignal::new(RequestKind::Visit.code().to_string());
     let weekday = RwSignal::new("2".to_string());
     let start = RwSignal::new("10:00".to_string());

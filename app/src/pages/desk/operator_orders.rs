@@ -28,19 +28,15 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
         }
     });
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        d.delivered.track();
-        let Some(pid) = chosen.get() else { return };
-        leptos::task::spawn_local(async move {
-            let c = crate::net::client::ApiClient::same_origin();
-            let key = crate::offline::store::keys::desk("orders", pid);
-            let (list, got) = crate::offline::desk_cached(&key, Some((d, entity::ORDER_DECISIONS)), c.provider_orders(pid)).await;
+    {
+        let fetch = |c: crate::net::client::ApiClient, pid| async move { c.provider_orders(pid).await };
+        crate::offline::follow_desk_list(d, move || chosen.get(), "orders", Some(entity::ORDER_DECISIONS), fetch, move |list, got| {
             offline.set(got == crate::offline::Got::Offline);
             orders.set(list);
-            let key = crate::offline::store::keys::desk("carers", pid);
-            carers.set(crate::offline::desk_cached(&key, None, c.provider_carers(pid)).await.0);
         });
-    });
+        let fetch = |c: crate::net::client::ApiClient, pid| async move { c.provider_carers(pid).await };
+        crate::offline::follow_desk_list(d, move || chosen.get(), "carers", None, fetch, move |v, _| carers.set(v));
+    }
     let act = move |id: String, d_: OrderDecision, to: OrderStatus, label: String| {
         orders.update(|list| {
             if let Some(o) = list.iter_mut().find(|o| o.order.id == id) {
@@ -98,16 +94,10 @@ fn WelfarePanel(chosen: RwSignal<Option<i64>>) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = chosen;
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        d.delivered.track();
-        let Some(pid) = chosen.get() else { return };
-        leptos::task::spawn_local(async move {
-            let key = crate::offline::store::keys::desk("welfare", pid);
-            let c = crate::net::client::ApiClient::same_origin();
-            let fetch = c.provider_welfare_visits(pid);
-            visits.set(crate::offline::desk_cached(&key, Some((d, entity::WELFARE_VISITS)), fetch).await.0);
-        });
-    });
+    {
+        let fetch = |c: crate::net::client::ApiClient, pid| async move { c.provider_welfare_visits(pid).await };
+        crate::offline::follow_desk_list(d, move || chosen.get(), "welfare", Some(entity::WELFARE_VISITS), fetch, move |v, _| visits.set(v));
+    }
     let record = move |id: i64, mode: WelfareMode, note: String, label: String| {
         let now = chrono::Utc::now();
         visits.update(|l| {

@@ -5,7 +5,9 @@
 //!
 //! Areas: 无锡市新吴区 (six streets), 扬州市 (with the 13 named 普惠托育 projects of
 //! its plan, rolling project list items 10–22, and their 托位 counts), 海安市 and
-//! 宿迁市宿城区. Area centres are approximate (GCJ-02).
+//! 宿迁市宿城区. Area centres are approximate (GCJ-02). The areas, the places the plans
+//! name and the benchmark cities are data, in `areas.json`; `providers.rs` adds the
+//! home-service side, `bench.rs` the large benchmark set.
 
 use crate::db::places::{insert_place, AreaSeed, ClassSeed, OrgSeed, PlaceSeed};
 use app::model::{AgeBand, Badge, BeianStatus, CareMode, ProviderType};
@@ -13,169 +15,41 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sqlx::SqlitePool;
 
+mod bench;
+mod providers;
+pub use bench::{bench_city_centres, load_large};
+pub use providers::{ensure_carer_accounts, ensure_providers};
+
 pub const SEED: u64 = 20_261_122;
 
-struct StreetDef(&'static str, &'static str, f64, f64, u32);
+/// A 街道 of a sample district: (id suffix, name, lat, lng, generated places).
+#[derive(serde::Deserialize)]
+struct StreetDef(String, String, f64, f64, u32);
+
+#[derive(serde::Deserialize)]
 struct DistrictDef {
-    id: &'static str,
-    city: &'static str,
-    name: &'static str,
+    id: String,
+    city: String,
+    name: String,
     lat: f64,
     lng: f64,
-    area_code: &'static str,
-    phone_code: &'static str,
-    streets: &'static [StreetDef],
+    area_code: String,
+    phone_code: String,
+    streets: Vec<StreetDef>,
 }
 
-/// (street id suffix, name, lat, lng, generated places)
-const DISTRICTS: &[DistrictDef] = &[
-    DistrictDef {
-        id: "wuxi-xinwu",
-        city: "无锡市",
-        name: "新吴区",
-        lat: 31.530,
-        lng: 120.390,
-        area_code: "320214",
-        phone_code: "0510",
-        streets: &[
-            StreetDef("wangzhuang", "旺庄街道", 31.575, 120.358, 29),
-            StreetDef("jiangxi", "江溪街道", 31.537, 120.352, 33),
-            StreetDef("xinan", "新安街道", 31.497, 120.353, 23),
-            StreetDef("shuofang", "硕放街道（空港）", 31.498, 120.420, 17),
-            StreetDef("meicun", "梅村街道", 31.523, 120.408, 23),
-            StreetDef("hongshan", "鸿山街道", 31.482, 120.462, 21),
-        ],
-    },
-    DistrictDef {
-        id: "yangzhou-hanjiang",
-        city: "扬州市",
-        name: "邗江区",
-        lat: 32.377,
-        lng: 119.398,
-        area_code: "321003",
-        phone_code: "0514",
-        streets: &[
-            StreetDef("zhuxi", "竹西街道", 32.425, 119.447, 6),
-            StreetDef("ganquan", "甘泉街道", 32.430, 119.380, 5),
-            StreetDef("xihu", "西湖街道", 32.405, 119.385, 6),
-            StreetDef("yangshou", "杨寿镇", 32.495, 119.400, 3),
-            StreetDef("hanshang", "邗上街道", 32.392, 119.405, 7),
-            StreetDef("jiangwang", "蒋王街道", 32.372, 119.380, 6),
-        ],
-    },
-    DistrictDef {
-        id: "yangzhou-guangling",
-        city: "扬州市",
-        name: "广陵区",
-        lat: 32.395,
-        lng: 119.435,
-        area_code: "321002",
-        phone_code: "0514",
-        streets: &[
-            StreetDef("wenfeng", "文峰街道", 32.380, 119.440, 7),
-            StreetDef("dongguan", "东关街道", 32.398, 119.443, 6),
-            StreetDef("tangwang", "汤汪乡（广陵新城）", 32.372, 119.470, 5),
-            StreetDef("qujiang", "曲江街道", 32.390, 119.460, 6),
-        ],
-    },
-    DistrictDef {
-        id: "yangzhou-jiangdu",
-        city: "扬州市",
-        name: "江都区",
-        lat: 32.434,
-        lng: 119.570,
-        area_code: "321012",
-        phone_code: "0514",
-        streets: &[
-            StreetDef("xiannv", "仙女镇", 32.432, 119.565, 8),
-            StreetDef("shaobo", "邵伯镇", 32.530, 119.480, 3),
-        ],
-    },
-    DistrictDef {
-        id: "yangzhou-jingqu",
-        city: "扬州市",
-        name: "蜀冈—瘦西湖风景名胜区",
-        lat: 32.410,
-        lng: 119.420,
-        area_code: "321091",
-        phone_code: "0514",
-        streets: &[
-            StreetDef("chengbei", "城北街道", 32.425, 119.425, 3),
-            StreetDef("shouxihu", "瘦西湖街道", 32.408, 119.418, 2),
-            StreetDef("meiling", "梅岭街道", 32.405, 119.440, 3),
-        ],
-    },
-    DistrictDef {
-        id: "yangzhou-kaifaqu",
-        city: "扬州市",
-        name: "扬州经济技术开发区",
-        lat: 32.355,
-        lng: 119.420,
-        area_code: "321071",
-        phone_code: "0514",
-        streets: &[StreetDef("wenhui", "文汇街道", 32.360, 119.420, 4)],
-    },
-    DistrictDef {
-        id: "haian",
-        city: "南通市",
-        name: "海安市",
-        lat: 32.533,
-        lng: 120.459,
-        area_code: "320621",
-        phone_code: "0513",
-        streets: &[
-            StreetDef("haian", "海安街道", 32.535, 120.465, 14),
-            StreetDef("chengdong", "城东镇", 32.540, 120.490, 8),
-            StreetDef("gaoxin", "高新区", 32.515, 120.430, 7),
-            StreetDef("libao", "李堡镇", 32.574, 120.656, 6),
-            StreetDef("qutang", "曲塘镇", 32.435, 120.375, 6),
-        ],
-    },
-    DistrictDef {
-        id: "suqian-sucheng",
-        city: "宿迁市",
-        name: "宿城区",
-        lat: 33.963,
-        lng: 118.243,
-        area_code: "321302",
-        phone_code: "0527",
-        streets: &[
-            StreetDef("xiangli", "项里街道", 33.955, 118.262, 10),
-            StreetDef("yangbei", "洋北街道", 33.985, 118.215, 8),
-            StreetDef("shuangzhuang", "双庄街道", 33.930, 118.215, 8),
-            StreetDef("longhe", "龙河镇", 33.900, 118.170, 5),
-            StreetDef("tuyuan", "屠园镇", 33.870, 118.330, 4),
-            StreetDef("zhongyang", "中扬镇", 34.030, 118.300, 4),
-            StreetDef("chenji", "陈集镇", 33.840, 118.250, 4),
-        ],
-    },
-];
+/// The sample areas and the places the plans name, kept as data in `areas.json`.
+#[derive(serde::Deserialize)]
+struct Areas {
+    districts: Vec<DistrictDef>,
+    /// Places named in the plans: (district id, street suffix, name, type, 托位, 普惠, model badge).
+    named: Vec<(String, String, String, ProviderType, u32, bool, bool)>,
+    /// Main cities for the benchmark data set: (name, GCJ-02 centre, weight).
+    bench_cities: Vec<(String, f64, f64, u32)>,
+}
 
-/// Places named in the plans: (district id, street suffix, name, type, 托位, 普惠, model badge).
-const NAMED: &[(&str, &str, &str, ProviderType, u32, bool, bool)] = &[
-    // 扬州市 rolling project list (seed 003), items 10–22: all 普惠托育.
-    ("yangzhou-jiangdu", "xiannv", "江都区实验幼儿园托育园", ProviderType::Kindergarten, 100, true, false),
-    ("yangzhou-hanjiang", "zhuxi", "邗江区竹西街道菲奇兔托育中心", ProviderType::PureChildcare, 80, true, false),
-    ("yangzhou-guangling", "wenfeng", "广陵区文昌花园托育中心", ProviderType::PureChildcare, 50, true, false),
-    ("yangzhou-hanjiang", "yangshou", "邗江区杨寿镇中心幼儿园托育中心", ProviderType::Kindergarten, 25, true, false),
-    ("yangzhou-guangling", "tangwang", "广陵新城幼儿园托育中心", ProviderType::Kindergarten, 100, true, false),
-    ("yangzhou-jingqu", "chengbei", "城北街道娃娃礼堂托育中心", ProviderType::PureChildcare, 32, true, false),
-    ("yangzhou-jingqu", "chengbei", "城北街道东方剑奥园幼儿园托班", ProviderType::Kindergarten, 90, true, false),
-    ("yangzhou-hanjiang", "ganquan", "邗江区甘泉街道嘉宝亲子园托育中心", ProviderType::EarlyEducation, 60, true, true),
-    ("yangzhou-hanjiang", "xihu", "邗江区西湖街道蜀秀社区小脑斧托育中心", ProviderType::Community, 50, true, true),
-    ("yangzhou-kaifaqu", "wenhui", "扬州经济开发区智谷科技综合体企萌学院托育中心", ProviderType::Employer, 30, true, true),
-    ("yangzhou-jingqu", "shouxihu", "瘦西湖街道蒙鹿幼儿托育中心", ProviderType::PureChildcare, 100, true, true),
-    ("yangzhou-jingqu", "meiling", "梅岭街道松鼠妈妈托育中心", ProviderType::PureChildcare, 80, true, true),
-    ("yangzhou-guangling", "dongguan", "联谊南苑幼儿园托育中心", ProviderType::Kindergarten, 20, true, false),
-    // 无锡市新吴区 (seed 000).
-    ("wuxi-xinwu", "wangzhuang", "嘉城社区托育服务中心", ProviderType::Community, 40, true, false),
-    ("wuxi-xinwu", "wangzhuang", "红旗社区托育服务中心", ProviderType::Community, 40, true, false),
-    ("wuxi-xinwu", "xinan", "太科城（新安）立宝托育中心", ProviderType::PureChildcare, 150, true, true),
-    ("wuxi-xinwu", "shuofang", "硕放幼儿园托班", ProviderType::Kindergarten, 40, true, false),
-    ("wuxi-xinwu", "meicun", "优加宝贝托育中心", ProviderType::PureChildcare, 40, false, false),
-    // 宿迁市宿城区 (seed 002).
-    ("suqian-sucheng", "shuangzhuang", "童心蔚来托育中心", ProviderType::PureChildcare, 150, true, true),
-];
+static AREAS: std::sync::LazyLock<Areas> =
+    std::sync::LazyLock::new(|| serde_json::from_str(include_str!("areas.json")).expect("db/sample/areas.json is valid"));
 
 const BRANDS: &[&str] = &[
     "小橡树", "贝乐", "童趣", "启航", "爱育", "宝贝家", "蒲公英", "七色花", "小太阳", "彩虹", "向日葵", "金苹果",
@@ -515,7 +389,7 @@ fn org_for(rng: &mut ChaCha8Rng, d: &DistrictDef, place_name: &str, t: ProviderT
     };
     OrgSeed {
         name: format!("{legal}（示例）"),
-        uscc: uscc(rng, prefix, d.area_code),
+        uscc: uscc(rng, prefix, &d.area_code),
         beian_status: beian,
         beian_number: (beian == BeianStatus::Filed).then(|| format!("{}TY{:06}（示例）", d.area_code, rng.gen_range(1..999_999))),
     }
@@ -524,12 +398,12 @@ fn org_for(rng: &mut ChaCha8Rng, d: &DistrictDef, place_name: &str, t: ProviderT
 /// The area rows for every district and street.
 pub fn areas() -> Vec<AreaSeed> {
     let mut out = Vec::new();
-    for (i, d) in DISTRICTS.iter().enumerate() {
+    for (i, d) in AREAS.districts.iter().enumerate() {
         out.push(AreaSeed {
-            id: d.id.into(),
+            id: d.id.clone(),
             parent_id: None,
-            city: d.city.into(),
-            name: d.name.into(),
+            city: d.city.clone(),
+            name: d.name.clone(),
             lat: d.lat,
             lng: d.lng,
             sort_order: i as i64,
@@ -537,9 +411,9 @@ pub fn areas() -> Vec<AreaSeed> {
         for (j, s) in d.streets.iter().enumerate() {
             out.push(AreaSeed {
                 id: format!("{}-{}", d.id, s.0),
-                parent_id: Some(d.id.into()),
-                city: d.city.into(),
-                name: s.1.into(),
+                parent_id: Some(d.id.clone()),
+                city: d.city.clone(),
+                name: s.1.clone(),
                 lat: s.2,
                 lng: s.3,
                 sort_order: j as i64,
@@ -554,19 +428,20 @@ pub fn generate() -> Vec<(OrgSeed, Vec<PlaceSeed>)> {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let mut out = Vec::new();
     let find = |did: &str, sid: &str| {
-        let d = DISTRICTS.iter().find(|d| d.id == did).expect("district");
+        let d = AREAS.districts.iter().find(|d| d.id == did).expect("district");
         let s = d.streets.iter().find(|s| s.0 == sid).expect("street");
         (d, s)
     };
-    for &(did, sid, name, t, total, puhui, model) in NAMED {
+    for (did, sid, name, t, total, puhui, model) in &AREAS.named {
+        let (t, total, puhui, model) = (*t, *total, *puhui, *model);
         let (d, street) = find(did, sid);
         let ctx = Ctx { d, street };
         let place = make_place(&mut rng, &ctx, name.to_string(), t, Some(total), puhui, model, true);
         let org = org_for(&mut rng, d, name, t);
         out.push((org, vec![place]));
     }
-    for d in DISTRICTS {
-        for street in d.streets {
+    for d in &AREAS.districts {
+        for street in &d.streets {
             let mut made = 0;
             while made < street.4 {
                 let t = random_type(&mut rng);
@@ -583,7 +458,7 @@ pub fn generate() -> Vec<(OrgSeed, Vec<PlaceSeed>)> {
                         if made >= street.4 {
                             break;
                         }
-                        let other = pick(&mut rng, d.streets);
+                        let other = pick(&mut rng, &d.streets);
                         let ctx = Ctx { d, street: other };
                         let point_name = format!("{}·{}点", name, ["一", "二", "三"][k]);
                         places.push(make_place(&mut rng, &ctx, point_name, ProviderType::Community, None, puhui, false, false));
@@ -600,7 +475,7 @@ pub fn generate() -> Vec<(OrgSeed, Vec<PlaceSeed>)> {
 /// The password of every sample account (documented in the README; sample only).
 pub const SAMPLE_PASSWORD: &str = "yilao-sample-2026";
 
-/// Sample logins: (username, display name, index into NAMED whose organisation they run).
+/// Sample logins: (username, display name, index into `named` in areas.json whose organisation they run).
 pub const SAMPLE_OPERATORS: &[(&str, &str, usize)] = &[
     ("op-feiqitu", "菲奇兔前台（示例）", 1),
     ("op-libao", "立宝托育前台（示例）", 15),
@@ -681,276 +556,6 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<usize> {
     ensure_providers(pool).await?;
     ensure_carer_accounts(pool).await?;
     Ok(n)
-}
-
-// ------------------------------------------------------------- home services
-
-/// Sample carer accounts (示例): `carer-wangzhuang` is the first carer of the 旺庄 station
-/// of the sample 新吴区 centre (the one `op-xinwu-yanglao` dispatches).
-pub async fn ensure_carer_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
-    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE username = 'carer-wangzhuang'").fetch_one(pool).await?;
-    if have > 0 {
-        return Ok(());
-    }
-    let carer: Option<(i64, String, i64)> = sqlx::query_as(
-        "SELECT c.id, c.name, p.organisation_id FROM carers c JOIN providers p ON p.id = c.provider_id
-         WHERE p.is_sample = 1 AND c.is_sample = 1 AND p.name LIKE '%旺庄街道居家养老服务站%'
-           AND p.organisation_id = (SELECT organisation_id FROM users WHERE username = 'op-xinwu-yanglao')
-         ORDER BY p.id, c.id LIMIT 1",
-    )
-    .fetch_optional(pool)
-    .await?;
-    let Some((carer_id, name, org)) = carer else { return Ok(()) };
-    let hash = crate::api::auth::hash_password(SAMPLE_PASSWORD)?;
-    let id = crate::db::accounts::create_account(pool, crate::db::accounts::NewAccount { username: "carer-wangzhuang", display_name: &format!("护理员 {name}"), password_hash: &hash, role: app::model::Role::Operator, organisation_id: Some(org), district_id: None, is_sample: true }, chrono::Utc::now().timestamp())
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    sqlx::query("UPDATE users SET carer_id = ? WHERE id = ?").bind(carer_id).bind(id).execute(pool).await?;
-    Ok(())
-}
-
-/// Sample carers' names (示例).
-const CARER_NAMES: &[&str] = &["王秀英", "李桂兰", "张建国", "刘淑珍", "陈玉梅", "杨志强", "赵凤英", "黄丽华", "周明", "吴海燕"];
-
-/// (item, minutes, yuan) a centre offers; stations offer the first six.
-const CENTRE_ITEMS: &[(&str, i64, i64)] = &[
-    ("meal", 30, 15),
-    ("cleaning", 120, 80),
-    ("bathing", 90, 120),
-    ("welfare_visit", 30, 30),
-    ("companionship", 60, 50),
-    ("errands", 60, 40),
-    ("medical_escort", 180, 150),
-    ("mobility", 60, 60),
-    ("life_care", 120, 90),
-    ("rehab_nursing", 60, 130),
-    ("respite", 480, 300),
-    ("adaptation_assessment", 90, 0),
-];
-
-/// Sample providers (示例) in every sample district: one 居家养老服务中心 serving 6 km around
-/// the district centre, one 居家养老服务站 per 街道 serving that 街道, and a 助餐点 in every
-/// other 街道; each with weekly timeslots and three carers, under one organisation per
-/// district with its own operator login for 新吴区. Safe to run again: does nothing when
-/// providers exist.
-pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
-    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM providers").fetch_one(pool).await?;
-    let sample_places: i64 = sqlx::query_scalar("SELECT count(*) FROM places WHERE is_sample = 1").fetch_one(pool).await?;
-    if have > 0 || sample_places == 0 {
-        return Ok(0);
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0x0E1D);
-    let mut tx = pool.begin().await?;
-    let mut n = 0;
-    let mut xinwu_org = None;
-    for d in DISTRICTS {
-        let org = OrgSeed {
-            name: format!("{}{}居家养老服务有限公司（示例）", d.city, d.name),
-            uscc: uscc(&mut rng, "91", d.area_code),
-            beian_status: BeianStatus::NotFiled,
-            beian_number: None,
-        };
-        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE name = ? AND is_sample = 1")
-            .bind(&org.name)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let org_id = match existing {
-            Some(id) => id,
-            None => crate::db::places::insert_org(&mut tx, &org, chrono::Utc::now().timestamp()).await?,
-        };
-        if d.id == "wuxi-xinwu" {
-            xinwu_org = Some(org_id);
-        }
-        let mut sites: Vec<(String, &str, &StreetDef, f64, f64, Option<i64>, usize)> = vec![(
-            format!("{}居家养老服务中心（示例）", d.name),
-            "home_care_centre",
-            &d.streets[0],
-            d.lat,
-            d.lng,
-            Some(6_000),
-            CENTRE_ITEMS.len(),
-        )];
-        for (i, st) in d.streets.iter().enumerate() {
-            sites.push((format!("{}居家养老服务站（示例）", st.1.split('（').next().unwrap_or(st.1)), "home_care_station", st, st.2, st.3, None, 6));
-            if i % 2 == 0 {
-                sites.push((format!("{}长者助餐点（示例）", st.1.split('（').next().unwrap_or(st.1)), "meal_point", st, st.2 + 0.004, st.3 - 0.003, None, 1));
-            }
-        }
-        for (name, kind, st, lat, lng, radius, items) in sites {
-            let (lat, lng) = scatter(&mut rng, lat, lng, if radius.is_some() { 300.0 } else { 800.0 });
-            let phone = format!("{}-0000{:04}", d.phone_code, rng.gen_range(0..10_000));
-            let emergency = format!("{}-0000{:04}", d.phone_code, rng.gen_range(0..10_000));
-            let street_id = format!("{}-{}", d.id, st.0);
-            let pid = sqlx::query(
-                "INSERT INTO providers (organisation_id, name, kind, district_id, street_id, address, lat, lng, phone, emergency_phone,
-                                        serve_radius_m, is_sample, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, unixepoch())",
-            )
-            .bind(org_id)
-            .bind(&name)
-            .bind(kind)
-            .bind(d.id)
-            .bind(&street_id)
-            .bind(format!("{}{}{}{}号（示例地址）", d.city, d.name, st.1, rng.gen_range(1..300)))
-            .bind(lat)
-            .bind(lng)
-            .bind(&phone)
-            .bind(&emergency)
-            .bind(radius)
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
-            if radius.is_none() {
-                sqlx::query("INSERT INTO provider_streets (provider_id, street_id) VALUES (?, ?)").bind(pid).bind(&street_id).execute(&mut *tx).await?;
-            }
-            for &(item, minutes, price) in &CENTRE_ITEMS[..items] {
-                let modes = match (item, kind) {
-                    ("meal", "meal_point") => r#"["dine_in","pick_up"]"#,
-                    ("meal", _) => r#"["dine_in","pick_up","delivery"]"#,
-                    _ => "[]",
-                };
-                sqlx::query("INSERT INTO provider_items (provider_id, service_item, duration_min, market_price_yuan, meal_modes) VALUES (?, ?, ?, ?, ?)")
-                    .bind(pid)
-                    .bind(item)
-                    .bind(minutes)
-                    .bind(price)
-                    .bind(modes)
-                    .execute(&mut *tx)
-                    .await?;
-                // Meals every day at noon for 20; visits on weekdays, morning and afternoon, for 2.
-                let windows: &[(i64, i64, i64)] = if item == "meal" { &[(660, 750, 20)] } else { &[(540, 660, 2), (840, 960, 2)] };
-                let days: &[i64] = if item == "meal" { &[1, 2, 3, 4, 5, 6, 7] } else { &[1, 2, 3, 4, 5] };
-                for &day in days {
-                    for &(start, end, cap) in windows {
-                        sqlx::query(
-                            "INSERT INTO provider_timeslots (provider_id, service_item, weekday, start_min, end_min, capacity, created_at)
-                             VALUES (?, ?, ?, ?, ?, ?, unixepoch())",
-                        )
-                        .bind(pid)
-                        .bind(item)
-                        .bind(day)
-                        .bind(start)
-                        .bind(end)
-                        .bind(cap)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                }
-            }
-            if kind != "meal_point" {
-                for (k, level) in ["senior", "intermediate", "junior"].into_iter().enumerate() {
-                    let name = CARER_NAMES[(pid as usize * 3 + k) % CARER_NAMES.len()];
-                    sqlx::query(
-                        "INSERT INTO carers (provider_id, name, phone, level, certificate_no, is_sample, created_at)
-                         VALUES (?, ?, ?, ?, ?, 1, unixepoch())",
-                    )
-                    .bind(pid)
-                    .bind(format!("{name}（示例）"))
-                    // 100… is no mainland mobile prefix: a sample number that rings nobody
-                    .bind(format!("1000000{:04}", rng.gen_range(0..10_000)))
-                    .bind(level)
-                    .bind(format!("示例-{}-{:06}", d.area_code, rng.gen_range(0..1_000_000)))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-            n += 1;
-        }
-    }
-    tx.commit().await?;
-    if let Some(org) = xinwu_org {
-        let hash = crate::api::auth::hash_password(SAMPLE_PASSWORD)?;
-        let exists: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE username = 'op-xinwu-yanglao'").fetch_one(pool).await?;
-        if exists == 0 {
-            crate::db::accounts::create_account(pool, crate::db::accounts::NewAccount { username: "op-xinwu-yanglao", display_name: "新吴区居家养老服务中心调度（示例）", password_hash: &hash, role: app::model::Role::Operator, organisation_id: Some(org), district_id: None, is_sample: true }, chrono::Utc::now().timestamp())
-                .await?;
-        }
-    }
-    Ok(n)
-}
-
-// ------------------------------------------------------------- benchmark data
-
-/// Main cities for the benchmark data set: (name, GCJ-02 centre, weight).
-const CITIES: &[(&str, f64, f64, u32)] = &[
-    ("北京", 39.904, 116.407, 6), ("上海", 31.230, 121.474, 6), ("广州", 23.129, 113.264, 5),
-    ("深圳", 22.543, 114.058, 5), ("天津", 39.084, 117.201, 4), ("重庆", 29.563, 106.551, 5),
-    ("成都", 30.573, 104.066, 5), ("武汉", 30.593, 114.305, 4), ("杭州", 30.274, 120.155, 4),
-    ("南京", 32.060, 118.797, 4), ("西安", 34.341, 108.940, 4), ("苏州", 31.299, 120.585, 4),
-    ("郑州", 34.746, 113.625, 4), ("长沙", 28.228, 112.939, 3), ("沈阳", 41.806, 123.432, 3),
-    ("青岛", 36.067, 120.383, 3), ("济南", 36.651, 117.120, 3), ("合肥", 31.820, 117.227, 3),
-    ("福州", 26.075, 119.306, 2), ("厦门", 24.480, 118.089, 2), ("昆明", 25.038, 102.718, 2),
-    ("哈尔滨", 45.803, 126.535, 2), ("长春", 43.817, 125.324, 2), ("大连", 38.914, 121.615, 2),
-    ("宁波", 29.868, 121.544, 2), ("无锡", 31.491, 120.312, 2), ("石家庄", 38.042, 114.514, 2),
-    ("太原", 37.870, 112.549, 2), ("南昌", 28.683, 115.858, 2), ("南宁", 22.817, 108.366, 2),
-    ("贵阳", 26.647, 106.630, 2), ("兰州", 36.061, 103.834, 1), ("乌鲁木齐", 43.825, 87.617, 1),
-    ("呼和浩特", 40.842, 111.749, 1), ("海口", 20.044, 110.199, 1), ("银川", 38.487, 106.231, 1),
-    ("西宁", 36.617, 101.778, 1), ("拉萨", 29.652, 91.172, 1), ("东莞", 23.021, 113.752, 2),
-    ("佛山", 23.022, 113.122, 2),
-];
-
-/// City centres of the benchmark data set, for the benchmark's query points.
-pub fn bench_city_centres() -> Vec<(f64, f64)> {
-    CITIES.iter().map(|c| (c.1, c.2)).collect()
-}
-
-/// Generates `count` sample places over China's main cities (deterministic), for benchmarks.
-pub async fn load_large(pool: &SqlitePool, count: usize) -> anyhow::Result<usize> {
-    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0xBE4C);
-    let now = chrono::Utc::now().timestamp();
-    let wsum: u32 = CITIES.iter().map(|c| c.3).sum();
-    let mut tx = pool.begin().await?;
-    for (i, c) in CITIES.iter().enumerate() {
-        let id = format!("bench-{i}");
-        crate::db::places::insert_area(
-            &mut tx,
-            &AreaSeed { id: id.clone(), parent_id: None, city: format!("{}市", c.0), name: "全市（基准测试示例）".into(), lat: c.1, lng: c.2, sort_order: 100 + i as i64 },
-        )
-        .await?;
-        crate::db::places::insert_area(
-            &mut tx,
-            &AreaSeed { id: format!("{id}-all"), parent_id: Some(id), city: format!("{}市", c.0), name: "全市".into(), lat: c.1, lng: c.2, sort_order: 0 },
-        )
-        .await?;
-    }
-    let mut made = 0;
-    for (i, c) in CITIES.iter().enumerate() {
-        let n = if i + 1 == CITIES.len() { count - made } else { count * c.3 as usize / wsum as usize };
-        let d = DistrictDef {
-            id: "bench",
-            city: c.0,
-            name: "",
-            lat: c.1,
-            lng: c.2,
-            area_code: "110000",
-            phone_code: "010",
-            streets: &[],
-        };
-        let street = StreetDef("all", "全市", c.1, c.2, 0);
-        let mut k = 0;
-        while k < n {
-            let t = random_type(&mut rng);
-            let puhui = rng.gen_bool(0.45);
-            let ctx = Ctx { d: &d, street: &street };
-            let name = format!("{}{}", c.0, generated_name(&mut rng, t));
-            let mut p = make_place(&mut rng, &ctx, name, t, None, puhui, false, true);
-            // Denser in the centre, thinning out to ~25 km.
-            let spread = if rng.gen_bool(0.6) { 8_000.0 } else { 25_000.0 };
-            let (lat, lng) = scatter(&mut rng, c.1, c.2, spread);
-            p.lat = lat;
-            p.lng = lng;
-            p.district_id = format!("bench-{i}");
-            p.street_id = format!("bench-{i}-all");
-            let mut org = org_for(&mut rng, &d, &p.name, t);
-            org.uscc = uscc(&mut rng, "91", "110000");
-            let org_id = crate::db::places::insert_org(&mut tx, &org, now).await?;
-            insert_place(&mut tx, org_id, &p, now).await?;
-            k += 1;
-        }
-        made += n;
-    }
-    tx.commit().await?;
-    Ok(made)
 }
 
 #[cfg(test)]
