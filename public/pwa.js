@@ -14,8 +14,20 @@
     window.__yilao_update_ready = true;
     window.dispatchEvent(new Event('yilao-update-ready'));
   };
+  // This page's bundle (the desks' is not precached): the worker keeps it.
+  var keepBundle = function () {
+    var urls = [];
+    document.querySelectorAll('link[rel=modulepreload], link[rel=preload]').forEach(function (l) {
+      var u = new URL(l.href, location.href);
+      if (u.origin === location.origin && u.pathname.indexOf('/pkg/') === 0) urls.push(u.pathname);
+    });
+    navigator.serviceWorker.ready.then(function (r) {
+      if (r.active && urls.length) r.active.postMessage({ keep: urls });
+    });
+  };
   navigator.serviceWorker.register('/sw.js').then(function (reg) {
     window.__yilao_sw = 'registered';
+    keepBundle();
     window.__yilao_reg = reg;
     if (reg.waiting && navigator.serviceWorker.controller) ready(reg);
     reg.addEventListener('updatefound', function () {

@@ -6,14 +6,31 @@ const ASSETS = `yilao-assets-${BUILD}`;
 const PAGES = `yilao-pages-${BUILD}`;
 const SHELL = '/offline-shell';
 const PRECACHE = [
-  `/pkg/${BUILD}.js`, `/pkg/${BUILD}_bg.wasm`, `/pkg/${BUILD}.css`,
+  `/pkg/${BUILD}.css`,
   SHELL, '/pwa.js', '/favicon.svg', '/manifest.webmanifest',
   '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png',
 ];
+// Each audience has its own bundle (app::Audience; this line is its js_rule(), kept the same
+// by a test): parents `app`, families `care`, the desks `desk`.
+const bundleOf = (p) => (['/operator', '/carer'].some((x) => p === x || p.startsWith(x + '/')) ? 'desk' : ['/care'].some((x) => p === x || p.startsWith(x + '/')) ? 'care' : 'app');
+const HASH = BUILD.slice('app'.length);
+const bundleFiles = (b) => [`/pkg/${b}${HASH}.js`, `/pkg/${b}${HASH}_bg.wasm`];
+
+// What to keep at install: the files above and the bundles of the pages open now (the
+// page that registered this worker, or those a new build takes over) — not every
+// audience's code: a parent's phone never downloads the desks'.
+async function precache() {
+  const open = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const bundles = new Set(open.map((c) => bundleOf(new URL(c.url).pathname)));
+  if (bundles.size === 0) bundles.add('app');
+  const files = PRECACHE.concat(...[...bundles].map(bundleFiles));
+  const c = await caches.open(ASSETS);
+  await c.addAll(files);
+}
 const NAV_TIMEOUT_MS = 3000;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(ASSETS).then((c) => c.addAll(PRECACHE)));
+  event.waitUntil(precache());
   // The first worker takes over at once; later ones wait for the user's tap.
   if (!self.registration.active) self.skipWaiting();
 });
@@ -25,8 +42,16 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
+// A page asks to keep its own bundle too (pwa.js): a bundle first used after install
+// (a parent opening 上门服务) opens offline from then on.
+function keep(urls) {
+  const own = urls.filter((u) => typeof u === 'string' && u.startsWith('/pkg/'));
+  return caches.open(ASSETS).then((c) => c.addAll(own));
+}
+
 self.addEventListener('message', (event) => {
   if (event.data === 'skipWaiting') self.skipWaiting();
+  else if (event.data && Array.isArray(event.data.keep)) event.waitUntil(keep(event.data.keep));
 });
 
 function timeout(ms) {
@@ -61,6 +86,13 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(navigate(req));
     return;
   }
-  // Hashed build assets and static files: cache first.
-  event.respondWith(caches.match(req).then((hit) => hit || fetch(req)));
+  // Hashed build assets and static files: cache first; a build asset not precached (the
+  // desks' bundle) is kept the first time it arrives.
+  event.respondWith(caches.match(req).then((hit) => hit || fetch(req).then((res) => {
+    if (res.ok && url.pathname.startsWith('/pkg/')) {
+      const copy = res.clone();
+      caches.open(ASSETS).then((c) => c.put(req, copy));
+    }
+    return res;
+  })));
 });

@@ -1,9 +1,20 @@
 //! The app shell, the router and what every page shares.
 
 use crate::offline::sync::{provide_device, use_device};
+// The server renders every page; a browser bundle routes its audience's pages and, for the
+// others' routes, stand-ins that load the page whole with its own bundle ([`Audience`]).
+#[cfg(any(feature = "ssr", feature = "care"))]
 use crate::pages::care::{elder::ElderPage, home::CarePage, item::CareItemPage, my_orders::MyOrdersPage, order::OrderPage, sos::SosPage};
+#[cfg(any(feature = "ssr", feature = "desk"))]
 use crate::pages::desk::operator::OperatorPage;
+#[cfg(not(any(feature = "ssr", feature = "care")))]
+use crate::pages::elsewhere::{CareItemPage, CarePage, ElderPage, MyOrdersPage, OrderPage, SosPage};
+#[cfg(not(any(feature = "ssr", feature = "desk")))]
+use crate::pages::elsewhere::OperatorPage;
+#[cfg(all(not(feature = "ssr"), any(feature = "care", feature = "desk")))]
+use crate::pages::elsewhere::{AskPage, HomePage, MyRequestsPage, PlacePage, SavedPage};
 use crate::pages::outbox::OutboxPage;
+#[cfg(any(feature = "ssr", not(any(feature = "care", feature = "desk"))))]
 use crate::pages::parents::{ask::AskPage, home::HomePage, my_requests::MyRequestsPage, place::PlacePage, saved::SavedPage};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -13,12 +24,79 @@ use leptos_router::{
     path, SsrMode,
 };
 
+/// Who a page is for, and so which browser bundle it loads: each audience's bundle holds
+/// its own pages only (ARCHITECTURE.md, "Bundles by audience").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// `/`, `/places/*`, `/requests`, `/saved`, `/outbox` (and any other path): `app.<hash>`.
+    Parents,
+    /// `/care/*`: `care.<hash>` (feature `care`).
+    Families,
+    /// `/operator`, `/carer`: `desk.<hash>` (feature `desk`).
+    Desk,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 3] = [Audience::Parents, Audience::Families, Audience::Desk];
+
+    /// The bundle's base name.
+    pub fn bundle(self) -> &'static str {
+        match self {
+            Audience::Parents => "app",
+            Audience::Families => "care",
+            Audience::Desk => "desk",
+        }
+    }
+
+    /// The paths (and everything below them) of its pages; parents have the rest.
+    fn paths(self) -> &'static [&'static str] {
+        match self {
+            Audience::Parents => &[],
+            Audience::Families => &["/care"],
+            Audience::Desk => &["/operator", "/carer"],
+        }
+    }
+
+    pub fn of(path: &str) -> Audience {
+        let under = |p: &&str| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'));
+        [Audience::Desk, Audience::Families].into_iter().find(|a| a.paths().iter().any(under)).unwrap_or(Audience::Parents)
+    }
+
+    /// The same rule in JavaScript, `bundleOf(path)`, for the offline shell and the
+    /// service worker (`public/sw.js` holds this text; a test keeps the two the same).
+    pub fn js_rule() -> String {
+        let mut body = String::new();
+        for a in [Audience::Desk, Audience::Families] {
+            let list = a.paths().iter().map(|p| format!("'{p}'")).collect::<Vec<_>>().join(", ");
+            body.push_str(&format!("[{list}].some((x) => p === x || p.startsWith(x + '/')) ? '{}' : ", a.bundle()));
+        }
+        format!("const bundleOf = (p) => ({body}'app');")
+    }
+}
+
+/// The bundle a page at `path` loads, from the build's name `app.<hash>`: `app.<hash>`,
+/// `care.<hash>` or `desk.<hash>` ([`Audience`]).
+pub fn bundle_for(output_name: &str, path: &str) -> String {
+    match output_name.strip_prefix("app") {
+        Some(hash) => format!("{}{hash}", Audience::of(path).bundle()),
+        None => output_name.to_string(),
+    }
+}
+
 /// The HTML document the server wraps around the app. `options.output_name` carries
-/// the build's content hash (`app.<hash>`), so a redeploy never serves a stale bundle.
+/// the build's content hash (`app.<hash>`), so a redeploy never serves a stale bundle;
+/// the page's scripts are the bundle of its audience ([`bundle_for`]).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     #[cfg(feature = "ssr")]
-    allow_this_pages_scripts();
+    let options = {
+        allow_this_pages_scripts();
+        let mut options = options;
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            options.output_name = bundle_for(&options.output_name, parts.uri.path()).into();
+        }
+        options
+    };
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -70,10 +148,18 @@ fn allow_this_pages_scripts() {
     }
 }
 
-/// The inline script of the offline shell (below): it starts the app on the device.
+/// The inline script of the offline shell (below): it starts the app on the device, with
+/// the bundle of the address it stands in for ([`Audience::js_rule`]); a bundle this
+/// device never loaded says so instead of leaving the page blank.
 pub fn offline_shell_script(options: &LeptosOptions) -> String {
-    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
-    format!("import init, {{ hydrate }} from '{pkg}.js'; init({{ module_or_path: '{pkg}_bg.wasm' }}).then(() => hydrate());")
+    let dir = format!("/{}/", options.site_pkg_dir);
+    let hash = options.output_name.strip_prefix("app").unwrap_or_default();
+    format!(
+        "{rule} const b = '{dir}' + bundleOf(location.pathname) + '{hash}'; \
+         import(b + '.js').then((m) => m.default({{ module_or_path: b + '_bg.wasm' }}).then(() => m.hydrate())) \
+         .catch(() => {{ document.body.innerHTML = '<p class=\"error\">离线，且此页面尚未保存在本机。联网后再打开一次即可离线使用。</p>'; }});",
+        rule = Audience::js_rule()
+    )
 }
 
 /// The page the service worker keeps for routes never visited: the same head, an
@@ -274,5 +360,37 @@ pub fn NotFound() -> impl IntoView {
                 <A href="/">"返回首页，查找附近的托育机构"</A>
             </p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_page_loads_its_audiences_bundle() {
+        for (path, a) in [
+            ("/", Audience::Parents),
+            ("/places/12/ask", Audience::Parents),
+            ("/outbox", Audience::Parents),
+            ("/care", Audience::Families),
+            ("/care/order/3/meal", Audience::Families),
+            ("/carer", Audience::Desk),
+            ("/operator", Audience::Desk),
+            ("/operators", Audience::Parents),
+            ("/caretaker", Audience::Parents),
+        ] {
+            assert_eq!(Audience::of(path), a, "{path}");
+        }
+        assert_eq!(bundle_for("app.0123abcd", "/care/orders"), "care.0123abcd");
+        assert_eq!(bundle_for("app.0123abcd", "/operator"), "desk.0123abcd");
+        assert_eq!(bundle_for("app.0123abcd", "/saved"), "app.0123abcd");
+        assert_eq!(Audience::ALL.map(Audience::bundle), ["app", "care", "desk"]);
+    }
+
+    #[test]
+    fn the_service_worker_picks_bundles_by_the_same_rule() {
+        let sw = include_str!("../../public/sw.js");
+        assert!(sw.contains(&Audience::js_rule()), "public/sw.js must hold {}", Audience::js_rule());
     }
 }

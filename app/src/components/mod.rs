@@ -3,3 +3,4 @@ pub mod freshness;
 pub mod map_sketch;
 pub mod field_msg;
 pub mod local_data;
+pub mod visit;

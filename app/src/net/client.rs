@@ -72,6 +72,13 @@ pub struct WriteAnswer {
     pub retry_after_s: Option<u32>,
 }
 
+/// How long a read may take before the kept copy is shown instead (a link that is
+/// connected but delivers nothing must not leave the page waiting).
+pub const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(4);
+/// How long a write may take before it counts as not delivered: it stays in the outbox
+/// and is sent again with the same key (the server answers a repeat once).
+pub const WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl ApiClient {
     /// `base` is the server's origin, e.g. `http://127.0.0.1:3000`.
     pub fn new(base: impl Into<String>) -> Self {
@@ -91,7 +98,7 @@ impl ApiClient {
 
     async fn get_as<T: DeserializeOwned>(&self, path_and_query: &str, device_key: Option<&str>) -> Result<T, ClientError> {
         let url = format!("{}{}", self.base, path_and_query);
-        let mut req = self.http.get(&url).header("Accept", "application/json");
+        let mut req = self.http.get(&url).timeout(READ_TIMEOUT).header("Accept", "application/json");
         if let Some(k) = device_key {
             req = req.header("X-Device-Key", k);
         }
@@ -155,6 +162,7 @@ impl ApiClient {
         let mut req = self
             .http
             .request(method, &url)
+            .timeout(WRITE_TIMEOUT)
             .header("Accept", "application/json")
             .header("X-Device-Key", device_key)
             .header("Idempotency-Key", idempotency_key);
@@ -177,6 +185,7 @@ impl ApiClient {
         let res = self
             .http
             .post(format!("{}/api/v1/auth/login", self.base))
+            .timeout(WRITE_TIMEOUT)
             .header("Content-Type", "application/json")
             .body(serde_json::json!({ "username": username, "password": password }).to_string())
             .send()

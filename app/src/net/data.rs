@@ -80,10 +80,16 @@ impl DataSource {
         let client = crate::net::client::ApiClient::new("http://127.0.0.1:3000");
         Self { client }
     }
-    /// Online: the server. No network: the same search over the device's cache.
+    /// Cache first: a district kept on the device answers at once (marked `from_cache`;
+    /// the page then checks it with the server). Otherwise the server, and with no network
+    /// (or no answer within the read timeout) the same search over whatever is kept.
     pub fn places(&self, q: PlaceQuery) -> impl Future<Output = Result<PlacesResponse, ClientError>> + Send + 'static {
         let c = self.client.clone();
         send(async move {
+            #[cfg(feature = "hydrate")]
+            if let Some(kept) = crate::offline::cache::browser::search_kept(&q) {
+                return Ok(kept);
+            }
             let r = c.places(&q).await;
             #[cfg(feature = "hydrate")]
             if let Err(e) = &r {

@@ -230,6 +230,18 @@ pub mod browser {
         Some(now)
     }
 
+    /// The search over the cache when the phone keeps the whole district the query is in
+    /// (an area query whose district is cached): shown at once, online or not, and then
+    /// checked against the server. `None` when the answer could miss places.
+    pub fn search_kept(q: &PlaceQuery) -> Option<PlacesResponse> {
+        let Origin::Area(id) = &q.origin else { return None };
+        let district = areas()?.districts.into_iter().find(|d| d.id == *id || d.streets.iter().any(|s| s.id == *id))?;
+        if !area_keys().contains(&format!("{AREA_PREFIX}{}", district.id)) {
+            return None;
+        }
+        search_offline(q)
+    }
+
     /// Nearby search over the cache (offline).
     pub fn search_offline(q: &PlaceQuery) -> Option<PlacesResponse> {
         let caches = cached_areas();

@@ -5,8 +5,9 @@
 //! the phone and reaches the server later with its own time.
 
 use crate::components::field_msg::FieldMsg;
+use crate::components::visit::{stamp_line, TaskList};
 use crate::offline::sync::{enqueue, use_device, Device};
-use crate::model::orders::{default_tasks, CheckIn, CheckOut, OrderStatus, ProviderOrder, VisitStamp, VisitTask, FAR_FROM_ADDRESS_M};
+use crate::model::orders::{default_tasks, CheckIn, CheckOut, OrderStatus, ProviderOrder, VisitStamp, VisitTask};
 use crate::pages::parents::ask::when;
 use crate::model::{FieldError, LoginResponse};
 use chrono::{DateTime, Utc};
@@ -18,21 +19,6 @@ use leptos::prelude::*;
 /// carer's list to another; removed at 退出登录).
 pub fn key_visits(user_id: i64) -> String {
     crate::offline::store::keys::carer_visits(user_id)
-}
-
-/// "14:05" in Beijing time.
-pub fn beijing_hhmm(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(8)).format("%H:%M").to_string()
-}
-
-/// "14:05 签到 · 距地址约 20 米" (and the flag when far or without a position).
-pub fn stamp_line(verb: &str, s: &VisitStamp) -> String {
-    let place = match s.distance_m {
-        Some(m) if m > FAR_FROM_ADDRESS_M => format!(" · 距地址约 {}，已标注", crate::rules::format::distance(m)),
-        Some(m) => format!(" · 距地址约 {}", crate::rules::format::distance(m)),
-        None => " · 未取得定位，已标注".to_string(),
-    };
-    format!("{} {verb}{place}", beijing_hhmm(s.at))
 }
 
 #[component]
@@ -274,19 +260,4 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, 
             <TaskList tasks=o.tasks.clone() />
         </li>
     }
-}
-
-/// What the carer recorded at 签退: ✓ done, ✗ not done with the reason.
-#[component]
-pub fn TaskList(tasks: Vec<VisitTask>) -> impl IntoView {
-    (!tasks.is_empty()).then(|| {
-        view! {
-            <ul class="task-done">
-                {tasks.into_iter().map(|t| {
-                    let text = if t.done { format!("✓ {}", t.task) } else { format!("✗ {}：{}", t.task, t.reason.unwrap_or_default()) };
-                    view! { <li class:not-done=!t.done>{text}</li> }
-                }).collect_view()}
-            </ul>
-        }
-    })
 }

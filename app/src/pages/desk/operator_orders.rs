@@ -10,7 +10,7 @@ use crate::model::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, 
 use crate::model::{WelfareMode, WelfareStatus};
 use crate::pages::parents::ask::when;
 use crate::model::FieldError;
-use crate::pages::desk::carer::TaskList;
+use crate::components::visit::{stamp_line, TaskList};
 use crate::offline::write::Write;
 use crate::offline::write::entity;
 use leptos::prelude::*;
@@ -236,8 +236,8 @@ fn OrderItem(
                 v.quote.payer.map(|p| p.label()).unwrap_or("补贴"), v.quote.public_pays_yuan)}</p>
             {declared.map(|t| view! { <p class="grounds">{t}</p> })}
             {v.carer.clone().map(|c| view! { <p class="carer">{format!("已派：{} · {}", c.name, c.level)}</p> })}
-            {v.check_in.as_ref().map(|s| view! { <p class="stamp check-in" class:flagged=s.flagged>{crate::pages::desk::carer::stamp_line("签到", s)}</p> })}
-            {v.check_out.as_ref().map(|s| view! { <p class="stamp check-out" class:flagged=s.flagged>{crate::pages::desk::carer::stamp_line("签退", s)}</p> })}
+            {v.check_in.as_ref().map(|s| view! { <p class="stamp check-in" class:flagged=s.flagged>{stamp_line("签到", s)}</p> })}
+            {v.check_out.as_ref().map(|s| view! { <p class="stamp check-out" class:flagged=s.flagged>{stamp_line("签退", s)}</p> })}
             <TaskList tasks=v.tasks.clone() />
             {v.rating.map(|r| view! { <p class="rating-given">{format!("家属评价：{}{}", "★".repeat(r as usize), v.rating_comment.clone().map(|c| format!(" {c}")).unwrap_or_default())}</p> })}
             <p class="muted">{move || format!("{}下单", crate::rules::format::ago(v.created_at, use_now()))}</p>

@@ -104,6 +104,42 @@ pub fn HomePage() -> impl IntoView {
         },
     );
 
+    // A list answered from the phone's copy of the district (`from_cache`) is checked with
+    // the server in the background: its answer replaces the list when it differs and
+    // confirms it when not; a link too slow for the read timeout leaves the kept list up,
+    // saying so. Keyed by the URL, so a late answer never lands on another search.
+    let checked = RwSignal::new(None::<(Vec<(String, String)>, Result<PlacesResponse, ()>)>);
+    #[cfg(feature = "hydrate")]
+    {
+        let d = crate::offline::sync::use_device();
+        Effect::new(move |_| {
+            let Some(Ok(Some(r))) = results.get() else { return };
+            let pairs = url_pairs(&query.read_untracked());
+            let done = checked.with_untracked(|c| c.as_ref().is_some_and(|(k, _)| *k == pairs));
+            if r.from_cache.is_none() || done || !d.online.get_untracked() {
+                return;
+            }
+            let Ok(SearchInput { query: Some(q), .. }) = search_input(&pairs, Utc::now()) else { return };
+            let area = query.read_untracked().get("area");
+            leptos::task::spawn_local(async move {
+                let answer = crate::net::client::ApiClient::same_origin().places(&q).await;
+                if let Ok(fresh) = &answer {
+                    crate::offline::cache::browser::remember_search(fresh, area).await;
+                }
+                let answer = answer.map(|fresh| if fresh.places == r.places && fresh.total == r.total { PlacesResponse { from_cache: None, ..r } } else { fresh });
+                checked.set(Some((pairs, answer.map_err(|_| ()))));
+            });
+        });
+    }
+    let shown = move |r: PlacesResponse| {
+        let key = url_pairs(&query.read());
+        checked.with(|c| match c {
+            Some((k, Ok(fresh))) if *k == key => (fresh.clone(), false),
+            Some((k, Err(()))) if *k == key => (r, true),
+            _ => (r, false),
+        })
+    };
+
     // Whatever was shown online (rendered by the server or fetched here) goes into
     // the device's cache: the areas list and whole districts of the results.
     #[cfg(feature = "hydrate")]
@@ -133,7 +169,10 @@ pub fn HomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match results.await {
                     Ok(None) => view! { <Intro /> }.into_any(),
-                    Ok(Some(r)) => view! { <Results resp=r /> }.into_any(),
+                    Ok(Some(r)) => {
+                        let (resp, slow) = shown(r);
+                        view! { <Results resp slow /> }.into_any()
+                    }
                     Err(ClientError::Api { status: 422, body }) => view! { <FieldErrors body /> }.into_any(),
                     Err(e) => view! { <p class="error panel" role="alert">{format!("查找失败：{e}")}</p> }.into_any(),
                 }
@@ -481,7 +520,7 @@ pub(crate) mod browser {
 }
 
 #[component]
-fn Results(resp: PlacesResponse) -> impl IntoView {
+fn Results(resp: PlacesResponse, slow: bool) -> impl IntoView {
     let origin = LatLng::new(resp.origin_lat, resp.origin_lng);
     let age_line = resp.age_months.map(|a| {
         let bands = bands_for_age(a);
@@ -504,7 +543,7 @@ fn Results(resp: PlacesResponse) -> impl IntoView {
     let from_cache = resp.from_cache;
     view! {
         <section class="results" aria-live="polite">
-            {from_cache.map(|at| view! { <CachedNote at /> })}
+            {from_cache.map(|at| view! { <CachedNote at slow /> })}
             <p class="summary" data-total=resp.total>{summary}</p>
             {age_line.map(|l| view! { <p class="age-line">{l}</p> })}
             {(!empty).then(|| view! { <MapSketch origin radius_m=resp.radius_m hits=hits /> })}
@@ -521,12 +560,23 @@ fn Results(resp: PlacesResponse) -> impl IntoView {
     }
 }
 
-/// "离线：显示的是本机保存的数据（N 分钟前同步）".
+/// Where a list shown from the phone's copy stands: "离线：显示的是本机保存的数据（N 分钟前
+/// 同步）…", online "…正在联网核对", or, when the server did not answer in time, "网络较慢：…".
 #[component]
-pub fn CachedNote(at: DateTime<Utc>) -> impl IntoView {
+pub fn CachedNote(at: DateTime<Utc>, #[prop(optional)] slow: bool) -> impl IntoView {
+    let d = crate::offline::sync::use_device();
     view! {
         <p class="cached-note" role="status">
-            {move || format!("离线：显示的是本机保存的数据（{}同步），空位可能已变化。", crate::rules::format::ago(at, use_now()))}
+            {move || {
+                let kept = format!("显示的是本机保存的数据（{}同步）", crate::rules::format::ago(at, use_now()));
+                if !d.online.get() {
+                    format!("离线：{kept}，空位可能已变化。")
+                } else if slow {
+                    format!("网络较慢：{kept}，空位可能已变化。")
+                } else {
+                    format!("{kept}，正在联网核对空位…")
+                }
+            }}
         </p>
     }
 }
