@@ -20,7 +20,7 @@ fi
 
 BASE=${1:-}
 if [ -z "$BASE" ]; then
-  [ -x target/release/server ] || cargo build -p server --release --locked
+  cargo build -p server --release --locked
   scripts/build-site.sh target/release/server >/dev/null
   DB_DIR=$(mktemp -d)
   PORT=$((20000 + RANDOM % 20000))

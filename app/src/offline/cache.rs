@@ -242,10 +242,36 @@ pub mod browser {
         search_offline(q)
     }
 
+    thread_local! {
+        static KEPT: std::cell::RefCell<Option<(KeptStamp, std::rc::Rc<Vec<PlaceSummary>>)>> = const { std::cell::RefCell::new(None) };
+    }
+    /// Which areas are kept and when they were last synced (by any tab): what the parsed
+    /// copy below depends on.
+    type KeptStamp = (Vec<String>, Option<DateTime<Utc>>);
+
+    /// Every place the phone keeps, parsed from localStorage once per change of the kept
+    /// areas: a filter change searches memory instead of parsing the districts' JSON again
+    /// (≈20 ms natively for 5,000 places: `cargo bench -p app --bench cache_search`).
+    fn kept_places() -> std::rc::Rc<Vec<PlaceSummary>> {
+        let mut keys = area_keys();
+        keys.sort();
+        let stamp = (keys, sync_state().last_sync_at);
+        KEPT.with(|k| {
+            if let Some((s, places)) = &*k.borrow() {
+                if *s == stamp {
+                    return places.clone();
+                }
+            }
+            let places = std::rc::Rc::new(all_places(&cached_areas()));
+            *k.borrow_mut() = Some((stamp, places.clone()));
+            places
+        })
+    }
+
     /// Nearby search over the cache (offline).
     pub fn search_offline(q: &PlaceQuery) -> Option<PlacesResponse> {
-        let caches = cached_areas();
-        if caches.is_empty() {
+        let places = kept_places();
+        if places.is_empty() {
             return None;
         }
         let origin = match &q.origin {
@@ -261,9 +287,8 @@ pub mod browser {
                 })?
             }
         };
-        let places = all_places(&caches);
-        let (hits, total) = crate::rules::search::search(&places, origin, q.radius_m, &q.filters, q.limit);
-        let synced = sync_state().last_sync_at.unwrap_or_else(|| caches.iter().map(|c| c.fetched_at).max().unwrap_or_else(Utc::now));
+        let (hits, total) = crate::rules::search::search(places.iter(), origin, q.radius_m, &q.filters, q.limit);
+        let synced = sync_state().last_sync_at.unwrap_or_else(Utc::now);
         Some(PlacesResponse {
             origin_lat: origin.lat,
             origin_lng: origin.lng,

@@ -21,6 +21,9 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
     let chosen = RwSignal::new(None::<i64>);
     let orders = RwSignal::new(Vec::<ProviderOrder>::new());
     let carers = RwSignal::new(Vec::<Carer>::new());
+    // What the operator has typed or picked per order (message, carer): kept here, so a list
+    // refreshed by a sync while they work does not wipe their choice.
+    let drafts = RwSignal::new(std::collections::HashMap::<String, (String, String)>::new());
     let offline = RwSignal::new(false);
     Effect::new(move |_| {
         if chosen.get().is_none() {
@@ -77,7 +80,7 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
                 if list.is_empty() {
                     return view! { <p class="muted">"暂时没有订单。"</p> }.into_any();
                 }
-                view! { <ul class="inbox-list">{list.into_iter().map(|o| view! { <OrderItem o act d carers /> }).collect_view()}</ul> }.into_any()
+                view! { <ul class="inbox-list">{list.into_iter().map(|o| view! { <OrderItem o act d carers drafts /> }).collect_view()}</ul> }.into_any()
             }}
         </section>
         <WelfarePanel chosen />
@@ -178,13 +181,32 @@ fn OrderItem(
     act: impl Fn(String, OrderDecision, OrderStatus, String) + Copy + Send + Sync + 'static,
     d: Device,
     carers: RwSignal<Vec<Carer>>,
+    drafts: RwSignal<std::collections::HashMap<String, (String, String)>>,
 ) -> impl IntoView {
     let v = o.order.clone();
     let e = o.elder.clone();
     let id = v.id.clone();
     let entity = entity::order_decision(&id);
-    let message = RwSignal::new(String::new());
-    let carer = RwSignal::new(String::new());
+    let (m0, c0) = drafts.with_untracked(|m| m.get(&id).cloned().unwrap_or_default());
+    let message = RwSignal::new(m0);
+    let carer = RwSignal::new(c0);
+    // the pick is kept at once (the list may be replaced before an effect would run)
+    let pick = {
+        let id = id.clone();
+        move |c: String| {
+            carer.set(c.clone());
+            drafts.update_untracked(|m| m.entry(id.clone()).or_default().1 = c);
+        }
+    };
+    {
+        let id = id.clone();
+        Effect::new(move |_| {
+            let draft = (message.get(), carer.get());
+            drafts.update_untracked(|m| {
+                m.insert(id.clone(), draft);
+            });
+        });
+    }
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let pending = move || d.is_sending(&entity);
     let who = format!("{}（{} 岁）· {} · {}", e.name, e.age, e.address_detail, e.phone);
@@ -248,7 +270,7 @@ fn OrderItem(
                 {matches!(status, OrderStatus::Accepted | OrderStatus::Assigned).then(|| view! {
                     <label>
                         "护理员"
-                        <select name="carer_id" on:change=move |ev| carer.set(event_target_value(&ev)) prop:value=move || carer.get()>
+                        <select name="carer_id" on:change=move |ev| pick(event_target_value(&ev)) prop:value=move || carer.get()>
                             <option value="">"请选择"</option>
                             {move || carers.get().into_iter().map(|c| view! {
                                 <option value=c.id.to_string()>{format!("{} · {} · {}", c.name, c.level, c.certificate_no)}</option>
