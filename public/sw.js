@@ -44,9 +44,12 @@ self.addEventListener('activate', (event) => {
 
 // A page asks to keep its own bundle too (pwa.js): a bundle first used after install
 // (a parent opening 上门服务) opens offline from then on.
-function keep(urls) {
-  const own = urls.filter((u) => typeof u === 'string' && u.startsWith('/pkg/'));
-  return caches.open(ASSETS).then((c) => c.addAll(own));
+// Only what is not kept yet is fetched: a page asks at every load.
+async function keep(urls) {
+  const c = await caches.open(ASSETS);
+  for (const u of urls.filter((u) => typeof u === 'string' && u.startsWith('/pkg/'))) {
+    if (!(await c.match(u))) await c.add(u);
+  }
 }
 
 self.addEventListener('message', (event) => {

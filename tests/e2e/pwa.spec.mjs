@@ -120,6 +120,32 @@ test('after one online visit, reloading home and a place page offline shows cont
   await context.setOffline(false);
 });
 
+test("a tablet's first page is the desk: its own bundle is kept, the desk opens offline, and no parents' bundle was fetched", async ({ page, context }) => {
+  page.expectConsole.push(/ERR_INTERNET_DISCONNECTED|Failed to load resource/);
+  const bundles = [];
+  context.on('request', (r) => {
+    const m = /\/pkg\/(app|care|desk)\.[0-9a-f]+_bg\.wasm$/.exec(new URL(r.url()).pathname);
+    if (m) bundles.push(m[1]);
+  });
+  await page.goto('/operator');
+  await hydrated(page);
+  await controlled(page);
+  // the worker keeps the desks' bundle (asked by the page, or at install)
+  await expect
+    .poll(() => page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname)))).flat().filter((p) => /\/pkg\/desk\..+_bg\.wasm$/.test(p)).length), { timeout: 15_000 })
+    .toBe(1);
+  await page.reload(); // now through the worker, which keeps the page
+  await hydrated(page);
+
+  await context.setOffline(true);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel('用户名')).toBeVisible();
+  await expect(page.locator('.offline-flag')).toHaveText('离线');
+  expect(bundles.every((b) => b === 'desk')).toBe(true);
+  await context.setOffline(false);
+});
+
 test.describe('a new build', () => {
   let copy = null;
   test.beforeAll(async ({}, testInfo) => {
