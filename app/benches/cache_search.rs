@@ -79,6 +79,7 @@ fn district(n: usize) -> Vec<PlaceSummary> {
                 care_modes: vec![CareModeFee { care_mode: CareMode::FullDay, fee_yuan: 1500 + r.below(3000) as u32, unit: FeeUnit::Month }],
                 classes,
                 is_sample: true,
+                location_unverified: false,
                 updated_at: now,
                 change_seq: id,
             }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod clock;
 pub mod db;
 pub mod http;
+pub mod import;
 pub mod site;
 
 use axum::extract::FromRef;

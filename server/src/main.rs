@@ -1,4 +1,4 @@
-//! `server` — serve / migrate / seed / seed-large / precompress.
+//! `server` — serve / migrate / seed / seed-large / import / precompress.
 
 use clap::{Parser, Subcommand};
 use server::db::{self, sample};
@@ -26,10 +26,19 @@ enum Command {
     },
     /// Apply the migrations and exit.
     Migrate,
-    /// Load the sample data (示例) into an empty database; --reset deletes the database file first.
+    /// Load the sample data (示例) into an empty database; --reset deletes the database file first;
+    /// --remove-sample deletes every sample record instead (before importing real ones).
     Seed {
         #[arg(long)]
         reset: bool,
+        #[arg(long, conflicts_with = "reset")]
+        remove_sample: bool,
+    },
+    /// Registry import: check a file (--dry-run writes nothing), or import it in one
+    /// transaction; or write the XLSX template. Exits 1 when the file has problems.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
     },
     /// Generate the large benchmark data set (sample places over China's main cities) into an empty database.
     SeedLarge {
@@ -51,6 +60,28 @@ enum Command {
     SyncReset,
     /// Write .br and .gz beside the built assets under DIR.
     Precompress { dir: std::path::PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// 托育机构 and their places (XLSX, or CSV in UTF-8 or GBK/GB18030).
+    Places {
+        file: std::path::PathBuf,
+        /// Check and show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// For CSV: auto, utf-8 or gb18030.
+        #[arg(long, default_value = "auto")]
+        encoding: String,
+        /// Import the rows without problems and skip the others.
+        #[arg(long)]
+        only_valid_rows: bool,
+        /// Close the places of the file's districts that the file no longer lists.
+        #[arg(long)]
+        close_missing: bool,
+    },
+    /// Write the XLSX template (with its 填写说明 sheet) for a kind: places.
+    Template { kind: String, out: std::path::PathBuf },
 }
 
 #[tokio::main]
@@ -78,7 +109,19 @@ async fn main() -> anyhow::Result<()> {
             db::open(&cli.database_url).await?;
             println!("migrated {}", cli.database_url);
         }
-        Command::Seed { reset } => {
+        Command::Seed { remove_sample: true, .. } => {
+            let pool = db::open(&cli.database_url).await?;
+            let r = sample::remove(&pool).await?;
+            println!(
+                "removed the sample data (示例): {} organisations, {} places, {} home-care providers, {} accounts",
+                r.organisations, r.places, r.providers, r.accounts
+            );
+        }
+        Command::Import { what } => {
+            let code = import_command(&cli.database_url, what).await?;
+            std::process::exit(code);
+        }
+        Command::Seed { reset, .. } => {
             if reset {
                 remove_sqlite_files(&cli.database_url)?;
             }
@@ -134,6 +177,94 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `server import …`: prints the problems and the plan; 0 when done (or, with --dry-run,
+/// when the file has no problems), 1 when the file has problems or is refused.
+async fn import_command(url: &str, what: ImportCommand) -> anyhow::Result<i32> {
+    use app::model::import::{ImportApply, ImportKind, TextEncoding};
+    use server::import;
+    let (file, dry_run, encoding, only_valid_rows, close_missing) = match what {
+        ImportCommand::Template { kind, out } => {
+            let kind = ImportKind::from_code(&kind).ok_or_else(|| anyhow::anyhow!("kind: places"))?;
+            std::fs::write(&out, import::template::xlsx(kind)?)?;
+            println!("wrote the {} template to {}", kind.label(), out.display());
+            return Ok(0);
+        }
+        ImportCommand::Places { file, dry_run, encoding, only_valid_rows, close_missing } => (file, dry_run, encoding, only_valid_rows, close_missing),
+    };
+    let encoding = TextEncoding::from_code(&encoding).ok_or_else(|| anyhow::anyhow!("--encoding: auto, utf-8 or gb18030"))?;
+    let bytes = std::fs::read(&file)?;
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let pool = db::open(url).await?;
+    let started = std::time::Instant::now();
+    let areas = import::areas(&mut *pool.acquire().await?).await?;
+    let id = server::db::imports::new_id();
+    let now = chrono::Utc::now();
+    let parsed = import::read(&bytes, &name, encoding, &areas);
+    let prepared = import::prepare(&mut *pool.acquire().await?, (&id, &name), parsed, now).await?;
+    let p = &prepared.preview;
+    println!("{name}: {} 行（{}），{} 行有问题", p.rows, p.read_as, p.error_rows);
+    for i in &p.issues {
+        println!("  {}", i.text());
+    }
+    println!("新增 {} 个点位，修改 {} 个，没有变化 {} 个，本次文件中没有 {} 个", p.create.len(), p.update.len(), p.unchanged, p.missing.len());
+    for r in p.update.iter().take(50) {
+        let what: Vec<String> = r.changes.iter().map(|c| format!("{}：{} → {}", c.column, c.before, c.after)).collect();
+        println!("  修改 {}（第 {} 行）：{}", r.name, r.rows[0], what.join("；"));
+    }
+    for m in &p.missing {
+        println!("  本次文件中没有：{} · {}（{}，编号 {}）", m.organisation, m.name, m.street_name, m.id);
+    }
+    let has_problems = p.error_rows > 0 || p.issues.iter().any(|i| i.row == 0);
+    if dry_run {
+        println!("预览完成（--dry-run，没有写入）：{:.2} s", started.elapsed().as_secs_f64());
+        return Ok(if has_problems { 1 } else { 0 });
+    }
+    let ask = ImportApply {
+        plan_hash: p.plan_hash.clone(),
+        only_valid_rows,
+        close: if close_missing { p.missing.iter().map(|m| m.id).collect() } else { vec![] },
+    };
+    // Applying makes the plan again inside the write transaction, from the same bytes.
+    let parsed = import::read(&bytes, &name, encoding, &areas);
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let up = server::db::imports::Upload {
+        id: id.clone(),
+        kind: ImportKind::Places.code().into(),
+        file_name: name.clone(),
+        encoding: encoding.code().into(),
+        sha256: server::http::device::sha256_hex(&bytes),
+        content: bytes.clone(),
+        created_by: None,
+        created_at: now.timestamp(),
+        applied_at: None,
+        result: None,
+    };
+    server::db::imports::save_upload(&mut tx, &up).await?;
+    let prepared = import::prepare(&mut tx, (&id, &name), parsed, now).await?;
+    let tool = format!("server import places {name}");
+    match import::execute(&mut tx, &prepared, &ask, (server::http::audit::Actor::Tool(&tool), now)).await {
+        Ok(r) => {
+            server::db::imports::mark_applied(&mut tx, &id, now.timestamp(), &serde_json::to_string(&r)?).await?;
+            tx.commit().await?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "已导入：新增 {}，修改 {}，没有变化 {}，关闭 {}，跳过 {} 行 — {:.2} s（{:.0} 行/秒）",
+                r.created, r.updated, r.unchanged, r.closed, r.skipped_rows, secs, p.rows as f64 / secs
+            );
+            Ok(0)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            let body = e.body();
+            eprintln!("没有导入：{}", body.message);
+            for f in body.fields {
+                eprintln!("  {}", f.message);
+            }
+            Ok(1)
+        }
+    }
 }
 
 fn remove_sqlite_files(url: &str) -> anyhow::Result<()> {

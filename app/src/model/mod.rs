@@ -30,6 +30,7 @@ macro_rules! labelled_enum {
 pub mod accounts;
 pub mod desk;
 pub mod elder;
+pub mod import;
 pub mod orders;
 pub mod places;
 pub mod requests;

@@ -164,6 +164,9 @@ pub struct PlaceSummary {
     pub classes: Vec<ClassVacancy>,
     /// Sample (示例) data, never a real record.
     pub is_sample: bool,
+    /// 位置待核实: the registry gave no coordinates; the position is the 街道 centre.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub location_unverified: bool,
     pub updated_at: DateTime<Utc>,
     /// Server-wide change sequence number of this place's latest change.
     pub change_seq: i64,
@@ -201,6 +204,9 @@ pub struct PlaceHit {
     pub care_modes: Vec<CareMode>,
     /// `None` when the place has no class for the child's age.
     pub vacancy: Option<VacancySummary>,
+    /// 位置待核实 (see `PlaceSummary::location_unverified`): the distance is to the 街道 centre.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub location_unverified: bool,
     pub is_sample: bool,
     /// When the place's facts (fees, care modes …) last changed.
     pub updated_at: DateTime<Utc>,

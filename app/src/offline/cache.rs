@@ -366,6 +366,7 @@ mod tests {
             care_modes: vec![],
             classes: vec![],
             is_sample: true,
+            location_unverified: false,
             updated_at: Utc::now(),
             change_seq: id,
         }

@@ -105,6 +105,7 @@ pub fn to_hit(p: &PlaceSummary, distance: f64, f: &Filters) -> PlaceHit {
         care_modes: p.care_modes.iter().map(|c| c.care_mode).collect(),
         vacancy: vacancy_summary(p, f.age_months, f.care_mode),
         is_sample: p.is_sample,
+        location_unverified: p.location_unverified,
         updated_at: p.updated_at,
     }
 }
@@ -175,6 +176,7 @@ mod tests {
             ],
             classes,
             is_sample: true,
+            location_unverified: false,
             updated_at: Utc::now(),
             change_seq: id,
         }

@@ -19,6 +19,7 @@ pub mod auth;
 pub mod carer;
 pub mod desk;
 pub mod favorites;
+pub mod imports;
 pub mod orders;
 pub mod places;
 pub mod requests;
@@ -59,7 +60,9 @@ use utoipa_axum::router::OpenApiRouter;
         app::model::orders::OperatorProvider, app::model::orders::ProviderOrder, app::model::orders::OrderAction, app::model::orders::OrderDecision, app::model::orders::Carer,
         app::model::orders::VisitStamp, app::model::orders::VisitTask, app::model::orders::CheckIn, app::model::orders::CheckOut, app::model::orders::NewRating,
         app::model::orders::Reschedule, app::model::orders::WelfareVisit, app::model::orders::WelfarePlan, app::model::orders::WelfarePlansResponse,
-        app::model::orders::ProviderWelfareVisit, app::model::orders::RecordWelfareVisit, app::model::WelfareMode, app::model::WelfareStatus
+        app::model::orders::ProviderWelfareVisit, app::model::orders::RecordWelfareVisit, app::model::WelfareMode, app::model::WelfareStatus,
+        app::model::import::ImportPreview, app::model::import::ImportIssue, app::model::import::PlannedRecord, app::model::import::FieldChange,
+        app::model::import::MissingRecord, app::model::import::ImportApply, app::model::import::ImportResult, app::model::import::ImportKind
     ))
 )]
 pub struct ApiDoc;
@@ -78,6 +81,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(desk::router())
         .merge(carer::router())
         .merge(admin::router())
+        .merge(imports::router())
         .split_for_parts();
     crate::http::openapi::Contract.modify(&mut doc);
     (router, doc)

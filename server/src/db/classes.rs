@@ -15,7 +15,8 @@ pub(crate) enum Scope {
 /// The places of a desk account: an organisation's (main place first), a district's or all
 /// (at most 500).
 pub(crate) async fn desk_places(pool: &SqlitePool, scope: Scope) -> Result<Vec<OperatorPlace>, AppError> {
-    const SELECT: &str = "SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id";
+    // A closed place (registry import) is no longer kept by anyone.
+    const SELECT: &str = "SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id AND p.closed_at IS NULL";
     let rows: Vec<(i64, String, String)> = match scope {
         Scope::Organisation(org) => {
             sqlx::query_as(&format!("{SELECT} WHERE p.organisation_id = ? ORDER BY p.is_main DESC, p.id")).bind(org).fetch_all(pool).await?
@@ -40,9 +41,10 @@ pub(crate) async fn ids_of_place(conn: &mut SqliteConnection, place_id: i64) -> 
 
 /// The last 200 entries of a place's audit trail, newest first.
 pub(crate) async fn audit_of_place(conn: &mut SqliteConnection, place_id: i64) -> Result<Vec<AuditEntry>, AppError> {
+    // An entry by a command-line tool (a registry import) has no account: it shows the tool.
     let rows: Vec<(i64, String, Option<i64>, Option<i64>, String, String, i64)> = sqlx::query_as(
-        "SELECT a.id, u.display_name, a.place_id, a.class_id, a.action, a.detail, a.at FROM audit_log a
-         JOIN users u ON u.id = a.user_id WHERE a.place_id = ? ORDER BY a.id DESC LIMIT 200",
+        "SELECT a.id, COALESCE(u.display_name, '数据导入（' || a.actor || '）'), a.place_id, a.class_id, a.action, a.detail, a.at
+         FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE a.place_id = ? ORDER BY a.id DESC LIMIT 200",
     )
     .bind(place_id)
     .fetch_all(&mut *conn)

@@ -18,7 +18,7 @@ pub(crate) async fn of_device(pool: &SqlitePool, device_hash: &str) -> Result<Ve
 
 /// A place's name (`None`: no such place).
 pub(crate) async fn place_name(conn: &mut SqliteConnection, place_id: i64) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar("SELECT name FROM places WHERE id = ?").bind(place_id).fetch_optional(&mut *conn).await?)
+    Ok(sqlx::query_scalar("SELECT name FROM places WHERE id = ? AND closed_at IS NULL").bind(place_id).fetch_optional(&mut *conn).await?)
 }
 
 /// Saves a place for the device (kept as it was if already saved): when it was saved, and

@@ -18,6 +18,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/yilao.db";
 pub mod accounts;
 pub mod classes;
 pub mod favorites;
+pub mod imports;
 pub mod orders;
 pub mod places;
 pub mod requests;
@@ -89,7 +90,20 @@ pub async fn open(url: &str) -> anyhow::Result<SqlitePool> {
     ensure_folder(&opts)?;
     let pool = SqlitePoolOptions::new().max_connections(4).acquire_timeout(ACQUIRE_TIMEOUT).connect_with(opts).await?;
     MIGRATOR.run(&pool).await?;
+    ensure_areas(&pool).await?;
     Ok(pool)
+}
+
+/// The districts and 街道 the app knows (`db/sample/areas.json`: real names, approximate
+/// centres) are reference data, not sample: every database has them, so a registry file's
+/// 所在区 / 街道 can be matched on a fresh one. Areas already there are left as they are.
+pub async fn ensure_areas(pool: &SqlitePool) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    for a in sample::areas() {
+        places::insert_area(&mut tx, &a).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The writer's `synchronous`: FULL unless `SQLITE_SYNCHRONOUS=normal` (for measuring its cost).
@@ -114,6 +128,7 @@ pub async fn open_db(url: &str) -> anyhow::Result<Db> {
         .connect_with(opts.clone().synchronous(writer_sync()?))
         .await?;
     MIGRATOR.run(&write).await?;
+    ensure_areas(&write).await?;
     let read = SqlitePoolOptions::new()
         .max_connections(READERS)
         .acquire_timeout(ACQUIRE_TIMEOUT)

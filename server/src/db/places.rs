@@ -64,7 +64,8 @@ pub struct PlaceSeed {
 
 pub async fn insert_area(tx: &mut Transaction<'_, Sqlite>, a: &AreaSeed) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO areas (id, parent_id, level, city, name, lat, lng, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO areas (id, parent_id, level, city, name, lat, lng, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO NOTHING",
     )
     .bind(&a.id)
     .bind(&a.parent_id)
@@ -219,6 +220,7 @@ struct PlaceRow {
     lat: f64,
     lng: f64,
     is_sample: bool,
+    location_unverified: bool,
     updated_at: i64,
     change_seq: i64,
 }
@@ -243,9 +245,9 @@ async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<
         .bind(sqlx::query_as(&format!(
             "SELECT p.id, p.organisation_id, p.name, p.provider_type, p.puhui, p.puhui_fee_yuan,
                     p.district_id, d.name AS district_name, p.street_id, s.name AS street_name,
-                    p.address, p.lat, p.lng, p.is_sample, p.updated_at, p.change_seq
+                    p.address, p.lat, p.lng, p.is_sample, p.location_unverified, p.updated_at, p.change_seq
              FROM places p JOIN areas d ON d.id = p.district_id JOIN areas s ON s.id = p.street_id
-             WHERE {}",
+             WHERE p.closed_at IS NULL AND {}",
             sel.clause("p.id")
         )))
         .fetch_all(&mut *conn)
@@ -329,6 +331,7 @@ async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<
                 care_modes,
                 classes,
                 is_sample: p.is_sample,
+                location_unverified: p.location_unverified,
                 updated_at: ts(p.updated_at),
                 change_seq: p.change_seq,
             })
@@ -395,7 +398,7 @@ pub async fn place_detail(pool: &SqlitePool, id: i64) -> Result<Option<PlaceDeta
     .await?;
     let siblings: Vec<(i64, String, String, bool)> = sqlx::query_as(
         "SELECT p.id, p.name, s.name, p.is_main FROM places p JOIN areas s ON s.id = p.street_id
-         WHERE p.organisation_id = ? AND p.id <> ? ORDER BY p.is_main DESC, p.id",
+         WHERE p.organisation_id = ? AND p.id <> ? AND p.closed_at IS NULL ORDER BY p.is_main DESC, p.id",
     )
     .bind(x.org_id)
     .bind(id)
@@ -437,7 +440,7 @@ pub async fn areas(pool: &SqlitePool) -> Result<AreasResponse, AppError> {
     }
     let rows: Vec<AreaRow> = sqlx::query_as(
         "SELECT a.id, a.parent_id, a.city, a.name, a.lat, a.lng,
-                (SELECT count(*) FROM places p WHERE p.street_id = a.id) AS place_count
+                (SELECT count(*) FROM places p WHERE p.street_id = a.id AND p.closed_at IS NULL) AS place_count
          FROM areas a ORDER BY a.level, a.sort_order, a.id",
     )
     .fetch_all(pool)
@@ -513,8 +516,12 @@ pub async fn changes(pool: &SqlitePool, since: i64, areas: &[String]) -> Result<
         (vec![], vec![])
     } else {
         let places = load_summaries(&mut tx, Select::ChangedIn(areas.to_vec(), since)).await?;
+        // A closed place is gone for parents just like a deleted one.
         let deleted: Vec<String> = sqlx::query_scalar(
-            "SELECT entity_id FROM tombstones WHERE entity = 'place' AND change_seq > ? ORDER BY change_seq",
+            "SELECT entity_id FROM (SELECT entity_id, change_seq FROM tombstones WHERE entity = 'place' AND change_seq > ?1
+                                    UNION ALL
+                                    SELECT CAST(id AS TEXT), change_seq FROM places WHERE closed_at IS NOT NULL AND change_seq > ?1)
+             ORDER BY change_seq",
         )
         .bind(since)
         .fetch_all(&mut *tx)

@@ -146,7 +146,7 @@ pub(crate) async fn owner(conn: &mut SqliteConnection, id: &str) -> Result<Optio
 
 /// Whether a place has 普惠托位 (`None`: no such place).
 pub(crate) async fn place_puhui(conn: &mut SqliteConnection, place_id: i64) -> Result<Option<bool>, AppError> {
-    Ok(sqlx::query_scalar("SELECT puhui FROM places WHERE id = ?").bind(place_id).fetch_optional(&mut *conn).await?)
+    Ok(sqlx::query_scalar("SELECT puhui FROM places WHERE id = ? AND closed_at IS NULL").bind(place_id).fetch_optional(&mut *conn).await?)
 }
 
 /// Open visits or trials (holding a timeslot) made since `since`: by this phone, by this device.

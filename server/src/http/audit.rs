@@ -14,6 +14,14 @@ pub enum About {
     Place { org: i64, place: i64, class: Option<i64> },
 }
 
+/// Who made a change: a signed-in account, or a command-line tool run on the server
+/// (`server import …`), named by what was run.
+#[derive(Clone, Copy)]
+pub enum Actor<'a> {
+    User(&'a User),
+    Tool(&'a str),
+}
+
 /// Records `action` by `user` at `now` with its `detail` (kept as JSON).
 pub async fn record(
     tx: &mut sqlx::SqliteConnection,
@@ -22,15 +30,31 @@ pub async fn record(
     action: &str,
     detail: impl Serialize,
 ) -> Result<(), AppError> {
+    record_by(tx, (Actor::User(user), now), about, action, detail).await
+}
+
+/// Records `action` by `actor` at `now` with its `detail` (kept as JSON).
+pub async fn record_by(
+    tx: &mut sqlx::SqliteConnection,
+    (actor, now): (Actor<'_>, DateTime<Utc>),
+    about: About,
+    action: &str,
+    detail: impl Serialize,
+) -> Result<(), AppError> {
+    let (user_id, tool) = match actor {
+        Actor::User(u) => (Some(u.id), None),
+        Actor::Tool(t) => (None, Some(t)),
+    };
     let (org, place, class) = match about {
         About::Organisation(org) => (org, None, None),
         About::Place { org, place, class } => (Some(org), Some(place), class),
     };
     let detail = serde_json::to_string(&detail).map_err(anyhow::Error::from)?;
     sqlx::query(
-        "INSERT INTO audit_log (user_id, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (user_id, actor, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(user.id)
+    .bind(user_id)
+    .bind(tool)
     .bind(org)
     .bind(place)
     .bind(class)

@@ -111,9 +111,13 @@ pub const MAX_BODY: usize = 64 * 1024;
 
 /// A body announced over `MAX_BODY` is refused before it is read, with the JSON error body
 /// (a chunked body without a length is cut at the limit by `DefaultBodyLimit`).
+/// The one exception is an admin's registry file (`PUT /api/v1/admin/imports/{id}`, up to
+/// `import::MAX_FILE`), which its handler reads with that limit.
 async fn refuse_large_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     let announced = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if announced.is_some_and(|n| n > MAX_BODY) {
+    let upload = req.method() == axum::http::Method::PUT && req.uri().path().starts_with("/api/v1/admin/imports/");
+    let limit = if upload { crate::import::MAX_FILE } else { MAX_BODY };
+    if announced.is_some_and(|n| n > limit) {
         return axum::response::IntoResponse::into_response(error::AppError::TooLarge);
     }
     next.run(req).await

@@ -6,6 +6,7 @@ mod helpers;
 mod admin;
 mod capacity;
 mod home_services;
+mod imports;
 mod lanes;
 mod migrations;
 mod operator;

@@ -17,6 +17,8 @@ use sqlx::SqlitePool;
 
 mod bench;
 mod providers;
+mod remove;
+pub use remove::{remove, Removed};
 pub use bench::{bench_city_centres, load_large};
 pub use providers::{ensure_carer_accounts, ensure_providers};
 

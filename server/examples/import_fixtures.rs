@@ -1,0 +1,172 @@
+//! Writes the registry-import fixtures in `tests/fixtures/import/`: 40 places of one 街道
+//! (无锡市新吴区旺庄街道; fictional, every name marked 测试数据) as XLSX, as CSV in GBK and
+//! in UTF-8 with BOM, and a second copy of each with deliberate mistakes (`*-errors.*`).
+//! Deterministic: running it again writes the same files.
+//!
+//! usage: cargo run -p server --example import_fixtures
+
+use rust_xlsxwriter::{Format, Workbook};
+use server::import::places::{self as c, columns};
+
+const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+fn uscc(n: u32) -> String {
+    let mut s = format!("91320214MA{:07}", n * 7919 % 10_000_000);
+    s.truncate(17);
+    let sum: u32 = s.bytes().zip(W).map(|(b, w)| CHARS.iter().position(|&c| c == b).unwrap() as u32 * w).sum();
+    s.push(CHARS[((31 - sum % 31) % 31) as usize] as char);
+    s
+}
+
+const NAMES: [&str; 28] = [
+    "小橡树", "春芽", "星河", "向日葵", "蒲公英", "布谷鸟", "彩虹桥", "童话树", "小太阳", "萤火虫", "蓝鲸", "青柠", "禾苗", "嘟嘟",
+    "暖阳", "云朵", "贝贝熊", "小蜜蜂", "梧桐", "晨光", "知更鸟", "米粒", "豆豆", "森林", "启明", "海豚", "柚子", "麦穗",
+];
+const ROADS: [&str; 8] = ["旺庄路", "长江路", "珠江路", "新华路", "锡士路", "汉江路", "黄山路", "太湖花园"];
+const TYPES: [&str; 6] = ["纯托育机构", "幼儿园托班", "早教机构托班", "社区嵌入式托育点", "家庭托育点", "用人单位办托"];
+
+/// Every row of the clean file (one per class; a place's other columns repeat).
+fn rows() -> Vec<Vec<(&'static str, String)>> {
+    let mut out = Vec::new();
+    let mut place_no = 0u32;
+    for (o, brand) in NAMES.iter().enumerate() {
+        let o = o as u32;
+        // 1+N: every fourth organisation runs a main centre and community points.
+        let places = if o % 4 == 0 { 3 } else if o % 7 == 0 { 2 } else { 1 };
+        for k in 0..places {
+            if place_no == 40 {
+                break;
+            }
+            place_no += 1;
+            let org = format!("无锡市新吴区{brand}托育服务有限公司（测试数据）");
+            let name = if k == 0 { format!("{brand}托育中心（测试数据）") } else { format!("{brand}托育中心·{}号社区点（测试数据）", k) };
+            let beian = ["已备案", "已备案", "已备案", "备案审核中", "未备案"][(o % 5) as usize];
+            let typ = if k > 0 { "社区嵌入式托育点" } else { TYPES[(o % 6) as usize] };
+            let lat = 31.560 + (place_no as f64 * 0.00131) % 0.03;
+            let lng = 120.340 + (place_no as f64 * 0.00177) % 0.04;
+            // Every fifth place has no position (位置待核实); every sixth is given in WGS-84.
+            let (lng_s, lat_s, datum) = match place_no % 30 {
+                n if n % 5 == 0 => (String::new(), String::new(), String::new()),
+                n if n % 6 == 0 => (format!("{:.6}", lng - 0.0045), format!("{:.6}", lat + 0.0021), "WGS-84".to_string()),
+                _ => (format!("{lng:.6}"), format!("{lat:.6}"), "GCJ-02".to_string()),
+            };
+            let full = 2400 + (place_no * 130) % 2000;
+            let half = full * 6 / 10;
+            let puhui = place_no % 3 != 0;
+            let modes = if place_no % 4 == 0 { format!("全日托 {full}；半日托 {half}") } else { format!("全日托 {full}") };
+            let base: Vec<(&'static str, String)> = vec![
+                (c::ORG, org),
+                (c::USCC, uscc(o + 1)),
+                (c::BEIAN, beian.to_string()),
+                (c::BEIAN_NO, if beian == "已备案" { format!("320214TY{:06}", 100 + o) } else { String::new() }),
+                (c::PLACE, name),
+                (c::CODE, format!("XW-WZ-{place_no:04}")),
+                (c::MAIN, if k == 0 { c::MAIN_CENTRE } else { c::COMMUNITY_POINT }.to_string()),
+                (c::TYPE, typ.to_string()),
+                (c::DISTRICT, "新吴区".to_string()),
+                (c::STREET, "旺庄街道".to_string()),
+                (c::ADDRESS, format!("{}{}号", ROADS[(place_no % 8) as usize], 10 + place_no * 3)),
+                (c::LNG, lng_s),
+                (c::LAT, lat_s),
+                (c::DATUM, datum),
+                (c::PHONE, format!("0510-8520{:04}", 1000 + place_no)),
+                (c::HOURS, if place_no % 2 == 0 { "周一至周五 7:30–17:30" } else { "周一至周六 8:00–17:00" }.to_string()),
+                (c::FEES, modes),
+                (c::PUHUI, if puhui { "是" } else { "否" }.to_string()),
+                (c::PUHUI_FEE, if puhui { (1200 + (place_no * 50) % 600).to_string() } else { String::new() }),
+                (c::BADGES, if place_no % 9 == 1 { "市级普惠".to_string() } else { String::new() }),
+            ];
+            let classes: Vec<(&str, &str, u32)> = match place_no % 3 {
+                0 => vec![("托小班", "全日托", 15), ("托大班", "全日托", 20)],
+                1 => vec![("乳儿班", "全日托", 10), ("托小班", "全日托", 15), ("托大班", "全日托", 20)],
+                _ => vec![("混龄班", "全日托", 18)],
+            };
+            for (i, (band, mode, cap)) in classes.into_iter().enumerate() {
+                let enrolled = cap - (place_no + i as u32) % 5;
+                let vacancies = (place_no + i as u32) % 5;
+                let mut row = base.clone();
+                row.extend([
+                    (c::BAND, band.to_string()),
+                    (c::MODE, mode.to_string()),
+                    (c::CAPACITY, cap.to_string()),
+                    (c::ENROLLED, enrolled.to_string()),
+                    (c::VACANCIES, vacancies.to_string()),
+                    (c::PUHUI_SLOTS, if puhui { (cap / 3).to_string() } else { "0".to_string() }),
+                ]);
+                out.push(row);
+            }
+        }
+    }
+    out
+}
+
+/// The same rows with one mistake each in a few places (every message a test expects).
+fn with_errors(mut rows: Vec<Vec<(&'static str, String)>>) -> Vec<Vec<(&'static str, String)>> {
+    let set = |row: &mut Vec<(&'static str, String)>, col: &str, v: &str| {
+        row.iter_mut().find(|(k, _)| *k == col).unwrap().1 = v.to_string();
+    };
+    // data row i is spreadsheet row i + 2
+    let u = rows[2].iter().find(|(k, _)| *k == c::USCC).unwrap().1.clone();
+    let bad = format!("{}{}", &u[..17], if u.ends_with('0') { "1" } else { "0" });
+    for r in rows.iter_mut().filter(|r| r.iter().any(|(k, v)| *k == c::USCC && *v == u)) {
+        set(r, c::USCC, &bad); // row 4: 校验位不正确 (all rows of that organisation)
+    }
+    set(&mut rows[10], c::STREET, "不存在街道"); // row 12
+    set(&mut rows[15], c::TYPE, "托育所"); // row 17
+    set(&mut rows[20], c::VACANCIES, "30"); // row 22: 在托 + 空位 > 托位
+    set(&mut rows[25], c::LNG, ""); // row 27: 纬度 without 经度
+    set(&mut rows[25], c::LAT, "31.57");
+    set(&mut rows[30], c::PUHUI_FEE, ""); // row 32: 普惠 without its fee
+    set(&mut rows[30], c::PUHUI, "是");
+    rows
+}
+
+fn write_csv(path: &str, rows: &[Vec<(&'static str, String)>], gbk: bool) {
+    let mut w = csv::WriterBuilder::new().from_writer(vec![]);
+    w.write_record(columns().iter().map(|c| c.name)).unwrap();
+    for r in rows {
+        w.write_record(columns().iter().map(|c| r.iter().find(|(k, _)| *k == c.name).map(|(_, v)| v.as_str()).unwrap_or(""))).unwrap();
+    }
+    let text = String::from_utf8(w.into_inner().unwrap()).unwrap().replace('\n', "\r\n");
+    let bytes = if gbk { encoding_rs::GBK.encode(&text).0.into_owned() } else { [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat() };
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn write_xlsx(path: &str, rows: &[Vec<(&'static str, String)>]) {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("托育机构及点位").unwrap();
+    let bold = Format::new().set_bold();
+    // Columns in another order than the template's: the import matches headers by name.
+    let mut cols = columns();
+    cols.reverse();
+    for (i, col) in cols.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, col.name, &bold).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (i, col) in cols.iter().enumerate() {
+            let v = row.iter().find(|(k, _)| *k == col.name).map(|(_, v)| v.as_str()).unwrap_or("");
+            // numbers as numbers (as Excel keeps them), codes as text
+            match v.parse::<f64>() {
+                Ok(n) if !col.text && !v.is_empty() => ws.write_number(r as u32 + 1, i as u16, n).map(|_| ()),
+                _ => ws.write_string(r as u32 + 1, i as u16, v).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+fn main() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/import");
+    std::fs::create_dir_all(dir).unwrap();
+    let clean = rows();
+    let bad = with_errors(clean.clone());
+    write_xlsx(&format!("{dir}/wangzhuang-40.xlsx"), &clean);
+    write_csv(&format!("{dir}/wangzhuang-40-gbk.csv"), &clean, true);
+    write_csv(&format!("{dir}/wangzhuang-40-utf8bom.csv"), &clean, false);
+    write_xlsx(&format!("{dir}/wangzhuang-40-errors.xlsx"), &bad);
+    write_csv(&format!("{dir}/wangzhuang-40-errors-gbk.csv"), &bad, true);
+    println!("wrote {} rows ({} places) to {dir}", clean.len(), 40);
+}

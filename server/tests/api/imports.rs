@@ -1,0 +1,281 @@
+//! Registry import (issue 14): the fixture files in `tests/fixtures/import/` uploaded to the
+//! admin desk's endpoints, previewed and applied; sample and real records never mixed.
+
+use crate::helpers::{fields, start, uuid, Login, TestServer};
+use serde_json::{json, Value};
+use server::db::sample::SAMPLE_PASSWORD;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/../tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// The server with its sample data removed and one real admin signed in.
+async fn start_real() -> (TestServer, Login) {
+    let s = start().await;
+    server::db::sample::remove(&s.pool).await.unwrap();
+    let hash = server::api::auth::hash_password("real-admin-password").unwrap();
+    let account = server::db::accounts::NewAccount {
+        username: "admin-real",
+        display_name: "管理员",
+        password_hash: &hash,
+        role: app::model::Role::Admin,
+        organisation_id: None,
+        district_id: None,
+        is_sample: false,
+    };
+    server::db::accounts::create_account(&s.pool, account, chrono::Utc::now().timestamp()).await.unwrap();
+    let admin = s.login("admin-real", "real-admin-password").await.1.unwrap();
+    (s, admin)
+}
+
+async fn upload(s: &TestServer, l: &Login, id: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let res = s
+        .http
+        .put(format!("{}/api/v1/admin/imports/{id}?kind=places&name={}", s.base, urlencode(name)))
+        .header("Cookie", &l.cookie)
+        .header("X-CSRF-Token", &l.csrf)
+        .header("Content-Type", "application/octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn apply(s: &TestServer, l: &Login, id: &str, key: &str, body: Value) -> (u16, Value) {
+    s.write(Some(l), "POST", &format!("/api/v1/admin/imports/{id}/apply"), key, body).await
+}
+
+async fn count(s: &TestServer, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&s.pool).await.unwrap()
+}
+
+fn texts(preview: &Value) -> Vec<String> {
+    preview["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let i: app::model::import::ImportIssue = serde_json::from_value(i.clone()).unwrap();
+            i.text()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_database_with_sample_data_refuses_real_records() {
+    let s = start().await;
+    let admin = s.login("admin-sample", SAMPLE_PASSWORD).await.1.unwrap();
+    let (st, preview) = upload(&s, &admin, &uuid(1), "wangzhuang-40.xlsx", fixture("wangzhuang-40.xlsx")).await;
+    assert_eq!(st, 200, "{preview}");
+    assert!(texts(&preview)[0].contains("seed --remove-sample"), "{:?}", texts(&preview));
+    let (st, body) = apply(&s, &admin, &uuid(1), "apply-sample", json!({ "plan_hash": preview["plan_hash"] })).await;
+    assert_eq!(st, 422, "{body}");
+    assert_eq!(fields(&body), ["file"]);
+    assert_eq!(count(&s, "SELECT count(*) FROM places WHERE is_sample = 0").await, 0);
+    // once the sample data is removed, the same file imports
+    let removed = server::db::sample::remove(&s.pool).await.unwrap();
+    assert!(removed.places > 100 && removed.accounts > 3, "{removed:?}");
+    assert_eq!(count(&s, "SELECT count(*) FROM organisations").await + count(&s, "SELECT count(*) FROM providers").await, 0);
+    assert!(count(&s, "SELECT count(*) FROM areas").await > 20, "areas are reference data, not sample");
+}
+
+#[tokio::test]
+async fn only_an_admin_imports_and_the_template_reads_back() {
+    let (s, admin) = start_real().await;
+    assert_eq!(s.get(None, "/api/v1/admin/imports/template/places").await.0, 401);
+    let res = s.http.get(format!("{}/api/v1/admin/imports/template/places", s.base)).header("Cookie", &admin.cookie).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    // the template's own example row is refused: it is marked 示例
+    let (_, preview) = upload(&s, &admin, &uuid(2), "模板.xlsx", bytes.to_vec()).await;
+    assert!(texts(&preview).iter().any(|t| t.starts_with("第 2 行") && t.contains("示例")), "{:?}", texts(&preview));
+    assert_eq!(s.get(Some(&admin), "/api/v1/admin/imports/template/nothing").await.0, 422);
+}
+
+#[tokio::test]
+async fn every_problem_is_named_by_row_and_column_and_nothing_is_written_until_asked() {
+    let (s, admin) = start_real().await;
+    for (i, name) in ["wangzhuang-40-errors.xlsx", "wangzhuang-40-errors-gbk.csv"].into_iter().enumerate() {
+        let (st, p) = upload(&s, &admin, &uuid(10 + i as u64), name, fixture(name)).await;
+        assert_eq!(st, 200, "{p}");
+        let t = texts(&p);
+        for expected in [
+            "第 4 行「统一社会信用代码」校验位不正确",
+            "第 12 行「街道」该区没有名为“不存在街道”的街道",
+            "第 17 行「机构类型」应为：纯托育机构",
+            "第 22 行「空位」在托 18 + 空位 30 超过了托位 20",
+            "第 27 行「经度」经度和纬度要一起填写",
+            "第 32 行「普惠收费（元/月）」提供普惠托位时必填",
+        ] {
+            assert!(t.iter().any(|x| x.starts_with(expected)), "{name}: {expected} not in {t:?}");
+        }
+        assert_eq!(p["read_as"], if name.ends_with(".csv") { "GB18030" } else { "XLSX" });
+        assert_eq!(p["create"].as_array().unwrap().len(), 32, "{name}");
+        assert_eq!(p["error_rows"], 18);
+    }
+    assert_eq!(count(&s, "SELECT count(*) FROM places").await, 0, "a preview writes nothing");
+    let (_, p) = upload(&s, &admin, &uuid(10), "wangzhuang-40-errors.xlsx", fixture("wangzhuang-40-errors.xlsx")).await;
+    let (st, body) = apply(&s, &admin, &uuid(10), "apply-errors-1", json!({ "plan_hash": p["plan_hash"] })).await;
+    assert_eq!(st, 422, "{body}");
+    assert_eq!(fields(&body), ["only_valid_rows"]);
+    assert_eq!(count(&s, "SELECT count(*) FROM places").await, 0);
+    let (st, r) = apply(&s, &admin, &uuid(10), "apply-errors-2", json!({ "plan_hash": p["plan_hash"], "only_valid_rows": true })).await;
+    assert_eq!(st, 200, "{r}");
+    assert_eq!((r["created"].as_i64(), r["skipped_rows"].as_i64()), (Some(32), Some(18)));
+    assert_eq!(count(&s, "SELECT count(*) FROM places WHERE is_sample = 0 AND closed_at IS NULL").await, 32);
+    // the same key again is the same answer, a new key for the same upload is refused
+    let (st, again) = apply(&s, &admin, &uuid(10), "apply-errors-2", json!({ "plan_hash": p["plan_hash"], "only_valid_rows": true })).await;
+    assert_eq!((st, again), (200, r));
+    let (st, body) = apply(&s, &admin, &uuid(10), "apply-errors-3", json!({ "plan_hash": p["plan_hash"], "only_valid_rows": true })).await;
+    assert_eq!(st, 409, "{body}");
+    assert_eq!(count(&s, "SELECT count(*) FROM places").await, 32);
+}
+
+#[tokio::test]
+async fn reimporting_changes_nothing_and_a_changed_fee_is_one_audited_update_in_the_changes_feed() {
+    let (s, admin) = start_real().await;
+    let (_, p) = upload(&s, &admin, &uuid(20), "wangzhuang-40-gbk.csv", fixture("wangzhuang-40-gbk.csv")).await;
+    assert_eq!((p["create"].as_array().unwrap().len(), p["error_rows"].as_i64()), (40, Some(0)), "{}", p["issues"]);
+    let (st, r) = apply(&s, &admin, &uuid(20), "apply-20", json!({ "plan_hash": p["plan_hash"] })).await;
+    assert_eq!((st, r["created"].as_i64()), (200, Some(40)), "{r}");
+    assert_eq!(count(&s, "SELECT count(*) FROM classes").await, 81);
+    assert_eq!(count(&s, "SELECT count(*) FROM places WHERE location_unverified = 1").await, 8);
+    let seq = count(&s, "SELECT value FROM change_counter").await;
+
+    // the same records as XLSX (other encoding, other column order): nothing to do
+    let (_, p) = upload(&s, &admin, &uuid(21), "wangzhuang-40.xlsx", fixture("wangzhuang-40.xlsx")).await;
+    assert_eq!((p["create"].as_array().unwrap().len(), p["update"].as_array().unwrap().len(), p["unchanged"].as_i64()), (0, 0, Some(40)));
+    let (st, _) = apply(&s, &admin, &uuid(21), "apply-21", json!({ "plan_hash": p["plan_hash"] })).await;
+    assert_eq!(st, 200);
+    assert_eq!(count(&s, "SELECT value FROM change_counter").await, seq, "an unchanged import changes nothing");
+
+    // one fee changed
+    let text = String::from_utf8(fixture("wangzhuang-40-utf8bom.csv")[3..].to_vec()).unwrap();
+    let changed = text.replace("全日托 2530", "全日托 2680");
+    assert_ne!(changed, text);
+    let (_, p) = upload(&s, &admin, &uuid(22), "fee.csv", changed.into_bytes()).await;
+    let update = p["update"].as_array().unwrap();
+    assert_eq!((update.len(), p["unchanged"].as_i64()), (1, Some(39)), "{p}");
+    assert_eq!(update[0]["changes"], json!([{ "column": "托育形式与收费", "before": "全日托 2530元/月", "after": "全日托 2680元/月" }]));
+    let place_id = update[0]["id"].as_i64().unwrap();
+    let (st, _) = apply(&s, &admin, &uuid(22), "apply-22", json!({ "plan_hash": p["plan_hash"] })).await;
+    assert_eq!(st, 200);
+    let audit: String = sqlx::query_scalar("SELECT detail FROM audit_log WHERE place_id = ? AND action = 'place_import_update'")
+        .bind(place_id)
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    assert!(audit.contains("2680"), "{audit}");
+    let (st, changes) = s.get(None, &format!("/api/v1/changes?since={seq}&areas=wuxi-xinwu")).await;
+    assert_eq!(st, 200);
+    let places = changes["places"].as_array().unwrap();
+    assert_eq!(places.len(), 1, "{changes}");
+    assert_eq!(places[0]["id"].as_i64(), Some(place_id));
+    assert_eq!(places[0]["care_modes"][0]["fee_yuan"], 2680);
+}
+
+#[tokio::test]
+async fn a_place_missing_from_a_new_file_is_listed_and_closed_only_when_confirmed() {
+    let (s, admin) = start_real().await;
+    let (_, p) = upload(&s, &admin, &uuid(30), "wangzhuang-40.xlsx", fixture("wangzhuang-40.xlsx")).await;
+    apply(&s, &admin, &uuid(30), "apply-30", json!({ "plan_hash": p["plan_hash"] })).await;
+    let seq = count(&s, "SELECT value FROM change_counter").await;
+    // the file without the place numbered XW-WZ-0007
+    let text = String::from_utf8(fixture("wangzhuang-40-utf8bom.csv")[3..].to_vec()).unwrap();
+    let without: String = text.split_inclusive('\n').filter(|l| !l.contains("XW-WZ-0007")).collect();
+    let gone: i64 = count(&s, "SELECT id FROM places WHERE registry_code = 'XW-WZ-0007'").await;
+    let (_, p) = upload(&s, &admin, &uuid(31), "without.csv", without.clone().into_bytes()).await;
+    assert_eq!(p["missing"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).collect::<Vec<_>>(), [gone]);
+    let (st, _) = apply(&s, &admin, &uuid(31), "apply-31", json!({ "plan_hash": p["plan_hash"] })).await;
+    assert_eq!(st, 200);
+    assert_eq!(s.get(None, &format!("/api/v1/places/{gone}")).await.0, 200, "not closed without a confirmation");
+    // confirmed: closed, gone for parents, reported deleted by the changes feed
+    let (_, p) = upload(&s, &admin, &uuid(32), "without.csv", without.into_bytes()).await;
+    let (st, body) = apply(&s, &admin, &uuid(32), "apply-32", json!({ "plan_hash": p["plan_hash"], "close": [gone, 999999] })).await;
+    assert_eq!(st, 422, "only a listed place can be closed: {body}");
+    let (st, r) = apply(&s, &admin, &uuid(32), "apply-33", json!({ "plan_hash": p["plan_hash"], "close": [gone] })).await;
+    assert_eq!((st, r["closed"].as_i64()), (200, Some(1)), "{r}");
+    assert_eq!(s.get(None, &format!("/api/v1/places/{gone}")).await.0, 404);
+    let (_, changes) = s.get(None, &format!("/api/v1/changes?since={seq}&areas=wuxi-xinwu")).await;
+    assert_eq!(changes["deleted_places"], json!([gone]));
+    let (_, area) = s.get(None, "/api/v1/areas/wuxi-xinwu-wangzhuang/places").await;
+    assert!(area["places"].as_array().unwrap().iter().all(|p| p["id"].as_i64() != Some(gone)));
+    assert_eq!(area["places"].as_array().unwrap().len(), 39);
+    // listed again: reopened, as an update
+    let (_, p) = upload(&s, &admin, &uuid(33), "wangzhuang-40.xlsx", fixture("wangzhuang-40.xlsx")).await;
+    let update = p["update"].as_array().unwrap();
+    assert_eq!(update.len(), 1);
+    assert!(update[0]["changes"].as_array().unwrap().iter().any(|c| c["column"] == "状态" && c["after"] == "开放"), "{p}");
+}
+
+#[tokio::test]
+async fn a_parent_finds_an_imported_place_near_its_coordinates_and_sees_an_unchecked_position() {
+    let (s, admin) = start_real().await;
+    let (_, p) = upload(&s, &admin, &uuid(40), "wangzhuang-40.xlsx", fixture("wangzhuang-40.xlsx")).await;
+    apply(&s, &admin, &uuid(40), "apply-40", json!({ "plan_hash": p["plan_hash"] })).await;
+    // XW-WZ-0001 is at 31.561310, 120.341770 (GCJ-02)
+    let (st, res) = s.get(None, "/api/v1/places?lat=31.5613&lng=120.3418&radius_m=300").await;
+    assert_eq!(st, 200, "{res}");
+    let names: Vec<&str> = res["places"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"小橡树托育中心（测试数据）"), "{names:?}");
+    assert!(res["places"].as_array().unwrap().iter().all(|p| p["is_sample"] == false));
+    // no coordinates in the file: the 街道 centre, flagged
+    let id = count(&s, "SELECT id FROM places WHERE registry_code = 'XW-WZ-0005'").await;
+    let (_, detail) = s.get(None, &format!("/api/v1/places/{id}")).await;
+    assert_eq!(detail["location_unverified"], true, "{detail}");
+    // WGS-84 in the file is stored as GCJ-02 (the shift near Wuxi is a few hundred metres)
+    let (lat, lng): (f64, f64) = sqlx::query_as("SELECT lat, lng FROM places WHERE registry_code = 'XW-WZ-0006'").fetch_one(&s.pool).await.unwrap();
+    let (wgs_lat, wgs_lng) = (31.560 + 6.0 * 0.00131 + 0.0021, 120.340 + 6.0 * 0.00177 - 0.0045);
+    assert!((lng - wgs_lng).abs() > 0.001, "converted: {lat} {lng}");
+    assert!((lng - (120.340 + 6.0 * 0.00177)).abs() < 0.003 && (lat - (31.560 + 6.0 * 0.00131)).abs() < 0.003, "{lat} {lng} vs {wgs_lat} {wgs_lng}");
+}
+
+#[tokio::test]
+async fn uploads_are_checked_before_anything_is_kept() {
+    let (s, admin) = start_real().await;
+    let op_like = s.get(None, "/api/v1/admin/imports/template/places").await.0;
+    assert_eq!(op_like, 401);
+    let res = s
+        .http
+        .put(format!("{}/api/v1/admin/imports/{}?kind=shops&name=a.csv", s.base, uuid(50)))
+        .header("Cookie", &admin.cookie)
+        .header("X-CSRF-Token", &admin.csrf)
+        .body("a,b\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    // the same id with another file is refused
+    assert_eq!(upload(&s, &admin, &uuid(51), "a.xlsx", fixture("wangzhuang-40.xlsx")).await.0, 200);
+    assert_eq!(upload(&s, &admin, &uuid(51), "a.xlsx", fixture("wangzhuang-40.xlsx")).await.0, 200, "the same file again is fine");
+    assert_eq!(upload(&s, &admin, &uuid(51), "b.xlsx", fixture("wangzhuang-40-errors.xlsx")).await.0, 409);
+    // over 10 MB: 413 before it is read
+    let (st, body) = upload(&s, &admin, &uuid(52), "big.csv", vec![b'a'; server::import::MAX_FILE + 1]).await;
+    assert_eq!(st, 413, "{body}");
+    // without the CSRF token: refused
+    let res = s
+        .http
+        .put(format!("{}/api/v1/admin/imports/{}?kind=places&name=a.csv", s.base, uuid(53)))
+        .header("Cookie", &admin.cookie)
+        .body(fixture("wangzhuang-40-gbk.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    // a plan that changed after the preview is not applied
+    let (_, p) = upload(&s, &admin, &uuid(54), "wangzhuang-40.xlsx", fixture("wangzhuang-40.xlsx")).await;
+    let (_, q) = upload(&s, &admin, &uuid(55), "wangzhuang-40.xlsx", fixture("wangzhuang-40.xlsx")).await;
+    assert_eq!(apply(&s, &admin, &uuid(55), "apply-55", json!({ "plan_hash": q["plan_hash"] })).await.0, 200);
+    let (st, body) = apply(&s, &admin, &uuid(54), "apply-54", json!({ "plan_hash": p["plan_hash"] })).await;
+    assert_eq!(st, 409, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("重新预览"));
+    assert_eq!(count(&s, "SELECT count(*) FROM places").await, 40);
+}
