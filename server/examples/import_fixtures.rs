@@ -4,6 +4,9 @@
 //! Deterministic: running it again writes the same files.
 //!
 //! usage: cargo run -p server --example import_fixtures
+//!        cargo run -p server --example import_fixtures -- --large PLACES OUT.xlsx
+//!          (a large file for scripts/import-bench.sh: PLACES places over 新吴区's six 街道,
+//!           two class rows each)
 
 use rust_xlsxwriter::{Format, Workbook};
 use server::import::places::{self as c, columns};
@@ -158,7 +161,55 @@ fn write_xlsx(path: &str, rows: &[Vec<(&'static str, String)>]) {
     book.save(path).unwrap();
 }
 
+/// PLACES places, one organisation each, over 新吴区's 街道, two class rows each.
+fn large(places: u32) -> Vec<Vec<(&'static str, String)>> {
+    const STREETS: [&str; 6] = ["旺庄街道", "江溪街道", "新安街道", "硕放街道", "梅村街道", "鸿山街道"];
+    let mut out = Vec::new();
+    for i in 0..places {
+        let brand = NAMES[(i % 28) as usize];
+        let (lat, lng) = (31.48 + (i as f64 * 0.000_37) % 0.1, 120.34 + (i as f64 * 0.000_53) % 0.12);
+        let base: Vec<(&'static str, String)> = vec![
+            (c::ORG, format!("无锡市新吴区{brand}{i}号托育服务有限公司（测试数据）")),
+            (c::USCC, uscc(100_000 + i)),
+            (c::BEIAN, "已备案".into()),
+            (c::BEIAN_NO, format!("320214TY{:06}", i)),
+            (c::PLACE, format!("{brand}{i}号托育中心（测试数据）")),
+            (c::TYPE, TYPES[(i % 6) as usize].into()),
+            (c::DISTRICT, "新吴区".into()),
+            (c::STREET, STREETS[(i % 6) as usize].into()),
+            (c::ADDRESS, format!("{}{}号", ROADS[(i % 8) as usize], i)),
+            (c::LNG, format!("{lng:.6}")),
+            (c::LAT, format!("{lat:.6}")),
+            (c::PHONE, format!("0510-8{:07}", i)),
+            (c::HOURS, "周一至周五 7:30–17:30".into()),
+            (c::FEES, format!("全日托 {}", 2400 + i % 2000)),
+            (c::PUHUI, "否".into()),
+        ];
+        for (band, cap) in [("托小班", 15u32), ("托大班", 20)] {
+            let mut row = base.clone();
+            row.extend([
+                (c::BAND, band.to_string()),
+                (c::MODE, "全日托".to_string()),
+                (c::CAPACITY, cap.to_string()),
+                (c::ENROLLED, (cap - i % 4).to_string()),
+                (c::VACANCIES, (i % 4).to_string()),
+            ]);
+            out.push(row);
+        }
+    }
+    out
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--large") {
+        let places: u32 = args.get(2).and_then(|n| n.parse().ok()).expect("--large PLACES OUT.xlsx");
+        let out = args.get(3).expect("--large PLACES OUT.xlsx");
+        let rows = large(places);
+        write_xlsx(out, &rows);
+        println!("wrote {} rows ({places} places) to {out}", rows.len());
+        return;
+    }
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/import");
     std::fs::create_dir_all(dir).unwrap();
     let clean = rows();

@@ -11,7 +11,9 @@ const KB = 1024;
 /** What a parent's first visit to `/` may download until the page is interactive. */
 const FIRST_VISIT = 520 * KB;
 /** Each bundle's WASM, brotli. */
-const BUNDLES = { app: 470 * KB, care: 420 * KB, desk: 490 * KB };
+// desk: 490 → 510 KB for the admin's registry import (issue 14: +17 KB brotli, upload, preview and
+// apply on the admin desk); the parents' and families' bundles do not carry it.
+const BUNDLES = { app: 470 * KB, care: 420 * KB, desk: 510 * KB };
 
 function build() {
   return fs.readFileSync(path.join(siteRoot, 'pkg', 'build.txt'), 'utf8').trim().slice('app'.length);

@@ -1,70 +1,10 @@
 // Installable PWA: manifest, service worker, offline reloads, the offline shell
 // for routes never visited, and the update banner for a new build.
 import { test, expect, hydrated, cachedDistrict } from './helpers.mjs';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { root, serverBin, siteRoot } from './env.mjs';
-
-/** A port nobody listens on right now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * A second server of the same build for this spec alone: a copy of the site (which the
- * test may change — the build under test is never touched), its own database and port.
- */
-async function startCopy() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yilao-e2e-pwa-'));
-  const site = path.join(dir, 'site');
-  fs.cpSync(siteRoot, site, { recursive: true });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const log = [];
-  const proc = spawn(serverBin, ['serve', '--sample'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: `sqlite://${dir}/pwa.db`, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: site, RUST_LOG: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (b) => { log.push(b.toString()); if (log.length > 50) log.shift(); };
-  proc.stdout.on('data', keep);
-  proc.stderr.on('data', keep);
-  const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (proc.exitCode !== null) {
-      await stop();
-      throw new Error(`second server exited with ${proc.exitCode}: ${log.join('')}`);
-    }
-    const up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
-    if (up) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`second server not up after 90 s: ${log.join('')}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { base, site, stop };
-}
+import { startServer } from './server.mjs';
+import { siteRoot } from './env.mjs';
 
 async function controlled(page) {
   await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
@@ -150,7 +90,7 @@ test.describe('a new build', () => {
   let copy = null;
   test.beforeAll(async ({}, testInfo) => {
     testInfo.setTimeout(120_000);
-    copy = await startCopy();
+    copy = await startServer({ copySite: true });
   });
   test.afterAll(async () => {
     await copy?.stop();

@@ -21,3 +21,10 @@ pub fn Badges(puhui: bool, badges: Vec<Badge>, #[prop(optional)] provider_type: 
 pub fn SampleTag(is_sample: bool) -> impl IntoView {
     is_sample.then(|| view! { <span class="sample-tag" title="示例数据，不是真实机构">"示例"</span> })
 }
+
+/// 位置待核实: the registry gave no coordinates, so the place is shown at its 街道 centre
+/// and the distance is only a rough one.
+#[component]
+pub fn UncheckedPosition(unverified: bool) -> impl IntoView {
+    unverified.then(|| view! { <span class="unverified-tag" title="登记信息没有经纬度，按街道中心估算距离">"位置待核实"</span> })
+}

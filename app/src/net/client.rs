@@ -302,4 +302,68 @@ impl ApiClient {
     pub async fn operator_audit(&self, place_id: i64) -> Result<Vec<crate::model::AuditEntry>, ClientError> {
         self.get(&format!("/api/v1/operator/places/{place_id}/audit")).await
     }
+
+    /// Where the admin downloads a registry file's XLSX template.
+    pub fn import_template_url(kind: crate::model::import::ImportKind) -> String {
+        format!("/api/v1/admin/imports/template/{}", kind.code())
+    }
+
+    /// Uploads a registry file under `id` (a UUID the desk made for this file) and answers its
+    /// preview; nothing is imported. Files take longer than a write: up to a minute.
+    pub async fn import_upload(
+        &self,
+        csrf: &str,
+        id: &str,
+        file_name: &str,
+        encoding: crate::model::import::TextEncoding,
+        bytes: Vec<u8>,
+    ) -> Result<crate::model::import::ImportPreview, ClientError> {
+        let pairs = vec![
+            ("kind".to_string(), crate::model::import::ImportKind::Places.code().to_string()),
+            ("name".to_string(), file_name.to_string()),
+            ("encoding".to_string(), encoding.code().to_string()),
+        ];
+        let url = format!("{}/api/v1/admin/imports/{}?{}", self.base, crate::rules::query::percent_encode(id), encode_pairs(&pairs));
+        let res = self
+            .http
+            .put(url)
+            .timeout(std::time::Duration::from_secs(60))
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/octet-stream")
+            .header("X-CSRF-Token", csrf)
+            .body(bytes)
+            .send()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?;
+        let status = res.status().as_u16();
+        let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        if status == 200 {
+            serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+        } else {
+            Err(ClientError::Api {
+                status,
+                body: serde_json::from_slice(&bytes).unwrap_or_else(|_| ErrorBody {
+                    error: "http".into(),
+                    message: format!("上传失败（HTTP {status}），请稍后再试"),
+                    fields: vec![],
+                    current: None,
+                }),
+            })
+        }
+    }
+
+    /// Applies a previewed upload (one transaction on the server; `key` is the write's
+    /// Idempotency-Key, kept for retries of the same apply).
+    pub async fn import_apply(
+        &self,
+        csrf: &str,
+        device_key: &str,
+        key: &str,
+        id: &str,
+        ask: &crate::model::import::ImportApply,
+    ) -> Result<WriteAnswer, ClientError> {
+        let path = format!("/api/v1/admin/imports/{}/apply", crate::rules::query::percent_encode(id));
+        let body = serde_json::to_value(ask).map_err(|e| ClientError::Decode(e.to_string()))?;
+        self.send_write(Outgoing::new("POST", &path, device_key, key).body(Some(&body)).csrf(Some(csrf))).await
+    }
 }

@@ -571,3 +571,143 @@ fn add_class(place: &mut PlaceRecord, c: ClassRecord, p: &mut Problems, bad: &mu
     classes.push(c);
     classes.sort_by_key(|c| (c.care_mode, c.age_band));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::table;
+    use app::model::import::TextEncoding;
+
+    fn areas() -> Areas {
+        Areas::new(
+            crate::db::sample::areas()
+                .into_iter()
+                .map(|a| (a.id, a.parent_id, a.city, a.name, a.lat, a.lng))
+                .collect(),
+        )
+    }
+
+    /// A CSV with the template's header and `rows` (column → value; the rest from a valid row).
+    fn csv(rows: &[&[(&str, &str)]]) -> Parsed {
+        let valid: Vec<(&str, String)> = vec![
+            (ORG, "无锡市测试托育有限公司".into()),
+            (USCC, "91350100M000100Y43".into()),
+            (BEIAN, "已备案".into()),
+            (BEIAN_NO, "320214TY000001".into()),
+            (PLACE, "测试托育中心".into()),
+            (TYPE, "纯托育机构".into()),
+            (DISTRICT, "新吴区".into()),
+            (STREET, "旺庄街道".into()),
+            (ADDRESS, "旺庄路 1 号".into()),
+            (PHONE, "0510-88880000".into()),
+            (HOURS, "周一至周五".into()),
+            (FEES, "全日托 2800".into()),
+        ];
+        let names: Vec<&str> = columns().iter().map(|c| c.name).collect();
+        let mut text = names.join(",") + "\n";
+        for r in rows {
+            let line: Vec<String> = names
+                .iter()
+                .map(|n| {
+                    r.iter().find(|(k, _)| k == n).map(|(_, v)| v.to_string()).or_else(|| valid.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone())).unwrap_or_default()
+                })
+                .collect();
+            text += &(line.join(",") + "\n");
+        }
+        let t = table::read(text.as_bytes(), "t.csv", TextEncoding::Auto).unwrap();
+        parse(&t, &areas())
+    }
+
+    fn texts(p: &Parsed) -> Vec<String> {
+        p.problems.issues().iter().map(|i| i.text()).collect()
+    }
+
+    #[test]
+    fn a_valid_row_is_one_place_with_its_street_centre_when_no_position_is_given() {
+        let p = csv(&[&[]]);
+        assert_eq!(texts(&p), Vec::<String>::new());
+        let pl = &p.places[0];
+        assert_eq!((pl.district_id.as_str(), pl.street_id.as_str()), ("wuxi-xinwu", "wuxi-xinwu-wangzhuang"));
+        assert!(pl.location_unverified);
+        assert_eq!((pl.lat, pl.lng), (31.575, 120.358));
+        assert_eq!(pl.care_modes, vec![(CareMode::FullDay, 2800)]);
+        assert_eq!(pl.classes, None, "no class columns: classes left as they are");
+    }
+
+    #[test]
+    fn fees_take_the_forms_people_write() {
+        assert_eq!(parse_fees("全日托 2800；半日托:1600元/月").unwrap(), vec![(CareMode::FullDay, 2800), (CareMode::HalfDay, 1600)]);
+        assert_eq!(parse_fees("计时托 30元/小时、临时托 150").unwrap(), vec![(CareMode::Hourly, 30), (CareMode::Occasional, 150)]);
+        assert!(parse_fees("全托 2800").unwrap_err().contains("全日托"));
+        assert!(parse_fees("全日托").unwrap_err().contains("金额"));
+        assert!(parse_fees("全日托 1；全日托 2").unwrap_err().contains("两次"));
+        assert_eq!(format_fees(&parse_fees("半日托 1600；全日托 2800").unwrap()), "全日托 2800元/月；半日托 1600元/月");
+    }
+
+    #[test]
+    fn positions_are_converted_to_gcj02_and_checked() {
+        let p = csv(&[&[(LNG, "120.358"), (LAT, "31.575"), (DATUM, "WGS-84")]]);
+        let pl = &p.places[0];
+        assert!(!pl.location_unverified);
+        let g = wgs84_to_gcj02(LatLng::new(31.575, 120.358));
+        assert_eq!((pl.lat, pl.lng), (g.lat, g.lng));
+        let p = csv(&[&[(LNG, "200"), (LAT, "31.5")], &[(PLACE, "乙"), (LAT, "31.5")], &[(PLACE, "丙"), (LNG, "120.3"), (LAT, "31.5"), (DATUM, "火星")]]);
+        assert_eq!(
+            texts(&p),
+            ["第 2 行「经度」应为 73 到 136 之间的十进制度数（中国境内）", "第 3 行「经度」经度和纬度要一起填写", "第 4 行「坐标系」应为 GCJ-02、WGS-84 或 BD-09"]
+        );
+        assert!(p.places.is_empty());
+    }
+
+    #[test]
+    fn classes_are_one_row_each_and_must_add_up() {
+        let class = |band: &'static str, cap: &'static str, enrolled: &'static str, vac: &'static str| -> Vec<(&'static str, &'static str)> {
+            vec![(BAND, band), (MODE, "全日托"), (CAPACITY, cap), (ENROLLED, enrolled), (VACANCIES, vac)]
+        };
+        let (a, b) = (class("托小班", "15", "12", "3"), class("托大班", "20", "20", "0"));
+        let p = csv(&[&a, &b]);
+        assert_eq!(texts(&p), Vec::<String>::new());
+        assert_eq!(p.places.len(), 1, "two rows of one place");
+        assert_eq!(p.places[0].classes.as_ref().unwrap().len(), 2);
+        let bad = class("托大班", "15", "12", "4");
+        let p = csv(&[&a, &bad]);
+        assert!(texts(&p).contains(&"第 3 行「空位」在托 12 + 空位 4 超过了托位 15".to_string()), "{:?}", texts(&p));
+        assert!(p.places.is_empty(), "a place with a bad row is left out whole");
+        let p = csv(&[&a, &a]);
+        assert!(texts(&p).contains(&"第 3 行「班级类型」托小班·全日托在第 2 行已经写过".to_string()), "{:?}", texts(&p));
+        assert!(p.places.is_empty());
+        let mut other_mode = class("托小班", "15", "12", "3");
+        other_mode[1] = (MODE, "半日托");
+        assert!(texts(&csv(&[&other_mode]))[0].contains("“托育形式与收费”中没有半日托"));
+    }
+
+    #[test]
+    fn an_organisation_whose_rows_disagree_is_left_out() {
+        let p = csv(&[&[], &[(PLACE, "二号点"), (ORG, "另一个名称")]]);
+        assert!(texts(&p).contains(&"第 3 行「机构名称」与第 2 行同一统一社会信用代码的机构不一致".to_string()), "{:?}", texts(&p));
+        assert!(p.places.is_empty());
+    }
+
+    #[test]
+    fn required_columns_codes_and_choices_are_checked() {
+        let p = csv(&[&[(USCC, "91350100M000100Y44"), (TYPE, "托育所"), (BEIAN_NO, ""), (STREET, "")]]);
+        let t = texts(&p);
+        assert!(t.contains(&"第 2 行「统一社会信用代码」校验位不正确".to_string()), "{t:?}");
+        assert!(t.contains(&"第 2 行「街道」未填写（必填）".to_string()), "{t:?}");
+        assert!(t.contains(&"第 2 行「备案号」已备案的机构需要填写备案号".to_string()), "{t:?}");
+        assert!(t.iter().any(|x| x.starts_with("第 2 行「机构类型」应为：纯托育机构")), "{t:?}");
+        assert!(texts(&csv(&[&[(USCC, "9.13502E+17")]]))[0].contains("文本格式"));
+        assert!(texts(&csv(&[&[(DISTRICT, "鼓楼")]]))[0].contains("没有名为“鼓楼”的区"));
+        assert!(texts(&csv(&[&[(PLACE, "晨曦托育中心（示例）")]]))[0].contains("示例"));
+        // a street written without its parenthesis is the same street
+        assert_eq!(csv(&[&[(STREET, "硕放街道")]]).places[0].street_id, "wuxi-xinwu-shuofang");
+    }
+
+    #[test]
+    fn a_file_without_a_required_column_is_refused_as_a_whole() {
+        let t = table::read("机构名称,点位名称\nA,B\n".as_bytes(), "t.csv", TextEncoding::Auto).unwrap();
+        let p = parse(&t, &areas());
+        assert!(p.problems.fatal());
+        assert!(texts(&p).contains(&"第 1 行「统一社会信用代码」缺少这一列（请使用模板的表头）".to_string()));
+    }
+}

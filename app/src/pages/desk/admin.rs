@@ -132,9 +132,10 @@ pub fn AdminDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
             <p>{format!("{name}（{}）", s.user.role.label())}</p>
             <crate::pages::desk::operator::LogoutButton session />
         </header>
-        <p class="muted">"在这里登记机构、为机构开运营账号、为各区开监管账号。需联网操作。"</p>
+        <p class="muted">"在这里导入登记数据、登记机构、为机构开运营账号、为各区开监管账号。需联网操作。"</p>
         {move || load_error.get().map(|e| view! { <p class="cached-note">{e}</p> })}
         <div class="admin">
+            <crate::pages::desk::import::ImportSection csrf=csrf.clone() reload />
             <OrgSection orgs reload csrf=csrf.clone() />
             <AccountSection accounts orgs districts reload csrf my_id />
         </div>

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod carer;
+pub mod import;
 pub mod operator;
 pub mod operator_forms;
 pub mod operator_inbox;

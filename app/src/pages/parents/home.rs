@@ -5,7 +5,7 @@
 use crate::rules::age::{age_in_months, bands_for_age, no_class_reason, parse_birth_month};
 use crate::app::use_now;
 use crate::net::client::ClientError;
-use crate::components::badges::{Badges, SampleTag};
+use crate::components::badges::{Badges, SampleTag, UncheckedPosition};
 use crate::components::freshness::{Confirmed, Updated};
 use crate::components::map_sketch::MapSketch;
 use crate::net::data::use_data;
@@ -619,6 +619,8 @@ fn PlaceCard(n: usize, hit: PlaceHit) -> impl IntoView {
                 <p class="meta">
                     <span class="distance">{distance(hit.distance_m)}</span>
                     {format!(" · {}{} · {}", hit.district_name, hit.street_name, hit.provider_type.label())}
+                    " "
+                    <UncheckedPosition unverified=hit.location_unverified />
                 </p>
                 <Badges puhui=hit.puhui badges=hit.badges.clone() />
                 {vacancy}

@@ -3,7 +3,7 @@
 
 use crate::app::{set_status, NotFound};
 use crate::net::client::ClientError;
-use crate::components::badges::{Badges, SampleTag};
+use crate::components::badges::{Badges, SampleTag, UncheckedPosition};
 use crate::components::freshness::{Confirmed, Updated};
 use crate::net::data::use_data;
 use crate::rules::format::yuan;
@@ -99,7 +99,11 @@ fn PlaceView(p: PlaceDetail) -> impl IntoView {
                     <SampleTag is_sample=s.is_sample />
                 </h1>
                 <Badges puhui=s.puhui badges=s.badges.clone() provider_type=s.provider_type />
-                <p class="address">{format!("{}{} · {}", s.district_name, s.street_name, s.address)}</p>
+                <p class="address">
+                    {format!("{}{} · {}", s.district_name, s.street_name, s.address)}
+                    " "
+                    <UncheckedPosition unverified=s.location_unverified />
+                </p>
                 <p class="hours">{format!("开放时间：{}", p.opening_hours)}</p>
                 <div class="actions">
                     {(!p.phone.is_empty()).then(|| view! {
