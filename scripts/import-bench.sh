@@ -42,6 +42,6 @@ id1=00000000-0000-4000-8000-000000000001
 id2=00000000-0000-4000-8000-000000000002
 echo "HTTP upload → preview (new):   $(upload $id1) — $(grep -o '"create":\[' "$dir/preview.json" >/dev/null && grep -o '"unchanged":[0-9]*' "$dir/preview.json")"
 hash=$(sed 's/.*"plan_hash":"\([^"]*\)".*/\1/' "$dir/preview.json")
-echo "HTTP apply:                    $(curl -fs -b "$jar" -H "X-CSRF-Token: $csrf" -H 'X-Device-Key: bench-device-0001' -H 'Idempotency-Key: bench-apply-1' \
+echo "HTTP apply:                    $(curl -fs -b "$jar" -H "X-CSRF-Token: $csrf" -H 'X-Device-Key: bench-device-0123456789abcdef' -H 'Idempotency-Key: bench-apply-1' \
   -H 'Content-Type: application/json' -d "{\"plan_hash\":\"$hash\"}" -o "$dir/result.json" -w '%{time_total} s' "$base/api/v1/admin/imports/$id1/apply") — $(cat "$dir/result.json")"
 echo "HTTP upload → preview (again): $(upload $id2) — $(grep -o '"unchanged":[0-9]*' "$dir/preview.json")"

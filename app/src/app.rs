@@ -87,6 +87,9 @@ pub fn bundle_for(output_name: &str, path: &str) -> String {
 /// the build's content hash (`app.<hash>`), so a redeploy never serves a stale bundle;
 /// the page's scripts are the bundle of its audience ([`bundle_for`]).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // 示例数据 flag and note: shown (by CSS) only where the database holds sample data.
+    let sample = use_context::<SampleSite>().is_some_and(|s| s.0);
+    let description = if sample { "一老一小：查找附近有空位的普惠托育机构（示例数据）" } else { "一老一小：查找附近有空位的普惠托育机构" };
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     #[cfg(feature = "ssr")]
     let options = {
@@ -99,12 +102,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     };
     view! {
         <!DOCTYPE html>
-        <html lang="zh-CN">
+        <html lang="zh-CN" data-sample=sample.then_some("")>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <meta name="theme-color" content="#0b6e4f" />
-                <meta name="description" content="一老一小：查找附近有空位的普惠托育机构（示例数据）" />
+                <meta name="description" content=description />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
@@ -165,13 +168,19 @@ pub fn offline_shell_script(options: &LeptosOptions) -> String {
 /// The page the service worker keeps for routes never visited: the same head, an
 /// empty body marked `data-yilao-shell`; `hydrate()` then renders the route on the
 /// device (from the local store) instead of hydrating.
-pub fn offline_shell_html(options: &LeptosOptions) -> String {
+pub fn offline_shell_html(options: &LeptosOptions, sample: SampleSite) -> String {
     let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
     format!(
-        r##"<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><meta name="theme-color" content="#0b6e4f"><title>一老一小</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="manifest" href="/manifest.webmanifest"><link rel="stylesheet" href="{pkg}.css"><script src="/pwa.js" defer></script><script type="module">{script}</script></head><body data-yilao-shell><p class="loading">正在从本机打开…</p></body></html>"##,
-        script = offline_shell_script(options)
+        r##"<!DOCTYPE html><html lang="zh-CN"{sample}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><meta name="theme-color" content="#0b6e4f"><title>一老一小</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="manifest" href="/manifest.webmanifest"><link rel="stylesheet" href="{pkg}.css"><script src="/pwa.js" defer></script><script type="module">{script}</script></head><body data-yilao-shell><p class="loading">正在从本机打开…</p></body></html>"##,
+        script = offline_shell_script(options),
+        sample = if sample.0 { " data-sample" } else { "" },
     )
 }
+
+/// Whether this site's database holds sample (示例) data: the server provides it to every
+/// page it renders, which then shows the 示例数据 flag and note (`html[data-sample]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SampleSite(pub bool);
 
 /// "Now" as the server saw it while rendering, carried into the browser so that
 /// hydration renders the same words ("12 分钟前确认"); the browser then ticks it on.

@@ -100,7 +100,7 @@ async fn main() -> anyhow::Result<()> {
     // 2. end to end over HTTP (JSON), one client on loopback
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let cfg = server::Config { addr, site_root: dir.join("no-site").display().to_string(), clock: server::clock::Clock::system(), sample_logins: false, trusted_proxies: vec![], writes_per_address: server::DEFAULT_WRITES_PER_ADDRESS, writes_per_device: server::DEFAULT_WRITES_PER_DEVICE };
+    let cfg = server::Config { addr, site_root: dir.join("no-site").display().to_string(), clock: server::clock::Clock::system(), sample_logins: false, sample_data: true, trusted_proxies: vec![], writes_per_address: server::DEFAULT_WRITES_PER_ADDRESS, writes_per_device: server::DEFAULT_WRITES_PER_DEVICE };
     let router = server::router(server::db::open_db(&url).await?, &cfg);
     tokio::spawn(async move { axum::serve(listener, router).await });
     let client = app::net::client::ApiClient::new(format!("http://{addr}"));

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod db;
 pub mod http;
 pub mod import;
+pub mod open_data;
 pub mod site;
 
 use axum::extract::FromRef;
@@ -44,6 +45,9 @@ pub struct Config {
     pub clock: clock::Clock,
     /// Whether the sample accounts may sign in (`serve --sample` only).
     pub sample_logins: bool,
+    /// Whether the database holds sample (示例) data: every page then says so (checked at
+    /// start; `server seed --remove-sample` takes effect at the next start).
+    pub sample_data: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`, comma-separated).
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// New anonymous writes one client address may make in a minute, all its devices together
@@ -71,6 +75,7 @@ impl Config {
             site_root,
             clock: clock::Clock::system(),
             sample_logins: false,
+            sample_data: false,
             trusted_proxies: trusted_proxies(&std::env::var("TRUSTED_PROXIES").unwrap_or_default())?,
             writes_per_address: positive_env("ANON_WRITES_PER_ADDRESS_PER_MINUTE", DEFAULT_WRITES_PER_ADDRESS)?,
             writes_per_device: positive_env("ANON_WRITES_PER_DEVICE_PER_MINUTE", DEFAULT_WRITES_PER_DEVICE)?,

@@ -103,7 +103,8 @@ async fn main() -> anyhow::Result<()> {
             }
             // Deletions are kept 30 days for delta sync; older clients refetch their areas.
             server::db::places::prune_tombstones(&db.write, 30 * 86_400).await?;
-            server::serve(db, Config { sample_logins: sample, ..Config::from_env()? }).await?;
+            let sample_data = server::db::imports::holds_sample(&mut *db.read.acquire().await?).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            server::serve(db, Config { sample_logins: sample, sample_data, ..Config::from_env()? }).await?;
         }
         Command::Migrate => {
             db::open(&cli.database_url).await?;

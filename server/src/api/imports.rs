@@ -89,7 +89,7 @@ pub async fn upload(
     if name.is_empty() {
         return Err(AppError::field("name", "缺少文件名"));
     }
-    let content = axum::body::to_bytes(body, import::MAX_FILE).await.map_err(|_| AppError::TooLarge)?.to_vec();
+    let content = axum::body::to_bytes(body, import::MAX_FILE).await.map_err(|_| AppError::FileTooLarge)?.to_vec();
     let now = st.clock.now();
     let up = repo::Upload {
         id: id.clone(),

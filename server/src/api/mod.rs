@@ -20,6 +20,7 @@ pub mod carer;
 pub mod desk;
 pub mod favorites;
 pub mod imports;
+pub mod open;
 pub mod orders;
 pub mod places;
 pub mod requests;
@@ -82,6 +83,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(carer::router())
         .merge(admin::router())
         .merge(imports::router())
+        .merge(open::router())
         .split_for_parts();
     crate::http::openapi::Contract.modify(&mut doc);
     (router, doc)

@@ -19,6 +19,7 @@ pub mod accounts;
 pub mod classes;
 pub mod favorites;
 pub mod imports;
+pub mod open_data;
 pub mod orders;
 pub mod places;
 pub mod requests;

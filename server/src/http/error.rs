@@ -30,6 +30,12 @@ pub enum AppError {
     /// The value changed since the client read it: here is the current one.
     #[error("stale write: {0}")]
     Stale(String, serde_json::Value),
+    /// A registry file over `import::MAX_FILE`.
+    #[error("file too large")]
+    FileTooLarge,
+    /// Too much heavy work at once (exports): come back in a few seconds (503 + `Retry-After`).
+    #[error("busy: {0}")]
+    Busy(String),
     /// The request took longer than `REQUEST_TIMEOUT` and was stopped (503 + `Retry-After`).
     #[error("request timed out")]
     TimedOut,
@@ -90,7 +96,8 @@ impl AppError {
         match self {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooLarge | AppError::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
@@ -115,6 +122,13 @@ impl AppError {
                 fields: vec![],
                 current: None,
             },
+            AppError::FileTooLarge => ErrorBody {
+                error: "too_large".into(),
+                message: format!("文件太大（最多 {} MB）：请分成几个文件导入", crate::import::MAX_FILE / 1024 / 1024),
+                fields: vec![],
+                current: None,
+            },
+            AppError::Busy(what) => ErrorBody { error: "unavailable".into(), message: what.clone(), fields: vec![], current: None },
             AppError::Unauthorized(what) => ErrorBody { error: "unauthorized".into(), message: what.clone(), fields: vec![], current: None },
             AppError::Conflict(what) => ErrorBody { error: "conflict".into(), message: what.clone(), fields: vec![], current: None },
             AppError::Stale(what, current) => ErrorBody {
@@ -145,6 +159,7 @@ impl AppError {
         match self {
             AppError::Db(sqlx::Error::PoolTimedOut) | AppError::TimedOut => Some(2),
             AppError::TooManyRequests(_, s) => Some((*s).max(1)),
+            AppError::Busy(_) => Some(5),
             _ => None,
         }
     }

@@ -61,7 +61,11 @@ pub fn router(db: db::Db, cfg: &Config) -> Router {
         .build();
     let state = AppState { leptos_options: leptos_options.clone(), read: db.read.clone(), write: db.write.clone(), clock: cfg.clock.clone(), sample_logins: cfg.sample_logins, trusted_proxies: Arc::new(cfg.trusted_proxies.clone()), writes_per_address: cfg.writes_per_address, writes_per_device: cfg.writes_per_device };
     let data = DataSource::new(Arc::new(DbBackend(db.read, cfg.clock.clone())));
-    let context = move || provide_context(data.clone());
+    let sample_site = app::app::SampleSite(cfg.sample_data);
+    let context = move || {
+        provide_context(data.clone());
+        provide_context(sample_site);
+    };
     let routes = route_list();
     let shell_options = leptos_options.clone();
 
@@ -73,7 +77,7 @@ pub fn router(db: db::Db, cfg: &Config) -> Router {
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ));
 
-    let shell_html = app::app::offline_shell_html(&leptos_options);
+    let shell_html = app::app::offline_shell_html(&leptos_options, app::app::SampleSite(cfg.sample_data));
     // The offline shell is a fixed page kept by the service worker: its one inline script is
     // allowed by its hash rather than a nonce.
     let shell_csp = HeaderValue::from_str(&app::app::content_security_policy(&format!(
@@ -118,7 +122,8 @@ async fn refuse_large_bodies(req: axum::extract::Request, next: axum::middleware
     let upload = req.method() == axum::http::Method::PUT && req.uri().path().starts_with("/api/v1/admin/imports/");
     let limit = if upload { crate::import::MAX_FILE } else { MAX_BODY };
     if announced.is_some_and(|n| n > limit) {
-        return axum::response::IntoResponse::into_response(error::AppError::TooLarge);
+        let e = if upload { error::AppError::FileTooLarge } else { error::AppError::TooLarge };
+        return axum::response::IntoResponse::into_response(e);
     }
     next.run(req).await
 }

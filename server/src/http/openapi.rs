@@ -26,9 +26,13 @@ fn needs_session(path: &str) -> bool {
         || path == "/api/v1/auth/logout"
 }
 
-/// Every write but signing in and out goes through `idempotency::run`.
+/// A registry file's upload (`PUT`, under the id the desk made: the same id and file is the
+/// same upload) is idempotent by its path, not by an `Idempotency-Key`.
+const UPLOAD: &str = "/api/v1/admin/imports/{id}";
+
+/// Every write but signing in and out (and the upload) goes through `idempotency::run`.
 fn idempotent(path: &str, write: bool) -> bool {
-    write && path != "/api/v1/auth/login" && path != "/api/v1/auth/logout"
+    write && path != "/api/v1/auth/login" && path != "/api/v1/auth/logout" && path != UPLOAD
 }
 
 fn header(name: &str, description: &str, pattern: &str, min: usize, max: usize) -> utoipa::openapi::path::Parameter {
@@ -127,7 +131,7 @@ fn describe(path: &str, write: bool, op: &mut Operation) {
         add(op, "422", error("Bad input: `fields` names each bad field, with a message in Chinese").build());
     }
     if write {
-        add(op, "413", error("Body over 64 KB").build());
+        add(op, "413", error(if path == UPLOAD { "File over 10 MB" } else { "Body over 64 KB" }).build());
     }
     if idem {
         add(op, "409", error("The Idempotency-Key was used for another request, or the record changed meanwhile").build());
@@ -175,6 +179,8 @@ impl Modify for Contract {
 
 #[cfg(test)]
 mod tests {
+    use super::UPLOAD;
+
     #[test]
     fn every_write_names_its_headers_and_every_operation_its_busy_answer() {
         let doc = serde_json::to_value(crate::api::document()).unwrap();
@@ -185,7 +191,7 @@ mod tests {
                 operations += 1;
                 let names: Vec<&str> = op["parameters"].as_array().map(|a| a.iter().filter_map(|p| p["name"].as_str()).collect()).unwrap_or_default();
                 assert!(op["responses"]["503"]["headers"]["Retry-After"].is_object(), "{method} {path}");
-                if method != "get" && !path.starts_with("/api/v1/auth/") {
+                if method != "get" && !path.starts_with("/api/v1/auth/") && path != UPLOAD {
                     writes += 1;
                     assert!(names.contains(&"Idempotency-Key") && names.contains(&"X-Device-Key"), "{method} {path}: {names:?}");
                     for s in ["409", "413", "422", "429"] {
@@ -201,7 +207,12 @@ mod tests {
         }
         assert!(writes >= 22, "{writes}");
         // the document is built from the routes themselves: every served operation, once
-        assert_eq!(operations, 53, "operations in the document");
+        assert_eq!(operations, 60, "operations in the document");
+        let upload = &paths[UPLOAD]["put"];
+        for s in ["401", "403", "409", "413", "422"] {
+            assert!(upload["responses"][s].is_object(), "upload lacks {s}");
+        }
+        assert!(upload["security"][0]["csrf"].is_array());
         assert_eq!(doc["components"]["securitySchemes"]["session"]["in"], "cookie");
         assert_eq!(doc["components"]["securitySchemes"]["csrf"]["name"], "X-CSRF-Token");
     }

@@ -55,7 +55,7 @@ async fn start_full(clock: Clock, trusted_proxies: Vec<std::net::IpAddr>, writes
     let (pool, read) = (db.write.clone(), db.read.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let cfg = Config { addr, site_root: dir.path().join("site").display().to_string(), clock: clock.clone(), sample_logins: true, trusted_proxies, writes_per_address, writes_per_device: server::DEFAULT_WRITES_PER_DEVICE };
+    let cfg = Config { addr, site_root: dir.path().join("site").display().to_string(), clock: clock.clone(), sample_logins: true, sample_data: true, trusted_proxies, writes_per_address, writes_per_device: server::DEFAULT_WRITES_PER_DEVICE };
     let app = server::router(db, &cfg);
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()

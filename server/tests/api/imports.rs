@@ -279,3 +279,61 @@ async fn uploads_are_checked_before_anything_is_kept() {
     assert!(body["message"].as_str().unwrap().contains("重新预览"));
     assert_eq!(count(&s, "SELECT count(*) FROM places").await, 40);
 }
+
+#[tokio::test]
+async fn open_data_lists_public_facts_only_and_leaves_sample_records_out_unless_asked() {
+    let s = start().await;
+    let get = |path: &str| {
+        let (s, path) = (s.clone(), path.to_string());
+        async move {
+            let res = s.http.get(format!("{}{path}", s.base)).send().await.unwrap();
+            let status = res.status().as_u16();
+            let ctype = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+            (status, ctype, res.bytes().await.unwrap().to_vec())
+        }
+    };
+    // a demo site holds only sample records: left out by default, listed when asked
+    let (st, ctype, body) = get("/api/v1/open/places.csv").await;
+    assert_eq!((st, ctype.as_str()), (200, "text/csv; charset=utf-8"));
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    assert_eq!(text.lines().count(), 1, "only the header: {}", &text[..200.min(text.len())]);
+    let (_, _, body) = get("/api/v1/open/places.csv?sample=true&area=wuxi-xinwu-wangzhuang").await;
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    let n = text.lines().count() - 1;
+    let in_street = count(&s, "SELECT count(*) FROM places WHERE street_id = 'wuxi-xinwu-wangzhuang'").await;
+    assert_eq!(n as i64, in_street);
+    assert!(text.lines().skip(1).all(|l| l.ends_with(",是")), "every row says it is sample");
+    // no personal data: no contact names or phones of families, no carers
+    let contact: Option<String> = sqlx::query_scalar("SELECT contact_phone FROM requests LIMIT 1").fetch_optional(&s.pool).await.unwrap();
+    if let Some(p) = contact {
+        assert!(!text.contains(&p));
+    }
+    let (_, _, body) = get("/api/v1/open/providers.csv?sample=true").await;
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    assert!(text.starts_with("服务机构ID,机构名称"));
+    let carer: String = sqlx::query_scalar("SELECT phone FROM carers LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    assert!(!text.contains(&carer), "no carer's phone");
+    // XLSX: the table and its 数据说明
+    let (st, ctype, body) = get("/api/v1/open/places.xlsx?sample=true&area=wuxi-xinwu").await;
+    assert_eq!(st, 200);
+    assert!(ctype.contains("spreadsheetml"));
+    let t = server::import::table::read(&body, "p.xlsx", app::model::import::TextEncoding::Auto).unwrap();
+    assert!(t.rows.len() > 20);
+    assert!(t.has("空位确认时间") && t.has("位置待核实"));
+    // a bad area is named
+    let (st, _, body) = get("/api/v1/open/places.csv?area=nowhere").await;
+    assert_eq!(st, 422, "{}", String::from_utf8_lossy(&body));
+    // imported (real) records are listed without asking, closed ones are not
+    server::db::sample::remove(&s.pool).await.unwrap();
+    let hash = server::api::auth::hash_password("real-admin-password").unwrap();
+    let acc = server::db::accounts::NewAccount { username: "admin-real", display_name: "管理员", password_hash: &hash, role: app::model::Role::Admin, organisation_id: None, district_id: None, is_sample: false };
+    server::db::accounts::create_account(&s.pool, acc, chrono::Utc::now().timestamp()).await.unwrap();
+    let admin = s.login("admin-real", "real-admin-password").await.1.unwrap();
+    let (_, p) = upload(&s, &admin, &uuid(60), "wangzhuang-40.xlsx", fixture("wangzhuang-40.xlsx")).await;
+    apply(&s, &admin, &uuid(60), "apply-60", json!({ "plan_hash": p["plan_hash"] })).await;
+    sqlx::query("UPDATE places SET closed_at = 1 WHERE registry_code = 'XW-WZ-0040'").execute(&s.pool).await.unwrap();
+    let (_, _, body) = get("/api/v1/open/places.csv").await;
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    assert_eq!(text.lines().count(), 40, "39 open places and the header");
+    assert!(text.contains("小橡树托育中心（测试数据）") && !text.contains("XW-WZ-0040"));
+}
