@@ -419,7 +419,78 @@ pub struct Carer {
     pub phone: String,
     pub level: String,
     pub certificate_no: String,
+    /// The certificate's last valid day ("YYYY-MM-DD"); `None` for carers recorded before
+    /// expiry dates were kept. An expired certificate cannot be assigned.
+    #[serde(default)]
+    pub certificate_expires_on: Option<String>,
     pub is_sample: bool,
+}
+
+impl Carer {
+    /// Whether the certificate is still valid on `today` (Beijing date).
+    pub fn certified_on(&self, today: NaiveDate) -> bool {
+        certified_on(self.certificate_expires_on.as_deref(), today)
+    }
+}
+
+/// A certificate valid through `expires_on` (or with no recorded expiry) counts on `today`.
+pub fn certified_on(expires_on: Option<&str>, today: NaiveDate) -> bool {
+    match expires_on.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d")) {
+        None => true,
+        Some(Ok(d)) => d >= today,
+        Some(Err(_)) => false,
+    }
+}
+
+labelled_enum!(
+    /// 养老护理员 level (国家职业技能标准).
+    CarerLevel {
+        Junior = "junior", "初级养老护理员";
+        Intermediate = "intermediate", "中级养老护理员";
+        Senior = "senior", "高级养老护理员";
+    }
+);
+
+/// `POST /api/v1/operator/providers/{id}/carers`: a carer the provider adds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CarerCreate {
+    #[cfg_attr(feature = "ssr", schema(max_length = 20))]
+    pub name: String,
+    /// An 11-digit mainland mobile number.
+    #[cfg_attr(feature = "ssr", schema(max_length = 20))]
+    pub phone: String,
+    pub level: CarerLevel,
+    /// 养老护理员职业技能等级证书 number.
+    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
+    pub certificate_no: String,
+    /// The certificate's last valid day, "YYYY-MM-DD"; not already past.
+    pub certificate_expires_on: String,
+}
+
+impl CarerCreate {
+    /// Every problem, by field, in Chinese (`today`: the Beijing date).
+    pub fn validate(&self, today: NaiveDate) -> Vec<crate::model::FieldError> {
+        let mut e = Vec::new();
+        let mut push = |f: &str, m: &str| e.push(crate::model::FieldError { field: f.into(), message: m.into() });
+        let n = self.name.trim().chars().count();
+        if !(2..=20).contains(&n) || self.name.chars().count() > 20 {
+            push("name", "姓名应为 2 到 20 个字");
+        }
+        if !crate::model::requests::valid_mobile(&self.phone) {
+            push("phone", "请填写 11 位手机号");
+        }
+        let c = self.certificate_no.trim();
+        if !(4..=40).contains(&c.chars().count()) || self.certificate_no.chars().count() > 40 {
+            push("certificate_no", "请填写证书编号（4 到 40 个字符）");
+        }
+        match NaiveDate::parse_from_str(self.certificate_expires_on.trim(), "%Y-%m-%d") {
+            Err(_) => push("certificate_expires_on", "请填写证书有效期（年-月-日）"),
+            Ok(d) if d < today => push("certificate_expires_on", "证书已过期：过期的护理员不能上门服务"),
+            Ok(_) => {}
+        }
+        e
+    }
 }
 
 /// "senior" → "高级养老护理员"

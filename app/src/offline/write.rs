@@ -2,7 +2,7 @@
 //! body. The outbox stores these (not loose method/path/body strings), so a queued item
 //! says what it does, and the request it becomes is decided here once.
 
-use crate::model::orders::{CheckIn, CheckOut, NewOrder, NewRating, OrderDecision, RecordWelfareVisit, Reschedule};
+use crate::model::orders::{CarerCreate, CheckIn, CheckOut, NewOrder, NewRating, OrderDecision, RecordWelfareVisit, Reschedule};
 use crate::model::requests::{Decision, NewRequest, TimeslotCreate};
 use crate::model::{ClassCreate, ClassEdit, PlaceEdit, VacancyChange};
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,8 @@ pub enum Write {
     DeactivateTimeslot { place_id: i64, timeslot_id: i64 },
     DecideOrder { id: String, decision: OrderDecision },
     RecordWelfareVisit { id: i64, record: RecordWelfareVisit },
+    AddCarer { provider_id: i64, carer: CarerCreate },
+    DisableCarer { provider_id: i64, carer_id: i64 },
     // the carer's phone
     CheckIn { order_id: String, check_in: CheckIn },
     CheckOut { order_id: String, check_out: CheckOut },
@@ -63,6 +65,8 @@ impl Write {
             Write::DeactivateTimeslot { timeslot_id, .. } => format!("/api/v1/operator/timeslots/{timeslot_id}/deactivate"),
             Write::DecideOrder { id, .. } => format!("/api/v1/operator/orders/{id}/decision"),
             Write::RecordWelfareVisit { id, .. } => format!("/api/v1/operator/welfare-visits/{id}"),
+            Write::AddCarer { provider_id, .. } => format!("/api/v1/operator/providers/{provider_id}/carers"),
+            Write::DisableCarer { carer_id, .. } => format!("/api/v1/operator/carers/{carer_id}/disable"),
             Write::CheckIn { order_id, .. } => format!("/api/v1/carer/orders/{order_id}/check-in"),
             Write::CheckOut { order_id, .. } => format!("/api/v1/carer/orders/{order_id}/check-out"),
         }
@@ -76,7 +80,10 @@ impl Write {
         match self {
             Write::SaveFavorite { place_id } => Some(serde_json::json!({ "place_id": place_id })),
             Write::RemoveFavorite { .. } => None,
-            Write::CancelRequest { .. } | Write::CancelOrder { .. } | Write::DeactivateTimeslot { .. } => Some(serde_json::json!({})),
+            Write::CancelRequest { .. } | Write::CancelOrder { .. } | Write::DeactivateTimeslot { .. } | Write::DisableCarer { .. } => {
+                Some(serde_json::json!({}))
+            }
+            Write::AddCarer { carer, .. } => json(carer),
             Write::CreateRequest { request } => json(request),
             Write::CreateOrder { order } => json(order),
             Write::RateOrder { rating, .. } => json(rating),
@@ -110,6 +117,7 @@ impl Write {
             Write::CreateTimeslot { place_id, .. } | Write::DeactivateTimeslot { place_id, .. } => entity::timeslots(*place_id),
             Write::DecideOrder { id, .. } => entity::order_decision(id),
             Write::RecordWelfareVisit { id, .. } => entity::welfare_visit(*id),
+            Write::AddCarer { provider_id, .. } | Write::DisableCarer { provider_id, .. } => entity::carers(*provider_id),
             Write::CheckIn { order_id, .. } | Write::CheckOut { order_id, .. } => entity::visit(order_id),
         }
     }
@@ -232,6 +240,17 @@ mod tests {
     }
 
     #[test]
+    fn a_providers_carer_writes_go_in_one_lane_with_the_session() {
+        let add: Write = serde_json::from_value(json!({ "write": "add_carer", "provider_id": 4, "carer": { "name": "王芳", "phone": "13812345678",
+            "level": "intermediate", "certificate_no": "Y320214000123", "certificate_expires_on": "2028-06-30" } })).unwrap();
+        let off: Write = serde_json::from_value(json!({ "write": "disable_carer", "provider_id": 4, "carer_id": 9 })).unwrap();
+        assert_eq!((add.method(), add.path(), add.entity()), ("POST", "/api/v1/operator/providers/4/carers".to_string(), "carers:4".to_string()));
+        assert_eq!((off.method(), off.path(), off.entity()), ("POST", "/api/v1/operator/carers/9/disable".to_string(), "carers:4".to_string()));
+        assert_eq!(add.body().unwrap()["level"], "intermediate");
+        assert!(add.signed_in() && off.signed_in());
+    }
+
+    #[test]
     fn an_outbox_item_stored_before_typed_writes_is_upgraded_with_everything_it_held() {
         // as the version before this one kept it in `yl1.outbox`
         let stored = r#"[{"id":"6b1f3c2e-0000-4000-8000-0000000000dd","label":"空位 −1 托小班","method":"POST",
@@ -304,4 +323,9 @@ pub mod entity {
         format!("{VISITS}{order_id}")
     }
     pub const VISITS: &str = "visit:";
+    /// A provider's carers (add, disable), in order.
+    pub fn carers(provider_id: i64) -> String {
+        format!("{CARERS}{provider_id}")
+    }
+    pub const CARERS: &str = "carers:";
 }

@@ -16,6 +16,7 @@ use std::time::Duration;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/yilao.db";
 
 pub mod accounts;
+pub mod carers;
 pub mod classes;
 pub mod favorites;
 pub mod imports;

@@ -129,6 +129,7 @@ json_bodies! {
     app::model::requests::Decision => "action", "请选择接受、不通过、候补或录取";
     app::model::orders::NewOrder => "body", "订单内容格式不正确";
     app::model::orders::OrderDecision => "action", "请选择接单、拒绝、派单或核实身份";
+    app::model::orders::CarerCreate => "level", "请求内容格式不正确（等级应为初级、中级或高级养老护理员）";
     app::model::orders::CheckIn => "tapped_at", "签到内容格式不正确";
     app::model::orders::CheckOut => "tasks", "签退内容格式不正确";
     app::model::orders::NewRating => "stars", "请选择 1 到 5 星";

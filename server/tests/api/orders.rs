@@ -194,3 +194,63 @@ async fn the_provider_accepts_assigns_a_carer_and_confirms_the_category_and_othe
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order_decision'").fetch_one(&s.pool).await.unwrap();
     assert_eq!(n, 3);
 }
+
+#[tokio::test]
+async fn a_provider_adds_a_carer_assigns_them_and_an_expired_certificate_or_a_disabled_carer_is_refused() {
+    let s = start().await;
+    let (station, o) = station_opening(&s).await;
+    let op = s.login("op-xinwu-yanglao", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let other = s.login("op-feiqitu", server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    let add = format!("/api/v1/operator/providers/{station}/carers");
+    let today = app::model::requests::beijing_today(chrono::Utc::now());
+    let day = |d: i64| (today + chrono::Duration::days(d)).format("%Y-%m-%d").to_string();
+    let carer = |name: &str, cert: &str, until: String| json!({ "name": name, "phone": "13912345678", "level": "intermediate", "certificate_no": cert, "certificate_expires_on": until });
+    // bad input names each field; an already expired certificate is refused
+    let (st, body) = s.write(Some(&op), "POST", &add, "carer-key-1", json!({ "name": "王", "phone": "123", "level": "intermediate", "certificate_no": "1", "certificate_expires_on": day(-1) })).await;
+    assert_eq!((st, fields(&body)), (422, vec!["name".to_string(), "phone".into(), "certificate_no".into(), "certificate_expires_on".into()]), "{body}");
+    assert!(body["fields"][3]["message"].as_str().unwrap().contains("已过期"));
+    assert_eq!(s.write(Some(&other), "POST", &add, "carer-key-2", carer("王芳", "Y3202140001", day(400))).await.0, 403);
+    // added; the same key again is the same carer, not two
+    let (st, added) = s.write(Some(&op), "POST", &add, "carer-key-3", carer("王芳", "Y3202140001", day(400))).await;
+    assert_eq!(st, 201, "{added}");
+    assert_eq!((added["level"].as_str(), added["certificate_expires_on"].as_str()), (Some("中级养老护理员"), Some(day(400).as_str())));
+    assert_eq!(s.write(Some(&op), "POST", &add, "carer-key-3", carer("王芳", "Y3202140001", day(400))).await.1, added);
+    let (st, body) = s.write(Some(&op), "POST", &add, "carer-key-4", carer("王芳芳", "Y3202140001", day(400))).await;
+    assert_eq!((st, fields(&body)), (422, vec!["certificate_no".to_string()]), "one certificate, one carer");
+    let (_, list) = s.get(Some(&op), &add).await;
+    assert!(list.as_array().unwrap().iter().any(|c| c["id"] == added["id"]));
+    // an order to assign
+    let (st, _) = post(&s, crate::helpers::DEVICE, "carer-ord", "/api/v1/orders", order(31, station, &o, elder_with_categories("李奶奶", 85, true, json!([])))).await;
+    assert_eq!(st, 201);
+    let decision = format!("/api/v1/operator/orders/{}/decision", uuid(31));
+    assert_eq!(s.write(Some(&op), "POST", &decision, "carer-dec-1", json!({ "action": "accept" })).await.0, 200);
+    // a certificate that has since expired cannot be assigned
+    let (_, late) = s.write(Some(&op), "POST", &add, "carer-key-5", carer("赵敏", "Y3202140002", day(0))).await;
+    sqlx::query("UPDATE carers SET certificate_expires_on = ? WHERE id = ?").bind(day(-3)).bind(late["id"].as_i64()).execute(&s.pool).await.unwrap();
+    let (st, body) = s.write(Some(&op), "POST", &decision, "carer-dec-2", json!({ "action": "assign", "carer_id": late["id"] })).await;
+    assert_eq!((st, fields(&body)), (422, vec!["carer_id".to_string()]), "{body}");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("过期"), "{body}");
+    // the new carer is assigned
+    let (st, body) = s.write(Some(&op), "POST", &decision, "carer-dec-3", json!({ "action": "assign", "carer_id": added["id"] })).await;
+    assert_eq!((st, body["carer"]["name"].as_str()), (200, Some("王芳")), "{body}");
+    // disabled: off the list, not assignable, and a carer account of theirs cannot sign in
+    let (_, sample_carers) = s.get(Some(&op), &add).await;
+    let with_account: i64 = sqlx::query_scalar("SELECT carer_id FROM users WHERE carer_id IN (SELECT id FROM carers WHERE provider_id = ?) LIMIT 1")
+        .bind(station)
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    let username: String = sqlx::query_scalar("SELECT username FROM users WHERE carer_id = ?").bind(with_account).fetch_one(&s.pool).await.unwrap();
+    let session = s.login(&username, server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
+    assert!(sample_carers.as_array().unwrap().iter().any(|c| c["id"] == with_account));
+    let (st, list) = s.write(Some(&op), "POST", &format!("/api/v1/operator/carers/{with_account}/disable"), "carer-off-1", json!({})).await;
+    assert_eq!(st, 200, "{list}");
+    assert!(list.as_array().unwrap().iter().all(|c| c["id"] != with_account));
+    assert_eq!(s.login(&username, server::db::sample::SAMPLE_PASSWORD).await.0, 403, "a disabled carer's account cannot sign in");
+    assert_eq!(s.get(Some(&session), "/api/v1/carer/visits").await.0, 401, "and its session has ended");
+    let (st, _) = s.write(Some(&op), "POST", &decision, "carer-dec-4", json!({ "action": "assign", "carer_id": with_account })).await;
+    assert_eq!(st, 422);
+    assert_eq!(s.write(Some(&other), "POST", &format!("/api/v1/operator/carers/{}/disable", added["id"]), "carer-off-2", json!({})).await.0, 403);
+    let audit: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action IN ('carer_add', 'carer_disable')").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(audit, 3);
+}

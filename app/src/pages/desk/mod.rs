@@ -8,3 +8,4 @@ pub mod operator;
 pub mod operator_forms;
 pub mod operator_inbox;
 pub mod operator_orders;
+pub mod provider_carers;

@@ -83,6 +83,7 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
                 view! { <ul class="inbox-list">{list.into_iter().map(|o| view! { <OrderItem o act d carers drafts /> }).collect_view()}</ul> }.into_any()
             }}
         </section>
+        <crate::pages::desk::provider_carers::CarersPanel chosen carers />
         <WelfarePanel chosen />
     }
     .into_any()
@@ -272,9 +273,14 @@ fn OrderItem(
                         "护理员"
                         <select name="carer_id" on:change=move |ev| pick(event_target_value(&ev)) prop:value=move || carer.get()>
                             <option value="">"请选择"</option>
-                            {move || carers.get().into_iter().map(|c| view! {
-                                <option value=c.id.to_string()>{format!("{} · {} · {}", c.name, c.level, c.certificate_no)}</option>
-                            }).collect_view()}
+                            {move || {
+                                let today = crate::model::requests::beijing_today(use_now());
+                                carers.get().into_iter().map(|c| {
+                                    let expired = !c.certified_on(today);
+                                    let text = format!("{} · {} · {}{}", c.name, c.level, c.certificate_no, if expired { "（证书已过期）" } else { "" });
+                                    view! { <option value=c.id.to_string() disabled=expired>{text}</option> }
+                                }).collect_view()
+                            }}
                         </select>
                     </label>
                     <FieldMsg errors field="carer_id" />

@@ -2,7 +2,7 @@
 //! decisions (接单 / 派单 / 核实身份 / 拒绝).
 
 use crate::db::orders::{order, provider_order, Row, ORDER_SELECT};
-use app::model::orders::{Carer, OperatorProvider, OrderAction, OrderDecision, OrderStatus, OrderView, ProviderOrder, carer_level_label};
+use app::model::orders::{OperatorProvider, OrderAction, OrderDecision, OrderStatus, OrderView, ProviderOrder};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -45,31 +45,6 @@ pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(pr
     Ok(Json(rows.into_iter().map(provider_order).collect::<Result<_, AppError>>()?))
 }
 
-/// `GET /api/v1/operator/providers/{id}/carers`
-#[utoipa::path(get, path = "/api/v1/operator/providers/{id}/carers", params(("id" = i64, Path,)),
-    responses((status = 200, body = [Carer]), (status = 401), (status = 403)), tag = "operator")]
-pub async fn carers(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<Carer>>, AppError> {
-    let mut conn = reader(&st, &session.user, Of::Provider(provider_id)).await?;
-    let rows: Vec<(i64, String, String, String, String, bool)> = sqlx::query_as(
-        "SELECT id, name, phone, level, certificate_no, is_sample FROM carers WHERE provider_id = ? AND active = 1 ORDER BY id",
-    )
-    .bind(provider_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(id, name, phone, level, certificate_no, is_sample)| Carer {
-                id,
-                name,
-                phone,
-                level: carer_level_label(&level).into(),
-                certificate_no,
-                is_sample,
-            })
-            .collect(),
-    ))
-}
-
 /// `POST /api/v1/operator/orders/{id}/decision` — accept, decline (with a reason), assign a
 /// carer of the provider, or confirm the categories the subsidy rests on.
 #[utoipa::path(post, path = "/api/v1/operator/orders/{id}/decision", params(("id" = String, Path,)), request_body = OrderDecision,
@@ -99,13 +74,9 @@ pub async fn decide(
             }
             (OrderAction::Assign, OrderStatus::Accepted | OrderStatus::Assigned) => {
                 let c = d.carer_id.ok_or_else(|| AppError::field("carer_id", "请选择护理员"))?;
-                let ok: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM carers WHERE id = ? AND provider_id = ? AND active = 1")
-                    .bind(c)
-                    .bind(o.provider_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if !ok {
-                    return Err(AppError::field("carer_id", "这名护理员不属于本机构"));
+                let today = app::model::requests::beijing_today(now);
+                if let Err(why) = crate::db::carers::assignable(&mut tx, c, o.provider_id, today).await? {
+                    return Err(AppError::field("carer_id", why));
                 }
                 carer = Some(c);
                 OrderStatus::Assigned
@@ -143,4 +114,4 @@ pub async fn decide(
     .await
 }
 
-crate::api::resource_routes!(operator_providers; provider_orders; carers; decide);
+crate::api::resource_routes!(operator_providers; provider_orders; decide);
