@@ -67,6 +67,7 @@ test('the admin creates an organisation and its operator, who signs in; then swi
   await expect(op.getByRole('heading', { name: '机构工作台' })).toBeVisible();
   await expect(op.locator('.empty-desk')).toContainText('还没有登记托育点');
 
+
   // switched off: signing in again is refused with the reason
   await page.locator('.accounts li[data-username="op-chenguang"]').getByRole('button', { name: '停用' }).click();
   await expect(page.locator('.accounts li[data-username="op-chenguang"]')).toContainText('已停用');
@@ -79,4 +80,37 @@ test('the admin creates an organisation and its operator, who signs in; then swi
   await signIn(again, 'op-chenguang', 'chenguang-2026');
   await expect(again.locator('.login .error')).toContainText('已停用');
   await other.close();
+});
+
+test('the admin registers a place for an organisation (no position: 位置待核实), parents find it, then the admin closes it', async ({ page }) => {
+  page.on('dialog', (d) => d.accept());
+  await signIn(page, 'admin-sample');
+  await page.getByText('登记新机构').click();
+  const of = page.locator('form.admin-form').first();
+  await of.getByLabel('机构名称').fill('新吴区晨星托育有限公司');
+  await of.getByLabel('统一社会信用代码').fill(uscc('91320214MA1EEEEEE'));
+  await of.getByRole('button', { name: '登记机构' }).click();
+  await expect(of.locator('.sent-tag')).toContainText('已创建机构：新吴区晨星托育有限公司');
+  const orgRow = page.locator('.orgs li', { hasText: '新吴区晨星托育有限公司' });
+  await orgRow.getByRole('button', { name: /^点位/ }).click();
+  await expect(orgRow.locator('.places')).toContainText('还没有点位');
+  const pf = orgRow.locator('form.place-form');
+  await pf.getByLabel('点位名称').fill('晨星社区托育点');
+  await pf.getByLabel('所在街道').selectOption({ label: '江溪街道' });
+  await pf.getByLabel('详细地址').fill('江溪路 8 号');
+  await pf.getByLabel('电话').fill('0510-88880001');
+  await pf.getByLabel('开放时间').fill('周一至周五 8:00–17:00');
+  await pf.getByRole('button', { name: '新增点位' }).click();
+  await expect(pf.locator('[data-field="care_modes"]')).toContainText('至少选择一种');
+  await pf.getByLabel('全日托（元/月）').fill('2600');
+  await pf.getByRole('button', { name: '新增点位' }).click();
+  await expect(pf.locator('.sent-tag')).toContainText('已新增点位：晨星社区托育点');
+  const listed = orgRow.locator('.places li[data-place-id]');
+  await expect(listed).toHaveCount(1);
+  const placeId = await listed.getAttribute('data-place-id');
+  const found = await (await page.request.get(`/api/v1/places/${placeId}`)).json();
+  expect([found.name, found.location_unverified, found.street_name]).toEqual(['晨星社区托育点', true, '江溪街道']);
+  await listed.getByRole('button', { name: '关闭' }).click();
+  await expect(orgRow.locator('.places')).toContainText('还没有点位');
+  expect((await page.request.get(`/api/v1/places/${placeId}`)).status()).toBe(404);
 });

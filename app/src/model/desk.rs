@@ -182,3 +182,83 @@ impl PlaceEdit {
         e
     }
 }
+
+/// `POST /api/v1/admin/organisations/{id}/places`: a place (点位) the admin registers for an
+/// organisation (1+N: its main centre or a community point).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PlaceCreate {
+    #[cfg_attr(feature = "ssr", schema(max_length = 60))]
+    pub name: String,
+    pub is_main: bool,
+    pub provider_type: crate::model::ProviderType,
+    /// The 街道 (`/api/v1/areas`); the district follows from it.
+    pub street_id: String,
+    #[cfg_attr(feature = "ssr", schema(max_length = 100))]
+    pub address: String,
+    /// GCJ-02; without a position the place is put at its 街道's centre and shown as 位置待核实.
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lng: Option<f64>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 100))]
+    pub opening_hours: String,
+    #[cfg_attr(feature = "ssr", schema(max_length = 20))]
+    pub phone: String,
+    pub care_modes: Vec<CareModeFeeEdit>,
+    pub puhui: bool,
+    #[serde(default)]
+    pub puhui_fee_yuan: Option<u32>,
+}
+
+impl PlaceCreate {
+    /// Every problem, by field, in Chinese (the street is checked by the server).
+    pub fn validate(&self) -> Vec<crate::model::FieldError> {
+        let mut e = Vec::new();
+        let mut push = |f: &str, m: &str| e.push(crate::model::FieldError { field: f.into(), message: m.into() });
+        let len = |s: &str| s.trim().chars().count();
+        if !(2..=60).contains(&len(&self.name)) || self.name.chars().count() > 60 {
+            push("name", "点位名称应为 2 到 60 个字");
+        }
+        if self.name.contains("示例") {
+            push("name", "真实点位的名称不能带“示例”");
+        }
+        if self.street_id.trim().is_empty() {
+            push("street_id", "请选择所在街道");
+        }
+        if !(2..=100).contains(&len(&self.address)) {
+            push("address", "请填写详细地址（2 到 100 个字）");
+        }
+        match (self.lat, self.lng) {
+            (None, None) => {}
+            (Some(lat), Some(lng)) if (3.0..=54.0).contains(&lat) && (73.0..=136.0).contains(&lng) => {}
+            (Some(_), Some(_)) => push("lat", "经纬度应在中国境内（GCJ-02）"),
+            _ => push("lat", "经度和纬度要一起填写"),
+        }
+        if !(2..=100).contains(&len(&self.opening_hours)) {
+            push("opening_hours", "请填写开放时间");
+        }
+        if !crate::model::valid_phone(&self.phone) {
+            push("phone", "请填写手机号或带区号的电话，如 0510-88881234");
+        }
+        if self.care_modes.is_empty() {
+            push("care_modes", "至少选择一种托育形式并填写收费");
+        }
+        let mut seen = Vec::new();
+        for m in &self.care_modes {
+            if seen.contains(&m.care_mode) {
+                push("care_modes", "同一托育形式只能填写一次");
+            }
+            seen.push(m.care_mode);
+            if !(1..=100_000).contains(&m.fee_yuan) {
+                push("care_modes", "收费应为 1 到 100000 元");
+            }
+        }
+        match (self.puhui, self.puhui_fee_yuan) {
+            (true, None) => push("puhui_fee_yuan", "提供普惠托位时请填写普惠收费"),
+            (_, Some(f)) if !(1..=10_000).contains(&f) => push("puhui_fee_yuan", "普惠收费应为 1 到 10000 元/月"),
+            _ => {}
+        }
+        e
+    }
+}

@@ -299,6 +299,21 @@ impl ApiClient {
         self.get("/api/v1/admin/users").await
     }
 
+    /// An organisation's open places (the admin desk).
+    pub async fn admin_org_places(&self, org_id: i64) -> Result<Vec<crate::model::OperatorPlace>, ClientError> {
+        self.get(&Self::admin_org_places_path(org_id)).await
+    }
+
+    /// Where an organisation's places are listed and new ones registered.
+    pub fn admin_org_places_path(org_id: i64) -> String {
+        format!("/api/v1/admin/organisations/{org_id}/places")
+    }
+
+    /// Where the admin closes a place.
+    pub fn admin_close_place_path(place_id: i64) -> String {
+        format!("/api/v1/admin/places/{place_id}/close")
+    }
+
     pub async fn operator_audit(&self, place_id: i64) -> Result<Vec<crate::model::AuditEntry>, ClientError> {
         self.get(&format!("/api/v1/operator/places/{place_id}/audit")).await
     }

@@ -10,7 +10,8 @@ use crate::http::write::{By, NoBody, Tx, Write};
 use crate::http::extract::Id;
 use crate::db::accounts;
 use crate::AppState;
-use app::model::{Account, AccountCreate, OrganisationAdmin, OrganisationCreate};
+use app::model::{Account, AccountCreate, OperatorPlace, OrganisationAdmin, OrganisationCreate, PlaceCreate};
+use crate::db::imports;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -144,4 +145,85 @@ pub async fn disable_user(
     .await
 }
 
-crate::api::resource_routes!(organisations, create_organisation; users, create_user; disable_user);
+/// `GET /api/v1/admin/organisations/{id}/places` — an organisation's open places, main first.
+#[utoipa::path(get, path = "/api/v1/admin/organisations/{id}/places", params(("id" = i64, Path,)),
+    responses((status = 200, body = [OperatorPlace]), (status = 401), (status = 403), (status = 404)), tag = "admin")]
+pub async fn organisation_places(State(st): State<AppState>, session: Session, Id(org): Id) -> Result<Json<Vec<OperatorPlace>>, AppError> {
+    admin_only(&session)?;
+    let mut conn = st.read.acquire().await?;
+    imports::organisation_code(&mut conn, org).await?.ok_or_else(|| AppError::NotFound("没有这个机构".into()))?;
+    Ok(Json(imports::open_places_of(&mut conn, org).await?))
+}
+
+/// `POST /api/v1/admin/organisations/{id}/places` — registers a place (点位) of a real
+/// organisation; without a position it stands at its 街道's centre, shown as 位置待核实.
+#[utoipa::path(post, path = "/api/v1/admin/organisations/{id}/places", params(("id" = i64, Path,)), request_body = PlaceCreate,
+    responses((status = 201, body = OperatorPlace), (status = 401), (status = 403), (status = 404), (status = 422, body = app::model::ErrorBody)), tag = "admin")]
+pub async fn create_place(State(st): State<AppState>, session: Session, Id(org): Id, w: Write<PlaceCreate>) -> Result<Response, AppError> {
+    admin_only(&session)?;
+    w.run_as(&st, &session, move |mut tx: Tx, new, By { user, now }| async move {
+        let (uscc, sample) = imports::organisation_code(&mut tx, org).await?.ok_or_else(|| AppError::NotFound("没有这个机构".into()))?;
+        let mut errors = FieldErrors::from(new.validate());
+        if sample {
+            errors.push("organisation_id", "示例机构不能新增真实点位");
+        }
+        let street = imports::street(&mut tx, new.street_id.trim()).await?;
+        if street.is_none() && !errors.has("street_id") {
+            errors.push("street_id", "没有这个街道，请从列表中选择");
+        }
+        errors.into_result()?;
+        let (district_id, centre_lat, centre_lng) = street.ok_or_else(|| AppError::field("street_id", "没有这个街道"))?;
+        let (lat, lng, unverified) = match (new.lat, new.lng) {
+            (Some(lat), Some(lng)) => (lat, lng, false),
+            _ => (centre_lat, centre_lng, true),
+        };
+        let mut care_modes: Vec<(app::model::CareMode, u32)> = new.care_modes.iter().map(|m| (m.care_mode, m.fee_yuan)).collect();
+        care_modes.sort_by_key(|(m, _)| *m);
+        let record = crate::import::places::PlaceRecord {
+            rows: vec![],
+            uscc,
+            registry_code: None,
+            name: new.name.trim().to_string(),
+            is_main: Some(new.is_main),
+            provider_type: new.provider_type,
+            district_id,
+            street_id: new.street_id.trim().to_string(),
+            address: new.address.trim().to_string(),
+            lat,
+            lng,
+            location_unverified: unverified,
+            phone: new.phone.trim().to_string(),
+            opening_hours: new.opening_hours.trim().to_string(),
+            care_modes,
+            puhui: new.puhui,
+            puhui_fee_yuan: if new.puhui { new.puhui_fee_yuan } else { None },
+            badges: vec![],
+            classes: None,
+        };
+        let id = imports::insert_place(&mut tx, org, &record, new.is_main, now.timestamp()).await?;
+        audit::record(&mut tx, (&user, now), About::Place { org, place: id, class: None }, "place_create", &new).await?;
+        let created = imports::open_places_of(&mut tx, org).await?.into_iter().find(|p| p.id == id).ok_or_else(|| AppError::NotFound("没有这个点位".into()))?;
+        Ok((tx, StatusCode::CREATED, created))
+    })
+    .await
+}
+
+/// `POST /api/v1/admin/places/{id}/close` — closes a place: parents no longer find it and
+/// their phones drop it at the next sync; requests and the audit trail keep pointing at it.
+#[utoipa::path(post, path = "/api/v1/admin/places/{id}/close", params(("id" = i64, Path,)),
+    responses((status = 200, body = [OperatorPlace]), (status = 401), (status = 403), (status = 404), (status = 422, body = app::model::ErrorBody)), tag = "admin")]
+pub async fn close_place(State(st): State<AppState>, session: Session, Id(place): Id, w: Write<NoBody>) -> Result<Response, AppError> {
+    admin_only(&session)?;
+    w.run_as(&st, &session, move |mut tx: Tx, _, By { user, now }| async move {
+        let org = imports::open_place_org(&mut tx, place).await?.ok_or_else(|| AppError::NotFound("没有这个开放中的点位".into()))?;
+        if !imports::close_place(&mut tx, place, now.timestamp()).await? {
+            return Err(AppError::field("id", "示例点位不能关闭（请用 seed --remove-sample 删除示例数据）"));
+        }
+        audit::record(&mut tx, (&user, now), About::Place { org, place, class: None }, "place_close", serde_json::json!({ "reason": "管理员关闭" })).await?;
+        let remaining = imports::open_places_of(&mut tx, org).await?;
+        Ok((tx, StatusCode::OK, remaining))
+    })
+    .await
+}
+
+crate::api::resource_routes!(organisations, create_organisation; users, create_user; disable_user; organisation_places, create_place; close_place);

@@ -393,3 +393,30 @@ pub async fn mark_applied(conn: &mut SqliteConnection, id: &str, now: i64, resul
 pub fn new_id() -> String {
     app::offline::store::uuid_v4(rand::random())
 }
+
+/// A 街道's district and centre (`None`: not a 街道).
+pub async fn street(conn: &mut SqliteConnection, street_id: &str) -> Result<Option<(String, f64, f64)>, AppError> {
+    Ok(sqlx::query_as("SELECT parent_id, lat, lng FROM areas WHERE id = ? AND level = 'street'").bind(street_id).fetch_optional(&mut *conn).await?)
+}
+
+/// An organisation's code (`None`: no such organisation).
+pub async fn organisation_code(conn: &mut SqliteConnection, org_id: i64) -> Result<Option<(String, bool)>, AppError> {
+    Ok(sqlx::query_as("SELECT uscc, is_sample FROM organisations WHERE id = ?").bind(org_id).fetch_optional(&mut *conn).await?)
+}
+
+/// An organisation's open places, main first.
+pub async fn open_places_of(conn: &mut SqliteConnection, org_id: i64) -> Result<Vec<app::model::OperatorPlace>, AppError> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id
+         WHERE p.organisation_id = ? AND p.closed_at IS NULL ORDER BY p.is_main DESC, p.id",
+    )
+    .bind(org_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, name, street_name)| app::model::OperatorPlace { id, name, street_name }).collect())
+}
+
+/// The organisation of an open place (`None`: no such open place).
+pub async fn open_place_org(conn: &mut SqliteConnection, place_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar("SELECT organisation_id FROM places WHERE id = ? AND closed_at IS NULL").bind(place_id).fetch_optional(&mut *conn).await?)
+}

@@ -122,6 +122,7 @@ json_bodies! {
     app::model::ClassEdit => "body", "请求内容格式不正确";
     app::model::ClassCreate => "body", "请求内容格式不正确（班级与托育形式必须从列表中选择）";
     app::model::OrganisationCreate => "body", "请求内容格式不正确";
+    app::model::PlaceCreate => "body", "请求内容格式不正确（机构类型、托育形式须从列表中选择）";
     app::model::AccountCreate => "body", "请求内容格式不正确";
     app::model::import::ImportApply => "plan_hash", "请求内容格式不正确（需要预览给出的 plan_hash）";
     app::model::requests::TimeslotCreate => "body", "请求内容格式不正确";

@@ -14,7 +14,7 @@ use leptos_meta::Title;
 /// The answer to an admin write, as the form shows it.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Debug, PartialEq)]
-enum Sent {
+pub(super) enum Sent {
     Created(serde_json::Value),
     Refused(String, Vec<FieldError>),
     Offline,
@@ -23,13 +23,13 @@ enum Sent {
 /// One admin write: the same content is sent with the same key until it gets an answer.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Default)]
-struct Attempt {
+pub(super) struct Attempt {
     key: String,
     body: String,
 }
 
 #[cfg(feature = "hydrate")]
-async fn send(csrf: &str, path: &str, body: serde_json::Value, last: RwSignal<Option<Attempt>>) -> Sent {
+pub(super) async fn send(csrf: &str, path: &str, body: serde_json::Value, last: RwSignal<Option<Attempt>>) -> Sent {
     let text = body.to_string();
     let key = match last.get_untracked() {
         Some(a) if a.body == text => a.key,
@@ -136,14 +136,15 @@ pub fn AdminDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
         {move || load_error.get().map(|e| view! { <p class="cached-note">{e}</p> })}
         <div class="admin">
             <crate::pages::desk::import::ImportSection csrf=csrf.clone() reload />
-            <OrgSection orgs reload csrf=csrf.clone() />
+            <OrgSection orgs districts reload csrf=csrf.clone() />
             <AccountSection accounts orgs districts reload csrf my_id />
         </div>
     }
 }
 
 #[component]
-fn OrgSection(orgs: RwSignal<Vec<OrganisationAdmin>>, reload: RwSignal<u32>, csrf: String) -> impl IntoView {
+fn OrgSection(orgs: RwSignal<Vec<OrganisationAdmin>>, districts: RwSignal<Vec<District>>, reload: RwSignal<u32>, csrf: String) -> impl IntoView {
+    let csrf_places = StoredValue::new(csrf.clone());
     let name = RwSignal::new(String::new());
     let uscc = RwSignal::new(String::new());
     let beian = RwSignal::new(BeianStatus::Pending.code().to_string());
@@ -207,6 +208,9 @@ fn OrgSection(orgs: RwSignal<Vec<OrganisationAdmin>>, reload: RwSignal<u32>, csr
                                         o.place_count,
                                         o.account_count,
                                     )}
+                                    {(!o.organisation.is_sample).then(|| view! {
+                                        <crate::pages::desk::admin_places::OrgPlaces org_id=o.organisation.id districts reload csrf=csrf_places.get_value() />
+                                    })}
                                 </li>
                             }
                         })

@@ -2,6 +2,7 @@
 //! orders and 探访, the admin's organisations and accounts; the carer's phone (`/carer`).
 
 pub mod admin;
+pub mod admin_places;
 pub mod carer;
 pub mod import;
 pub mod operator;
