@@ -209,7 +209,7 @@ fn OrgSection(orgs: RwSignal<Vec<OrganisationAdmin>>, districts: RwSignal<Vec<Di
                                         o.account_count,
                                     )}
                                     {(!o.organisation.is_sample).then(|| view! {
-                                        <crate::pages::desk::admin_places::OrgPlaces org_id=o.organisation.id districts reload csrf=csrf_places.get_value() />
+                                        <crate::pages::desk::admin_places::OrgPlaces org_id=o.organisation.id districts csrf=csrf_places.get_value() />
                                     })}
                                 </li>
                             }

@@ -11,7 +11,9 @@ use crate::model::{CareMode, CareModeFeeEdit, District, FieldError, OperatorPlac
 use leptos::prelude::*;
 
 #[component]
-pub fn OrgPlaces(org_id: i64, districts: RwSignal<Vec<District>>, reload: RwSignal<u32>, csrf: String) -> impl IntoView {
+/// (The organisations' list above is not reloaded after a change here: that would re-render
+/// every row and fold this one away; its own list below is the current one.)
+pub fn OrgPlaces(org_id: i64, districts: RwSignal<Vec<District>>, csrf: String) -> impl IntoView {
     let places = RwSignal::new(None::<Vec<OperatorPlace>>);
     let note = RwSignal::new(None::<String>);
     let last = RwSignal::new(None::<Attempt>);
@@ -47,7 +49,6 @@ pub fn OrgPlaces(org_id: i64, districts: RwSignal<Vec<District>>, reload: RwSign
                     Sent::Created(v) => {
                         places.set(serde_json::from_value(v).ok());
                         note.set(Some(format!("已关闭：{}", p.name)));
-                        reload.update(|n| *n += 1);
                     }
                     Sent::Refused(m, _) => note.set(Some(m)),
                     Sent::Offline => note.set(Some("未联网，没有关闭；联网后再试".into())),
@@ -80,14 +81,14 @@ pub fn OrgPlaces(org_id: i64, districts: RwSignal<Vec<District>>, reload: RwSign
                     }).collect_view().into_any()
                 })}
             </ul>
-            <NewPlace org_id districts places reload csrf=csrf.get_value() />
+            <NewPlace org_id districts places csrf=csrf.get_value() />
             </div>
         </div>
     }
 }
 
 #[component]
-fn NewPlace(org_id: i64, districts: RwSignal<Vec<District>>, places: RwSignal<Option<Vec<OperatorPlace>>>, reload: RwSignal<u32>, csrf: String) -> impl IntoView {
+fn NewPlace(org_id: i64, districts: RwSignal<Vec<District>>, places: RwSignal<Option<Vec<OperatorPlace>>>, csrf: String) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let kind = RwSignal::new(ProviderType::PureChildcare.code().to_string());
     let main = RwSignal::new("main".to_string());
@@ -106,7 +107,7 @@ fn NewPlace(org_id: i64, districts: RwSignal<Vec<District>>, places: RwSignal<Op
     let busy = RwSignal::new(false);
     let last = RwSignal::new(None::<Attempt>);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (org_id, places, reload, csrf.clone(), last);
+    let _ = (org_id, places, csrf.clone(), last);
     let csrf = StoredValue::new(csrf);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -150,7 +151,6 @@ fn NewPlace(org_id: i64, districts: RwSignal<Vec<District>>, places: RwSignal<Op
                     address.set(String::new());
                     lat.set(String::new());
                     lng.set(String::new());
-                    reload.update(|n| *n += 1);
                 }
                 Sent::Refused(_, f) => errors.set(f.clone()),
                 Sent::Offline => {}
