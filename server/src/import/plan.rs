@@ -180,7 +180,12 @@ pub fn plan(
     }
     plan.org_updates.sort();
     // Open places of the file's districts that it does not list. (Places of organisations in
-    // the file that are already closed are not "missing".)
+    // the file that are already closed are not "missing".) Not while the file has problems: a
+    // place whose rows could not be read (a mistyped code) would look missing, and closing it
+    // would be wrong — the list comes once the file is clean.
+    if parsed.problems.any() {
+        return Ok(plan);
+    }
     let districts: HashSet<&str> = parsed.places.iter().map(|p| p.district_id.as_str()).collect();
     for (i, e) in existing.iter().enumerate() {
         if !matched.contains(&i) && !e.closed && districts.contains(e.district_id.as_str()) {

@@ -214,6 +214,10 @@ async fn a_place_missing_from_a_new_file_is_listed_and_closed_only_when_confirme
     let update = p["update"].as_array().unwrap();
     assert_eq!(update.len(), 1);
     assert!(update[0]["changes"].as_array().unwrap().iter().any(|c| c["column"] == "状态" && c["after"] == "开放"), "{p}");
+    // a file with problems lists nothing as missing: its unreadable rows are not absent places
+    let (_, p) = upload(&s, &admin, &uuid(34), "wangzhuang-40-errors.xlsx", fixture("wangzhuang-40-errors.xlsx")).await;
+    assert!(p["error_rows"].as_u64().unwrap() > 0);
+    assert_eq!(p["missing"], json!([]), "{}", p["missing"]);
 }
 
 #[tokio::test]

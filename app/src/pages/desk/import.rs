@@ -201,6 +201,9 @@ fn PreviewView(p: ImportPreview, only_valid: RwSignal<bool>, close: RwSignal<Vec
                 </details>
             })}
             {(error_rows > 0 && !p.read_as.is_empty()).then(|| view! {
+                <p class="muted">"文件有问题时不列出“本次文件中没有”的点位（读不出的行可能被误认为缺少）；改好文件后再上传即可看到。"</p>
+            })}
+            {(error_rows > 0 && !p.read_as.is_empty()).then(|| view! {
                 <label class="check">
                     <input type="checkbox" name="only_valid_rows" prop:checked=move || only_valid.get()
                         on:change=move |ev| only_valid.set(event_target_checked(&ev)) />

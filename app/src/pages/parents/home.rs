@@ -617,7 +617,8 @@ fn PlaceCard(n: usize, hit: PlaceHit) -> impl IntoView {
                     <SampleTag is_sample=hit.is_sample />
                 </h2>
                 <p class="meta">
-                    <span class="distance">{distance(hit.distance_m)}</span>
+                    // a position not yet checked is the 街道 centre: no distance is claimed
+                    <span class="distance">{if hit.location_unverified { "距离待核实".to_string() } else { distance(hit.distance_m) }}</span>
                     {format!(" · {}{} · {}", hit.district_name, hit.street_name, hit.provider_type.label())}
                     " "
                     <UncheckedPosition unverified=hit.location_unverified />
