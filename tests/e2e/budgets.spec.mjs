@@ -70,10 +70,13 @@ test('each audience loads its own bundle; a link across audiences opens the page
   await hydrated(page);
   expect(bundles).toEqual(['app']);
   // the status bar's 上门服务 is the families' page: the families' bundle starts it
+  // (the parents' page is marked, so that "hydrated" below is the families' page, not this one)
+  await page.evaluate(() => { window.__parents_page = true; });
   await page.locator('nav.status').getByRole('link', { name: '上门服务' }).click();
   await expect(page).toHaveURL(/\/care$/);
   await expect(page.locator('h1')).toBeVisible();
-  await page.waitForFunction(() => window.__yilao_hydrated === true, null, { timeout: 20_000 });
+  await page.waitForFunction(() => !window.__parents_page && window.__yilao_hydrated === true, null, { timeout: 20_000 });
+  await page.waitForLoadState('load');
   expect(bundles).toEqual(['app', 'care']);
   await page.goBack();
   await expect(page).toHaveURL(/area=wuxi-xinwu-wangzhuang/);
