@@ -66,22 +66,36 @@ enum Command {
 enum ImportCommand {
     /// 托育机构 and their places (XLSX, or CSV in UTF-8 or GBK/GB18030).
     Places {
-        file: std::path::PathBuf,
-        /// Check and show what would change; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// For CSV: auto, utf-8 or gb18030.
-        #[arg(long, default_value = "auto")]
-        encoding: String,
-        /// Import the rows without problems and skip the others.
-        #[arg(long)]
-        only_valid_rows: bool,
+        #[command(flatten)]
+        file: ImportFile,
         /// Close the places of the file's districts that the file no longer lists.
         #[arg(long)]
         close_missing: bool,
     },
-    /// Write the XLSX template (with its 填写说明 sheet) for a kind: places.
+    /// Home-care providers with their service items, prices, service area and carers.
+    Providers {
+        #[command(flatten)]
+        file: ImportFile,
+        /// Close the providers of the file's districts that the file no longer lists.
+        #[arg(long)]
+        close_missing: bool,
+    },
+    /// Write the XLSX template (with its 填写说明 sheet) for a kind: places or providers.
     Template { kind: String, out: std::path::PathBuf },
+}
+
+#[derive(clap::Args)]
+struct ImportFile {
+    file: std::path::PathBuf,
+    /// Check and show what would change; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// For CSV: auto, utf-8 or gb18030.
+    #[arg(long, default_value = "auto")]
+    encoding: String,
+    /// Import the rows without problems and skip the others.
+    #[arg(long)]
+    only_valid_rows: bool,
 }
 
 #[tokio::main]
@@ -185,14 +199,15 @@ async fn main() -> anyhow::Result<()> {
 async fn import_command(url: &str, what: ImportCommand) -> anyhow::Result<i32> {
     use app::model::import::{ImportApply, ImportKind, TextEncoding};
     use server::import;
-    let (file, dry_run, encoding, only_valid_rows, close_missing) = match what {
+    let (kind, ImportFile { file, dry_run, encoding, only_valid_rows }, close_missing) = match what {
         ImportCommand::Template { kind, out } => {
-            let kind = ImportKind::from_code(&kind).ok_or_else(|| anyhow::anyhow!("kind: places"))?;
+            let kind = ImportKind::from_code(&kind).ok_or_else(|| anyhow::anyhow!("kind: places or providers"))?;
             std::fs::write(&out, import::template::xlsx(kind)?)?;
             println!("wrote the {} template to {}", kind.label(), out.display());
             return Ok(0);
         }
-        ImportCommand::Places { file, dry_run, encoding, only_valid_rows, close_missing } => (file, dry_run, encoding, only_valid_rows, close_missing),
+        ImportCommand::Places { file, close_missing } => (ImportKind::Places, file, close_missing),
+        ImportCommand::Providers { file, close_missing } => (ImportKind::Providers, file, close_missing),
     };
     let encoding = TextEncoding::from_code(&encoding).ok_or_else(|| anyhow::anyhow!("--encoding: auto, utf-8 or gb18030"))?;
     let bytes = std::fs::read(&file)?;
@@ -202,14 +217,16 @@ async fn import_command(url: &str, what: ImportCommand) -> anyhow::Result<i32> {
     let areas = import::areas(&mut *pool.acquire().await?).await?;
     let id = server::db::imports::new_id();
     let now = chrono::Utc::now();
-    let parsed = import::read(&bytes, &name, encoding, &areas);
+    let today = app::model::requests::beijing_today(now);
+    let parsed = import::read(kind, &bytes, &name, encoding, &areas, today);
     let prepared = import::prepare(&mut *pool.acquire().await?, (&id, &name), parsed, now).await?;
     let p = &prepared.preview;
     println!("{name}: {} 行（{}），{} 行有问题", p.rows, p.read_as, p.error_rows);
     for i in &p.issues {
         println!("  {}", i.text());
     }
-    println!("新增 {} 个点位，修改 {} 个，没有变化 {} 个，本次文件中没有 {} 个", p.create.len(), p.update.len(), p.unchanged, p.missing.len());
+    let what = if kind == ImportKind::Places { "点位" } else { "服务机构" };
+    println!("新增 {} 个{what}，修改 {} 个，没有变化 {} 个，本次文件中没有 {} 个", p.create.len(), p.update.len(), p.unchanged, p.missing.len());
     for r in p.update.iter().take(50) {
         let what: Vec<String> = r.changes.iter().map(|c| format!("{}：{} → {}", c.column, c.before, c.after)).collect();
         println!("  修改 {}（第 {} 行）：{}", r.name, r.rows[0], what.join("；"));
@@ -228,11 +245,11 @@ async fn import_command(url: &str, what: ImportCommand) -> anyhow::Result<i32> {
         close: if close_missing { p.missing.iter().map(|m| m.id).collect() } else { vec![] },
     };
     // Applying makes the plan again inside the write transaction, from the same bytes.
-    let parsed = import::read(&bytes, &name, encoding, &areas);
+    let parsed = import::read(kind, &bytes, &name, encoding, &areas, today);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let up = server::db::imports::Upload {
         id: id.clone(),
-        kind: ImportKind::Places.code().into(),
+        kind: kind.code().into(),
         file_name: name.clone(),
         encoding: encoding.code().into(),
         sha256: server::http::device::sha256_hex(&bytes),
@@ -244,7 +261,7 @@ async fn import_command(url: &str, what: ImportCommand) -> anyhow::Result<i32> {
     };
     server::db::imports::save_upload(&mut tx, &up).await?;
     let prepared = import::prepare(&mut tx, (&id, &name), parsed, now).await?;
-    let tool = format!("server import places {name}");
+    let tool = format!("server import {} {name}", kind.code());
     match import::execute(&mut tx, &prepared, &ask, (server::http::audit::Actor::Tool(&tool), now)).await {
         Ok(r) => {
             server::db::imports::mark_applied(&mut tx, &id, now.timestamp(), &serde_json::to_string(&r)?).await?;

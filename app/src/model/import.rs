@@ -8,6 +8,7 @@ labelled_enum!(
     /// What a registry file lists.
     ImportKind {
         Places = "places", "托育机构及点位";
+        Providers = "providers", "居家上门服务机构";
     }
 );
 

@@ -28,11 +28,11 @@ fn admin_only(session: &Session) -> Result<(), AppError> {
 }
 
 fn kind_of(code: &str) -> Result<ImportKind, AppError> {
-    ImportKind::from_code(code).ok_or_else(|| AppError::field("kind", "导入类型应为 places（托育机构及点位）"))
+    ImportKind::from_code(code).ok_or_else(|| AppError::field("kind", "导入类型应为 places（托育机构及点位）或 providers（居家上门服务机构）"))
 }
 
 /// `GET /api/v1/admin/imports/template/{kind}` — the XLSX template with its 填写说明 sheet.
-#[utoipa::path(get, path = "/api/v1/admin/imports/template/{kind}", params(("kind" = String, Path, description = "places")),
+#[utoipa::path(get, path = "/api/v1/admin/imports/template/{kind}", params(("kind" = String, Path, description = "places or providers")),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
               (status = 401), (status = 403), (status = 422, body = app::model::ErrorBody)), tag = "admin")]
 pub async fn template(session: Session, axum::extract::Path(kind): axum::extract::Path<String>) -> Result<Response, AppError> {
@@ -56,7 +56,7 @@ pub async fn template(session: Session, axum::extract::Path(kind): axum::extract
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct UploadParams {
-    /// places
+    /// places or providers
     kind: String,
     /// The file's name as the admin chose it (shown in the preview; `.xlsx` or `.csv`).
     name: String,
@@ -122,14 +122,16 @@ async fn preview_of(st: &AppState, up: &repo::Upload, now: chrono::DateTime<chro
     import::prepare(&mut conn, (&up.id, &up.file_name), parsed, now).await
 }
 
-async fn read_upload(st: &AppState, up: &repo::Upload) -> Result<import::places::Parsed, AppError> {
+async fn read_upload(st: &AppState, up: &repo::Upload) -> Result<import::Parsed, AppError> {
     let areas = {
         let mut conn = st.read.acquire().await?;
         import::areas(&mut conn).await?
     };
     let (bytes, name) = (up.content.clone(), up.file_name.clone());
     let encoding = TextEncoding::from_code(&up.encoding).unwrap_or(TextEncoding::Auto);
-    Ok(tokio::task::spawn_blocking(move || import::read(&bytes, &name, encoding, &areas)).await.map_err(anyhow::Error::from)?)
+    let kind = kind_of(&up.kind)?;
+    let today = app::model::requests::beijing_today(st.clock.now());
+    Ok(tokio::task::spawn_blocking(move || import::read(kind, &bytes, &name, encoding, &areas, today)).await.map_err(anyhow::Error::from)?)
 }
 
 /// `POST /api/v1/admin/imports/{id}/apply` — applies a previewed upload in one transaction

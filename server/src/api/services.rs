@@ -141,7 +141,7 @@ pub async fn serving(
     let (dlat, dlng) = (0.45, 0.45 / at.lat.to_radians().cos().max(0.1));
     let rows: Vec<ProviderRow> = sqlx::query_as(&format!(
         "{PROVIDER_SELECT}
-         WHERE p.lat BETWEEN ? AND ? AND p.lng BETWEEN ? AND ?
+         WHERE p.lat BETWEEN ? AND ? AND p.lng BETWEEN ? AND ? AND p.closed_at IS NULL
            AND (p.serve_radius_m IS NOT NULL OR EXISTS (SELECT 1 FROM provider_streets x WHERE x.provider_id = p.id AND x.street_id = ?))
            AND (? IS NULL OR EXISTS (SELECT 1 FROM provider_items i WHERE i.provider_id = p.id AND i.service_item = ?))"
     ))
@@ -216,11 +216,11 @@ pub async fn providers(State(st): State<AppState>, RawQuery(raw): RawQuery) -> R
     responses((status = 200, body = ProviderHit), (status = 404)), tag = "home services")]
 pub async fn provider(State(st): State<AppState>, Id(id): Id) -> Result<Json<ProviderHit>, AppError> {
     let mut conn = st.read.acquire().await?;
-    let row: ProviderRow = sqlx::query_as(&format!("{PROVIDER_SELECT} WHERE p.id = ?"))
+    let row: ProviderRow = sqlx::query_as(&format!("{PROVIDER_SELECT} WHERE p.id = ? AND p.closed_at IS NULL"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| AppError::NotFound("没有这个服务机构".into()))?;
+        .ok_or_else(|| AppError::NotFound("没有这个服务机构（或已停止服务）".into()))?;
     let mut items = items_of(&mut conn, &[id]).await?;
     Ok(Json(hit(row, 0.0, items.remove(&id).unwrap_or_default())?))
 }

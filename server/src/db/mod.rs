@@ -23,6 +23,7 @@ pub mod imports;
 pub mod open_data;
 pub mod orders;
 pub mod places;
+pub mod provider_imports;
 pub mod requests;
 pub mod welfare;
 pub mod sample;

@@ -214,7 +214,7 @@ pub async fn providers(conn: &mut SqliteConnection, scope: &Scope) -> Result<Vec
                 p.is_sample
          FROM providers p JOIN organisations o ON o.id = p.organisation_id
               JOIN areas d ON d.id = p.district_id JOIN areas s ON s.id = p.street_id
-         WHERE (?1 IS NULL OR p.district_id = ?1 OR p.street_id = ?1) AND (?2 OR p.is_sample = 0)
+         WHERE p.closed_at IS NULL AND (?1 IS NULL OR p.district_id = ?1 OR p.street_id = ?1) AND (?2 OR p.is_sample = 0)
          ORDER BY p.district_id, p.street_id, p.id",
     )
     .bind(&scope.area)

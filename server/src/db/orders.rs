@@ -138,8 +138,9 @@ pub(crate) async fn owner(conn: &mut SqliteConnection, id: &str) -> Result<Optio
     Ok(sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
 }
 
+/// Whether the provider exists and is open (a closed one takes no new orders).
 pub(crate) async fn provider_exists(conn: &mut SqliteConnection, provider_id: i64) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ?").bind(provider_id).fetch_one(&mut *conn).await?)
+    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ? AND closed_at IS NULL").bind(provider_id).fetch_one(&mut *conn).await?)
 }
 
 /// What booking a provider's timeslot for an item must meet (`None`: not the provider's for it).

@@ -39,7 +39,7 @@ pub const MAIN_CENTRE: &str = "主园区";
 pub const COMMUNITY_POINT: &str = "社区点";
 pub const DATUMS: [&str; 3] = ["GCJ-02", "WGS-84", "BD-09"];
 
-fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str> {
+pub(super) fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|&x| label(x)).collect()
 }
 
@@ -162,7 +162,7 @@ impl Areas {
         Areas { districts, streets }
     }
 
-    fn district(&self, text: &str) -> Result<String, String> {
+    pub(super) fn district(&self, text: &str) -> Result<String, String> {
         let hits: Vec<&(String, String, String)> = self
             .districts
             .iter()
@@ -175,7 +175,7 @@ impl Areas {
         }
     }
 
-    fn street(&self, district_id: &str, text: &str) -> Result<(String, f64, f64), String> {
+    pub(super) fn street(&self, district_id: &str, text: &str) -> Result<(String, f64, f64), String> {
         let list = self.streets.get(district_id).map(Vec::as_slice).unwrap_or_default();
         list.iter()
             .find(|(id, name, ..)| text == id || text == name || bare(text) == bare(name))
@@ -195,7 +195,7 @@ fn yes_no(s: &str) -> Option<bool> {
     }
 }
 
-fn whole(s: &str) -> Option<u32> {
+pub(super) fn whole(s: &str) -> Option<u32> {
     let s = s.trim_end_matches(['元', '个', '人']).replace([',', '，'], "");
     s.parse::<u32>().ok()
 }
@@ -245,7 +245,7 @@ fn parse_badges(s: &str) -> Result<Vec<Badge>, String> {
     Ok(out)
 }
 
-fn choice<T: Copy>(all: &[T], label: fn(T) -> &'static str, s: &str) -> Option<T> {
+pub(super) fn choice<T: Copy>(all: &[T], label: fn(T) -> &'static str, s: &str) -> Option<T> {
     all.iter().copied().find(|&x| label(x) == s)
 }
 
@@ -369,7 +369,7 @@ fn read_row(t: &Table, row: &Row, areas: &Areas, p: &mut Problems) -> Option<Row
 }
 
 /// 经度 / 纬度 / 坐标系 → a GCJ-02 position (`None`: not given, or wrong — then a problem is noted).
-fn read_position(lng: &str, lat: &str, datum: &str, n: u32, p: &mut Problems) -> Option<LatLng> {
+pub(super) fn read_position(lng: &str, lat: &str, datum: &str, n: u32, p: &mut Problems) -> Option<LatLng> {
     if lng.is_empty() && lat.is_empty() {
         return None;
     }

@@ -24,7 +24,7 @@ pub struct Plan {
     pub org_updates: Vec<String>,
 }
 
-fn position(lat: f64, lng: f64, unverified: bool) -> String {
+pub(super) fn position(lat: f64, lng: f64, unverified: bool) -> String {
     if unverified {
         "位置待核实（街道中心）".into()
     } else {
@@ -99,7 +99,7 @@ fn facts_of_existing(o: &ExistingOrg, p: &ExistingPlace, file_lists_classes: boo
 }
 
 /// Changes from `before` to `after`, in the order of `after` then what `after` no longer has.
-fn diff(before: &[(String, String)], after: &[(String, String)]) -> Vec<FieldChange> {
+pub(super) fn diff(before: &[(String, String)], after: &[(String, String)]) -> Vec<FieldChange> {
     let old: HashMap<&str, &str> = before.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let new: HashSet<&str> = after.iter().map(|(k, _)| k.as_str()).collect();
     let mut out: Vec<FieldChange> = after

@@ -11,10 +11,23 @@ const ROWS: u32 = 5000;
 
 /// The template for `kind`, as XLSX bytes.
 pub fn xlsx(kind: ImportKind) -> Result<Vec<u8>, XlsxError> {
-    let (sheet, columns) = match kind {
-        ImportKind::Places => ("托育机构及点位", super::places::columns()),
+    let common = [
+        "第 2 行是示例（灰色斜体，名称带“示例”）：填写前请删除或覆盖；带“示例”字样的行不会导入。",
+        "列的顺序可以调整，表头文字不能改；空行会被跳过，单元格前后的空格不影响。",
+        "CSV 文件可以是 UTF-8（带或不带 BOM）或 GBK/GB18030（中文版 Excel 默认另存的 CSV）。",
+    ];
+    let (sheet, columns, own) = match kind {
+        ImportKind::Places => ("托育机构及点位", super::places::columns(), [
+            "一个机构有多个点位（1+N）时，每个点位写一行；一个点位有多个班级时，每个班级写一行，点位的其他列照抄。",
+            "同一文件可以重复导入：机构按统一社会信用代码对应，点位按点位编号（或机构 + 点位名称）对应，没有变化的行不会改动数据。",
+        ]),
+        ImportKind::Providers => ("居家上门服务机构", super::providers::columns(), [
+            "一个服务机构提供多个服务项目时，每个项目写一行；护理员每人写一行（可与项目同行），服务机构的其他列照抄。",
+            "同一文件可以重复导入：机构按统一社会信用代码对应，服务机构按服务机构编号（或机构 + 名称）对应，项目按名称、护理员按证书编号对应；文件中没有写的项目和护理员保持不变（停用护理员请在服务机构工作台操作）。",
+        ]),
     };
-    build(sheet, &columns)
+    let notes: Vec<&str> = common.iter().chain(own.iter()).copied().collect();
+    build(sheet, &columns, &notes)
 }
 
 /// The file name offered for download.
@@ -22,7 +35,7 @@ pub fn file_name(kind: ImportKind) -> String {
     format!("{}导入模板.xlsx", kind.label())
 }
 
-fn build(sheet: &str, columns: &[Column]) -> Result<Vec<u8>, XlsxError> {
+fn build(sheet: &str, columns: &[Column], notes: &[&str]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let header = Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_text_wrap();
     let required = Format::new().set_bold().set_background_color(Color::RGB(0xFCE4D6)).set_text_wrap();
@@ -62,13 +75,6 @@ fn build(sheet: &str, columns: &[Column]) -> Result<Vec<u8>, XlsxError> {
         help.write_string(r, 3, c.example)?;
         help.write_string_with_format(r, 4, c.choices.join("、"), &wrap)?;
     }
-    let notes = [
-        "第 2 行是示例（灰色斜体，名称带“示例”）：填写前请删除或覆盖；带“示例”字样的行不会导入。",
-        "一个机构有多个点位（1+N）时，每个点位写一行；一个点位有多个班级时，每个班级写一行，点位的其他列照抄。",
-        "列的顺序可以调整，表头文字不能改；空行会被跳过，单元格前后的空格不影响。",
-        "CSV 文件可以是 UTF-8（带或不带 BOM）或 GBK/GB18030（中文版 Excel 默认另存的 CSV）。",
-        "同一文件可以重复导入：机构按统一社会信用代码对应，点位按点位编号（或机构 + 点位名称）对应，没有变化的行不会改动数据。",
-    ];
     let base = columns.len() as u32 + 3;
     help.write_string_with_format(base - 1, 0, "说明", &header)?;
     for (i, n) in notes.iter().enumerate() {
@@ -99,5 +105,21 @@ mod tests {
         assert_eq!(t.rows.len(), 1);
         assert!(t.cell(&t.rows[0], places::ORG).contains("示例"));
         assert_eq!(t.cell(&t.rows[0], places::USCC).len(), 18);
+    }
+
+    #[test]
+    fn the_providers_template_reads_back_and_its_example_row_is_refused() {
+        let bytes = xlsx(ImportKind::Providers).unwrap();
+        let t = table::read(&bytes, "模板.xlsx", TextEncoding::Auto).unwrap();
+        for c in crate::import::providers::columns() {
+            assert!(t.has(c.name), "{}", c.name);
+        }
+        assert_eq!(t.rows.len(), 1);
+        let areas = crate::import::places::Areas::new(
+            crate::db::sample::areas().into_iter().map(|a| (a.id, a.parent_id, a.city, a.name, a.lat, a.lng)).collect(),
+        );
+        let p = crate::import::providers::parse(&t, &areas, chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap());
+        assert!(p.providers.is_empty());
+        assert!(p.problems.issues().iter().any(|i| i.message.contains("示例行")), "{:?}", p.problems.issues());
     }
 }

@@ -1,7 +1,7 @@
 //! The platform admin: organisations and accounts, their validation, boundaries and audit.
 
 
-use crate::helpers::{fields, start, Login, TestServer};
+use crate::helpers::{fields, start, uscc, Login, TestServer};
 use serde_json::{json, Value};
 use server::db::sample::SAMPLE_PASSWORD;
 
@@ -9,13 +9,6 @@ async fn post(s: &TestServer, l: Option<&Login>, path: &str, key: &str, body: Va
     s.write(l, "POST", path, key, body).await
 }
 
-/// A USCC with a correct GB 32100 check character.
-fn uscc(body17: &str) -> String {
-    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-    let sum: u32 = body17.bytes().zip(W).map(|(b, w)| CHARS.iter().position(|&c| c == b).unwrap() as u32 * w).sum();
-    format!("{body17}{}", CHARS[((31 - sum % 31) % 31) as usize] as char)
-}
 
 #[tokio::test]
 async fn only_the_admin_reaches_the_admin_endpoints() {

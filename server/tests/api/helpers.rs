@@ -187,3 +187,11 @@ pub fn booked(answers: &[(u16, Value)]) -> usize {
     }
     answers.iter().filter(|(st, _)| *st == 201).count()
 }
+
+/// A USCC with a correct GB 32100 check character.
+pub fn uscc(body17: &str) -> String {
+    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    let sum: u32 = body17.bytes().zip(W).map(|(b, w)| CHARS.iter().position(|&c| c == b).unwrap() as u32 * w).sum();
+    format!("{body17}{}", CHARS[((31 - sum % 31) % 31) as usize] as char)
+}

@@ -29,9 +29,13 @@ async fn start_real() -> (TestServer, Login) {
 }
 
 async fn upload(s: &TestServer, l: &Login, id: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+    upload_kind(s, l, "places", id, name, bytes).await
+}
+
+async fn upload_kind(s: &TestServer, l: &Login, kind: &str, id: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
     let res = s
         .http
-        .put(format!("{}/api/v1/admin/imports/{id}?kind=places&name={}", s.base, urlencode(name)))
+        .put(format!("{}/api/v1/admin/imports/{id}?kind={kind}&name={}", s.base, urlencode(name)))
         .header("Cookie", &l.cookie)
         .header("X-CSRF-Token", &l.csrf)
         .header("Content-Type", "application/octet-stream")
@@ -340,4 +344,87 @@ async fn open_data_lists_public_facts_only_and_leaves_sample_records_out_unless_
     let text = String::from_utf8(body[3..].to_vec()).unwrap();
     assert_eq!(text.lines().count(), 40, "39 open places and the header");
     assert!(text.contains("小橡树托育中心（测试数据）") && !text.contains("XW-WZ-0040"));
+}
+
+/// A providers file as Excel on a Chinese Windows saves CSV (GBK): two providers of 新吴区,
+/// one serving a radius with two items and a carer, one serving two 街道 with 助餐.
+fn providers_csv(bath_price: u32, with_second: bool) -> Vec<u8> {
+    let head = "机构名称,统一社会信用代码,服务机构名称,服务机构编号,服务机构类型,所在区,街道,地址,经度,纬度,坐标系,电话,24小时电话,服务半径（米）,服务街道,服务项目,服务时长（分钟）,市场价（元/次）,助餐方式,护理员姓名,护理员手机号,护理员等级,护理员证书编号,证书有效期至";
+    let org = format!("无锡市康乐居家养老服务有限公司,{}", crate::helpers::uscc("91320214MA1KANGLE"));
+    let mut rows = vec![
+        format!("{org},康乐旺庄居家养老服务中心,YL-001,居家养老服务中心,新吴区,旺庄街道,旺庄路 200 号,120.3590,31.5760,GCJ-02,0510-88885678,0510-88889999,3000,,助浴,60,{bath_price},,李秀英,13912345678,中级养老护理员,S3202000001,2028-06-30"),
+        format!("{org},康乐旺庄居家养老服务中心,YL-001,居家养老服务中心,新吴区,旺庄街道,旺庄路 200 号,120.3590,31.5760,GCJ-02,0510-88885678,0510-88889999,3000,,助洁,120,100,,,,,,"),
+    ];
+    if with_second {
+        rows.push(format!("{org},康乐江溪助餐点,YL-002,助餐点,新吴区,江溪街道,江溪路 8 号,,,,0510-88880001,0510-88889999,,江溪街道、旺庄街道,助餐,30,15,堂食、送餐,,,,,"));
+    }
+    let text = format!("{head}\r\n{}\r\n", rows.join("\r\n"));
+    encoding_rs::GB18030.encode(&text).0.into_owned()
+}
+
+#[tokio::test]
+async fn providers_are_imported_with_items_area_and_carers_and_families_find_them() {
+    let (s, admin) = start_real().await;
+    let (st, p) = upload_kind(&s, &admin, "providers", &uuid(60), "providers.csv", providers_csv(80, true)).await;
+    assert_eq!(st, 200, "{p}");
+    assert_eq!((p["kind"].as_str(), p["read_as"].as_str(), p["error_rows"].as_u64()), (Some("providers"), Some("GB18030"), Some(0)), "{p}");
+    assert_eq!(p["create"].as_array().unwrap().len(), 2);
+    assert_eq!(count(&s, "SELECT count(*) FROM providers").await, 0, "a preview writes nothing");
+    let (st, r) = apply(&s, &admin, &uuid(60), "apply-60", json!({ "plan_hash": p["plan_hash"] })).await;
+    assert_eq!((st, r["created"].as_i64()), (200, Some(2)), "{r}");
+    assert_eq!(count(&s, "SELECT count(*) FROM provider_items").await, 3);
+    assert_eq!(count(&s, "SELECT count(*) FROM carers WHERE certificate_no = 'S3202000001' AND certificate_expires_on = '2028-06-30'").await, 1);
+    assert_eq!(count(&s, "SELECT count(*) FROM provider_streets").await, 2);
+    assert_eq!(count(&s, "SELECT location_unverified FROM providers WHERE registry_code = 'YL-002'").await, 1);
+    assert_eq!(count(&s, "SELECT beian_status = 'not_filed' FROM organisations").await, 1);
+    // a family in 旺庄 finds both (the radius and the street list); 助浴 only at the first
+    let (st, res) = s.get(None, "/api/v1/providers?lat=31.5750&lng=120.3580&street=wuxi-xinwu-wangzhuang").await;
+    assert_eq!(st, 200, "{res}");
+    let names: Vec<&str> = res["providers"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["康乐旺庄居家养老服务中心", "康乐江溪助餐点"]);
+    let (_, res) = s.get(None, "/api/v1/providers?lat=31.5750&lng=120.3580&street=wuxi-xinwu-wangzhuang&item=bathing").await;
+    assert_eq!(res["providers"][0]["items"].as_array().unwrap().iter().map(|i| i["item"].as_str().unwrap()).collect::<Vec<_>>(), ["cleaning", "bathing"]);
+
+    // the same file again: nothing changes
+    let (_, p) = upload_kind(&s, &admin, "providers", &uuid(61), "providers.csv", providers_csv(80, true)).await;
+    assert_eq!((p["create"].as_array().unwrap().len(), p["update"].as_array().unwrap().len(), p["unchanged"].as_u64()), (0, 0, Some(2)), "{p}");
+    // a changed price: one update naming the item, audited
+    let (_, p) = upload_kind(&s, &admin, "providers", &uuid(62), "providers.csv", providers_csv(95, true)).await;
+    let update = p["update"].as_array().unwrap();
+    assert_eq!(update.len(), 1, "{p}");
+    assert_eq!(update[0]["changes"], json!([{ "column": "服务项目 助浴", "before": "60 分钟 · 80 元/次", "after": "60 分钟 · 95 元/次" }]));
+    let (st, r) = apply(&s, &admin, &uuid(62), "apply-62", json!({ "plan_hash": p["plan_hash"] })).await;
+    assert_eq!((st, r["updated"].as_i64()), (200, Some(1)), "{r}");
+    assert_eq!(count(&s, "SELECT market_price_yuan FROM provider_items WHERE service_item = 'bathing'").await, 95);
+    assert_eq!(count(&s, "SELECT count(*) FROM audit_log WHERE action = 'provider_import_update'").await, 1);
+    assert_eq!(count(&s, "SELECT count(*) FROM carers").await, 1, "a carer is matched by certificate, not added again");
+
+    // the meal point is no longer in the file: listed, closed on confirm, gone for families
+    let (_, p) = upload_kind(&s, &admin, "providers", &uuid(63), "providers.csv", providers_csv(95, false)).await;
+    let gone = count(&s, "SELECT id FROM providers WHERE registry_code = 'YL-002'").await;
+    assert_eq!(p["missing"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).collect::<Vec<_>>(), [gone], "{p}");
+    let (st, r) = apply(&s, &admin, &uuid(63), "apply-63", json!({ "plan_hash": p["plan_hash"], "close": [gone] })).await;
+    assert_eq!((st, r["closed"].as_i64()), (200, Some(1)), "{r}");
+    assert_eq!(s.get(None, &format!("/api/v1/providers/{gone}")).await.0, 404);
+    let (_, res) = s.get(None, "/api/v1/providers?lat=31.5750&lng=120.3580&street=wuxi-xinwu-wangzhuang").await;
+    assert_eq!(res["providers"].as_array().unwrap().len(), 1);
+    let csv = s.http.get(format!("{}/api/v1/open/providers.csv", s.base)).send().await.unwrap().text().await.unwrap();
+    assert!(csv.contains("康乐旺庄居家养老服务中心") && !csv.contains("康乐江溪助餐点"), "a closed provider is not in the open data: {csv}");
+}
+
+#[tokio::test]
+async fn a_providers_file_with_mistakes_names_them_and_writes_nothing() {
+    let (s, admin) = start_real().await;
+    let good = String::from_utf8(encoding_rs::GB18030.decode(&providers_csv(80, true)).0.into_owned().into_bytes()).unwrap();
+    let bad = good.replace(",3000,,助浴", ",,,助浴").replace("S3202000001,2028-06-30", "S3202000001,2020-01-01").replace("助餐,30", "助急,30");
+    let (st, p) = upload_kind(&s, &admin, "providers", &uuid(70), "bad.csv", bad.into_bytes()).await;
+    assert_eq!(st, 200, "{p}");
+    let t = texts(&p);
+    for want in ["第 2 行「服务半径（米）」请填写服务半径（米）或服务街道", "第 2 行「证书有效期至」证书已过期", "第 4 行「服务项目」助急不需要下单"] {
+        assert!(t.iter().any(|x| x.starts_with(want)), "{want} not in {t:#?}");
+    }
+    assert_eq!(p["create"].as_array().unwrap().len(), 0, "{p}");
+    let (st, body) = apply(&s, &admin, &uuid(70), "apply-70", json!({ "plan_hash": p["plan_hash"] })).await;
+    assert_eq!(st, 422, "{body}");
+    assert_eq!(count(&s, "SELECT count(*) FROM providers").await, 0);
 }
