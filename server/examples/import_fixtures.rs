@@ -1,6 +1,7 @@
 //! Writes the registry-import fixtures in `tests/fixtures/import/`: 40 places of one 街道
 //! (无锡市新吴区旺庄街道; fictional, every name marked 测试数据) as XLSX, as CSV in GBK and
-//! in UTF-8 with BOM, and a second copy of each with deliberate mistakes (`*-errors.*`).
+//! in UTF-8 with BOM, and a second copy of each with deliberate mistakes (`*-errors.*`); and
+//! 6 home-care providers of 新吴区 with items and carers as GBK CSV (`xinwu-providers-gbk.csv`).
 //! Deterministic: running it again writes the same files.
 //!
 //! usage: cargo run -p server --example import_fixtures
@@ -126,10 +127,14 @@ fn with_errors(mut rows: Vec<Vec<(&'static str, String)>>) -> Vec<Vec<(&'static 
 }
 
 fn write_csv(path: &str, rows: &[Vec<(&'static str, String)>], gbk: bool) {
+    write_csv_of(path, &columns(), rows, gbk)
+}
+
+fn write_csv_of(path: &str, cols: &[server::import::columns::Column], rows: &[Vec<(&'static str, String)>], gbk: bool) {
     let mut w = csv::WriterBuilder::new().from_writer(vec![]);
-    w.write_record(columns().iter().map(|c| c.name)).unwrap();
+    w.write_record(cols.iter().map(|c| c.name)).unwrap();
     for r in rows {
-        w.write_record(columns().iter().map(|c| r.iter().find(|(k, _)| *k == c.name).map(|(_, v)| v.as_str()).unwrap_or(""))).unwrap();
+        w.write_record(cols.iter().map(|c| r.iter().find(|(k, _)| *k == c.name).map(|(_, v)| v.as_str()).unwrap_or(""))).unwrap();
     }
     let text = String::from_utf8(w.into_inner().unwrap()).unwrap().replace('\n', "\r\n");
     let bytes = if gbk { encoding_rs::GBK.encode(&text).0.into_owned() } else { [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat() };
@@ -220,4 +225,63 @@ fn main() {
     write_xlsx(&format!("{dir}/wangzhuang-40-errors.xlsx"), &bad);
     write_csv(&format!("{dir}/wangzhuang-40-errors-gbk.csv"), &bad, true);
     println!("wrote {} rows ({} places) to {dir}", clean.len(), 40);
+    let providers = provider_rows();
+    write_csv_of(&format!("{dir}/xinwu-providers-gbk.csv"), &server::import::providers::columns(), &providers, true);
+    println!("wrote {} rows (6 providers) to {dir}/xinwu-providers-gbk.csv", providers.len());
+}
+
+/// 6 home-care providers of 新吴区, one per 街道 (fictional, marked 测试数据): two serve a
+/// radius, the others their 街道; each offers two or three items; three list two carers.
+fn provider_rows() -> Vec<Vec<(&'static str, String)>> {
+    use server::import::providers as p;
+    const STREETS: [(&str, f64, f64); 6] = [
+        ("旺庄街道", 31.5762, 120.3601),
+        ("江溪街道", 31.5381, 120.3533),
+        ("新安街道", 31.4979, 120.3545),
+        ("硕放街道", 31.4992, 120.4213),
+        ("梅村街道", 31.5238, 120.4091),
+        ("鸿山街道", 31.4826, 120.4633),
+    ];
+    const ITEMS: [(&str, u32, u32); 4] = [("助浴", 60, 80), ("助洁", 120, 100), ("助餐", 30, 15), ("康复护理", 60, 120)];
+    const CARERS: [&str; 6] = ["李秀英", "王桂兰", "张玉梅", "刘凤英", "陈淑珍", "杨建华"];
+    let mut out = Vec::new();
+    for (i, (street, lat, lng)) in STREETS.iter().enumerate() {
+        let bare = street.trim_end_matches("街道");
+        let base: Vec<(&'static str, String)> = vec![
+            (p::ORG, format!("无锡市{bare}颐康居家养老服务有限公司（测试数据）")),
+            (p::USCC, uscc(900 + i as u32)),
+            (p::NAME, format!("{bare}颐康居家养老服务中心（测试数据）")),
+            (p::CODE, format!("XW-YL-{:04}", i + 1)),
+            (p::KIND, if i % 3 == 2 { "居家养老服务站" } else { "居家养老服务中心" }.into()),
+            (c::DISTRICT, "新吴区".into()),
+            (c::STREET, street.to_string()),
+            (p::ADDRESS, format!("{}{}号", ROADS[i % 8], 100 + i)),
+            (c::LNG, format!("{lng:.6}")),
+            (c::LAT, format!("{lat:.6}")),
+            (p::PHONE, format!("0510-8811{:04}", i)),
+            (p::EMERGENCY, format!("0510-8899{:04}", i)),
+            (p::RADIUS, if i < 2 { "3000".to_string() } else { String::new() }),
+            (p::STREETS, if i < 2 { String::new() } else { street.to_string() }),
+        ];
+        let items = 2 + i % 2;
+        for k in 0..items.max(if i < 3 { 2 } else { 0 }) {
+            let mut row = base.clone();
+            let (item, minutes, price) = ITEMS[(i + k) % 4];
+            row.extend([(p::ITEM, item.to_string()), (p::MINUTES, minutes.to_string()), (p::PRICE, (price + i as u32 * 5).to_string())]);
+            if item == "助餐" {
+                row.push((p::MEAL_MODES, "堂食、送餐".into()));
+            }
+            if i < 3 && k < 2 {
+                row.extend([
+                    (p::CARER, CARERS[(i * 2 + k) % 6].to_string()),
+                    (p::CARER_PHONE, format!("139{:08}", 10_000_000 + i * 10 + k)),
+                    (p::CARER_LEVEL, ["初级养老护理员", "中级养老护理员", "高级养老护理员"][(i + k) % 3].to_string()),
+                    (p::CARER_CERT, format!("S32020{:07}", i * 10 + k)),
+                    (p::CARER_EXPIRES, "2029-06-30".to_string()),
+                ]);
+            }
+            out.push(row);
+        }
+    }
+    out
 }

@@ -43,7 +43,7 @@ test('the admin previews a file with mistakes, imports its valid rows, and a par
   await expect(section.getByRole('heading', { name: '导入登记数据' })).toBeVisible();
 
   // the template downloads as an XLSX
-  const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('link', { name: /下载导入模板/ }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('link', { name: /下载“托育机构及点位”导入模板/ }).click()]);
   expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
 
   // a file with mistakes: every problem by row and column, nothing written yet
@@ -91,4 +91,35 @@ test('the admin previews a file with mistakes, imports its valid rows, and a par
   await expect(unchecked.locator('.unverified-tag')).toHaveText('位置待核实');
   await unchecked.locator('a').click();
   await expect(parent.locator('.address .unverified-tag')).toBeVisible();
+});
+
+test('the admin imports the 民政 list of home-care providers; a family in 旺庄 is offered them', async ({ browser }) => {
+  const desk = await browser.newContext({ ...TABLET, baseURL: server.base });
+  const page = await desk.newPage();
+  await page.goto('/operator');
+  await hydrated(page);
+  await page.getByLabel('用户名').fill('admin-real');
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  const section = page.locator('section.import');
+  await section.getByLabel('居家上门服务机构').check();
+  const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('link', { name: /下载“居家上门服务机构”导入模板/ }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^providers-template\.xlsx$|居家上门服务机构导入模板\.xlsx$/);
+  await section.getByLabel('选择文件').setInputFiles(fixture('xinwu-providers-gbk.csv'));
+  await section.getByRole('button', { name: '上传并预览' }).click();
+  const preview = section.locator('.import-preview');
+  await expect(preview.locator('.import-summary')).toContainText('15 行（GB18030）· 新增 6 · 修改 0');
+  await preview.locator('.import-create summary').click();
+  await expect(preview.locator('.import-create li')).toHaveCount(6);
+  await section.getByRole('button', { name: '导入', exact: true }).click();
+  await expect(section.locator('.sent-tag')).toContainText('已导入：新增 6 个服务机构，修改 0 个');
+
+  // who serves an older person at home in 旺庄: the 旺庄 provider (3 km around it); 江溪's is 4 km away
+  const res = await page.request.get('/api/v1/providers?lat=31.5750&lng=120.3580&street=wuxi-xinwu-wangzhuang');
+  const names = (await res.json()).providers.map((p) => p.name);
+  expect(names).toEqual(['旺庄颐康居家养老服务中心（测试数据）']);
+  // the open data lists the new providers
+  const open = await page.request.get('/api/v1/open/providers.csv');
+  expect(await open.text()).toContain('鸿山颐康居家养老服务中心（测试数据）');
+  await desk.close();
 });

@@ -329,12 +329,12 @@ impl ApiClient {
         &self,
         csrf: &str,
         id: &str,
-        file_name: &str,
+        (kind, file_name): (crate::model::import::ImportKind, &str),
         encoding: crate::model::import::TextEncoding,
         bytes: Vec<u8>,
     ) -> Result<crate::model::import::ImportPreview, ClientError> {
         let pairs = vec![
-            ("kind".to_string(), crate::model::import::ImportKind::Places.code().to_string()),
+            ("kind".to_string(), kind.code().to_string()),
             ("name".to_string(), file_name.to_string()),
             ("encoding".to_string(), encoding.code().to_string()),
         ];

@@ -1,7 +1,8 @@
 //! The admin's registry import (on the admin desk): download the template, choose a file
 //! (XLSX, or CSV in UTF-8 or GBK), see every problem by row and column and every change
-//! field by field, then import — all valid, only the valid rows when asked, and places the
-//! file no longer lists closed only when ticked. Online only: the file is not kept on the
+//! field by field, then import — all valid, only the valid rows when asked, and places (or
+//! providers) the file no longer lists closed only when ticked. Two kinds: 托育机构及点位
+//! (卫健委 备案 lists) and 居家上门服务机构 (民政 lists, with items, prices and carers). Online only: the file is not kept on the
 //! device; the same file is previewed under the same upload id, and a retried import
 //! reuses its Idempotency-Key, so nothing happens twice.
 
@@ -24,6 +25,7 @@ enum Status {
 #[component]
 pub fn ImportSection(csrf: String, reload: RwSignal<u32>) -> impl IntoView {
     let file_input = NodeRef::<html::Input>::new();
+    let kind = RwSignal::new(ImportKind::Places);
     let encoding = RwSignal::new(TextEncoding::Auto.code().to_string());
     let chosen = RwSignal::new(None::<String>);
     let upload_id = RwSignal::new(String::new());
@@ -71,7 +73,7 @@ pub fn ImportSection(csrf: String, reload: RwSignal<u32>) -> impl IntoView {
                     }
                 };
                 let c = crate::net::client::ApiClient::same_origin();
-                match c.import_upload(&csrf.get_value(), &id, &name, enc, bytes).await {
+                match c.import_upload(&csrf.get_value(), &id, (kind.get_untracked(), &name), enc, bytes).await {
                     Ok(p) => {
                         close.set(vec![]);
                         only_valid.set(false);
@@ -129,11 +131,28 @@ pub fn ImportSection(csrf: String, reload: RwSignal<u32>) -> impl IntoView {
         <section class="panel import">
             <h2>"导入登记数据"</h2>
             <p class="muted">
-                "卫健委的托育机构备案名单等：按模板填写后上传。先预览（不会写入），确认后一次导入；同一文件可以重复导入，没有变化的行不会改动。"
+                "卫健委的托育机构备案名单、民政局的居家上门服务机构名单：按模板填写后上传。先预览（不会写入），确认后一次导入；同一文件可以重复导入，没有变化的行不会改动。"
             </p>
+            <fieldset class="import-kind">
+                <legend>"导入内容"</legend>
+                {ImportKind::ALL.iter().map(|&k| view! {
+                    <label class="check">
+                        <input type="radio" name="import_kind" value=k.code() prop:checked=move || kind.get() == k
+                            on:change=move |_| {
+                                kind.set(k);
+                                preview.set(None);
+                                upload_id.set(String::new());
+                                status.set(Status::Idle);
+                                if let Some(i) = file_input.get() { i.set_value(""); }
+                                chosen.set(None);
+                            } />
+                        {k.label()}
+                    </label>
+                }).collect_view()}
+            </fieldset>
             <p>
-                <a class="button" href=crate::net::client::ApiClient::import_template_url(ImportKind::Places) download="">
-                    "下载导入模板（XLSX，含填写说明）"
+                <a class="button" href=move || crate::net::client::ApiClient::import_template_url(kind.get()) download="">
+                    {move || format!("下载“{}”导入模板（XLSX，含填写说明）", kind.get().label())}
                 </a>
             </p>
             <form class="import-form" on:submit=on_preview novalidate>
@@ -158,8 +177,8 @@ pub fn ImportSection(csrf: String, reload: RwSignal<u32>) -> impl IntoView {
                 Status::Done(r) => Some(view! {
                     <p class="sent-tag" role="status">
                         {format!(
-                            "已导入：新增 {} 个点位，修改 {} 个，没有变化 {} 个，关闭 {} 个{}",
-                            r.created, r.updated, r.unchanged, r.closed,
+                            "已导入：新增 {} 个{}，修改 {} 个，没有变化 {} 个，关闭 {} 个{}",
+                            r.created, noun(kind.get_untracked()), r.updated, r.unchanged, r.closed,
                             if r.skipped_rows > 0 { format!("；跳过有问题的 {} 行", r.skipped_rows) } else { String::new() },
                         )}
                     </p>
@@ -178,6 +197,7 @@ pub fn ImportSection(csrf: String, reload: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn PreviewView(p: ImportPreview, only_valid: RwSignal<bool>, close: RwSignal<Vec<i64>>) -> impl IntoView {
     let problems = p.issues.len();
+    let noun = noun(p.kind);
     let summary = format!(
         "{}：{} 行（{}）· 新增 {} · 修改 {} · 没有变化 {} · 本次文件中没有 {}",
         p.file_name,
@@ -201,7 +221,7 @@ fn PreviewView(p: ImportPreview, only_valid: RwSignal<bool>, close: RwSignal<Vec
                 </details>
             })}
             {(error_rows > 0 && !p.read_as.is_empty()).then(|| view! {
-                <p class="muted">"文件有问题时不列出“本次文件中没有”的点位（读不出的行可能被误认为缺少）；改好文件后再上传即可看到。"</p>
+                <p class="muted">format!("文件有问题时不列出“本次文件中没有”的{noun}（读不出的行可能被误认为缺少）；改好文件后再上传即可看到。")</p>
             })}
             {(error_rows > 0 && !p.read_as.is_empty()).then(|| view! {
                 <label class="check">
@@ -212,13 +232,13 @@ fn PreviewView(p: ImportPreview, only_valid: RwSignal<bool>, close: RwSignal<Vec
             })}
             {(!p.create.is_empty()).then(|| view! {
                 <details class="import-create">
-                    <summary>{format!("新增 {} 个点位", p.create.len())}</summary>
+                    <summary>{format!("新增 {} 个{noun}", p.create.len())}</summary>
                     <ul>{p.create.iter().map(|r| view! { <li>{format!("{}（第 {} 行）", r.name, rows(&r.rows))}</li> }).collect_view()}</ul>
                 </details>
             })}
             {(!p.update.is_empty()).then(|| view! {
                 <details class="import-update" open>
-                    <summary>{format!("修改 {} 个点位", p.update.len())}</summary>
+                    <summary>{format!("修改 {} 个{noun}", p.update.len())}</summary>
                     <ul>
                         {p.update.iter().map(|r| view! {
                             <li>
@@ -236,7 +256,7 @@ fn PreviewView(p: ImportPreview, only_valid: RwSignal<bool>, close: RwSignal<Vec
             })}
             {(!p.missing.is_empty()).then(|| view! {
                 <details class="import-missing" open>
-                    <summary>{format!("本次文件中没有的点位（{} 个）：勾选的将被关闭，家长不再看到", p.missing.len())}</summary>
+                    <summary>{format!("本次文件中没有的{noun}（{} 个）：勾选的将被关闭，{}不再看到", p.missing.len(), if p.kind == ImportKind::Places { "家长" } else { "老人家属" })}</summary>
                     <ul>
                         {p.missing.iter().map(|m| {
                             let id = m.id;
@@ -258,6 +278,14 @@ fn PreviewView(p: ImportPreview, only_valid: RwSignal<bool>, close: RwSignal<Vec
                 </details>
             })}
         </div>
+    }
+}
+
+/// What a file of `kind` lists, as the preview counts it.
+fn noun(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Places => "点位",
+        ImportKind::Providers => "服务机构",
     }
 }
 
