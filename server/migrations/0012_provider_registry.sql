@@ -7,3 +7,6 @@ ALTER TABLE providers ADD COLUMN registry_code TEXT;
 ALTER TABLE providers ADD COLUMN location_unverified INTEGER NOT NULL DEFAULT 0 CHECK (location_unverified IN (0, 1));
 CREATE UNIQUE INDEX providers_registry_code ON providers (organisation_id, registry_code) WHERE registry_code IS NOT NULL;
 CREATE INDEX carers_certificate ON carers (provider_id, certificate_no);
+-- A provider can stop offering an item (its desk, or not listing it is not enough: the
+-- registry file only adds and changes items); orders and timeslots keep pointing at it.
+ALTER TABLE provider_items ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));

@@ -34,6 +34,7 @@ pub mod import;
 pub mod orders;
 pub mod places;
 pub mod requests;
+pub mod service_desk;
 
 pub use accounts::*;
 pub use desk::*;

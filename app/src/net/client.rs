@@ -273,6 +273,11 @@ impl ApiClient {
         self.get(&format!("/api/v1/operator/providers/{provider_id}/carers")).await
     }
 
+    /// A provider's items, home-care timeslots and service area (signed in at the desk).
+    pub async fn provider_service(&self, provider_id: i64) -> Result<crate::model::service_desk::ProviderService, ClientError> {
+        self.get(&format!("/api/v1/operator/providers/{provider_id}/service")).await
+    }
+
     /// A carer's own visits (signed in with a carer account).
     pub async fn carer_visits(&self) -> Result<Vec<crate::model::orders::ProviderOrder>, ClientError> {
         self.get("/api/v1/carer/visits").await

@@ -4,6 +4,7 @@
 
 use crate::model::orders::{CarerCreate, CheckIn, CheckOut, NewOrder, NewRating, OrderDecision, RecordWelfareVisit, Reschedule};
 use crate::model::requests::{Decision, NewRequest, TimeslotCreate};
+use crate::model::service_desk::{HomeSlotCreate, ItemSet, ServiceArea};
 use crate::model::{ClassCreate, ClassEdit, PlaceEdit, VacancyChange};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -32,6 +33,10 @@ pub enum Write {
     RecordWelfareVisit { id: i64, record: RecordWelfareVisit },
     AddCarer { provider_id: i64, carer: CarerCreate },
     DisableCarer { provider_id: i64, carer_id: i64 },
+    SetProviderItem { provider_id: i64, set: ItemSet },
+    CreateHomeSlot { provider_id: i64, slot: HomeSlotCreate },
+    DeactivateHomeSlot { provider_id: i64, slot_id: i64 },
+    SetServiceArea { provider_id: i64, area: ServiceArea },
     // the carer's phone
     CheckIn { order_id: String, check_in: CheckIn },
     CheckOut { order_id: String, check_out: CheckOut },
@@ -41,7 +46,7 @@ impl Write {
     pub fn method(&self) -> &'static str {
         match self {
             Write::RemoveFavorite { .. } => "DELETE",
-            Write::EditClass { .. } | Write::EditPlace { .. } => "PUT",
+            Write::EditClass { .. } | Write::EditPlace { .. } | Write::SetProviderItem { .. } | Write::SetServiceArea { .. } => "PUT",
             _ => "POST",
         }
     }
@@ -67,6 +72,10 @@ impl Write {
             Write::RecordWelfareVisit { id, .. } => format!("/api/v1/operator/welfare-visits/{id}"),
             Write::AddCarer { provider_id, .. } => format!("/api/v1/operator/providers/{provider_id}/carers"),
             Write::DisableCarer { carer_id, .. } => format!("/api/v1/operator/carers/{carer_id}/disable"),
+            Write::SetProviderItem { provider_id, .. } => format!("/api/v1/operator/providers/{provider_id}/items"),
+            Write::CreateHomeSlot { provider_id, .. } => format!("/api/v1/operator/providers/{provider_id}/home-timeslots"),
+            Write::DeactivateHomeSlot { slot_id, .. } => format!("/api/v1/operator/home-timeslots/{slot_id}/deactivate"),
+            Write::SetServiceArea { provider_id, .. } => format!("/api/v1/operator/providers/{provider_id}/area"),
             Write::CheckIn { order_id, .. } => format!("/api/v1/carer/orders/{order_id}/check-in"),
             Write::CheckOut { order_id, .. } => format!("/api/v1/carer/orders/{order_id}/check-out"),
         }
@@ -80,10 +89,17 @@ impl Write {
         match self {
             Write::SaveFavorite { place_id } => Some(serde_json::json!({ "place_id": place_id })),
             Write::RemoveFavorite { .. } => None,
-            Write::CancelRequest { .. } | Write::CancelOrder { .. } | Write::DeactivateTimeslot { .. } | Write::DisableCarer { .. } => {
+            Write::CancelRequest { .. }
+            | Write::CancelOrder { .. }
+            | Write::DeactivateTimeslot { .. }
+            | Write::DisableCarer { .. }
+            | Write::DeactivateHomeSlot { .. } => {
                 Some(serde_json::json!({}))
             }
             Write::AddCarer { carer, .. } => json(carer),
+            Write::SetProviderItem { set, .. } => json(set),
+            Write::CreateHomeSlot { slot, .. } => json(slot),
+            Write::SetServiceArea { area, .. } => json(area),
             Write::CreateRequest { request } => json(request),
             Write::CreateOrder { order } => json(order),
             Write::RateOrder { rating, .. } => json(rating),
@@ -118,6 +134,10 @@ impl Write {
             Write::DecideOrder { id, .. } => entity::order_decision(id),
             Write::RecordWelfareVisit { id, .. } => entity::welfare_visit(*id),
             Write::AddCarer { provider_id, .. } | Write::DisableCarer { provider_id, .. } => entity::carers(*provider_id),
+            Write::SetProviderItem { provider_id, .. }
+            | Write::CreateHomeSlot { provider_id, .. }
+            | Write::DeactivateHomeSlot { provider_id, .. }
+            | Write::SetServiceArea { provider_id, .. } => entity::service(*provider_id),
             Write::CheckIn { order_id, .. } | Write::CheckOut { order_id, .. } => entity::visit(order_id),
         }
     }
@@ -328,4 +348,9 @@ pub mod entity {
         format!("{CARERS}{provider_id}")
     }
     pub const CARERS: &str = "carers:";
+    /// A provider's items, home-care timeslots and service area, in order.
+    pub fn service(provider_id: i64) -> String {
+        format!("{SERVICE}{provider_id}")
+    }
+    pub const SERVICE: &str = "service:";
 }

@@ -90,7 +90,7 @@ async fn items_of(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i6
     }
     let list = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
     let rows: Vec<(i64, String, i64, i64, String)> = sqlx::query_as(&format!(
-        "SELECT provider_id, service_item, duration_min, market_price_yuan, meal_modes FROM provider_items WHERE provider_id IN ({list})"
+        "SELECT provider_id, service_item, duration_min, market_price_yuan, meal_modes FROM provider_items WHERE provider_id IN ({list}) AND active = 1"
     ))
     .fetch_all(&mut *conn)
     .await?;
@@ -143,7 +143,7 @@ pub async fn serving(
         "{PROVIDER_SELECT}
          WHERE p.lat BETWEEN ? AND ? AND p.lng BETWEEN ? AND ? AND p.closed_at IS NULL
            AND (p.serve_radius_m IS NOT NULL OR EXISTS (SELECT 1 FROM provider_streets x WHERE x.provider_id = p.id AND x.street_id = ?))
-           AND (? IS NULL OR EXISTS (SELECT 1 FROM provider_items i WHERE i.provider_id = p.id AND i.service_item = ?))"
+           AND (? IS NULL OR EXISTS (SELECT 1 FROM provider_items i WHERE i.provider_id = p.id AND i.service_item = ? AND i.active = 1))"
     ))
     .bind(at.lat - dlat)
     .bind(at.lat + dlat)

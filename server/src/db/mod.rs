@@ -24,6 +24,7 @@ pub mod open_data;
 pub mod orders;
 pub mod places;
 pub mod provider_imports;
+pub mod provider_service;
 pub mod requests;
 pub mod welfare;
 pub mod sample;

@@ -210,7 +210,7 @@ pub async fn providers(conn: &mut SqliteConnection, scope: &Scope) -> Result<Vec
                 p.phone, p.emergency_phone, p.serve_radius_m,
                 (SELECT group_concat(a.name, '、') FROM provider_streets ps JOIN areas a ON a.id = ps.street_id WHERE ps.provider_id = p.id) AS streets,
                 (SELECT group_concat(i.service_item || ':' || i.duration_min || ':' || i.market_price_yuan, ';')
-                   FROM provider_items i WHERE i.provider_id = p.id) AS items,
+                   FROM provider_items i WHERE i.provider_id = p.id AND i.active = 1) AS items,
                 p.is_sample
          FROM providers p JOIN organisations o ON o.id = p.organisation_id
               JOIN areas d ON d.id = p.district_id JOIN areas s ON s.id = p.street_id

@@ -168,8 +168,9 @@ pub(crate) async fn weekly_windows(
     item: app::model::ServiceItem,
 ) -> Result<Vec<app::model::requests::WeeklyWindow>, AppError> {
     let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, weekday, start_min, end_min, capacity FROM provider_timeslots
-         WHERE provider_id = ? AND service_item = ? AND active = 1",
+        "SELECT id, weekday, start_min, end_min, capacity FROM provider_timeslots t
+         WHERE provider_id = ? AND service_item = ? AND active = 1
+           AND EXISTS (SELECT 1 FROM provider_items i WHERE i.provider_id = t.provider_id AND i.service_item = t.service_item AND i.active = 1)",
     )
     .bind(provider_id)
     .bind(item.code())

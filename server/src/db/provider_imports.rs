@@ -91,18 +91,19 @@ pub async fn existing(conn: &mut SqliteConnection, usccs: &[String], districts: 
     for (pid, s) in streets {
         providers[at[&pid]].streets.push(s);
     }
-    let items: Vec<(i64, String, i64, i64, String)> = sqlx::query_as(
-        "SELECT provider_id, service_item, duration_min, market_price_yuan, meal_modes FROM provider_items
+    let items: Vec<(i64, String, i64, i64, String, bool)> = sqlx::query_as(
+        "SELECT provider_id, service_item, duration_min, market_price_yuan, meal_modes, active FROM provider_items
          WHERE provider_id IN (SELECT value FROM json_each(?))",
     )
     .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    for (pid, item, minutes, price, modes) in items {
+    for (pid, item, minutes, price, modes, active) in items {
         let mut meal_modes: Vec<MealMode> = serde_json::from_str(&modes).unwrap_or_default();
         meal_modes.sort();
         providers[at[&pid]].items.push(ItemRecord {
             row: 0,
+            active,
             item: ServiceItem::from_code(&item).ok_or_else(|| super::unknown("service item", &item))?,
             duration_min: minutes as u32,
             price_yuan: price as u32,
@@ -228,9 +229,9 @@ async fn write_parts(conn: &mut SqliteConnection, id: i64, p: &ProviderRecord, c
     for i in &p.items {
         let modes = serde_json::to_string(&i.meal_modes).map_err(anyhow::Error::from)?;
         sqlx::query(
-            "INSERT INTO provider_items (provider_id, service_item, duration_min, market_price_yuan, meal_modes) VALUES (?, ?, ?, ?, ?)
+            "INSERT INTO provider_items (provider_id, service_item, duration_min, market_price_yuan, meal_modes, active) VALUES (?, ?, ?, ?, ?, 1)
              ON CONFLICT (provider_id, service_item) DO UPDATE SET duration_min = excluded.duration_min,
-                 market_price_yuan = excluded.market_price_yuan, meal_modes = excluded.meal_modes",
+                 market_price_yuan = excluded.market_price_yuan, meal_modes = excluded.meal_modes, active = 1",
         )
         .bind(id)
         .bind(i.item.code())

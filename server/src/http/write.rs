@@ -136,6 +136,9 @@ json_bodies! {
     app::model::orders::NewRating => "stars", "请选择 1 到 5 星";
     app::model::orders::Reschedule => "timeslot", "请选择新的时段";
     app::model::orders::RecordWelfareVisit => "mode", "请选择上门、电话或视频探访";
+    app::model::service_desk::ItemSet => "item", "请求内容格式不正确（服务项目、助餐方式须从列表中选择）";
+    app::model::service_desk::HomeSlotCreate => "item", "请求内容格式不正确（服务项目须从列表中选择）";
+    app::model::service_desk::ServiceArea => "body", "请求内容格式不正确（radius_m 为数字，street_ids 为街道编号列表）";
 }
 
 impl<T: WriteBody> FromRequest<AppState> for Write<T> {

@@ -36,6 +36,9 @@ fn item_line(i: &ItemRecord) -> (String, String) {
     if !i.meal_modes.is_empty() {
         v += &format!(" · {}", i.meal_modes.iter().map(|m| m.label()).collect::<Vec<_>>().join("、"));
     }
+    if !i.active {
+        v += "（已停止提供）";
+    }
     (format!("服务项目 {}", i.item.label()), v)
 }
 

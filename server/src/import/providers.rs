@@ -80,6 +80,8 @@ pub enum Serves {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ItemRecord {
     pub row: u32,
+    /// Offered now (a file's item always is; the database may hold one the provider stopped).
+    pub active: bool,
     pub item: ServiceItem,
     pub duration_min: u32,
     pub price_yuan: u32,
@@ -315,7 +317,7 @@ fn read_item(t: &Table, row: &Row, p: &mut Problems) -> Option<ItemRecord> {
         Some(i) if i != ServiceItem::Meal && !modes.is_empty() => p.add(n, MEAL_MODES, "只有助餐填写助餐方式"),
         _ => {}
     }
-    Some(ItemRecord { row: n, item: item?, duration_min: minutes?, price_yuan: price?, meal_modes: modes })
+    Some(ItemRecord { row: n, active: true, item: item?, duration_min: minutes?, price_yuan: price?, meal_modes: modes })
 }
 
 fn read_carer(t: &Table, row: &Row, today: NaiveDate, p: &mut Problems) -> Option<CarerRecord> {

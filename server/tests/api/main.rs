@@ -11,6 +11,7 @@ mod lanes;
 mod migrations;
 mod operator;
 mod orders;
+mod provider_service;
 mod places;
 mod requests;
 mod sync;

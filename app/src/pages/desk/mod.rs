@@ -10,3 +10,4 @@ pub mod operator_forms;
 pub mod operator_inbox;
 pub mod operator_orders;
 pub mod provider_carers;
+pub mod provider_service;

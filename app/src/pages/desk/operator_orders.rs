@@ -84,6 +84,7 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
             }}
         </section>
         <crate::pages::desk::provider_carers::CarersPanel chosen carers />
+        <crate::pages::desk::provider_service::ServicePanel chosen />
         <WelfarePanel chosen />
     }
     .into_any()

@@ -5,11 +5,12 @@ pub mod carers;
 pub mod orders;
 pub mod places;
 pub mod requests;
+pub mod service;
 pub mod welfare;
 
 use crate::AppState;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(places::router()).merge(requests::router()).merge(orders::router()).merge(welfare::router()).merge(carers::router())
+    OpenApiRouter::new().merge(places::router()).merge(requests::router()).merge(orders::router()).merge(welfare::router()).merge(carers::router()).merge(service::router())
 }
