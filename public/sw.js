@@ -11,8 +11,8 @@ const PRECACHE = [
   '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png',
 ];
 // Each audience has its own bundle (app::Audience; this line is its js_rule(), kept the same
-// by a test): parents `app`, families `care`, the desks `desk`.
-const bundleOf = (p) => (['/operator', '/carer'].some((x) => p === x || p.startsWith(x + '/')) ? 'desk' : ['/care'].some((x) => p === x || p.startsWith(x + '/')) ? 'care' : 'app');
+// by a test): parents `app`, families `care`, the desks `desk`, 平台管理 `admin`.
+const bundleOf = (p) => (['/operator', '/carer'].some((x) => p === x || p.startsWith(x + '/')) ? 'desk' : ['/admin'].some((x) => p === x || p.startsWith(x + '/')) ? 'admin' : ['/care'].some((x) => p === x || p.startsWith(x + '/')) ? 'care' : 'app');
 const HASH = BUILD.slice('app'.length);
 const bundleFiles = (b) => [`/pkg/${b}${HASH}.js`, `/pkg/${b}${HASH}_bg.wasm`];
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the browser bundles into $LEPTOS_SITE_ROOT (default target/site):
-#   app (features hydrate / hydrate,care / hydrate,desk) → wasm32 (profile wasm-release: opt-level z, LTO)
+#   app (features hydrate / hydrate,care / hydrate,desk / hydrate,admin) → wasm32 (profile wasm-release: opt-level z, LTO)
 #   → wasm-bindgen --target web → wasm-opt -Oz (npm binaryen)
 #   → content-hashed names <bundle>.<hash>.js / <bundle>.<hash>_bg.wasm per audience
-#     (app: parents, care: families, desk: the desks; app::Audience), app.<hash>.css
+#     (app: parents, care: families, desk: the desks, admin: 平台管理; app::Audience), app.<hash>.css
 #   → public/ copied → .br/.gz written beside each asset.
 # usage: scripts/build-site.sh [path/to/server-binary]   (the binary does the precompression)
 set -euo pipefail
@@ -18,19 +18,20 @@ TMP=$TARGET/site.tmp
 # building one after the other recompiles nothing that did not change.
 OUT=$TARGET/wasm32-unknown-unknown/wasm-release
 mkdir -p "$TARGET/bundles"
-for b in app:hydrate care:hydrate,care desk:hydrate,desk; do
+BUNDLES="app care desk admin"
+for b in app:hydrate care:hydrate,care desk:hydrate,desk admin:hydrate,admin; do
   cargo build -p app --lib --target wasm32-unknown-unknown --features "${b#*:}" --profile wasm-release --locked
   cp "$OUT/app.wasm" "$TARGET/bundles/${b%%:*}.wasm"
 done
 
 # Nothing changed since the last build: keep it (fast, idempotent).
-inputs=$( (sha256sum "$TARGET"/bundles/{app,care,desk}.wasm style/main.css; find public -type f -exec sha256sum {} + | sort) | sha256sum | cut -c1-64)
+inputs=$( (sha256sum "$TARGET"/bundles/{app,care,desk,admin}.wasm style/main.css; find public -type f -exec sha256sum {} + | sort) | sha256sum | cut -c1-64)
 if [ -f "$SITE/pkg/inputs.sha256" ] && [ "$(cat "$SITE/pkg/inputs.sha256")" = "$inputs" ]; then
   echo "site up to date: $SITE/pkg/$(cat "$SITE/pkg/build.txt").*"
   exit 0
 fi
 rm -rf "$TMP" && mkdir -p "$TMP/pkg"
-for b in app care desk; do
+for b in $BUNDLES; do
   wasm-bindgen "$TARGET/bundles/$b.wasm" \
     --target web --no-typescript --out-dir "$TMP/pkg" --out-name "$b"
   # wasm-opt drops the function names: keep them for scripts/size-report.mjs
@@ -42,8 +43,8 @@ for b in app care desk; do
 done
 cp style/main.css "$TMP/pkg/app.css"
 
-hash=$(cat "$TMP"/pkg/{app,care,desk}.js "$TMP"/pkg/{app,care,desk}_bg.wasm "$TMP/pkg/app.css" | sha256sum | cut -c1-16)
-for b in app care desk; do
+hash=$(cat "$TMP"/pkg/{app,care,desk,admin}.js "$TMP"/pkg/{app,care,desk,admin}_bg.wasm "$TMP/pkg/app.css" | sha256sum | cut -c1-16)
+for b in $BUNDLES; do
   mv "$TMP/pkg/$b.js" "$TMP/pkg/$b.$hash.js"
   mv "$TMP/pkg/${b}_bg.wasm" "$TMP/pkg/$b.${hash}_bg.wasm"
 done
@@ -57,4 +58,4 @@ sed "s/__BUILD__/app.$hash/g" public/sw.js > "$TMP/sw.js"
 [ -x "$SERVER_BIN" ] || cargo build -p server --release
 "$SERVER_BIN" precompress "$TMP"
 rm -rf "$SITE" && mkdir -p "$(dirname "$SITE")" && mv "$TMP" "$SITE"
-echo "site built: $SITE/pkg/{app,care,desk}.$hash.* (wasm bytes: $(for b in app care desk; do printf '%s ' "$b $(stat -c %s "$SITE/pkg/$b.${hash}_bg.wasm")"; done))"
+echo "site built: $SITE/pkg/{app,care,desk,admin}.$hash.* (wasm bytes: $(for b in $BUNDLES; do printf '%s ' "$b $(stat -c %s "$SITE/pkg/$b.${hash}_bg.wasm")"; done))"

@@ -109,11 +109,11 @@ function crateOf(name) {
 }
 const kb = (n) => (n / 1024).toFixed(1).padStart(8) + ' KB';
 
-for (const b of ["app", "care", "desk"]) {
+for (const b of ["app", "care", "desk", "admin"]) {
   const wasm = join(site, 'pkg', `${b}${hash}_bg.wasm`);
   const js = join(site, 'pkg', `${b}${hash}.js`);
   if (!existsSync(wasm)) continue;
-  console.log(`\n== ${b}${hash} (${{ app: "parents", care: "families", desk: "the desks" }[b]})`);
+  console.log(`\n== ${b}${hash} (${{ app: "parents", care: "families", desk: "the desks", admin: "平台管理" }[b]})`);
   console.log(`  wasm ${kb(readFileSync(wasm).length)} raw ${kb(brotli(wasm))} brotli`);
   console.log(`  js   ${kb(readFileSync(js).length)} raw ${kb(brotli(js))} brotli`);
   const named = join(target, 'bundles', `${b}.names.wasm`);

@@ -11,10 +11,14 @@ use crate::pages::desk::operator::OperatorPage;
 use crate::pages::elsewhere::{CareItemPage, CarePage, ElderPage, MyOrdersPage, OrderPage, SosPage};
 #[cfg(not(any(feature = "ssr", feature = "desk")))]
 use crate::pages::elsewhere::OperatorPage;
-#[cfg(all(not(feature = "ssr"), any(feature = "care", feature = "desk")))]
+#[cfg(any(feature = "ssr", feature = "admin"))]
+use crate::pages::desk::admin::AdminPage;
+#[cfg(not(any(feature = "ssr", feature = "admin")))]
+use crate::pages::elsewhere::AdminPage;
+#[cfg(all(not(feature = "ssr"), any(feature = "care", feature = "desk", feature = "admin")))]
 use crate::pages::elsewhere::{AskPage, HomePage, MyRequestsPage, PlacePage, SavedPage};
 use crate::pages::outbox::OutboxPage;
-#[cfg(any(feature = "ssr", not(any(feature = "care", feature = "desk"))))]
+#[cfg(any(feature = "ssr", not(any(feature = "care", feature = "desk", feature = "admin"))))]
 use crate::pages::parents::{ask::AskPage, home::HomePage, my_requests::MyRequestsPage, place::PlacePage, saved::SavedPage};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -34,10 +38,13 @@ pub enum Audience {
     Families,
     /// `/operator`, `/carer`: `desk.<hash>` (feature `desk`).
     Desk,
+    /// `/admin` (平台管理: organisations, accounts, registry import): `admin.<hash>` (feature
+    /// `admin`) — a few people's code that every operator's tablet need not download.
+    Admin,
 }
 
 impl Audience {
-    pub const ALL: [Audience; 3] = [Audience::Parents, Audience::Families, Audience::Desk];
+    pub const ALL: [Audience; 4] = [Audience::Parents, Audience::Families, Audience::Desk, Audience::Admin];
 
     /// The bundle's base name.
     pub fn bundle(self) -> &'static str {
@@ -45,6 +52,7 @@ impl Audience {
             Audience::Parents => "app",
             Audience::Families => "care",
             Audience::Desk => "desk",
+            Audience::Admin => "admin",
         }
     }
 
@@ -54,19 +62,20 @@ impl Audience {
             Audience::Parents => &[],
             Audience::Families => &["/care"],
             Audience::Desk => &["/operator", "/carer"],
+            Audience::Admin => &["/admin"],
         }
     }
 
     pub fn of(path: &str) -> Audience {
         let under = |p: &&str| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'));
-        [Audience::Desk, Audience::Families].into_iter().find(|a| a.paths().iter().any(under)).unwrap_or(Audience::Parents)
+        [Audience::Desk, Audience::Admin, Audience::Families].into_iter().find(|a| a.paths().iter().any(under)).unwrap_or(Audience::Parents)
     }
 
     /// The same rule in JavaScript, `bundleOf(path)`, for the offline shell and the
     /// service worker (`public/sw.js` holds this text; a test keeps the two the same).
     pub fn js_rule() -> String {
         let mut body = String::new();
-        for a in [Audience::Desk, Audience::Families] {
+        for a in [Audience::Desk, Audience::Admin, Audience::Families] {
             let list = a.paths().iter().map(|p| format!("'{p}'")).collect::<Vec<_>>().join(", ");
             body.push_str(&format!("[{list}].some((x) => p === x || p.startsWith(x + '/')) ? '{}' : ", a.bundle()));
         }
@@ -253,6 +262,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/outbox") view=OutboxPage />
                     <Route path=path!("/operator") view=OperatorPage />
                     <Route path=path!("/carer") view=OperatorPage />
+                    <Route path=path!("/admin") view=AdminPage />
                 </Routes>
             </main>
         </Router>
@@ -386,6 +396,8 @@ mod tests {
             ("/care/order/3/meal", Audience::Families),
             ("/carer", Audience::Desk),
             ("/operator", Audience::Desk),
+            ("/admin", Audience::Admin),
+            ("/administrator", Audience::Parents),
             ("/operators", Audience::Parents),
             ("/caretaker", Audience::Parents),
         ] {
@@ -394,7 +406,8 @@ mod tests {
         assert_eq!(bundle_for("app.0123abcd", "/care/orders"), "care.0123abcd");
         assert_eq!(bundle_for("app.0123abcd", "/operator"), "desk.0123abcd");
         assert_eq!(bundle_for("app.0123abcd", "/saved"), "app.0123abcd");
-        assert_eq!(Audience::ALL.map(Audience::bundle), ["app", "care", "desk"]);
+        assert_eq!(bundle_for("app.0123abcd", "/admin"), "admin.0123abcd");
+        assert_eq!(Audience::ALL.map(Audience::bundle), ["app", "care", "desk", "admin"]);
     }
 
     #[test]

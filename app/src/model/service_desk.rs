@@ -169,8 +169,9 @@ impl ServiceArea {
             Some(m) if m >= 1000 => format!("{} 公里内上门", m as f64 / 1000.0),
             Some(m) => format!("{m} 米内上门"),
             None => {
-                let names: Vec<&str> =
-                    self.street_ids.iter().map(|id| streets.iter().find(|s| &s.id == id).map(|s| s.name.as_str()).unwrap_or(id.as_str())).collect();
+                // in the district's order, then any the list does not know
+                let mut names: Vec<&str> = streets.iter().filter(|s| self.street_ids.contains(&s.id)).map(|s| s.name.as_str()).collect();
+                names.extend(self.street_ids.iter().filter(|id| !streets.iter().any(|s| &s.id == *id)).map(String::as_str));
                 format!("服务{}", names.join("、"))
             }
         }
@@ -208,8 +209,8 @@ mod tests {
         assert!(ServiceArea { radius_m: None, street_ids: vec!["a".into()] }.validate().is_empty());
         assert_eq!(fields(ServiceArea { radius_m: None, street_ids: vec![] }.validate()), ["street_ids"]);
         assert_eq!(fields(ServiceArea { radius_m: Some(50), street_ids: vec![] }.validate()), ["radius_m"]);
-        let streets = vec![StreetChoice { id: "a".into(), name: "旺庄街道".into() }];
-        assert_eq!(ServiceArea { radius_m: None, street_ids: vec!["a".into()] }.text(&streets), "服务旺庄街道");
+        let streets = vec![StreetChoice { id: "b".into(), name: "旺庄街道".into() }, StreetChoice { id: "a".into(), name: "鸿山街道".into() }];
+        assert_eq!(ServiceArea { radius_m: None, street_ids: vec!["a".into(), "b".into()] }.text(&streets), "服务旺庄街道、鸿山街道");
         assert_eq!(ServiceArea { radius_m: Some(2500), street_ids: vec![] }.text(&streets), "2.5 公里内上门");
     }
 }

@@ -1,6 +1,7 @@
 //! What a registry file's columns are (one list per kind: the parser, the template and its
 //! 填写说明 sheet read the same list) and the problems found in a file, by row and column.
 
+use super::table::{Row, Table};
 use app::model::import::ImportIssue;
 
 pub struct Column {
@@ -76,4 +77,30 @@ impl Problems {
         v.sort_by_key(|i| i.row);
         v
     }
+}
+
+/// The checks every registry row starts with: required cells filled, not the template's
+/// example row (`names`: the organisation's and the record's name columns; the problem is
+/// put on the record's), and a well-formed 统一社会信用代码 in `uscc_col` with its check
+/// character verified. Answers the code, upper-cased ("" when missing).
+pub fn row_head(t: &Table, row: &Row, columns: &[Column], (org_col, name_col): (&str, &str), uscc_col: &str, p: &mut Problems) -> String {
+    let n = row.number;
+    let cell = |c: &str| t.cell(row, c);
+    for c in columns.iter().filter(|c| c.required) {
+        if cell(c.name).is_empty() {
+            p.add(n, c.name, "未填写（必填）");
+        }
+    }
+    if cell(org_col).contains("示例") || cell(name_col).contains("示例") {
+        p.add(n, name_col, "这是模板的示例行（名称带“示例”）：真实数据不能带“示例”，请删除这一行");
+    }
+    let uscc = cell(uscc_col).to_uppercase();
+    if !uscc.is_empty() {
+        if uscc.chars().count() != 18 {
+            p.add(n, uscc_col, format!("应为 18 位（现为 {} 位）；如果显示为科学计数法，请把这一列设为文本格式", uscc.chars().count()));
+        } else if !app::model::valid_uscc(&uscc) {
+            p.add(n, uscc_col, "校验位不正确");
+        }
+    }
+    uscc
 }

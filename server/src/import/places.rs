@@ -260,22 +260,7 @@ fn read_row(t: &Table, row: &Row, areas: &Areas, p: &mut Problems) -> Option<Row
     let n = row.number;
     let cell = |c: &str| t.cell(row, c);
     let before = p.count_in(n);
-    for c in columns().iter().filter(|c| c.required) {
-        if cell(c.name).is_empty() {
-            p.add(n, c.name, "未填写（必填）");
-        }
-    }
-    if cell(ORG).contains("示例") || cell(PLACE).contains("示例") {
-        p.add(n, PLACE, "这是模板的示例行（名称带“示例”）：真实数据不能带“示例”，请删除这一行");
-    }
-    let uscc = cell(USCC).to_uppercase();
-    if !uscc.is_empty() {
-        if uscc.chars().count() != 18 {
-            p.add(n, USCC, format!("应为 18 位（现为 {} 位）；如果显示为科学计数法，请把这一列设为文本格式", uscc.chars().count()));
-        } else if !app::model::valid_uscc(&uscc) {
-            p.add(n, USCC, "校验位不正确");
-        }
-    }
+    let uscc = super::columns::row_head(t, row, &columns(), (ORG, PLACE), USCC, p);
     let beian_status = match cell(BEIAN) {
         "" => None,
         "备案中" => Some(BeianStatus::Pending),
@@ -304,15 +289,7 @@ fn read_row(t: &Table, row: &Row, areas: &Areas, p: &mut Problems) -> Option<Row
             None
         }
     };
-    let district = match cell(DISTRICT) {
-        "" => None,
-        s => areas.district(s).map_err(|e| p.add(n, DISTRICT, e)).ok(),
-    };
-    let street = match (&district, cell(STREET)) {
-        (Some(d), s) if !s.is_empty() => areas.street(d, s).map_err(|e| p.add(n, STREET, e)).ok(),
-        _ => None,
-    };
-    let position = read_position(cell(LNG), cell(LAT), cell(DATUM), n, p);
+    let Located { district, street, position } = locate(t, row, areas, p);
     let care_modes = match cell(FEES) {
         "" => None,
         s => parse_fees(s).map_err(|e| p.add(n, FEES, e)).ok(),
@@ -368,8 +345,31 @@ fn read_row(t: &Table, row: &Row, areas: &Areas, p: &mut Problems) -> Option<Row
     })
 }
 
+/// Where a row's record is: 所在区, 街道 (id, centre) and the position the file gives (GCJ-02).
+pub(super) struct Located {
+    pub district: Option<String>,
+    pub street: Option<(String, f64, f64)>,
+    pub position: Option<LatLng>,
+}
+
+/// 所在区 / 街道 / 经度 / 纬度 / 坐标系 of a row (the same columns in every registry file).
+pub(super) fn locate(t: &Table, row: &Row, areas: &Areas, p: &mut Problems) -> Located {
+    let n = row.number;
+    let cell = |c: &str| t.cell(row, c);
+    let district = match cell(DISTRICT) {
+        "" => None,
+        s => areas.district(s).map_err(|e| p.add(n, DISTRICT, e)).ok(),
+    };
+    let street = match (&district, cell(STREET)) {
+        (Some(d), s) if !s.is_empty() => areas.street(d, s).map_err(|e| p.add(n, STREET, e)).ok(),
+        _ => None,
+    };
+    let position = read_position(cell(LNG), cell(LAT), cell(DATUM), n, p);
+    Located { district, street, position }
+}
+
 /// 经度 / 纬度 / 坐标系 → a GCJ-02 position (`None`: not given, or wrong — then a problem is noted).
-pub(super) fn read_position(lng: &str, lat: &str, datum: &str, n: u32, p: &mut Problems) -> Option<LatLng> {
+fn read_position(lng: &str, lat: &str, datum: &str, n: u32, p: &mut Problems) -> Option<LatLng> {
     if lng.is_empty() && lat.is_empty() {
         return None;
     }

@@ -8,6 +8,45 @@ use crate::http::error::AppError;
 use app::model::import::{FieldChange, MissingRecord, PlannedRecord};
 use std::collections::{HashMap, HashSet};
 
+/// Finds the database record a file's record stands for: by (统一社会信用代码, registry number)
+/// when the file gives the number, else by (统一社会信用代码, name); each record at most once.
+pub(super) struct Matcher<'a> {
+    by_code: HashMap<(&'a str, &'a str), usize>,
+    by_name: HashMap<(&'a str, &'a str), usize>,
+    matched: HashSet<usize>,
+}
+
+impl<'a> Matcher<'a> {
+    /// From the database's records as (code, registry number, name), in their order.
+    pub fn new(records: impl Iterator<Item = (&'a str, Option<&'a str>, &'a str)>) -> Self {
+        let (mut by_code, mut by_name) = (HashMap::new(), HashMap::new());
+        for (i, (uscc, code, name)) in records.enumerate() {
+            if let Some(c) = code {
+                by_code.insert((uscc, c), i);
+            }
+            by_name.entry((uscc, name)).or_insert(i);
+        }
+        Matcher { by_code, by_name, matched: HashSet::new() }
+    }
+
+    /// The record for (code, registry number, name), now taken.
+    pub fn find(&mut self, uscc: &str, code: Option<&str>, name: &str) -> Option<usize> {
+        let found = code
+            .and_then(|c| self.by_code.get(&(uscc, c)))
+            .or_else(|| self.by_name.get(&(uscc, name)))
+            .copied()
+            .filter(|i| !self.matched.contains(i));
+        if let Some(i) = found {
+            self.matched.insert(i);
+        }
+        found
+    }
+
+    pub fn taken(&self, i: usize) -> bool {
+        self.matched.contains(&i)
+    }
+}
+
 /// One thing applying does.
 pub enum Op {
     Create { place: usize, is_main: bool },
@@ -123,32 +162,18 @@ pub fn plan(
     existing: &[ExistingPlace],
     street_names: &HashMap<String, String>,
 ) -> Result<Plan, AppError> {
-    let mut by_code: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut by_name: HashMap<(&str, &str), usize> = HashMap::new();
-    for (i, p) in existing.iter().enumerate() {
-        if let Some(c) = &p.registry_code {
-            by_code.insert((p.uscc.as_str(), c.as_str()), i);
-        }
-        by_name.entry((p.uscc.as_str(), p.name.as_str())).or_insert(i);
-    }
+    let mut matcher = Matcher::new(existing.iter().map(|p| (p.uscc.as_str(), p.registry_code.as_deref(), p.name.as_str())));
     let mut plan = Plan { create: vec![], update: vec![], unchanged: 0, missing: vec![], ops: vec![], org_updates: vec![] };
-    let mut matched: HashSet<usize> = HashSet::new();
     // An organisation's first place in the file is its main one when the file does not say
     // and the database has none for it yet.
     let mut has_main: HashSet<&str> = existing.iter().filter(|p| p.is_main && !p.closed).map(|p| p.uscc.as_str()).collect();
     for (pi, p) in parsed.places.iter().enumerate() {
         let org = &parsed.orgs[&p.uscc];
-        let found = match &p.registry_code {
-            Some(c) => by_code.get(&(p.uscc.as_str(), c.as_str())).or_else(|| by_name.get(&(p.uscc.as_str(), p.name.as_str()))),
-            None => by_name.get(&(p.uscc.as_str(), p.name.as_str())),
-        }
-        .copied()
-        .filter(|i| !matched.contains(i));
+        let found = matcher.find(&p.uscc, p.registry_code.as_deref(), &p.name);
         let street = street_names.get(&p.street_id).cloned().unwrap_or_default();
         let label = format!("{} · {}", org.name, p.name);
         match found {
             Some(ei) => {
-                matched.insert(ei);
                 let e = &existing[ei];
                 let is_main = p.is_main.unwrap_or(e.is_main);
                 let before = facts_of_existing(&orgs[&p.uscc], e, p.classes.is_some())?;
@@ -188,7 +213,7 @@ pub fn plan(
     }
     let districts: HashSet<&str> = parsed.places.iter().map(|p| p.district_id.as_str()).collect();
     for (i, e) in existing.iter().enumerate() {
-        if !matched.contains(&i) && !e.closed && districts.contains(e.district_id.as_str()) {
+        if !matcher.taken(i) && !e.closed && districts.contains(e.district_id.as_str()) {
             plan.missing.push(MissingRecord { id: e.id, name: e.name.clone(), organisation: e.org_name.clone(), street_name: e.street_name.clone() });
         }
     }

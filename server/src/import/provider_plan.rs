@@ -2,7 +2,7 @@
 //! (field by field, each item and carer the file lists as its own line), unchanged ones, and
 //! open providers of the file's districts that it no longer lists.
 
-use super::plan::{diff, position};
+use super::plan::{diff, position, Matcher};
 use super::providers::{self as cols, CarerRecord, ItemRecord, ProviderRecord, Serves};
 use crate::db::provider_imports::{ExistingProvider, Orgs};
 use crate::http::error::AppError;
@@ -108,30 +108,16 @@ pub fn plan(
     existing: &[ExistingProvider],
     street_names: &HashMap<String, String>,
 ) -> Result<Plan, AppError> {
-    let mut by_code: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut by_name: HashMap<(&str, &str), usize> = HashMap::new();
-    for (i, p) in existing.iter().enumerate() {
-        if let Some(c) = &p.registry_code {
-            by_code.insert((p.uscc.as_str(), c.as_str()), i);
-        }
-        by_name.entry((p.uscc.as_str(), p.name.as_str())).or_insert(i);
-    }
+    let mut matcher = Matcher::new(existing.iter().map(|p| (p.uscc.as_str(), p.registry_code.as_deref(), p.name.as_str())));
     let mut plan = Plan { create: vec![], update: vec![], unchanged: 0, missing: vec![], ops: vec![], org_updates: vec![] };
-    let mut matched: HashSet<usize> = HashSet::new();
     for (pi, p) in parsed.providers.iter().enumerate() {
-        let found = match &p.registry_code {
-            Some(c) => by_code.get(&(p.uscc.as_str(), c.as_str())).or_else(|| by_name.get(&(p.uscc.as_str(), p.name.as_str()))),
-            None => by_name.get(&(p.uscc.as_str(), p.name.as_str())),
-        }
-        .copied()
-        .filter(|i| !matched.contains(i));
+        let found = matcher.find(&p.uscc, p.registry_code.as_deref(), &p.name);
         let label = format!("{} · {}", p.org_name, p.name);
         let items: Vec<&ItemRecord> = p.items.iter().collect();
         let carers: Vec<&CarerRecord> = p.carers.iter().collect();
         let after = facts(p, &p.org_name, street_names, &items, &carers);
         match found {
             Some(ei) => {
-                matched.insert(ei);
                 let changes = diff(&facts_of_existing(&existing[ei], p, street_names)?, &after);
                 if changes.is_empty() {
                     plan.unchanged += 1;
@@ -156,7 +142,7 @@ pub fn plan(
     }
     let districts: HashSet<&str> = parsed.providers.iter().map(|p| p.district_id.as_str()).collect();
     for (i, e) in existing.iter().enumerate() {
-        if !matched.contains(&i) && !e.closed && districts.contains(e.district_id.as_str()) {
+        if !matcher.taken(i) && !e.closed && districts.contains(e.district_id.as_str()) {
             plan.missing.push(MissingRecord { id: e.id, name: e.name.clone(), organisation: e.org_name.clone(), street_name: e.street_name.clone() });
         }
     }

@@ -3,7 +3,7 @@
 //! and, optionally, their carers (养老护理员: a row may name one, with or without an item).
 
 use super::columns::{Column, Problems};
-use super::places::{choice, labels, read_position, whole, Areas, DATUM, DATUMS, DISTRICT, LAT, LNG, STREET};
+use super::places::{choice, labels, locate, whole, Areas, Located, DATUM, DATUMS, DISTRICT, LAT, LNG, STREET};
 use super::table::{Row, Table};
 use app::model::{CarerCreate, CarerLevel, MealMode, ProviderKind, ServiceItem};
 use chrono::NaiveDate;
@@ -159,22 +159,7 @@ fn read_row(t: &Table, row: &Row, areas: &Areas, today: NaiveDate, p: &mut Probl
     let n = row.number;
     let cell = |c: &str| t.cell(row, c);
     let before = p.count_in(n);
-    for c in columns().iter().filter(|c| c.required) {
-        if cell(c.name).is_empty() {
-            p.add(n, c.name, "未填写（必填）");
-        }
-    }
-    if cell(ORG).contains("示例") || cell(NAME).contains("示例") {
-        p.add(n, NAME, "这是模板的示例行（名称带“示例”）：真实数据不能带“示例”，请删除这一行");
-    }
-    let uscc = cell(USCC).to_uppercase();
-    if !uscc.is_empty() {
-        if uscc.chars().count() != 18 {
-            p.add(n, USCC, format!("应为 18 位（现为 {} 位）；如果显示为科学计数法，请把这一列设为文本格式", uscc.chars().count()));
-        } else if !app::model::valid_uscc(&uscc) {
-            p.add(n, USCC, "校验位不正确");
-        }
-    }
+    let uscc = super::columns::row_head(t, row, &columns(), (ORG, NAME), USCC, p);
     let kind = match cell(KIND) {
         "" => None,
         s => choice(ProviderKind::ALL, ProviderKind::label, s).or_else(|| {
@@ -182,15 +167,7 @@ fn read_row(t: &Table, row: &Row, areas: &Areas, today: NaiveDate, p: &mut Probl
             None
         }),
     };
-    let district = match cell(DISTRICT) {
-        "" => None,
-        s => areas.district(s).map_err(|e| p.add(n, DISTRICT, e)).ok(),
-    };
-    let street = match (&district, cell(STREET)) {
-        (Some(d), s) if !s.is_empty() => areas.street(d, s).map_err(|e| p.add(n, STREET, e)).ok(),
-        _ => None,
-    };
-    let position = read_position(cell(LNG), cell(LAT), cell(DATUM), n, p);
+    let Located { district, street, position } = locate(t, row, areas, p);
     let serves = match (cell(RADIUS), cell(STREETS)) {
         ("", "") => {
             p.add(n, RADIUS, "请填写服务半径（米）或服务街道（二选一）");

@@ -96,6 +96,27 @@ impl FormState {
     }
 }
 
+/// `/admin`: the platform admin's desk (its own bundle); the sign-in form when no admin is
+/// signed in on this device.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let session = crate::pages::desk::operator::desk_session();
+    view! {
+        <Title text="平台管理 · 一老一小" />
+        <section class="operator">
+            <crate::components::local_data::WithLocalData>
+                {move || match session.get() {
+                    None => view! { <crate::pages::desk::operator::LoginForm session /> }.into_any(),
+                    Some(s) if s.user.role == crate::model::Role::Admin => view! { <AdminDesk session s /> }.into_any(),
+                    Some(_) => view! {
+                        <p class="panel">"这个账号不是平台管理员。" <a href="/operator">"打开机构工作台"</a></p>
+                    }.into_any(),
+                }}
+            </crate::components::local_data::WithLocalData>
+        </section>
+    }
+}
+
 #[component]
 pub fn AdminDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl IntoView {
     let orgs = RwSignal::new(Vec::<OrganisationAdmin>::new());

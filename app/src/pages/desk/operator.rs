@@ -18,16 +18,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn OperatorPage() -> impl IntoView {
-    let session = RwSignal::new(None::<LoginResponse>);
-    #[cfg(feature = "hydrate")]
-    {
-        let d = use_device();
-        Effect::new(move |_| {
-            if d.ready.get() {
-                session.set(crate::offline::store::browser::read(crate::offline::store::KEY_SESSION));
-            }
-        });
-    }
+    let session = desk_session();
     view! {
         <Title text="机构工作台 · 一老一小" />
         <section class="operator">
@@ -35,9 +26,7 @@ pub fn OperatorPage() -> impl IntoView {
                 {move || {
                     match session.get() {
                         None => view! { <LoginForm session /> }.into_any(),
-                        Some(s) if s.user.role == Role::Admin => {
-                            view! { <crate::pages::desk::admin::AdminDesk session s /> }.into_any()
-                        }
+                        Some(s) if s.user.role == Role::Admin => view! { <ToAdmin /> }.into_any(),
                         Some(s) if s.user.carer_id.is_some() => {
                             view! { <crate::pages::desk::carer::CarerDesk session s /> }.into_any()
                         }
@@ -49,8 +38,39 @@ pub fn OperatorPage() -> impl IntoView {
     }
 }
 
+/// The account signed in on this device (kept in the local store; read once it is ready).
+pub(crate) fn desk_session() -> RwSignal<Option<LoginResponse>> {
+    let session = RwSignal::new(None::<LoginResponse>);
+    #[cfg(feature = "hydrate")]
+    {
+        let d = use_device();
+        Effect::new(move |_| {
+            if d.ready.get() {
+                session.set(crate::offline::store::browser::read(crate::offline::store::KEY_SESSION));
+            }
+        });
+    }
+    session
+}
+
+/// An admin signed in here: the admin's desk is its own page (and bundle), `/admin`.
 #[component]
-fn LoginForm(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
+fn ToAdmin() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().replace("/admin");
+        }
+    });
+    view! {
+        <p class="loading">
+            "正在打开平台管理… " <a href="/admin">"平台管理"</a>
+        </p>
+    }
+}
+
+#[component]
+pub(crate) fn LoginForm(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = session;
     let d = use_device();
