@@ -1,7 +1,7 @@
 // A provider keeps its 居家上门服务 on the tablet: a price changed offline waits on the tablet
 // and reaches families once sent, a new weekly timeslot opens bookings, and the service area
 // (by 街道) decides who is offered the provider. (梅村's station: other suites use 旺庄's.)
-import { test, expect, signIn } from './helpers.mjs';
+import { test, expect, signIn, beijingDate } from './helpers.mjs';
 
 const TABLET = { viewport: { width: 1024, height: 768 }, isMobile: false, hasTouch: true, locale: 'zh-CN' };
 test.use(TABLET);
@@ -66,4 +66,26 @@ test('a provider changes a price offline, adds a timeslot and serves a 街道 by
   await expect(panel.locator('.area-now')).toHaveText('现在：服务梅村街道、鸿山街道');
   await expect(panel.locator('.pending-tag')).toHaveCount(0, { timeout: 15_000 });
   expect((await offered(page.request, HONGSHAN, 'cleaning')).some((p) => p.id === station.id)).toBe(true);
+});
+
+test('a carer\'s certificate is renewed on the tablet offline, and the list shows the new expiry once sent', async ({ page, context }) => {
+  page.expectConsole.push(/ERR_INTERNET_DISCONNECTED/);
+  await signIn(page, 'op-xinwu-yanglao');
+  await page.getByRole('button', { name: /梅村街道居家养老服务站/ }).click();
+  const panel = page.locator('section.carers');
+  const carer = panel.locator('li[data-carer-id]').first();
+  await expect(carer).toBeVisible();
+  await carer.getByRole('button', { name: '修改/续期' }).click();
+  const form = carer.locator('form.carer-edit');
+  await form.getByLabel('证书有效期至').fill(beijingDate(-3));
+  await form.getByRole('button', { name: '保存修改' }).click();
+  await expect(form.locator('[data-field="certificate_expires_on"]')).toContainText('证书已过期');
+  await context.setOffline(true);
+  await form.getByLabel('证书编号').fill('S3202-RENEW-0001');
+  await form.getByLabel('证书有效期至').fill(beijingDate(700));
+  await form.getByRole('button', { name: '保存修改' }).click();
+  await expect(carer.locator('.pending-tag')).toHaveText(`修改已保存在本机，待发送：证书 S3202-RENEW-0001 · 有效期至 ${beijingDate(700)}`);
+  await context.setOffline(false);
+  await expect(carer).toContainText(`证书 S3202-RENEW-0001 · 有效期至 ${beijingDate(700)}`, { timeout: 15_000 });
+  await expect(carer.locator('.pending-tag')).toHaveCount(0);
 });

@@ -33,6 +33,7 @@ pub enum Write {
     RecordWelfareVisit { id: i64, record: RecordWelfareVisit },
     AddCarer { provider_id: i64, carer: CarerCreate },
     DisableCarer { provider_id: i64, carer_id: i64 },
+    EditCarer { provider_id: i64, carer_id: i64, carer: CarerCreate },
     SetProviderItem { provider_id: i64, set: ItemSet },
     CreateHomeSlot { provider_id: i64, slot: HomeSlotCreate },
     DeactivateHomeSlot { provider_id: i64, slot_id: i64 },
@@ -46,7 +47,11 @@ impl Write {
     pub fn method(&self) -> &'static str {
         match self {
             Write::RemoveFavorite { .. } => "DELETE",
-            Write::EditClass { .. } | Write::EditPlace { .. } | Write::SetProviderItem { .. } | Write::SetServiceArea { .. } => "PUT",
+            Write::EditClass { .. }
+            | Write::EditPlace { .. }
+            | Write::EditCarer { .. }
+            | Write::SetProviderItem { .. }
+            | Write::SetServiceArea { .. } => "PUT",
             _ => "POST",
         }
     }
@@ -72,6 +77,7 @@ impl Write {
             Write::RecordWelfareVisit { id, .. } => format!("/api/v1/operator/welfare-visits/{id}"),
             Write::AddCarer { provider_id, .. } => format!("/api/v1/operator/providers/{provider_id}/carers"),
             Write::DisableCarer { carer_id, .. } => format!("/api/v1/operator/carers/{carer_id}/disable"),
+            Write::EditCarer { carer_id, .. } => format!("/api/v1/operator/carers/{carer_id}"),
             Write::SetProviderItem { provider_id, .. } => format!("/api/v1/operator/providers/{provider_id}/items"),
             Write::CreateHomeSlot { provider_id, .. } => format!("/api/v1/operator/providers/{provider_id}/home-timeslots"),
             Write::DeactivateHomeSlot { slot_id, .. } => format!("/api/v1/operator/home-timeslots/{slot_id}/deactivate"),
@@ -96,7 +102,7 @@ impl Write {
             | Write::DeactivateHomeSlot { .. } => {
                 Some(serde_json::json!({}))
             }
-            Write::AddCarer { carer, .. } => json(carer),
+            Write::AddCarer { carer, .. } | Write::EditCarer { carer, .. } => json(carer),
             Write::SetProviderItem { set, .. } => json(set),
             Write::CreateHomeSlot { slot, .. } => json(slot),
             Write::SetServiceArea { area, .. } => json(area),
@@ -133,7 +139,9 @@ impl Write {
             Write::CreateTimeslot { place_id, .. } | Write::DeactivateTimeslot { place_id, .. } => entity::timeslots(*place_id),
             Write::DecideOrder { id, .. } => entity::order_decision(id),
             Write::RecordWelfareVisit { id, .. } => entity::welfare_visit(*id),
-            Write::AddCarer { provider_id, .. } | Write::DisableCarer { provider_id, .. } => entity::carers(*provider_id),
+            Write::AddCarer { provider_id, .. } | Write::DisableCarer { provider_id, .. } | Write::EditCarer { provider_id, .. } => {
+                entity::carers(*provider_id)
+            }
             Write::SetProviderItem { provider_id, .. }
             | Write::CreateHomeSlot { provider_id, .. }
             | Write::DeactivateHomeSlot { provider_id, .. }

@@ -39,13 +39,31 @@ pub async fn provider_of(conn: &mut SqliteConnection, id: i64) -> Result<Option<
     Ok(sqlx::query_scalar("SELECT provider_id FROM carers WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
 }
 
-/// Whether the provider already has an active carer with this certificate number.
-pub async fn certificate_taken(conn: &mut SqliteConnection, provider_id: i64, certificate_no: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM carers WHERE provider_id = ? AND certificate_no = ? AND active = 1")
+/// Whether the provider already has an active carer (other than `except`) with this certificate number.
+pub async fn certificate_taken(conn: &mut SqliteConnection, provider_id: i64, certificate_no: &str, except: Option<i64>) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM carers WHERE provider_id = ? AND certificate_no = ? AND active = 1 AND id IS NOT ?")
         .bind(provider_id)
         .bind(certificate_no)
+        .bind(except)
         .fetch_one(&mut *conn)
         .await?)
+}
+
+/// A carer's details as the provider corrects or renews them (a new certificate, its expiry).
+/// `false`: no such active carer.
+pub async fn update(conn: &mut SqliteConnection, id: i64, c: &CarerCreate) -> Result<bool, AppError> {
+    let r = sqlx::query(
+        "UPDATE carers SET name = ?, phone = ?, level = ?, certificate_no = ?, certificate_expires_on = ? WHERE id = ? AND active = 1",
+    )
+    .bind(c.name.trim())
+    .bind(c.phone.trim())
+    .bind(c.level.code())
+    .bind(c.certificate_no.trim())
+    .bind(c.certificate_expires_on.trim())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() > 0)
 }
 
 pub async fn insert(conn: &mut SqliteConnection, provider_id: i64, c: &CarerCreate, now: i64) -> Result<i64, AppError> {

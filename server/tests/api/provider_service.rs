@@ -111,3 +111,38 @@ async fn the_service_area_decides_who_is_offered_the_provider_and_only_its_organ
     assert_eq!(st, 403);
     assert_eq!(s.get(Some(&other), &format!("/api/v1/operator/providers/{pid}/service")).await.0, 403);
 }
+
+#[tokio::test]
+async fn a_carer_whose_certificate_expired_is_renewed_and_can_be_assigned_again() {
+    let s = start().await;
+    let (pid, op) = station(&s).await;
+    let (_, list) = s.get(Some(&op), &format!("/api/v1/operator/providers/{pid}/carers")).await;
+    let (first, second) = (list[0].clone(), list[1].clone());
+    let id = first["id"].as_i64().unwrap();
+    sqlx::query("UPDATE carers SET certificate_expires_on = '2020-01-31' WHERE id = ?").bind(id).execute(&s.pool).await.unwrap();
+    let today = app::model::requests::beijing_today(chrono::Utc::now());
+    let assignable = |s: TestServer| async move {
+        let mut conn = s.pool.acquire().await.unwrap();
+        server::db::carers::assignable(&mut conn, id, pid, today).await.unwrap().is_ok()
+    };
+    assert!(!assignable(s.clone()).await, "expired: not assignable");
+    let renew = |cert: &str, until: &str| json!({ "name": first["name"], "phone": "13912340001", "level": "senior", "certificate_no": cert, "certificate_expires_on": until });
+    // a date already past, and another carer's certificate: both named
+    let (st, body) = s.write(Some(&op), "PUT", &format!("/api/v1/operator/carers/{id}"), "carer-edit-0001", renew("S-NEW-0001", "2021-01-01")).await;
+    assert_eq!((st, fields(&body)), (422, vec!["certificate_expires_on".to_string()]), "{body}");
+    let taken = second["certificate_no"].as_str().unwrap();
+    let (st, body) = s.write(Some(&op), "PUT", &format!("/api/v1/operator/carers/{id}"), "carer-edit-0002", renew(taken, "2029-06-30")).await;
+    assert_eq!((st, fields(&body)), (422, vec!["certificate_no".to_string()]), "{body}");
+    // renewed: the list says so, and the carer can be assigned again
+    let (st, list) = s.write(Some(&op), "PUT", &format!("/api/v1/operator/carers/{id}"), "carer-edit-0003", renew("S-NEW-0001", "2029-06-30")).await;
+    assert_eq!(st, 200, "{list}");
+    let me = list.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap();
+    assert_eq!((me["certificate_no"].as_str(), me["certificate_expires_on"].as_str(), me["level"].as_str()), (Some("S-NEW-0001"), Some("2029-06-30"), Some("高级养老护理员")));
+    assert!(assignable(s.clone()).await);
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'carer_edit'").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(audited, 1);
+    // another organisation's operator may not
+    let other = s.login("op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
+    let (st, _) = s.write(Some(&other), "PUT", &format!("/api/v1/operator/carers/{id}"), "carer-edit-0004", renew("S-NEW-0002", "2029-06-30")).await;
+    assert_eq!(st, 403);
+}

@@ -1,5 +1,5 @@
-//! A provider's 养老护理员 on the desk: add (with level, certificate and its expiry, phone)
-//! and disable (their sign-in ends with them). Both go through the tablet's outbox and are
+//! A provider's 养老护理员 on the desk: add (with level, certificate and its expiry, phone),
+//! correct or renew (a new certificate or expiry), and disable (their sign-in ends with them). Both go through the tablet's outbox and are
 //! audited; assigning a visit refuses a carer whose certificate has expired (desk/orders.rs).
 
 use crate::api::auth::Session;
@@ -31,7 +31,7 @@ pub async fn add_carer(State(st): State<AppState>, session: Session, Id(provider
     w.run_as(&st, &session, move |mut tx: Tx, new, By { user, now }| async move {
         let org = writer_of(&mut tx, &user, Of::Provider(provider_id)).await?;
         let mut errors = FieldErrors::from(new.validate(app::model::requests::beijing_today(now)));
-        if !errors.has("certificate_no") && repo::certificate_taken(&mut tx, provider_id, new.certificate_no.trim()).await? {
+        if !errors.has("certificate_no") && repo::certificate_taken(&mut tx, provider_id, new.certificate_no.trim(), None).await? {
             errors.push("certificate_no", "本机构已有使用这个证书编号的护理员");
         }
         errors.into_result()?;
@@ -64,4 +64,29 @@ pub async fn disable_carer(State(st): State<AppState>, session: Session, Id(care
     .await
 }
 
-crate::api::resource_routes!(carers, add_carer; disable_carer);
+/// `PUT /api/v1/operator/carers/{id}` — a carer's details corrected or renewed (a new
+/// certificate or expiry makes an expired carer assignable again); answers the provider's list.
+#[utoipa::path(put, path = "/api/v1/operator/carers/{id}", params(("id" = i64, Path,)), request_body = CarerCreate,
+    responses((status = 200, body = Vec<Carer>), (status = 401), (status = 403), (status = 404), (status = 422, body = app::model::ErrorBody)), tag = "operator")]
+pub async fn edit_carer(State(st): State<AppState>, session: Session, Id(carer_id): Id, w: Write<CarerCreate>) -> Result<Response, AppError> {
+    w.run_as(&st, &session, move |mut tx: Tx, edit, By { user, now }| async move {
+        let provider_id = repo::provider_of(&mut tx, carer_id).await?.ok_or_else(|| AppError::NotFound("没有这名护理员".into()))?;
+        let org = writer_of(&mut tx, &user, Of::Provider(provider_id)).await?;
+        let mut errors = FieldErrors::from(edit.validate(app::model::requests::beijing_today(now)));
+        if !errors.has("certificate_no") && repo::certificate_taken(&mut tx, provider_id, edit.certificate_no.trim(), Some(carer_id)).await? {
+            errors.push("certificate_no", "本机构已有使用这个证书编号的护理员");
+        }
+        errors.into_result()?;
+        if !repo::update(&mut tx, carer_id, &edit).await? {
+            return Err(AppError::NotFound("这名护理员已停用".into()));
+        }
+        let detail = serde_json::json!({ "provider_id": provider_id, "carer_id": carer_id, "name": edit.name.trim(), "level": edit.level.code(),
+                                         "certificate_no": edit.certificate_no.trim(), "certificate_expires_on": edit.certificate_expires_on.trim() });
+        audit::record(&mut tx, (&user, now), About::Organisation(Some(org)), "carer_edit", detail).await?;
+        let list = repo::active(&mut tx, provider_id).await?;
+        Ok((tx, StatusCode::OK, list))
+    })
+    .await
+}
+
+crate::api::resource_routes!(carers, add_carer; disable_carer; edit_carer);
