@@ -81,6 +81,7 @@ test('a carer\'s certificate is renewed on the tablet offline, and the list show
   await form.getByRole('button', { name: '保存修改' }).click();
   await expect(form.locator('[data-field="certificate_expires_on"]')).toContainText('证书已过期');
   await context.setOffline(true);
+  await form.getByLabel('手机号').fill('13912345601');
   await form.getByLabel('证书编号').fill('S3202-RENEW-0001');
   await form.getByLabel('证书有效期至').fill(beijingDate(700));
   await form.getByRole('button', { name: '保存修改' }).click();

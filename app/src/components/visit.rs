@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 /// "14:05" in Beijing time.
 pub fn beijing_hhmm(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(8)).format("%H:%M").to_string()
+    crate::rules::format::hm(t + chrono::Duration::hours(8))
 }
 
 /// "14:05 签到 · 距地址约 20 米" (and the flag when far or without a position).

@@ -123,11 +123,11 @@ pub fn date_problem(date: &str, today: NaiveDate) -> Option<&'static str> {
     if date.len() != 10 {
         return Some("请选择一个时段");
     }
-    match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
-        Ok(d) if d < today => Some("这个时段已经过去了，请选择其他时段"),
-        Ok(d) if (d - today).num_days() > crate::model::requests::BOOKING_DAYS => Some("只能预约 14 天内的时段"),
-        Ok(_) => None,
-        Err(_) => Some("请选择一个时段"),
+    match crate::rules::format::parse_ymd(date) {
+        Some(d) if d < today => Some("这个时段已经过去了，请选择其他时段"),
+        Some(d) if (d - today).num_days() > crate::model::requests::BOOKING_DAYS => Some("只能预约 14 天内的时段"),
+        Some(_) => None,
+        None => Some("请选择一个时段"),
     }
 }
 
@@ -135,7 +135,7 @@ pub fn date_problem(date: &str, today: NaiveDate) -> Option<&'static str> {
 /// as an instant (dates and times are Beijing time, UTC+8).
 pub fn visit_start(date: &str, start_min: u32) -> Option<DateTime<Utc>> {
     use chrono::TimeZone;
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let d = crate::rules::format::parse_ymd(date)?;
     let local = d.and_hms_opt(start_min / 60, start_min % 60, 0)?;
     Some(Utc.from_utc_datetime(&(local - chrono::Duration::hours(8))))
 }
@@ -435,7 +435,7 @@ impl Carer {
 
 /// A certificate valid through `expires_on` (or with no recorded expiry) counts on `today`.
 pub fn certified_on(expires_on: Option<&str>, today: NaiveDate) -> bool {
-    match expires_on.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d")) {
+    match expires_on.map(|d| crate::rules::format::parse_ymd(d).ok_or(())) {
         None => true,
         Some(Ok(d)) => d >= today,
         Some(Err(_)) => false,
@@ -484,10 +484,10 @@ impl CarerCreate {
         if !(4..=40).contains(&c.chars().count()) || self.certificate_no.chars().count() > 40 {
             push("certificate_no", "请填写证书编号（4 到 40 个字符）");
         }
-        match NaiveDate::parse_from_str(self.certificate_expires_on.trim(), "%Y-%m-%d") {
-            Err(_) => push("certificate_expires_on", "请填写证书有效期（年-月-日）"),
-            Ok(d) if d < today => push("certificate_expires_on", "证书已过期：过期的护理员不能上门服务"),
-            Ok(_) => {}
+        match crate::rules::format::parse_ymd(self.certificate_expires_on.trim()) {
+            None => push("certificate_expires_on", "请填写证书有效期（年-月-日）"),
+            Some(d) if d < today => push("certificate_expires_on", "证书已过期：过期的护理员不能上门服务"),
+            Some(_) => {}
         }
         e
     }

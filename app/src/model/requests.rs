@@ -75,7 +75,7 @@ pub fn openings(windows: &[WeeklyWindow], now: DateTime<Utc>, booked: impl Fn(i6
     for offset in 0..=BOOKING_DAYS {
         let date = today + chrono::Duration::days(offset);
         let weekday = date.weekday().number_from_monday() as u8;
-        let d = date.format("%Y-%m-%d").to_string();
+        let d = crate::rules::format::ymd(date);
         for w in windows.iter().filter(|w| w.weekday == weekday && (offset > 0 || w.start_min > minute)) {
             out.push(TimeslotOpening {
                 timeslot_id: w.id,
@@ -273,7 +273,7 @@ impl NewRequest {
         }
         match self.kind {
             RequestKind::Visit | RequestKind::Trial => {
-                let date = self.timeslot_date.as_deref().filter(|d| d.len() == 10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                let date = self.timeslot_date.as_deref().filter(|d| d.len() == 10).and_then(crate::rules::format::parse_ymd);
                 match (self.timeslot_id, date) {
                     (Some(_), Some(d)) if d < today => push("timeslot", "这个时段已经过去了，请选择其他时段".into()),
                     (Some(_), Some(d)) if (d - today).num_days() > BOOKING_DAYS => {

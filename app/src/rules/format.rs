@@ -77,3 +77,50 @@ mod tests {
         assert_eq!(yuan(12_345), "¥12,345");
     }
 }
+
+/// "2026-12-02": a date as forms and the API write it (no strftime machinery in the bundles).
+pub fn ymd(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// "2026-12" (a month input's value).
+pub fn ym(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// "09:05" from hours and minutes.
+pub fn hm(t: impl chrono::Timelike) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// "2026-12-02" (or "2026-12-2") → the date; anything else → `None`.
+pub fn parse_ymd(s: &str) -> Option<chrono::NaiveDate> {
+    let mut parts = s.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
+        return None;
+    }
+    let num = |p: &str| p.bytes().all(|b| b.is_ascii_digit()).then(|| p.parse::<u32>().ok()).flatten();
+    chrono::NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, num(d)?)
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn dates_read_and_write_as_chrono_did() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 7).unwrap();
+        assert_eq!(ymd(d), d.format("%Y-%m-%d").to_string());
+        assert_eq!(ym(d), "2026-03");
+        assert_eq!(parse_ymd("2026-03-07"), Some(d));
+        assert_eq!(parse_ymd("2026-3-7"), Some(d));
+        for bad in ["", "2026-02-30", "2026/03/07", "26-03-07", "2026-03-07-1", "2026-+3-07", "2026-03-"] {
+            assert_eq!(parse_ymd(bad), None, "{bad}");
+        }
+        assert_eq!(hm(chrono::NaiveTime::from_hms_opt(9, 5, 0).unwrap()), "09:05");
+    }
+}

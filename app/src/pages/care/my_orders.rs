@@ -92,7 +92,7 @@ fn WelfareLog() -> impl IntoView {
 /// "11月23日–29日：已探访（电话探访 · 11月24日 10:05）".
 pub fn week_line(v: &crate::model::orders::WelfareVisit) -> String {
     use chrono::Datelike;
-    let span = match (chrono::NaiveDate::parse_from_str(&v.week_start, "%Y-%m-%d"), chrono::NaiveDate::parse_from_str(&v.due_on, "%Y-%m-%d")) {
+    let span = match (crate::rules::format::parse_ymd(&v.week_start).ok_or(()), crate::rules::format::parse_ymd(&v.due_on).ok_or(())) {
         (Ok(a), Ok(b)) => format!("{}月{}日–{}日", a.month(), a.day(), b.day()),
         _ => v.week_start.clone(),
     };
@@ -100,7 +100,7 @@ pub fn week_line(v: &crate::model::orders::WelfareVisit) -> String {
         (Some(m), Some(t)) => {
             let local = t + chrono::Duration::hours(8);
             let late = if v.status == crate::model::WelfareStatus::Missed { "，补访" } else { "" };
-            format!("（{} · {}月{}日 {}{late}）", m.label(), local.month(), local.day(), local.format("%H:%M"))
+            format!("（{} · {}月{}日 {}{late}）", m.label(), local.month(), local.day(), crate::rules::format::hm(local))
         }
         _ => String::new(),
     };

@@ -157,7 +157,7 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, 
         let (id, label) = (id.clone(), label.clone());
         move |_| {
             let tapped = Utc::now();
-            let today = crate::model::requests::beijing_today(tapped).format("%Y-%m-%d").to_string();
+            let today = crate::rules::format::ymd(crate::model::requests::beijing_today(tapped));
             if visit_day != today && !confirm_other_day(&visit_day) {
                 return;
             }

@@ -38,12 +38,12 @@ pub fn use_timeslots(place_id: impl Fn() -> Option<i64> + Send + Sync + 'static)
 
 /// "11月24日 周二 10:00–10:30"
 pub fn when(date: &str, start: &str, end: &str) -> String {
-    let md = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+    let md = crate::rules::format::parse_ymd(date)
         .map(|d| {
             use chrono::Datelike;
             format!("{}月{}日 {}", d.month(), d.day(), weekday_label(d.weekday().number_from_monday() as u8))
         })
-        .unwrap_or_else(|_| date.to_string());
+        .unwrap_or_else(|| date.to_string());
     format!("{md} {start}–{end}")
 }
 

@@ -359,7 +359,7 @@ fn SearchForm(areas: AreasResponse) -> impl IntoView {
             </div>
             <label class="birth">
                 "孩子出生年月"
-                <input type="month" name="birth" value=move || q("birth") max=move || use_now().format("%Y-%m").to_string() />
+                <input type="month" name="birth" value=move || q("birth") max=move || crate::rules::format::ym(use_now().date_naive()) />
             </label>
             <fieldset class="filters">
                 <legend>"筛选"</legend>
