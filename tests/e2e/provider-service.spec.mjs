@@ -50,7 +50,8 @@ test('a provider changes a price offline, adds a timeslot and serves a 街道 by
   await slots.getByLabel('结束').fill('20:00');
   await slots.getByLabel('每次可接单').fill('3');
   await slots.getByRole('button', { name: '新增时段' }).click();
-  const added = panel.locator('li[data-home-slot-id]', { hasText: '助洁 · 周日 18:00–20:00 · 每次 3 单' });
+  // the 助洁 group opens with the new window in it
+  const added = panel.locator('details.slot-group[data-item="cleaning"] li[data-home-slot-id]', { hasText: '助洁 · 周日 18:00–20:00 · 每次 3 单' });
   await expect(added).toBeVisible({ timeout: 15_000 });
   const slotId = Number(await added.getAttribute('data-home-slot-id'));
   const open = await (await page.request.get(`/api/v1/providers/${station.id}/openings?item=cleaning`)).json();

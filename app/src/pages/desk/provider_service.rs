@@ -178,6 +178,8 @@ fn SlotsEditor(chosen: RwSignal<Option<i64>>, service: RwSignal<ProviderService>
     let end = RwSignal::new("11:00".to_string());
     let capacity = RwSignal::new("2".to_string());
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    // the item groups shown open (kept while the list refreshes under them)
+    let open_groups = RwSignal::new(Vec::<ServiceItem>::new());
     let offered = move || service.with(|s| s.items.iter().filter(|i| i.offered).map(|i| i.item.item).collect::<Vec<_>>());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -197,35 +199,52 @@ fn SlotsEditor(chosen: RwSignal<Option<i64>>, service: RwSignal<ProviderService>
         }
         errors.set(vec![]);
         let label = format!("新增时段 {} {} {}–{} 每次 {} 单", new.item.label(), weekday_label(new.weekday), new.start, new.end, new.capacity);
+        open_groups.update(|g| if !g.contains(&new.item) { g.push(new.item) });
         enqueue(d, label, Write::CreateHomeSlot { provider_id: pid, slot: new });
     };
     view! {
-        <ul class="timeslot-list">
-            {move || {
-                let slots = service.with(|s| s.timeslots.clone());
-                if slots.is_empty() {
-                    return view! { <li class="muted">"还没有时段：家属下单时需要选择时段。"</li> }.into_any();
+        {move || {
+            let slots = service.with(|s| s.timeslots.clone());
+            if slots.is_empty() {
+                return view! { <p class="muted">"还没有时段：家属下单时需要选择时段。"</p> }.into_any();
+            }
+            // one group per item (a provider has dozens of windows a week), open ones counted
+            let mut items: Vec<ServiceItem> = slots.iter().map(|s| s.item).collect();
+            items.sort();
+            items.dedup();
+            items.into_iter().map(|item| {
+                let of: Vec<_> = slots.iter().filter(|s| s.item == item).cloned().collect();
+                let open = of.iter().filter(|s| s.active).count();
+                view! {
+                    <details class="slot-group" data-item=item.code() prop:open=move || open_groups.with(|g| g.contains(&item))>
+                        <summary on:click=move |ev| {
+                            ev.prevent_default();
+                            open_groups.update(|g| if g.contains(&item) { g.retain(|x| *x != item) } else { g.push(item) });
+                        }>{format!("{} · {open} 个时段开放{}", item.label(), if of.len() > open { format!("（{} 个已停用）", of.len() - open) } else { String::new() })}</summary>
+                        <ul class="timeslot-list">
+                            {of.into_iter().map(|s| {
+                                let id = s.id;
+                                let label = s.label();
+                                let off = format!("停用时段 {label}");
+                                view! {
+                                    <li class:inactive=!s.active data-home-slot-id=id>
+                                        {label.clone()}
+                                        {(!s.active).then_some("（已停用）")}
+                                        {s.active.then(|| view! {
+                                            <button class="timeslot-off" type="button" on:click=move |_| {
+                                                let Some(pid) = chosen.get_untracked() else { return };
+                                                service.update(|x| if let Some(t) = x.timeslots.iter_mut().find(|t| t.id == id) { t.active = false; });
+                                                enqueue(d, off.clone(), Write::DeactivateHomeSlot { provider_id: pid, slot_id: id });
+                                            }>"停用"</button>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </details>
                 }
-                slots.into_iter().map(|s| {
-                    let id = s.id;
-                    let label = s.label();
-                    let off = format!("停用时段 {label}");
-                    view! {
-                        <li class:inactive=!s.active data-home-slot-id=id>
-                            {label.clone()}
-                            {(!s.active).then_some("（已停用）")}
-                            {s.active.then(|| view! {
-                                <button class="timeslot-off" type="button" on:click=move |_| {
-                                    let Some(pid) = chosen.get_untracked() else { return };
-                                    service.update(|x| if let Some(t) = x.timeslots.iter_mut().find(|t| t.id == id) { t.active = false; });
-                                    enqueue(d, off.clone(), Write::DeactivateHomeSlot { provider_id: pid, slot_id: id });
-                                }>"停用"</button>
-                            })}
-                        </li>
-                    }
-                }).collect_view().into_any()
-            }}
-        </ul>
+            }).collect_view().into_any()
+        }}
         <form class="timeslot-form" on:submit=submit novalidate>
             <div class="row">
                 <label>
