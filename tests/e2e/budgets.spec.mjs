@@ -91,5 +91,5 @@ test('each audience loads its own bundle; a link across audiences opens the page
   await page.goto('/admin');
   await hydrated(page);
   expect(bundles.at(-1)).toBe('admin');
-  await expect(page.getByRole('heading', { name: '机构工作台登录' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '平台管理登录' })).toBeVisible();
 });

@@ -106,7 +106,7 @@ pub fn AdminPage() -> impl IntoView {
         <section class="operator">
             <crate::components::local_data::WithLocalData>
                 {move || match session.get() {
-                    None => view! { <crate::pages::desk::operator::LoginForm session /> }.into_any(),
+                    None => view! { <crate::pages::desk::operator::LoginForm session title="平台管理登录" /> }.into_any(),
                     Some(s) if s.user.role == crate::model::Role::Admin => view! { <AdminDesk session s /> }.into_any(),
                     Some(_) => view! {
                         <p class="panel">"这个账号不是平台管理员。" <a href="/operator">"打开机构工作台"</a></p>

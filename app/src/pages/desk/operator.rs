@@ -70,7 +70,7 @@ fn ToAdmin() -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn LoginForm(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
+pub(crate) fn LoginForm(session: RwSignal<Option<LoginResponse>>, #[prop(default = "机构工作台登录")] title: &'static str) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = session;
     let d = use_device();
@@ -99,7 +99,7 @@ pub(crate) fn LoginForm(session: RwSignal<Option<LoginResponse>>) -> impl IntoVi
     };
     view! {
         <form class="panel login" on:submit=submit>
-            <h1>"机构工作台登录"</h1>
+            <h1>{title}</h1>
             <label>
                 "用户名"
                 <input name="username" autocomplete="username" required bind:value=username />
