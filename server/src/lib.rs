@@ -7,6 +7,7 @@ pub mod db;
 pub mod http;
 pub mod import;
 pub mod open_data;
+pub mod report;
 pub mod site;
 
 use axum::extract::FromRef;
@@ -104,7 +105,7 @@ pub fn trusted_proxies(list: &str) -> anyhow::Result<Vec<std::net::IpAddr>> {
 pub async fn serve(db: db::Db, cfg: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(cfg.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    db::welfare::spawn_generator(db.write.clone(), cfg.clock.clone());
+    db::welfare::spawn_generator(db.read.clone(), db.write.clone(), cfg.clock.clone());
     axum::serve(listener, http::router(db, &cfg).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await?;

@@ -35,6 +35,7 @@ pub mod orders;
 pub mod places;
 pub mod requests;
 pub mod service_desk;
+pub mod supervise;
 
 pub use accounts::*;
 pub use desk::*;

@@ -24,6 +24,7 @@ pub mod open;
 pub mod orders;
 pub mod places;
 pub mod requests;
+pub mod supervise;
 pub mod services;
 pub mod visits;
 
@@ -84,6 +85,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(admin::router())
         .merge(imports::router())
         .merge(open::router())
+        .merge(supervise::router())
         .split_for_parts();
     crate::http::openapi::Contract.modify(&mut doc);
     (router, doc)

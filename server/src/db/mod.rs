@@ -26,6 +26,8 @@ pub mod places;
 pub mod provider_imports;
 pub mod provider_service;
 pub mod requests;
+pub mod supervise;
+pub mod targets;
 pub mod welfare;
 pub mod sample;
 
@@ -95,6 +97,7 @@ pub async fn open(url: &str) -> anyhow::Result<SqlitePool> {
     let pool = SqlitePoolOptions::new().max_connections(4).acquire_timeout(ACQUIRE_TIMEOUT).connect_with(opts).await?;
     MIGRATOR.run(&pool).await?;
     ensure_areas(&pool).await?;
+    targets::ensure_targets(&pool).await?;
     Ok(pool)
 }
 
@@ -133,6 +136,7 @@ pub async fn open_db(url: &str) -> anyhow::Result<Db> {
         .await?;
     MIGRATOR.run(&write).await?;
     ensure_areas(&write).await?;
+    targets::ensure_targets(&write).await?;
     let read = SqlitePoolOptions::new()
         .max_connections(READERS)
         .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -152,6 +156,7 @@ pub async fn load_sample(pool: &SqlitePool) -> anyhow::Result<()> {
         crate::db::sample::ensure_timeslots(pool).await?;
         crate::db::sample::ensure_providers(pool).await?;
         crate::db::sample::ensure_carer_accounts(pool).await?;
+        crate::db::sample::ensure_population(pool).await?;
     }
     Ok(())
 }

@@ -221,8 +221,8 @@ pub(crate) async fn insert(
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO orders (id, device_hash, provider_id, service_item, meal_mode, timeslot_id, visit_date, elder, elder_name, quote,
-                             status, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'submitted', ?11, ?11)",
+                             status, created_at, updated_at, street_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'submitted', ?11, ?11, (SELECT id FROM areas WHERE id = ?12))",
     )
     .bind(&new.id)
     .bind(device_hash)
@@ -235,6 +235,7 @@ pub(crate) async fn insert(
     .bind(elder.name.trim())
     .bind(serde_json::to_string(quote).map_err(anyhow::Error::from)?)
     .bind(now)
+    .bind(elder.street_id.trim())
     .execute(&mut *conn)
     .await?;
     Ok(())

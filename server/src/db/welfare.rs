@@ -34,10 +34,10 @@ pub(crate) async fn ensure_plan(
     let serving = crate::api::services::serving(tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(ServiceItem::WelfareVisit)).await?;
     let Some(provider) = serving.iter().find(|p| p.id == ordered_from) else { return Ok(()) };
     sqlx::query(
-        "INSERT INTO welfare_plans (device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+        "INSERT INTO welfare_plans (device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, created_at, updated_at, street_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, (SELECT id FROM areas WHERE id = ?9))
          ON CONFLICT (device_hash, elder_name, elder_phone) DO UPDATE
-            SET elder = excluded.elder, reason = excluded.reason, ended_on = NULL, updated_at = ?8",
+            SET elder = excluded.elder, street_id = excluded.street_id, reason = excluded.reason, ended_on = NULL, updated_at = ?8",
     )
     .bind(&device.0)
     .bind(elder.name.trim())
@@ -47,6 +47,7 @@ pub(crate) async fn ensure_plan(
     .bind(provider.id)
     .bind(ymd(today))
     .bind(now.timestamp())
+    .bind(elder.street_id.trim())
     .execute(&mut *tx)
     .await?;
     generate_with(tx, now).await?;
@@ -95,12 +96,19 @@ pub(crate) async fn generate_with(conn: &mut SqliteConnection, now: DateTime<Utc
     Ok(Generated { created, missed })
 }
 
-/// Runs `generate` (a new week starts at Beijing midnight) and the retention job now and then every hour.
-pub fn spawn_generator(pool: SqlitePool, clock: crate::clock::Clock) {
+/// Runs `generate` (a new week starts at Beijing midnight), the retention job and the
+/// indicators' monthly snapshots (back-filled on the first run) now and then every hour.
+pub fn spawn_generator(read: SqlitePool, pool: SqlitePool, clock: crate::clock::Clock) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        let mut first = true;
         loop {
             tick.tick().await;
+            match crate::db::supervise::snapshot(&read, &pool, clock.now(), first).await {
+                Ok(s) => tracing::debug!(?s, "indicator snapshots"),
+                Err(e) => tracing::warn!("indicator snapshots failed: {e:?}"),
+            }
+            first = false;
             match generate(&pool, clock.now()).await {
                 Ok(g) if g.created + g.missed > 0 => tracing::info!(created = g.created, missed = g.missed, "weekly 探访"),
                 Ok(_) => {}

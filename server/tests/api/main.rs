@@ -14,6 +14,7 @@ mod orders;
 mod provider_service;
 mod places;
 mod requests;
+mod supervise;
 mod sync;
 mod time_rules;
 mod visits;

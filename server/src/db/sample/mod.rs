@@ -16,11 +16,13 @@ use rand_chacha::ChaCha8Rng;
 use sqlx::SqlitePool;
 
 mod bench;
+mod population;
 mod providers;
 mod remove;
 pub use remove::{remove, Removed};
 pub use bench::{bench_city_centres, load_large};
 pub use providers::{ensure_carer_accounts, ensure_providers};
+pub use population::ensure_population;
 
 pub const SEED: u64 = 20_261_122;
 
@@ -557,6 +559,7 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<usize> {
     ensure_timeslots(pool).await?;
     ensure_providers(pool).await?;
     ensure_carer_accounts(pool).await?;
+    ensure_population(pool).await?;
     Ok(n)
 }
 

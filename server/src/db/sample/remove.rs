@@ -38,6 +38,9 @@ pub async fn remove(pool: &SqlitePool) -> anyhow::Result<Removed> {
     let providers = run(format!("DELETE FROM providers WHERE is_sample = 1 OR organisation_id IN {SAMPLE_ORGS}")).await?;
     let places = run(format!("DELETE FROM places WHERE is_sample = 1 OR organisation_id IN {SAMPLE_ORGS}")).await?;
     let organisations = run("DELETE FROM organisations WHERE is_sample = 1".to_string()).await?;
+    // the sample population figures, and the snapshots made from sample records
+    run("DELETE FROM population WHERE is_sample = 1".to_string()).await?;
+    run("DELETE FROM indicator_snapshots".to_string()).await?;
     drop(run);
     tx.commit().await?;
     Ok(Removed { organisations, places, providers, accounts })
