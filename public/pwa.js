@@ -1,6 +1,10 @@
 // Registers the service worker and tells the app when a new build is waiting.
 // The app (WASM) reads window.__yilao_sw and listens for 'yilao-update-ready'.
 (function () {
+  // 退出登录 on a shared device: the charts an account saw go with it.
+  window.addEventListener('yilao-signed-out', function () {
+    if (window.caches) caches.delete('yilao-charts');
+  });
   if (!('serviceWorker' in navigator)) {
     window.__yilao_sw = 'unsupported';
     return;

@@ -4,6 +4,9 @@
 const BUILD = '__BUILD__';
 const ASSETS = `yilao-assets-${BUILD}`;
 const PAGES = `yilao-pages-${BUILD}`;
+// The supervisors' trend charts (SVG drawn by the server) as last seen, for offline; the page
+// deletes this cache at 退出登录 (pwa.js).
+const CHARTS = 'yilao-charts';
 const SHELL = '/offline-shell';
 const PRECACHE = [
   `/pkg/${BUILD}.css`,
@@ -12,7 +15,7 @@ const PRECACHE = [
 ];
 // Each audience has its own bundle (app::Audience; this line is its js_rule(), kept the same
 // by a test): parents `app`, families `care`, the desks `desk`, 平台管理 `admin`.
-const bundleOf = (p) => (['/operator', '/carer'].some((x) => p === x || p.startsWith(x + '/')) ? 'desk' : ['/admin'].some((x) => p === x || p.startsWith(x + '/')) ? 'admin' : ['/care'].some((x) => p === x || p.startsWith(x + '/')) ? 'care' : 'app');
+const bundleOf = (p) => (['/operator', '/carer'].some((x) => p === x || p.startsWith(x + '/')) ? 'desk' : ['/admin', '/supervise'].some((x) => p === x || p.startsWith(x + '/')) ? 'admin' : ['/care'].some((x) => p === x || p.startsWith(x + '/')) ? 'care' : 'app');
 const HASH = BUILD.slice('app'.length);
 const bundleFiles = (b) => [`/pkg/${b}${HASH}.js`, `/pkg/${b}${HASH}_bg.wasm`];
 
@@ -37,7 +40,7 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    for (const k of await caches.keys()) if (k !== ASSETS && k !== PAGES) await caches.delete(k);
+    for (const k of await caches.keys()) if (k !== ASSETS && k !== PAGES && k !== CHARTS) await caches.delete(k);
     await self.clients.claim();
   })());
 });
@@ -80,10 +83,26 @@ async function navigate(request) {
   }
 }
 
+// A trend chart: the network first (short timeout), else the chart as last seen.
+async function chart(request) {
+  const c = await caches.open(CHARTS);
+  try {
+    const res = await Promise.race([fetch(request), timeout(NAV_TIMEOUT_MS)]);
+    if (res.ok) c.put(request, res.clone());
+    return res;
+  } catch (_) {
+    return (await c.match(request)) || new Response('', { status: 503 });
+  }
+}
+
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname === '/api/v1/supervise/trend.svg') {
+    event.respondWith(chart(req));
+    return;
+  }
   if (url.pathname.startsWith('/api/') || url.pathname === '/healthz') return; // the app handles data itself
   if (req.mode === 'navigate') {
     event.respondWith(navigate(req));

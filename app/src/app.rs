@@ -12,9 +12,9 @@ use crate::pages::elsewhere::{CareItemPage, CarePage, ElderPage, MyOrdersPage, O
 #[cfg(not(any(feature = "ssr", feature = "desk")))]
 use crate::pages::elsewhere::OperatorPage;
 #[cfg(any(feature = "ssr", feature = "admin"))]
-use crate::pages::desk::admin::AdminPage;
+use crate::pages::desk::{admin::AdminPage, supervise::SupervisePage};
 #[cfg(not(any(feature = "ssr", feature = "admin")))]
-use crate::pages::elsewhere::AdminPage;
+use crate::pages::elsewhere::{AdminPage, SupervisePage};
 #[cfg(all(not(feature = "ssr"), any(feature = "care", feature = "desk", feature = "admin")))]
 use crate::pages::elsewhere::{AskPage, HomePage, MyRequestsPage, PlacePage, SavedPage};
 use crate::pages::outbox::OutboxPage;
@@ -38,8 +38,9 @@ pub enum Audience {
     Families,
     /// `/operator`, `/carer`: `desk.<hash>` (feature `desk`).
     Desk,
-    /// `/admin` (平台管理: organisations, accounts, registry import): `admin.<hash>` (feature
-    /// `admin`) — a few people's code that every operator's tablet need not download.
+    /// `/admin` (平台管理: organisations, accounts, registry import) and `/supervise` (监管:
+    /// indicators, trends, exports): `admin.<hash>` (feature `admin`) — a few government
+    /// users' code that every operator's tablet need not download.
     Admin,
 }
 
@@ -62,7 +63,7 @@ impl Audience {
             Audience::Parents => &[],
             Audience::Families => &["/care"],
             Audience::Desk => &["/operator", "/carer"],
-            Audience::Admin => &["/admin"],
+            Audience::Admin => &["/admin", "/supervise"],
         }
     }
 
@@ -263,6 +264,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/operator") view=OperatorPage />
                     <Route path=path!("/carer") view=OperatorPage />
                     <Route path=path!("/admin") view=AdminPage />
+                    <Route path=path!("/supervise") view=SupervisePage />
                 </Routes>
             </main>
         </Router>
@@ -397,6 +399,7 @@ mod tests {
             ("/carer", Audience::Desk),
             ("/operator", Audience::Desk),
             ("/admin", Audience::Admin),
+            ("/supervise", Audience::Admin),
             ("/administrator", Audience::Parents),
             ("/operators", Audience::Parents),
             ("/caretaker", Audience::Parents),

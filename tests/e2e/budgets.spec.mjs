@@ -16,7 +16,10 @@ const FIRST_VISIT = 520 * KB;
 // one account per city: organisations, accounts, the registry import) while the provider's desk
 // gained its items, timeslots and service area (+24 KB). The parents' and families' bundles
 // carry none of it but the typed outbox writes every bundle must read back.
-const BUNDLES = { app: 470 * KB, care: 420 * KB, desk: 500 * KB, admin: 430 * KB };
+// admin: 430 → 490 KB for issue 15: the supervisors' desk (`/supervise`: indicators, 街道 table,
+// stale places, map, trends, orders, settlement; +54 KB) shares the government users' bundle
+// rather than making a fifth one for a few desktop accounts.
+const BUNDLES = { app: 470 * KB, care: 420 * KB, desk: 500 * KB, admin: 490 * KB };
 
 function build() {
   return fs.readFileSync(path.join(siteRoot, 'pkg', 'build.txt'), 'utf8').trim().slice('app'.length);

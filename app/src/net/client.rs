@@ -296,6 +296,27 @@ impl ApiClient {
         self.get("/api/v1/subsidy-rules").await
     }
 
+    /// The path of a supervisor's read (`/api/v1/supervise/{what}?area=…&month=…`); also the
+    /// address of its files and charts.
+    pub fn supervise_path(what: &str, area: &str, month: &str, extra: &str) -> String {
+        let mut q = vec![];
+        if !area.is_empty() {
+            q.push(format!("area={area}"));
+        }
+        if !month.is_empty() {
+            q.push(format!("month={month}"));
+        }
+        if !extra.is_empty() {
+            q.push(extra.to_string());
+        }
+        format!("/api/v1/supervise/{what}{}{}", if q.is_empty() { "" } else { "?" }, q.join("&"))
+    }
+
+    /// A supervisor's read: `indicators`, `streets`, `places`, `orders`, `settlement`, `targets`.
+    pub async fn supervise<T: DeserializeOwned>(&self, what: &str, area: &str, month: &str) -> Result<T, ClientError> {
+        self.get(&Self::supervise_path(what, area, month, "")).await
+    }
+
     pub async fn admin_organisations(&self) -> Result<Vec<crate::model::OrganisationAdmin>, ClientError> {
         self.get("/api/v1/admin/organisations").await
     }

@@ -39,4 +39,4 @@ macro_rules! stand_ins {
 stand_ins!(HomePage, PlacePage, AskPage, MyRequestsPage, SavedPage);
 stand_ins!(CarePage, ElderPage, SosPage, CareItemPage, OrderPage, MyOrdersPage);
 stand_ins!(OperatorPage);
-stand_ins!(AdminPage);
+stand_ins!(AdminPage, SupervisePage);

@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod admin_places;
+#[cfg(any(feature = "ssr", feature = "admin"))]
+pub mod supervise;
 pub mod carer;
 pub mod import;
 pub mod operator;

@@ -27,6 +27,7 @@ pub fn OperatorPage() -> impl IntoView {
                     match session.get() {
                         None => view! { <LoginForm session /> }.into_any(),
                         Some(s) if s.user.role == Role::Admin => view! { <ToAdmin /> }.into_any(),
+                        Some(s) if s.user.role == Role::Supervisor => view! { <ToSupervise /> }.into_any(),
                         Some(s) if s.user.carer_id.is_some() => {
                             view! { <crate::pages::desk::carer::CarerDesk session s /> }.into_any()
                         }
@@ -65,6 +66,22 @@ fn ToAdmin() -> impl IntoView {
     view! {
         <p class="loading">
             "正在打开平台管理… " <a href="/admin">"平台管理"</a>
+        </p>
+    }
+}
+
+/// A supervisor signed in here: their desk is `/supervise`.
+#[component]
+fn ToSupervise() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().replace("/supervise");
+        }
+    });
+    view! {
+        <p class="loading">
+            "正在打开监管工作台… " <a href="/supervise">"监管工作台"</a>
         </p>
     }
 }
@@ -372,6 +389,10 @@ pub fn logout(session: RwSignal<Option<LoginResponse>>) {
         crate::offline::store::browser::remove_prefix(crate::offline::store::keys::DESK_PREFIX);
         crate::offline::store::browser::remove_prefix(crate::offline::store::keys::CARER_PREFIX);
         crate::offline::store::browser::remove(crate::offline::store::KEY_SESSION);
+        // and the service worker's copies of what it saw (pwa.js: the supervisors' charts)
+        if let (Some(w), Ok(e)) = (web_sys::window(), web_sys::Event::new("yilao-signed-out")) {
+            let _ = w.dispatch_event(&e);
+        }
     }
     session.set(None);
 }

@@ -11,11 +11,15 @@ use sqlx::SqlitePool;
 pub const SAMPLE_YEAR: i32 = 2025;
 pub const SAMPLE_SOURCE: &str = "示例数据（按江苏七普年龄结构生成，非统计数字）";
 
-/// (resident, 0–3, 60+, 65+, 80+, communities) of one sample street.
-pub fn figures(street_id: &str) -> (i64, i64, i64, i64, i64, i64) {
+/// (resident, 0–3, 60+, 65+, 80+, communities) of one sample street with `slots` sample
+/// 托位: sized so that it has 2.2–6.5 托位 per 1,000 people (around the plans' 4.5), so that
+/// the sample indicators look like a district's, some streets short of the target.
+pub fn figures(street_id: &str, slots: i64) -> (i64, i64, i64, i64, i64, i64) {
     let seed = street_id.bytes().fold(0xC0FFEEu64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let resident = rng.gen_range(45_000..140_000i64) / 10 * 10;
+    let per_thousand = rng.gen_range(2.2..6.5);
+    let base = rng.gen_range(45_000..140_000i64);
+    let resident = if slots > 0 { (slots as f64 * 1000.0 / per_thousand) as i64 } else { base } / 10 * 10;
     let a03 = (resident as f64 * rng.gen_range(0.015..0.021)) as i64;
     let a60 = (resident as f64 * rng.gen_range(0.18..0.24)) as i64;
     let a65 = (a60 as f64 * rng.gen_range(0.70..0.78)) as i64;
@@ -35,7 +39,13 @@ pub async fn ensure_population(pool: &SqlitePool) -> anyhow::Result<u64> {
     let mut tx = pool.begin().await?;
     let mut n = 0;
     for a in super::areas().into_iter().filter(|a| a.parent_id.is_some()) {
-        let (resident, a03, a60, a65, a80, communities) = figures(&a.id);
+        let slots: i64 = sqlx::query_scalar(
+            "SELECT coalesce(sum(c.capacity), 0) FROM classes c JOIN places p ON p.id = c.place_id WHERE p.street_id = ? AND p.is_sample = 1",
+        )
+        .bind(&a.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (resident, a03, a60, a65, a80, communities) = figures(&a.id, slots);
         n += sqlx::query(
             "INSERT INTO population (street_id, year, resident, age_0_3, age_60, age_65, age_80, communities, source, is_sample, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (street_id, year) DO NOTHING",
@@ -62,9 +72,13 @@ pub async fn ensure_population(pool: &SqlitePool) -> anyhow::Result<u64> {
 mod tests {
     #[test]
     fn figures_are_deterministic_and_ordered() {
-        for id in ["wuxi-xinwu-wangzhuang", "haian-libao", "x"] {
-            let (r, a03, a60, a65, a80, c) = super::figures(id);
-            assert_eq!(super::figures(id), (r, a03, a60, a65, a80, c));
+        for (id, slots) in [("wuxi-xinwu-wangzhuang", 1900), ("haian-libao", 0), ("x", 5)] {
+            let (r, a03, a60, a65, a80, c) = super::figures(id, slots);
+            assert_eq!(super::figures(id, slots), (r, a03, a60, a65, a80, c));
+            if slots > 100 {
+                let per_thousand = slots as f64 * 1000.0 / r as f64;
+                assert!((2.2..6.6).contains(&per_thousand), "{per_thousand}");
+            }
             assert!(a03 < r && a80 < a65 && a65 < a60 && a60 < r && c > 0);
         }
     }
