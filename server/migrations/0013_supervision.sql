@@ -63,3 +63,21 @@ CREATE INDEX orders_street ON orders (street_id, visit_date);
 ALTER TABLE welfare_plans ADD COLUMN street_id TEXT REFERENCES areas (id);
 UPDATE welfare_plans SET street_id = (SELECT a.id FROM areas a WHERE a.id = json_extract(welfare_plans.elder, '$.street_id'));
 CREATE INDEX welfare_plans_street ON welfare_plans (street_id);
+
+-- Population figures come in through the registry import too (kind 'population'): the
+-- uploads' table is rebuilt to take the new kind (SQLite cannot change a CHECK in place).
+CREATE TABLE imports_new (
+    id          TEXT    PRIMARY KEY,
+    kind        TEXT    NOT NULL CHECK (kind IN ('places', 'providers', 'population')),
+    file_name   TEXT    NOT NULL,
+    encoding    TEXT    NOT NULL,
+    content     BLOB    NOT NULL,
+    sha256      TEXT    NOT NULL,
+    created_by  INTEGER REFERENCES users (id),
+    created_at  INTEGER NOT NULL,
+    applied_at  INTEGER,
+    result      TEXT
+);
+INSERT INTO imports_new SELECT id, kind, file_name, encoding, content, sha256, created_by, created_at, applied_at, result FROM imports;
+DROP TABLE imports;
+ALTER TABLE imports_new RENAME TO imports;

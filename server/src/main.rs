@@ -80,7 +80,13 @@ enum ImportCommand {
         #[arg(long)]
         close_missing: bool,
     },
-    /// Write the XLSX template (with its 填写说明 sheet) for a kind: places or providers.
+    /// Population figures per 街道 and year (常住人口, 0–3 岁, 60+, 65+, 80+, 社区数): the
+    /// supervisors' denominators.
+    Population {
+        #[command(flatten)]
+        file: ImportFile,
+    },
+    /// Write the XLSX template (with its 填写说明 sheet) for a kind: places, providers or population.
     Template { kind: String, out: std::path::PathBuf },
 }
 
@@ -201,13 +207,14 @@ async fn import_command(url: &str, what: ImportCommand) -> anyhow::Result<i32> {
     use server::import;
     let (kind, ImportFile { file, dry_run, encoding, only_valid_rows }, close_missing) = match what {
         ImportCommand::Template { kind, out } => {
-            let kind = ImportKind::from_code(&kind).ok_or_else(|| anyhow::anyhow!("kind: places or providers"))?;
+            let kind = ImportKind::from_code(&kind).ok_or_else(|| anyhow::anyhow!("kind: places, providers or population"))?;
             std::fs::write(&out, import::template::xlsx(kind)?)?;
             println!("wrote the {} template to {}", kind.label(), out.display());
             return Ok(0);
         }
         ImportCommand::Places { file, close_missing } => (ImportKind::Places, file, close_missing),
         ImportCommand::Providers { file, close_missing } => (ImportKind::Providers, file, close_missing),
+        ImportCommand::Population { file } => (ImportKind::Population, file, false),
     };
     let encoding = TextEncoding::from_code(&encoding).ok_or_else(|| anyhow::anyhow!("--encoding: auto, utf-8 or gb18030"))?;
     let bytes = std::fs::read(&file)?;
@@ -225,7 +232,11 @@ async fn import_command(url: &str, what: ImportCommand) -> anyhow::Result<i32> {
     for i in &p.issues {
         println!("  {}", i.text());
     }
-    let what = if kind == ImportKind::Places { "点位" } else { "服务机构" };
+    let what = match kind {
+        ImportKind::Places => "点位",
+        ImportKind::Providers => "服务机构",
+        ImportKind::Population => "街道年份的人口数据",
+    };
     println!("新增 {} 个{what}，修改 {} 个，没有变化 {} 个，本次文件中没有 {} 个", p.create.len(), p.update.len(), p.unchanged, p.missing.len());
     for r in p.update.iter().take(50) {
         let what: Vec<String> = r.changes.iter().map(|c| format!("{}：{} → {}", c.column, c.before, c.after)).collect();

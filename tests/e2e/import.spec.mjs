@@ -123,3 +123,32 @@ test('the admin imports the 民政 list of home-care providers; a family in 旺�
   expect(await open.text()).toContain('鸿山颐康居家养老服务中心（测试数据）');
   await desk.close();
 });
+
+test('the admin imports population figures per 街道; a file row repeated is named and left out', async ({ browser }) => {
+  const desk = await browser.newContext({ ...TABLET, baseURL: server.base });
+  const page = await desk.newPage();
+  await page.goto('/admin');
+  await hydrated(page);
+  await page.getByLabel('用户名').fill('admin-real');
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  const section = page.locator('section.import');
+  await section.getByLabel('街道人口').check();
+  const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('link', { name: /下载“街道人口”导入模板/ }).click()]);
+  expect(download.suggestedFilename()).toMatch(/population-template\.xlsx$|街道人口导入模板\.xlsx$/);
+  await section.getByLabel('选择文件').setInputFiles(fixture('xinwu-population.csv'));
+  await section.getByRole('button', { name: '上传并预览' }).click();
+  const preview = section.locator('.import-preview');
+  await expect(preview.locator('.import-summary')).toContainText('7 行（UTF-8）· 新增 6 · 修改 0');
+  await expect(preview).toContainText('第 8 行「街道」与第 7 行是同一街道同一年份');
+  await section.getByLabel('只导入无误的行').check();
+  await section.getByRole('button', { name: '导入', exact: true }).click();
+  await expect(section.locator('.sent-tag')).toContainText('已导入：新增 6 个街道人口');
+  // the 监管工作台 (an admin chooses the district) divides by these people
+  await page.goto('/supervise');
+  await hydrated(page);
+  await page.locator('.sup-controls select').selectOption('wuxi-xinwu');
+  await expect(page.locator('.population')).toContainText('常住人口 805,000');
+  await expect(page.locator('.population')).toContainText('测试数据：2025 年统计公报');
+  await desk.close();
+});

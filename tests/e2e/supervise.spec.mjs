@@ -108,10 +108,33 @@ test('a supervisor of another district sees none of 新吴区', async ({ browser
   });
   expect(made.status(), await made.text()).toBe(201);
 
+  // and revises 扬州市's 托位 target on the admin's desk
+  const adminCtx = await browser.newContext(TABLET);
+  const admin = await adminCtx.newPage();
+  await admin.goto('/admin');
+  await hydrated(admin);
+  await admin.getByLabel('用户名').fill('admin-sample');
+  await admin.getByLabel('密码').fill(PASSWORD);
+  await admin.getByRole('button', { name: '登录' }).click();
+  const targets = admin.locator('section.targets');
+  await targets.locator('summary').click();
+  const row = targets.locator('li[data-target-id]').filter({ hasText: '每千常住人口拥有3岁以下婴幼儿托位数' });
+  await expect(row).toContainText('《扬州市“一老一小”整体解决方案》第 348 行');
+  await row.getByRole('button', { name: '修改目标' }).click();
+  await row.getByLabel('目标年份').fill('1999');
+  await row.getByRole('button', { name: '保存' }).click();
+  await expect(row.locator('.field-error[data-field="target_year"]')).toHaveText('目标年份应在 2020 到 2050 之间');
+  await row.getByLabel(/目标（/).fill('5');
+  await row.getByLabel('目标年份').fill('2027');
+  await row.getByRole('button', { name: '保存' }).click();
+  await expect(row).toContainText('：5 个/千人（2027 年）');
+  await adminCtx.close();
+
   const ctx = await browser.newContext(TABLET);
   const page = await ctx.newPage();
   await signIn(page, 'sup-hanjiang', 'hanjiang-password-1');
   await expect(page.getByRole('heading', { name: /邗江区 · \d{4}-\d{2} 指标/ })).toBeVisible();
+  await expect(page.locator('.fig[data-indicator="slots_per_thousand"] .target')).toHaveText('目标 5.00（2027 年）');
   await expect(page.locator('section.panel').filter({ hasText: '各街道' })).toContainText('竹西街道');
   await expect(page.locator('main')).not.toContainText('新吴区');
   await expect(page.locator('main')).not.toContainText('旺庄');

@@ -9,6 +9,7 @@ labelled_enum!(
     ImportKind {
         Places = "places", "托育机构及点位";
         Providers = "providers", "居家上门服务机构";
+        Population = "population", "街道人口";
     }
 );
 

@@ -190,6 +190,27 @@ pub struct Target {
     pub source: String,
 }
 
+/// `PUT /api/v1/admin/targets/{id}`: an admin sets a target (the plan was revised).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TargetEdit {
+    pub target: f64,
+    pub target_year: i32,
+}
+
+impl TargetEdit {
+    pub fn validate(&self, unit: &str) -> Vec<FieldError> {
+        let mut out = Vec::new();
+        if !self.target.is_finite() || self.target < 0.0 || (unit == "%" && self.target > 100.0) || self.target > 1e9 {
+            out.push(FieldError { field: "target".into(), message: if unit == "%" { "目标应为 0 到 100 之间的数".into() } else { "目标应为不小于 0 的数".into() } });
+        }
+        if !(2020..=2050).contains(&self.target_year) {
+            out.push(FieldError { field: "target_year".into(), message: "目标年份应在 2020 到 2050 之间".into() });
+        }
+        out
+    }
+}
+
 /// An area a supervisor reads: a district or one of its 街道.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

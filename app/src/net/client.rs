@@ -317,6 +317,10 @@ impl ApiClient {
         self.get(&Self::supervise_path(what, area, month, "")).await
     }
 
+    pub async fn admin_targets(&self) -> Result<Vec<crate::model::supervise::Target>, ClientError> {
+        self.get("/api/v1/admin/targets").await
+    }
+
     pub async fn admin_organisations(&self) -> Result<Vec<crate::model::OrganisationAdmin>, ClientError> {
         self.get("/api/v1/admin/organisations").await
     }

@@ -226,4 +226,30 @@ pub async fn close_place(State(st): State<AppState>, session: Session, Id(place)
     .await
 }
 
-crate::api::resource_routes!(organisations, create_organisation; users, create_user; disable_user; organisation_places, create_place; close_place);
+/// `GET /api/v1/admin/targets` — every plan's indicator targets, as seeded from the plans and edited since.
+#[utoipa::path(get, path = "/api/v1/admin/targets", responses((status = 200, body = [app::model::supervise::Target]), (status = 401), (status = 403)), tag = "admin")]
+pub async fn targets(State(st): State<AppState>, session: Session) -> Result<Json<Vec<app::model::supervise::Target>>, AppError> {
+    admin_only(&session)?;
+    Ok(Json(crate::db::targets::all(&mut *st.read.acquire().await?).await?))
+}
+
+/// `PUT /api/v1/admin/targets/{id}` — set a target's value and year (a revised plan); audited
+/// with the value before.
+#[utoipa::path(put, path = "/api/v1/admin/targets/{id}", params(("id" = i64, Path,)), request_body = app::model::supervise::TargetEdit,
+    responses((status = 200, body = app::model::supervise::Target), (status = 401), (status = 403), (status = 404), (status = 422, body = app::model::ErrorBody)), tag = "admin")]
+pub async fn set_target(State(st): State<AppState>, session: Session, Id(id): Id, w: Write<app::model::supervise::TargetEdit>) -> Result<Response, AppError> {
+    admin_only(&session)?;
+    w.run_as(&st, &session, move |mut tx: Tx, edit, By { user, now }| async move {
+        let all = crate::db::targets::all(&mut tx).await?;
+        let t = all.iter().find(|t| t.id == id).ok_or_else(|| AppError::NotFound("没有这个目标".into()))?;
+        FieldErrors::from(edit.validate(&t.unit)).into_result()?;
+        let before = crate::db::targets::set(&mut tx, id, edit.target, edit.target_year, user.id, now.timestamp()).await?;
+        audit::record(&mut tx, (&user, now), About::Organisation(None), "target_set",
+            serde_json::json!({ "target": id, "name": t.name, "scope": t.scope_name, "before": before, "after": [edit.target, edit.target_year] })).await?;
+        let after = crate::db::targets::all(&mut tx).await?.into_iter().find(|t| t.id == id).ok_or_else(|| AppError::NotFound("没有这个目标".into()))?;
+        Ok((tx, StatusCode::OK, after))
+    })
+    .await
+}
+
+crate::api::resource_routes!(organisations, create_organisation; users, create_user; disable_user; organisation_places, create_place; close_place; targets; set_target);

@@ -28,7 +28,7 @@ fn admin_only(session: &Session) -> Result<(), AppError> {
 }
 
 fn kind_of(code: &str) -> Result<ImportKind, AppError> {
-    ImportKind::from_code(code).ok_or_else(|| AppError::field("kind", "导入类型应为 places（托育机构及点位）或 providers（居家上门服务机构）"))
+    ImportKind::from_code(code).ok_or_else(|| AppError::field("kind", "导入类型应为 places（托育机构及点位）、providers（居家上门服务机构）或 population（街道人口）"))
 }
 
 /// `GET /api/v1/admin/imports/template/{kind}` — the XLSX template with its 填写说明 sheet.

@@ -23,6 +23,7 @@ pub mod imports;
 pub mod open_data;
 pub mod orders;
 pub mod places;
+pub mod population;
 pub mod provider_imports;
 pub mod provider_service;
 pub mod requests;

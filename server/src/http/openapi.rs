@@ -207,7 +207,7 @@ mod tests {
         }
         assert!(writes >= 22, "{writes}");
         // the document is built from the routes themselves: every served operation, once
-        assert_eq!(operations, 83, "operations in the document");
+        assert_eq!(operations, 85, "operations in the document");
         let upload = &paths[UPLOAD]["put"];
         for s in ["401", "403", "409", "413", "422"] {
             assert!(upload["responses"][s].is_object(), "upload lacks {s}");

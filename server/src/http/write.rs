@@ -139,6 +139,7 @@ json_bodies! {
     app::model::service_desk::ItemSet => "item", "请求内容格式不正确（服务项目、助餐方式须从列表中选择）";
     app::model::service_desk::HomeSlotCreate => "item", "请求内容格式不正确（服务项目须从列表中选择）";
     app::model::service_desk::ServiceArea => "body", "请求内容格式不正确（radius_m 为数字，street_ids 为街道编号列表）";
+    app::model::supervise::TargetEdit => "target", "请求内容格式不正确（target 为数字，target_year 为年份）";
 }
 
 impl<T: WriteBody> FromRequest<AppState> for Write<T> {

@@ -18,6 +18,7 @@
 pub mod columns;
 pub mod places;
 pub mod plan;
+pub mod population;
 pub mod provider_plan;
 pub mod providers;
 pub mod table;
@@ -44,6 +45,7 @@ pub const SAMPLE_PRESENT: &str = "数据库里还有示例数据（示例机构�
 pub enum Parsed {
     Places(places::Parsed),
     Providers(providers::Parsed),
+    Population(population::Parsed),
 }
 
 impl Parsed {
@@ -51,6 +53,7 @@ impl Parsed {
         match self {
             Parsed::Places(p) => &p.problems,
             Parsed::Providers(p) => &p.problems,
+            Parsed::Population(p) => &p.problems,
         }
     }
 
@@ -58,6 +61,7 @@ impl Parsed {
         match self {
             Parsed::Places(_) => ImportKind::Places,
             Parsed::Providers(_) => ImportKind::Providers,
+            Parsed::Population(_) => ImportKind::Population,
         }
     }
 
@@ -65,6 +69,7 @@ impl Parsed {
         match self {
             Parsed::Places(p) => &p.read_as,
             Parsed::Providers(p) => &p.read_as,
+            Parsed::Population(p) => &p.read_as,
         }
     }
 
@@ -72,6 +77,7 @@ impl Parsed {
         match self {
             Parsed::Places(p) => p.rows,
             Parsed::Providers(p) => p.rows,
+            Parsed::Population(p) => p.rows,
         }
     }
 
@@ -80,6 +86,7 @@ impl Parsed {
         let rows: HashSet<u32> = match self {
             Parsed::Places(p) => p.places.iter().flat_map(|r| r.rows.iter().copied()).collect(),
             Parsed::Providers(p) => p.providers.iter().flat_map(|r| r.rows.iter().copied()).collect(),
+            Parsed::Population(p) => p.records.iter().map(|r| r.row).collect(),
         };
         rows.len()
     }
@@ -91,12 +98,14 @@ pub fn read(kind: ImportKind, bytes: &[u8], file_name: &str, encoding: TextEncod
     match (table::read(bytes, file_name, encoding), kind) {
         (Ok(t), ImportKind::Places) => Parsed::Places(places::parse(&t, areas)),
         (Ok(t), ImportKind::Providers) => Parsed::Providers(providers::parse(&t, areas, today)),
+        (Ok(t), ImportKind::Population) => Parsed::Population(population::parse(&t, areas)),
         (Err(issue), kind) => {
             let mut problems = Problems::default();
             problems.fatal_at(issue.row, &issue.column, issue.message);
             match kind {
                 ImportKind::Places => Parsed::Places(places::Parsed { read_as: String::new(), orgs: HashMap::new(), places: vec![], problems, rows: 0 }),
                 ImportKind::Providers => Parsed::Providers(providers::Parsed { read_as: String::new(), providers: vec![], problems, rows: 0 }),
+                ImportKind::Population => Parsed::Population(population::Parsed { read_as: String::new(), records: vec![], problems, rows: 0 }),
             }
         }
     }
@@ -111,6 +120,7 @@ pub async fn areas(conn: &mut SqliteConnection) -> Result<Areas, AppError> {
 enum Compared {
     Places { plan: plan::Plan, orgs: HashMap<String, ExistingOrg>, existing: Vec<ExistingPlace> },
     Providers { plan: provider_plan::Plan, orgs: Orgs, existing: Vec<ExistingProvider> },
+    Population { plan: population::Plan },
 }
 
 /// A file read and compared with the database: what the preview shows, and what applying needs.
@@ -150,6 +160,13 @@ pub async fn prepare(
                 let plan = provider_plan::plan(parsed, &orgs, &existing, &street_names)?;
                 let view = (plan.create.clone(), plan.update.clone(), plan.unchanged, plan.missing.clone(), plan.org_updates.clone());
                 (Compared::Providers { plan, orgs, existing }, view.0, view.1, view.2, view.3, view.4)
+            }
+            Parsed::Population(parsed) => {
+                let keys: Vec<(String, i32)> = parsed.records.iter().map(|r| (r.street_id.clone(), r.year)).collect();
+                let existing = crate::db::population::existing(conn, &keys).await?;
+                let plan = population::plan(parsed, &existing);
+                let view = (plan.create.clone(), plan.update.clone(), plan.unchanged);
+                (Compared::Population { plan }, view.0, view.1, view.2, vec![], vec![])
             }
         };
     let mut issues = parsed.problems().issues();
@@ -215,6 +232,7 @@ pub async fn execute(
     let what = match p.preview.kind {
         ImportKind::Places => "点位",
         ImportKind::Providers => "服务机构",
+        ImportKind::Population => "人口数据",
     };
     for id in &ask.close {
         if !p.preview.missing.iter().any(|m| m.id == *id) {
@@ -236,6 +254,18 @@ pub async fn execute(
         }
         (Parsed::Providers(parsed), Compared::Providers { plan, orgs, existing }) => {
             execute_providers(conn, p, (parsed, plan, orgs, existing), ask, (actor, now), &mut result).await?
+        }
+        (Parsed::Population(parsed), Compared::Population { plan }) => {
+            let t = now.timestamp();
+            let (mut ci, mut ui) = (0, 0);
+            for &(i, created) in &plan.writes {
+                let rec = &parsed.records[i];
+                crate::db::population::upsert(conn, rec, t).await?;
+                let planned = if created { ci += 1; &plan.create[ci - 1] } else { ui += 1; &plan.update[ui - 1] };
+                audit::record_by(conn, (actor, now), About::Organisation(None), if created { "population_import_create" } else { "population_import_update" },
+                    serde_json::json!({ "import": p.preview.id, "street": rec.street_id, "year": rec.year, "rows": planned.rows, "changes": planned.changes })).await?;
+                if created { result.created += 1 } else { result.updated += 1 }
+            }
         }
         _ => return Err(AppError::Internal(anyhow::anyhow!("import kinds differ"))),
     }

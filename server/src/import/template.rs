@@ -25,6 +25,10 @@ pub fn xlsx(kind: ImportKind) -> Result<Vec<u8>, XlsxError> {
             "一个服务机构提供多个服务项目时，每个项目写一行；护理员每人写一行（可与项目同行），服务机构的其他列照抄。",
             "同一文件可以重复导入：机构按统一社会信用代码对应，服务机构按服务机构编号（或机构 + 名称）对应，项目按名称、护理员按证书编号对应；文件中没有写的项目和护理员保持不变（停用护理员请在服务机构工作台操作）。",
         ]),
+        ImportKind::Population => ("街道人口", super::population::columns(), [
+            "每个街道每个年份写一行；同一街道可写多个年份。指标按所查月份所在年份（或之前最近的一年）的数字计算。",
+            "同一文件可以重复导入：按街道 + 年份对应，没有变化的行不会改动数据，变化的数字会记录修改前后的值。",
+        ]),
     };
     let notes: Vec<&str> = common.iter().chain(own.iter()).copied().collect();
     build(sheet, &columns, &notes)

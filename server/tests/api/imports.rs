@@ -428,3 +428,43 @@ async fn a_providers_file_with_mistakes_names_them_and_writes_nothing() {
     assert_eq!(st, 422, "{body}");
     assert_eq!(count(&s, "SELECT count(*) FROM providers").await, 0);
 }
+
+#[tokio::test]
+async fn population_figures_come_in_by_the_same_preview_and_apply_and_feed_the_indicators() {
+    let (s, admin) = start_real().await;
+    let csv = "所在区,街道,年份,常住人口,0-3岁,60岁及以上,65岁及以上,80岁及以上,社区（村）数,数据来源\r\n\
+               新吴区,旺庄街道,2025,\"120,000\",2100,24000,17000,3500,15,2025 年统计公报\r\n\
+               新吴区,江溪街道,2025,90000,1500,18000,20000,2600,,2025 年统计公报\r\n";
+    let (st, preview) = upload_kind(&s, &admin, "population", &uuid(70), "人口.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(st, 200, "{preview}");
+    assert_eq!(preview["kind"], "population");
+    assert_eq!(texts(&preview), ["第 3 行「65岁及以上」65岁及以上（20000）不能大于 60岁及以上（18000）"]);
+    assert_eq!((preview["create"].as_array().unwrap().len(), preview["error_rows"].as_u64()), (1, Some(1)));
+    // with a problem, only when asked to skip it
+    let (st, body) = apply(&s, &admin, &uuid(70), "pop-apply-1", json!({ "plan_hash": preview["plan_hash"] })).await;
+    assert_eq!((st, crate::helpers::fields(&body)), (422, vec!["only_valid_rows".to_string()]));
+    let (st, result) = apply(&s, &admin, &uuid(70), "pop-apply-2", json!({ "plan_hash": preview["plan_hash"], "only_valid_rows": true })).await;
+    assert_eq!(st, 200, "{result}");
+    assert_eq!((result["created"].as_u64(), result["skipped_rows"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(count(&s, "SELECT resident FROM population WHERE street_id = 'wuxi-xinwu-wangzhuang' AND year = 2025").await, 120_000);
+    assert_eq!(count(&s, "SELECT count(*) FROM audit_log WHERE action = 'population_import_create'").await, 1);
+
+    // the same file again: nothing changes; a changed figure is an update with before and after
+    let (_, again) = upload_kind(&s, &admin, "population", &uuid(71), "人口.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!((again["create"].as_array().unwrap().len(), again["update"].as_array().unwrap().len(), again["unchanged"].as_u64()), (0, 0, Some(1)));
+    let changed = csv.replace("\"120,000\"", "125000");
+    let (_, upd) = upload_kind(&s, &admin, "population", &uuid(72), "人口.csv", changed.into_bytes()).await;
+    let change = &upd["update"][0]["changes"][0];
+    assert_eq!((change["column"].as_str(), change["before"].as_str(), change["after"].as_str()), (Some("常住人口"), Some("120000"), Some("125000")));
+
+    // the supervisor's denominators: 旺庄街道's people, named with their source
+    let (_, ind) = s.get(Some(&admin), "/api/v1/supervise/indicators?area=wuxi-xinwu-wangzhuang").await;
+    assert_eq!((ind["population"]["resident"].as_i64(), ind["population"]["source"].as_str(), ind["population"]["sample"].as_bool()), (Some(120_000), Some("2025 年统计公报"), Some(false)));
+    // and the template has its 填写说明
+    let res = s.http.get(format!("{}/api/v1/admin/imports/template/population", s.base)).header("Cookie", &admin.cookie).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap();
+    let book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    assert_eq!(book.sheet_names(), ["街道人口", "填写说明"]);
+}

@@ -337,3 +337,25 @@ async fn the_export_holds_every_table_and_reads_back() {
     let (st, body) = s.get(Some(&a), "/api/v1/supervise/export.csv?area=fx").await;
     assert_eq!((st, crate::helpers::fields(&body)), (422, vec!["table".to_string()]));
 }
+
+#[tokio::test]
+async fn an_admin_revises_a_target_and_supervisors_see_it() {
+    let s = start_at(now()).await;
+    let a = admin(&s).await;
+    let (st, all) = s.get(Some(&a), "/api/v1/admin/targets").await;
+    assert_eq!(st, 200);
+    let t = all.as_array().unwrap().iter().find(|t| t["scope_name"] == "无锡市新吴区" && t["indicator"] == "slots_per_thousand").unwrap().clone();
+    let path = format!("/api/v1/admin/targets/{}", t["id"]);
+    // checked, and a supervisor cannot
+    let (st, body) = s.write(Some(&a), "PUT", &path, "target-edit-bad-0001", json!({ "target": -1, "target_year": 1990 })).await;
+    assert_eq!((st, crate::helpers::fields(&body)), (422, vec!["target".to_string(), "target_year".to_string()]));
+    let sup = s.login("sup-xinwu", SAMPLE_PASSWORD).await.1.unwrap();
+    assert_eq!(s.write(Some(&sup), "PUT", &path, "target-edit-sup-0001", json!({ "target": 5.5, "target_year": 2030 })).await.0, 403);
+    let (st, body) = s.write(Some(&a), "PUT", &path, "target-edit-ok-0001", json!({ "target": 5.5, "target_year": 2030 })).await;
+    assert_eq!((st, body["target"].as_f64(), body["target_year"].as_i64()), (200, Some(5.5), Some(2030)), "{body}");
+    let (_, ind) = s.get(Some(&sup), "/api/v1/supervise/indicators").await;
+    let f = figure(&ind, "slots_per_thousand");
+    assert_eq!((f["target"]["target"].as_f64(), f["target"]["target_year"].as_i64()), (Some(5.5), Some(2030)));
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'target_set'").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(audited, 1);
+}

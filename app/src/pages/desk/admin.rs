@@ -30,6 +30,12 @@ pub(super) struct Attempt {
 
 #[cfg(feature = "hydrate")]
 pub(super) async fn send(csrf: &str, path: &str, body: serde_json::Value, last: RwSignal<Option<Attempt>>) -> Sent {
+    send_as("POST", csrf, path, body, last).await
+}
+
+/// [`send`] with another method (`PUT` for a change of a record).
+#[cfg(feature = "hydrate")]
+pub(super) async fn send_as(method: &str, csrf: &str, path: &str, body: serde_json::Value, last: RwSignal<Option<Attempt>>) -> Sent {
     let text = body.to_string();
     let key = match last.get_untracked() {
         Some(a) if a.body == text => a.key,
@@ -38,7 +44,7 @@ pub(super) async fn send(csrf: &str, path: &str, body: serde_json::Value, last: 
     last.set(Some(Attempt { key: key.clone(), body: text }));
     let c = crate::net::client::ApiClient::same_origin();
     let device = crate::offline::store::browser::device_key();
-    match c.send_write(crate::net::client::Outgoing::new("POST", path, &device, &key).body(Some(&body)).csrf(Some(csrf))).await.map(|a| (a.status, a.body)) {
+    match c.send_write(crate::net::client::Outgoing::new(method, path, &device, &key).body(Some(&body)).csrf(Some(csrf))).await.map(|a| (a.status, a.body)) {
         Ok((s, v)) if (200..300).contains(&s) => {
             last.set(None);
             Sent::Created(v)
@@ -153,12 +159,13 @@ pub fn AdminDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
             <p>{format!("{name}（{}）", s.user.role.label())}</p>
             <crate::pages::desk::operator::LogoutButton session />
         </header>
-        <p class="muted">"在这里导入登记数据、登记机构、为机构开运营账号、为各区开监管账号。需联网操作。"</p>
+        <p class="muted">"在这里导入登记数据和街道人口、登记机构、为机构开运营账号、为各区开监管账号、维护规划指标目标。需联网操作。" " " <a href="/supervise">"打开监管工作台"</a></p>
         {move || load_error.get().map(|e| view! { <p class="cached-note">{e}</p> })}
         <div class="admin">
             <crate::pages::desk::import::ImportSection csrf=csrf.clone() reload />
             <OrgSection orgs districts reload csrf=csrf.clone() />
-            <AccountSection accounts orgs districts reload csrf my_id />
+            <AccountSection accounts orgs districts reload csrf=csrf.clone() my_id />
+            <crate::pages::desk::admin_targets::TargetsSection csrf />
         </div>
     }
 }

@@ -286,6 +286,7 @@ fn noun(kind: ImportKind) -> &'static str {
     match kind {
         ImportKind::Places => "点位",
         ImportKind::Providers => "服务机构",
+        ImportKind::Population => "街道人口",
     }
 }
 

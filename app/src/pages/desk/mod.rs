@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod admin_places;
+pub mod admin_targets;
 #[cfg(any(feature = "ssr", feature = "admin"))]
 pub mod supervise;
 pub mod carer;

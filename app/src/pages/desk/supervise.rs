@@ -112,7 +112,8 @@ fn SuperviseDesk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> 
                 "监管工作台 "
                 <span class="muted">{move || read.with(|r| r.ind.as_ref().map(|i| i.area.district_name.clone()).unwrap_or_default())}</span>
             </h1>
-            <p class="muted">{s.user.display_name.clone()} " · " <button class="link" on:click=move |_| crate::pages::desk::operator::logout(session)>"退出登录"</button></p>
+            <p class="muted">{s.user.display_name.clone()}</p>
+            <crate::pages::desk::operator::LogoutButton session />
         </header>
         <div class="sup-controls panel">
             {is_admin.then(|| view! {
