@@ -44,6 +44,9 @@ enum Command {
     SeedLarge {
         #[arg(long, default_value_t = 100_000)]
         places: usize,
+        /// Load the sample districts (新吴区 …) first, so the same database serves the desks' benchmarks.
+        #[arg(long)]
+        with_sample: bool,
     },
     /// Create a platform admin (管理员). The password comes from $ADMIN_PASSWORD, or one line on stdin.
     CreateAdmin {
@@ -153,12 +156,15 @@ async fn main() -> anyhow::Result<()> {
             let n = sample::load(&pool).await?;
             println!("loaded {n} sample places into {}", cli.database_url);
         }
-        Command::SeedLarge { places } => {
+        Command::SeedLarge { places, with_sample } => {
             let pool = db::open(&cli.database_url).await?;
             if server::db::places::place_count(&pool).await? > 0 {
                 anyhow::bail!("{} already holds places; give an empty database", cli.database_url);
             }
             let t = std::time::Instant::now();
+            if with_sample {
+                sample::load(&pool).await?;
+            }
             let n = sample::load_large(&pool, places).await?;
             println!("generated {n} places in {:.1} s into {}", t.elapsed().as_secs_f64(), cli.database_url);
         }

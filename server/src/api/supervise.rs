@@ -4,7 +4,7 @@
 //! table as CSV or XLSX. Supervisors read their own district only; admins any district;
 //! nobody else anything. Files are built on the blocking pool, at most two at once (503).
 
-use crate::api::auth::{Role, Session};
+use crate::api::auth::Session;
 use crate::db::supervise::{self as repo, Month};
 use crate::http::error::AppError;
 use crate::open_data::Table;
@@ -48,23 +48,9 @@ pub struct ExportParams {
     table: Option<String>,
 }
 
-/// The area asked about, once the account may read it (and a read connection).
+/// The area asked about, once the account may read it (`http::access`), and a read connection.
 async fn scoped(st: &AppState, session: &Session, area: Option<&str>) -> Result<(PoolConnection<Sqlite>, AreaRef), AppError> {
-    if session.user.carer_id.is_some() || session.user.role == Role::Operator {
-        return Err(AppError::Forbidden("只有监管账号和平台管理员可以查看监管数据".into()));
-    }
-    let own = session.user.district_id.clone();
-    let id = match (area.map(str::trim).filter(|a| !a.is_empty()), session.user.role, own.as_deref()) {
-        (Some(a), _, _) => a.to_string(),
-        (None, Role::Supervisor, Some(d)) => d.to_string(),
-        _ => return Err(AppError::field("area", "请选择区或街道")),
-    };
-    let mut conn = st.read.acquire().await?;
-    let a = repo::area(&mut conn, &id).await?;
-    if session.user.role == Role::Supervisor && own.as_deref() != Some(a.district_id.as_str()) {
-        return Err(AppError::Forbidden("监管账号只能查看本区的数据".into()));
-    }
-    Ok((conn, a))
+    crate::http::access::supervised(st, &session.user, area).await
 }
 
 fn district_of(a: AreaRef) -> AreaRef {

@@ -104,8 +104,9 @@ pub fn spawn_generator(read: SqlitePool, pool: SqlitePool, clock: crate::clock::
         let mut first = true;
         loop {
             tick.tick().await;
+            let started = std::time::Instant::now();
             match crate::db::supervise::snapshot(&read, &pool, clock.now(), first).await {
-                Ok(s) => tracing::debug!(?s, "indicator snapshots"),
+                Ok(s) => tracing::info!(written = s.written, backfilled = s.backfilled, ms = started.elapsed().as_millis() as u64, "indicator snapshots"),
                 Err(e) => tracing::warn!("indicator snapshots failed: {e:?}"),
             }
             first = false;

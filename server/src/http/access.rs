@@ -4,6 +4,8 @@
 //! - An operator reads and writes its own organisation's places and providers.
 //! - A supervisor reads (never writes) the organisations with a place, a provider, or a
 //!   provider's service area in their district — nothing of another district.
+//! - The supervisors' figures (`/api/v1/supervise/…`): a supervisor reads their own district
+//!   and its 街道, an admin any district, nobody else any ([`supervised`]).
 //! - A carer's account reaches only its own assigned visits (`/api/v1/carer/…`, checked
 //!   there by carer id); every desk endpoint answers it 403.
 
@@ -91,4 +93,25 @@ pub(crate) async fn org_in_district(conn: &mut SqliteConnection, org: i64, distr
     .bind(district)
     .fetch_one(&mut *conn)
     .await?)
+}
+
+/// A read connection and the district or 街道 `area` (a supervisor's own district when
+/// absent), once `user` may read its supervision figures.
+pub(crate) async fn supervised(st: &AppState, user: &User, area: Option<&str>) -> Result<(PoolConnection<Sqlite>, app::model::supervise::AreaRef), AppError> {
+    not_a_carer(user)?;
+    if user.role == Role::Operator {
+        return Err(AppError::Forbidden("只有监管账号和平台管理员可以查看监管数据".into()));
+    }
+    let own = user.district_id.as_deref();
+    let id = match (area.map(str::trim).filter(|a| !a.is_empty()), user.role, own) {
+        (Some(a), _, _) => a.to_string(),
+        (None, Role::Supervisor, Some(d)) => d.to_string(),
+        _ => return Err(AppError::field("area", "请选择区或街道")),
+    };
+    let mut conn = st.read.acquire().await?;
+    let a = crate::db::supervise::area(&mut conn, &id).await?;
+    if user.role == Role::Supervisor && own != Some(a.district_id.as_str()) {
+        return Err(AppError::Forbidden("监管账号只能查看本区的数据".into()));
+    }
+    Ok((conn, a))
 }
