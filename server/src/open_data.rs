@@ -23,10 +23,11 @@ pub fn csv(t: &Table) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-pub fn xlsx(t: &Table) -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
+/// A table as a sheet of `book`: bold headers, the columns sized to them, the header row
+/// frozen; cells as text, or — with `numbers` — figures as numbers a sheet can sum (not codes
+/// or phone numbers: at most 10 characters, no leading zero).
+pub fn write_sheet(book: &mut Workbook, t: &Table, numbers: bool) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
-    let wrap = Format::new().set_text_wrap();
     let ws = book.add_worksheet();
     ws.set_name(t.sheet)?;
     for (i, (c, _)) in t.columns.iter().enumerate() {
@@ -35,10 +36,22 @@ pub fn xlsx(t: &Table) -> Result<Vec<u8>, XlsxError> {
     }
     for (r, row) in t.rows.iter().enumerate() {
         for (i, v) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 1, i as u16, v)?;
+            let figure = v.replace(',', "").parse::<f64>().ok().filter(|_| numbers && v.len() <= 10 && (!v.starts_with('0') || v == "0" || v.starts_with("0.")));
+            match figure {
+                Some(n) => ws.write_number(r as u32 + 1, i as u16, n)?,
+                None => ws.write_string(r as u32 + 1, i as u16, v)?,
+            };
         }
     }
     ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+pub fn xlsx(t: &Table) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+    write_sheet(&mut book, t, false)?;
     let d = book.add_worksheet();
     d.set_name("数据说明")?;
     d.write_string_with_format(0, 0, "列名", &bold)?;

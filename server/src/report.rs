@@ -244,22 +244,7 @@ pub fn xlsx(tables: &[Table], about: &[(String, String)]) -> Result<Vec<u8>, Xls
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
     for t in tables {
-        let ws = book.add_worksheet();
-        ws.set_name(t.sheet)?;
-        for (i, (c, _)) in t.columns.iter().enumerate() {
-            ws.write_string_with_format(0, i as u16, *c, &bold)?;
-            ws.set_column_width(i as u16, (c.chars().count() as f64 * 2.4).max(10.0))?;
-        }
-        for (r, row) in t.rows.iter().enumerate() {
-            for (i, v) in row.iter().enumerate() {
-                // figures as numbers, so that the sheet can sum them (not codes or phone numbers)
-                match v.replace(',', "").parse::<f64>() {
-                    Ok(n) if v.len() <= 10 && (!v.starts_with('0') || v == "0" || v.starts_with("0.")) => ws.write_number(r as u32 + 1, i as u16, n)?,
-                    _ => ws.write_string(r as u32 + 1, i as u16, v)?,
-                };
-            }
-        }
-        ws.set_freeze_panes(1, 0)?;
+        crate::open_data::write_sheet(&mut book, t, true)?;
     }
     let d = book.add_worksheet();
     d.set_name("说明")?;

@@ -195,20 +195,23 @@ pub struct Plan {
     pub writes: Vec<(usize, bool)>,
 }
 
-fn fields(r: &PopulationRecord) -> Vec<(&'static str, String)> {
-    vec![
-        (RESIDENT, r.resident.to_string()),
-        (AGE_0_3, r.age_0_3.to_string()),
-        (AGE_60, r.age_60.to_string()),
-        (AGE_65, r.age_65.to_string()),
-        (AGE_80, r.age_80.to_string()),
-        (COMMUNITIES, r.communities.map(|v| v.to_string()).unwrap_or_default()),
-        (SOURCE, r.source.clone()),
-    ]
+impl From<&PopulationRecord> for Existing {
+    fn from(r: &PopulationRecord) -> Self {
+        Existing {
+            resident: r.resident,
+            age_0_3: r.age_0_3,
+            age_60: r.age_60,
+            age_65: r.age_65,
+            age_80: r.age_80,
+            communities: r.communities,
+            source: r.source.clone(),
+        }
+    }
 }
 
-fn existing_fields(e: &Existing) -> HashMap<&'static str, String> {
-    [
+/// The figures by column, as the preview shows a change.
+fn fields(e: &Existing) -> Vec<(&'static str, String)> {
+    vec![
         (RESIDENT, e.resident.to_string()),
         (AGE_0_3, e.age_0_3.to_string()),
         (AGE_60, e.age_60.to_string()),
@@ -217,8 +220,6 @@ fn existing_fields(e: &Existing) -> HashMap<&'static str, String> {
         (COMMUNITIES, e.communities.map(|v| v.to_string()).unwrap_or_default()),
         (SOURCE, e.source.clone()),
     ]
-    .into_iter()
-    .collect()
 }
 
 pub fn plan(parsed: &Parsed, existing: &HashMap<(String, i32), Existing>) -> Plan {
@@ -227,13 +228,13 @@ pub fn plan(parsed: &Parsed, existing: &HashMap<(String, i32), Existing>) -> Pla
         let name = format!("{} {} {} 年", r.district_name, r.street_name, r.year);
         match existing.get(&(r.street_id.clone(), r.year)) {
             None => {
-                let changes = fields(r).into_iter().map(|(c, v)| FieldChange { column: c.into(), before: String::new(), after: v }).collect();
+                let changes = fields(&r.into()).into_iter().map(|(c, v)| FieldChange { column: c.into(), before: String::new(), after: v }).collect();
                 out.create.push(PlannedRecord { rows: vec![r.row], name, id: None, changes });
                 out.writes.push((i, true));
             }
             Some(e) => {
-                let old = existing_fields(e);
-                let changes: Vec<FieldChange> = fields(r)
+                let old: HashMap<&str, String> = fields(e).into_iter().collect();
+                let changes: Vec<FieldChange> = fields(&r.into())
                     .into_iter()
                     .filter(|(c, v)| old.get(c) != Some(v))
                     .map(|(c, v)| FieldChange { column: c.into(), before: old.get(c).cloned().unwrap_or_default(), after: v })
