@@ -131,7 +131,7 @@ pub fn ImportSection(csrf: String, reload: RwSignal<u32>) -> impl IntoView {
         <section class="panel import">
             <h2>"导入登记数据"</h2>
             <p class="muted">
-                "卫健委的托育机构备案名单、民政局的居家上门服务机构名单：按模板填写后上传。先预览（不会写入），确认后一次导入；同一文件可以重复导入，没有变化的行不会改动。"
+                "卫健委的托育机构备案名单、民政局的居家上门服务机构名单、各街道人口数据：按模板填写后上传。先预览（不会写入），确认后一次导入；同一文件可以重复导入，没有变化的行不会改动。"
             </p>
             <fieldset class="import-kind">
                 <legend>"导入内容"</legend>
@@ -220,8 +220,8 @@ fn PreviewView(p: ImportPreview, only_valid: RwSignal<bool>, close: RwSignal<Vec
                     <ol>{p.issues.iter().map(|i| view! { <li>{i.text()}</li> }).collect_view()}</ol>
                 </details>
             })}
-            {(error_rows > 0 && !p.read_as.is_empty()).then(|| view! {
-                <p class="muted">format!("文件有问题时不列出“本次文件中没有”的{noun}（读不出的行可能被误认为缺少）；改好文件后再上传即可看到。")</p>
+            {(error_rows > 0 && !p.read_as.is_empty() && p.kind != ImportKind::Population).then(|| view! {
+                <p class="muted">{format!("文件有问题时不列出“本次文件中没有”的{noun}（读不出的行可能被误认为缺少）；改好文件后再上传即可看到。")}</p>
             })}
             {(error_rows > 0 && !p.read_as.is_empty()).then(|| view! {
                 <label class="check">
