@@ -61,6 +61,9 @@ impl OrderStatus {
         Self::HOLDING_TIMESLOT.contains(&self)
     }
 
+    /// Ended: retention anonymises these once they are old enough.
+    pub const CLOSED: [OrderStatus; 3] = [OrderStatus::Completed, OrderStatus::Declined, OrderStatus::Cancelled];
+
     /// Orders that hold their timeslot (count against its capacity): not yet done, declined or
     /// cancelled.
     pub const HOLDING_TIMESLOT: [OrderStatus; 4] =

@@ -491,6 +491,9 @@ impl RequestStatus {
     /// A visit or trial that holds its timeslot (counts against its capacity).
     pub const HOLDING_TIMESLOT: [RequestStatus; 2] = [RequestStatus::Submitted, RequestStatus::Confirmed];
 
+    /// Ended: retention anonymises these (with visits and trials whose date has passed).
+    pub const CLOSED: [RequestStatus; 2] = [RequestStatus::Declined, RequestStatus::Cancelled];
+
     /// An application still in play: waiting for a decision, on the waitlist or offered.
     pub const OPEN_APPLICATION: [RequestStatus; 3] = [RequestStatus::Submitted, RequestStatus::Waitlisted, RequestStatus::Offered];
 }

@@ -54,6 +54,10 @@ pub static ORDERS_ON_CARERS_LIST: LazyLock<String> =
 /// `RequestStatus::HOLDING_TIMESLOT` in SQL.
 pub static REQUESTS_HOLDING_TIMESLOT: LazyLock<String> =
     LazyLock::new(|| sql_list(app::model::RequestStatus::HOLDING_TIMESLOT.map(|s| s.code())));
+/// `RequestStatus::CLOSED` in SQL.
+pub static REQUESTS_CLOSED: LazyLock<String> = LazyLock::new(|| sql_list(app::model::RequestStatus::CLOSED.map(|s| s.code())));
+/// `OrderStatus::CLOSED` in SQL.
+pub static ORDERS_CLOSED: LazyLock<String> = LazyLock::new(|| sql_list(app::model::orders::OrderStatus::CLOSED.map(|s| s.code())));
 /// `RequestStatus::OPEN_APPLICATION` in SQL.
 pub static OPEN_APPLICATIONS: LazyLock<String> =
     LazyLock::new(|| sql_list(app::model::RequestStatus::OPEN_APPLICATION.map(|s| s.code())));

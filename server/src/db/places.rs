@@ -553,6 +553,25 @@ pub const KEEP_IDLE_DEVICE_S: i64 = 365 * 86_400;
 /// cleared from the stored record after a day.
 pub const KEEP_ADDRESS_S: i64 = 86_400;
 
+/// A stored write answer (it may hold phones and addresses) is kept whole for 7 days — a
+/// phone's outbox retries within hours or days —, then only its status and request hash: a
+/// later replay is still recognised and answered with its status, without the content.
+pub const KEEP_ANSWER_BODY_S: i64 = 7 * 86_400;
+
+/// Closed requests, orders and ended weekly 探访 plans are anonymised this long after they
+/// closed: `RETENTION_CLOSED_MONTHS` (default 12) months of 30 days. What subsidy settlement
+/// and the supervisors' figures need stays: dates, item, provider, 街道, price and who paid,
+/// the check-in/out distances (not the positions).
+pub fn keep_closed_s() -> i64 {
+    static MONTHS: std::sync::LazyLock<i64> = std::sync::LazyLock::new(|| {
+        std::env::var("RETENTION_CLOSED_MONTHS").ok().and_then(|v| v.trim().parse().ok()).filter(|m: &i64| *m >= 1).unwrap_or(12)
+    });
+    *MONTHS * 30 * 86_400
+}
+
+/// Shown instead of a name that retention removed.
+pub const ANONYMISED: &str = "（已匿名）";
+
 /// What `prune` removed.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Pruned {
@@ -560,6 +579,11 @@ pub struct Pruned {
     pub login_attempts: u64,
     pub devices: u64,
     pub addresses: u64,
+    pub answer_bodies: u64,
+    pub sessions: u64,
+    pub requests_anonymised: u64,
+    pub orders_anonymised: u64,
+    pub plans_anonymised: u64,
 }
 
 /// Removes stored write answers older than 90 days (a phone's outbox retries within days;
@@ -587,8 +611,55 @@ pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    let answer_bodies = sqlx::query("UPDATE idempotency_keys SET response = 'null' WHERE response <> 'null' AND created_at < ?")
+        .bind(now - KEEP_ANSWER_BODY_S)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at < ?1").bind(now).execute(&mut *tx).await?.rows_affected();
+    let closed_before = now - keep_closed_s();
+    let requests_anonymised = sqlx::query(&format!(
+        "UPDATE requests SET contact_name = ?1, contact_phone = '', child_birth_month = NULL, priority_grounds = '[]', message = NULL
+          WHERE contact_name <> ?1 AND updated_at < ?2
+            AND (status IN ({}) OR (timeslot_date IS NOT NULL AND timeslot_date < date(?2, 'unixepoch')))",
+        *crate::db::REQUESTS_CLOSED
+    ))
+    .bind(ANONYMISED)
+    .bind(closed_before)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let orders_anonymised = sqlx::query(&format!(
+        "UPDATE orders SET elder_name = ?1,
+                elder = json_set(elder, '$.name', ?1, '$.phone', '', '$.address_detail', '', '$.lat', 0, '$.lng', 0,
+                                 '$.capability_level', json('null'), '$.categories', json('[]')),
+                check_in_lat = NULL, check_in_lng = NULL, check_out_lat = NULL, check_out_lng = NULL,
+                tasks = NULL, carer_note = NULL, message = NULL, rating_comment = NULL
+          WHERE elder_name <> ?1 AND status IN ({}) AND updated_at < ?2",
+        *crate::db::ORDERS_CLOSED
+    ))
+    .bind(ANONYMISED)
+    .bind(closed_before)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let plans_anonymised = sqlx::query(
+        "UPDATE welfare_plans SET elder_name = ?1 || id, elder_phone = '', reason = '',
+                elder = json_set(elder, '$.name', ?1, '$.phone', '', '$.address_detail', '', '$.lat', 0, '$.lng', 0,
+                                 '$.capability_level', json('null'), '$.categories', json('[]'))
+          WHERE elder_name NOT LIKE ?1 || '%' AND ended_on IS NOT NULL AND ended_on < date(?2, 'unixepoch')",
+    )
+    .bind(ANONYMISED)
+    .bind(closed_before)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query("UPDATE welfare_visits SET note = NULL WHERE note IS NOT NULL AND plan_id IN (SELECT id FROM welfare_plans WHERE elder_name LIKE ? || '%')")
+        .bind(ANONYMISED)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
-    Ok(Pruned { idempotency_keys, login_attempts, devices, addresses })
+    Ok(Pruned { idempotency_keys, login_attempts, devices, addresses, answer_bodies, sessions, requests_anonymised, orders_anonymised, plans_anonymised })
 }
 
 /// Drops tombstones older than `keep_s` seconds and raises the horizon past them.

@@ -376,3 +376,65 @@ async fn pages_run_only_their_own_inline_scripts_and_every_answer_carries_the_se
     let res = s.http.get(format!("{}/api/v1/areas", s.base)).header("X-Forwarded-Proto", "https").send().await.unwrap();
     assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
 }
+
+#[tokio::test]
+async fn retention_strips_old_answers_ends_expired_sessions_and_anonymises_closed_records_keeping_the_figures() {
+    let s = start().await;
+    let now = chrono::Utc::now().timestamp();
+    let day = 86_400;
+    let (old, recent) = (now - 400 * day, now - 30 * day);
+    let class: (i64, i64) = sqlx::query_as("SELECT id, place_id FROM classes LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let slot: (i64, i64) = sqlx::query_as("SELECT id, provider_id FROM provider_timeslots LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let elder = r#"{"name":"张大爷","age":82,"street_id":"wuxi-xinwu-wangzhuang","address_detail":"旺庄路 1 号","lat":31.5,"lng":120.3,"phone":"13812345678","lives_alone":true,"empty_nest":false,"categories":["dibao"],"capability_level":"moderate"}"#;
+    let quote = r#"{"market_price_yuan":100,"public_pays_yuan":50,"family_pays_yuan":50,"rule_id":3,"rule_name":"r","payer":"subsidy","explanation":"","needs_confirmation":true}"#;
+    sqlx::raw_sql(&format!(
+        "INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES ('ret-device', 0, {now});
+         INSERT INTO idempotency_keys (device_hash, key, request_hash, status, response, created_at)
+              VALUES ('ret-device', 'k-8d', 'h8', 201, '{{\"contact_phone\":\"13812345678\"}}', {d8}), ('ret-device', 'k-6d', 'h6', 201, '{{\"x\":1}}', {d6});
+         INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ('t-expired', {user}, 'c', 0, {d6}), ('t-live', {user}, 'c', 0, {later});
+         INSERT INTO requests (id, device_hash, place_id, kind, class_id, age_band, care_mode, child_birth_month, start_month, priority_grounds, contact_name, contact_phone,
+                               consent_at, status, created_at, updated_at)
+              VALUES ('r-old-cancelled', 'ret-device', {place}, 'application', {cid}, 'toddler', 'full_day', '2024-05', '2025-09', '[\"single_parent\"]', '王女士', '13900000001', {old}, 'cancelled', {old}, {old}),
+                     ('r-old-waitlisted', 'ret-device', {place}, 'application', {cid}, 'toddler', 'full_day', '2024-05', '2025-09', '[]', '李女士', '13900000002', {old}, 'waitlisted', {old}, {old}),
+                     ('r-recent-cancelled', 'ret-device', {place}, 'application', {cid}, 'toddler', 'full_day', '2024-05', '2025-09', '[]', '赵女士', '13900000003', {recent}, 'cancelled', {recent}, {recent});
+         INSERT INTO orders (id, device_hash, provider_id, service_item, timeslot_id, visit_date, elder, elder_name, quote, category_confirmed_at, status,
+                             created_at, updated_at, street_id, check_in_at, check_in_lat, check_in_lng, check_in_distance_m, carer_note)
+              VALUES ('o-old-done', 'ret-device', {pid}, 'bathing', {sid}, '2025-10-01', '{elder}', '张大爷', '{quote}', {old}, 'completed', {old}, {old},
+                      'wuxi-xinwu-wangzhuang', {old}, 31.5, 120.3, 20.0, '老人腿脚不便'),
+                     ('o-old-open', 'ret-device', {pid}, 'bathing', {sid}, '2025-10-02', '{elder}', '张大爷', '{quote}', NULL, 'accepted', {old}, {old},
+                      'wuxi-xinwu-wangzhuang', NULL, NULL, NULL, NULL, NULL);",
+        d8 = now - 8 * day, d6 = now - 6 * day, later = now + day, place = class.1, cid = class.0, pid = slot.1, sid = slot.0
+    ))
+    .execute(&s.pool)
+    .await
+    .unwrap();
+    let p = server::db::places::prune(&s.pool, now).await.unwrap();
+    assert_eq!((p.answer_bodies, p.sessions, p.requests_anonymised, p.orders_anonymised), (1, 1, 1, 1), "{p:?}");
+    // a stored answer keeps its status and hash only; a replay is still recognised
+    let kept: Vec<(String, String)> = sqlx::query_as("SELECT key, response FROM idempotency_keys WHERE device_hash = 'ret-device' ORDER BY key").fetch_all(&s.pool).await.unwrap();
+    assert_eq!(kept, [("k-6d".to_string(), r#"{"x":1}"#.to_string()), ("k-8d".to_string(), "null".to_string())]);
+    let sessions: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions WHERE token_hash LIKE 't-%'").fetch_all(&s.pool).await.unwrap();
+    assert_eq!(sessions, ["t-live"]);
+    // the old cancelled application names nobody; an open one and a recent one are untouched
+    let r: Vec<(String, String, String, Option<String>, String)> =
+        sqlx::query_as("SELECT id, contact_name, contact_phone, child_birth_month, priority_grounds FROM requests WHERE device_hash = 'ret-device' ORDER BY id").fetch_all(&s.pool).await.unwrap();
+    assert_eq!(r[0], ("r-old-cancelled".into(), "（已匿名）".into(), String::new(), None, "[]".into()));
+    assert_eq!((r[1].1.as_str(), r[2].1.as_str()), ("李女士", "赵女士"));
+    // the old completed order: no name, phone, address, position, health or categories — the settlement figures stay
+    let (name, elder, lat, dist, note, stored_quote, verified, street): (String, String, Option<f64>, Option<f64>, Option<String>, String, Option<i64>, Option<String>) =
+        sqlx::query_as("SELECT elder_name, elder, check_in_lat, check_in_distance_m, carer_note, quote, category_confirmed_at, street_id FROM orders WHERE id = 'o-old-done'")
+            .fetch_one(&s.pool)
+            .await
+            .unwrap();
+    let e: serde_json::Value = serde_json::from_str(&elder).unwrap();
+    assert_eq!((name.as_str(), e["name"].as_str(), e["phone"].as_str(), e["address_detail"].as_str()), ("（已匿名）", Some("（已匿名）"), Some(""), Some("")));
+    assert_eq!((e["categories"].clone(), e["capability_level"].clone(), e["lat"].as_f64()), (serde_json::json!([]), serde_json::Value::Null, Some(0.0)));
+    assert!(serde_json::from_value::<app::model::elder::ElderProfile>(e).is_ok(), "still reads as a profile");
+    assert_eq!((lat, dist, note), (None, Some(20.0), None));
+    assert_eq!((stored_quote.as_str(), verified, street.as_deref()), (quote, Some(old), Some("wuxi-xinwu-wangzhuang")));
+    let open: String = sqlx::query_scalar("SELECT elder_name FROM orders WHERE id = 'o-old-open'").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(open, "张大爷", "an open order is never anonymised");
+    let again = server::db::places::prune(&s.pool, now).await.unwrap();
+    assert_eq!((again.answer_bodies, again.requests_anonymised, again.orders_anonymised), (0, 0, 0), "nothing twice");
+}
