@@ -144,8 +144,15 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
   // consent is asked, with the provider named
   await page.locator(`label.timeslot:not(.full) input[value="${chosen}"]`).check();
   await page.getByRole('button', { name: '确认下单' }).click();
-  await expect(page.locator('[data-field="consent"]')).toContainText('同意');
+  await expect(page.locator('[data-field="consents.provider_share"]')).toContainText('同意');
   await page.locator('input[name="consent"]').check();
+  // the categories (and level) go to the provider only with their own consent: priced without them first
+  const withheld = expectedQuote(Array.isArray(rulesBody) ? rulesBody : rulesBody.rules, { ...profile, consent_categories: false, consent_health: false }, 'bathing', offer.market_price_yuan);
+  const payer = withheld.rule && withheld.public > 0 ? PAYERS[withheld.rule.payer] : '政府';
+  await expect(page.locator('.order .who-pays')).toHaveText(`${payer}承担 ${withheld.public} 元，家庭支付 ${withheld.family} 元`);
+  expect(withheld.public).toBeLessThan(want.public);
+  await page.locator('input[name="consent_categories"]').check();
+  if (profile.capability_level) await page.locator('input[name="consent_health"]').check();
   await expect(page.locator('.order .who-pays')).toHaveText(/政府购买服务承担 \d+ 元，家庭支付 0 元/);
   await expect(page.locator('.order .who-pays')).toHaveText(`政府购买服务承担 ${want.public} 元，家庭支付 ${want.family} 元`);
   expect(want.public).toBe(offer.market_price_yuan);

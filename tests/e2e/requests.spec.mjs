@@ -43,7 +43,7 @@ test('a visit booked offline shows 已保存待发送, is sent when back online,
   await page.getByLabel('手机号', { exact: true }).fill('0510-1234');
   await page.getByRole('button', { name: '提交' }).click();
   await expect(page.locator('[data-field="contact_phone"]')).toContainText('手机号');
-  await expect(page.locator('[data-field="consent"]')).toContainText('同意');
+  await expect(page.locator('[data-field="consents.contact"]')).toContainText('同意');
   await fillContact(page, phone);
   await page.getByRole('button', { name: '提交' }).click();
   await expect(page).toHaveURL(/\/requests$/);
@@ -96,6 +96,10 @@ test('an application goes to the waitlist and the parent sees the position', asy
   await page.getByRole('button', { name: '提交' }).click();
   // a child of 41 months next month does not fit 托小班: the reason is named
   await expect(page.locator('[data-field="child_birth_month"]')).toContainText('托小班只收');
+  // the child's data and grounds have their own consent, naming the place
+  await expect(page.locator('[data-field="consents.child_data"]')).toContainText('单独同意');
+  await expect(page.locator('label.consent', { has: page.locator('input[name="consent_child"]') })).toContainText(place.name);
+  await page.locator('input[name="consent_child"]').check();
   await page.getByLabel('孩子的出生年月').fill(birthMonthFor(17));
   await page.getByRole('button', { name: '提交' }).click();
   await expect(page).toHaveURL(/\/requests$/);

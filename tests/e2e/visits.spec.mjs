@@ -13,6 +13,8 @@ async function orderBath(page) {
   await expect(page.locator('label.timeslot:not(.full) input').first()).toBeVisible();
   await page.locator('label.timeslot:not(.full) input').nth(3).check();
   await page.locator('input[name="consent"]').check();
+  // an 82-year-old living alone: the weekly 探访 is asked for separately
+  await page.locator('input[name="consent_weekly"]').check();
   await page.getByRole('button', { name: '确认下单' }).click();
   await expect(page).toHaveURL(/\/care\/orders$/);
   const row = page.locator('.orders li').first();

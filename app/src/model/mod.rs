@@ -32,6 +32,7 @@ pub mod desk;
 pub mod elder;
 pub mod import;
 pub mod orders;
+pub mod privacy;
 pub mod places;
 pub mod requests;
 pub mod service_desk;

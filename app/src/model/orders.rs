@@ -90,8 +90,15 @@ pub struct NewOrder {
     pub date: String,
     /// The profile as shared (without consent the sensitive parts are left out).
     pub elder: ElderProfile,
-    /// Consent to share the profile with this provider for this order.
+    /// Consent to share the profile with this provider for this order (before consents were
+    /// sent one by one: read as version 1 of each purpose the profile carried).
+    #[serde(default)]
     pub consent: bool,
+    /// The consents given, each with the version of the wording shown: `ProviderShare`
+    /// (required); `ElderHealth` / `ElderCategories` to send those parts; `WeeklyVisit` for
+    /// the weekly 探访 by this provider.
+    #[serde(default)]
+    pub consents: Vec<crate::model::privacy::ConsentGiven>,
 }
 
 impl NewOrder {
@@ -114,8 +121,47 @@ impl NewOrder {
         if let Some(m) = date_problem(&self.date, today) {
             push("timeslot", m);
         }
-        if !self.consent {
-            push("consent", "需要您同意把老人的信息提供给这家机构，才能下单");
+        crate::model::privacy::check_consents(&self.given_consents(), &[crate::model::privacy::Purpose::ProviderShare], &mut e);
+        e
+    }
+
+    /// The consents this order carries. A write from before consents were sent one by one
+    /// brings `consent` and the profile's two flags: version 1 of each (its wording named the
+    /// weekly 探访 too).
+    pub fn given_consents(&self) -> Vec<crate::model::privacy::ConsentGiven> {
+        use crate::model::privacy::{ConsentGiven, Purpose};
+        if !self.consents.is_empty() {
+            return self.consents.clone();
+        }
+        let v1 = |purpose| ConsentGiven { purpose, version: 1 };
+        let mut out = vec![];
+        if self.consent {
+            out.extend([v1(Purpose::ProviderShare), v1(Purpose::WeeklyVisit)]);
+            if self.elder.consent_health {
+                out.push(v1(Purpose::ElderHealth));
+            }
+            if self.elder.consent_categories {
+                out.push(v1(Purpose::ElderCategories));
+            }
+        }
+        out
+    }
+
+    pub fn consents_to(&self, purpose: crate::model::privacy::Purpose) -> bool {
+        self.given_consents().iter().any(|g| g.purpose == purpose)
+    }
+
+    /// The profile this order sends: the level and the categories only with their consents.
+    pub fn shared_elder(&self) -> ElderProfile {
+        use crate::model::privacy::Purpose;
+        let mut e = self.elder.shared();
+        if !self.consents_to(Purpose::ElderHealth) {
+            e.capability_level = None;
+            e.consent_health = false;
+        }
+        if !self.consents_to(Purpose::ElderCategories) {
+            e.categories.clear();
+            e.consent_categories = false;
         }
         e
     }
@@ -538,6 +584,12 @@ pub struct WelfarePlan {
     /// Newest week first.
     pub visits: Vec<WelfareVisit>,
     pub is_sample: bool,
+    /// The consent the plan follows (withdrawing it ends the plan).
+    #[serde(default)]
+    pub consent_id: Option<i64>,
+    /// "YYYY-MM-DD" when ended.
+    #[serde(default)]
+    pub ended_on: Option<String>,
 }
 
 /// `GET /api/v1/welfare-visits`
@@ -636,6 +688,7 @@ mod tests {
                 consent_categories: false,
             },
             consent: true,
+            consents: vec![],
         }
     }
 
@@ -648,7 +701,7 @@ mod tests {
         let mut bad = NewOrder { consent: false, date: "2026-11-20".into(), item: ServiceItem::Emergency, ..order() };
         bad.elder.name = String::new();
         let f: Vec<String> = bad.validate(today).into_iter().map(|e| e.field).collect();
-        assert_eq!(f, ["elder.name", "item", "timeslot", "consent"]);
+        assert_eq!(f, ["elder.name", "item", "timeslot", "consents.provider_share"]);
         assert_eq!(OrderStatus::from_code("in_service"), Some(OrderStatus::InService));
         assert!(OrderStatus::Assigned.holds_timeslot() && !OrderStatus::Cancelled.holds_timeslot());
     }

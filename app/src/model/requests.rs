@@ -201,8 +201,14 @@ pub struct NewRequest {
     /// An 11-digit mainland mobile number.
     #[cfg_attr(feature = "ssr", schema(min_length = 11, max_length = 20, example = "13812345678"))]
     pub contact_phone: String,
-    /// Consent to share the name and number with this place for this request.
+    /// Consent to share the name and number with this place for this request (before
+    /// consents were sent one by one: read as 称呼和手机号, version 1).
+    #[serde(default)]
     pub consent: bool,
+    /// The consents given, each with the version of the wording shown (`Contact`; for an
+    /// application also `ChildData`).
+    #[serde(default)]
+    pub consents: Vec<crate::model::privacy::ConsentGiven>,
 }
 
 /// A mainland mobile number: 11 digits, 1[3-9]….
@@ -253,6 +259,22 @@ pub fn age_fits(band: AgeBand, birth: &str, start: &str) -> Result<u16, String> 
 }
 
 impl NewRequest {
+    /// The consents this request carries (a write from before consents were sent one by one
+    /// brings only its `consent`, version 1 of 称呼和手机号).
+    pub fn given_consents(&self) -> Vec<crate::model::privacy::ConsentGiven> {
+        use crate::model::privacy::{ConsentGiven, Purpose};
+        if !self.consents.is_empty() {
+            return self.consents.clone();
+        }
+        if self.consent { vec![ConsentGiven { purpose: Purpose::Contact, version: 1 }] } else { vec![] }
+    }
+
+    /// Contact details always; the child's data for an application.
+    pub fn required_consents(&self) -> &'static [crate::model::privacy::Purpose] {
+        use crate::model::privacy::Purpose;
+        if self.kind == RequestKind::Application { &[Purpose::Contact, Purpose::ChildData] } else { &[Purpose::Contact] }
+    }
+
     /// The checks that need no database (the timeslot, class and limits are the server's).
     /// `today` is the date in Beijing.
     pub fn validate(&self, today: NaiveDate) -> Vec<FieldError> {
@@ -268,9 +290,8 @@ impl NewRequest {
         if !valid_mobile(&self.contact_phone) {
             push("contact_phone", "请填写 11 位中国大陆手机号，如 13812345678".into());
         }
-        if !self.consent {
-            push("consent", "需要您同意把称呼和手机号提供给这家机构，才能提交".into());
-        }
+        crate::model::privacy::check_consents(&self.given_consents(), self.required_consents(), &mut e);
+        let mut push = |f: &str, m: String| e.push(FieldError { field: f.into(), message: m });
         match self.kind {
             RequestKind::Visit | RequestKind::Trial => {
                 let date = self.timeslot_date.as_deref().filter(|d| d.len() == 10).and_then(crate::rules::format::parse_ymd);
@@ -517,6 +538,7 @@ mod tests {
             contact_name: "王女士".into(),
             contact_phone: "13812341234".into(),
             consent: true,
+            consents: vec![],
         }
     }
 
@@ -538,7 +560,7 @@ mod tests {
         assert!(visit().validate(today()).is_empty());
         let bad = NewRequest { contact_phone: "0510-82345678".into(), consent: false, timeslot_id: None, contact_name: " ".into(), ..visit() };
         let f: Vec<String> = bad.validate(today()).into_iter().map(|e| e.field).collect();
-        assert_eq!(f, ["contact_name", "contact_phone", "consent", "timeslot"]);
+        assert_eq!(f, ["contact_name", "contact_phone", "consents.contact", "timeslot"]);
         let past = NewRequest { timeslot_date: Some("2026-11-21".into()), ..visit() };
         assert_eq!(past.validate(today())[0].message, "这个时段已经过去了，请选择其他时段");
         let far = NewRequest { timeslot_date: Some("2026-12-07".into()), ..visit() };
@@ -547,6 +569,7 @@ mod tests {
 
     #[test]
     fn an_application_checks_months_and_the_age_fits_the_class() {
+        use crate::model::privacy::{current, Purpose};
         let app = NewRequest {
             kind: RequestKind::Application,
             timeslot_id: None,
@@ -555,9 +578,15 @@ mod tests {
             child_birth_month: Some("2025-06".into()),
             start_month: Some("2027-01".into()),
             priority_grounds: vec![PriorityGround::SingleParent],
+            consents: [Purpose::Contact, Purpose::ChildData].map(|p| current(p).given()).to_vec(),
             ..visit()
         };
         assert!(app.validate(today()).is_empty());
+        // the child's data needs its own consent; a request from before consents came one by
+        // one (only `consent`) covers the contact details alone
+        let legacy = NewRequest { consents: vec![], ..app.clone() };
+        let f: Vec<String> = legacy.validate(today()).into_iter().map(|e| e.field).collect();
+        assert_eq!(f, ["consents.child_data"]);
         let bad = NewRequest { child_birth_month: Some("2027-01".into()), start_month: Some("2026-10".into()), ..app.clone() };
         let f: Vec<String> = bad.validate(today()).into_iter().map(|e| e.field).collect();
         assert_eq!(f, ["child_birth_month", "start_month"]);

@@ -36,7 +36,10 @@ pub async fn carer_visits(State(st): State<AppState>, session: Session) -> Resul
     .bind((today + chrono::Duration::days(7)).format("%Y-%m-%d").to_string())
     .fetch_all(&st.read)
     .await?;
-    Ok(Json(rows.into_iter().map(|r| provider_order(r).map(for_carer)).collect::<Result<_, _>>()?))
+    let read = rows.iter().map(crate::db::orders::subject).collect();
+    let out = rows.into_iter().map(|r| provider_order(r).map(for_carer)).collect::<Result<_, _>>()?;
+    crate::http::access::log_reads(&st, &session.user, crate::http::access::Read::ElderProfile, "护理员上门服务", read).await?;
+    Ok(Json(out))
 }
 
 /// `POST /api/v1/carer/orders/{id}/check-in` — at the door: 已派单 → 服务中.
@@ -141,7 +144,8 @@ pub(crate) async fn own_order(tx: &mut SqliteConnection, id: &str, carer: i64) -
     Ok((o.order, o.elder))
 }
 
-/// A carer sees what the visit needs, not the family's declared categories.
+/// A carer sees what the visit needs (who, where, how to reach them, the capability level for
+/// the care), not the family's declared categories or the address before the visit is theirs.
 pub(crate) fn for_carer(mut o: ProviderOrder) -> ProviderOrder {
     o.elder.categories.clear();
     o.elder.consent_categories = false;

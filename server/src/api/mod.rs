@@ -20,6 +20,7 @@ pub mod carer;
 pub mod desk;
 pub mod favorites;
 pub mod imports;
+pub mod me;
 pub mod open;
 pub mod orders;
 pub mod places;
@@ -64,7 +65,11 @@ use utoipa_axum::router::OpenApiRouter;
         app::model::orders::Reschedule, app::model::orders::WelfareVisit, app::model::orders::WelfarePlan, app::model::orders::WelfarePlansResponse,
         app::model::orders::ProviderWelfareVisit, app::model::orders::RecordWelfareVisit, app::model::WelfareMode, app::model::WelfareStatus,
         app::model::import::ImportPreview, app::model::import::ImportIssue, app::model::import::PlannedRecord, app::model::import::FieldChange,
-        app::model::import::MissingRecord, app::model::import::ImportApply, app::model::import::ImportResult, app::model::import::ImportKind
+        app::model::import::MissingRecord, app::model::import::ImportApply, app::model::import::ImportResult, app::model::import::ImportKind,
+        app::model::privacy::Purpose, app::model::privacy::ConsentGiven, app::model::privacy::ConsentRecord, app::model::privacy::AccessEntry,
+        app::model::privacy::MyRequest, app::model::privacy::MyOrder, app::model::privacy::MyData, app::model::privacy::Erased,
+        app::model::privacy::TransferMode, app::model::privacy::NewTransferCode, app::model::privacy::TransferCode, app::model::privacy::EnterCode,
+        app::model::privacy::Transferred, app::model::privacy::RecoveryCode
     ))
 )]
 pub struct ApiDoc;
@@ -86,6 +91,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(imports::router())
         .merge(open::router())
         .merge(supervise::router())
+        .merge(me::router())
         .split_for_parts();
     crate::http::openapi::Contract.modify(&mut doc);
     (router, doc)

@@ -15,6 +15,7 @@ use app::rules::geo::LatLng;
 use app::model::orders::{NewOrder, OrderStatus, OrderView, OrdersResponse};
 use app::model::requests::{beijing_today, TimeslotsResponse};
 use app::model::ServiceItem;
+use app::model::privacy::Purpose;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -89,7 +90,8 @@ pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Re
             return Ok((tx, StatusCode::OK, v));
         }
         let mut errors = FieldErrors::from(new.validate(beijing_today(now)));
-        let elder = new.elder.shared();
+        // what the consents given allow: the level and categories only with their own
+        let elder = new.shared_elder();
         // The provider must serve the address and offer the item.
         let serving = crate::api::services::serving(&mut tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(new.item)).await?;
         let Some(provider) = serving.into_iter().find(|p| p.id == new.provider_id) else {
@@ -115,8 +117,13 @@ pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Re
         let rules = crate::api::services::rules(&mut tx).await?;
         let q = quote(&rules, &elder, new.item, offer.market_price_yuan);
         orders::insert(&mut tx, &new, &dev.0, &elder, &q, now.timestamp()).await?;
-        // The weekly 探访 the rule gives this person starts with their first order.
-        crate::db::welfare::ensure_plan(&mut tx, &dev, &elder, new.provider_id, now).await?;
+        let to = crate::db::privacy::Recipient { code: format!("provider:{}", new.provider_id), name: &provider.name };
+        let given: Vec<_> = new.given_consents().into_iter().filter(|g| g.purpose != Purpose::WeeklyVisit).collect();
+        crate::db::privacy::record(&mut tx, &dev.0, ("order", &new.id), &given, &to, new.item.label(), now.timestamp()).await?;
+        // The weekly 探访 the rule gives this person, by this provider, with its own consent.
+        if let Some(weekly) = new.given_consents().into_iter().find(|g| g.purpose == Purpose::WeeklyVisit) {
+            crate::db::welfare::ensure_plan(&mut tx, &dev, &elder, (new.provider_id, &provider.name), (&new.id, weekly), now).await?;
+        }
         let v = order(&mut tx, &new.id).await?;
         Ok((tx, StatusCode::CREATED, v))
     })

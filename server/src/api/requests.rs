@@ -117,6 +117,8 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
         errors.into_result()?;
         requests::insert(&mut tx, &new, &dev.0, class, now.timestamp()).await?;
         let row = one(&mut tx, &new.id).await?.ok_or_else(|| AppError::NotFound("没有这条申请".into()))?;
+        let to = crate::db::privacy::Recipient { code: format!("place:{}", new.place_id), name: &row.place_name };
+        crate::db::privacy::record(&mut tx, &dev.0, ("request", &new.id), &new.given_consents(), &to, new.kind.label(), now.timestamp()).await?;
         Ok((tx, StatusCode::CREATED, view(&row, &HashMap::new())?))
     })
     .await

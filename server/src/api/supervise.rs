@@ -203,7 +203,9 @@ async fn export(st: AppState, session: Session, q: ExportParams, format: Format)
         tables = vec![tables.swap_remove(k)];
     }
     let name = format!("监管指标-{}-{}{}", area.name, month.code(), which.map(|t| format!("-{t}")).unwrap_or_default());
-    Ok(attachment(build(tables, about, format).await?, &name, format))
+    let file = build(tables, about, format).await?;
+    exported(&st, &session, &area.id, &name).await?;
+    Ok(attachment(file, &name, format))
 }
 
 /// `GET /api/v1/supervise/export.xlsx` — every table of the area and month (指标, 街道,
@@ -232,7 +234,16 @@ async fn settlement_file(st: AppState, session: Session, q: AreaMonth, format: F
     drop(conn);
     let about = report::about(&s.district.name, &s.month, s.as_of, s.total.sample);
     let name = format!("补贴结算-{}-{}", s.district.name, s.month);
-    Ok(attachment(build(vec![report::settlement_table(&s)], about, format).await?, &name, format))
+    let file = build(vec![report::settlement_table(&s)], about, format).await?;
+    exported(&st, &session, &s.district.id, &name).await?;
+    Ok(attachment(file, &name, format))
+}
+
+/// The access log's row for a download (the figures hold no names, but a district's orders
+/// by 街道 and month are personal information in aggregate too).
+async fn exported(st: &AppState, session: &Session, area: &str, name: &str) -> Result<(), AppError> {
+    let subject = crate::http::access::Subject { kind: "area", id: format!("{area} · {name}"), device: None };
+    crate::http::access::log_reads(st, &session.user, crate::http::access::Read::Export, "监管数据导出", vec![subject]).await
 }
 
 /// `GET /api/v1/supervise/settlement.xlsx` — the settlement with a 说明 sheet.

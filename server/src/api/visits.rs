@@ -120,12 +120,19 @@ pub async fn reschedule(State(st): State<AppState>, ReqId(id): ReqId, w: Write<R
 #[utoipa::path(get, path = "/api/v1/welfare-visits", responses((status = 200, body = WelfarePlansResponse), (status = 401)), tag = "home services")]
 pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Result<Json<WelfarePlansResponse>, AppError> {
     let now = st.clock.now();
-    let today = beijing_today(now);
     let mut conn = st.read.acquire().await?;
-    let plans = welfare::family_plans(&mut conn, &device).await?;
+    let plans = plans_of(&mut conn, &device, now, false).await?;
+    Ok(Json(WelfarePlansResponse { plans, generated_at: now }))
+}
+
+/// The device's weekly 探访 plans (running ones; with `ended` the ended ones too), each with
+/// its last eight weeks.
+pub(crate) async fn plans_of(conn: &mut SqliteConnection, device: &DeviceHash, now: DateTime<Utc>, ended: bool) -> Result<Vec<WelfarePlan>, AppError> {
+    let today = beijing_today(now);
+    let plans = welfare::family_plans(conn, device, ended).await?;
     let mut out = Vec::with_capacity(plans.len());
-    for (id, elder_name, reason, provider_id, provider_name, provider_phone, started_on, is_sample) in plans {
-        let visits = welfare::recent_visits(&mut conn, id, today).await?;
+    for (id, elder_name, reason, provider_id, provider_name, provider_phone, started_on, is_sample, consent_id, ended_on) in plans {
+        let visits = welfare::recent_visits(conn, id, today).await?;
         out.push(WelfarePlan {
             id,
             elder_name,
@@ -136,9 +143,11 @@ pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Res
             started_on,
             visits: visits.into_iter().map(visit_from).collect(),
             is_sample,
+            consent_id,
+            ended_on,
         });
     }
-    Ok(Json(WelfarePlansResponse { plans: out, generated_at: now }))
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -6,12 +6,16 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 /// The device's saved places, newest first.
 pub(crate) async fn of_device(pool: &SqlitePool, device_hash: &str) -> Result<Vec<Favorite>, AppError> {
+    of_device_conn(&mut *pool.acquire().await?, device_hash).await
+}
+
+pub(crate) async fn of_device_conn(conn: &mut SqliteConnection, device_hash: &str) -> Result<Vec<Favorite>, AppError> {
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT f.place_id, p.name, f.created_at FROM favorites f JOIN places p ON p.id = f.place_id
          WHERE f.device_hash = ? ORDER BY f.created_at DESC, f.place_id",
     )
     .bind(device_hash)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().map(|(place_id, name, at)| Favorite { place_id, name, created_at: crate::db::places::ts(at) }).collect())
 }

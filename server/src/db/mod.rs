@@ -24,6 +24,7 @@ pub mod open_data;
 pub mod orders;
 pub mod places;
 pub mod population;
+pub mod privacy;
 pub mod provider_imports;
 pub mod provider_service;
 pub mod requests;
@@ -55,6 +56,10 @@ pub static ORDERS_ON_CARERS_LIST: LazyLock<String> =
 pub static REQUESTS_HOLDING_TIMESLOT: LazyLock<String> =
     LazyLock::new(|| sql_list(app::model::RequestStatus::HOLDING_TIMESLOT.map(|s| s.code())));
 /// `RequestStatus::CLOSED` in SQL.
+/// Requests still in play (`RequestStatus::is_open`) in SQL.
+pub static REQUESTS_OPEN: LazyLock<String> =
+    LazyLock::new(|| sql_list(app::model::RequestStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.code())));
+
 pub static REQUESTS_CLOSED: LazyLock<String> = LazyLock::new(|| sql_list(app::model::RequestStatus::CLOSED.map(|s| s.code())));
 /// `OrderStatus::CLOSED` in SQL.
 pub static ORDERS_CLOSED: LazyLock<String> = LazyLock::new(|| sql_list(app::model::orders::OrderStatus::CLOSED.map(|s| s.code())));

@@ -55,6 +55,7 @@ pub(crate) struct Row {
     pub(crate) carer_note: Option<String>,
     pub(crate) rating: Option<i64>,
     pub(crate) rating_comment: Option<String>,
+    pub(crate) device_hash: String,
 }
 
 pub(crate) const ORDER_SELECT: &str = "SELECT o.id, o.provider_id, p.name AS provider_name, p.phone AS provider_phone, p.is_sample,
@@ -62,7 +63,7 @@ pub(crate) const ORDER_SELECT: &str = "SELECT o.id, o.provider_id, p.name AS pro
         o.category_confirmed_at, o.elder, o.status, o.carer_id, c.name AS carer_name, c.level AS carer_level,
         c.certificate_no AS carer_certificate, o.message, o.created_at, o.updated_at,
         o.check_in_at, o.check_in_received_at, o.check_in_distance_m, o.check_out_at, o.check_out_received_at,
-        o.check_out_distance_m, o.tasks, o.carer_note, o.rating, o.rating_comment
+        o.check_out_distance_m, o.tasks, o.carer_note, o.rating, o.rating_comment, o.device_hash
      FROM orders o JOIN providers p ON p.id = o.provider_id JOIN provider_timeslots t ON t.id = o.timeslot_id
      LEFT JOIN carers c ON c.id = o.carer_id";
 
@@ -125,6 +126,22 @@ pub(crate) async fn provider_org(conn: &mut SqliteConnection, provider_id: i64) 
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这个服务机构".into()))
+}
+
+/// Who read the order's profile, for the access log.
+pub(crate) fn subject(r: &Row) -> crate::http::access::Subject {
+    crate::http::access::Subject { kind: "order", id: r.id.clone(), device: Some(r.device_hash.clone()) }
+}
+
+/// The profile as the provider's desk sees it: the phone and the house number only once the
+/// order is accepted (before, the street is enough to decide).
+pub(crate) fn masked_for_provider(mut o: ProviderOrder) -> ProviderOrder {
+    use app::model::orders::OrderStatus as S;
+    if !matches!(o.order.status, S::Accepted | S::Assigned | S::InService | S::Completed) {
+        o.elder.phone = app::model::requests::mask_phone(&o.elder.phone);
+        o.elder.address_detail = "（接单后显示）".into();
+    }
+    o
 }
 
 /// An order with the profile the family shared.

@@ -558,6 +558,10 @@ pub const KEEP_ADDRESS_S: i64 = 86_400;
 /// later replay is still recognised and answered with its status, without the content.
 pub const KEEP_ANSWER_BODY_S: i64 = 7 * 86_400;
 
+/// Who read a family's data is kept three years (PIPL art. 55: records of processing
+/// sensitive information are kept at least three years), then deleted.
+pub const KEEP_ACCESS_LOG_S: i64 = 3 * 365 * 86_400;
+
 /// Closed requests, orders and ended weekly 探访 plans are anonymised this long after they
 /// closed: `RETENTION_CLOSED_MONTHS` (default 12) months of 30 days. What subsidy settlement
 /// and the supervisors' figures need stays: dates, item, provider, 街道, price and who paid,
@@ -584,6 +588,7 @@ pub struct Pruned {
     pub requests_anonymised: u64,
     pub orders_anonymised: u64,
     pub plans_anonymised: u64,
+    pub access_log: u64,
 }
 
 /// Removes stored write answers older than 90 days (a phone's outbox retries within days;
@@ -600,12 +605,15 @@ pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
         .rows_affected();
     let login_attempts = sqlx::query("DELETE FROM login_attempts WHERE at < ?").bind(now - KEEP_LOGIN_ATTEMPTS_S).execute(&mut *tx).await?.rows_affected();
     let devices = sqlx::query(
-        "DELETE FROM devices WHERE last_seen_at < ?1
+        "DELETE FROM devices WHERE last_seen_at < ?1 AND key_hash <> 'erased'
            AND NOT EXISTS (SELECT 1 FROM idempotency_keys x WHERE x.device_hash = devices.key_hash)
            AND NOT EXISTS (SELECT 1 FROM favorites x WHERE x.device_hash = devices.key_hash)
            AND NOT EXISTS (SELECT 1 FROM requests x WHERE x.device_hash = devices.key_hash)
            AND NOT EXISTS (SELECT 1 FROM orders x WHERE x.device_hash = devices.key_hash)
-           AND NOT EXISTS (SELECT 1 FROM welfare_plans x WHERE x.device_hash = devices.key_hash)",
+           AND NOT EXISTS (SELECT 1 FROM welfare_plans x WHERE x.device_hash = devices.key_hash)
+           AND NOT EXISTS (SELECT 1 FROM consents x WHERE x.device_hash = devices.key_hash)
+           AND NOT EXISTS (SELECT 1 FROM transfer_codes x WHERE x.device_hash = devices.key_hash)
+           AND NOT EXISTS (SELECT 1 FROM device_links x WHERE x.member_hash = devices.key_hash OR x.owner_hash = devices.key_hash)",
     )
     .bind(now - KEEP_IDLE_DEVICE_S)
     .execute(&mut *tx)
@@ -630,12 +638,9 @@ pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
     .await?
     .rows_affected();
     let orders_anonymised = sqlx::query(&format!(
-        "UPDATE orders SET elder_name = ?1,
-                elder = json_set(elder, '$.name', ?1, '$.phone', '', '$.address_detail', '', '$.lat', 0, '$.lng', 0,
-                                 '$.capability_level', json('null'), '$.categories', json('[]')),
-                check_in_lat = NULL, check_in_lng = NULL, check_out_lat = NULL, check_out_lng = NULL,
-                tasks = NULL, carer_note = NULL, message = NULL, rating_comment = NULL
+        "UPDATE orders SET elder_name = ?1, {}
           WHERE elder_name <> ?1 AND status IN ({}) AND updated_at < ?2",
+        crate::db::privacy::ORDER_ELDER_ERASED,
         *crate::db::ORDERS_CLOSED
     ))
     .bind(ANONYMISED)
@@ -644,10 +649,8 @@ pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
     .await?
     .rows_affected();
     let plans_anonymised = sqlx::query(
-        "UPDATE welfare_plans SET elder_name = ?1 || id, elder_phone = '', reason = '',
-                elder = json_set(elder, '$.name', ?1, '$.phone', '', '$.address_detail', '', '$.lat', 0, '$.lng', 0,
-                                 '$.capability_level', json('null'), '$.categories', json('[]'))
-          WHERE elder_name NOT LIKE ?1 || '%' AND ended_on IS NOT NULL AND ended_on < date(?2, 'unixepoch')",
+        &format!("UPDATE welfare_plans SET elder_name = ?1 || id, elder_phone = '', reason = '', {}
+          WHERE elder_name NOT LIKE ?1 || '%' AND ended_on IS NOT NULL AND ended_on < date(?2, 'unixepoch')", crate::db::privacy::PLAN_ELDER_ERASED),
     )
     .bind(ANONYMISED)
     .bind(closed_before)
@@ -658,8 +661,15 @@ pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
         .bind(ANONYMISED)
         .execute(&mut *tx)
         .await?;
+    // codes: wrong attempts after their window, used or expired codes after a day
+    sqlx::query("DELETE FROM code_attempts WHERE at < ?").bind(now - 86_400).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM transfer_codes WHERE (used_at IS NOT NULL AND used_at < ?1) OR (expires_at IS NOT NULL AND expires_at < ?1)")
+        .bind(now - 86_400)
+        .execute(&mut *tx)
+        .await?;
+    let access_log = sqlx::query("DELETE FROM access_log WHERE at < ?").bind(now - KEEP_ACCESS_LOG_S).execute(&mut *tx).await?.rows_affected();
     tx.commit().await?;
-    Ok(Pruned { idempotency_keys, login_attempts, devices, addresses, answer_bodies, sessions, requests_anonymised, orders_anonymised, plans_anonymised })
+    Ok(Pruned { access_log, idempotency_keys, login_attempts, devices, addresses, answer_bodies, sessions, requests_anonymised, orders_anonymised, plans_anonymised })
 }
 
 /// Drops tombstones older than `keep_s` seconds and raises the horizon past them.

@@ -33,12 +33,13 @@ pub(crate) struct Row {
     pub(crate) contact_name: String,
     pub(crate) contact_phone: String,
     pub(crate) class_vacancies: Option<i64>,
+    pub(crate) device_hash: String,
 }
 
 pub(crate) const SELECT: &str = "SELECT r.id, r.place_id, p.name AS place_name, p.is_sample, r.kind, r.status, r.timeslot_date,
         s.start_min, s.end_min, r.age_band, r.care_mode, r.start_month, r.message, r.created_at, r.updated_at,
         r.child_birth_month, r.class_id, r.puhui, r.priority_grounds, r.contact_name, r.contact_phone,
-        c.vacancies AS class_vacancies
+        c.vacancies AS class_vacancies, r.device_hash
      FROM requests r JOIN places p ON p.id = r.place_id
      LEFT JOIN timeslots s ON s.id = r.timeslot_id LEFT JOIN classes c ON c.id = r.class_id";
 

@@ -17,27 +17,48 @@ pub(crate) fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// Starts (or refreshes) the weekly 探访 of the person an order is for, when the rule
-/// applies and the provider ordered from offers 探访 at the address. This week's visit is
-/// generated at once.
+/// Starts (or refreshes) the weekly 探访 of the person an order is for, when the rule applies,
+/// the family consented to it with this order (`consent`: the order and the version of the
+/// wording), and the provider ordered from offers 探访 at the address. The plan follows the
+/// provider its consent names: a plan with another provider moves to this one only with this
+/// new consent (the earlier consent is then marked withdrawn), and an order without the
+/// consent changes no plan. This week's visit is generated at once.
 pub(crate) async fn ensure_plan(
     tx: &mut SqliteConnection,
     device: &DeviceHash,
     elder: &ElderProfile,
-    ordered_from: i64,
+    (ordered_from, provider_name): (i64, &str),
+    (order_id, consent): (&str, app::model::privacy::ConsentGiven),
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let today = beijing_today(now);
     let Some(reason) = welfare_reason(elder) else { return Ok(()) };
-    // Only the provider the family ordered from (the order's consent names it), and only
-    // when it offers 探访 for this address: the profile goes to no one else.
     let serving = crate::api::services::serving(tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(ServiceItem::WelfareVisit)).await?;
     let Some(provider) = serving.iter().find(|p| p.id == ordered_from) else { return Ok(()) };
+    let to = crate::db::privacy::Recipient { code: format!("provider:{}", provider.id), name: provider_name };
+    let ids = crate::db::privacy::record(tx, &device.0, ("order", order_id), &[consent], &to, "每周探访", now.timestamp()).await?;
+    let Some(&(_, consent_id)) = ids.first() else { return Ok(()) };
+    // the consent the plan followed so far, if another: it no longer applies
     sqlx::query(
-        "INSERT INTO welfare_plans (device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, created_at, updated_at, street_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, (SELECT id FROM areas WHERE id = ?9))
+        "UPDATE consents SET withdrawn_at = ?1 WHERE withdrawn_at IS NULL AND id <> ?2 AND id IN
+            (SELECT consent_id FROM welfare_plans WHERE device_hash = ?3 AND elder_name = ?4 AND elder_phone = ?5)",
+    )
+    .bind(now.timestamp())
+    .bind(consent_id)
+    .bind(&device.0)
+    .bind(elder.name.trim())
+    .bind(elder.phone.trim())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO welfare_plans (device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, created_at, updated_at, street_id, consent_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, (SELECT id FROM areas WHERE id = ?9), ?10)
          ON CONFLICT (device_hash, elder_name, elder_phone) DO UPDATE
-            SET elder = excluded.elder, street_id = excluded.street_id, reason = excluded.reason, ended_on = NULL, updated_at = ?8",
+            SET elder = excluded.elder, street_id = excluded.street_id, reason = excluded.reason, provider_id = excluded.provider_id,
+                consent_id = excluded.consent_id,
+                started_on = CASE WHEN welfare_plans.ended_on IS NOT NULL OR welfare_plans.provider_id <> excluded.provider_id
+                                  THEN excluded.started_on ELSE welfare_plans.started_on END,
+                ended_on = NULL, updated_at = ?8",
     )
     .bind(&device.0)
     .bind(elder.name.trim())
@@ -48,6 +69,7 @@ pub(crate) async fn ensure_plan(
     .bind(ymd(today))
     .bind(now.timestamp())
     .bind(elder.street_id.trim())
+    .bind(consent_id)
     .execute(&mut *tx)
     .await?;
     generate_with(tx, now).await?;
@@ -156,16 +178,18 @@ pub async fn generate(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Generated
     Ok(g)
 }
 
-/// This device's open weekly 探访 plans: id, elder, reason, provider (id, name, phone), start, sample.
-pub(crate) type FamilyPlanRow = (i64, String, String, i64, String, String, String, bool);
+/// This device's weekly 探访 plans (running; with `ended` also the ended): id, elder, reason,
+/// provider (id, name, phone), start, sample, the consent it follows, end.
+pub(crate) type FamilyPlanRow = (i64, String, String, i64, String, String, String, bool, Option<i64>, Option<String>);
 
-pub(crate) async fn family_plans(conn: &mut SqliteConnection, device: &DeviceHash) -> Result<Vec<FamilyPlanRow>, AppError> {
+pub(crate) async fn family_plans(conn: &mut SqliteConnection, device: &DeviceHash, ended: bool) -> Result<Vec<FamilyPlanRow>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT w.id, w.elder_name, w.reason, p.id, p.name, p.phone, w.started_on, p.is_sample
+        "SELECT w.id, w.elder_name, w.reason, p.id, p.name, p.phone, w.started_on, p.is_sample, w.consent_id, w.ended_on
          FROM welfare_plans w JOIN providers p ON p.id = w.provider_id
-         WHERE w.device_hash = ? AND w.ended_on IS NULL ORDER BY w.id",
+         WHERE w.device_hash = ? AND (w.ended_on IS NULL OR ?) ORDER BY w.id",
     )
     .bind(&device.0)
+    .bind(ended)
     .fetch_all(&mut *conn)
     .await?)
 }

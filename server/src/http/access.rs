@@ -115,3 +115,101 @@ pub(crate) async fn supervised(st: &AppState, user: &User, area: Option<&str>) -
     }
     Ok((conn, a))
 }
+
+/// A read of sensitive personal information that the access log keeps (PIPL art. 55 ff.):
+/// who, what, when and why; a family sees the rows about its own records (查看记录).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Read {
+    /// An older person's profile with an order or a weekly 探访.
+    ElderProfile,
+    /// A child's application (birth month, 困境 grounds).
+    ChildApplication,
+    /// A full phone number revealed.
+    Phone,
+    /// A supervisor's download.
+    Export,
+}
+
+impl Read {
+    pub fn code(self) -> &'static str {
+        match self {
+            Read::ElderProfile => "elder_profile",
+            Read::ChildApplication => "child_application",
+            Read::Phone => "phone",
+            Read::Export => "export",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Read::ElderProfile => "老人信息",
+            Read::ChildApplication => "孩子的入托申请",
+            Read::Phone => "完整手机号",
+            Read::Export => "监管数据导出",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Read> {
+        [Read::ElderProfile, Read::ChildApplication, Read::Phone, Read::Export].into_iter().find(|r| r.code() == s)
+    }
+}
+
+/// One record read: its kind (`order`, `plan`, `request`, `area`), id and the family's device.
+pub(crate) struct Subject {
+    pub kind: &'static str,
+    pub id: String,
+    pub device: Option<String>,
+}
+
+/// Logs `user`'s read of `subjects` (`what`, `why`). Every export is a row; a list read by
+/// the same account on the same day is logged once per record: the log names every record read without a write per
+/// refresh of a desk list. Call it with no pooled connection held (it takes the writer).
+pub(crate) async fn log_reads(st: &AppState, user: &User, what: Read, why: &str, subjects: Vec<Subject>) -> Result<(), AppError> {
+    if subjects.is_empty() {
+        return Ok(());
+    }
+    let now = st.clock.now();
+    let day = crate::db::welfare::ymd(app::model::requests::beijing_today(now));
+    let seen: std::collections::HashSet<(String, String)> = if what == Read::Export {
+        Default::default()
+    } else {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT coalesce(subject_kind, ''), coalesce(subject_id, '') FROM access_log WHERE user_id = ? AND what = ? AND day = ?",
+        )
+        .bind(user.id)
+        .bind(what.code())
+        .bind(&day)
+        .fetch_all(&st.read)
+        .await?;
+        rows.into_iter().collect()
+    };
+    let new: Vec<Subject> = subjects.into_iter().filter(|s| !seen.contains(&(s.kind.to_string(), s.id.clone()))).collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    let mut tx = st.write.begin().await?;
+    let who: String = sqlx::query_scalar("SELECT coalesce((SELECT name || ' · ' FROM organisations WHERE id = ?), '') || ?")
+        .bind(user.organisation_id)
+        .bind(&user.display_name)
+        .fetch_one(&mut *tx)
+        .await?;
+    for s in new {
+        sqlx::query(
+            "INSERT INTO access_log (at, day, user_id, who, what, subject_kind, subject_id, device_hash, why)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(now.timestamp())
+        .bind(&day)
+        .bind(user.id)
+        .bind(&who)
+        .bind(what.code())
+        .bind(s.kind)
+        .bind(&s.id)
+        .bind(s.device.as_deref().filter(|d| *d != crate::db::privacy::ERASED_DEVICE))
+        .bind(why)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -9,11 +9,19 @@ use sha2::{Digest, Sha256};
 
 pub const HEADER: &str = "x-device-key";
 
-/// The hex SHA-256 of the caller's device key, and of the client's address (see
+/// Whose records a phone reads and writes — the hex SHA-256 of its device key, or of the
+/// family's phone it shares with (`device_links`) —, the hash of the client's address (see
 /// `auth::client_address`; used only to limit anonymous writes per address, and dropped
-/// from stored records after a day).
+/// from stored records after a day), and the phone's own key hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeviceHash(pub String, pub String);
+pub struct DeviceHash(pub String, pub String, pub String);
+
+impl DeviceHash {
+    /// The phone's own key hash (not the family's it may share).
+    pub fn own(&self) -> &str {
+        &self.2
+    }
+}
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
@@ -38,7 +46,12 @@ impl FromRequestParts<AppState> for DeviceHash {
             return Err(AppError::Unauthorized("设备标识（X-Device-Key）格式不正确".into()));
         }
         let address = crate::api::auth::client_address(crate::api::auth::peer_of(&parts.extensions), &parts.headers, &st.trusted_proxies);
-        Ok(DeviceHash(sha256_hex(key.as_bytes()), sha256_hex(format!("address {address}").as_bytes())))
+        let own = sha256_hex(key.as_bytes());
+        // a write resolves it on the writer (it is about to use it anyway; the readers may be busy)
+        let pool = if parts.method == axum::http::Method::GET { &st.read } else { &st.write };
+        let mut conn = pool.acquire().await?;
+        let household = crate::db::privacy::household(&mut conn, &own).await?;
+        Ok(DeviceHash(household, sha256_hex(format!("address {address}").as_bytes()), own))
     }
 }
 

@@ -17,7 +17,7 @@ use utoipa::Modify;
 pub struct Contract;
 
 /// GETs that answer per device (a parent's or family's own records).
-const DEVICE_READS: [&str; 4] = ["/api/v1/requests", "/api/v1/orders", "/api/v1/favorites", "/api/v1/welfare-visits"];
+const DEVICE_READS: [&str; 5] = ["/api/v1/requests", "/api/v1/orders", "/api/v1/favorites", "/api/v1/welfare-visits", "/api/v1/me/data"];
 
 /// Signed-in routes: the desks, the carer's phone, and the session itself.
 fn needs_session(path: &str) -> bool {
@@ -207,7 +207,7 @@ mod tests {
         }
         assert!(writes >= 22, "{writes}");
         // the document is built from the routes themselves: every served operation, once
-        assert_eq!(operations, 85, "operations in the document");
+        assert_eq!(operations, 92, "operations in the document");
         let upload = &paths[UPLOAD]["put"];
         for s in ["401", "403", "409", "413", "422"] {
             assert!(upload["responses"][s].is_object(), "upload lacks {s}");

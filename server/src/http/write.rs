@@ -139,6 +139,8 @@ json_bodies! {
     app::model::service_desk::ItemSet => "item", "请求内容格式不正确（服务项目、助餐方式须从列表中选择）";
     app::model::service_desk::HomeSlotCreate => "item", "请求内容格式不正确（服务项目须从列表中选择）";
     app::model::service_desk::ServiceArea => "body", "请求内容格式不正确（radius_m 为数字，street_ids 为街道编号列表）";
+    app::model::privacy::NewTransferCode => "mode", "请选择换到新手机（take）或与家人共享（share）";
+    app::model::privacy::EnterCode => "code", "请输入另一部手机上显示的代码";
     app::model::supervise::TargetEdit => "target", "请求内容格式不正确（target 为数字，target_year 为年份）";
 }
 

@@ -11,6 +11,7 @@ mod lanes;
 mod migrations;
 mod operator;
 mod orders;
+mod privacy;
 mod provider_service;
 mod places;
 mod requests;

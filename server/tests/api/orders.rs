@@ -115,7 +115,7 @@ async fn a_provider_that_does_not_serve_the_address_is_refused_and_bad_orders_na
     bad["item"] = json!("emergency");
     let (st, body) = post(&s, crate::helpers::DEVICE, "bad-ord-2", "/api/v1/orders", bad).await;
     assert_eq!(st, 422);
-    assert!(fields(&body).contains(&"item".to_string()) && fields(&body).contains(&"consent".to_string()), "{body}");
+    assert!(fields(&body).contains(&"item".to_string()) && fields(&body).contains(&"consents.provider_share".to_string()), "{body}");
     assert_eq!(s.get(None, "/api/v1/providers/999999/openings?item=bathing").await.0, 404);
 }
 

@@ -61,7 +61,8 @@ fn application(n: u64, place_id: i64, class_id: i64, phone: &str, grounds: Value
     json!({
         "id": uuid(n), "place_id": place_id, "kind": "application", "class_id": class_id,
         "child_birth_month": month_from_now(-17), "start_month": month_from_now(1),
-        "priority_grounds": grounds, "contact_name": "李先生", "contact_phone": phone, "consent": true
+        "priority_grounds": grounds, "contact_name": "李先生", "contact_phone": phone, "consent": true,
+        "consents": [{ "purpose": "contact", "version": 2 }, { "purpose": "child_data", "version": 2 }]
     })
 }
 
@@ -135,7 +136,7 @@ async fn phone_age_and_consent_are_checked_with_field_messages() {
     let mut bad = visit(2, place_id, &o, "0510-82345678");
     bad["consent"] = json!(false);
     let (st, body) = send(&s, "bad-key-1", bad).await;
-    assert_eq!((st, fields(&body)), (422, vec!["contact_phone".to_string(), "consent".into()]), "{body}");
+    assert_eq!((st, fields(&body)), (422, vec!["contact_phone".to_string(), "consents.contact".into()]), "{body}");
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("手机号"));
     // a child too old for 托小班
     let mut old = application(3, place_id, class_id, "13812340000", json!([]));

@@ -134,7 +134,8 @@ async fn the_month_is_beijings_on_the_first_while_utc_is_still_in_the_last_day()
     let app = |n: u64, birth: &str| {
         json!({
             "id": uuid(n), "place_id": place, "kind": "application", "class_id": class, "child_birth_month": birth,
-            "start_month": "2027-06", "priority_grounds": [], "contact_name": "李先生", "contact_phone": "13800002222", "consent": true
+            "start_month": "2027-06", "priority_grounds": [], "contact_name": "李先生", "contact_phone": "13800002222", "consent": true,
+            "consents": [{ "purpose": "contact", "version": 2 }, { "purpose": "child_data", "version": 2 }]
         })
     };
     let (st, body) = w(&s, None, "/api/v1/requests", "born-this-month", app(10, "2026-12")).await;

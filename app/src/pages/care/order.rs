@@ -10,6 +10,7 @@ use crate::model::elder::{quote, ElderProfile, ProviderHit, SubsidyRule};
 use crate::model::orders::{NewOrder, OrderStatus, OrderView};
 use crate::pages::parents::ask::{when, TimeslotChoices};
 use crate::model::requests::{beijing_today, TimeslotsResponse};
+use crate::model::privacy::{self, Purpose};
 use crate::model::{FieldError, MealMode, ServiceItem};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -71,6 +72,21 @@ pub fn OrderPage() -> impl IntoView {
     }
 }
 
+/// An order of `item` from a provider for the profile as kept, before the form's choices.
+fn draft(elder: &ElderProfile, provider_id: i64, item: ServiceItem) -> NewOrder {
+    NewOrder {
+        id: String::new(),
+        provider_id,
+        item,
+        meal_mode: None,
+        timeslot_id: 0,
+        date: String::new(),
+        elder: elder.shared(),
+        consent: false,
+        consents: vec![],
+    }
+}
+
 #[component]
 fn OrderForm(
     elder: ElderProfile,
@@ -90,11 +106,29 @@ fn OrderForm(
     let timeslot = RwSignal::new(String::new());
     let meal = RwSignal::new(String::new());
     let consent = RwSignal::new(false);
+    // the sensitive parts and the weekly 探访 each have their own consent, not pre-ticked
+    let consent_health = RwSignal::new(false);
+    let consent_categories = RwSignal::new(false);
+    let consent_weekly = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let price = offer.as_ref().map(|o| o.market_price_yuan).unwrap_or(0);
+    let consents = move || -> Vec<privacy::ConsentGiven> {
+        [
+            (Purpose::ProviderShare, consent.get()),
+            (Purpose::ElderHealth, consent_health.get()),
+            (Purpose::ElderCategories, consent_categories.get()),
+            (Purpose::WeeklyVisit, consent_weekly.get()),
+        ]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(p, _)| privacy::current(p).given())
+        .collect()
+    };
     let e2 = elder.clone();
-    let q = move || quote(&rules.get(), &e2.shared(), item, price);
-    let (pname, pid, window) = (provider.name.clone(), provider.id, provider.cancel_window_h);
+    let pid = provider.id;
+    let sent = move || NewOrder { consents: consents(), ..draft(&e2, pid, item) }.shared_elder();
+    let q = move || quote(&rules.get(), &sent(), item, price);
+    let (pname, window) = (provider.name.clone(), provider.cancel_window_h);
     let phone = provider.phone.clone();
     let e3 = elder.clone();
     let p2 = pname.clone();
@@ -109,16 +143,16 @@ fn OrderForm(
         let id = crate::offline::store::browser::new_id();
         #[cfg(not(feature = "hydrate"))]
         let id = String::new();
-        let new = NewOrder {
+        let mut new = NewOrder {
             id,
-            provider_id: pid,
-            item,
             meal_mode: MealMode::from_code(&meal.get_untracked()),
             timeslot_id: ts,
             date: date.clone(),
-            elder: e3.shared(),
             consent: consent.get_untracked(),
+            consents: untrack(consents),
+            ..draft(&e3, pid, item)
         };
+        new.elder = new.shared_elder();
         let mut e = new.validate(beijing_today(now));
         if ts == 0 {
             e.retain(|f| f.field != "timeslot");
@@ -165,10 +199,20 @@ fn OrderForm(
         navigate.with_value(|n| n("/care/orders", Default::default()));
     };
     let modes = offer.as_ref().map(|o| o.meal_modes.clone()).unwrap_or_default();
-    let consent_text = if crate::model::orders::welfare_reason(&elder.shared()).is_some() && provider.items.iter().any(|i| i.item == ServiceItem::WelfareVisit) {
-        format!("我同意把老人的称呼、年龄、地址和电话（以及上面同意提供的评估等级、身份类别）提供给「{pname}」，用于这次上门服务；老人符合每周探访条件，这家机构也会用这些信息每周探访。")
-    } else {
-        format!("我同意把老人的称呼、年龄、地址和电话（以及上面同意提供的评估等级、身份类别）提供给「{pname}」，只用于这次上门服务。")
+    let text = |p: Purpose| privacy::current(p).render(&pname, item.label());
+    let consent_text = text(Purpose::ProviderShare);
+    let shared = elder.shared();
+    let health_text = shared.capability_level.is_some().then(|| text(Purpose::ElderHealth));
+    let categories_text = (!shared.categories.is_empty()).then(|| text(Purpose::ElderCategories));
+    let weekly_text = (crate::model::orders::welfare_reason(&shared).is_some() && provider.items.iter().any(|i| i.item == ServiceItem::WelfareVisit))
+        .then(|| text(Purpose::WeeklyVisit));
+    let optional = move |on: RwSignal<bool>, text: Option<String>, name: &'static str| {
+        text.map(|t| view! {
+            <label class="check consent">
+                <input type="checkbox" name=name bind:checked=on />
+                <span>{t}</span>
+            </label>
+        })
     };
     view! {
         <h1>{format!("预约{}", item.label())}</h1>
@@ -210,7 +254,11 @@ fn OrderForm(
                 <input type="checkbox" name="consent" bind:checked=consent />
                 <span>{consent_text}</span>
             </label>
-            <FieldMsg errors field="consent" />
+            <FieldMsg errors field="consents.provider_share" />
+            {optional(consent_health, health_text, "consent_health")}
+            {optional(consent_categories, categories_text, "consent_categories")}
+            {optional(consent_weekly, weekly_text, "consent_weekly")}
+            <p class="muted"><a href="/privacy">"个人信息保护说明"</a>" · 可随时在"<a href="/me">"我的信息"</a>"查看、撤回或删除。"</p>
             <p class="muted">{format!("上门前 {window} 小时以内取消，请直接致电机构。没有网络也可以下单：先保存在本机，联网后自动发送。")}</p>
             <button class="primary" type="submit">"确认下单"</button>
         </form>

@@ -10,6 +10,7 @@ use crate::net::data::use_data;
 use crate::offline::sync::{submit_request, use_device};
 use crate::model::requests::{age_fits, beijing_today, weekday_label, NewRequest, RequestView, TimeslotOpening, TimeslotsResponse};
 use crate::model::{FieldError, PlaceDetail, PriorityGround, RequestKind, RequestStatus};
+use crate::model::privacy::{self, Purpose};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -124,6 +125,7 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, timeslots: RwSignal<Option<(Timesl
     let name = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let consent = RwSignal::new(false);
+    let consent_child = RwSignal::new(false);
     let classes = p.summary.classes.clone();
     let openings = move || -> Vec<TimeslotOpening> {
         timeslots.with(|s| s.as_ref().map(|(s, _)| s.openings.iter().filter(|o| o.kind == kind).cloned().collect()).unwrap_or_default())
@@ -159,6 +161,11 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, timeslots: RwSignal<Option<(Timesl
             contact_name: name.get_untracked().trim().to_string(),
             contact_phone: phone.get_untracked().trim().to_string(),
             consent: consent.get_untracked(),
+            consents: [(Purpose::Contact, consent.get_untracked()), (Purpose::ChildData, is_app && consent_child.get_untracked())]
+                .into_iter()
+                .filter(|(_, on)| *on)
+                .map(|(p, _)| privacy::current(p).given())
+                .collect(),
         };
         let mut e = new.validate(beijing_today(now));
         let class = cid.and_then(|c| classes_submit.iter().find(|x| x.id == c));
@@ -199,10 +206,8 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, timeslots: RwSignal<Option<(Timesl
     };
 
     let kinds = [RequestKind::Visit, RequestKind::Trial, RequestKind::Application];
-    let consent_text = format!(
-        "我同意把上面的称呼和手机号提供给「{place_name}」，只用于处理这次{}。机构接受之前只能看到部分号码。",
-        kind.label()
-    );
+    let consent_text = privacy::current(Purpose::Contact).render(&place_name, kind.label());
+    let child_text = privacy::current(Purpose::ChildData).render(&place_name, kind.label());
     let tel = format!("tel:{}", p.phone.chars().filter(|c| c.is_ascii_digit()).collect::<String>());
     let phone_label = p.phone.clone();
     view! {
@@ -279,6 +284,11 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, timeslots: RwSignal<Option<(Timesl
                             <label class="check"><input type="checkbox" bind:checked=on />{g.label()}</label>
                         }).collect_view()}
                     </fieldset>
+                    <label class="check consent">
+                        <input type="checkbox" name="consent_child" bind:checked=consent_child />
+                        <span>{child_text}</span>
+                    </label>
+                    <FieldMsg errors field="consents.child_data" />
                 })}
                 <label>"联系人称呼" <input type="text" name="contact_name" autocomplete="name" placeholder="如：王女士" bind:value=name /></label>
                 <FieldMsg errors field="contact_name" />
@@ -288,7 +298,8 @@ fn AskForm(p: PlaceDetail, kind: RequestKind, timeslots: RwSignal<Option<(Timesl
                     <input type="checkbox" name="consent" bind:checked=consent />
                     <span>{consent_text}</span>
                 </label>
-                <FieldMsg errors field="consent" />
+                <FieldMsg errors field="consents.contact" />
+                <p class="muted"><a href="/privacy">"个人信息保护说明"</a></p>
                 <button class="primary" type="submit">"提交"</button>
                 <p class="muted">"没有网络时也可以提交：会先保存在本机，联网后自动发送，只送达一次。"</p>
             </form>

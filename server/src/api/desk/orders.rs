@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use crate::AppState;
 use crate::api::auth::Session;
-use crate::http::access::{reader, writer_of, Of};
+use crate::http::access::{log_reads, reader, writer_of, Of, Read};
 use crate::http::audit::{self, About};
 use crate::http::error::AppError;
 use crate::http::extract::{Id, ReqId};
@@ -42,7 +42,11 @@ pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(pr
     .bind(provider_id)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(Json(rows.into_iter().map(provider_order).collect::<Result<_, AppError>>()?))
+    drop(conn);
+    let read = rows.iter().filter(|r| r.elder_name != crate::db::places::ANONYMISED).map(crate::db::orders::subject).collect();
+    let out = rows.into_iter().map(|r| provider_order(r).map(crate::db::orders::masked_for_provider)).collect::<Result<_, AppError>>()?;
+    log_reads(&st, &session.user, Read::ElderProfile, "处理上门服务订单", read).await?;
+    Ok(Json(out))
 }
 
 /// `POST /api/v1/operator/orders/{id}/decision` — accept, decline (with a reason), assign a

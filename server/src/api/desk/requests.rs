@@ -14,7 +14,7 @@ use axum::response::Response;
 use crate::AppState;
 use crate::api::auth::Session;
 use crate::db::places::class_state;
-use crate::http::access::{reader, writer_of, Of};
+use crate::http::access::{log_reads, reader, writer_of, Of, Read, Subject};
 use crate::http::audit::{self, About};
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::{Id, ReqId};
@@ -27,7 +27,16 @@ pub async fn inbox(State(st): State<AppState>, session: Session, Id(place_id): I
     let mut conn = reader(&st, &session.user, Of::Place(place_id)).await?;
     let rows = requests::inbox(&mut conn, place_id).await?;
     let pos = positions(&mut conn, "place_id = ?", &place_id.to_string()).await?;
-    Ok(Json(rows.iter().map(|r| inbox_item(r, &pos)).collect::<Result<_, _>>()?))
+    drop(conn);
+    let out = rows.iter().map(|r| inbox_item(r, &pos)).collect::<Result<_, _>>()?;
+    // an application carries the child's birth month and 困境 grounds
+    let read = rows
+        .iter()
+        .filter(|r| r.kind == RequestKind::Application.code())
+        .map(|r| Subject { kind: "request", id: r.id.clone(), device: Some(r.device_hash.clone()) })
+        .collect();
+    log_reads(&st, &session.user, Read::ChildApplication, "审核入托申请", read).await?;
+    Ok(Json(out))
 }
 
 /// `GET /api/v1/operator/places/{id}/timeslots` — the weekly timeslots, switched-off ones too.
@@ -158,6 +167,7 @@ pub async fn reveal(State(st): State<AppState>, session: Session, ReqId(id): Req
     }
     audit::record(&mut tx, (&session.user, st.clock.now()), About::Place { org, place: row.place_id, class: row.class_id }, "phone_reveal", serde_json::json!({ "request_id": id })).await?;
     tx.commit().await?;
+    log_reads(&st, &session.user, Read::Phone, "联系家长", vec![Subject { kind: "request", id: id.clone(), device: Some(row.device_hash.clone()) }]).await?;
     Ok(Json(Revealed { id, contact_phone: row.contact_phone }))
 }
 

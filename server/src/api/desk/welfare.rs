@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use crate::AppState;
 use crate::api::auth::Session;
-use crate::http::access::{reader, writer_of, Of};
+use crate::http::access::{log_reads, reader, writer_of, Of, Read, Subject};
 use crate::http::audit::{self, About};
 use crate::http::error::AppError;
 use crate::http::extract::Id;
@@ -27,7 +27,7 @@ pub async fn provider_visits(State(st): State<AppState>, session: Session, Id(pr
     let this_week = week_start(today);
     let rows: Vec<ProviderVisitRow> = sqlx::query_as(&format!(
         "{}
-         WHERE w.provider_id = ? AND v.week_start >= ? AND NOT (st = 'done' AND v.week_start < ?)
+         WHERE w.provider_id = ? AND w.ended_on IS NULL AND v.week_start >= ? AND NOT (st = 'done' AND v.week_start < ?)
          ORDER BY CASE st WHEN 'missed' THEN 0 WHEN 'due' THEN 1 ELSE 2 END, v.week_start DESC, v.id
          LIMIT 500",
         provider_visit_select()
@@ -38,7 +38,15 @@ pub async fn provider_visits(State(st): State<AppState>, session: Session, Id(pr
     .bind(ymd(this_week - chrono::Duration::weeks(1)))
     .fetch_all(&mut *conn)
     .await?;
+    drop(conn);
+    let mut plans: Vec<Subject> = vec![];
+    for r in &rows {
+        if !plans.iter().any(|p| p.id == r.8.to_string()) {
+            plans.push(Subject { kind: "plan", id: r.8.to_string(), device: Some(r.11.clone()) });
+        }
+    }
     let out = rows.into_iter().map(provider_visit_from).collect::<Result<Vec<_>, _>>()?;
+    log_reads(&st, &session.user, Read::ElderProfile, "每周探访", plans).await?;
     Ok(Json(out))
 }
 
@@ -107,20 +115,24 @@ pub async fn record_visit(
 
 crate::api::resource_routes!(provider_visits; record_visit);
 
-pub(crate) type ProviderVisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>, i64, String, String);
+pub(crate) type ProviderVisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>, i64, String, String, String);
 
 /// A provider's view of a week's visit: with the person (binds: today, then the WHERE's).
 pub(crate) fn provider_visit_select() -> String {
     format!(
-        "SELECT {VISIT_COLS}, v.plan_id, w.reason, w.elder
+        "SELECT {VISIT_COLS}, v.plan_id, w.reason, w.elder, w.device_hash
          FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id LEFT JOIN carers c ON c.id = v.carer_id"
     )
 }
 
-/// The person as the provider sees them on the 探访 list (not the declared categories).
+/// The person as the provider sees them on the 探访 list: what the weekly 探访 consent covers
+/// (not the declared categories or the capability level).
 pub(crate) fn provider_visit_from(r: ProviderVisitRow) -> Result<ProviderWelfareVisit, AppError> {
-    let (id, ws, due, status, mode, done_at, carer, note, plan_id, reason, elder) = r;
+    let (id, ws, due, status, mode, done_at, carer, note, plan_id, reason, elder, _device) = r;
     let mut elder: ElderProfile = serde_json::from_str(&elder).map_err(|e| AppError::Internal(e.into()))?;
     elder.categories.clear();
+    elder.consent_categories = false;
+    elder.capability_level = None;
+    elder.consent_health = false;
     Ok(ProviderWelfareVisit { visit: visit_from((id, ws, due, status, mode, done_at, carer, note)), plan_id, reason, elder })
 }
