@@ -15,7 +15,7 @@ const PRECACHE = [
 ];
 // Each audience has its own bundle (app::Audience; this line is its js_rule(), kept the same
 // by a test): parents `app`, families `care`, the desks `desk`, 平台管理 `admin`.
-const bundleOf = (p) => (['/operator', '/carer'].some((x) => p === x || p.startsWith(x + '/')) ? 'desk' : ['/admin', '/supervise'].some((x) => p === x || p.startsWith(x + '/')) ? 'admin' : ['/care'].some((x) => p === x || p.startsWith(x + '/')) ? 'care' : 'app');
+const bundleOf = (p) => (['/operator', '/carer'].some((x) => p === x || p.startsWith(x + '/')) ? 'desk' : ['/admin', '/supervise'].some((x) => p === x || p.startsWith(x + '/')) ? 'admin' : ['/care', '/me', '/privacy'].some((x) => p === x || p.startsWith(x + '/')) ? 'care' : 'app');
 const HASH = BUILD.slice('app'.length);
 const bundleFiles = (b) => [`/pkg/${b}${HASH}.js`, `/pkg/${b}${HASH}_bg.wasm`];
 

@@ -4,11 +4,11 @@ use crate::offline::sync::{provide_device, use_device};
 // The server renders every page; a browser bundle routes its audience's pages and, for the
 // others' routes, stand-ins that load the page whole with its own bundle ([`Audience`]).
 #[cfg(any(feature = "ssr", feature = "care"))]
-use crate::pages::care::{elder::ElderPage, home::CarePage, item::CareItemPage, my_orders::MyOrdersPage, order::OrderPage, sos::SosPage};
+use crate::pages::care::{elder::ElderPage, home::CarePage, item::CareItemPage, me::MePage, my_orders::MyOrdersPage, order::OrderPage, privacy::PrivacyPage, sos::SosPage};
 #[cfg(any(feature = "ssr", feature = "desk"))]
 use crate::pages::desk::operator::OperatorPage;
 #[cfg(not(any(feature = "ssr", feature = "care")))]
-use crate::pages::elsewhere::{CareItemPage, CarePage, ElderPage, MyOrdersPage, OrderPage, SosPage};
+use crate::pages::elsewhere::{CareItemPage, CarePage, ElderPage, MePage, MyOrdersPage, OrderPage, PrivacyPage, SosPage};
 #[cfg(not(any(feature = "ssr", feature = "desk")))]
 use crate::pages::elsewhere::OperatorPage;
 #[cfg(any(feature = "ssr", feature = "admin"))]
@@ -34,7 +34,7 @@ use leptos_router::{
 pub enum Audience {
     /// `/`, `/places/*`, `/requests`, `/saved`, `/outbox` (and any other path): `app.<hash>`.
     Parents,
-    /// `/care/*`: `care.<hash>` (feature `care`).
+    /// `/care/*`, `/me` (我的信息) and `/privacy` (个人信息保护说明): `care.<hash>` (feature `care`).
     Families,
     /// `/operator`, `/carer`: `desk.<hash>` (feature `desk`).
     Desk,
@@ -61,7 +61,7 @@ impl Audience {
     fn paths(self) -> &'static [&'static str] {
         match self {
             Audience::Parents => &[],
-            Audience::Families => &["/care"],
+            Audience::Families => &["/care", "/me", "/privacy"],
             Audience::Desk => &["/operator", "/carer"],
             Audience::Admin => &["/admin", "/supervise"],
         }
@@ -260,6 +260,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/care/order/:provider/:item") view=OrderPage />
                     <Route path=path!("/care/orders") view=MyOrdersPage />
                     <Route path=path!("/saved") view=SavedPage />
+                    <Route path=path!("/me") view=MePage />
+                    <Route path=path!("/me/join") view=MePage />
+                    <Route path=path!("/privacy") view=PrivacyPage />
                     <Route path=path!("/outbox") view=OutboxPage />
                     <Route path=path!("/operator") view=OperatorPage />
                     <Route path=path!("/carer") view=OperatorPage />

@@ -153,6 +153,8 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
   expect(withheld.public).toBeLessThan(want.public);
   await page.locator('input[name="consent_categories"]').check();
   if (profile.capability_level) await page.locator('input[name="consent_health"]').check();
+  // 82 and living alone: the weekly 探访 by this provider is asked for on its own
+  await page.locator('input[name="consent_weekly"]').check();
   await expect(page.locator('.order .who-pays')).toHaveText(/政府购买服务承担 \d+ 元，家庭支付 0 元/);
   await expect(page.locator('.order .who-pays')).toHaveText(`政府购买服务承担 ${want.public} 元，家庭支付 ${want.family} 元`);
   expect(want.public).toBe(offer.market_price_yuan);

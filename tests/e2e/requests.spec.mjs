@@ -88,7 +88,7 @@ test('an application goes to the waitlist and the parent sees the position', asy
 
   await page.goto(`/places/${placeId}/ask?kind=application`);
   await hydrated(page);
-  await page.getByLabel('孩子的出生年月').fill(birthMonthFor(40));
+  await page.getByLabel('孩子的出生年月', { exact: true }).fill(birthMonthFor(40));
   await page.getByLabel('希望入托的月份').fill(birthMonthFor(-1));
   await page.getByLabel('班级与托育形式').selectOption(String(toddler.id));
   await page.getByLabel('单亲家庭').check();
@@ -100,7 +100,7 @@ test('an application goes to the waitlist and the parent sees the position', asy
   await expect(page.locator('[data-field="consents.child_data"]')).toContainText('单独同意');
   await expect(page.locator('label.consent', { has: page.locator('input[name="consent_child"]') })).toContainText(place.name);
   await page.locator('input[name="consent_child"]').check();
-  await page.getByLabel('孩子的出生年月').fill(birthMonthFor(17));
+  await page.getByLabel('孩子的出生年月', { exact: true }).fill(birthMonthFor(17));
   await page.getByRole('button', { name: '提交' }).click();
   await expect(page).toHaveURL(/\/requests$/);
   const row = page.locator('.requests li').first();

@@ -174,8 +174,7 @@ pub struct AccessEntry {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MyRequest {
-    #[serde(flatten)]
-    pub view: RequestView,
+    pub request: RequestView,
     pub contact_name: String,
     pub contact_phone: String,
     pub child_birth_month: Option<String>,
@@ -186,8 +185,7 @@ pub struct MyRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MyOrder {
-    #[serde(flatten)]
-    pub view: OrderView,
+    pub order: OrderView,
     pub elder: crate::model::elder::ElderProfile,
 }
 
@@ -220,7 +218,7 @@ impl MyData {
 
     /// The newest profile shared for an order (a phone that takes over starts with it).
     pub fn latest_elder(&self) -> Option<&crate::model::elder::ElderProfile> {
-        self.orders.iter().max_by_key(|o| o.view.created_at).map(|o| &o.elder)
+        self.orders.iter().max_by_key(|o| o.order.created_at).map(|o| &o.elder)
     }
 }
 

@@ -97,6 +97,12 @@ impl ApiClient {
     }
 
     async fn get_as<T: DeserializeOwned>(&self, path_and_query: &str, device_key: Option<&str>) -> Result<T, ClientError> {
+        let bytes = self.get_bytes(path_and_query, device_key).await?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+
+    /// A 2xx answer's body as sent; any other status as its error body.
+    async fn get_bytes(&self, path_and_query: &str, device_key: Option<&str>) -> Result<Vec<u8>, ClientError> {
         let url = format!("{}{}", self.base, path_and_query);
         let mut req = self.http.get(&url).timeout(READ_TIMEOUT).header("Accept", "application/json");
         if let Some(k) = device_key {
@@ -106,7 +112,7 @@ impl ApiClient {
         let status = res.status().as_u16();
         let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
         if (200..300).contains(&status) {
-            serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+            Ok(bytes.to_vec())
         } else {
             let body = serde_json::from_slice::<ErrorBody>(&bytes).unwrap_or_else(|_| ErrorBody {
                 error: "http".into(),
@@ -281,6 +287,15 @@ impl ApiClient {
     /// A carer's own visits (signed in with a carer account).
     pub async fn carer_visits(&self) -> Result<Vec<crate::model::orders::ProviderOrder>, ClientError> {
         self.get("/api/v1/carer/visits").await
+    }
+
+    /// Everything the server holds for this device's family (PIPL: 查看和下载我的信息), as
+    /// read and as the JSON text the server sent (the file a family downloads).
+    /// Read as a JSON value (the families' bundle renders it without a decoder per record type).
+    pub async fn my_data(&self, device_key: &str) -> Result<(serde_json::Value, String), ClientError> {
+        let bytes = self.get_bytes("/api/v1/me/data", Some(device_key)).await?;
+        let data = serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))?;
+        Ok((data, String::from_utf8_lossy(&bytes).into_owned()))
     }
 
     /// The weekly 探访 of the people this device orders for.

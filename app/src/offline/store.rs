@@ -29,6 +29,9 @@ pub const KEY_ELDER: &str = "yl1.elder";
 pub const KEY_RULES: &str = "yl1.rules";
 /// This family's weekly 探访 plans as last fetched.
 pub const KEY_WELFARE: &str = "yl1.welfare";
+/// This phone shares a family's records with other phones (`true`): their lists are fetched
+/// even while this phone has none of its own yet.
+pub const KEY_SHARED: &str = "yl1.shared";
 
 /// Keys of data fetched for one thing, each a copy the page falls back to offline.
 pub mod keys {

@@ -564,7 +564,8 @@ mod browser {
 
     /// The server's status of this device's requests and orders (only when it has made some).
     pub fn sync_requests(d: Device) {
-        if !d.requests.with_untracked(|r| r.is_empty()) {
+        let shared = st::read::<bool>(crate::offline::store::KEY_SHARED).unwrap_or(false);
+        if shared || !d.requests.with_untracked(|r| r.is_empty()) {
             leptos::task::spawn_local(async move {
                 let c = ApiClient::same_origin();
                 if let Ok(r) = c.my_requests(&st::device_key()).await {
@@ -574,7 +575,7 @@ mod browser {
                 }
             });
         }
-        if !d.orders.with_untracked(|r| r.is_empty()) {
+        if shared || !d.orders.with_untracked(|r| r.is_empty()) {
             leptos::task::spawn_local(async move {
                 let c = ApiClient::same_origin();
                 if let Ok(r) = c.my_orders(&st::device_key()).await {

@@ -21,6 +21,8 @@ pub enum Write {
     CancelOrder { id: String },
     RateOrder { id: String, rating: NewRating },
     RescheduleOrder { id: String, to: Reschedule },
+    /// Withdraws a consent (the level, the categories, the weekly 探访).
+    WithdrawConsent { id: i64 },
     // the desk
     SetVacancies { class_id: i64, change: VacancyChange },
     EditClass { class_id: i64, edit: ClassEdit },
@@ -66,6 +68,7 @@ impl Write {
             Write::CancelOrder { id } => format!("/api/v1/orders/{id}/cancel"),
             Write::RateOrder { id, .. } => format!("/api/v1/orders/{id}/rating"),
             Write::RescheduleOrder { id, .. } => format!("/api/v1/orders/{id}/reschedule"),
+            Write::WithdrawConsent { id } => format!("/api/v1/me/consents/{id}/withdraw"),
             Write::SetVacancies { class_id, .. } => format!("/api/v1/operator/classes/{class_id}/vacancies"),
             Write::EditClass { class_id, .. } => format!("/api/v1/operator/classes/{class_id}"),
             Write::CreateClass { place_id, .. } => format!("/api/v1/operator/places/{place_id}/classes"),
@@ -97,6 +100,7 @@ impl Write {
             Write::RemoveFavorite { .. } => None,
             Write::CancelRequest { .. }
             | Write::CancelOrder { .. }
+            | Write::WithdrawConsent { .. }
             | Write::DeactivateTimeslot { .. }
             | Write::DisableCarer { .. }
             | Write::DeactivateHomeSlot { .. } => {
@@ -132,6 +136,7 @@ impl Write {
             Write::CancelRequest { id } => entity::request(id),
             Write::CreateOrder { order } => entity::order(&order.id),
             Write::CancelOrder { id } | Write::RateOrder { id, .. } | Write::RescheduleOrder { id, .. } => entity::order(id),
+            Write::WithdrawConsent { id } => entity::consent(*id),
             Write::SetVacancies { class_id, .. } | Write::EditClass { class_id, .. } => entity::class(*class_id),
             Write::CreateClass { place_id, .. } => entity::new_class(*place_id),
             Write::EditPlace { place_id, .. } => entity::place(*place_id),
@@ -163,6 +168,7 @@ impl Write {
                 | Write::CancelOrder { .. }
                 | Write::RateOrder { .. }
                 | Write::RescheduleOrder { .. }
+                | Write::WithdrawConsent { .. }
         )
     }
 
@@ -313,6 +319,10 @@ pub mod entity {
     /// A family's own order (send, cancel, rate, reschedule).
     pub fn order(id: &str) -> String {
         format!("order:{id}")
+    }
+    /// A family's consent (withdrawal).
+    pub fn consent(id: i64) -> String {
+        format!("consent:{id}")
     }
     /// A class's figures (vacancy taps, edits).
     pub fn class(class_id: i64) -> String {

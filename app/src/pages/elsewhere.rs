@@ -37,6 +37,6 @@ macro_rules! stand_ins {
 }
 
 stand_ins!(HomePage, PlacePage, AskPage, MyRequestsPage, SavedPage);
-stand_ins!(CarePage, ElderPage, SosPage, CareItemPage, OrderPage, MyOrdersPage);
+stand_ins!(CarePage, ElderPage, SosPage, CareItemPage, OrderPage, MyOrdersPage, MePage, PrivacyPage);
 stand_ins!(OperatorPage);
 stand_ins!(AdminPage, SupervisePage);

@@ -91,6 +91,13 @@ pub fn ym(d: chrono::NaiveDate) -> String {
 }
 
 /// "09:05" from hours and minutes.
+/// "2026年12月3日 08:20" in Beijing time.
+pub fn beijing_datetime(t: DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    let b = t + chrono::Duration::hours(8);
+    format!("{}年{}月{}日 {}", b.year(), b.month(), b.day(), hm(b))
+}
+
 pub fn hm(t: impl chrono::Timelike) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }

@@ -37,7 +37,7 @@ async fn gather(conn: &mut sqlx::SqliteConnection, st: &AppState, device: &Devic
         .iter()
         .map(|r| {
             Ok(MyRequest {
-                view: request_view(r, &pos)?,
+                request: request_view(r, &pos)?,
                 contact_name: r.contact_name.clone(),
                 contact_phone: r.contact_phone.clone(),
                 child_birth_month: r.child_birth_month.clone(),
@@ -51,7 +51,7 @@ async fn gather(conn: &mut sqlx::SqliteConnection, st: &AppState, device: &Devic
         .into_iter()
         .map(|r| {
             let p = crate::db::orders::provider_order(r)?;
-            Ok(MyOrder { view: p.order, elder: p.elder })
+            Ok(MyOrder { order: p.order, elder: p.elder })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     let plans = crate::api::visits::plans_of(conn, device, st.clock.now(), true).await?;

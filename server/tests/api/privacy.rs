@@ -267,10 +267,10 @@ async fn the_export_holds_every_record_of_the_family_and_nothing_of_another_and_
 
     let (st, data) = get_as(&s, PHONE_A, "/api/v1/me/data").await;
     assert_eq!(st, 200);
-    let ids: Vec<&str> = data["orders"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = data["orders"].as_array().unwrap().iter().map(|o| o["order"]["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&uuid(1).as_str()) && ids.contains(&uuid(2).as_str()) && !ids.contains(&uuid(3).as_str()));
-    assert_eq!(data["orders"].as_array().unwrap().iter().find(|o| o["id"] == uuid(1)).unwrap()["elder"]["categories"], json!(["dibao"]));
+    assert_eq!(data["orders"].as_array().unwrap().iter().find(|o| o["order"]["id"] == uuid(1)).unwrap()["elder"]["categories"], json!(["dibao"]));
     assert_eq!(data["plans"].as_array().unwrap().len(), 1);
     assert_eq!(data["saved_places"][0]["place_id"], place);
     assert_eq!(data["consents"].as_array().unwrap().len(), 5, "4 with order 1 (incl. 探访), 1 with order 2");

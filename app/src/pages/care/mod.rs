@@ -4,8 +4,10 @@
 pub mod elder;
 pub mod home;
 pub mod item;
+pub mod me;
 pub mod my_orders;
 pub mod order;
+pub mod privacy;
 pub mod sos;
 
 use crate::model::elder::{ElderProfile, ProviderHit};

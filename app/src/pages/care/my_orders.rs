@@ -46,6 +46,7 @@ pub fn MyOrdersPage() -> impl IntoView {
                     view! { <ul class="requests orders">{list.into_iter().map(|o| view! { <OrderRow o d /> }).collect_view()}</ul> }.into_any()
                 }}
             </WithLocalData>
+            <p class="me-link"><A href="/me">"我的信息：查看、下载、撤回同意、删除、换手机或与家人共享"</A></p>
         </section>
         <WelfareLog />
     }
@@ -81,6 +82,17 @@ fn WelfareLog() -> impl IntoView {
                             <p><strong>{p.elder_name.clone()}</strong>{format!("（{}）· 每周至少一次上门、电话或视频探访，由「{}」负责，电话 {}", p.reason, p.provider_name, p.provider_phone)}
                                 {p.is_sample.then(|| view! { <span class="sample-tag">"示例"</span> })}</p>
                             <ul class="weeks">{p.visits.into_iter().map(|v| view! { <li class=format!("week {}", v.status.code())>{week_line(&v)}</li> }).collect_view()}</ul>
+                            {p.consent_id.map(|id| {
+                                let label = format!("结束每周探访：{}（{}）", p.elder_name, p.provider_name);
+                                view! {
+                                    {move || if d.has_pending(&crate::offline::write::entity::consent(id)) {
+                                        view! { <p class="status pending">"结束探访已保存在本机，待发送"</p> }.into_any()
+                                    } else {
+                                        let label = label.clone();
+                                        view! { <button class="cancel end-plan" on:click=move |_| crate::offline::sync::enqueue(d, label.clone(), Write::WithdrawConsent { id })>"结束每周探访"</button> }.into_any()
+                                    }}
+                                }
+                            })}
                         </div>
                     }).collect_view()}
                 </section>

@@ -43,6 +43,7 @@ pub fn MyRequestsPage() -> impl IntoView {
                     view! { <ul class="requests">{list.into_iter().map(|r| view! { <RequestRow r d /> }).collect_view()}</ul> }.into_any()
                 }}
             </WithLocalData>
+            <p class="me-link"><a href="/me">"我的信息：查看、下载、删除、换手机或与家人共享"</a>" · "<a href="/privacy">"个人信息保护说明"</a></p>
         </section>
     }
 }
