@@ -21,8 +21,8 @@ only() {
   fi
 }
 only "only http/audit.rs writes audit_log" 'INSERT INTO audit_log' server/src server/src/http/audit.rs
-only "only http/write.rs keeps stored answers (db/places.rs prunes them)" 'idempotency_keys' server/src \
-  server/src/http/write.rs server/src/db/places.rs
+only "only http/write.rs keeps stored answers (db/places.rs prunes them, db/privacy.rs erases or moves a family's)" 'idempotency_keys' server/src \
+  server/src/http/write.rs server/src/db/places.rs server/src/db/privacy.rs
 only "status sets come from Rust constants (db::*_HOLDING_* …), never an SQL literal list" "status IN \('" server/src
 only "every 422 is built by FieldErrors or AppError::field (http/error.rs)" 'Validation\(vec!' server/src server/src/http/error.rs
 only "a route's path is written once, in its #[utoipa::path] (api/mod.rs adds only the document and the JSON 404)" \

@@ -324,6 +324,10 @@ pub mod entity {
     pub fn consent(id: i64) -> String {
         format!("consent:{id}")
     }
+    /// A lane of a family's own records (requests, orders, consents): dropped at 删除我的信息.
+    pub fn is_family(entity: &str) -> bool {
+        ["request:", "order:", "consent:"].iter().any(|p| entity.starts_with(p))
+    }
     /// A class's figures (vacancy taps, edits).
     pub fn class(class_id: i64) -> String {
         format!("{CLASSES}{class_id}")

@@ -403,8 +403,19 @@ async fn retention_strips_old_answers_ends_expired_sessions_and_anonymises_close
               VALUES ('o-old-done', 'ret-device', {pid}, 'bathing', {sid}, '2025-10-01', '{elder}', '张大爷', '{quote}', {old}, 'completed', {old}, {old},
                       'wuxi-xinwu-wangzhuang', {old}, 31.5, 120.3, 20.0, '老人腿脚不便'),
                      ('o-old-open', 'ret-device', {pid}, 'bathing', {sid}, '2025-10-02', '{elder}', '张大爷', '{quote}', NULL, 'accepted', {old}, {old},
-                      'wuxi-xinwu-wangzhuang', NULL, NULL, NULL, NULL, NULL);",
-        d8 = now - 8 * day, d6 = now - 6 * day, later = now + day, place = class.1, cid = class.0, pid = slot.1, sid = slot.0
+                      'wuxi-xinwu-wangzhuang', NULL, NULL, NULL, NULL, NULL);
+         INSERT INTO welfare_plans (id, device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, ended_on, created_at, updated_at)
+              VALUES (901, 'ret-device', '张大爷', '13812345678', '{elder}', '82 岁独居', {pid}, '2024-09-01', '2024-10-20', {old}, {old}),
+                     (902, 'ret-device', '王奶奶', '13812345679', '{elder}', '82 岁独居', {pid}, '2024-09-01', NULL, {old}, {old});
+         INSERT INTO welfare_visits (plan_id, week_start, due_on, status, note, created_at, updated_at)
+              VALUES (901, '2024-10-14', '2024-10-20', 'done', '老人说腿疼', {old}, {old});
+         INSERT INTO access_log (at, day, user_id, who, what, subject_kind, subject_id, device_hash, why)
+              VALUES ({four_years}, '2022-11-01', {user}, 'x', 'elder_profile', 'order', 'o-old-done', 'ret-device', 'r'),
+                     ({old}, '2025-10-29', {user}, 'x', 'elder_profile', 'order', 'o-old-open', 'ret-device', 'r');
+         INSERT INTO login_attempts (username, address, at, ok) VALUES ('someone', '10.0.0.1', {d31}, 0), ('someone', '10.0.0.1', {d6}, 0);
+         INSERT INTO code_attempts (address_hash, device_hash, at) VALUES ('a', 'ret-device', {d6}), ('a', 'ret-device', {now});",
+        d8 = now - 8 * day, d6 = now - 6 * day, later = now + day, place = class.1, cid = class.0, pid = slot.1, sid = slot.0,
+        four_years = now - 4 * 365 * day, d31 = now - 31 * day
     ))
     .execute(&s.pool)
     .await
@@ -435,6 +446,26 @@ async fn retention_strips_old_answers_ends_expired_sessions_and_anonymises_close
     assert_eq!((stored_quote.as_str(), verified, street.as_deref()), (quote, Some(old), Some("wuxi-xinwu-wangzhuang")));
     let open: String = sqlx::query_scalar("SELECT elder_name FROM orders WHERE id = 'o-old-open'").fetch_one(&s.pool).await.unwrap();
     assert_eq!(open, "张大爷", "an open order is never anonymised");
+    // the plan that ended long ago names nobody (nor does its visit's note); a running one is untouched
+    let plans: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, elder_name, elder_phone, json_extract(elder, '$.address_detail') FROM welfare_plans WHERE id IN (901, 902) ORDER BY id")
+            .fetch_all(&s.pool)
+            .await
+            .unwrap();
+    assert_eq!(plans[0], (901, "（已匿名）901".into(), String::new(), String::new()));
+    assert_eq!((plans[1].1.as_str(), plans[1].2.as_str()), ("王奶奶", "13812345679"));
+    let note: Option<String> = sqlx::query_scalar("SELECT note FROM welfare_visits WHERE plan_id = 901").fetch_one(&s.pool).await.unwrap();
+    assert_eq!((p.plans_anonymised, note), (1, None));
+    // the access log keeps three years; login attempts 30 days; wrong codes a day
+    assert_eq!(p.access_log, 1);
+    let (log, attempts, codes): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM access_log WHERE device_hash = 'ret-device'), (SELECT count(*) FROM login_attempts WHERE username = 'someone'),
+                (SELECT count(*) FROM code_attempts WHERE device_hash = 'ret-device')",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!((log, attempts, codes), (1, 1, 1));
     let again = server::db::places::prune(&s.pool, now).await.unwrap();
-    assert_eq!((again.answer_bodies, again.requests_anonymised, again.orders_anonymised), (0, 0, 0), "nothing twice");
+    assert_eq!((again.answer_bodies, again.requests_anonymised, again.orders_anonymised, again.plans_anonymised), (0, 0, 0, 0), "nothing twice");
 }

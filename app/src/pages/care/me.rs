@@ -71,6 +71,8 @@ pub fn MePage() -> impl IntoView {
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = (reload, d);
+    // `/me/join?code=…` (the other phone's link or QR code): the code form comes first
+    let joining = leptos_router::hooks::use_query_map().read_untracked().get("code").is_some();
     view! {
         <Title text="我的信息 · 一老一小" />
         <section class="panel me">
@@ -78,7 +80,7 @@ pub fn MePage() -> impl IntoView {
             <h1>"我的信息"</h1>
             <p class="muted">"你的申请、订单和老人信息保存在这部手机和服务器上。可以随时查看、下载、撤回同意或删除。"
                 <a href="/privacy">"个人信息保护说明"</a></p>
-            <Join reload />
+            {joining.then(|| view! { <Join reload /> })}
             {move || match loaded.get() {
                 Loaded::Reading => view! { <p class="loading">"正在读取服务器上的信息…"</p> }.into_any(),
                 Loaded::Failed(m) => view! {
@@ -86,7 +88,7 @@ pub fn MePage() -> impl IntoView {
                     <OnDevice d />
                 }
                 .into_any(),
-                Loaded::Data(data, raw) => view! { <Held data raw d reload /> }.into_any(),
+                Loaded::Data(data, raw) => view! { <Held data raw d reload joining /> }.into_any(),
             }}
         </section>
     }
@@ -131,7 +133,7 @@ fn OnDevice(d: Device) -> impl IntoView {
 }
 
 #[component]
-fn Held(data: Value, raw: String, d: Device, reload: RwSignal<u32>) -> impl IntoView {
+fn Held(data: Value, raw: String, d: Device, reload: RwSignal<u32>, joining: bool) -> impl IntoView {
     let href = format!("data:application/json;charset=utf-8,{}", encode(&raw));
     let at = text(&data, "generated_at").parse::<chrono::DateTime<chrono::Utc>>().unwrap_or_default();
     let local = at + chrono::Duration::hours(8);
@@ -184,7 +186,7 @@ fn Held(data: Value, raw: String, d: Device, reload: RwSignal<u32>) -> impl Into
         </section>
         <Consents list=list(&data, "consents").to_vec() d />
         <Views list=list(&data, "views").to_vec() />
-        <Sharing shared_with has_recovery reload />
+        <Sharing shared_with has_recovery reload joining />
         <Erase open_items d reload />
     }
 }
@@ -283,7 +285,7 @@ async fn send_now(method: &str, path: &str, body: Option<serde_json::Value>) -> 
 }
 
 #[component]
-fn Sharing(shared_with: u32, has_recovery: bool, reload: RwSignal<u32>) -> impl IntoView {
+fn Sharing(shared_with: u32, has_recovery: bool, reload: RwSignal<u32>, joining: bool) -> impl IntoView {
     let code = RwSignal::new(None::<TransferCode>);
     let recovery = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
@@ -335,7 +337,8 @@ fn Sharing(shared_with: u32, has_recovery: bool, reload: RwSignal<u32>) -> impl 
     view! {
         <section class="sharing">
             <h2>"换手机 · 与家人共享"</h2>
-            <p class="muted">"在这部手机上生成代码，在另一部手机的「我的信息」输入（或扫码）。代码 10 分钟内有效，只能用一次。"</p>
+            <p class="muted">"在原来的手机上生成代码，在另一部手机的「我的信息」输入（或扫码）。代码 10 分钟内有效，只能用一次。"</p>
+            {(!joining).then(|| view! { <Join reload /> })}
             <div class="row">
                 <button on:click=move |_| make(TransferMode::Take)>"换到新手机"</button>
                 <button on:click=move |_| make(TransferMode::Share)>"与家人共享"</button>
@@ -466,6 +469,6 @@ fn forget_on_device(d: Device) {
     }
     d.requests.set(vec![]);
     d.orders.set(vec![]);
-    d.outbox.update(|o| o.retain(|i| !i.write.entity().starts_with("request:") && !i.write.entity().starts_with("order:") && !i.write.entity().starts_with("consent:")));
+    d.outbox.update(|o| o.retain(|i| !entity::is_family(&i.write.entity())));
     let _ = browser::write(crate::offline::store::KEY_OUTBOX, &d.outbox.get_untracked());
 }
