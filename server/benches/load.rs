@@ -196,7 +196,8 @@ async fn main() -> anyhow::Result<()> {
                 let body = json!({
                     "id": uuid(&mut rng), "place_id": place, "kind": "application", "class_id": class,
                     "child_birth_month": "2025-06", "start_month": "2027-03", "priority_grounds": [],
-                    "contact_name": "压测家长", "contact_phone": format!("139{n:02}{k:06}"), "consent": true
+                    "contact_name": "压测家长", "contact_phone": format!("139{n:02}{k:06}"),
+                    "consents": [{ "purpose": "contact", "version": 2 }, { "purpose": "child_data", "version": 2 }]
                 });
                 let req = http
                     .post(format!("{base}/api/v1/requests"))

@@ -47,9 +47,13 @@ impl FromRequestParts<AppState> for DeviceHash {
         }
         let address = crate::api::auth::client_address(crate::api::auth::peer_of(&parts.extensions), &parts.headers, &st.trusted_proxies);
         let own = sha256_hex(key.as_bytes());
-        // a write resolves it on the writer (it is about to use it anyway; the readers may be busy)
-        let pool = if parts.method == axum::http::Method::GET { &st.read } else { &st.write };
-        let mut conn = pool.acquire().await?;
+        // on a reader; a write whose readers are all busy resolves it on the writer it is about
+        // to use anyway (it must not wait for a reader, nor queue twice for the writer)
+        let mut conn = match st.read.try_acquire() {
+            Some(c) => c,
+            None if parts.method != axum::http::Method::GET => st.write.acquire().await?,
+            None => st.read.acquire().await?,
+        };
         let household = crate::db::privacy::household(&mut conn, &own).await?;
         Ok(DeviceHash(household, sha256_hex(format!("address {address}").as_bytes()), own))
     }
