@@ -28,6 +28,31 @@ enum Loaded {
     Failed(String),
 }
 
+/// What the page's actions answered: kept by the page, so that reading the server's copy again
+/// (after a code is entered, a withdrawal is delivered, the data is deleted) does not lose it.
+#[derive(Clone, Copy)]
+struct Ui {
+    code: RwSignal<Option<TransferCode>>,
+    recovery: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+    joined: RwSignal<Option<Result<String, String>>>,
+    asking: RwSignal<bool>,
+    erased: RwSignal<Option<Result<String, String>>>,
+}
+
+impl Ui {
+    fn new() -> Self {
+        Ui {
+            code: RwSignal::new(None),
+            recovery: RwSignal::new(None),
+            error: RwSignal::new(None),
+            joined: RwSignal::new(None),
+            asking: RwSignal::new(false),
+            erased: RwSignal::new(None),
+        }
+    }
+}
+
 /// A text field of a record ("" when absent).
 fn text(v: &Value, k: &str) -> String {
     v.get(k).and_then(Value::as_str).unwrap_or_default().to_string()
@@ -50,6 +75,7 @@ pub fn MePage() -> impl IntoView {
     let d = use_device();
     let loaded = RwSignal::new(Loaded::Reading);
     let reload = RwSignal::new(0u32);
+    let ui = Ui::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         reload.track();
@@ -80,7 +106,7 @@ pub fn MePage() -> impl IntoView {
             <h1>"我的信息"</h1>
             <p class="muted">"你的申请、订单和老人信息保存在这部手机和服务器上。可以随时查看、下载、撤回同意或删除。"
                 <a href="/privacy">"个人信息保护说明"</a></p>
-            {joining.then(|| view! { <Join reload /> })}
+            {joining.then(|| view! { <Join reload ui /> })}
             {move || match loaded.get() {
                 Loaded::Reading => view! { <p class="loading">"正在读取服务器上的信息…"</p> }.into_any(),
                 Loaded::Failed(m) => view! {
@@ -88,7 +114,7 @@ pub fn MePage() -> impl IntoView {
                     <OnDevice d />
                 }
                 .into_any(),
-                Loaded::Data(data, raw) => view! { <Held data raw d reload joining /> }.into_any(),
+                Loaded::Data(data, raw) => view! { <Held data raw d reload joining ui /> }.into_any(),
             }}
         </section>
     }
@@ -133,7 +159,7 @@ fn OnDevice(d: Device) -> impl IntoView {
 }
 
 #[component]
-fn Held(data: Value, raw: String, d: Device, reload: RwSignal<u32>, joining: bool) -> impl IntoView {
+fn Held(data: Value, raw: String, d: Device, reload: RwSignal<u32>, joining: bool, ui: Ui) -> impl IntoView {
     let href = format!("data:application/json;charset=utf-8,{}", encode(&raw));
     let at = text(&data, "generated_at").parse::<chrono::DateTime<chrono::Utc>>().unwrap_or_default();
     let local = at + chrono::Duration::hours(8);
@@ -186,8 +212,8 @@ fn Held(data: Value, raw: String, d: Device, reload: RwSignal<u32>, joining: boo
         </section>
         <Consents list=list(&data, "consents").to_vec() d />
         <Views list=list(&data, "views").to_vec() />
-        <Sharing shared_with has_recovery reload joining />
-        <Erase open_items d reload />
+        <Sharing shared_with has_recovery reload joining ui />
+        <Erase open_items d reload ui />
     }
 }
 
@@ -285,10 +311,8 @@ async fn send_now(method: &str, path: &str, body: Option<serde_json::Value>) -> 
 }
 
 #[component]
-fn Sharing(shared_with: u32, has_recovery: bool, reload: RwSignal<u32>, joining: bool) -> impl IntoView {
-    let code = RwSignal::new(None::<TransferCode>);
-    let recovery = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
+fn Sharing(shared_with: u32, has_recovery: bool, reload: RwSignal<u32>, joining: bool, ui: Ui) -> impl IntoView {
+    let Ui { code, recovery, error, .. } = ui;
     let make = move |mode: TransferMode| {
         error.set(None);
         #[cfg(feature = "hydrate")]
@@ -338,7 +362,7 @@ fn Sharing(shared_with: u32, has_recovery: bool, reload: RwSignal<u32>, joining:
         <section class="sharing">
             <h2>"换手机 · 与家人共享"</h2>
             <p class="muted">"在原来的手机上生成代码，在另一部手机的「我的信息」输入（或扫码）。代码 10 分钟内有效，只能用一次。"</p>
-            {(!joining).then(|| view! { <Join reload /> })}
+            {(!joining).then(|| view! { <Join reload ui /> })}
             <div class="row">
                 <button on:click=move |_| make(TransferMode::Take)>"换到新手机"</button>
                 <button on:click=move |_| make(TransferMode::Share)>"与家人共享"</button>
@@ -371,10 +395,10 @@ fn Sharing(shared_with: u32, has_recovery: bool, reload: RwSignal<u32>, joining:
 
 /// Enters a code from another phone (prefilled from `/me/join?code=…`).
 #[component]
-fn Join(reload: RwSignal<u32>) -> impl IntoView {
+fn Join(reload: RwSignal<u32>, ui: Ui) -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let code = RwSignal::new(query.read_untracked().get("code").unwrap_or_default());
-    let result = RwSignal::new(None::<Result<String, String>>);
+    let result = ui.joined;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         #[cfg(feature = "hydrate")]
@@ -411,9 +435,8 @@ fn Join(reload: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn Erase(open_items: usize, d: Device, reload: RwSignal<u32>) -> impl IntoView {
-    let asking = RwSignal::new(false);
-    let result = RwSignal::new(None::<Result<String, String>>);
+fn Erase(open_items: usize, d: Device, reload: RwSignal<u32>, ui: Ui) -> impl IntoView {
+    let Ui { asking, erased: result, .. } = ui;
     let confirm = move |_| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
