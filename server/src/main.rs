@@ -303,6 +303,7 @@ async fn import_command(url: &str, what: ImportCommand) -> anyhow::Result<i32> {
 }
 
 fn remove_sqlite_files(url: &str) -> anyhow::Result<()> {
+    db::check_url(url)?;
     let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or(path);
     for suffix in ["", "-wal", "-shm"] {

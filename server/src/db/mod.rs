@@ -81,7 +81,40 @@ pub struct Db {
     pub write: SqlitePool,
 }
 
+/// Refuses a `DATABASE_URL` this server cannot serve, with a message that says what to write,
+/// before anything is created: SQLite (`sqlite://PATH`, `sqlite:PATH`, `sqlite::memory:`) is
+/// served; a PostgreSQL URL is recognised but refused until that backend lands (issue 17) —
+/// it used to be taken as a file path and served a new, empty database from a folder named
+/// `postgres:`; any other scheme, or none, is refused. A password in the URL is never echoed.
+pub fn check_url(url: &str) -> anyhow::Result<()> {
+    let url = url.trim();
+    if url.is_empty() {
+        anyhow::bail!("DATABASE_URL is empty: use sqlite://data/yilao.db (the default) or another sqlite://PATH");
+    }
+    let lower = url.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        if path.split('?').next().unwrap_or_default().is_empty() {
+            anyhow::bail!("DATABASE_URL={url} names no file: use sqlite://PATH, e.g. sqlite://data/yilao.db");
+        }
+        return Ok(());
+    }
+    if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+        anyhow::bail!(
+            "DATABASE_URL names a PostgreSQL database: this build serves SQLite only (sqlite://PATH); \
+             the PostgreSQL backend is not finished yet (ARCHITECTURE.md) — nothing was created"
+        );
+    }
+    match lower.split_once("://") {
+        Some((scheme, _)) if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.') => {
+            anyhow::bail!("DATABASE_URL scheme `{scheme}` is not supported: use sqlite://PATH (the default is sqlite://data/yilao.db)")
+        }
+        _ => anyhow::bail!("DATABASE_URL is not a database URL: use sqlite://PATH (for a file at {url}: sqlite://{url})"),
+    }
+}
+
 fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+    check_url(url)?;
     Ok(SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -176,4 +209,33 @@ pub async fn open_with_sample(url: &str) -> anyhow::Result<Db> {
     let db = open_db(url).await?;
     load_sample(&db.write).await?;
     Ok(db)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_url;
+
+    #[test]
+    fn database_urls_are_checked_before_anything_is_created() {
+        for ok in ["sqlite://data/yilao.db", "sqlite:data/yilao.db?mode=rwc", "sqlite:///tmp/x.db", "SQLITE://a.db", "sqlite::memory:"] {
+            assert!(check_url(ok).is_ok(), "{ok}");
+        }
+        let refused = |url: &str| check_url(url).unwrap_err().to_string();
+        let pg = refused("postgres://yilao:s3cret@db.internal:5432/yilao");
+        assert!(pg.contains("PostgreSQL") && pg.contains("sqlite://PATH") && !pg.contains("s3cret"), "{pg}");
+        assert!(refused("postgresql://localhost/yilao").contains("PostgreSQL"));
+        assert!(refused("mysql://localhost/yilao").contains("scheme `mysql`"));
+        assert!(refused("data/yilao.db").contains("sqlite://data/yilao.db"));
+        assert!(refused("").contains("empty"));
+        assert!(refused("sqlite://").contains("names no file"));
+    }
+
+    #[tokio::test]
+    async fn a_postgres_url_creates_no_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("postgres://{}/yilao", dir.path().join("pg").display());
+        assert!(super::open(&url).await.is_err());
+        assert!(super::open_db(&url).await.is_err());
+        assert!(!dir.path().join("pg").exists() && !std::path::Path::new("postgres:").exists());
+    }
 }
