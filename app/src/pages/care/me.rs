@@ -399,6 +399,8 @@ fn Join(reload: RwSignal<u32>, ui: Ui) -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let code = RwSignal::new(query.read_untracked().get("code").unwrap_or_default());
     let result = ui.joined;
+    #[cfg(feature = "hydrate")]
+    let d = use_device();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         #[cfg(feature = "hydrate")]
@@ -409,6 +411,11 @@ fn Join(reload: RwSignal<u32>, ui: Ui) -> impl IntoView {
                     let mode = if v.get("mode").and_then(|m| m.as_str()) == Some("share") { TransferMode::Share } else { TransferMode::Take };
                     if mode == TransferMode::Share {
                         let _ = crate::offline::store::browser::write(crate::offline::store::KEY_SHARED, &true);
+                    }
+                    // the family's lists and profile are on this phone before it says 完成
+                    let c = crate::net::client::ApiClient::same_origin();
+                    if let Ok((data, _)) = c.my_data(&crate::offline::store::browser::device_key()).await {
+                        adopt(d, &data);
                     }
                     reload.update(|n| *n += 1);
                     let n = |k: &str| v.get(k).and_then(|x| x.as_u64()).unwrap_or(0);
