@@ -9,10 +9,9 @@ use serde::{Deserialize, Serialize};
 macro_rules! labelled_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant,)+ }
+        pub enum $name { $( #[cfg_attr(feature = "ssr", schema(rename = $code))] $variant,)+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
@@ -24,7 +23,26 @@ macro_rules! labelled_enum {
                 match s { $($code => Some($name::$variant),)+ _ => None }
             }
         }
+
+        // In JSON by its code. By hand rather than serde's derive: one string match instead of
+        // a visitor per enum and input (ARCHITECTURE.md, "Bundles by audience").
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = $crate::model::code_of(d)?;
+                $name::from_code(&code).ok_or_else(|| serde::de::Error::unknown_variant(&code, &[$($code,)+]))
+            }
+        }
     };
+}
+
+/// The string a labelled enum is read from (one decoder shared by every such enum).
+pub fn code_of<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    <String as serde::Deserialize>::deserialize(d)
 }
 
 pub mod accounts;
@@ -150,5 +168,20 @@ mod edit_tests {
             district_id: Some("320214".into()),
         };
         assert!(ok.validate().is_empty());
+    }
+
+    #[test]
+    fn a_labelled_enum_is_its_code_in_json() {
+        for a in AgeBand::ALL {
+            let v = serde_json::to_value(a).unwrap();
+            assert_eq!(v, serde_json::Value::from(a.code()));
+            assert_eq!(serde_json::from_value::<AgeBand>(v).unwrap(), *a);
+        }
+        assert_eq!(serde_json::to_string(&CareMode::FullDay).unwrap(), r#""full_day""#);
+        assert_eq!(serde_json::from_str::<Vec<Badge>>(r#"["provincial_puhui"]"#).unwrap(), [Badge::ProvincialPuhui]);
+        let e = serde_json::from_str::<AgeBand>(r#""adult""#).unwrap_err().to_string();
+        assert!(e.contains("adult") && e.contains("infant"), "{e}");
+        assert!(serde_json::from_str::<AgeBand>("3").is_err());
+        assert_eq!(serde_json::to_string(&crate::model::import::TextEncoding::Utf8).unwrap(), r#""utf-8""#);
     }
 }

@@ -77,6 +77,12 @@ pub struct WriteAnswer {
 pub const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(4);
 /// How long a write may take before it counts as not delivered: it stays in the outbox
 /// and is sent again with the same key (the server answers a repeat once).
+/// Reads a JSON answer. Through `from_str`, the same reader the local store uses: each type's
+/// decoder is then compiled once into a bundle, not once per kind of input (slice and str).
+fn json<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    serde_json::from_str(&String::from_utf8_lossy(bytes))
+}
+
 pub const WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl ApiClient {
@@ -98,7 +104,7 @@ impl ApiClient {
 
     async fn get_as<T: DeserializeOwned>(&self, path_and_query: &str, device_key: Option<&str>) -> Result<T, ClientError> {
         let bytes = self.get_bytes(path_and_query, device_key).await?;
-        serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+        json(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
     }
 
     /// A 2xx answer's body as sent; any other status as its error body.
@@ -114,7 +120,7 @@ impl ApiClient {
         if (200..300).contains(&status) {
             Ok(bytes.to_vec())
         } else {
-            let body = serde_json::from_slice::<ErrorBody>(&bytes).unwrap_or_else(|_| ErrorBody {
+            let body = json::<ErrorBody>(&bytes).unwrap_or_else(|_| ErrorBody {
                 error: "http".into(),
                 message: format!("服务器出错（HTTP {status}），请稍后再试"),
                 fields: vec![],
@@ -182,7 +188,7 @@ impl ApiClient {
         let status = res.status().as_u16();
         let retry_after_s = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
         let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
-        let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        let body = json(&bytes).unwrap_or(serde_json::Value::Null);
         Ok(WriteAnswer { status, body, retry_after_s })
     }
 
@@ -200,11 +206,11 @@ impl ApiClient {
         let status = res.status().as_u16();
         let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
         if status == 200 {
-            serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+            json(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
         } else {
             Err(ClientError::Api {
                 status,
-                body: serde_json::from_slice(&bytes).unwrap_or(ErrorBody {
+                body: json(&bytes).unwrap_or(ErrorBody {
                     error: "http".into(),
                     message: format!("登录失败（HTTP {status}）"),
                     fields: vec![],
@@ -294,7 +300,7 @@ impl ApiClient {
     /// Read as a JSON value (the families' bundle renders it without a decoder per record type).
     pub async fn my_data(&self, device_key: &str) -> Result<(serde_json::Value, String), ClientError> {
         let bytes = self.get_bytes("/api/v1/me/data", Some(device_key)).await?;
-        let data = serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))?;
+        let data = json(&bytes).map_err(|e| ClientError::Decode(e.to_string()))?;
         Ok((data, String::from_utf8_lossy(&bytes).into_owned()))
     }
 
@@ -398,11 +404,11 @@ impl ApiClient {
         let status = res.status().as_u16();
         let bytes = res.bytes().await.map_err(|e| ClientError::Network(e.to_string()))?;
         if status == 200 {
-            serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+            json(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
         } else {
             Err(ClientError::Api {
                 status,
-                body: serde_json::from_slice(&bytes).unwrap_or_else(|_| ErrorBody {
+                body: json(&bytes).unwrap_or_else(|_| ErrorBody {
                     error: "http".into(),
                     message: format!("上传失败（HTTP {status}），请稍后再试"),
                     fields: vec![],

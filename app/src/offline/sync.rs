@@ -10,7 +10,7 @@
 
 use crate::model::requests::RequestView;
 use crate::offline::store::{OutboxItem, SavedPlace};
-use crate::offline::write::Write;
+use crate::offline::write::{Body, Write};
 use chrono::Utc;
 use leptos::prelude::*;
 
@@ -32,6 +32,16 @@ pub struct Device {
     /// This device's home-service orders: the server's view, plus ones not sent yet.
     pub orders: RwSignal<Vec<crate::model::orders::OrderView>>,
 }
+
+/// Which of the family's lists this bundle keeps in step (reads at start, refreshes, writes
+/// back): a bundle without the pages that show a list neither reads nor rewrites it — it
+/// stays on the device as the last bundle that showed it left it — so its code (the
+/// list's decoder) is not in that bundle. Orders: the families' pages; requests: the
+/// parents' and the families' (我的信息).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const KEEPS_ORDERS: bool = cfg!(any(feature = "care", not(feature = "hydrate")));
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const KEEPS_REQUESTS: bool = cfg!(not(any(feature = "desk", feature = "admin")));
 
 pub fn use_device() -> Device {
     expect_context::<Device>()
@@ -135,7 +145,7 @@ pub fn enqueue(d: Device, label: String, write: Write) {
 pub fn submit_request(d: Device, new: &crate::model::requests::NewRequest, local: RequestView, label: String) {
     d.requests.update(|r| r.insert(0, local));
     persist(d);
-    enqueue(d, label, Write::CreateRequest { request: new.clone() });
+    enqueue(d, label, Write::CreateRequest { request: Body::new(new) });
 }
 
 /// Cancels a request (after any queued send of it: same entity, in order).
@@ -179,7 +189,7 @@ pub fn merge_kept<T: Clone>(
 pub fn submit_order(d: Device, new: &crate::model::orders::NewOrder, local: crate::model::orders::OrderView, label: String) {
     d.orders.update(|o| o.insert(0, local));
     persist(d);
-    enqueue(d, label, Write::CreateOrder { order: new.clone() });
+    enqueue(d, label, Write::CreateOrder { order: Body::new(new) });
 }
 
 /// Cancels an order (after any queued send of it).
@@ -196,7 +206,7 @@ pub fn rate_order(d: Device, id: &str, r: &crate::model::orders::NewRating, labe
         }
     });
     persist(d);
-    enqueue(d, label, Write::RateOrder { id: id.to_string(), rating: r.clone() });
+    enqueue(d, label, Write::RateOrder { id: id.to_string(), rating: Body::new(r) });
 }
 
 /// Moves an order to another timeslot (back to 已提交 for the provider to confirm).
@@ -211,7 +221,7 @@ pub fn reschedule_order(d: Device, id: &str, r: &crate::model::orders::Reschedul
         }
     });
     persist(d);
-    enqueue(d, label, Write::RescheduleOrder { id: id.to_string(), to: r.clone() });
+    enqueue(d, label, Write::RescheduleOrder { id: id.to_string(), to: Body::new(r) });
 }
 
 /// Drops every queued item of an entity (a resolved conflict replaces them).
@@ -308,8 +318,12 @@ fn persist(_d: Device) {
         use crate::offline::store::{browser::write, KEY_FAVORITES, KEY_OUTBOX};
         let _ = write(KEY_OUTBOX, &_d.outbox.get_untracked());
         let _ = write(KEY_FAVORITES, &_d.saved.get_untracked());
-        let _ = write(crate::offline::store::KEY_REQUESTS, &_d.requests.get_untracked());
-        let _ = write(crate::offline::store::KEY_ORDERS, &_d.orders.get_untracked());
+        if KEEPS_REQUESTS {
+            let _ = write(crate::offline::store::KEY_REQUESTS, &_d.requests.get_untracked());
+        }
+        if KEEPS_ORDERS {
+            let _ = write(crate::offline::store::KEY_ORDERS, &_d.orders.get_untracked());
+        }
     }
 }
 
@@ -369,8 +383,12 @@ mod browser {
         st::migrate();
         d.outbox.set(st::read(KEY_OUTBOX).unwrap_or_default());
         d.saved.set(st::read(KEY_FAVORITES).unwrap_or_default());
-        d.requests.set(st::read(crate::offline::store::KEY_REQUESTS).unwrap_or_default());
-        d.orders.set(st::read(crate::offline::store::KEY_ORDERS).unwrap_or_default());
+        if KEEPS_REQUESTS {
+            d.requests.set(st::read(crate::offline::store::KEY_REQUESTS).unwrap_or_default());
+        }
+        if KEEPS_ORDERS {
+            d.orders.set(st::read(crate::offline::store::KEY_ORDERS).unwrap_or_default());
+        }
         let _ = st::device_key();
         d.online.set(web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true));
         d.ready.set(true);
@@ -565,7 +583,7 @@ mod browser {
     /// The server's status of this device's requests and orders (only when it has made some).
     pub fn sync_requests(d: Device) {
         let shared = st::read::<bool>(crate::offline::store::KEY_SHARED).unwrap_or(false);
-        if shared || !d.requests.with_untracked(|r| r.is_empty()) {
+        if KEEPS_REQUESTS && (shared || !d.requests.with_untracked(|r| r.is_empty())) {
             leptos::task::spawn_local(async move {
                 let c = ApiClient::same_origin();
                 if let Ok(r) = c.my_requests(&st::device_key()).await {
@@ -575,7 +593,7 @@ mod browser {
                 }
             });
         }
-        if shared || !d.orders.with_untracked(|r| r.is_empty()) {
+        if KEEPS_ORDERS && (shared || !d.orders.with_untracked(|r| r.is_empty())) {
             leptos::task::spawn_local(async move {
                 let c = ApiClient::same_origin();
                 if let Ok(r) = c.my_orders(&st::device_key()).await {

@@ -6,43 +6,181 @@ use crate::model::orders::{CarerCreate, CheckIn, CheckOut, NewOrder, NewRating, 
 use crate::model::requests::{Decision, NewRequest, TimeslotCreate};
 use crate::model::service_desk::{HomeSlotCreate, ItemSet, ServiceArea};
 use crate::model::{ClassCreate, ClassEdit, PlaceEdit, VacancyChange};
-use serde::{Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+use std::marker::PhantomData;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "write", rename_all = "snake_case")]
-pub enum Write {
-    // a parent's or family's phone
-    SaveFavorite { place_id: i64 },
-    RemoveFavorite { place_id: i64 },
-    CreateRequest { request: NewRequest },
-    CancelRequest { id: String },
-    CreateOrder { order: NewOrder },
-    CancelOrder { id: String },
-    RateOrder { id: String, rating: NewRating },
-    RescheduleOrder { id: String, to: Reschedule },
+/// A write's body, kept as the JSON that is sent. Reading the outbox back then needs no
+/// decoder per kind of body: the phone's bundles that only count and send queued writes
+/// (every one of them, through the sync loop) do not carry the desks' and families' body
+/// types. A page that shows what a queued write will change reads it typed with [`Body::get`].
+/// Stored exactly as the typed body was, so outboxes kept by earlier versions read back.
+pub struct Body<T> {
+    json: Value,
+    of: PhantomData<fn() -> T>,
+}
+
+impl<T: Serialize> Body<T> {
+    pub fn new(body: &T) -> Self {
+        Body::from_json(serde_json::to_value(body).unwrap_or(Value::Null))
+    }
+}
+
+impl<T: DeserializeOwned> Body<T> {
+    /// The body typed (`None` if what is stored is not one).
+    pub fn get(&self) -> Option<T> {
+        serde_json::from_str(&self.json.to_string()).ok()
+    }
+}
+
+impl<T> Body<T> {
+    pub fn from_json(json: Value) -> Self {
+        Body { json, of: PhantomData }
+    }
+    pub fn json(&self) -> &Value {
+        &self.json
+    }
+    /// The client-generated `id` of a body that creates a record (a request, an order).
+    pub fn id(&self) -> &str {
+        self.json["id"].as_str().unwrap_or_default()
+    }
+}
+
+impl<T> Clone for Body<T> {
+    fn clone(&self) -> Self {
+        Body::from_json(self.json.clone())
+    }
+}
+impl<T> PartialEq for Body<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.json == other.json
+    }
+}
+impl<T> std::fmt::Debug for Body<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.json.fmt(f)
+    }
+}
+impl<T> Serialize for Body<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(s)
+    }
+}
+impl<'de, T> Deserialize<'de> for Body<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Value::deserialize(d).map(Body::from_json)
+    }
+}
+
+/// How a write is kept in the outbox: `{"write": "<what>", <its fields>}` — the form every
+/// version of the app stored. Written by hand (not serde's derive for a tagged enum, which
+/// compiles a decoder per variant into every bundle): one small match each way.
+trait Field: Sized {
+    fn put(&self) -> Value;
+    fn take(v: &mut Value) -> Option<Self>;
+}
+impl Field for i64 {
+    fn put(&self) -> Value {
+        Value::from(*self)
+    }
+    fn take(v: &mut Value) -> Option<Self> {
+        v.as_i64()
+    }
+}
+impl Field for String {
+    fn put(&self) -> Value {
+        Value::from(self.as_str())
+    }
+    fn take(v: &mut Value) -> Option<Self> {
+        v.as_str().map(str::to_owned)
+    }
+}
+impl<T> Field for Body<T> {
+    fn put(&self) -> Value {
+        self.json.clone()
+    }
+    fn take(v: &mut Value) -> Option<Self> {
+        Some(Body::from_json(v.take()))
+    }
+}
+
+macro_rules! writes {
+    ($( $(#[$doc:meta])* $variant:ident = $tag:literal { $($field:ident : $ty:ty),* } ),* $(,)?) => {
+        /// Every write the app makes.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Write {
+            $( $(#[$doc])* $variant { $($field: $ty),* } ),*
+        }
+
+        impl Write {
+            /// The stored form (see [`Field`]).
+            pub fn to_json(&self) -> Value {
+                let mut m = serde_json::Map::new();
+                match self {
+                    $( Write::$variant { $($field),* } => {
+                        m.insert("write".into(), Value::from($tag));
+                        $( m.insert(stringify!($field).into(), Field::put($field)); )*
+                    } )*
+                }
+                Value::Object(m)
+            }
+
+            /// Reads the stored form back; `None` for a write this version does not know.
+            pub fn from_json(mut v: Value) -> Option<Write> {
+                let tag = v.get("write")?.as_str()?.to_owned();
+                Some(match tag.as_str() {
+                    $( $tag => Write::$variant { $($field: Field::take(v.get_mut(stringify!($field))?)?),* }, )*
+                    _ => return None,
+                })
+            }
+        }
+    };
+}
+
+writes! {
+    /// A parent's or family's phone (down to `WithdrawConsent`): saves a place.
+    SaveFavorite = "save_favorite" { place_id: i64 },
+    RemoveFavorite = "remove_favorite" { place_id: i64 },
+    CreateRequest = "create_request" { request: Body<NewRequest> },
+    CancelRequest = "cancel_request" { id: String },
+    CreateOrder = "create_order" { order: Body<NewOrder> },
+    CancelOrder = "cancel_order" { id: String },
+    RateOrder = "rate_order" { id: String, rating: Body<NewRating> },
+    RescheduleOrder = "reschedule_order" { id: String, to: Body<Reschedule> },
     /// Withdraws a consent (the level, the categories, the weekly 探访).
-    WithdrawConsent { id: i64 },
-    // the desk
-    SetVacancies { class_id: i64, change: VacancyChange },
-    EditClass { class_id: i64, edit: ClassEdit },
-    CreateClass { place_id: i64, class: ClassCreate },
-    EditPlace { place_id: i64, edit: PlaceEdit },
-    DecideRequest { id: String, decision: Decision },
-    CreateTimeslot { place_id: i64, timeslot: TimeslotCreate },
-    DeactivateTimeslot { place_id: i64, timeslot_id: i64 },
-    DecideOrder { id: String, decision: OrderDecision },
-    RecordWelfareVisit { id: i64, record: RecordWelfareVisit },
-    AddCarer { provider_id: i64, carer: CarerCreate },
-    DisableCarer { provider_id: i64, carer_id: i64 },
-    EditCarer { provider_id: i64, carer_id: i64, carer: CarerCreate },
-    SetProviderItem { provider_id: i64, set: ItemSet },
-    CreateHomeSlot { provider_id: i64, slot: HomeSlotCreate },
-    DeactivateHomeSlot { provider_id: i64, slot_id: i64 },
-    SetServiceArea { provider_id: i64, area: ServiceArea },
-    // the carer's phone
-    CheckIn { order_id: String, check_in: CheckIn },
-    CheckOut { order_id: String, check_out: CheckOut },
+    WithdrawConsent = "withdraw_consent" { id: i64 },
+    /// The desk (down to `SetServiceArea`): a vacancy tap.
+    SetVacancies = "set_vacancies" { class_id: i64, change: Body<VacancyChange> },
+    EditClass = "edit_class" { class_id: i64, edit: Body<ClassEdit> },
+    CreateClass = "create_class" { place_id: i64, class: Body<ClassCreate> },
+    EditPlace = "edit_place" { place_id: i64, edit: Body<PlaceEdit> },
+    DecideRequest = "decide_request" { id: String, decision: Body<Decision> },
+    CreateTimeslot = "create_timeslot" { place_id: i64, timeslot: Body<TimeslotCreate> },
+    DeactivateTimeslot = "deactivate_timeslot" { place_id: i64, timeslot_id: i64 },
+    DecideOrder = "decide_order" { id: String, decision: Body<OrderDecision> },
+    RecordWelfareVisit = "record_welfare_visit" { id: i64, record: Body<RecordWelfareVisit> },
+    AddCarer = "add_carer" { provider_id: i64, carer: Body<CarerCreate> },
+    DisableCarer = "disable_carer" { provider_id: i64, carer_id: i64 },
+    EditCarer = "edit_carer" { provider_id: i64, carer_id: i64, carer: Body<CarerCreate> },
+    SetProviderItem = "set_provider_item" { provider_id: i64, set: Body<ItemSet> },
+    CreateHomeSlot = "create_home_slot" { provider_id: i64, slot: Body<HomeSlotCreate> },
+    DeactivateHomeSlot = "deactivate_home_slot" { provider_id: i64, slot_id: i64 },
+    SetServiceArea = "set_service_area" { provider_id: i64, area: Body<ServiceArea> },
+    /// the carer's phone
+    CheckIn = "check_in" { order_id: String, check_in: Body<CheckIn> },
+    CheckOut = "check_out" { order_id: String, check_out: Body<CheckOut> },
+}
+
+impl Serialize for Write {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+impl<'de> Deserialize<'de> for Write {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        Write::from_json(v).ok_or_else(|| serde::de::Error::custom("a write this version of the app does not know"))
+    }
 }
 
 impl Write {
@@ -92,8 +230,8 @@ impl Write {
 
     /// The JSON body (`None`: the request has none).
     pub fn body(&self) -> Option<Value> {
-        fn json(v: &impl Serialize) -> Option<Value> {
-            serde_json::to_value(v).ok()
+        fn json<T>(v: &Body<T>) -> Option<Value> {
+            Some(v.json().clone())
         }
         match self {
             Write::SaveFavorite { place_id } => Some(serde_json::json!({ "place_id": place_id })),
@@ -132,9 +270,9 @@ impl Write {
     pub fn entity(&self) -> String {
         match self {
             Write::SaveFavorite { place_id } | Write::RemoveFavorite { place_id } => entity::favorite(*place_id),
-            Write::CreateRequest { request } => entity::request(&request.id),
+            Write::CreateRequest { request } => entity::request(request.id()),
             Write::CancelRequest { id } => entity::request(id),
-            Write::CreateOrder { order } => entity::order(&order.id),
+            Write::CreateOrder { order } => entity::order(order.id()),
             Write::CancelOrder { id } | Write::RateOrder { id, .. } | Write::RescheduleOrder { id, .. } => entity::order(id),
             Write::WithdrawConsent { id } => entity::consent(*id),
             Write::SetVacancies { class_id, .. } | Write::EditClass { class_id, .. } => entity::class(*class_id),
@@ -204,8 +342,9 @@ impl Write {
     }
 }
 
-fn body_as<T: serde::de::DeserializeOwned>(b: Option<Value>) -> Option<T> {
-    b.and_then(|v| serde_json::from_value(v).ok())
+/// A stored body: any JSON object (the server checks it, as it checks every write).
+fn body_as<T>(b: Option<Value>) -> Option<Body<T>> {
+    b.filter(Value::is_object).map(Body::from_json)
 }
 
 
@@ -216,6 +355,10 @@ mod tests {
 
     /// One of every write, as the app makes them.
     fn every_write() -> Vec<Write> {
+        every_write_json().into_iter().map(|v| serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}"))).collect()
+    }
+
+    fn every_write_json() -> Vec<Value> {
         let t = "2026-12-02T01:02:03Z";
         let elder = json!({ "name": "张大爷", "age": 82, "street_id": "wuxi-xinwu-wangzhuang", "address_detail": "旺庄路 1 号",
                             "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": true, "empty_nest": false });
@@ -244,9 +387,20 @@ mod tests {
             json!({ "write": "check_in", "order_id": id, "check_in": { "tapped_at": t, "lat": 31.5, "lng": 120.3 } }),
             json!({ "write": "check_out", "order_id": id, "check_out": { "tapped_at": t, "tasks": [{ "task": "助浴", "done": true }] } }),
         ]
-        .into_iter()
-        .map(|v| serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}")))
-        .collect()
+        .into()
+    }
+
+    #[test]
+    fn every_write_is_stored_in_the_form_every_version_kept() {
+        // `every_write` reads them from that form; written back, each is the same JSON.
+        let stored = every_write_json();
+        for (w, json) in every_write().iter().zip(&stored) {
+            assert_eq!(&serde_json::to_value(w).unwrap(), json);
+            assert_eq!(Write::from_json(json.clone()).as_ref(), Some(w));
+        }
+        assert_eq!(Write::from_json(json!({ "write": "launch_rocket", "id": 1 })), None);
+        assert_eq!(Write::from_json(json!({ "write": "cancel_order" })), None, "a field missing");
+        assert!(serde_json::from_value::<Write>(json!({ "write": "set_vacancies", "class_id": "x", "change": {} })).is_err());
     }
 
     #[test]

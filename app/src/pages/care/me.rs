@@ -129,8 +129,8 @@ fn adopt(_d: Device, _data: &Value) {
         use crate::model::requests::RequestView;
         use crate::offline::store::{browser, KEY_ELDER};
         let inner = |k: &str, field: &str| format!("[{}]", list(_data, k).iter().map(|x| x[field].to_string()).collect::<Vec<_>>().join(","));
-        let orders: Vec<OrderView> = serde_json::from_slice(inner("orders", "order").as_bytes()).unwrap_or_default();
-        let requests: Vec<RequestView> = serde_json::from_slice(inner("requests", "request").as_bytes()).unwrap_or_default();
+        let orders: Vec<OrderView> = serde_json::from_str(&inner("orders", "order")).unwrap_or_default();
+        let requests: Vec<RequestView> = serde_json::from_str(&inner("requests", "request")).unwrap_or_default();
         if browser::read::<crate::model::elder::ElderProfile>(KEY_ELDER).is_none() {
             let latest = list(_data, "orders").iter().max_by_key(|o| text(&o["order"], "created_at")).map(|o| o["elder"].to_string());
             if let Some(e) = latest.and_then(|e| serde_json::from_str::<crate::model::elder::ElderProfile>(&e).ok()).filter(|e| e.name != "（已匿名）") {

@@ -11,7 +11,7 @@ use crate::model::orders::{default_tasks, CheckIn, CheckOut, OrderStatus, Provid
 use crate::pages::parents::ask::when;
 use crate::model::{FieldError, LoginResponse};
 use chrono::{DateTime, Utc};
-use crate::offline::write::Write;
+use crate::offline::write::{Body, Write};
 use crate::offline::write::entity;
 use leptos::prelude::*;
 
@@ -171,7 +171,7 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, 
                     v.order.check_in = Some(stamp);
                 });
                 let check_in = CheckIn { tapped_at: tapped, lat: pos.map(|p| p.0), lng: pos.map(|p| p.1) };
-                enqueue(d, format!("签到：{label}"), Write::CheckIn { order_id: id.clone(), check_in });
+                enqueue(d, format!("签到：{label}"), Write::CheckIn { order_id: id.clone(), check_in: Body::new(&check_in) });
             });
         }
     };
@@ -204,7 +204,7 @@ fn VisitCard(v: ProviderOrder, visits: RwSignal<Vec<ProviderOrder>>, d: Device, 
                     v.order.tasks = body.tasks.clone();
                     v.order.carer_note = body.note.clone();
                 });
-                enqueue(d, format!("签退：{label}"), Write::CheckOut { order_id: id.clone(), check_out: body });
+                enqueue(d, format!("签退：{label}"), Write::CheckOut { order_id: id.clone(), check_out: Body::new(&body) });
             });
         }
     };

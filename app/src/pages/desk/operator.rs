@@ -10,7 +10,7 @@ use crate::pages::desk::operator_forms::{AddClassForm, ClassEditForm, PlaceEditF
 use crate::pages::desk::operator_inbox::{InboxPanel, TimeslotsPanel};
 use crate::offline::store::OutboxItem;
 use crate::model::{ClassEdit, ClassState, LoginResponse, OperatorPlace, Role, VacancyChange};
-use crate::offline::write::Write;
+use crate::offline::write::{Body, Write};
 use crate::offline::write::entity;
 use crate::components::local_data::WithLocalData;
 use leptos::prelude::*;
@@ -198,7 +198,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
             }
         });
         save_local();
-        enqueue(d, label, Write::SetVacancies { class_id, change });
+        enqueue(d, label, Write::SetVacancies { class_id, change: Body::new(&change) });
     };
 
     // An edit of a class's figures: show it, queue it on the version shown.
@@ -212,7 +212,7 @@ fn Desk(session: RwSignal<Option<LoginResponse>>, s: LoginResponse) -> impl Into
             }
         });
         save_local();
-        enqueue(d, label, Write::EditClass { class_id, edit: e });
+        enqueue(d, label, Write::EditClass { class_id, edit: Body::new(&e) });
     };
     let can_write = s.user.role != Role::Supervisor;
 

@@ -9,7 +9,7 @@ use crate::model::{
     validate_class_figures, AgeBand, CareMode, CareModeFeeEdit, ClassCreate, ClassEdit, ClassState, FieldError, PlaceDetail,
     PlaceEdit,
 };
-use crate::offline::write::Write;
+use crate::offline::write::{Body, Write};
 use crate::offline::write::entity;
 use leptos::prelude::*;
 
@@ -169,7 +169,7 @@ pub fn AddClassForm(place_id: i64, classes: RwSignal<Vec<ClassState>>) -> impl I
         errors.set(vec![]);
         let new = ClassCreate { age_band: b, care_mode: m, capacity: cap, enrolled: enr, vacancies: vac };
         let label = format!("新增 {} · {}（托位 {cap} · 在托 {enr} · 空位 {vac}）", b.label(), m.label());
-        enqueue(d, label, Write::CreateClass { place_id, class: new });
+        enqueue(d, label, Write::CreateClass { place_id, class: Body::new(&new) });
         capacity.set(String::new());
         vacancies.set(String::new());
         enrolled.set("0".into());
@@ -238,7 +238,7 @@ pub fn PlaceEditForm(place_id: i64) -> impl IntoView {
         }
         let queued: Option<PlaceEdit> =
             d.latest_of(&ent).and_then(|i| match i.write {
-                Write::EditPlace { edit, .. } => Some(edit),
+                Write::EditPlace { edit, .. } => edit.get(),
                 _ => None,
             });
         let from_detail = detail.get().map(|p| PlaceEdit {
@@ -297,7 +297,7 @@ pub fn PlaceEditForm(place_id: i64) -> impl IntoView {
         errors.set(vec![]);
         let name = detail.with_untracked(|p| p.as_ref().map(|p| p.summary.name.clone()).unwrap_or_default());
         {
-            enqueue(d, format!("修改机构信息 {name}"), Write::EditPlace { place_id, edit });
+            enqueue(d, format!("修改机构信息 {name}"), Write::EditPlace { place_id, edit: Body::new(&edit) });
             saved.set(true);
         }
     };

@@ -8,7 +8,7 @@ use crate::offline::sync::{discard_entity, enqueue, use_device, Device};
 use crate::pages::parents::ask::when;
 use crate::model::requests::{weekday_label, Decision, InboxItem, Timeslot, TimeslotCreate};
 use crate::model::{DecisionAction, FieldError, RequestKind, RequestStatus};
-use crate::offline::write::Write;
+use crate::offline::write::{Body, Write};
 use crate::offline::write::entity;
 use leptos::prelude::*;
 
@@ -40,7 +40,7 @@ pub fn InboxPanel(chosen: RwSignal<Option<i64>>, can_write: bool) -> impl IntoVi
         if let Some(pid) = chosen.get_untracked() {
             let _ = crate::offline::store::browser::write_signed_in(&crate::offline::store::keys::desk("requests", pid), &items.get_untracked());
         }
-        enqueue(d, label, Write::DecideRequest { id: id.clone(), decision: Decision { action, message } });
+        enqueue(d, label, Write::DecideRequest { id: id.clone(), decision: Body::new(&Decision { action, message }) });
     };
     #[cfg(not(feature = "hydrate"))]
     let _ = chosen;
@@ -239,7 +239,7 @@ pub fn TimeslotsPanel(place_id: i64) -> impl IntoView {
         }
         errors.set(vec![]);
         let label = format!("新增{}时段 {} {}–{}", new.kind.label(), weekday_label(new.weekday), new.start, new.end);
-        enqueue(d, label, Write::CreateTimeslot { place_id, timeslot: new });
+        enqueue(d, label, Write::CreateTimeslot { place_id, timeslot: Body::new(&new) });
     };
     let ent = entity.clone();
     let pending = move || d.queued_of(&ent).into_iter().map(|x| x.label).collect::<Vec<_>>();

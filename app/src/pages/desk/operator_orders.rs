@@ -11,7 +11,7 @@ use crate::model::{WelfareMode, WelfareStatus};
 use crate::pages::parents::ask::when;
 use crate::model::FieldError;
 use crate::components::visit::{stamp_line, TaskList};
-use crate::offline::write::Write;
+use crate::offline::write::{Body, Write};
 use crate::offline::write::entity;
 use leptos::prelude::*;
 
@@ -56,7 +56,7 @@ pub fn ProviderDesk(providers: RwSignal<Vec<OperatorProvider>>) -> impl IntoView
         if let Some(pid) = chosen.get_untracked() {
             let _ = crate::offline::store::browser::write_signed_in(&crate::offline::store::keys::desk("orders", pid), &orders.get_untracked());
         }
-        enqueue(d, label, Write::DecideOrder { id: id.clone(), decision: d_ });
+        enqueue(d, label, Write::DecideOrder { id: id.clone(), decision: Body::new(&d_) });
     };
     view! {
         <section class="panel provider-desk">
@@ -120,7 +120,7 @@ fn WelfarePanel(chosen: RwSignal<Option<i64>>) -> impl IntoView {
             let _ = crate::offline::store::browser::write_signed_in(&crate::offline::store::keys::desk("welfare", pid), &visits.get_untracked());
         }
         let record = RecordWelfareVisit { mode, done_at: now, note: Some(note).filter(|n| !n.is_empty()) };
-        enqueue(d, label, Write::RecordWelfareVisit { id, record });
+        enqueue(d, label, Write::RecordWelfareVisit { id, record: Body::new(&record) });
     };
     view! {
         <section class="panel welfare-desk">

@@ -9,7 +9,7 @@ use crate::model::orders::{Carer, CarerCreate, CarerLevel};
 use crate::model::requests::beijing_today;
 use crate::model::FieldError;
 use crate::offline::sync::{enqueue, use_device};
-use crate::offline::write::{entity, Write};
+use crate::offline::write::{entity, Body, Write};
 use leptos::prelude::*;
 
 #[component]
@@ -38,7 +38,7 @@ pub fn CarersPanel(chosen: RwSignal<Option<i64>>, carers: RwSignal<Vec<Carer>>) 
             .unwrap_or_default()
             .into_iter()
             .filter_map(|(w, set_aside, why)| match w {
-                Write::AddCarer { carer, .. } => Some((carer, set_aside, why)),
+                Write::AddCarer { carer, .. } => Some((carer.get()?, set_aside, why)),
                 _ => None,
             })
             .collect::<Vec<_>>()
@@ -49,7 +49,7 @@ pub fn CarersPanel(chosen: RwSignal<Option<i64>>, carers: RwSignal<Vec<Carer>>) 
     // A queued edit of a carer: what it will be once sent, or why it was set aside.
     let editing_of = move |id: i64| {
         queued().unwrap_or_default().into_iter().rev().find_map(|(w, set_aside, why)| match w {
-            Write::EditCarer { carer_id, carer, .. } if carer_id == id => Some((carer, set_aside, why)),
+            Write::EditCarer { carer_id, carer, .. } if carer_id == id => Some((carer.get()?, set_aside, why)),
             _ => None,
         })
     };
@@ -71,7 +71,7 @@ pub fn CarersPanel(chosen: RwSignal<Option<i64>>, carers: RwSignal<Vec<Carer>>) 
         }
         added.set(Some(format!("已保存在本机：新增护理员 {}（联网后发送）", new.name)));
         let label = format!("新增护理员 {}", new.name);
-        enqueue(d, label, Write::AddCarer { provider_id: pid, carer: new });
+        enqueue(d, label, Write::AddCarer { provider_id: pid, carer: Body::new(&new) });
         name.set(String::new());
         phone.set(String::new());
         certificate.set(String::new());
@@ -197,7 +197,7 @@ fn CarerEdit(c: Carer, chosen: RwSignal<Option<i64>>, open_edit: RwSignal<Option
             return;
         }
         let label = format!("修改护理员 {}（证书有效期至 {}）", edit.name, edit.certificate_expires_on);
-        enqueue(d, label, Write::EditCarer { provider_id: pid, carer_id, carer: edit });
+        enqueue(d, label, Write::EditCarer { provider_id: pid, carer_id, carer: Body::new(&edit) });
         open_edit.set(None);
     };
     view! {

@@ -8,7 +8,7 @@ use crate::model::requests::weekday_label;
 use crate::model::service_desk::{HomeSlotCreate, ItemSet, ProviderService, ServiceArea};
 use crate::model::{FieldError, MealMode, ServiceItem};
 use crate::offline::sync::{enqueue, use_device};
-use crate::offline::write::{entity, Write};
+use crate::offline::write::{entity, Body, Write};
 use leptos::prelude::*;
 
 #[component]
@@ -81,7 +81,7 @@ fn ItemsEditor(chosen: RwSignal<Option<i64>>, service: RwSignal<ProviderService>
                 }
             }
         });
-        enqueue(d, label, Write::SetProviderItem { provider_id: pid, set });
+        enqueue(d, label, Write::SetProviderItem { provider_id: pid, set: Body::new(&set) });
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -200,7 +200,7 @@ fn SlotsEditor(chosen: RwSignal<Option<i64>>, service: RwSignal<ProviderService>
         errors.set(vec![]);
         let label = format!("新增时段 {} {} {}–{} 每次 {} 单", new.item.label(), weekday_label(new.weekday), new.start, new.end, new.capacity);
         open_groups.update(|g| if !g.contains(&new.item) { g.push(new.item) });
-        enqueue(d, label, Write::CreateHomeSlot { provider_id: pid, slot: new });
+        enqueue(d, label, Write::CreateHomeSlot { provider_id: pid, slot: Body::new(&new) });
     };
     view! {
         {move || {
@@ -306,7 +306,7 @@ fn AreaEditor(chosen: RwSignal<Option<i64>>, service: RwSignal<ProviderService>)
         errors.set(vec![]);
         let label = format!("服务范围：{}", service.with_untracked(|s| area.text(&s.streets)));
         service.update(|s| s.area = area.clone());
-        enqueue(d, label, Write::SetServiceArea { provider_id: pid, area });
+        enqueue(d, label, Write::SetServiceArea { provider_id: pid, area: Body::new(&area) });
     };
     view! {
         <p class="area-now">{move || service.with(|s| format!("现在：{}", s.area.text(&s.streets)))}</p>
