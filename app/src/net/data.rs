@@ -102,9 +102,15 @@ impl DataSource {
             r
         })
     }
+    /// Cache first too: a place opened before, or one of a kept district, answers at once
+    /// (marked `from_cache`; the page checks it with the server in the background).
     pub fn place(&self, id: i64) -> impl Future<Output = Result<PlaceDetail, ClientError>> + Send + 'static {
         let c = self.client.clone();
         send(async move {
+            #[cfg(feature = "hydrate")]
+            if let Some(kept) = crate::offline::cache::browser::detail_offline(id) {
+                return Ok(kept);
+            }
             let r = c.place(id).await;
             #[cfg(feature = "hydrate")]
             if let Err(e) = &r {

@@ -43,11 +43,44 @@ pub fn PlacePage() -> impl IntoView {
             crate::offline::cache::browser::remember_detail(&p);
         }
     });
+    // A page answered from the phone's copy (`from_cache`: opened before, or built from the
+    // kept district) is checked with the server in the background, as the search is: the
+    // server's page replaces it when it comes; a link too slow for the read timeout leaves the
+    // kept page up, saying so. Keyed by the place, so a late answer never lands on another.
+    let checked = RwSignal::new(None::<(i64, Result<PlaceDetail, ClientError>)>);
+    #[cfg(feature = "hydrate")]
+    {
+        let d = crate::offline::sync::use_device();
+        Effect::new(move |_| {
+            let Some(Ok(p)) = place.get() else { return };
+            let id = p.summary.id;
+            let done = checked.with_untracked(|c| c.as_ref().is_some_and(|(k, _)| *k == id));
+            if p.from_cache.is_none() || done || !d.online.get_untracked() {
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                let answer = crate::net::client::ApiClient::same_origin().place(id).await;
+                if let Ok(fresh) = &answer {
+                    crate::offline::cache::browser::remember_detail(fresh);
+                }
+                checked.set(Some((id, answer)));
+            });
+        });
+    }
+    let shown = move |p: PlaceDetail| -> Result<(PlaceDetail, bool), ClientError> {
+        let id = p.summary.id;
+        checked.with(|c| match c {
+            Some((k, Ok(fresh))) if *k == id => Ok((fresh.clone(), false)),
+            Some((k, Err(e))) if *k == id && e.is_not_found() => Err(e.clone()),
+            Some((k, Err(_))) if *k == id => Ok((p, true)),
+            _ => Ok((p, false)),
+        })
+    };
     view! {
         <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
             {move || Suspend::new(async move {
-                match place.await {
-                    Ok(p) => view! { <PlaceView p /> }.into_any(),
+                match place.await.and_then(shown) {
+                    Ok((p, slow)) => view! { <PlaceView p slow /> }.into_any(),
                     Err(e) if e.is_not_found() => {
                         set_status(404);
                         view! { <NotFound /> }.into_any()
@@ -60,7 +93,7 @@ pub fn PlacePage() -> impl IntoView {
 }
 
 #[component]
-fn PlaceView(p: PlaceDetail) -> impl IntoView {
+fn PlaceView(p: PlaceDetail, slow: bool) -> impl IntoView {
     let s = p.summary;
     let gcj = LatLng::new(s.lat, s.lng);
     let links = map_links(gcj, &s.name);
@@ -79,7 +112,7 @@ fn PlaceView(p: PlaceDetail) -> impl IntoView {
     view! {
         <Title text=format!("{} · 一老一小", s.name) />
         <article class="place">
-            {from_cache.map(|at| view! { <crate::pages::parents::home::CachedNote at /> })}
+            {from_cache.map(|at| view! { <crate::pages::parents::home::CachedNote at slow /> })}
             {partial.then(|| view! { <p class="cached-note">"这个机构还没有在线打开过：机构信息、开放时间和电话需联网后显示。"</p> })}
             <p class="back">
                 <a href="/" on:click=|ev| {
