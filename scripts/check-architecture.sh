@@ -20,9 +20,9 @@ only() {
     echo "ok: $what"
   fi
 }
-only "only http/audit.rs writes audit_log" 'INSERT INTO audit_log' server/src server/src/http/audit.rs
-only "only http/write.rs keeps stored answers (db/places.rs prunes them, db/privacy.rs erases or moves a family's)" 'idempotency_keys' server/src \
-  server/src/http/write.rs server/src/db/places.rs server/src/db/privacy.rs
+only "only db/access.rs writes audit_log (called by http/audit.rs)" 'INSERT INTO audit_log' server/src server/src/db/access.rs
+only "only db/idempotency.rs keeps stored answers (for http/write.rs; db/places.rs prunes them, db/privacy.rs erases or moves a family's)" 'idempotency_keys' server/src \
+  server/src/db/idempotency.rs server/src/db/places.rs server/src/db/privacy.rs
 only "status sets come from Rust constants (db::*_HOLDING_* …), never an SQL literal list" "status IN \('" server/src
 only "every 422 is built by FieldErrors or AppError::field (http/error.rs)" 'Validation\(vec!' server/src server/src/http/error.rs
 only "a route's path is written once, in its #[utoipa::path] (api/mod.rs adds only the document and the JSON 404)" \
@@ -34,6 +34,13 @@ only "every localStorage key (yl1.*) is named in the store (or the district cach
   app/src/offline/store.rs app/src/offline/cache.rs
 only "the outbox's lanes are named in offline/write.rs (entity::*)" '"(request|order|class|req|ord|visit|favorite):' app/src \
   app/src/offline/write.rs
+# the query layer: handlers (api/), the HTTP plumbing (http/) and the CLI never write SQL
+outside=$(grep -rlE --include='*.rs' 'sqlx::query|begin_with|sqlx::raw_sql' server/src | grep -v '^server/src/db/' | sort || true)
+if [ -n "$outside" ]; then
+  echo "invariant broken — SQL lives behind the db/ modules (handlers do not know the engine):"; printf '  %s\n' $outside; failed=1
+else
+  echo "ok: SQL lives behind the db/ modules (handlers do not know the engine)"
+fi
 only "desk reads and writes decide access through http/access.rs (reader, writer_of)" 'may_read|may_write' server/src \
   server/src/http/access.rs
 if ls server/tests/*.rs >/dev/null 2>&1; then

@@ -263,7 +263,7 @@ async fn import_command(url: &str, what: ImportCommand) -> anyhow::Result<i32> {
     };
     // Applying makes the plan again inside the write transaction, from the same bytes.
     let parsed = import::read(kind, &bytes, &name, encoding, &areas, today);
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = server::db::begin_write(&pool).await?;
     let up = server::db::imports::Upload {
         id: id.clone(),
         kind: kind.code().into(),

@@ -5,6 +5,7 @@
 
 use crate::http::device::sha256_hex;
 use crate::http::error::{AppError, FieldErrors};
+use crate::db;
 use crate::AppState;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -44,38 +45,9 @@ fn random_hex(n: usize) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-#[derive(sqlx::FromRow)]
-struct UserRow {
-    id: i64,
-    username: String,
-    display_name: String,
-    role: String,
-    organisation_id: Option<i64>,
-    district_id: Option<String>,
-    is_sample: bool,
-    carer_id: Option<i64>,
-}
-
-impl UserRow {
-    fn into_user(self) -> Result<User, AppError> {
-        Ok(User {
-            id: self.id,
-            role: Role::from_code(&self.role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {}", self.role)))?,
-            username: self.username,
-            display_name: self.display_name,
-            organisation_id: self.organisation_id,
-            district_id: self.district_id,
-            is_sample: self.is_sample,
-            carer_id: self.carer_id,
-        })
-    }
-}
-
-const USER_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, u.district_id, u.is_sample, u.carer_id";
-
 /// How many accounts exist (a new database has none until `create-admin`).
 pub async fn account_count(pool: &SqlitePool) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(pool).await?)
+    db::sessions::account_count(pool).await
 }
 
 /// Whether the request reached the proxy in front of us over HTTPS.
@@ -111,19 +83,7 @@ impl FromRequestParts<AppState> for Session {
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
         let token = cookie_value(&parts.headers).ok_or_else(|| AppError::Unauthorized("请先登录".into()))?;
         let token_hash = sha256_hex(token.as_bytes());
-        let row: Option<(String, UserRow)> = sqlx::query_as::<_, (String, i64, String, String, String, Option<i64>, Option<String>, bool, Option<i64>)>(
-            &format!(
-                "SELECT s.csrf_token, {USER_COLS} FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled_at IS NULL"
-            ),
-        )
-        .bind(&token_hash)
-        .bind(st.clock.unix())
-        .fetch_optional(&st.read)
-        .await?
-        .map(|(csrf, id, username, display_name, role, organisation_id, district_id, is_sample, carer_id)| {
-            (csrf, UserRow { id, username, display_name, role, organisation_id, district_id, is_sample, carer_id })
-        });
+        let row = db::sessions::session_user(&st.read, &token_hash, st.clock.unix()).await?;
         let (csrf, user) = row.ok_or_else(|| AppError::Unauthorized("登录已过期，请重新登录".into()))?;
         if parts.method != Method::GET && parts.method != Method::HEAD {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -131,7 +91,7 @@ impl FromRequestParts<AppState> for Session {
                 return Err(AppError::Forbidden("无法确认请求来自本站（缺少或错误的 X-CSRF-Token），请刷新页面后重试".into()));
             }
         }
-        Ok(Session { user: user.into_user()?, token_hash })
+        Ok(Session { user, token_hash })
     }
 }
 
@@ -169,14 +129,7 @@ const MAX_FAILS_PER_PAIR: i64 = 5;
 /// Whether this try may go ahead now (in the write transaction that then records it).
 async fn throttle(tx: &mut sqlx::SqliteConnection, now: i64, username: &str, address: &str) -> Result<(), AppError> {
     let since = now - WINDOW_S;
-    let (n, last): (i64, Option<i64>) = sqlx::query_as(
-        "SELECT count(*), max(at) FROM login_attempts WHERE username = ?1 AND ok = 0 AND at > ?2
-           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE username = ?1 AND ok = 1), 0)",
-    )
-    .bind(username)
-    .bind(since)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (n, last) = db::sessions::failures(tx, username, since).await?;
     let last = last.unwrap_or(now);
     if n >= LOCK_AT {
         let wait = (last + WINDOW_S - now).max(1);
@@ -191,15 +144,7 @@ async fn throttle(tx: &mut sqlx::SqliteConnection, now: i64, username: &str, add
             return Err(AppError::TooManyRequests(format!("密码错误次数较多，请 {wait} 秒后再试"), wait as u32));
         }
     }
-    let (pair, oldest): (i64, Option<i64>) = sqlx::query_as(
-        "SELECT count(*), min(at) FROM login_attempts WHERE username = ?1 AND address = ?2 AND ok = 0 AND at > ?3
-           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE username = ?1 AND address = ?2 AND ok = 1), 0)",
-    )
-    .bind(username)
-    .bind(address)
-    .bind(since)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (pair, oldest) = db::sessions::failures_from(tx, username, address, since).await?;
     if pair >= MAX_FAILS_PER_PAIR {
         let wait = (oldest.unwrap_or(now) + WINDOW_S - now).max(1);
         return Err(AppError::TooManyRequests(
@@ -245,14 +190,8 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
     // password is verified.
     let mut tx = st.write.begin().await?;
     throttle(&mut tx, now, &username, &address).await?;
-    let attempt: i64 = sqlx::query_scalar("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, 0, ?) RETURNING id")
-        .bind(&username)
-        .bind(&address)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-    let row: Option<(String, i64, Option<i64>, bool)> =
-        sqlx::query_as("SELECT password_hash, id, disabled_at, is_sample FROM users WHERE username = ?").bind(&username).fetch_optional(&mut *tx).await?;
+    let attempt = db::sessions::record_attempt(&mut tx, &username, &address, now).await?;
+    let row = db::sessions::credentials(&mut tx, &username).await?;
     tx.commit().await?;
     // argon2 takes ~50 ms of CPU: on the blocking pool, never on the async workers.
     let hash = row.as_ref().map(|r| r.0.clone()).unwrap_or_else(|| dummy_hash().to_string());
@@ -270,15 +209,8 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
     let token = random_hex(32);
     let csrf = random_hex(16);
     let mut tx = st.write.begin().await?;
-    sqlx::query("UPDATE login_attempts SET ok = 1 WHERE id = ?").bind(attempt).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(sha256_hex(token.as_bytes()))
-        .bind(user_id)
-        .bind(&csrf)
-        .bind(now)
-        .bind(now + SESSION_DAYS * 86_400)
-        .execute(&mut *tx)
-        .await?;
+    db::sessions::attempt_succeeded(&mut tx, attempt).await?;
+    db::sessions::create_session(&mut tx, &sha256_hex(token.as_bytes()), user_id, &csrf, now, now + SESSION_DAYS * 86_400).await?;
     tx.commit().await?;
     let user = user_by_id(&st.read, user_id).await?;
     let cookie = if https {
@@ -292,14 +224,13 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
 }
 
 pub async fn user_by_id(pool: &SqlitePool, id: i64) -> Result<User, AppError> {
-    let row: UserRow = sqlx::query_as(&format!("SELECT {USER_COLS} FROM users u WHERE u.id = ?")).bind(id).fetch_one(pool).await?;
-    row.into_user()
+    db::sessions::user_by_id(pool, id).await
 }
 
 /// `POST /api/v1/auth/logout`: revokes the session server-side.
 #[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204), (status = 401, body = app::model::ErrorBody)), tag = "auth")]
 pub async fn logout(State(st): State<AppState>, headers: HeaderMap, session: Session) -> Result<Response, AppError> {
-    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?").bind(st.clock.unix()).bind(&session.token_hash).execute(&st.write).await?;
+    db::sessions::revoke(&st.write, &session.token_hash, st.clock.unix()).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use crate::AppState;
 use crate::api::auth::Session;
-use crate::db::orders::{self, ORDER_SELECT, Row, order, provider_order};
+use crate::db::orders::{self, order, provider_order};
 use crate::http::audit::{self, About};
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::extract::ReqId;
@@ -25,17 +25,12 @@ use crate::http::write::{By, Tx, Write};
 pub async fn carer_visits(State(st): State<AppState>, session: Session) -> Result<Json<Vec<ProviderOrder>>, AppError> {
     let carer = carer_of(&session)?;
     let today = beijing_today(st.clock.now());
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{ORDER_SELECT} WHERE o.carer_id = ? AND o.status IN ({ORDERS_ON_CARERS_LIST})
-           AND (o.status = 'in_service' OR o.visit_date BETWEEN ? AND ?)
-         ORDER BY o.visit_date, t.start_min LIMIT 200",
-        ORDERS_ON_CARERS_LIST = &*crate::db::ORDERS_ON_CARERS_LIST
-    ))
-    .bind(carer)
-    .bind((today - chrono::Duration::days(1)).format("%Y-%m-%d").to_string())
-    .bind((today + chrono::Duration::days(7)).format("%Y-%m-%d").to_string())
-    .fetch_all(&st.read)
-    .await?;
+    let from = (today - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    let to = (today + chrono::Duration::days(7)).format("%Y-%m-%d").to_string();
+    let rows = {
+        let mut conn = st.read.acquire().await?;
+        orders::carers_visits(&mut conn, carer, &from, &to).await?
+    };
     let read = rows.iter().map(crate::db::orders::subject).collect();
     let out = rows.into_iter().map(|r| provider_order(r).map(for_carer)).collect::<Result<_, _>>()?;
     crate::http::access::log_reads(&st, &session.user, crate::http::access::Read::ElderProfile, "护理员上门服务", read).await?;
@@ -139,7 +134,7 @@ pub(crate) fn distance_from(elder: &ElderProfile, lat: Option<f64>, lng: Option<
 
 /// The carer's own order with the address's position; 404 for anyone else's.
 pub(crate) async fn own_order(tx: &mut SqliteConnection, id: &str, carer: i64) -> Result<(app::model::orders::OrderView, ElderProfile), AppError> {
-    let row: Option<Row> = sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.id = ? AND o.carer_id = ?")).bind(id).bind(carer).fetch_optional(&mut *tx).await?;
+    let row = orders::carers_order(tx, id, carer).await?;
     let o = provider_order(row.ok_or_else(|| AppError::NotFound("没有这个上门任务".into()))?)?;
     Ok((o.order, o.elder))
 }

@@ -103,7 +103,7 @@ pub async fn upload(
         applied_at: None,
         result: None,
     };
-    let mut tx = st.write.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&st.write).await?;
     let same = repo::save_upload(&mut tx, &up).await?;
     let applied_at = repo::upload(&mut tx, &id).await?.and_then(|u| u.applied_at);
     tx.commit().await?;

@@ -3,9 +3,8 @@
 //! (`DELETE /api/v1/me/data`), withdrawing a consent, and moving to a new phone or sharing
 //! with family (one-time transfer codes, a recovery code). All by the device key.
 
-use crate::db::orders::{Row as OrderRow, ORDER_SELECT};
 use crate::db::privacy;
-use crate::db::requests::{positions, view as request_view, Row as RequestRow, SELECT as REQUEST_SELECT};
+use crate::db::requests::{positions, view as request_view};
 use crate::http::device::DeviceHash;
 use crate::http::error::AppError;
 use crate::http::write::{NoBody, Tx, Write};
@@ -29,9 +28,8 @@ pub async fn data(State(st): State<AppState>, device: DeviceHash) -> Result<Json
 
 async fn gather(conn: &mut sqlx::SqliteConnection, st: &AppState, device: &DeviceHash) -> Result<MyData, AppError> {
     let hash = &device.0;
-    let seen: Option<(i64, i64)> = sqlx::query_as("SELECT created_at, last_seen_at FROM devices WHERE key_hash = ?").bind(hash).fetch_optional(&mut *conn).await?;
-    let rows: Vec<RequestRow> =
-        sqlx::query_as(&format!("{REQUEST_SELECT} WHERE r.device_hash = ? ORDER BY r.created_at DESC, r.rowid DESC")).bind(hash).fetch_all(&mut *conn).await?;
+    let seen = privacy::device_seen(conn, hash).await?;
+    let rows = crate::db::requests::by_device(conn, hash, i64::MAX).await?;
     let pos = positions(conn, "device_hash = ?", hash).await?;
     let requests = rows
         .iter()
@@ -45,8 +43,7 @@ async fn gather(conn: &mut sqlx::SqliteConnection, st: &AppState, device: &Devic
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    let rows: Vec<OrderRow> =
-        sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.device_hash = ? ORDER BY o.created_at DESC, o.rowid DESC")).bind(hash).fetch_all(&mut *conn).await?;
+    let rows = crate::db::orders::by_device(conn, hash, i64::MAX).await?;
     let orders = rows
         .into_iter()
         .map(|r| {
@@ -204,12 +201,7 @@ pub async fn enter_code(State(st): State<AppState>, w: Write<EnterCode>) -> Resu
                 TransferMode::Share => {
                     privacy::move_records(&mut tx, &dev.0, &from).await?;
                     privacy::link(&mut tx, dev.own(), &from, now).await?;
-                    let (r, o): (i64, i64) = sqlx::query_as(
-                        "SELECT (SELECT count(*) FROM requests WHERE device_hash = ?1), (SELECT count(*) FROM orders WHERE device_hash = ?1)",
-                    )
-                    .bind(&from)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                    let (r, o) = privacy::record_counts(&mut tx, &from).await?;
                     (r as u32, o as u32)
                 }
             };

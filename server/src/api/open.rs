@@ -42,7 +42,7 @@ async fn file(st: AppState, q: OpenParams, what: What, format: Format) -> Result
     let rows = {
         let mut conn = st.read.acquire().await?;
         if let Some(a) = &scope.area {
-            let known: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM areas WHERE id = ?").bind(a).fetch_one(&mut *conn).await?;
+            let known = crate::db::places::area_exists(&mut conn, a).await?;
             if !known {
                 return Err(AppError::field("area", format!("没有编号为“{a}”的区域，请从 /api/v1/areas 中选择")));
             }

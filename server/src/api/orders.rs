@@ -3,7 +3,7 @@
 //! over-booked; the price comes from the rule table), the device's orders, and cancelling
 //! within the provider's window.
 
-use crate::db::orders::{self, booked, Row, ORDER_SELECT, view, order};
+use crate::db::orders::{self, booked, view, order};
 use crate::http::device::DeviceHash;
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::write::{NoBody, Tx, Write};
@@ -67,10 +67,8 @@ pub async fn openings(State(st): State<AppState>, Id(provider_id): Id, RawQuery(
 /// `GET /api/v1/orders` — this device's orders, newest first.
 #[utoipa::path(get, path = "/api/v1/orders", responses((status = 200, body = OrdersResponse), (status = 401)), tag = "home services")]
 pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json<OrdersResponse>, AppError> {
-    let rows: Vec<Row> = sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.device_hash = ? ORDER BY o.created_at DESC, o.rowid DESC LIMIT 200"))
-        .bind(&device.0)
-        .fetch_all(&st.read)
-        .await?;
+    let mut conn = st.read.acquire().await?;
+    let rows = orders::by_device(&mut conn, &device.0, 200).await?;
     Ok(Json(OrdersResponse { orders: rows.into_iter().map(view).collect::<Result<_, _>>()?, generated_at: st.clock.now() }))
 }
 
@@ -93,7 +91,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Re
         // what the consents given allow: the level and categories only with their own
         let elder = new.shared_elder();
         // The provider must serve the address and offer the item.
-        let serving = crate::api::services::serving(&mut tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(new.item)).await?;
+        let serving = crate::db::services::serving(&mut tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(new.item)).await?;
         let Some(provider) = serving.into_iter().find(|p| p.id == new.provider_id) else {
             if !orders::provider_exists(&mut tx, new.provider_id).await? {
                 return Err(AppError::NotFound("没有这个服务机构".into()));
@@ -114,7 +112,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewOrder>) -> Result<Re
         }
         errors.into_result()?;
         let offer = offer.ok_or_else(|| AppError::field("item", "这家机构不提供这个服务"))?;
-        let rules = crate::api::services::rules(&mut tx).await?;
+        let rules = crate::db::services::rules(&mut tx).await?;
         let q = quote(&rules, &elder, new.item, offer.market_price_yuan);
         orders::insert(&mut tx, &new, &dev.0, &elder, &q, now.timestamp()).await?;
         let to = crate::db::privacy::Recipient { code: format!("provider:{}", new.provider_id), name: &provider.name };
@@ -154,7 +152,7 @@ pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBod
                 ));
             }
             _ => {
-                sqlx::query("UPDATE orders SET status = 'cancelled', updated_at = ? WHERE id = ?").bind(now.timestamp()).bind(&id).execute(&mut *tx).await?;
+                orders::mark_cancelled(&mut tx, &id, now.timestamp()).await?;
             }
         }
         let v = order(&mut tx, &id).await?;

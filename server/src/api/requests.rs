@@ -8,7 +8,7 @@
 //! the class's vacancies in the same transaction. The parent's phone is masked in the
 //! inbox; revealing it (after accepting or offering) is written to the audit trail.
 
-use crate::db::requests::{self, Row, SELECT, positions, view, one, TimeslotRow, TIMESLOT_COLS, booked, release_place};
+use crate::db::requests::{self, positions, view, one, booked, release_place};
 use crate::http::device::DeviceHash;
 use crate::http::error::{AppError, FieldErrors};
 use crate::http::write::{NoBody, Tx, Write};
@@ -35,10 +35,7 @@ use std::collections::HashMap;
 #[utoipa::path(get, path = "/api/v1/requests", responses((status = 200, body = RequestsResponse), (status = 401)), tag = "requests")]
 pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json<RequestsResponse>, AppError> {
     let mut conn = st.read.acquire().await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE r.device_hash = ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 200"))
-        .bind(&device.0)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = requests::by_device(&mut conn, &device.0, 200).await?;
     let pos = positions(&mut conn, "device_hash = ?", &device.0).await?;
     let requests = rows.iter().map(|r| view(r, &pos)).collect::<Result<_, _>>()?;
     Ok(Json(RequestsResponse { requests, generated_at: st.clock.now() }))
@@ -52,10 +49,7 @@ pub async fn list(State(st): State<AppState>, device: DeviceHash) -> Result<Json
 pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Json<TimeslotsResponse>, AppError> {
     let mut conn = st.read.acquire().await?;
     place_org(&mut conn, place_id).await?;
-    let timeslots: Vec<TimeslotRow> = sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? AND active = 1"))
-        .bind(place_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let timeslots = requests::active_timeslots(&mut conn, place_id).await?;
     let now = st.clock.now();
     let windows: Vec<WeeklyWindow> = timeslots
         .iter()
@@ -69,18 +63,7 @@ pub async fn openings(State(st): State<AppState>, Id(place_id): Id) -> Result<Js
         })
         .collect();
     // Every booking count of the fortnight in one query.
-    let counts: HashMap<(i64, String), i64> = sqlx::query_as::<_, (i64, String, i64)>(
-        &format!("SELECT r.timeslot_id, r.timeslot_date, count(*) FROM requests r JOIN timeslots t ON t.id = r.timeslot_id
-         WHERE t.place_id = ? AND r.timeslot_date >= ? AND r.status IN ({REQUESTS_HOLDING_TIMESLOT})
-         GROUP BY r.timeslot_id, r.timeslot_date", REQUESTS_HOLDING_TIMESLOT = &*crate::db::REQUESTS_HOLDING_TIMESLOT),
-    )
-    .bind(place_id)
-    .bind(beijing_today(now).format("%Y-%m-%d").to_string())
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(id, d, n)| ((id, d), n))
-    .collect();
+    let counts = requests::booking_counts(&mut conn, place_id, &beijing_today(now).format("%Y-%m-%d").to_string()).await?;
     let openings = app::model::requests::openings(&windows, now, |id, d| counts.get(&(id, d.to_string())).copied().unwrap_or(0) as u32);
     Ok(Json(TimeslotsResponse { place_id, openings, generated_at: now }))
 }
@@ -199,8 +182,7 @@ pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBod
     let dev = w.device.clone();
     let now = st.clock.unix();
     w.run(&st, move |mut tx: Tx, _| async move {
-        let owner: Option<(String, String, Option<i64>)> =
-            sqlx::query_as("SELECT device_hash, status, class_id FROM requests WHERE id = ?").bind(&id).fetch_optional(&mut *tx).await?;
+        let owner = requests::owner_status(&mut tx, &id).await?;
         let Some((owner, status, class_id)) = owner.filter(|o| o.0 == dev.0) else {
             return Err(AppError::NotFound("没有这条申请".into()));
         };
@@ -210,7 +192,7 @@ pub async fn cancel(State(st): State<AppState>, ReqId(id): ReqId, w: Write<NoBod
             if status == RequestStatus::Offered {
                 release_place(&mut tx, now, class_id).await?;
             }
-            sqlx::query("UPDATE requests SET status = 'cancelled', updated_at = ? WHERE id = ?").bind(now).bind(&id).execute(&mut *tx).await?;
+            requests::mark_cancelled(&mut tx, &id, now).await?;
         } else if status != RequestStatus::Cancelled {
             return Err(AppError::Conflict(format!("这条申请已是“{}”，不能取消", status.label())));
         }

@@ -15,10 +15,12 @@ use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/yilao.db";
 
+pub mod access;
 pub mod accounts;
 pub mod carers;
 pub mod classes;
 pub mod favorites;
+pub mod idempotency;
 pub mod imports;
 pub mod open_data;
 pub mod orders;
@@ -28,10 +30,19 @@ pub mod privacy;
 pub mod provider_imports;
 pub mod provider_service;
 pub mod requests;
+pub mod services;
+pub mod sessions;
 pub mod supervise;
 pub mod targets;
 pub mod welfare;
 pub mod sample;
+
+/// A transaction that writes. On SQLite `BEGIN IMMEDIATE` takes the one write lock at the
+/// start, so a transaction that reads and then writes never finds the lock taken halfway
+/// (which SQLite answers with SQLITE_BUSY rather than a wait).
+pub async fn begin_write(pool: &SqlitePool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
 
 /// A stored code the Rust enum does not know (a row written by a newer version, or by hand):
 /// a server fault, logged with what and which value.

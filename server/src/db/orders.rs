@@ -347,3 +347,83 @@ pub(crate) async fn check_out(
     .await?;
     Ok(())
 }
+
+/// A device's orders, newest first (at most `limit`).
+pub(crate) async fn by_device(conn: &mut SqliteConnection, device_hash: &str, limit: i64) -> Result<Vec<Row>, AppError> {
+    Ok(sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.device_hash = ? ORDER BY o.created_at DESC, o.rowid DESC LIMIT ?"))
+        .bind(device_hash)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// The family cancelled it.
+pub(crate) async fn mark_cancelled(conn: &mut SqliteConnection, id: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE orders SET status = 'cancelled', updated_at = ? WHERE id = ?").bind(now).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// A carer's visits between two Beijing dates (and any still in service), in time order.
+pub(crate) async fn carers_visits(conn: &mut SqliteConnection, carer_id: i64, from: &str, to: &str) -> Result<Vec<Row>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "{ORDER_SELECT} WHERE o.carer_id = ? AND o.status IN ({ORDERS_ON_CARERS_LIST})
+           AND (o.status = 'in_service' OR o.visit_date BETWEEN ? AND ?)
+         ORDER BY o.visit_date, t.start_min LIMIT 200",
+        ORDERS_ON_CARERS_LIST = &*crate::db::ORDERS_ON_CARERS_LIST
+    ))
+    .bind(carer_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// One order of this carer's.
+pub(crate) async fn carers_order(conn: &mut SqliteConnection, id: &str, carer_id: i64) -> Result<Option<Row>, AppError> {
+    Ok(sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.id = ? AND o.carer_id = ?")).bind(id).bind(carer_id).fetch_optional(&mut *conn).await?)
+}
+
+/// An organisation's providers: (id, name, kind).
+pub(crate) async fn providers_of(conn: &mut SqliteConnection, organisation_id: i64) -> Result<Vec<(i64, String, String)>, AppError> {
+    Ok(sqlx::query_as("SELECT id, name, kind FROM providers WHERE organisation_id = ? ORDER BY id").bind(organisation_id).fetch_all(&mut *conn).await?)
+}
+
+/// A provider's orders: new ones first, then by visit.
+pub(crate) async fn of_provider(conn: &mut SqliteConnection, provider_id: i64) -> Result<Vec<Row>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "{ORDER_SELECT} WHERE o.provider_id = ?
+         ORDER BY CASE o.status WHEN 'submitted' THEN 0 WHEN 'accepted' THEN 1 WHEN 'assigned' THEN 2 WHEN 'in_service' THEN 3 ELSE 4 END,
+                  o.visit_date, t.start_min LIMIT 300"
+    ))
+    .bind(provider_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The provider's decision, as the order's new state.
+pub(crate) struct Decided<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) to: OrderStatus,
+    pub(crate) carer_id: Option<i64>,
+    pub(crate) message: Option<&'a str>,
+    pub(crate) category_confirmed: bool,
+    pub(crate) now: i64,
+}
+
+pub(crate) async fn decide(conn: &mut SqliteConnection, d: Decided<'_>) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE orders SET status = ?, carer_id = coalesce(?, carer_id), message = coalesce(?, message),
+                category_confirmed_at = CASE WHEN ?4 THEN coalesce(category_confirmed_at, ?5) ELSE category_confirmed_at END,
+                updated_at = ?5
+         WHERE id = ?6",
+    )
+    .bind(d.to.code())
+    .bind(d.carer_id)
+    .bind(d.message)
+    .bind(d.category_confirmed)
+    .bind(d.now)
+    .bind(d.id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

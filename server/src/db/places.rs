@@ -465,7 +465,7 @@ pub async fn current_seq(conn: &mut SqliteConnection) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar("SELECT value FROM change_counter WHERE id = 1").fetch_one(&mut *conn).await?)
 }
 
-async fn area_exists(conn: &mut SqliteConnection, id: &str) -> Result<bool, AppError> {
+pub async fn area_exists(conn: &mut SqliteConnection, id: &str) -> Result<bool, AppError> {
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM areas WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
     Ok(n > 0)
 }
@@ -535,7 +535,7 @@ pub async fn changes(pool: &SqlitePool, since: i64, areas: &[String]) -> Result<
 /// Raises the horizon to the current change number: a device that synced before it is
 /// told to refetch its areas (`reset: true`). Returns that number.
 pub async fn sync_reset(pool: &SqlitePool) -> Result<i64, AppError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin_write(pool).await?;
     // A number of its own: a device that refetches gets it with its snapshot and is then
     // at the horizon, not behind it.
     sqlx::query("UPDATE change_counter SET value = value + 1 WHERE id = 1").execute(&mut *tx).await?;
@@ -674,7 +674,7 @@ pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
 
 /// Drops tombstones older than `keep_s` seconds and raises the horizon past them.
 pub async fn prune_tombstones(pool: &SqlitePool, keep_s: i64) -> Result<u64, AppError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin_write(pool).await?;
     let cutoff = Utc::now().timestamp() - keep_s;
     let max: Option<i64> = sqlx::query_scalar("SELECT max(change_seq) FROM tombstones WHERE deleted_at < ?")
         .bind(cutoff)
@@ -723,3 +723,4 @@ pub(crate) async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) 
         confirmed_at: crate::db::places::ts(at),
     }))
 }
+

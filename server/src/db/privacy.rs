@@ -438,3 +438,16 @@ mod tests {
         }
     }
 }
+
+/// When a device was first and last seen.
+pub async fn device_seen(conn: &mut SqliteConnection, device_hash: &str) -> Result<Option<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as("SELECT created_at, last_seen_at FROM devices WHERE key_hash = ?").bind(device_hash).fetch_optional(&mut *conn).await?)
+}
+
+/// How many requests and orders a device's family holds.
+pub async fn record_counts(conn: &mut SqliteConnection, device_hash: &str) -> Result<(i64, i64), AppError> {
+    Ok(sqlx::query_as("SELECT (SELECT count(*) FROM requests WHERE device_hash = ?1), (SELECT count(*) FROM orders WHERE device_hash = ?1)")
+        .bind(device_hash)
+        .fetch_one(&mut *conn)
+        .await?)
+}

@@ -328,3 +328,49 @@ pub(crate) async fn decide(conn: &mut SqliteConnection, id: &str, to: RequestSta
         .await?;
     Ok(())
 }
+
+/// A device's requests, newest first (at most `limit`).
+pub(crate) async fn by_device(conn: &mut SqliteConnection, device_hash: &str, limit: i64) -> Result<Vec<Row>, AppError> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE r.device_hash = ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?"))
+        .bind(device_hash)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// A place's active timeslots.
+pub(crate) async fn active_timeslots(conn: &mut SqliteConnection, place_id: i64) -> Result<Vec<TimeslotRow>, AppError> {
+    Ok(sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? AND active = 1"))
+        .bind(place_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// Every booking of a place's timeslots from `from` (a Beijing date) on, counted by
+/// (timeslot, date) in one query.
+pub(crate) async fn booking_counts(conn: &mut SqliteConnection, place_id: i64, from: &str) -> Result<HashMap<(i64, String), i64>, AppError> {
+    Ok(sqlx::query_as::<_, (i64, String, i64)>(&format!(
+        "SELECT r.timeslot_id, r.timeslot_date, count(*) FROM requests r JOIN timeslots t ON t.id = r.timeslot_id
+         WHERE t.place_id = ? AND r.timeslot_date >= ? AND r.status IN ({REQUESTS_HOLDING_TIMESLOT})
+         GROUP BY r.timeslot_id, r.timeslot_date",
+        REQUESTS_HOLDING_TIMESLOT = &*crate::db::REQUESTS_HOLDING_TIMESLOT
+    ))
+    .bind(place_id)
+    .bind(from)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(id, d, n)| ((id, d), n))
+    .collect())
+}
+
+/// Who made a request, its status and class: (device hash, status, class).
+pub(crate) async fn owner_status(conn: &mut SqliteConnection, id: &str) -> Result<Option<(String, String, Option<i64>)>, AppError> {
+    Ok(sqlx::query_as("SELECT device_hash, status, class_id FROM requests WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
+}
+
+/// The family cancelled it.
+pub(crate) async fn mark_cancelled(conn: &mut SqliteConnection, id: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE requests SET status = 'cancelled', updated_at = ? WHERE id = ?").bind(now).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}

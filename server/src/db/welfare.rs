@@ -33,7 +33,7 @@ pub(crate) async fn ensure_plan(
 ) -> Result<(), AppError> {
     let today = beijing_today(now);
     let Some(reason) = welfare_reason(elder) else { return Ok(()) };
-    let serving = crate::api::services::serving(tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(ServiceItem::WelfareVisit)).await?;
+    let serving = crate::db::services::serving(tx, LatLng::new(elder.lat, elder.lng), &elder.street_id, Some(ServiceItem::WelfareVisit)).await?;
     let Some(provider) = serving.iter().find(|p| p.id == ordered_from) else { return Ok(()) };
     let to = crate::db::privacy::Recipient { code: format!("provider:{}", provider.id), name: provider_name };
     let ids = crate::db::privacy::record(tx, &device.0, ("order", order_id), &[consent], &to, "每周探访", now.timestamp()).await?;
@@ -204,4 +204,78 @@ pub(crate) async fn recent_visits(conn: &mut SqliteConnection, plan_id: i64, tod
     .bind(plan_id)
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// A week's visit as a provider's list reads it: the visit, its plan, the reason, the person (JSON)
+/// and the family's device.
+pub(crate) type ProviderVisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>, i64, String, String, String);
+
+/// A provider's view of a week's visit: with the person (binds: today, then the WHERE's).
+fn provider_visit_select() -> String {
+    format!(
+        "SELECT {VISIT_COLS}, v.plan_id, w.reason, w.elder, w.device_hash
+         FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id LEFT JOIN carers c ON c.id = v.carer_id"
+    )
+}
+
+/// A provider's list: missed weeks first, then due ones, then done ones of weeks from
+/// `done_since` on; nothing before `since`.
+pub(crate) async fn provider_visits(conn: &mut SqliteConnection, provider_id: i64, today: &str, since: &str, done_since: &str) -> Result<Vec<ProviderVisitRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "{}
+         WHERE w.provider_id = ? AND w.ended_on IS NULL AND v.week_start >= ? AND NOT (st = 'done' AND v.week_start < ?)
+         ORDER BY CASE st WHEN 'missed' THEN 0 WHEN 'due' THEN 1 ELSE 2 END, v.week_start DESC, v.id
+         LIMIT 500",
+        provider_visit_select()
+    ))
+    .bind(today)
+    .bind(provider_id)
+    .bind(since)
+    .bind(done_since)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+pub(crate) async fn provider_visit(conn: &mut SqliteConnection, id: i64, today: &str) -> Result<ProviderVisitRow, AppError> {
+    Ok(sqlx::query_as(&format!("{} WHERE v.id = ?", provider_visit_select())).bind(today).bind(id).fetch_one(&mut *conn).await?)
+}
+
+/// A visit's plan and week: (provider, week start, due on, done at).
+pub(crate) async fn visit_week(conn: &mut SqliteConnection, id: i64) -> Result<Option<(i64, String, String, Option<i64>)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT w.provider_id, v.week_start, v.due_on, v.done_at FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// A visit made, as recorded.
+pub(crate) struct Recorded<'a> {
+    pub(crate) id: i64,
+    pub(crate) in_week: bool,
+    pub(crate) mode: &'a str,
+    pub(crate) done_at: i64,
+    pub(crate) carer_id: Option<i64>,
+    pub(crate) note: Option<&'a str>,
+    pub(crate) recorded_by: i64,
+    pub(crate) now: i64,
+}
+
+pub(crate) async fn record(conn: &mut SqliteConnection, r: Recorded<'_>) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE welfare_visits SET status = ?, mode = ?, done_at = ?, carer_id = ?, note = ?, recorded_by = ?, updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(if r.in_week { "done" } else { "missed" })
+    .bind(r.mode)
+    .bind(r.done_at)
+    .bind(r.carer_id)
+    .bind(r.note)
+    .bind(r.recorded_by)
+    .bind(r.now)
+    .bind(r.id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -83,16 +83,7 @@ async fn may_read(conn: &mut SqliteConnection, user: &User, org: i64) -> Result<
 
 /// Whether an organisation has a place, a provider, or a provider's service 街道 in a district.
 pub(crate) async fn org_in_district(conn: &mut SqliteConnection, org: i64, district: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM places WHERE organisation_id = ?1 AND district_id = ?2)
-             OR EXISTS (SELECT 1 FROM providers WHERE organisation_id = ?1 AND district_id = ?2)
-             OR EXISTS (SELECT 1 FROM provider_streets ps JOIN providers p ON p.id = ps.provider_id
-                          JOIN areas a ON a.id = ps.street_id WHERE p.organisation_id = ?1 AND a.parent_id = ?2)",
-    )
-    .bind(org)
-    .bind(district)
-    .fetch_one(&mut *conn)
-    .await?)
+    Ok(crate::db::access::org_in_district(conn, org, district).await?)
 }
 
 /// A read connection and the district or 街道 `area` (a supervisor's own district when
@@ -173,14 +164,7 @@ pub(crate) async fn log_reads(st: &AppState, user: &User, what: Read, why: &str,
     let seen: std::collections::HashSet<(String, String)> = if what == Read::Export {
         Default::default()
     } else {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT coalesce(subject_kind, ''), coalesce(subject_id, '') FROM access_log WHERE user_id = ? AND what = ? AND day = ?",
-        )
-        .bind(user.id)
-        .bind(what.code())
-        .bind(&day)
-        .fetch_all(&st.read)
-        .await?;
+        let rows = crate::db::access::logged_today(&st.read, user.id, what.code(), &day).await?;
         rows.into_iter().collect()
     };
     let new: Vec<Subject> = subjects.into_iter().filter(|s| !seen.contains(&(s.kind.to_string(), s.id.clone()))).collect();
@@ -188,27 +172,20 @@ pub(crate) async fn log_reads(st: &AppState, user: &User, what: Read, why: &str,
         return Ok(());
     }
     let mut tx = st.write.begin().await?;
-    let who: String = sqlx::query_scalar("SELECT coalesce((SELECT name || ' · ' FROM organisations WHERE id = ?), '') || ?")
-        .bind(user.organisation_id)
-        .bind(&user.display_name)
-        .fetch_one(&mut *tx)
-        .await?;
+    let who = crate::db::access::reader_name(&mut tx, user.organisation_id, &user.display_name).await?;
     for s in new {
-        sqlx::query(
-            "INSERT INTO access_log (at, day, user_id, who, what, subject_kind, subject_id, device_hash, why)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(now.timestamp())
-        .bind(&day)
-        .bind(user.id)
-        .bind(&who)
-        .bind(what.code())
-        .bind(s.kind)
-        .bind(&s.id)
-        .bind(s.device.as_deref().filter(|d| *d != crate::db::privacy::ERASED_DEVICE))
-        .bind(why)
-        .execute(&mut *tx)
-        .await?;
+        let row = crate::db::access::AccessRow {
+            at: now.timestamp(),
+            day: &day,
+            user_id: user.id,
+            who: &who,
+            what: what.code(),
+            subject_kind: s.kind,
+            subject_id: &s.id,
+            device_hash: s.device.as_deref().filter(|d| *d != crate::db::privacy::ERASED_DEVICE),
+            why,
+        };
+        crate::db::access::log_access(&mut tx, row).await?;
     }
     tx.commit().await?;
     Ok(())

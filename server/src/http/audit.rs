@@ -50,18 +50,16 @@ pub async fn record_by(
         About::Place { org, place, class } => (Some(org), Some(place), class),
     };
     let detail = serde_json::to_string(&detail).map_err(anyhow::Error::from)?;
-    sqlx::query(
-        "INSERT INTO audit_log (user_id, actor, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(user_id)
-    .bind(tool)
-    .bind(org)
-    .bind(place)
-    .bind(class)
-    .bind(action)
-    .bind(detail)
-    .bind(now.timestamp())
-    .execute(&mut *tx)
-    .await?;
+    let row = crate::db::access::AuditRow {
+        user_id,
+        tool,
+        organisation_id: org,
+        place_id: place,
+        class_id: class,
+        action,
+        detail,
+        at: now.timestamp(),
+    };
+    crate::db::access::audit(tx, row).await?;
     Ok(())
 }

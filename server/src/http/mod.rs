@@ -167,8 +167,7 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
 /// Ready when both pools answer: a reader and the writer each run a query (each waits at
 /// most `db::ACQUIRE_TIMEOUT`, then 503). `/healthz` says only that the process serves.
 async fn readyz(axum::extract::State(st): axum::extract::State<AppState>) -> Result<&'static str, error::AppError> {
-    sqlx::query("SELECT 1").execute(&st.read).await?;
-    sqlx::query("SELECT 1").execute(&st.write).await?;
+    crate::db::access::ping(&st.read, &st.write).await?;
     Ok("ready")
 }
 

@@ -2,8 +2,8 @@
 //! client, kept in its outbox across retries). The first request with a key does
 //! the write and stores the key, a hash of the request and the response in the
 //! same transaction; a replay gets the stored response and writes nothing; the same
-//! key with a different request is 409. `BEGIN IMMEDIATE` takes SQLite's write lock
-//! first, so concurrent requests with one key queue up instead of racing.
+//! key with a different request is 409. The transaction takes the write lock first
+//! (`db::idempotency::begin`), so concurrent requests with one key queue up instead of racing.
 
 use crate::api::auth::Session;
 use crate::http::device::{sha256_hex, DeviceHash};
@@ -15,13 +15,13 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use sqlx::{Sqlite, Transaction};
+use crate::db;
 use std::future::Future;
 
 pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED: &str = "idempotent-replayed";
 
-pub type Tx = Transaction<'static, Sqlite>;
+pub use crate::db::idempotency::Tx;
 
 /// The Idempotency-Key header: 8–128 characters of `A-Z a-z 0-9 - _ .`.
 fn key_from(headers: &HeaderMap) -> Result<String, AppError> {
@@ -228,21 +228,9 @@ where
     refuse_unsafe_text(body)?;
     let now = chrono::Utc::now().timestamp();
 
-    let mut tx: Tx = st.write.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query(
-        "INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES (?1, ?2, ?2)
-         ON CONFLICT (key_hash) DO UPDATE SET last_seen_at = excluded.last_seen_at",
-    )
-    .bind(&device.0)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    let seen: Option<(String, i64, String)> =
-        sqlx::query_as("SELECT request_hash, status, response FROM idempotency_keys WHERE device_hash = ? AND key = ?")
-            .bind(&device.0)
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let mut tx: Tx = db::idempotency::begin(&st.write).await?;
+    db::idempotency::touch_device(&mut tx, &device.0, now).await?;
+    let seen = db::idempotency::stored(&mut tx, &device.0, key).await?;
     if let Some((hash, status, response)) = seen {
         tx.commit().await?;
         if hash != request_hash {
@@ -260,15 +248,7 @@ where
     // every timeslot with one key does not, nor with a fresh key per write from one address.
     // (Signed-in tablets are limited by their session.) Replays above are still answered.
     if account.is_none() {
-        let (by_device, by_address): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT count(*) FROM idempotency_keys WHERE device_hash = ?1 AND created_at > ?3),
-                    (SELECT count(*) FROM idempotency_keys WHERE address_hash = ?2 AND created_at > ?3)",
-        )
-        .bind(&device.0)
-        .bind(&device.1)
-        .bind(now - 60)
-        .fetch_one(&mut *tx)
-        .await?;
+        let (by_device, by_address) = db::idempotency::recent(&mut tx, &device.0, &device.1, now - 60).await?;
         if by_device >= st.writes_per_device {
             tx.rollback().await?;
             return Err(AppError::TooManyRequests("操作太频繁，请稍后再试（已保存的操作会自动重发）".into(), 60));
@@ -279,19 +259,16 @@ where
         }
     }
     let (mut tx, status, value) = write(tx).await?;
-    sqlx::query(
-        "INSERT INTO idempotency_keys (device_hash, key, request_hash, status, response, created_at, address_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&device.0)
-    .bind(key)
-    .bind(&request_hash)
-    .bind(status.as_u16() as i64)
-    .bind(value.to_string())
-    .bind(now)
-    .bind(account.is_none().then_some(&device.1))
-    .execute(&mut *tx)
-    .await?;
+    let answer = db::idempotency::Answer {
+        device_hash: &device.0,
+        key,
+        request_hash: &request_hash,
+        status: status.as_u16(),
+        response: value.to_string(),
+        now,
+        address_hash: account.is_none().then_some(device.1.as_str()),
+    };
+    db::idempotency::store(&mut tx, answer).await?;
     tx.commit().await?;
     Ok((status, Json(value)).into_response())
 }

@@ -1,7 +1,7 @@
 //! The provider's side of home-care orders on the desk: its providers, orders, carers and
 //! decisions (接单 / 派单 / 核实身份 / 拒绝).
 
-use crate::db::orders::{order, provider_order, Row, ORDER_SELECT};
+use crate::db::orders::{self, order, provider_order};
 use app::model::orders::{OperatorProvider, OrderAction, OrderDecision, OrderStatus, OrderView, ProviderOrder};
 use axum::Json;
 use axum::extract::State;
@@ -19,7 +19,10 @@ use crate::http::write::{By, Tx, Write};
 #[utoipa::path(get, path = "/api/v1/operator/providers", responses((status = 200, body = [OperatorProvider]), (status = 401)), tag = "operator")]
 pub async fn operator_providers(State(st): State<AppState>, session: Session) -> Result<Json<Vec<OperatorProvider>>, AppError> {
     let rows: Vec<(i64, String, String)> = match session.user.organisation_id.filter(|_| session.user.carer_id.is_none()) {
-        Some(org) => sqlx::query_as("SELECT id, name, kind FROM providers WHERE organisation_id = ? ORDER BY id").bind(org).fetch_all(&st.read).await?,
+        Some(org) => {
+            let mut conn = st.read.acquire().await?;
+            orders::providers_of(&mut conn, org).await?
+        }
         None => vec![],
     };
     Ok(Json(
@@ -34,14 +37,7 @@ pub async fn operator_providers(State(st): State<AppState>, session: Session) ->
     responses((status = 200, body = [ProviderOrder]), (status = 401), (status = 403)), tag = "operator")]
 pub async fn provider_orders(State(st): State<AppState>, session: Session, Id(provider_id): Id) -> Result<Json<Vec<ProviderOrder>>, AppError> {
     let mut conn = reader(&st, &session.user, Of::Provider(provider_id)).await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{ORDER_SELECT} WHERE o.provider_id = ?
-         ORDER BY CASE o.status WHEN 'submitted' THEN 0 WHEN 'accepted' THEN 1 WHEN 'assigned' THEN 2 WHEN 'in_service' THEN 3 ELSE 4 END,
-                  o.visit_date, t.start_min LIMIT 300"
-    ))
-    .bind(provider_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = orders::of_provider(&mut conn, provider_id).await?;
     drop(conn);
     let read = rows.iter().filter(|r| r.elder_name != crate::db::places::ANONYMISED).map(crate::db::orders::subject).collect();
     let out = rows.into_iter().map(|r| provider_order(r).map(crate::db::orders::masked_for_provider)).collect::<Result<_, AppError>>()?;
@@ -96,20 +92,15 @@ pub async fn decide(
                 return Err(AppError::Conflict(format!("订单已是“{}”，不能再{what}", s.label())));
             }
         };
-        sqlx::query(
-            "UPDATE orders SET status = ?, carer_id = coalesce(?, carer_id), message = coalesce(?, message),
-                    category_confirmed_at = CASE WHEN ?4 THEN coalesce(category_confirmed_at, ?5) ELSE category_confirmed_at END,
-                    updated_at = ?5
-             WHERE id = ?6",
-        )
-        .bind(to.code())
-        .bind(carer)
-        .bind(&message)
-        .bind(d.action == OrderAction::ConfirmCategory)
-        .bind(now.timestamp())
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+        let decided = orders::Decided {
+            id: &id,
+            to,
+            carer_id: carer,
+            message: message.as_deref(),
+            category_confirmed: d.action == OrderAction::ConfirmCategory,
+            now: now.timestamp(),
+        };
+        orders::decide(&mut tx, decided).await?;
         let detail = serde_json::json!({ "order_id": id, "action": d.action, "from": o.status.code(), "to": to.code(), "carer_id": carer, "message": message });
         audit::record(&mut tx, (&user, now), About::Organisation(Some(org)), "order_decision", detail).await?;
         let v = order(&mut tx, &id).await?;

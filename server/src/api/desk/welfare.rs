@@ -1,7 +1,7 @@
 //! The weekly 探访 on the provider's desk: the list (missed first) and the record of a visit.
 
 use crate::api::visits::{json, tap_problem};
-use crate::db::welfare::{visit_from, ymd, VISIT_COLS};
+use crate::db::welfare::{self, visit_from, ymd, ProviderVisitRow};
 use app::model::elder::ElderProfile;
 use app::model::orders::{ProviderWelfareVisit, RecordWelfareVisit, week_start};
 use app::model::requests::beijing_today;
@@ -25,19 +25,9 @@ pub async fn provider_visits(State(st): State<AppState>, session: Session, Id(pr
     let mut conn = reader(&st, &session.user, Of::Provider(provider_id)).await?;
     let today = beijing_today(st.clock.now());
     let this_week = week_start(today);
-    let rows: Vec<ProviderVisitRow> = sqlx::query_as(&format!(
-        "{}
-         WHERE w.provider_id = ? AND w.ended_on IS NULL AND v.week_start >= ? AND NOT (st = 'done' AND v.week_start < ?)
-         ORDER BY CASE st WHEN 'missed' THEN 0 WHEN 'due' THEN 1 ELSE 2 END, v.week_start DESC, v.id
-         LIMIT 500",
-        provider_visit_select()
-    ))
-    .bind(ymd(today))
-    .bind(provider_id)
-    .bind(ymd(this_week - chrono::Duration::weeks(8)))
-    .bind(ymd(this_week - chrono::Duration::weeks(1)))
-    .fetch_all(&mut *conn)
-    .await?;
+    let since = ymd(this_week - chrono::Duration::weeks(8));
+    let done_since = ymd(this_week - chrono::Duration::weeks(1));
+    let rows = welfare::provider_visits(&mut conn, provider_id, &ymd(today), &since, &done_since).await?;
     drop(conn);
     let mut plans: Vec<Subject> = vec![];
     for r in &rows {
@@ -66,12 +56,7 @@ pub async fn record_visit(
         return Err(AppError::field("note", "探访记录最多 300 个字"));
     }
     w.run_as(&st, &session, move |mut tx: Tx, r, By { user, now }| async move {
-        let plan: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
-            "SELECT w.provider_id, v.week_start, v.due_on, v.done_at FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let plan = welfare::visit_week(&mut tx, id).await?;
         let (provider_id, week_start_on, due_on, done_before) = plan.ok_or_else(|| AppError::NotFound("没有这次探访".into()))?;
         // The desk records 探访 (a carer's account has no 探访 assigned to it: 403).
         let org = writer_of(&mut tx, &user, Of::Provider(provider_id)).await?;
@@ -86,44 +71,27 @@ pub async fn record_visit(
                 return Err(AppError::field("done_at", "探访时间早于这一周，请记在当周的探访上"));
             }
             let in_week = day <= due_on;
-            sqlx::query(
-                "UPDATE welfare_visits SET status = ?, mode = ?, done_at = ?, carer_id = ?, note = ?, recorded_by = ?, updated_at = ?
-                 WHERE id = ?",
-            )
-            .bind(if in_week { "done" } else { "missed" })
-            .bind(r.mode.code())
-            .bind(r.done_at.timestamp())
-            .bind(user.carer_id)
-            .bind(r.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
-            .bind(user.id)
-            .bind(now.timestamp())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            let recorded = welfare::Recorded {
+                id,
+                in_week,
+                mode: r.mode.code(),
+                done_at: r.done_at.timestamp(),
+                carer_id: user.carer_id,
+                note: r.note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+                recorded_by: user.id,
+                now: now.timestamp(),
+            };
+            welfare::record(&mut tx, recorded).await?;
             let detail = serde_json::json!({ "welfare_visit_id": id, "mode": r.mode.code(), "done_at": r.done_at, "in_week": in_week });
             audit::record(&mut tx, (&user, now), About::Organisation(Some(org)), "welfare_visit", detail).await?;
         }
-        let row: ProviderVisitRow = sqlx::query_as(&format!("{} WHERE v.id = ?", provider_visit_select()))
-            .bind(ymd(beijing_today(now)))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let row = welfare::provider_visit(&mut tx, id, &ymd(beijing_today(now))).await?;
         Ok((tx, StatusCode::OK, json(provider_visit_from(row)?)?))
     })
     .await
 }
 
 crate::api::resource_routes!(provider_visits; record_visit);
-
-pub(crate) type ProviderVisitRow = (i64, String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>, i64, String, String, String);
-
-/// A provider's view of a week's visit: with the person (binds: today, then the WHERE's).
-pub(crate) fn provider_visit_select() -> String {
-    format!(
-        "SELECT {VISIT_COLS}, v.plan_id, w.reason, w.elder, w.device_hash
-         FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id LEFT JOIN carers c ON c.id = v.carer_id"
-    )
-}
 
 /// The person as the provider sees them on the 探访 list: what the weekly 探访 consent covers
 /// (not the declared categories or the capability level).

@@ -20,7 +20,7 @@ pub async fn remove(pool: &SqlitePool) -> anyhow::Result<Removed> {
     const SAMPLE_PROVIDERS: &str = "(SELECT id FROM providers WHERE is_sample = 1)";
     const SAMPLE_USERS: &str = "(SELECT id FROM users WHERE is_sample = 1)";
     const SAMPLE_ORGS: &str = "(SELECT id FROM organisations WHERE is_sample = 1)";
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let mut run = async |sql: String| -> anyhow::Result<u64> { Ok(sqlx::query(&sql).execute(&mut *tx).await?.rows_affected()) };
     run(format!("DELETE FROM requests WHERE place_id IN {SAMPLE_PLACES}")).await?;
     run(format!("DELETE FROM orders WHERE provider_id IN {SAMPLE_PROVIDERS}")).await?;

@@ -1,0 +1,106 @@
+//! The SQL behind `http::access` (who may read what) and `http::audit` (the audit trail) —
+//! the decisions stay there; these only read and write rows.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// Whether an organisation has a place, a provider, or a provider's service 街道 in a district.
+pub async fn org_in_district(conn: &mut SqliteConnection, org: i64, district: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM places WHERE organisation_id = ?1 AND district_id = ?2)
+             OR EXISTS (SELECT 1 FROM providers WHERE organisation_id = ?1 AND district_id = ?2)
+             OR EXISTS (SELECT 1 FROM provider_streets ps JOIN providers p ON p.id = ps.provider_id
+                          JOIN areas a ON a.id = ps.street_id WHERE p.organisation_id = ?1 AND a.parent_id = ?2)",
+    )
+    .bind(org)
+    .bind(district)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// The (kind, id) of the records `user_id` already has a `what` row for on `day`.
+pub async fn logged_today(read: &SqlitePool, user_id: i64, what: &str, day: &str) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT coalesce(subject_kind, ''), coalesce(subject_id, '') FROM access_log WHERE user_id = ? AND what = ? AND day = ?")
+        .bind(user_id)
+        .bind(what)
+        .bind(day)
+        .fetch_all(read)
+        .await
+}
+
+/// "organisation · account" as the log names a reader.
+pub async fn reader_name(tx: &mut SqliteConnection, organisation_id: Option<i64>, display_name: &str) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT coalesce((SELECT name || ' · ' FROM organisations WHERE id = ?), '') || ?")
+        .bind(organisation_id)
+        .bind(display_name)
+        .fetch_one(&mut *tx)
+        .await
+}
+
+/// One row of the access log (`ON CONFLICT DO NOTHING`: a list read is one row per account,
+/// record and day).
+pub struct AccessRow<'a> {
+    pub at: i64,
+    pub day: &'a str,
+    pub user_id: i64,
+    pub who: &'a str,
+    pub what: &'a str,
+    pub subject_kind: &'a str,
+    pub subject_id: &'a str,
+    pub device_hash: Option<&'a str>,
+    pub why: &'a str,
+}
+
+pub async fn log_access(tx: &mut SqliteConnection, r: AccessRow<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO access_log (at, day, user_id, who, what, subject_kind, subject_id, device_hash, why)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(r.at)
+    .bind(r.day)
+    .bind(r.user_id)
+    .bind(r.who)
+    .bind(r.what)
+    .bind(r.subject_kind)
+    .bind(r.subject_id)
+    .bind(r.device_hash)
+    .bind(r.why)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// One row of the audit trail.
+pub struct AuditRow<'a> {
+    pub user_id: Option<i64>,
+    pub tool: Option<&'a str>,
+    pub organisation_id: Option<i64>,
+    pub place_id: Option<i64>,
+    pub class_id: Option<i64>,
+    pub action: &'a str,
+    pub detail: String,
+    pub at: i64,
+}
+
+pub async fn audit(tx: &mut SqliteConnection, r: AuditRow<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (user_id, actor, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(r.user_id)
+    .bind(r.tool)
+    .bind(r.organisation_id)
+    .bind(r.place_id)
+    .bind(r.class_id)
+    .bind(r.action)
+    .bind(r.detail)
+    .bind(r.at)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Both pools answer (`/readyz`).
+pub async fn ping(read: &SqlitePool, write: &SqlitePool) -> sqlx::Result<()> {
+    sqlx::query("SELECT 1").execute(read).await?;
+    sqlx::query("SELECT 1").execute(write).await?;
+    Ok(())
+}
