@@ -98,9 +98,32 @@ pub async fn audit(tx: &mut SqliteConnection, r: AuditRow<'_>) -> sqlx::Result<(
     Ok(())
 }
 
-/// Both pools answer (`/readyz`).
-pub async fn ping(read: &SqlitePool, write: &SqlitePool) -> sqlx::Result<()> {
-    sqlx::query("SELECT 1").execute(read).await?;
+/// What `/readyz` says of the database once both pools answered.
+#[derive(Debug, serde::Serialize)]
+pub struct Ready {
+    /// `sqlite` (the embedded engine).
+    pub engine: &'static str,
+    /// The newest migration applied.
+    pub schema_version: i64,
+    /// Readers: open connections and how many of them are idle.
+    pub readers: Pool,
+    pub writer: Pool,
+    /// How long the two answers took.
+    pub answered_ms: u64,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct Pool {
+    pub open: u32,
+    pub idle: usize,
+}
+
+/// Both pools answer (`/readyz`): a reader reads the schema version, the writer runs a query
+/// (each waits at most `db::ACQUIRE_TIMEOUT`).
+pub async fn ping(read: &SqlitePool, write: &SqlitePool) -> sqlx::Result<Ready> {
+    let t = std::time::Instant::now();
+    let schema_version: i64 = sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM _sqlx_migrations WHERE success").fetch_one(read).await?;
     sqlx::query("SELECT 1").execute(write).await?;
-    Ok(())
+    let pool = |p: &SqlitePool| Pool { open: p.size(), idle: p.num_idle() };
+    Ok(Ready { engine: "sqlite", schema_version, readers: pool(read), writer: pool(write), answered_ms: t.elapsed().as_millis() as u64 })
 }

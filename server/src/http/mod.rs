@@ -165,10 +165,11 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
 }
 
 /// Ready when both pools answer: a reader and the writer each run a query (each waits at
-/// most `db::ACQUIRE_TIMEOUT`, then 503). `/healthz` says only that the process serves.
-async fn readyz(axum::extract::State(st): axum::extract::State<AppState>) -> Result<&'static str, error::AppError> {
-    crate::db::access::ping(&st.read, &st.write).await?;
-    Ok("ready")
+/// most `db::ACQUIRE_TIMEOUT`, then 503 with the JSON error). The answer says which database
+/// serves, its schema version and the pools' state. `/healthz` says only that the process serves.
+async fn readyz(axum::extract::State(st): axum::extract::State<AppState>) -> Result<axum::Json<serde_json::Value>, error::AppError> {
+    let db = crate::db::access::ping(&st.read, &st.write).await?;
+    Ok(axum::Json(serde_json::json!({ "status": "ready", "database": db })))
 }
 
 impl Backend for DbBackend {

@@ -51,13 +51,24 @@ async fn an_exhausted_pool_answers_503_with_retry_after_and_health_still_answers
     let t = Instant::now();
     assert_eq!(s.get(None, "/healthz").await.0, 200);
     assert!(t.elapsed() < Duration::from_secs(1));
-    assert_eq!(s.http.get(format!("{}/readyz", s.base)).send().await.unwrap().status(), 503);
+    let busy = s.http.get(format!("{}/readyz", s.base)).send().await.unwrap();
+    assert_eq!(busy.status(), 503);
+    assert_eq!(busy.json::<Value>().await.unwrap()["error"], "unavailable");
     // writes still go through the writer
     let (st, _) = s.write(None, "POST", "/api/v1/favorites", "capacity-fav-1", serde_json::json!({ "place_id": 1 })).await;
     assert_eq!(st, 201);
     drop(held);
     assert_eq!(s.get(None, "/api/v1/places/1").await.0, 200);
-    assert_eq!(s.http.get(format!("{}/readyz", s.base)).send().await.unwrap().status(), 200);
+    let ready = s.http.get(format!("{}/readyz", s.base)).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let ready: Value = ready.json().await.unwrap();
+    assert_eq!((ready["status"].as_str(), ready["database"]["engine"].as_str()), (Some("ready"), Some("sqlite")));
+    let newest = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .filter_map(|f| f.ok()?.file_name().to_str()?.split('_').next()?.parse::<i64>().ok())
+        .max();
+    assert_eq!(ready["database"]["schema_version"].as_i64(), newest, "{ready}");
+    assert_eq!(ready["database"]["writer"]["open"], 1);
 }
 
 #[tokio::test]
