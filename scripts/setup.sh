@@ -31,6 +31,10 @@ if [ "${1:-}" = "--browser" ]; then
   [ -f /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || need_apt+=(faketime)
   # screenshots and what the browser tests see: Chinese text, not boxes
   [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
+  # the second database engine (issue 17): a throwaway PostgreSQL 15 cluster with PostGIS
+  # (scripts/pg-cluster.sh); from Debian, like everything else here
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql-15)
+  [ -f /usr/share/postgresql/15/extension/postgis.control ] || need_apt+=(postgresql-15-postgis-3)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing Debian packages: ${need_apt[*]}"
