@@ -61,13 +61,19 @@ test('a slow API does not hold up a filter over the district kept on the phone',
   await page.unroute('**/api/v1/places?**');
 });
 
-test('a place of the kept district opens at once on a slow link, says how fresh it is, and that the link is slow past the read timeout', async ({ page }) => {
+/** 江溪街道's results with 新吴区 kept on the phone: the first card, its place id and the server's page of it. */
+async function keptDistrictPlace(page) {
   await page.goto('/?area=wuxi-xinwu-jiangxi');
   await hydrated(page);
   await cachedDistrict(page, 'wuxi-xinwu');
   const card = page.locator('li.card').first();
   const id = await card.getAttribute('data-id');
   const detail = await (await page.request.get(`/api/v1/places/${id}`)).json();
+  return { card, id, detail };
+}
+
+test('a place of the kept district opens at once on a slow link, says how fresh it is, and that the link is slow past the read timeout', async ({ page }) => {
+  const { card, id, detail } = await keptDistrictPlace(page);
   // connected, but a place page answers only after 8 s (longer than the 4 s read timeout)
   let release;
   const held = new Promise((r) => (release = r));
@@ -92,12 +98,7 @@ test('a place of the kept district opens at once on a slow link, says how fresh 
 });
 
 test('a place of the kept district is replaced by the server page once it answers', async ({ page }) => {
-  await page.goto('/?area=wuxi-xinwu-jiangxi');
-  await hydrated(page);
-  await cachedDistrict(page, 'wuxi-xinwu');
-  const card = page.locator('li.card').first();
-  const id = await card.getAttribute('data-id');
-  const detail = await (await page.request.get(`/api/v1/places/${id}`)).json();
+  const { card, id, detail } = await keptDistrictPlace(page);
   await page.route(`**/api/v1/places/${id}`, async (route) => {
     await new Promise((r) => setTimeout(r, 1_500));
     await route.continue().catch(() => {});
