@@ -11,6 +11,11 @@ scripts/setup.sh --browser
 if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 echo "== architecture invariants"
 scripts/check-architecture.sh
+# The second engine's throwaway cluster (issue 17): the PostgreSQL schema is checked against
+# SQLite's in the Rust tests; stopped and deleted however the run ends.
+eval "$(scripts/pg-cluster.sh start)"
+trap 'scripts/pg-cluster.sh stop "$PG_CLUSTER_DIR"' EXIT
+export TEST_PG_URL=$PG_URL TEST_PG_REQUIRED=1
 echo "== cargo test"
 # A hung test fails the run with a reason instead of stalling CI.
 timeout --signal=KILL 1800 cargo test --workspace --locked

@@ -2,8 +2,8 @@
 -- server/migrations_pg/0001_schema.sql — the PostgreSQL schema (issue 17, in progress).
 -- NOT YET APPLIED BY THE SERVER: the server serves SQLite only (db::check_url refuses
 -- postgres:// with the reason) until the PostgreSQL backend is whole; see ARCHITECTURE.md,
--- "One engine until the second is whole". Checked by hand so far (below); the test command
--- will apply it to a throwaway cluster once the backend uses it.
+-- "One engine until the second is whole". The test command applies it to a throwaway cluster
+-- and compares every table and column with SQLite's (server/tests/api/migrations.rs).
 --
 -- The FINAL schema of server/migrations/0001_places.sql … 0014_personal_information.sql
 -- (the state after all 14 SQLite migrations, rebuilt tables included: classes from 0004,

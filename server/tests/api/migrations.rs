@@ -105,3 +105,66 @@ async fn an_older_sample_database_gets_the_sample_accounts_timeslots_and_provide
         pool.close().await;
     }
 }
+
+/// The PostgreSQL schema (`server/migrations_pg`, issue 17) keeps step with SQLite's: every table
+/// and column the SQLite migrations make, in the same order, and nothing more but the places'
+/// PostGIS position. A new SQLite migration without its PostgreSQL counterpart fails here.
+/// Runs on the throwaway cluster the test command starts (`TEST_PG_URL`); the test command also
+/// sets `TEST_PG_REQUIRED`, so there it cannot be skipped.
+#[tokio::test]
+async fn the_postgresql_schema_has_every_table_and_column_of_sqlites() {
+    use std::collections::BTreeMap;
+    let Ok(url) = std::env::var("TEST_PG_URL") else {
+        assert!(std::env::var("TEST_PG_REQUIRED").is_err(), "TEST_PG_URL must name a PostgreSQL cluster (scripts/pg-cluster.sh)");
+        eprintln!("skipped: no TEST_PG_URL (scripts/test.sh starts a throwaway cluster)");
+        return;
+    };
+    // SQLite, migrated as the server migrates it
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = server::db::open(&format!("sqlite://{}", dir.path().join("schema.db").display())).await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetch_all(&sqlite).await.unwrap();
+    let mut lite: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // SQLite's own tables, the migrator's, and the R*Tree (PostGIS's geography replaces it)
+    for t in tables.into_iter().filter(|t| !t.starts_with("sqlite_") && !t.starts_with("_sqlx") && !t.starts_with("place_geo")) {
+        let cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid").bind(&t).fetch_all(&sqlite).await.unwrap();
+        lite.insert(t, cols);
+    }
+    assert!(lite.len() > 30, "{lite:?}");
+
+    // PostgreSQL: a fresh database of the cluster
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    let name = format!("schema_{}_{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos());
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    let pg = sqlx::PgPool::connect(&format!("{base}/{name}")).await.unwrap();
+    sqlx::migrate!("./migrations_pg").run(&pg).await.unwrap();
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.table_name::text, c.column_name::text FROM information_schema.columns c
+           JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+          WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.table_name NOT IN ('spatial_ref_sys', '_sqlx_migrations')
+          ORDER BY c.table_name, c.ordinal_position",
+    )
+    .fetch_all(&pg)
+    .await
+    .unwrap();
+    let mut post: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (t, c) in rows {
+        post.entry(t).or_default().push(c);
+    }
+    // the one addition: the place's position as a geography, under a GiST index
+    let places = post.get_mut("places").unwrap();
+    let before = places.len();
+    places.retain(|c| c != "geog");
+    assert_eq!(places.len(), before - 1, "places.geog");
+    let gist: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE tablename = 'places' AND indexdef ILIKE '%USING gist (geog)%')")
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    assert!(gist, "a GiST index on places.geog");
+    for (t, cols) in &lite {
+        assert_eq!(post.get(t), Some(cols), "table {t}: SQLite has {cols:?}, PostgreSQL {:?}", post.get(t));
+    }
+    assert_eq!(post.len(), lite.len(), "tables only PostgreSQL has: {:?}", post.keys().filter(|k| !lite.contains_key(*k)).collect::<Vec<_>>());
+    pg.close().await;
+    sqlx::query(&format!("DROP DATABASE {name}")).execute(&admin).await.unwrap();
+}
