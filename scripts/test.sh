@@ -4,6 +4,7 @@
 # Chromium, phone viewport) against the real server binary and the release bundle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 export PATH="$HOME/.cargo/bin:$PATH"
 scripts/setup.sh --browser
 # A clean CI build gains nothing from incremental compilation, and its files take
@@ -14,7 +15,8 @@ scripts/check-architecture.sh
 # The second engine's throwaway cluster (issue 17): the PostgreSQL schema is checked against
 # SQLite's in the Rust tests; stopped and deleted however the run ends.
 eval "$(scripts/pg-cluster.sh start)"
-trap 'scripts/pg-cluster.sh stop "$PG_CLUSTER_DIR"' EXIT
+# (an absolute path: the browser tests below run from tests/)
+trap 'status=$?; "$ROOT/scripts/pg-cluster.sh" stop "$PG_CLUSTER_DIR"; exit $status' EXIT
 export TEST_PG_URL=$PG_URL TEST_PG_REQUIRED=1
 echo "== cargo test"
 # A hung test fails the run with a reason instead of stalling CI.
