@@ -259,8 +259,10 @@ test('a family orders 助浴 offline → the provider accepts and assigns → th
   await tasks.nth(3).getByLabel('未完成的原因').fill('老人说浴室不用整理');
   await tasks.nth(3).getByLabel('未完成的原因').blur();
   await inService.getByRole('button', { name: /签退/ }).click();
-  await expect(carer.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
+  // 已完成 shows once the 签退 is queued (after the position is taken); only then can its
+  // delivery be waited for — before, "no pending flag" is also true
   await expect(carer.locator(`.visit[data-order-id="${id}"] .state`)).toHaveText('已完成');
+  await expect(carer.locator('.pending-flag')).toHaveCount(0, { timeout: 15_000 });
   // signing out leaves no list of addresses on the phone for the next person
   const cachedKeys = () => carer.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('yl1.carer.visits.')));
   expect((await cachedKeys()).length).toBe(1);
