@@ -35,7 +35,7 @@ only "every localStorage key (yl1.*) is named in the store (or the district cach
 only "the outbox's lanes are named in offline/write.rs (entity::*)" '"(request|order|class|req|ord|visit|favorite):' app/src \
   app/src/offline/write.rs
 # the query layer: handlers (api/), the HTTP plumbing (http/) and the CLI never write SQL
-outside=$(grep -rlE --include='*.rs' 'sqlx::query|begin_with|sqlx::raw_sql' server/src | grep -v '^server/src/db/' | sort || true)
+outside=$(grep -rlE --include='*.rs' 'sqlx::query|begin_with|sqlx::raw_sql|db::query|db::engine::raw_sql|Sqlite(Connection|Pool)\b|PgPool|PgConnection' server/src | grep -v '^server/src/db/' | sort || true)
 if [ -n "$outside" ]; then
   echo "invariant broken — SQL lives behind the db/ modules (handlers do not know the engine):"; printf '  %s\n' $outside; failed=1
 else

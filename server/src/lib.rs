@@ -12,7 +12,6 @@ pub mod site;
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
-use sqlx::SqlitePool;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -22,10 +21,10 @@ pub use http::router;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Readers (query-only): every GET, the session check, SSR.
-    pub read: SqlitePool,
+    pub read: crate::db::Pool,
     /// The one writer: every write transaction.
     #[from_ref(skip)]
-    pub write: SqlitePool,
+    pub write: crate::db::Pool,
     #[from_ref(skip)]
     pub clock: clock::Clock,
     #[from_ref(skip)]

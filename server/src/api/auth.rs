@@ -15,7 +15,6 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rand::RngCore;
-use sqlx::SqlitePool;
 use std::net::SocketAddr;
 
 /// The session cookie over plain HTTP (a local or test server) …
@@ -46,7 +45,7 @@ fn random_hex(n: usize) -> String {
 }
 
 /// How many accounts exist (a new database has none until `create-admin`).
-pub async fn account_count(pool: &SqlitePool) -> Result<i64, AppError> {
+pub async fn account_count(pool: &crate::db::Pool) -> Result<i64, AppError> {
     db::sessions::account_count(pool).await
 }
 
@@ -127,7 +126,7 @@ const LOCK_AT: i64 = 10;
 const MAX_FAILS_PER_PAIR: i64 = 5;
 
 /// Whether this try may go ahead now (in the write transaction that then records it).
-async fn throttle(tx: &mut sqlx::SqliteConnection, now: i64, username: &str, address: &str) -> Result<(), AppError> {
+async fn throttle(tx: &mut crate::db::Conn, now: i64, username: &str, address: &str) -> Result<(), AppError> {
     let since = now - WINDOW_S;
     let (n, last) = db::sessions::failures(tx, username, since).await?;
     let last = last.unwrap_or(now);
@@ -223,7 +222,7 @@ pub async fn login(State(st): State<AppState>, req: axum::extract::Request) -> R
     Ok(res)
 }
 
-pub async fn user_by_id(pool: &SqlitePool, id: i64) -> Result<User, AppError> {
+pub async fn user_by_id(pool: &crate::db::Pool, id: i64) -> Result<User, AppError> {
     db::sessions::user_by_id(pool, id).await
 }
 

@@ -4,7 +4,6 @@
 use crate::api::visits::{json, tap_problem};
 use app::model::elder::ElderProfile;
 use app::rules::geo::{distance_m, LatLng};
-use sqlx::SqliteConnection;
 use app::model::orders::{CheckIn, CheckOut, OrderStatus, ProviderOrder};
 use app::model::requests::beijing_today;
 use axum::Json;
@@ -133,7 +132,7 @@ pub(crate) fn distance_from(elder: &ElderProfile, lat: Option<f64>, lng: Option<
 }
 
 /// The carer's own order with the address's position; 404 for anyone else's.
-pub(crate) async fn own_order(tx: &mut SqliteConnection, id: &str, carer: i64) -> Result<(app::model::orders::OrderView, ElderProfile), AppError> {
+pub(crate) async fn own_order(tx: &mut crate::db::Conn, id: &str, carer: i64) -> Result<(app::model::orders::OrderView, ElderProfile), AppError> {
     let row = orders::carers_order(tx, id, carer).await?;
     let o = provider_order(row.ok_or_else(|| AppError::NotFound("没有这个上门任务".into()))?)?;
     Ok((o.order, o.elder))

@@ -26,7 +26,7 @@ pub async fn data(State(st): State<AppState>, device: DeviceHash) -> Result<Json
     Ok(Json(gather(&mut conn, &st, &device).await?))
 }
 
-async fn gather(conn: &mut sqlx::SqliteConnection, st: &AppState, device: &DeviceHash) -> Result<MyData, AppError> {
+async fn gather(conn: &mut crate::db::Conn, st: &AppState, device: &DeviceHash) -> Result<MyData, AppError> {
     let hash = &device.0;
     let seen = privacy::device_seen(conn, hash).await?;
     let rows = crate::db::requests::by_device(conn, hash, i64::MAX).await?;

@@ -21,7 +21,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use chrono::{NaiveDate, Utc};
-use sqlx::SqliteConnection;
 
 
 
@@ -29,7 +28,7 @@ use sqlx::SqliteConnection;
 /// not the provider's for the item, switched off, the wrong weekday, already started, or
 /// full. Run inside the write transaction, so the count cannot change underneath.
 pub(crate) async fn timeslot_problem(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     now: chrono::DateTime<Utc>,
     provider_id: i64,
     item: ServiceItem,

@@ -24,7 +24,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 
@@ -109,7 +108,7 @@ pub async fn create(State(st): State<AppState>, w: Write<NewRequest>) -> Result<
 
 /// A visit or trial: at most a few open ones a week per phone and per device, and a timeslot of
 /// this place, for this kind, that can be booked on that date and is not already this phone's.
-async fn check_booking(tx: &mut SqliteConnection, new: &NewRequest, dev: &DeviceHash, now: DateTime<Utc>, errors: &mut FieldErrors) -> Result<(), AppError> {
+async fn check_booking(tx: &mut crate::db::Conn, new: &NewRequest, dev: &DeviceHash, now: DateTime<Utc>, errors: &mut FieldErrors) -> Result<(), AppError> {
     let cap = if new.kind == RequestKind::Visit { MAX_OPEN_VISITS_PER_WEEK } else { MAX_OPEN_TRIALS_PER_WEEK };
     let phone = new.contact_phone.trim();
     let (by_phone, by_device) = requests::open_bookings_since(tx, phone, &dev.0, new.kind, now.timestamp() - 7 * 86_400).await?;
@@ -140,7 +139,7 @@ async fn check_booking(tx: &mut SqliteConnection, new: &NewRequest, dev: &Device
 /// where the place has it, and a few open applications per phone and place. Returns the class's
 /// age band and care mode (kept with the request).
 async fn check_application(
-    tx: &mut SqliteConnection,
+    tx: &mut crate::db::Conn,
     new: &NewRequest,
     place_puhui: bool,
     errors: &mut FieldErrors,

@@ -18,8 +18,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use sqlx::pool::PoolConnection;
-use sqlx::Sqlite;
 use tokio::sync::Semaphore;
 
 static BUILDING: Semaphore = Semaphore::const_new(2);
@@ -49,7 +47,7 @@ pub struct ExportParams {
 }
 
 /// The area asked about, once the account may read it (`http::access`), and a read connection.
-async fn scoped(st: &AppState, session: &Session, area: Option<&str>) -> Result<(PoolConnection<Sqlite>, AreaRef), AppError> {
+async fn scoped(st: &AppState, session: &Session, area: Option<&str>) -> Result<(crate::db::Held, AreaRef), AppError> {
     crate::http::access::supervised(st, &session.user, area).await
 }
 

@@ -20,7 +20,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 
 /// How far a phone's clock may run ahead of the server's.
 pub(crate) const CLOCK_SKEW_S: i64 = 10 * 60;
@@ -43,7 +42,7 @@ pub(crate) fn json(v: impl serde::Serialize) -> Result<serde_json::Value, AppErr
 
 // ------------------------------------------------------------------ the family
 
-pub(crate) async fn own_family_order(tx: &mut SqliteConnection, id: &str, dev: &DeviceHash) -> Result<app::model::orders::OrderView, AppError> {
+pub(crate) async fn own_family_order(tx: &mut crate::db::Conn, id: &str, dev: &DeviceHash) -> Result<app::model::orders::OrderView, AppError> {
     if crate::db::orders::owner(tx, id).await?.as_deref() != Some(dev.0.as_str()) {
         return Err(AppError::NotFound("没有这个订单".into()));
     }
@@ -127,7 +126,7 @@ pub async fn family_plans(State(st): State<AppState>, device: DeviceHash) -> Res
 
 /// The device's weekly 探访 plans (running ones; with `ended` the ended ones too), each with
 /// its last eight weeks.
-pub(crate) async fn plans_of(conn: &mut SqliteConnection, device: &DeviceHash, now: DateTime<Utc>, ended: bool) -> Result<Vec<WelfarePlan>, AppError> {
+pub(crate) async fn plans_of(conn: &mut crate::db::Conn, device: &DeviceHash, now: DateTime<Utc>, ended: bool) -> Result<Vec<WelfarePlan>, AppError> {
     let today = beijing_today(now);
     let plans = welfare::family_plans(conn, device, ended).await?;
     let mut out = Vec::with_capacity(plans.len());

@@ -1,11 +1,10 @@
 //! The SQL behind `http::access` (who may read what) and `http::audit` (the audit trail) —
 //! the decisions stay there; these only read and write rows.
 
-use sqlx::{SqliteConnection, SqlitePool};
 
 /// Whether an organisation has a place, a provider, or a provider's service 街道 in a district.
-pub async fn org_in_district(conn: &mut SqliteConnection, org: i64, district: &str) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
+pub async fn org_in_district(conn: &mut crate::db::Conn, org: i64, district: &str) -> sqlx::Result<bool> {
+    crate::db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM places WHERE organisation_id = ?1 AND district_id = ?2)
              OR EXISTS (SELECT 1 FROM providers WHERE organisation_id = ?1 AND district_id = ?2)
              OR EXISTS (SELECT 1 FROM provider_streets ps JOIN providers p ON p.id = ps.provider_id
@@ -18,18 +17,18 @@ pub async fn org_in_district(conn: &mut SqliteConnection, org: i64, district: &s
 }
 
 /// The (kind, id) of the records `user_id` already has a `what` row for on `day`.
-pub async fn logged_today(read: &SqlitePool, user_id: i64, what: &str, day: &str) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as("SELECT coalesce(subject_kind, ''), coalesce(subject_id, '') FROM access_log WHERE user_id = ? AND what = ? AND day = ?")
+pub async fn logged_today(read: &crate::db::Pool, user_id: i64, what: &str, day: &str) -> sqlx::Result<Vec<(String, String)>> {
+    crate::db::query_as("SELECT coalesce(subject_kind, ''), coalesce(subject_id, '') FROM access_log WHERE user_id = ? AND what = ? AND day = ?")
         .bind(user_id)
         .bind(what)
         .bind(day)
-        .fetch_all(read)
+        .fetch_all(&mut *read.acquire().await?)
         .await
 }
 
 /// "organisation · account" as the log names a reader.
-pub async fn reader_name(tx: &mut SqliteConnection, organisation_id: Option<i64>, display_name: &str) -> sqlx::Result<String> {
-    sqlx::query_scalar("SELECT coalesce((SELECT name || ' · ' FROM organisations WHERE id = ?), '') || ?")
+pub async fn reader_name(tx: &mut crate::db::Conn, organisation_id: Option<i64>, display_name: &str) -> sqlx::Result<String> {
+    crate::db::query_scalar("SELECT coalesce((SELECT name || ' · ' FROM organisations WHERE id = ?), '') || ?")
         .bind(organisation_id)
         .bind(display_name)
         .fetch_one(&mut *tx)
@@ -50,8 +49,8 @@ pub struct AccessRow<'a> {
     pub why: &'a str,
 }
 
-pub async fn log_access(tx: &mut SqliteConnection, r: AccessRow<'_>) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn log_access(tx: &mut crate::db::Conn, r: AccessRow<'_>) -> sqlx::Result<()> {
+    crate::db::query(
         "INSERT INTO access_log (at, day, user_id, who, what, subject_kind, subject_id, device_hash, why)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     )
@@ -81,8 +80,8 @@ pub struct AuditRow<'a> {
     pub at: i64,
 }
 
-pub async fn audit(tx: &mut SqliteConnection, r: AuditRow<'_>) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn audit(tx: &mut crate::db::Conn, r: AuditRow<'_>) -> sqlx::Result<()> {
+    crate::db::query(
         "INSERT INTO audit_log (user_id, actor, organisation_id, place_id, class_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(r.user_id)
@@ -120,10 +119,10 @@ pub struct Pool {
 
 /// Both pools answer (`/readyz`): a reader reads the schema version, the writer runs a query
 /// (each waits at most `db::ACQUIRE_TIMEOUT`).
-pub async fn ping(read: &SqlitePool, write: &SqlitePool) -> sqlx::Result<Ready> {
+pub async fn ping(read: &crate::db::Pool, write: &crate::db::Pool) -> sqlx::Result<Ready> {
     let t = std::time::Instant::now();
-    let schema_version: i64 = sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM _sqlx_migrations WHERE success").fetch_one(read).await?;
-    sqlx::query("SELECT 1").execute(write).await?;
-    let pool = |p: &SqlitePool| Pool { open: p.size(), idle: p.num_idle() };
+    let schema_version: i64 = crate::db::query_scalar("SELECT coalesce(max(version), 0) FROM _sqlx_migrations WHERE success").fetch_one(&mut *read.acquire().await?).await?;
+    crate::db::query("SELECT 1").execute(&mut *write.acquire().await?).await?;
+    let pool = |p: &crate::db::Pool| Pool { open: p.size(), idle: p.num_idle() };
     Ok(Ready { engine: "sqlite", schema_version, readers: pool(read), writer: pool(write), answered_ms: t.elapsed().as_millis() as u64 })
 }

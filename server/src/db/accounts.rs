@@ -2,7 +2,6 @@
 
 use crate::http::error::AppError;
 use app::model::{Account, BeianStatus, Organisation, OrganisationAdmin, OrganisationCreate, Role, User};
-use sqlx::{SqliteConnection, SqlitePool};
 
 pub(crate) type OrgRow = (i64, String, String, String, Option<String>, bool, i64, i64, i64);
 
@@ -54,27 +53,27 @@ fn account_from(r: AccountRow) -> Account {
 }
 
 /// Every organisation, real ones first, newest first (at most 1,000).
-pub(crate) async fn organisations(pool: &SqlitePool) -> Result<Vec<OrganisationAdmin>, AppError> {
-    let rows: Vec<OrgRow> = sqlx::query_as(&format!("{ORG_SELECT} ORDER BY o.is_sample, o.id DESC LIMIT 1000")).fetch_all(pool).await?;
+pub(crate) async fn organisations(pool: &crate::db::Pool) -> Result<Vec<OrganisationAdmin>, AppError> {
+    let rows: Vec<OrgRow> = crate::db::query_as(&format!("{ORG_SELECT} ORDER BY o.is_sample, o.id DESC LIMIT 1000")).fetch_all(&mut *pool.acquire().await?).await?;
     Ok(rows.into_iter().map(org_from).collect())
 }
 
-pub(crate) async fn organisation(conn: &mut SqliteConnection, id: i64) -> Result<OrganisationAdmin, AppError> {
-    let row: OrgRow = sqlx::query_as(&format!("{ORG_SELECT} WHERE o.id = ?")).bind(id).fetch_one(&mut *conn).await?;
+pub(crate) async fn organisation(conn: &mut crate::db::Conn, id: i64) -> Result<OrganisationAdmin, AppError> {
+    let row: OrgRow = crate::db::query_as(&format!("{ORG_SELECT} WHERE o.id = ?")).bind(id).fetch_one(&mut *conn).await?;
     Ok(org_from(row))
 }
 
 /// Whether an organisation with this 统一社会信用代码 is registered.
-pub(crate) async fn uscc_taken(conn: &mut SqliteConnection, uscc: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM organisations WHERE uscc = ?").bind(uscc).fetch_one(&mut *conn).await?)
+pub(crate) async fn uscc_taken(conn: &mut crate::db::Conn, uscc: &str) -> Result<bool, AppError> {
+    Ok(crate::db::query_scalar("SELECT count(*) > 0 FROM organisations WHERE uscc = ?").bind(uscc).fetch_one(&mut *conn).await?)
 }
 
 /// A new (real) organisation, registered by `by` at `now`; its id.
-pub(crate) async fn insert_organisation(conn: &mut SqliteConnection, new: &OrganisationCreate, by: i64, now: i64) -> Result<i64, AppError> {
+pub(crate) async fn insert_organisation(conn: &mut crate::db::Conn, new: &OrganisationCreate, by: i64, now: i64) -> Result<i64, AppError> {
     let number = new.beian_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    Ok(sqlx::query(
+    Ok(crate::db::query_scalar::<i64>(
         "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, 0, ?6, ?6, ?5)",
+         VALUES (?1, ?2, ?3, ?4, 0, ?6, ?6, ?5) RETURNING id",
     )
     .bind(new.name.trim())
     .bind(new.uscc.trim())
@@ -82,32 +81,31 @@ pub(crate) async fn insert_organisation(conn: &mut SqliteConnection, new: &Organ
     .bind(number)
     .bind(by)
     .bind(now)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid())
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// Every account, real ones first, newest first (at most 1,000).
-pub(crate) async fn accounts(pool: &SqlitePool) -> Result<Vec<Account>, AppError> {
-    let rows: Vec<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_SELECT} ORDER BY u.is_sample, u.id DESC LIMIT 1000")).fetch_all(pool).await?;
+pub(crate) async fn accounts(pool: &crate::db::Pool) -> Result<Vec<Account>, AppError> {
+    let rows: Vec<AccountRow> = crate::db::query_as(&format!("{ACCOUNT_SELECT} ORDER BY u.is_sample, u.id DESC LIMIT 1000")).fetch_all(&mut *pool.acquire().await?).await?;
     Ok(rows.into_iter().map(account_from).collect())
 }
 
-pub(crate) async fn account(conn: &mut SqliteConnection, id: i64) -> Result<Account, AppError> {
-    let row: AccountRow = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE u.id = ?")).bind(id).fetch_one(&mut *conn).await?;
+pub(crate) async fn account(conn: &mut crate::db::Conn, id: i64) -> Result<Account, AppError> {
+    let row: AccountRow = crate::db::query_as(&format!("{ACCOUNT_SELECT} WHERE u.id = ?")).bind(id).fetch_one(&mut *conn).await?;
     Ok(account_from(row))
 }
 
-pub(crate) async fn username_taken(conn: &mut SqliteConnection, username: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM users WHERE username = ?").bind(username).fetch_one(&mut *conn).await?)
+pub(crate) async fn username_taken(conn: &mut crate::db::Conn, username: &str) -> Result<bool, AppError> {
+    Ok(crate::db::query_scalar("SELECT count(*) > 0 FROM users WHERE username = ?").bind(username).fetch_one(&mut *conn).await?)
 }
 
-pub(crate) async fn organisation_exists(conn: &mut SqliteConnection, id: i64) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM organisations WHERE id = ?").bind(id).fetch_one(&mut *conn).await?)
+pub(crate) async fn organisation_exists(conn: &mut crate::db::Conn, id: i64) -> Result<bool, AppError> {
+    Ok(crate::db::query_scalar("SELECT count(*) > 0 FROM organisations WHERE id = ?").bind(id).fetch_one(&mut *conn).await?)
 }
 
-pub(crate) async fn district_exists(conn: &mut SqliteConnection, id: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM areas WHERE id = ? AND level = 'district'").bind(id).fetch_one(&mut *conn).await?)
+pub(crate) async fn district_exists(conn: &mut crate::db::Conn, id: &str) -> Result<bool, AppError> {
+    Ok(crate::db::query_scalar("SELECT count(*) > 0 FROM areas WHERE id = ? AND level = 'district'").bind(id).fetch_one(&mut *conn).await?)
 }
 
 /// A new account: what it may act on follows from its role (an operator its organisation, a
@@ -123,10 +121,10 @@ pub struct NewAccount<'a> {
 }
 
 /// The one insert of an account (admin API, `create-admin`, sample data); its id.
-pub async fn insert_account(conn: &mut SqliteConnection, a: NewAccount<'_>, now: i64) -> Result<i64, AppError> {
-    Ok(sqlx::query(
+pub async fn insert_account(conn: &mut crate::db::Conn, a: NewAccount<'_>, now: i64) -> Result<i64, AppError> {
+    Ok(crate::db::query_scalar::<i64>(
         "INSERT INTO users (username, display_name, password_hash, role, organisation_id, district_id, is_sample, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(a.username)
     .bind(a.display_name)
@@ -136,23 +134,22 @@ pub async fn insert_account(conn: &mut SqliteConnection, a: NewAccount<'_>, now:
     .bind(a.district_id)
     .bind(a.is_sample)
     .bind(now)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid())
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// `insert_account` on a connection of its own (the command line, sample data, tests).
-pub async fn create_account(pool: &SqlitePool, a: NewAccount<'_>, now: i64) -> Result<i64, AppError> {
+pub async fn create_account(pool: &crate::db::Pool, a: NewAccount<'_>, now: i64) -> Result<i64, AppError> {
     let mut conn = pool.acquire().await?;
     insert_account(&mut conn, a, now).await
 }
 
 /// Switches an account off and ends its sessions; `false` when there is no such account.
-pub(crate) async fn disable(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<bool, AppError> {
-    let n = sqlx::query("UPDATE users SET disabled_at = coalesce(disabled_at, ?) WHERE id = ?").bind(now).bind(id).execute(&mut *conn).await?.rows_affected();
+pub(crate) async fn disable(conn: &mut crate::db::Conn, id: i64, now: i64) -> Result<bool, AppError> {
+    let n = crate::db::query("UPDATE users SET disabled_at = coalesce(disabled_at, ?) WHERE id = ?").bind(now).bind(id).execute(&mut *conn).await?.rows_affected();
     if n == 0 {
         return Ok(false);
     }
-    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").bind(now).bind(id).execute(&mut *conn).await?;
+    crate::db::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").bind(now).bind(id).execute(&mut *conn).await?;
     Ok(true)
 }

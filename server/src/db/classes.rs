@@ -3,7 +3,6 @@
 
 use crate::http::error::AppError;
 use app::model::{AgeBand, AuditEntry, CareMode, ClassCreate, ClassEdit, OperatorPlace, PlaceEdit};
-use sqlx::{SqliteConnection, SqlitePool};
 
 /// Which places a desk account manages or watches.
 pub(crate) enum Scope {
@@ -14,22 +13,22 @@ pub(crate) enum Scope {
 
 /// The places of a desk account: an organisation's (main place first), a district's or all
 /// (at most 500).
-pub(crate) async fn desk_places(pool: &SqlitePool, scope: Scope) -> Result<Vec<OperatorPlace>, AppError> {
+pub(crate) async fn desk_places(pool: &crate::db::Pool, scope: Scope) -> Result<Vec<OperatorPlace>, AppError> {
     // A closed place (registry import) is no longer kept by anyone.
     const SELECT: &str = "SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id AND p.closed_at IS NULL";
     let rows: Vec<(i64, String, String)> = match scope {
         Scope::Organisation(org) => {
-            sqlx::query_as(&format!("{SELECT} WHERE p.organisation_id = ? ORDER BY p.is_main DESC, p.id")).bind(org).fetch_all(pool).await?
+            crate::db::query_as(&format!("{SELECT} WHERE p.organisation_id = ? ORDER BY p.is_main DESC, p.id")).bind(org).fetch_all(&mut *pool.acquire().await?).await?
         }
-        Scope::District(d) => sqlx::query_as(&format!("{SELECT} WHERE p.district_id = ? ORDER BY p.id LIMIT 500")).bind(d).fetch_all(pool).await?,
-        Scope::All => sqlx::query_as(&format!("{SELECT} ORDER BY p.id LIMIT 500")).fetch_all(pool).await?,
+        Scope::District(d) => crate::db::query_as(&format!("{SELECT} WHERE p.district_id = ? ORDER BY p.id LIMIT 500")).bind(d).fetch_all(&mut *pool.acquire().await?).await?,
+        Scope::All => crate::db::query_as(&format!("{SELECT} ORDER BY p.id LIMIT 500")).fetch_all(&mut *pool.acquire().await?).await?,
     };
     Ok(rows.into_iter().map(|(id, name, street_name)| OperatorPlace { id, name, street_name }).collect())
 }
 
 /// A place's classes, full day first, youngest first.
-pub(crate) async fn ids_of_place(conn: &mut SqliteConnection, place_id: i64) -> Result<Vec<i64>, AppError> {
-    Ok(sqlx::query_scalar(
+pub(crate) async fn ids_of_place(conn: &mut crate::db::Conn, place_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(crate::db::query_scalar(
         "SELECT id FROM classes WHERE place_id = ?
          ORDER BY CASE care_mode WHEN 'full_day' THEN 0 WHEN 'half_day' THEN 1 WHEN 'hourly' THEN 2 ELSE 3 END,
                   CASE age_band WHEN 'infant' THEN 0 WHEN 'toddler' THEN 1 WHEN 'preschool' THEN 2 ELSE 3 END",
@@ -40,9 +39,9 @@ pub(crate) async fn ids_of_place(conn: &mut SqliteConnection, place_id: i64) -> 
 }
 
 /// The last 200 entries of a place's audit trail, newest first.
-pub(crate) async fn audit_of_place(conn: &mut SqliteConnection, place_id: i64) -> Result<Vec<AuditEntry>, AppError> {
+pub(crate) async fn audit_of_place(conn: &mut crate::db::Conn, place_id: i64) -> Result<Vec<AuditEntry>, AppError> {
     // An entry by a command-line tool (a registry import) has no account: it shows the tool.
-    let rows: Vec<(i64, String, Option<i64>, Option<i64>, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, String, Option<i64>, Option<i64>, String, String, i64)> = crate::db::query_as(
         "SELECT a.id, COALESCE(u.display_name, '数据导入（' || a.actor || '）'), a.place_id, a.class_id, a.action, a.detail, a.at
          FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE a.place_id = ? ORDER BY a.id DESC LIMIT 200",
     )
@@ -64,8 +63,8 @@ pub(crate) async fn audit_of_place(conn: &mut SqliteConnection, place_id: i64) -
 }
 
 /// Whether the place offers a care mode (has a fee for it).
-pub(crate) async fn offers(conn: &mut SqliteConnection, place_id: i64, mode: CareMode) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM place_care_modes WHERE place_id = ? AND care_mode = ?")
+pub(crate) async fn offers(conn: &mut crate::db::Conn, place_id: i64, mode: CareMode) -> Result<bool, AppError> {
+    Ok(crate::db::query_scalar("SELECT count(*) > 0 FROM place_care_modes WHERE place_id = ? AND care_mode = ?")
         .bind(place_id)
         .bind(mode.code())
         .fetch_one(&mut *conn)
@@ -73,8 +72,8 @@ pub(crate) async fn offers(conn: &mut SqliteConnection, place_id: i64, mode: Car
 }
 
 /// Whether the place already has a class of this age band and care mode.
-pub(crate) async fn has_class(conn: &mut SqliteConnection, place_id: i64, band: AgeBand, mode: CareMode) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM classes WHERE place_id = ? AND age_band = ? AND care_mode = ?")
+pub(crate) async fn has_class(conn: &mut crate::db::Conn, place_id: i64, band: AgeBand, mode: CareMode) -> Result<bool, AppError> {
+    Ok(crate::db::query_scalar("SELECT count(*) > 0 FROM classes WHERE place_id = ? AND age_band = ? AND care_mode = ?")
         .bind(place_id)
         .bind(band.code())
         .bind(mode.code())
@@ -83,10 +82,10 @@ pub(crate) async fn has_class(conn: &mut SqliteConnection, place_id: i64, band: 
 }
 
 /// A new class, its figures confirmed now; its id.
-pub(crate) async fn insert(conn: &mut SqliteConnection, place_id: i64, new: &ClassCreate, now: i64) -> Result<i64, AppError> {
-    Ok(sqlx::query(
+pub(crate) async fn insert(conn: &mut crate::db::Conn, place_id: i64, new: &ClassCreate, now: i64) -> Result<i64, AppError> {
+    Ok(crate::db::query_scalar::<i64>(
         "INSERT INTO classes (place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?7)",
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?7) RETURNING id",
     )
     .bind(place_id)
     .bind(new.age_band.code())
@@ -95,15 +94,14 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, place_id: i64, new: &Cla
     .bind(new.enrolled)
     .bind(new.vacancies)
     .bind(now)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid())
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// A tap's new vacancy figure, at the version the tap was based on. The WHERE clause re-checks
 /// under the write lock: never below zero, never over 托位 − 在托. False when the class moved.
-pub(crate) async fn set_vacancies(conn: &mut SqliteConnection, class_id: i64, version: i64, to: i64, now: i64) -> Result<bool, AppError> {
-    let n = sqlx::query(
+pub(crate) async fn set_vacancies(conn: &mut crate::db::Conn, class_id: i64, version: i64, to: i64, now: i64) -> Result<bool, AppError> {
+    let n = crate::db::query(
         "UPDATE classes SET vacancies = ?1, version = version + 1, confirmed_at = ?4,
                 updated_at = CASE WHEN vacancies = ?1 THEN updated_at ELSE ?4 END
          WHERE id = ?2 AND version = ?3 AND ?1 BETWEEN 0 AND capacity - enrolled",
@@ -119,8 +117,8 @@ pub(crate) async fn set_vacancies(conn: &mut SqliteConnection, class_id: i64, ve
 }
 
 /// 托位, 在托 and 空位 together, at the version the edit was based on (confirmed now).
-pub(crate) async fn set_figures(conn: &mut SqliteConnection, class_id: i64, version: i64, edit: &ClassEdit, now: i64) -> Result<(), AppError> {
-    sqlx::query(
+pub(crate) async fn set_figures(conn: &mut crate::db::Conn, class_id: i64, version: i64, edit: &ClassEdit, now: i64) -> Result<(), AppError> {
+    crate::db::query(
         "UPDATE classes SET capacity = ?1, enrolled = ?2, vacancies = ?3, version = version + 1, confirmed_at = ?6, updated_at = ?6
          WHERE id = ?4 AND version = ?5",
     )
@@ -144,16 +142,16 @@ pub(crate) struct PlaceDetails {
     pub(crate) puhui_fee_yuan: Option<i64>,
 }
 
-pub(crate) async fn place_details(conn: &mut SqliteConnection, place_id: i64) -> Result<PlaceDetails, AppError> {
-    Ok(sqlx::query_as("SELECT puhui, opening_hours, phone, puhui_fee_yuan FROM places WHERE id = ?")
+pub(crate) async fn place_details(conn: &mut crate::db::Conn, place_id: i64) -> Result<PlaceDetails, AppError> {
+    Ok(crate::db::query_as("SELECT puhui, opening_hours, phone, puhui_fee_yuan FROM places WHERE id = ?")
         .bind(place_id)
         .fetch_one(&mut *conn)
         .await?)
 }
 
 /// The care modes (with the class) that still hold 托位 at a place.
-pub(crate) async fn modes_in_use(conn: &mut SqliteConnection, place_id: i64) -> Result<Vec<(CareMode, Option<AgeBand>)>, AppError> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
+pub(crate) async fn modes_in_use(conn: &mut crate::db::Conn, place_id: i64) -> Result<Vec<(CareMode, Option<AgeBand>)>, AppError> {
+    let rows: Vec<(String, String)> = crate::db::query_as(
         "SELECT DISTINCT care_mode, age_band FROM classes WHERE place_id = ? AND capacity > 0 ORDER BY care_mode, age_band",
     )
     .bind(place_id)
@@ -166,18 +164,18 @@ pub(crate) async fn modes_in_use(conn: &mut SqliteConnection, place_id: i64) -> 
 
 /// Hours, phone, 普惠 price and the care modes with their fees; empty classes of a mode no
 /// longer offered go with it (a mode whose classes hold 托位 is refused before this).
-pub(crate) async fn update_place_details(conn: &mut SqliteConnection, place_id: i64, edit: &PlaceEdit, puhui: bool, now: i64) -> Result<(), AppError> {
+pub(crate) async fn update_place_details(conn: &mut crate::db::Conn, place_id: i64, edit: &PlaceEdit, puhui: bool, now: i64) -> Result<(), AppError> {
     let offered: Vec<&str> = edit.care_modes.iter().map(|m| m.care_mode.code()).collect();
-    let empty: Vec<(i64, String)> = sqlx::query_as("SELECT id, care_mode FROM classes WHERE place_id = ? AND capacity = 0")
+    let empty: Vec<(i64, String)> = crate::db::query_as("SELECT id, care_mode FROM classes WHERE place_id = ? AND capacity = 0")
         .bind(place_id)
         .fetch_all(&mut *conn)
         .await?;
     for (id, mode) in empty {
         if !offered.contains(&mode.as_str()) {
-            sqlx::query("DELETE FROM classes WHERE id = ?").bind(id).execute(&mut *conn).await?;
+            crate::db::query("DELETE FROM classes WHERE id = ?").bind(id).execute(&mut *conn).await?;
         }
     }
-    sqlx::query("UPDATE places SET opening_hours = ?, phone = ?, puhui_fee_yuan = ?, updated_at = ? WHERE id = ?")
+    crate::db::query("UPDATE places SET opening_hours = ?, phone = ?, puhui_fee_yuan = ?, updated_at = ? WHERE id = ?")
         .bind(edit.opening_hours.trim())
         .bind(edit.phone.trim())
         .bind(edit.puhui_fee_yuan.filter(|_| puhui))
@@ -185,9 +183,9 @@ pub(crate) async fn update_place_details(conn: &mut SqliteConnection, place_id: 
         .bind(place_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM place_care_modes WHERE place_id = ?").bind(place_id).execute(&mut *conn).await?;
+    crate::db::query("DELETE FROM place_care_modes WHERE place_id = ?").bind(place_id).execute(&mut *conn).await?;
     for m in &edit.care_modes {
-        sqlx::query("INSERT INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, ?, ?, ?)")
+        crate::db::query("INSERT INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, ?, ?, ?)")
             .bind(place_id)
             .bind(m.care_mode.code())
             .bind(m.fee_yuan)

@@ -1,20 +1,20 @@
 //! Stored answers of writes (`idempotency_keys`) and the device row every write touches: the
 //! SQL behind `http::write` (exactly-once writes).
 
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+
 
 /// A write's transaction.
-pub type Tx = Transaction<'static, Sqlite>;
+pub type Tx = crate::db::Tx;
 
 /// Opens a write's transaction. `BEGIN IMMEDIATE` takes SQLite's write lock first, so
 /// concurrent requests with one key queue up instead of racing.
-pub async fn begin(pool: &SqlitePool) -> sqlx::Result<Tx> {
+pub async fn begin(pool: &crate::db::Pool) -> sqlx::Result<Tx> {
     super::begin_write(pool).await
 }
 
 /// The device is known from its first write on, and seen at each.
-pub async fn touch_device(tx: &mut SqliteConnection, device_hash: &str, now: i64) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn touch_device(tx: &mut crate::db::Conn, device_hash: &str, now: i64) -> sqlx::Result<()> {
+    crate::db::query(
         "INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES (?1, ?2, ?2)
          ON CONFLICT (key_hash) DO UPDATE SET last_seen_at = excluded.last_seen_at",
     )
@@ -26,8 +26,8 @@ pub async fn touch_device(tx: &mut SqliteConnection, device_hash: &str, now: i64
 }
 
 /// The answer stored for this device's key: (request hash, status, response JSON).
-pub async fn stored(tx: &mut SqliteConnection, device_hash: &str, key: &str) -> sqlx::Result<Option<(String, i64, String)>> {
-    sqlx::query_as("SELECT request_hash, status, response FROM idempotency_keys WHERE device_hash = ? AND key = ?")
+pub async fn stored(tx: &mut crate::db::Conn, device_hash: &str, key: &str) -> sqlx::Result<Option<(String, i64, String)>> {
+    crate::db::query_as("SELECT request_hash, status, response FROM idempotency_keys WHERE device_hash = ? AND key = ?")
         .bind(device_hash)
         .bind(key)
         .fetch_optional(&mut *tx)
@@ -35,8 +35,8 @@ pub async fn stored(tx: &mut SqliteConnection, device_hash: &str, key: &str) -> 
 }
 
 /// Writes since `since` by this device and from this address (hashed).
-pub async fn recent(tx: &mut SqliteConnection, device_hash: &str, address_hash: &str, since: i64) -> sqlx::Result<(i64, i64)> {
-    sqlx::query_as(
+pub async fn recent(tx: &mut crate::db::Conn, device_hash: &str, address_hash: &str, since: i64) -> sqlx::Result<(i64, i64)> {
+    crate::db::query_as(
         "SELECT (SELECT count(*) FROM idempotency_keys WHERE device_hash = ?1 AND created_at > ?3),
                 (SELECT count(*) FROM idempotency_keys WHERE address_hash = ?2 AND created_at > ?3)",
     )
@@ -59,8 +59,8 @@ pub struct Answer<'a> {
     pub address_hash: Option<&'a str>,
 }
 
-pub async fn store(tx: &mut SqliteConnection, a: Answer<'_>) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn store(tx: &mut crate::db::Conn, a: Answer<'_>) -> sqlx::Result<()> {
+    crate::db::query(
         "INSERT INTO idempotency_keys (device_hash, key, request_hash, status, response, created_at, address_hash)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
     )

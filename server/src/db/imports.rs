@@ -4,7 +4,7 @@
 use crate::http::error::AppError;
 use crate::import::places::{ClassRecord, OrgRecord, PlaceRecord};
 use app::model::{AgeBand, Badge, BeianStatus, CareMode, ProviderType};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use std::collections::HashMap;
 
 fn json_list<T: serde::Serialize>(v: &[T]) -> String {
@@ -12,14 +12,14 @@ fn json_list<T: serde::Serialize>(v: &[T]) -> String {
 }
 
 /// Every district and 街道: (id, parent id, city, name, lat, lng).
-pub async fn areas(conn: &mut SqliteConnection) -> Result<Vec<(String, Option<String>, String, String, f64, f64)>, AppError> {
-    Ok(sqlx::query_as("SELECT id, parent_id, city, name, lat, lng FROM areas ORDER BY level, sort_order").fetch_all(&mut *conn).await?)
+pub async fn areas(conn: &mut crate::db::Conn) -> Result<Vec<(String, Option<String>, String, String, f64, f64)>, AppError> {
+    Ok(crate::db::query_as("SELECT id, parent_id, city, name, lat, lng FROM areas ORDER BY level, sort_order").fetch_all(&mut *conn).await?)
 }
 
 /// Whether the database holds sample (示例) organisations, places or providers: real records
 /// are never imported next to them.
-pub async fn holds_sample(conn: &mut SqliteConnection) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar(
+pub async fn holds_sample(conn: &mut crate::db::Conn) -> Result<bool, AppError> {
+    Ok(crate::db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM organisations WHERE is_sample = 1) OR EXISTS (SELECT 1 FROM places WHERE is_sample = 1)
              OR EXISTS (SELECT 1 FROM providers WHERE is_sample = 1)",
     )
@@ -73,17 +73,17 @@ pub struct ExistingPlace {
 /// too: a file may list one again) and every open real place of these districts (what a
 /// file that covers a district no longer lists).
 pub async fn existing(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     usccs: &[String],
     districts: &[String],
 ) -> Result<(HashMap<String, ExistingOrg>, Vec<ExistingPlace>), AppError> {
-    let orgs: Vec<ExistingOrg> = sqlx::query_as(
+    let orgs: Vec<ExistingOrg> = crate::db::query_as(
         "SELECT id, uscc, name, beian_status, beian_number FROM organisations WHERE uscc IN (SELECT value FROM json_each(?))",
     )
     .bind(json_list(usccs))
     .fetch_all(&mut *conn)
     .await?;
-    let mut places: Vec<ExistingPlace> = sqlx::query_as(
+    let mut places: Vec<ExistingPlace> = crate::db::query_as(
         "SELECT p.id, p.organisation_id, o.uscc, o.name AS org_name, p.registry_code, p.name, p.is_main, p.provider_type,
                 p.district_id, p.street_id, s.name AS street_name, p.address, p.lat, p.lng, p.location_unverified, p.phone,
                 p.opening_hours, p.puhui, p.puhui_fee_yuan, p.closed_at IS NOT NULL AS closed
@@ -98,16 +98,16 @@ pub async fn existing(
     .await?;
     let ids = json_list(&places.iter().map(|p| p.id).collect::<Vec<_>>());
     let modes: Vec<(i64, String, i64)> =
-        sqlx::query_as("SELECT place_id, care_mode, fee_yuan FROM place_care_modes WHERE place_id IN (SELECT value FROM json_each(?))")
+        crate::db::query_as("SELECT place_id, care_mode, fee_yuan FROM place_care_modes WHERE place_id IN (SELECT value FROM json_each(?))")
             .bind(&ids)
             .fetch_all(&mut *conn)
             .await?;
     let badges: Vec<(i64, String)> =
-        sqlx::query_as("SELECT place_id, badge FROM place_badges WHERE place_id IN (SELECT value FROM json_each(?))")
+        crate::db::query_as("SELECT place_id, badge FROM place_badges WHERE place_id IN (SELECT value FROM json_each(?))")
             .bind(&ids)
             .fetch_all(&mut *conn)
             .await?;
-    let classes: Vec<(i64, i64, String, String, i64, i64, i64, i64)> = sqlx::query_as(
+    let classes: Vec<(i64, i64, String, String, i64, i64, i64, i64)> = crate::db::query_as(
         "SELECT id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots FROM classes
          WHERE place_id IN (SELECT value FROM json_each(?))",
     )
@@ -157,10 +157,10 @@ impl ExistingPlace {
 // ------------------------------------------------------------------ writes
 
 /// A new real organisation; its id.
-pub async fn insert_org(conn: &mut SqliteConnection, o: &OrgRecord, now: i64) -> Result<i64, AppError> {
-    let r = sqlx::query(
+pub async fn insert_org(conn: &mut crate::db::Conn, o: &OrgRecord, now: i64) -> Result<i64, AppError> {
+    let r = crate::db::query_scalar::<i64>(
         "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 0, ?, ?)",
+         VALUES (?, ?, ?, ?, 0, ?, ?) RETURNING id",
     )
     .bind(&o.name)
     .bind(&o.uscc)
@@ -168,13 +168,13 @@ pub async fn insert_org(conn: &mut SqliteConnection, o: &OrgRecord, now: i64) ->
     .bind(&o.beian_number)
     .bind(now)
     .bind(now)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(r.last_insert_rowid())
+    Ok(r)
 }
 
-pub async fn update_org(conn: &mut SqliteConnection, id: i64, o: &OrgRecord, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE organisations SET name = ?, beian_status = ?, beian_number = ?, updated_at = ? WHERE id = ?")
+pub async fn update_org(conn: &mut crate::db::Conn, id: i64, o: &OrgRecord, now: i64) -> Result<(), AppError> {
+    crate::db::query("UPDATE organisations SET name = ?, beian_status = ?, beian_number = ?, updated_at = ? WHERE id = ?")
         .bind(&o.name)
         .bind(o.beian_status.code())
         .bind(&o.beian_number)
@@ -186,12 +186,12 @@ pub async fn update_org(conn: &mut SqliteConnection, id: i64, o: &OrgRecord, now
 }
 
 /// A new real place (open, not sample) with its care modes, badges and classes; its id.
-pub async fn insert_place(conn: &mut SqliteConnection, org_id: i64, p: &PlaceRecord, is_main: bool, now: i64) -> Result<i64, AppError> {
-    let r = sqlx::query(
+pub async fn insert_place(conn: &mut crate::db::Conn, org_id: i64, p: &PlaceRecord, is_main: bool, now: i64) -> Result<i64, AppError> {
+    let r = crate::db::query_scalar::<i64>(
         "INSERT INTO places (organisation_id, is_main, name, provider_type, district_id, street_id, address, lat, lng,
                              opening_hours, phone, puhui, puhui_fee_yuan, is_sample, created_at, updated_at, registry_code,
                              location_unverified)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING id",
     )
     .bind(org_id)
     .bind(is_main)
@@ -210,9 +210,9 @@ pub async fn insert_place(conn: &mut SqliteConnection, org_id: i64, p: &PlaceRec
     .bind(now)
     .bind(&p.registry_code)
     .bind(p.location_unverified)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    let id = r.last_insert_rowid();
+    let id = r;
     replace_lists(conn, id, p).await?;
     for c in p.classes.iter().flatten() {
         insert_class(conn, id, c, now).await?;
@@ -223,13 +223,13 @@ pub async fn insert_place(conn: &mut SqliteConnection, org_id: i64, p: &PlaceRec
 /// A place's facts as the file gives them (reopened if it was closed); its classes are
 /// brought to the file's when the file lists any (changed figures count as confirmed now).
 pub async fn update_place(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     existing: &ExistingPlace,
     p: &PlaceRecord,
     is_main: bool,
     now: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    crate::db::query(
         "UPDATE places SET is_main = ?, name = ?, provider_type = ?, district_id = ?, street_id = ?, address = ?, lat = ?, lng = ?,
                            opening_hours = ?, phone = ?, puhui = ?, puhui_fee_yuan = ?, registry_code = ?,
                            location_unverified = ?, closed_at = NULL, updated_at = ?
@@ -254,18 +254,18 @@ pub async fn update_place(
     .execute(&mut *conn)
     .await?;
     if existing.care_modes != p.care_modes || existing.badges != p.badges {
-        sqlx::query("DELETE FROM place_care_modes WHERE place_id = ?").bind(existing.id).execute(&mut *conn).await?;
-        sqlx::query("DELETE FROM place_badges WHERE place_id = ?").bind(existing.id).execute(&mut *conn).await?;
+        crate::db::query("DELETE FROM place_care_modes WHERE place_id = ?").bind(existing.id).execute(&mut *conn).await?;
+        crate::db::query("DELETE FROM place_badges WHERE place_id = ?").bind(existing.id).execute(&mut *conn).await?;
         replace_lists(conn, existing.id, p).await?;
     }
     let Some(classes) = &p.classes else { return Ok(()) };
     for (id, old) in &existing.classes {
         match classes.iter().find(|c| c.age_band == old.age_band && c.care_mode == old.care_mode) {
             None => {
-                sqlx::query("DELETE FROM classes WHERE id = ?").bind(id).execute(&mut *conn).await?;
+                crate::db::query("DELETE FROM classes WHERE id = ?").bind(id).execute(&mut *conn).await?;
             }
             Some(c) if !same_figures(c, old) => {
-                sqlx::query(
+                crate::db::query(
                     "UPDATE classes SET capacity = ?, enrolled = ?, vacancies = ?, puhui_slots = ?, confirmed_at = ?, updated_at = ?,
                                         version = version + 1
                      WHERE id = ?",
@@ -295,9 +295,9 @@ pub fn same_figures(a: &ClassRecord, b: &ClassRecord) -> bool {
     (a.capacity, a.enrolled, a.vacancies, a.puhui_slots) == (b.capacity, b.enrolled, b.vacancies, b.puhui_slots)
 }
 
-async fn replace_lists(conn: &mut SqliteConnection, id: i64, p: &PlaceRecord) -> Result<(), AppError> {
+async fn replace_lists(conn: &mut crate::db::Conn, id: i64, p: &PlaceRecord) -> Result<(), AppError> {
     for (m, fee) in &p.care_modes {
-        sqlx::query("INSERT INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, ?, ?, ?)")
+        crate::db::query("INSERT INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, ?, ?, ?)")
             .bind(id)
             .bind(m.code())
             .bind(fee)
@@ -306,13 +306,13 @@ async fn replace_lists(conn: &mut SqliteConnection, id: i64, p: &PlaceRecord) ->
             .await?;
     }
     for b in &p.badges {
-        sqlx::query("INSERT INTO place_badges (place_id, badge) VALUES (?, ?)").bind(id).bind(b.code()).execute(&mut *conn).await?;
+        crate::db::query("INSERT INTO place_badges (place_id, badge) VALUES (?, ?)").bind(id).bind(b.code()).execute(&mut *conn).await?;
     }
     Ok(())
 }
 
-async fn insert_class(conn: &mut SqliteConnection, place_id: i64, c: &ClassRecord, now: i64) -> Result<(), AppError> {
-    sqlx::query(
+async fn insert_class(conn: &mut crate::db::Conn, place_id: i64, c: &ClassRecord, now: i64) -> Result<(), AppError> {
+    crate::db::query(
         "INSERT INTO classes (place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
@@ -331,8 +331,8 @@ async fn insert_class(conn: &mut SqliteConnection, place_id: i64, c: &ClassRecor
 }
 
 /// Closes a place: parents no longer find it, and their caches drop it at the next sync.
-pub async fn close_place(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<bool, AppError> {
-    let r = sqlx::query("UPDATE places SET closed_at = ?, updated_at = ? WHERE id = ? AND closed_at IS NULL AND is_sample = 0")
+pub async fn close_place(conn: &mut crate::db::Conn, id: i64, now: i64) -> Result<bool, AppError> {
+    let r = crate::db::query("UPDATE places SET closed_at = ?, updated_at = ? WHERE id = ? AND closed_at IS NULL AND is_sample = 0")
         .bind(now)
         .bind(now)
         .bind(id)
@@ -360,8 +360,8 @@ pub struct Upload {
 
 /// Keeps an upload under its id; the same id again is the same upload only with the same
 /// bytes and kind (`Ok(false)`: the id is taken by another file).
-pub async fn save_upload(conn: &mut SqliteConnection, u: &Upload) -> Result<bool, AppError> {
-    sqlx::query(
+pub async fn save_upload(conn: &mut crate::db::Conn, u: &Upload) -> Result<bool, AppError> {
+    crate::db::query(
         "INSERT INTO imports (id, kind, file_name, encoding, content, sha256, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
     )
@@ -376,16 +376,16 @@ pub async fn save_upload(conn: &mut SqliteConnection, u: &Upload) -> Result<bool
     .execute(&mut *conn)
     .await?;
     let kept: (String, String, String) =
-        sqlx::query_as("SELECT kind, sha256, encoding FROM imports WHERE id = ?").bind(&u.id).fetch_one(&mut *conn).await?;
+        crate::db::query_as("SELECT kind, sha256, encoding FROM imports WHERE id = ?").bind(&u.id).fetch_one(&mut *conn).await?;
     Ok(kept == (u.kind.clone(), u.sha256.clone(), u.encoding.clone()))
 }
 
-pub async fn upload(conn: &mut SqliteConnection, id: &str) -> Result<Option<Upload>, AppError> {
-    Ok(sqlx::query_as("SELECT * FROM imports WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
+pub async fn upload(conn: &mut crate::db::Conn, id: &str) -> Result<Option<Upload>, AppError> {
+    Ok(crate::db::query_as("SELECT * FROM imports WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
 }
 
-pub async fn mark_applied(conn: &mut SqliteConnection, id: &str, now: i64, result: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE imports SET applied_at = ?, result = ? WHERE id = ?").bind(now).bind(result).bind(id).execute(&mut *conn).await?;
+pub async fn mark_applied(conn: &mut crate::db::Conn, id: &str, now: i64, result: &str) -> Result<(), AppError> {
+    crate::db::query("UPDATE imports SET applied_at = ?, result = ? WHERE id = ?").bind(now).bind(result).bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -395,18 +395,18 @@ pub fn new_id() -> String {
 }
 
 /// A 街道's district and centre (`None`: not a 街道).
-pub async fn street(conn: &mut SqliteConnection, street_id: &str) -> Result<Option<(String, f64, f64)>, AppError> {
-    Ok(sqlx::query_as("SELECT parent_id, lat, lng FROM areas WHERE id = ? AND level = 'street'").bind(street_id).fetch_optional(&mut *conn).await?)
+pub async fn street(conn: &mut crate::db::Conn, street_id: &str) -> Result<Option<(String, f64, f64)>, AppError> {
+    Ok(crate::db::query_as("SELECT parent_id, lat, lng FROM areas WHERE id = ? AND level = 'street'").bind(street_id).fetch_optional(&mut *conn).await?)
 }
 
 /// An organisation's code (`None`: no such organisation).
-pub async fn organisation_code(conn: &mut SqliteConnection, org_id: i64) -> Result<Option<(String, bool)>, AppError> {
-    Ok(sqlx::query_as("SELECT uscc, is_sample FROM organisations WHERE id = ?").bind(org_id).fetch_optional(&mut *conn).await?)
+pub async fn organisation_code(conn: &mut crate::db::Conn, org_id: i64) -> Result<Option<(String, bool)>, AppError> {
+    Ok(crate::db::query_as("SELECT uscc, is_sample FROM organisations WHERE id = ?").bind(org_id).fetch_optional(&mut *conn).await?)
 }
 
 /// An organisation's open places, main first.
-pub async fn open_places_of(conn: &mut SqliteConnection, org_id: i64) -> Result<Vec<app::model::OperatorPlace>, AppError> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+pub async fn open_places_of(conn: &mut crate::db::Conn, org_id: i64) -> Result<Vec<app::model::OperatorPlace>, AppError> {
+    let rows: Vec<(i64, String, String)> = crate::db::query_as(
         "SELECT p.id, p.name, s.name FROM places p JOIN areas s ON s.id = p.street_id
          WHERE p.organisation_id = ? AND p.closed_at IS NULL ORDER BY p.is_main DESC, p.id",
     )
@@ -417,6 +417,6 @@ pub async fn open_places_of(conn: &mut SqliteConnection, org_id: i64) -> Result<
 }
 
 /// The organisation of an open place (`None`: no such open place).
-pub async fn open_place_org(conn: &mut SqliteConnection, place_id: i64) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar("SELECT organisation_id FROM places WHERE id = ? AND closed_at IS NULL").bind(place_id).fetch_optional(&mut *conn).await?)
+pub async fn open_place_org(conn: &mut crate::db::Conn, place_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(crate::db::query_scalar("SELECT organisation_id FROM places WHERE id = ? AND closed_at IS NULL").bind(place_id).fetch_optional(&mut *conn).await?)
 }

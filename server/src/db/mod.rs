@@ -8,7 +8,9 @@
 //! `Retry-After` (see `error.rs`) instead of waiting for a client timeout.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+
+pub mod engine;
+pub use engine::{query, query_as, query_scalar, Conn, Engine, Held, Pool, Sql, Tx};
 use std::str::FromStr;
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -37,11 +39,9 @@ pub mod targets;
 pub mod welfare;
 pub mod sample;
 
-/// A transaction that writes. On SQLite `BEGIN IMMEDIATE` takes the one write lock at the
-/// start, so a transaction that reads and then writes never finds the lock taken halfway
-/// (which SQLite answers with SQLITE_BUSY rather than a wait).
-pub async fn begin_write(pool: &SqlitePool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+/// A transaction that writes ([`Pool::begin_write`]).
+pub async fn begin_write(pool: &Pool) -> sqlx::Result<Tx> {
+    pool.begin_write().await
 }
 
 /// A stored code the Rust enum does not know (a row written by a newer version, or by hand):
@@ -88,19 +88,19 @@ pub const READERS: u32 = 8;
 /// The server's two pools.
 #[derive(Clone, Debug)]
 pub struct Db {
-    pub read: SqlitePool,
-    pub write: SqlitePool,
+    pub read: Pool,
+    pub write: Pool,
 }
 
-/// Refuses a `DATABASE_URL` this server cannot serve, with a message that says what to write,
-/// before anything is created: SQLite (`sqlite://PATH`, `sqlite:PATH`, `sqlite::memory:`) is
-/// served; a PostgreSQL URL is recognised but refused until that backend lands (issue 17) —
-/// it used to be taken as a file path and served a new, empty database from a folder named
-/// `postgres:`; any other scheme, or none, is refused. A password in the URL is never echoed.
-pub fn check_url(url: &str) -> anyhow::Result<()> {
+/// Which engine a `DATABASE_URL` names, or why it cannot be served — said before anything is
+/// created: SQLite (`sqlite://PATH`, `sqlite:PATH`, `sqlite::memory:`, the embedded default)
+/// or PostgreSQL (`postgres://…`, `postgresql://…`); any other scheme, or none, is refused
+/// with what to write. (A PostgreSQL URL used to be taken as a file path and served a new,
+/// empty database from a folder named `postgres:`.) A password in the URL is never echoed.
+pub fn check_url(url: &str) -> anyhow::Result<Engine> {
     let url = url.trim();
     if url.is_empty() {
-        anyhow::bail!("DATABASE_URL is empty: use sqlite://data/yilao.db (the default) or another sqlite://PATH");
+        anyhow::bail!("DATABASE_URL is empty: use sqlite://data/yilao.db (the default), another sqlite://PATH, or postgres://USER@HOST/DB");
     }
     let lower = url.to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("sqlite:") {
@@ -108,24 +108,47 @@ pub fn check_url(url: &str) -> anyhow::Result<()> {
         if path.split('?').next().unwrap_or_default().is_empty() {
             anyhow::bail!("DATABASE_URL={url} names no file: use sqlite://PATH, e.g. sqlite://data/yilao.db");
         }
-        return Ok(());
+        return Ok(Engine::Sqlite);
     }
     if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-        anyhow::bail!(
-            "DATABASE_URL names a PostgreSQL database: this build serves SQLite only (sqlite://PATH); \
-             the PostgreSQL backend is not finished yet (ARCHITECTURE.md) — nothing was created"
-        );
+        if let Err(e) = sqlx::postgres::PgConnectOptions::from_str(url) {
+            let shown = redact(url);
+            anyhow::bail!("DATABASE_URL={shown} is not a PostgreSQL URL sqlx can read ({}): write postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE", redact(&e.to_string()));
+        }
+        return Ok(Engine::Postgres);
     }
     match lower.split_once("://") {
         Some((scheme, _)) if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.') => {
-            anyhow::bail!("DATABASE_URL scheme `{scheme}` is not supported: use sqlite://PATH (the default is sqlite://data/yilao.db)")
+            anyhow::bail!("DATABASE_URL scheme `{scheme}` is not supported: use sqlite://PATH (the default is sqlite://data/yilao.db) or postgres://USER@HOST/DB")
         }
-        _ => anyhow::bail!("DATABASE_URL is not a database URL: use sqlite://PATH (for a file at {url}: sqlite://{url})"),
+        _ => anyhow::bail!("DATABASE_URL is not a database URL: use sqlite://PATH (for a file at {url}: sqlite://{url}) or postgres://USER@HOST/DB"),
     }
 }
 
+/// A URL (or a message quoting one) without its password.
+fn redact(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let end = tail.find(['/', ' ', '?']).unwrap_or(tail.len());
+        let auth = &tail[..end];
+        match (auth.rfind('@'), auth.find(':')) {
+            (Some(at), Some(colon)) if colon < at => {
+                out.push_str(&auth[..colon]);
+                out.push_str(":***");
+                out.push_str(&auth[at..]);
+            }
+            _ => out.push_str(auth),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
-    check_url(url)?;
     Ok(SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -144,12 +167,47 @@ fn ensure_folder(opts: &SqliteConnectOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The PostgreSQL schema (`server/migrations_pg`, PostGIS): the same tables and columns as
+/// SQLite's migrations reach (checked by the tests).
+pub static MIGRATOR_PG: sqlx::migrate::Migrator = sqlx::migrate!("./migrations_pg");
+
+/// Connections per server process on PostgreSQL (`PG_CONNECTIONS`, default 16): N servers
+/// take N × this of the database's `max_connections`.
+fn pg_connections() -> anyhow::Result<u32> {
+    match std::env::var("PG_CONNECTIONS") {
+        Err(_) => Ok(16),
+        Ok(v) => match v.trim().parse::<u32>() {
+            Ok(n) if (1..=1000).contains(&n) => Ok(n),
+            _ => anyhow::bail!("PG_CONNECTIONS={v}: a number of connections from 1 to 1000"),
+        },
+    }
+}
+
+async fn open_pg(url: &str, connections: u32) -> anyhow::Result<Pool> {
+    let opts = sqlx::postgres::PgConnectOptions::from_str(url)?.application_name("yilao-server");
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(opts)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to {}: {}", redact(url), redact(&e.to_string())))?;
+    // several servers may start together: the migrator takes PostgreSQL's advisory lock
+    MIGRATOR_PG.run(&pool).await?;
+    Ok(Pool::Pg(pool))
+}
+
 /// One pool, migrated: for the command-line tools (seed, import, create-admin …).
-pub async fn open(url: &str) -> anyhow::Result<SqlitePool> {
-    let opts = options(url)?;
-    ensure_folder(&opts)?;
-    let pool = SqlitePoolOptions::new().max_connections(4).acquire_timeout(ACQUIRE_TIMEOUT).connect_with(opts).await?;
-    MIGRATOR.run(&pool).await?;
+pub async fn open(url: &str) -> anyhow::Result<Pool> {
+    let pool = match check_url(url)? {
+        Engine::Postgres => open_pg(url, 4).await?,
+        Engine::Sqlite => {
+            let opts = options(url)?;
+            ensure_folder(&opts)?;
+            let pool = SqlitePoolOptions::new().max_connections(4).acquire_timeout(ACQUIRE_TIMEOUT).connect_with(opts).await?;
+            MIGRATOR.run(&pool).await?;
+            Pool::Lite(pool)
+        }
+    };
     ensure_areas(&pool).await?;
     targets::ensure_targets(&pool).await?;
     Ok(pool)
@@ -158,8 +216,8 @@ pub async fn open(url: &str) -> anyhow::Result<SqlitePool> {
 /// The districts and 街道 the app knows (`db/sample/areas.json`: real names, approximate
 /// centres) are reference data, not sample: every database has them, so a registry file's
 /// 所在区 / 街道 can be matched on a fresh one. Areas already there are left as they are.
-pub async fn ensure_areas(pool: &SqlitePool) -> anyhow::Result<()> {
-    let mut tx = pool.begin().await?;
+pub async fn ensure_areas(pool: &Pool) -> anyhow::Result<()> {
+    let mut tx = pool.begin_write().await?;
     for a in sample::areas() {
         places::insert_area(&mut tx, &a).await?;
     }
@@ -176,8 +234,15 @@ fn writer_sync() -> anyhow::Result<SqliteSynchronous> {
     }
 }
 
-/// The server's readers and writer, migrated.
+/// The server's readers and writer, migrated. On PostgreSQL both are one pool: its writers
+/// do not queue behind one connection.
 pub async fn open_db(url: &str) -> anyhow::Result<Db> {
+    if check_url(url)? == Engine::Postgres {
+        let pool = open_pg(url, pg_connections()?).await?;
+        ensure_areas(&pool).await?;
+        targets::ensure_targets(&pool).await?;
+        return Ok(Db { read: pool.clone(), write: pool });
+    }
     let opts = options(url)?;
     ensure_folder(&opts)?;
     // FULL: the WAL is synced before a commit returns, so a write the server acknowledged
@@ -189,6 +254,7 @@ pub async fn open_db(url: &str) -> anyhow::Result<Db> {
         .connect_with(opts.clone().synchronous(writer_sync()?))
         .await?;
     MIGRATOR.run(&write).await?;
+    let write = Pool::Lite(write);
     ensure_areas(&write).await?;
     targets::ensure_targets(&write).await?;
     let read = SqlitePoolOptions::new()
@@ -196,12 +262,12 @@ pub async fn open_db(url: &str) -> anyhow::Result<Db> {
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(opts.create_if_missing(false).pragma("query_only", "ON"))
         .await?;
-    Ok(Db { read, write })
+    Ok(Db { read: Pool::Lite(read), write })
 }
 
 /// Loads the sample data (示例) into an empty database, or brings an older sample database's
 /// accounts, timeslots and providers up to date.
-pub async fn load_sample(pool: &SqlitePool) -> anyhow::Result<()> {
+pub async fn load_sample(pool: &crate::db::Pool) -> anyhow::Result<()> {
     if crate::db::places::place_count(pool).await? == 0 {
         let n = crate::db::sample::load(pool).await?;
         tracing::info!(places = n, "loaded sample data (示例) into an empty database");
@@ -229,16 +295,25 @@ mod tests {
     #[test]
     fn database_urls_are_checked_before_anything_is_created() {
         for ok in ["sqlite://data/yilao.db", "sqlite:data/yilao.db?mode=rwc", "sqlite:///tmp/x.db", "SQLITE://a.db", "sqlite::memory:"] {
-            assert!(check_url(ok).is_ok(), "{ok}");
+            assert_eq!(check_url(ok).unwrap(), super::Engine::Sqlite, "{ok}");
+        }
+        for ok in ["postgres://yilao:s3cret@db.internal:5432/yilao", "postgresql://localhost/yilao", "postgres://yilao@127.0.0.1:5433/yilao?sslmode=disable"] {
+            assert_eq!(check_url(ok).unwrap(), super::Engine::Postgres, "{ok}");
         }
         let refused = |url: &str| check_url(url).unwrap_err().to_string();
-        let pg = refused("postgres://yilao:s3cret@db.internal:5432/yilao");
-        assert!(pg.contains("PostgreSQL") && pg.contains("sqlite://PATH") && !pg.contains("s3cret"), "{pg}");
-        assert!(refused("postgresql://localhost/yilao").contains("PostgreSQL"));
+        let bad = refused("postgres://yilao:s3cret@db.internal:notaport/yilao");
+        assert!(bad.contains("postgres://USER") && !bad.contains("s3cret"), "{bad}");
         assert!(refused("mysql://localhost/yilao").contains("scheme `mysql`"));
         assert!(refused("data/yilao.db").contains("sqlite://data/yilao.db"));
         assert!(refused("").contains("empty"));
         assert!(refused("sqlite://").contains("names no file"));
+    }
+
+    #[test]
+    fn passwords_are_never_shown() {
+        assert_eq!(super::redact("postgres://yilao:s3cret@db:5432/yilao"), "postgres://yilao:***@db:5432/yilao");
+        assert_eq!(super::redact("cannot reach postgres://a:b@h/x or postgres://c@h/y"), "cannot reach postgres://a:***@h/x or postgres://c@h/y");
+        assert_eq!(super::redact("sqlite://data/yilao.db"), "sqlite://data/yilao.db");
     }
 
     #[tokio::test]

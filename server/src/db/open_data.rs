@@ -4,7 +4,7 @@
 
 use crate::http::error::AppError;
 use app::model::{AgeBand, Badge, BeianStatus, CareMode, ProviderKind, ProviderType, ServiceItem};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 /// Which records: an area (district or 街道 id) or all, with or without sample (示例) ones.
 pub struct Scope {
@@ -81,8 +81,8 @@ pub const PLACE_COLUMNS: [(&str, &str); 26] = [
     ("示例数据", "是：演示用的示例记录，不是真实机构（默认不导出）"),
 ];
 
-pub async fn places(conn: &mut SqliteConnection, scope: &Scope) -> Result<Vec<Vec<String>>, AppError> {
-    let rows: Vec<PlaceRow> = sqlx::query_as(
+pub async fn places(conn: &mut crate::db::Conn, scope: &Scope) -> Result<Vec<Vec<String>>, AppError> {
+    let rows: Vec<PlaceRow> = crate::db::query_as(
         "SELECT p.id, o.name AS org_name, o.uscc, o.beian_status, o.beian_number, p.name, p.registry_code, p.is_main,
                 p.provider_type, d.name AS district, s.name AS street, p.address, p.lng, p.lat, p.location_unverified,
                 p.phone, p.opening_hours, p.puhui, p.puhui_fee_yuan, p.is_sample, p.updated_at,
@@ -204,8 +204,8 @@ pub const PROVIDER_COLUMNS: [(&str, &str); 15] = [
     ("示例数据", "是：演示用的示例记录，不是真实机构（默认不导出）"),
 ];
 
-pub async fn providers(conn: &mut SqliteConnection, scope: &Scope) -> Result<Vec<Vec<String>>, AppError> {
-    let rows: Vec<ProviderRow> = sqlx::query_as(
+pub async fn providers(conn: &mut crate::db::Conn, scope: &Scope) -> Result<Vec<Vec<String>>, AppError> {
+    let rows: Vec<ProviderRow> = crate::db::query_as(
         "SELECT p.id, o.name AS org_name, o.uscc, p.name, p.kind, d.name AS district, s.name AS street, p.address, p.lng, p.lat,
                 p.phone, p.emergency_phone, p.serve_radius_m,
                 (SELECT group_concat(a.name, '、') FROM provider_streets ps JOIN areas a ON a.id = ps.street_id WHERE ps.provider_id = p.id) AS streets,

@@ -4,12 +4,11 @@ use crate::http::error::AppError;
 use app::model::orders::{carer_level_label, CarerView, OrderStatus, OrderView};
 use app::model::requests::hhmm;
 use app::model::{MealMode, ServiceItem};
-use sqlx::SqliteConnection;
 use app::model::orders::ProviderOrder;
 
 /// Orders holding a timeslot on a date, other than `except` (an order being moved).
-pub(crate) async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str, except: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
+pub(crate) async fn booked(conn: &mut crate::db::Conn, timeslot_id: i64, date: &str, except: &str) -> Result<i64, AppError> {
+    Ok(crate::db::query_scalar(
         &format!("SELECT count(*) FROM orders WHERE timeslot_id = ? AND visit_date = ? AND id != ?
            AND status IN ({ORDERS_HOLDING_TIMESLOT})", ORDERS_HOLDING_TIMESLOT = &*crate::db::ORDERS_HOLDING_TIMESLOT),
     )
@@ -111,17 +110,17 @@ pub(crate) fn stamp(at: Option<i64>, received: Option<i64>, distance_m: Option<f
 }
 
 /// An order that must exist (404 otherwise).
-pub(crate) async fn order(conn: &mut SqliteConnection, id: &str) -> Result<OrderView, AppError> {
+pub(crate) async fn order(conn: &mut crate::db::Conn, id: &str) -> Result<OrderView, AppError> {
     one(conn, id).await?.ok_or_else(|| AppError::NotFound("没有这个订单".into()))
 }
 
-pub(crate) async fn one(conn: &mut SqliteConnection, id: &str) -> Result<Option<OrderView>, AppError> {
-    let row: Option<Row> = sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.id = ?")).bind(id).fetch_optional(&mut *conn).await?;
+pub(crate) async fn one(conn: &mut crate::db::Conn, id: &str) -> Result<Option<OrderView>, AppError> {
+    let row: Option<Row> = crate::db::query_as(&format!("{ORDER_SELECT} WHERE o.id = ?")).bind(id).fetch_optional(&mut *conn).await?;
     row.map(view).transpose()
 }
 
-pub(crate) async fn provider_org(conn: &mut SqliteConnection, provider_id: i64) -> Result<i64, AppError> {
-    sqlx::query_scalar("SELECT organisation_id FROM providers WHERE id = ?")
+pub(crate) async fn provider_org(conn: &mut crate::db::Conn, provider_id: i64) -> Result<i64, AppError> {
+    crate::db::query_scalar("SELECT organisation_id FROM providers WHERE id = ?")
         .bind(provider_id)
         .fetch_optional(&mut *conn)
         .await?
@@ -151,23 +150,23 @@ pub(crate) fn provider_order(r: Row) -> Result<ProviderOrder, AppError> {
 }
 
 /// The device an order id belongs to.
-pub(crate) async fn owner(conn: &mut SqliteConnection, id: &str) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
+pub(crate) async fn owner(conn: &mut crate::db::Conn, id: &str) -> Result<Option<String>, AppError> {
+    Ok(crate::db::query_scalar("SELECT device_hash FROM orders WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// Whether the provider exists and is open (a closed one takes no new orders).
-pub(crate) async fn provider_exists(conn: &mut SqliteConnection, provider_id: i64) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ? AND closed_at IS NULL").bind(provider_id).fetch_one(&mut *conn).await?)
+pub(crate) async fn provider_exists(conn: &mut crate::db::Conn, provider_id: i64) -> Result<bool, AppError> {
+    Ok(crate::db::query_scalar("SELECT count(*) > 0 FROM providers WHERE id = ? AND closed_at IS NULL").bind(provider_id).fetch_one(&mut *conn).await?)
 }
 
 /// What booking a provider's timeslot for an item must meet (`None`: not the provider's for it).
 pub(crate) async fn slot_rule(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     timeslot_id: i64,
     provider_id: i64,
     item: app::model::ServiceItem,
 ) -> Result<Option<app::model::requests::SlotRule>, AppError> {
-    let slot: Option<(i64, i64, i64, bool)> = sqlx::query_as(
+    let slot: Option<(i64, i64, i64, bool)> = crate::db::query_as(
         "SELECT weekday, start_min, capacity, active FROM provider_timeslots WHERE id = ? AND provider_id = ? AND service_item = ?",
     )
     .bind(timeslot_id)
@@ -180,11 +179,11 @@ pub(crate) async fn slot_rule(
 
 /// A provider's active weekly timeslots for an item.
 pub(crate) async fn weekly_windows(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     provider_id: i64,
     item: app::model::ServiceItem,
 ) -> Result<Vec<app::model::requests::WeeklyWindow>, AppError> {
-    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, i64, i64, i64, i64)> = crate::db::query_as(
         "SELECT id, weekday, start_min, end_min, capacity FROM provider_timeslots t
          WHERE provider_id = ? AND service_item = ? AND active = 1
            AND EXISTS (SELECT 1 FROM provider_items i WHERE i.provider_id = t.provider_id AND i.service_item = t.service_item AND i.active = 1)",
@@ -208,12 +207,12 @@ pub(crate) async fn weekly_windows(
 
 /// Orders holding each (timeslot, date) of a provider's item from `from` on, in one query.
 pub(crate) async fn booked_from(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     provider_id: i64,
     item: app::model::ServiceItem,
     from: chrono::NaiveDate,
 ) -> Result<std::collections::HashMap<(i64, String), i64>, AppError> {
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(&format!(
+    let rows: Vec<(i64, String, i64)> = crate::db::query_as(&format!(
         "SELECT o.timeslot_id, o.visit_date, count(*) FROM orders o
          WHERE o.provider_id = ? AND o.service_item = ? AND o.visit_date >= ? AND o.status IN ({})
          GROUP BY o.timeslot_id, o.visit_date",
@@ -229,14 +228,14 @@ pub(crate) async fn booked_from(
 
 /// A new order as submitted, with the profile the family consented to share and the server's quote.
 pub(crate) async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     new: &app::model::orders::NewOrder,
     device_hash: &str,
     elder: &app::model::elder::ElderProfile,
     quote: &app::model::elder::Quote,
     now: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO orders (id, device_hash, provider_id, service_item, meal_mode, timeslot_id, visit_date, elder, elder_name, quote,
                              status, created_at, updated_at, street_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'submitted', ?11, ?11, (SELECT id FROM areas WHERE id = ?12))",
@@ -259,8 +258,8 @@ pub(crate) async fn insert(
 }
 
 /// A family's rating of a finished visit (sent again, it replaces the earlier one).
-pub(crate) async fn rate(conn: &mut SqliteConnection, id: &str, r: &app::model::orders::NewRating, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE orders SET rating = ?, rating_comment = ?, rated_at = ?3, updated_at = ?3 WHERE id = ?4")
+pub(crate) async fn rate(conn: &mut crate::db::Conn, id: &str, r: &app::model::orders::NewRating, now: i64) -> Result<(), AppError> {
+    crate::db::query("UPDATE orders SET rating = ?, rating_comment = ?, rated_at = ?3, updated_at = ?3 WHERE id = ?4")
         .bind(r.stars as i64)
         .bind(r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()))
         .bind(now)
@@ -270,20 +269,20 @@ pub(crate) async fn rate(conn: &mut SqliteConnection, id: &str, r: &app::model::
     Ok(())
 }
 
-pub(crate) async fn timeslot_id(conn: &mut SqliteConnection, id: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT timeslot_id FROM orders WHERE id = ?").bind(id).fetch_one(&mut *conn).await?)
+pub(crate) async fn timeslot_id(conn: &mut crate::db::Conn, id: &str) -> Result<i64, AppError> {
+    Ok(crate::db::query_scalar("SELECT timeslot_id FROM orders WHERE id = ?").bind(id).fetch_one(&mut *conn).await?)
 }
 
 /// When a provider's weekly timeslot starts (minutes of the Beijing day).
-pub(crate) async fn provider_timeslot_start(conn: &mut SqliteConnection, timeslot_id: i64) -> Result<u32, AppError> {
-    let start: i64 = sqlx::query_scalar("SELECT start_min FROM provider_timeslots WHERE id = ?").bind(timeslot_id).fetch_one(&mut *conn).await?;
+pub(crate) async fn provider_timeslot_start(conn: &mut crate::db::Conn, timeslot_id: i64) -> Result<u32, AppError> {
+    let start: i64 = crate::db::query_scalar("SELECT start_min FROM provider_timeslots WHERE id = ?").bind(timeslot_id).fetch_one(&mut *conn).await?;
     Ok(start as u32)
 }
 
 /// 改期: the order moves to another timeslot and date and goes back to the provider to confirm
 /// (any carer assigned is released).
-pub(crate) async fn reschedule(conn: &mut SqliteConnection, id: &str, timeslot_id: i64, date: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query(
+pub(crate) async fn reschedule(conn: &mut crate::db::Conn, id: &str, timeslot_id: i64, date: &str, now: i64) -> Result<(), AppError> {
+    crate::db::query(
         "UPDATE orders SET timeslot_id = ?, visit_date = ?, status = ?, carer_id = NULL,
                 message = '家属已改期，请重新确认', updated_at = ?
          WHERE id = ?",
@@ -300,8 +299,8 @@ pub(crate) async fn reschedule(conn: &mut SqliteConnection, id: &str, timeslot_i
 
 /// 签到 at the door: 已派单 → 服务中, with the tap's time and position, when it arrived, and how
 /// far it was from the elder's home.
-pub(crate) async fn check_in(conn: &mut SqliteConnection, id: &str, c: &app::model::orders::CheckIn, distance_m: Option<f64>, now: i64) -> Result<(), AppError> {
-    sqlx::query(
+pub(crate) async fn check_in(conn: &mut crate::db::Conn, id: &str, c: &app::model::orders::CheckIn, distance_m: Option<f64>, now: i64) -> Result<(), AppError> {
+    crate::db::query(
         "UPDATE orders SET status = ?, check_in_at = ?, check_in_received_at = ?, check_in_lat = ?,
                 check_in_lng = ?, check_in_distance_m = ?, updated_at = ?
          WHERE id = ?",
@@ -321,14 +320,14 @@ pub(crate) async fn check_in(conn: &mut SqliteConnection, id: &str, c: &app::mod
 
 /// 签退 on leaving: 服务中 → 已完成, with the tap, the tasks (done, or why not) and the carer's note.
 pub(crate) async fn check_out(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     id: &str,
     c: &app::model::orders::CheckOut,
     tasks: &[app::model::orders::VisitTask],
     distance_m: Option<f64>,
     now: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    crate::db::query(
         "UPDATE orders SET status = ?, check_out_at = ?, check_out_received_at = ?, check_out_lat = ?,
                 check_out_lng = ?, check_out_distance_m = ?, tasks = ?, carer_note = ?, updated_at = ?
          WHERE id = ?",
@@ -349,8 +348,8 @@ pub(crate) async fn check_out(
 }
 
 /// A device's orders, newest first (at most `limit`).
-pub(crate) async fn by_device(conn: &mut SqliteConnection, device_hash: &str, limit: i64) -> Result<Vec<Row>, AppError> {
-    Ok(sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.device_hash = ? ORDER BY o.created_at DESC, o.rowid DESC LIMIT ?"))
+pub(crate) async fn by_device(conn: &mut crate::db::Conn, device_hash: &str, limit: i64) -> Result<Vec<Row>, AppError> {
+    Ok(crate::db::query_as(&format!("{ORDER_SELECT} WHERE o.device_hash = ? ORDER BY o.created_at DESC, o.rowid DESC LIMIT ?"))
         .bind(device_hash)
         .bind(limit)
         .fetch_all(&mut *conn)
@@ -358,14 +357,14 @@ pub(crate) async fn by_device(conn: &mut SqliteConnection, device_hash: &str, li
 }
 
 /// The family cancelled it.
-pub(crate) async fn mark_cancelled(conn: &mut SqliteConnection, id: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE orders SET status = 'cancelled', updated_at = ? WHERE id = ?").bind(now).bind(id).execute(&mut *conn).await?;
+pub(crate) async fn mark_cancelled(conn: &mut crate::db::Conn, id: &str, now: i64) -> Result<(), AppError> {
+    crate::db::query("UPDATE orders SET status = 'cancelled', updated_at = ? WHERE id = ?").bind(now).bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// A carer's visits between two Beijing dates (and any still in service), in time order.
-pub(crate) async fn carers_visits(conn: &mut SqliteConnection, carer_id: i64, from: &str, to: &str) -> Result<Vec<Row>, AppError> {
-    Ok(sqlx::query_as(&format!(
+pub(crate) async fn carers_visits(conn: &mut crate::db::Conn, carer_id: i64, from: &str, to: &str) -> Result<Vec<Row>, AppError> {
+    Ok(crate::db::query_as(&format!(
         "{ORDER_SELECT} WHERE o.carer_id = ? AND o.status IN ({ORDERS_ON_CARERS_LIST})
            AND (o.status = 'in_service' OR o.visit_date BETWEEN ? AND ?)
          ORDER BY o.visit_date, t.start_min LIMIT 200",
@@ -379,18 +378,18 @@ pub(crate) async fn carers_visits(conn: &mut SqliteConnection, carer_id: i64, fr
 }
 
 /// One order of this carer's.
-pub(crate) async fn carers_order(conn: &mut SqliteConnection, id: &str, carer_id: i64) -> Result<Option<Row>, AppError> {
-    Ok(sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.id = ? AND o.carer_id = ?")).bind(id).bind(carer_id).fetch_optional(&mut *conn).await?)
+pub(crate) async fn carers_order(conn: &mut crate::db::Conn, id: &str, carer_id: i64) -> Result<Option<Row>, AppError> {
+    Ok(crate::db::query_as(&format!("{ORDER_SELECT} WHERE o.id = ? AND o.carer_id = ?")).bind(id).bind(carer_id).fetch_optional(&mut *conn).await?)
 }
 
 /// An organisation's providers: (id, name, kind).
-pub(crate) async fn providers_of(conn: &mut SqliteConnection, organisation_id: i64) -> Result<Vec<(i64, String, String)>, AppError> {
-    Ok(sqlx::query_as("SELECT id, name, kind FROM providers WHERE organisation_id = ? ORDER BY id").bind(organisation_id).fetch_all(&mut *conn).await?)
+pub(crate) async fn providers_of(conn: &mut crate::db::Conn, organisation_id: i64) -> Result<Vec<(i64, String, String)>, AppError> {
+    Ok(crate::db::query_as("SELECT id, name, kind FROM providers WHERE organisation_id = ? ORDER BY id").bind(organisation_id).fetch_all(&mut *conn).await?)
 }
 
 /// A provider's orders: new ones first, then by visit.
-pub(crate) async fn of_provider(conn: &mut SqliteConnection, provider_id: i64) -> Result<Vec<Row>, AppError> {
-    Ok(sqlx::query_as(&format!(
+pub(crate) async fn of_provider(conn: &mut crate::db::Conn, provider_id: i64) -> Result<Vec<Row>, AppError> {
+    Ok(crate::db::query_as(&format!(
         "{ORDER_SELECT} WHERE o.provider_id = ?
          ORDER BY CASE o.status WHEN 'submitted' THEN 0 WHEN 'accepted' THEN 1 WHEN 'assigned' THEN 2 WHEN 'in_service' THEN 3 ELSE 4 END,
                   o.visit_date, t.start_min LIMIT 300"
@@ -410,8 +409,8 @@ pub(crate) struct Decided<'a> {
     pub(crate) now: i64,
 }
 
-pub(crate) async fn decide(conn: &mut SqliteConnection, d: Decided<'_>) -> Result<(), AppError> {
-    sqlx::query(
+pub(crate) async fn decide(conn: &mut crate::db::Conn, d: Decided<'_>) -> Result<(), AppError> {
+    crate::db::query(
         "UPDATE orders SET status = ?, carer_id = coalesce(?, carer_id), message = coalesce(?, message),
                 category_confirmed_at = CASE WHEN ?4 THEN coalesce(category_confirmed_at, ?5) ELSE category_confirmed_at END,
                 updated_at = ?5

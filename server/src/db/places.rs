@@ -5,7 +5,7 @@ use app::rules::geo::{bbox_around, BBox, LatLng};
 use app::rules::query::{Origin, PlaceQuery};
 use app::model::*;
 use chrono::{DateTime, Utc};
-use sqlx::{FromRow, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::FromRow;
 use std::collections::HashMap;
 
 pub fn ts(secs: i64) -> DateTime<Utc> {
@@ -62,8 +62,8 @@ pub struct PlaceSeed {
     pub updated_age_s: i64,
 }
 
-pub async fn insert_area(tx: &mut Transaction<'_, Sqlite>, a: &AreaSeed) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn insert_area(tx: &mut crate::db::Tx, a: &AreaSeed) -> sqlx::Result<()> {
+    crate::db::query(
         "INSERT INTO areas (id, parent_id, level, city, name, lat, lng, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO NOTHING",
     )
@@ -80,10 +80,10 @@ pub async fn insert_area(tx: &mut Transaction<'_, Sqlite>, a: &AreaSeed) -> sqlx
     Ok(())
 }
 
-pub async fn insert_org(tx: &mut Transaction<'_, Sqlite>, o: &OrgSeed, now: i64) -> sqlx::Result<i64> {
-    let r = sqlx::query(
+pub async fn insert_org(tx: &mut crate::db::Tx, o: &OrgSeed, now: i64) -> sqlx::Result<i64> {
+    let r = crate::db::query_scalar::<i64>(
         "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 1, ?, ?)",
+         VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id",
     )
     .bind(&o.name)
     .bind(&o.uscc)
@@ -91,17 +91,17 @@ pub async fn insert_org(tx: &mut Transaction<'_, Sqlite>, o: &OrgSeed, now: i64)
     .bind(&o.beian_number)
     .bind(now)
     .bind(now)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    Ok(r.last_insert_rowid())
+    Ok(r)
 }
 
-pub async fn insert_place(tx: &mut Transaction<'_, Sqlite>, org_id: i64, p: &PlaceSeed, now: i64) -> sqlx::Result<i64> {
+pub async fn insert_place(tx: &mut crate::db::Tx, org_id: i64, p: &PlaceSeed, now: i64) -> sqlx::Result<i64> {
     let updated = now - p.updated_age_s;
-    let r = sqlx::query(
+    let r = crate::db::query_scalar::<i64>(
         "INSERT INTO places (organisation_id, is_main, name, provider_type, district_id, street_id, address, lat, lng,
                              opening_hours, phone, puhui, puhui_fee_yuan, is_sample, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
     )
     .bind(org_id)
     .bind(p.is_main)
@@ -118,18 +118,18 @@ pub async fn insert_place(tx: &mut Transaction<'_, Sqlite>, org_id: i64, p: &Pla
     .bind(p.puhui_fee_yuan)
     .bind(updated)
     .bind(updated)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    let id = r.last_insert_rowid();
+    let id = r;
     for b in &p.badges {
-        sqlx::query("INSERT INTO place_badges (place_id, badge) VALUES (?, ?)")
+        crate::db::query("INSERT INTO place_badges (place_id, badge) VALUES (?, ?)")
             .bind(id)
             .bind(b.code())
             .execute(&mut **tx)
             .await?;
     }
     for (m, fee) in &p.care_modes {
-        sqlx::query("INSERT INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, ?, ?, ?)")
+        crate::db::query("INSERT INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, ?, ?, ?)")
             .bind(id)
             .bind(m.code())
             .bind(fee)
@@ -139,7 +139,7 @@ pub async fn insert_place(tx: &mut Transaction<'_, Sqlite>, org_id: i64, p: &Pla
     }
     for c in &p.classes {
         let confirmed = now - c.confirmed_age_s;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO classes (place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
@@ -158,8 +158,8 @@ pub async fn insert_place(tx: &mut Transaction<'_, Sqlite>, org_id: i64, p: &Pla
     Ok(id)
 }
 
-pub async fn place_count(pool: &SqlitePool) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM places").fetch_one(pool).await
+pub async fn place_count(pool: &crate::db::Pool) -> sqlx::Result<i64> {
+    crate::db::query_scalar("SELECT count(*) FROM places").fetch_one(&mut *pool.acquire().await?).await
 }
 
 // ------------------------------------------------------------------ reads
@@ -189,10 +189,10 @@ impl Select {
             ),
         }
     }
-    fn bind<'q, O>(
+    fn bind<'q, O: crate::db::engine::Row>(
         &self,
-        q: sqlx::query::QueryAs<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
-    ) -> sqlx::query::QueryAs<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+        q: crate::db::engine::QueryAs<'q, O>,
+    ) -> crate::db::engine::QueryAs<'q, O> {
         match self {
             Select::BBox(b) => q.bind(b.min_lat).bind(b.max_lat).bind(b.min_lng).bind(b.max_lng),
             Select::One(id) => q.bind(*id),
@@ -240,9 +240,9 @@ struct ClassRow {
     change_seq: i64,
 }
 
-async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<PlaceSummary>, AppError> {
+async fn load_summaries(conn: &mut crate::db::Conn, sel: Select) -> Result<Vec<PlaceSummary>, AppError> {
     let places: Vec<PlaceRow> = sel
-        .bind(sqlx::query_as(&format!(
+        .bind(crate::db::query_as(&format!(
             "SELECT p.id, p.organisation_id, p.name, p.provider_type, p.puhui, p.puhui_fee_yuan,
                     p.district_id, d.name AS district_name, p.street_id, s.name AS street_name,
                     p.address, p.lat, p.lng, p.is_sample, p.location_unverified, p.updated_at, p.change_seq
@@ -256,21 +256,21 @@ async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<
         return Ok(vec![]);
     }
     let badges: Vec<(i64, String)> = sel
-        .bind(sqlx::query_as(&format!(
+        .bind(crate::db::query_as(&format!(
             "SELECT place_id, badge FROM place_badges WHERE {} ORDER BY place_id, badge",
             sel.clause("place_id")
         )))
         .fetch_all(&mut *conn)
         .await?;
     let modes: Vec<(i64, String, i64, String)> = sel
-        .bind(sqlx::query_as(&format!(
+        .bind(crate::db::query_as(&format!(
             "SELECT place_id, care_mode, fee_yuan, unit FROM place_care_modes WHERE {}",
             sel.clause("place_id")
         )))
         .fetch_all(&mut *conn)
         .await?;
     let classes: Vec<ClassRow> = sel
-        .bind(sqlx::query_as(&format!(
+        .bind(crate::db::query_as(&format!(
             "SELECT id, place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at, change_seq
              FROM classes WHERE {}",
             sel.clause("place_id")
@@ -340,15 +340,15 @@ async fn load_summaries(conn: &mut SqliteConnection, sel: Select) -> Result<Vec<
 }
 
 /// The centre of a district or street.
-pub async fn area_centre(conn: &mut SqliteConnection, id: &str) -> Result<Option<LatLng>, AppError> {
+pub async fn area_centre(conn: &mut crate::db::Conn, id: &str) -> Result<Option<LatLng>, AppError> {
     let row: Option<(f64, f64)> =
-        sqlx::query_as("SELECT lat, lng FROM areas WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?;
+        crate::db::query_as("SELECT lat, lng FROM areas WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?;
     Ok(row.map(|(lat, lng)| LatLng::new(lat, lng)))
 }
 
 /// Nearby search: candidates from the R*Tree bounding box, then the shared filter
 /// rules (`app::rules::search`), exact distance, sort and limit. One connection throughout.
-pub async fn search_places(pool: &SqlitePool, q: &PlaceQuery) -> Result<PlacesResponse, AppError> {
+pub async fn search_places(pool: &crate::db::Pool, q: &PlaceQuery) -> Result<PlacesResponse, AppError> {
     let mut conn = pool.acquire().await?;
     let origin = match &q.origin {
         Origin::Point(p) => *p,
@@ -383,12 +383,12 @@ struct PlaceExtraRow {
 
 /// One place with its organisation and siblings, on one connection (never a second one
 /// from the pool while this one is held: under load that deadlocks the pool).
-pub async fn place_detail(pool: &SqlitePool, id: i64) -> Result<Option<PlaceDetail>, AppError> {
+pub async fn place_detail(pool: &crate::db::Pool, id: i64) -> Result<Option<PlaceDetail>, AppError> {
     let mut conn = pool.acquire().await?;
     let Some(summary) = load_summaries(&mut conn, Select::One(id)).await?.pop() else {
         return Ok(None);
     };
-    let x: PlaceExtraRow = sqlx::query_as(
+    let x: PlaceExtraRow = crate::db::query_as(
         "SELECT p.is_main, p.opening_hours, p.phone, o.id AS org_id, o.name AS org_name, o.uscc, o.beian_status,
                 o.beian_number, o.is_sample AS org_sample
          FROM places p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ?",
@@ -396,7 +396,7 @@ pub async fn place_detail(pool: &SqlitePool, id: i64) -> Result<Option<PlaceDeta
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
-    let siblings: Vec<(i64, String, String, bool)> = sqlx::query_as(
+    let siblings: Vec<(i64, String, String, bool)> = crate::db::query_as(
         "SELECT p.id, p.name, s.name, p.is_main FROM places p JOIN areas s ON s.id = p.street_id
          WHERE p.organisation_id = ? AND p.id <> ? AND p.closed_at IS NULL ORDER BY p.is_main DESC, p.id",
     )
@@ -427,7 +427,7 @@ pub async fn place_detail(pool: &SqlitePool, id: i64) -> Result<Option<PlaceDeta
     }))
 }
 
-pub async fn areas(pool: &SqlitePool) -> Result<AreasResponse, AppError> {
+pub async fn areas(pool: &crate::db::Pool) -> Result<AreasResponse, AppError> {
     #[derive(FromRow)]
     struct AreaRow {
         id: String,
@@ -438,12 +438,12 @@ pub async fn areas(pool: &SqlitePool) -> Result<AreasResponse, AppError> {
         lng: f64,
         place_count: i64,
     }
-    let rows: Vec<AreaRow> = sqlx::query_as(
+    let rows: Vec<AreaRow> = crate::db::query_as(
         "SELECT a.id, a.parent_id, a.city, a.name, a.lat, a.lng,
                 (SELECT count(*) FROM places p WHERE p.street_id = a.id AND p.closed_at IS NULL) AS place_count
          FROM areas a ORDER BY a.level, a.sort_order, a.id",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *pool.acquire().await?)
     .await?;
     let mut districts: Vec<District> = Vec::new();
     for r in rows {
@@ -461,12 +461,12 @@ pub async fn areas(pool: &SqlitePool) -> Result<AreasResponse, AppError> {
 
 // ------------------------------------------------------------------ sync
 
-pub async fn current_seq(conn: &mut SqliteConnection) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT value FROM change_counter WHERE id = 1").fetch_one(&mut *conn).await?)
+pub async fn current_seq(conn: &mut crate::db::Conn) -> Result<i64, AppError> {
+    Ok(crate::db::query_scalar("SELECT value FROM change_counter WHERE id = 1").fetch_one(&mut *conn).await?)
 }
 
-pub async fn area_exists(conn: &mut SqliteConnection, id: &str) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM areas WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
+pub async fn area_exists(conn: &mut crate::db::Conn, id: &str) -> Result<bool, AppError> {
+    let n: i64 = crate::db::query_scalar("SELECT count(*) FROM areas WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
     Ok(n > 0)
 }
 
@@ -476,7 +476,7 @@ fn unknown_area(field: &str, id: &str) -> AppError {
 
 /// Every place of a district or street, with the sequence number the snapshot is
 /// consistent with (one read transaction).
-pub async fn area_places(pool: &SqlitePool, area_id: &str) -> Result<Option<AreaPlacesResponse>, AppError> {
+pub async fn area_places(pool: &crate::db::Pool, area_id: &str) -> Result<Option<AreaPlacesResponse>, AppError> {
     let mut tx = pool.begin().await?;
     if !area_exists(&mut tx, area_id).await? {
         return Ok(None);
@@ -492,7 +492,7 @@ pub const MAX_CHANGES: usize = 2_000;
 
 /// Places of `areas` changed after `since`, place deletions after `since`, and the
 /// sequence number now (one read transaction, so nothing falls between two calls).
-pub async fn changes(pool: &SqlitePool, since: i64, areas: &[String]) -> Result<ChangesResponse, AppError> {
+pub async fn changes(pool: &crate::db::Pool, since: i64, areas: &[String]) -> Result<ChangesResponse, AppError> {
     let mut tx = pool.begin().await?;
     for a in areas {
         if !area_exists(&mut tx, a).await? {
@@ -500,10 +500,10 @@ pub async fn changes(pool: &SqlitePool, since: i64, areas: &[String]) -> Result<
         }
     }
     let seq = current_seq(&mut tx).await?;
-    let horizon: i64 = sqlx::query_scalar("SELECT value FROM sync_meta WHERE key = 'tombstone_horizon'")
+    let horizon: i64 = crate::db::query_scalar("SELECT value FROM sync_meta WHERE key = 'tombstone_horizon'")
         .fetch_one(&mut *tx)
         .await?;
-    let changed: i64 = sqlx::query_scalar(
+    let changed: i64 = crate::db::query_scalar(
         "SELECT count(*) FROM places WHERE change_seq > ?2 AND (district_id IN (SELECT value FROM json_each(?1))
                                                            OR street_id IN (SELECT value FROM json_each(?1)))",
     )
@@ -517,7 +517,7 @@ pub async fn changes(pool: &SqlitePool, since: i64, areas: &[String]) -> Result<
     } else {
         let places = load_summaries(&mut tx, Select::ChangedIn(areas.to_vec(), since)).await?;
         // A closed place is gone for parents just like a deleted one.
-        let deleted: Vec<String> = sqlx::query_scalar(
+        let deleted: Vec<String> = crate::db::query_scalar(
             "SELECT entity_id FROM (SELECT entity_id, change_seq FROM tombstones WHERE entity = 'place' AND change_seq > ?1
                                     UNION ALL
                                     SELECT CAST(id AS TEXT), change_seq FROM places WHERE closed_at IS NOT NULL AND change_seq > ?1)
@@ -534,13 +534,13 @@ pub async fn changes(pool: &SqlitePool, since: i64, areas: &[String]) -> Result<
 
 /// Raises the horizon to the current change number: a device that synced before it is
 /// told to refetch its areas (`reset: true`). Returns that number.
-pub async fn sync_reset(pool: &SqlitePool) -> Result<i64, AppError> {
+pub async fn sync_reset(pool: &crate::db::Pool) -> Result<i64, AppError> {
     let mut tx = super::begin_write(pool).await?;
     // A number of its own: a device that refetches gets it with its snapshot and is then
     // at the horizon, not behind it.
-    sqlx::query("UPDATE change_counter SET value = value + 1 WHERE id = 1").execute(&mut *tx).await?;
+    crate::db::query("UPDATE change_counter SET value = value + 1 WHERE id = 1").execute(&mut *tx).await?;
     let seq = current_seq(&mut tx).await?;
-    sqlx::query("UPDATE sync_meta SET value = max(value, ?) WHERE key = 'tombstone_horizon'").bind(seq).execute(&mut *tx).await?;
+    crate::db::query("UPDATE sync_meta SET value = max(value, ?) WHERE key = 'tombstone_horizon'").bind(seq).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(seq)
 }
@@ -595,16 +595,16 @@ pub struct Pruned {
 /// after 90 days a replay is answered as a new request, which every write handles by its
 /// client-made id), login attempts older than 30 days, and device keys unseen for a year
 /// that nothing refers to any more.
-pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
+pub async fn prune(pool: &crate::db::Pool, now: i64) -> Result<Pruned, AppError> {
     let mut tx = pool.begin().await?;
-    let idempotency_keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?").bind(now - KEEP_IDEMPOTENCY_S).execute(&mut *tx).await?.rows_affected();
-    let addresses = sqlx::query("UPDATE idempotency_keys SET address_hash = NULL WHERE address_hash IS NOT NULL AND created_at < ?")
+    let idempotency_keys = crate::db::query("DELETE FROM idempotency_keys WHERE created_at < ?").bind(now - KEEP_IDEMPOTENCY_S).execute(&mut *tx).await?.rows_affected();
+    let addresses = crate::db::query("UPDATE idempotency_keys SET address_hash = NULL WHERE address_hash IS NOT NULL AND created_at < ?")
         .bind(now - KEEP_ADDRESS_S)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    let login_attempts = sqlx::query("DELETE FROM login_attempts WHERE at < ?").bind(now - KEEP_LOGIN_ATTEMPTS_S).execute(&mut *tx).await?.rows_affected();
-    let devices = sqlx::query(
+    let login_attempts = crate::db::query("DELETE FROM login_attempts WHERE at < ?").bind(now - KEEP_LOGIN_ATTEMPTS_S).execute(&mut *tx).await?.rows_affected();
+    let devices = crate::db::query(
         "DELETE FROM devices WHERE last_seen_at < ?1 AND key_hash <> 'erased'
            AND NOT EXISTS (SELECT 1 FROM idempotency_keys x WHERE x.device_hash = devices.key_hash)
            AND NOT EXISTS (SELECT 1 FROM favorites x WHERE x.device_hash = devices.key_hash)
@@ -619,14 +619,14 @@ pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let answer_bodies = sqlx::query("UPDATE idempotency_keys SET response = 'null' WHERE response <> 'null' AND created_at < ?")
+    let answer_bodies = crate::db::query("UPDATE idempotency_keys SET response = 'null' WHERE response <> 'null' AND created_at < ?")
         .bind(now - KEEP_ANSWER_BODY_S)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at < ?1").bind(now).execute(&mut *tx).await?.rows_affected();
+    let sessions = crate::db::query("DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at < ?1").bind(now).execute(&mut *tx).await?.rows_affected();
     let closed_before = now - keep_closed_s();
-    let requests_anonymised = sqlx::query(&format!(
+    let requests_anonymised = crate::db::query(&format!(
         "UPDATE requests SET contact_name = ?1, contact_phone = '', child_birth_month = NULL, priority_grounds = '[]', message = NULL
           WHERE contact_name <> ?1 AND updated_at < ?2
             AND (status IN ({}) OR (timeslot_date IS NOT NULL AND timeslot_date < date(?2, 'unixepoch')))",
@@ -637,7 +637,7 @@ pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let orders_anonymised = sqlx::query(&format!(
+    let orders_anonymised = crate::db::query(&format!(
         "UPDATE orders SET elder_name = ?1, {}
           WHERE elder_name <> ?1 AND status IN ({}) AND updated_at < ?2",
         crate::db::privacy::ORDER_ELDER_ERASED,
@@ -648,7 +648,7 @@ pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let plans_anonymised = sqlx::query(
+    let plans_anonymised = crate::db::query(
         &format!("UPDATE welfare_plans SET elder_name = ?1 || id, elder_phone = '', reason = '', {}
           WHERE elder_name NOT LIKE ?1 || '%' AND ended_on IS NOT NULL AND ended_on < date(?2, 'unixepoch')", crate::db::privacy::PLAN_ELDER_ERASED),
     )
@@ -657,26 +657,26 @@ pub async fn prune(pool: &SqlitePool, now: i64) -> Result<Pruned, AppError> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    sqlx::query("UPDATE welfare_visits SET note = NULL WHERE note IS NOT NULL AND plan_id IN (SELECT id FROM welfare_plans WHERE elder_name LIKE ? || '%')")
+    crate::db::query("UPDATE welfare_visits SET note = NULL WHERE note IS NOT NULL AND plan_id IN (SELECT id FROM welfare_plans WHERE elder_name LIKE ? || '%')")
         .bind(ANONYMISED)
         .execute(&mut *tx)
         .await?;
     // codes: wrong attempts after their window, used or expired codes after a day
-    sqlx::query("DELETE FROM code_attempts WHERE at < ?").bind(now - 86_400).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM transfer_codes WHERE (used_at IS NOT NULL AND used_at < ?1) OR (expires_at IS NOT NULL AND expires_at < ?1)")
+    crate::db::query("DELETE FROM code_attempts WHERE at < ?").bind(now - 86_400).execute(&mut *tx).await?;
+    crate::db::query("DELETE FROM transfer_codes WHERE (used_at IS NOT NULL AND used_at < ?1) OR (expires_at IS NOT NULL AND expires_at < ?1)")
         .bind(now - 86_400)
         .execute(&mut *tx)
         .await?;
-    let access_log = sqlx::query("DELETE FROM access_log WHERE at < ?").bind(now - KEEP_ACCESS_LOG_S).execute(&mut *tx).await?.rows_affected();
+    let access_log = crate::db::query("DELETE FROM access_log WHERE at < ?").bind(now - KEEP_ACCESS_LOG_S).execute(&mut *tx).await?.rows_affected();
     tx.commit().await?;
     Ok(Pruned { access_log, idempotency_keys, login_attempts, devices, addresses, answer_bodies, sessions, requests_anonymised, orders_anonymised, plans_anonymised })
 }
 
 /// Drops tombstones older than `keep_s` seconds and raises the horizon past them.
-pub async fn prune_tombstones(pool: &SqlitePool, keep_s: i64) -> Result<u64, AppError> {
+pub async fn prune_tombstones(pool: &crate::db::Pool, keep_s: i64) -> Result<u64, AppError> {
     let mut tx = super::begin_write(pool).await?;
     let cutoff = Utc::now().timestamp() - keep_s;
-    let max: Option<i64> = sqlx::query_scalar("SELECT max(change_seq) FROM tombstones WHERE deleted_at < ?")
+    let max: Option<i64> = crate::db::query_scalar("SELECT max(change_seq) FROM tombstones WHERE deleted_at < ?")
         .bind(cutoff)
         .fetch_one(&mut *tx)
         .await?;
@@ -684,8 +684,8 @@ pub async fn prune_tombstones(pool: &SqlitePool, keep_s: i64) -> Result<u64, App
         tx.commit().await?;
         return Ok(0);
     };
-    let n = sqlx::query("DELETE FROM tombstones WHERE change_seq <= ?").bind(max).execute(&mut *tx).await?.rows_affected();
-    sqlx::query("UPDATE sync_meta SET value = max(value, ?) WHERE key = 'tombstone_horizon'")
+    let n = crate::db::query("DELETE FROM tombstones WHERE change_seq <= ?").bind(max).execute(&mut *tx).await?.rows_affected();
+    crate::db::query("UPDATE sync_meta SET value = max(value, ?) WHERE key = 'tombstone_horizon'")
         .bind(max)
         .execute(&mut *tx)
         .await?;
@@ -694,17 +694,17 @@ pub async fn prune_tombstones(pool: &SqlitePool, keep_s: i64) -> Result<u64, App
 }
 
 /// The organisation a place belongs to, or 404.
-pub(crate) async fn place_org(tx: &mut sqlx::SqliteConnection, place_id: i64) -> Result<i64, AppError> {
-    sqlx::query_scalar("SELECT organisation_id FROM places WHERE id = ?")
+pub(crate) async fn place_org(tx: &mut crate::db::Conn, place_id: i64) -> Result<i64, AppError> {
+    crate::db::query_scalar("SELECT organisation_id FROM places WHERE id = ?")
         .bind(place_id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这个托育机构".into()))
 }
 
-pub(crate) async fn class_state(tx: &mut sqlx::SqliteConnection, class_id: i64) -> Result<Option<ClassState>, AppError> {
+pub(crate) async fn class_state(tx: &mut crate::db::Conn, class_id: i64) -> Result<Option<ClassState>, AppError> {
     #[allow(clippy::type_complexity)]
-    let row: Option<(i64, i64, String, String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+    let row: Option<(i64, i64, String, String, i64, i64, i64, i64, i64, i64)> = crate::db::query_as(
         "SELECT id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots, version, confirmed_at FROM classes WHERE id = ?",
     )
     .bind(class_id)

@@ -2,14 +2,13 @@
 
 use crate::http::error::AppError;
 use crate::import::population::{Existing, PopulationRecord};
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// The rows the file's (街道, 年份) pairs already have.
-pub async fn existing(conn: &mut SqliteConnection, keys: &[(String, i32)]) -> Result<HashMap<(String, i32), Existing>, AppError> {
+pub async fn existing(conn: &mut crate::db::Conn, keys: &[(String, i32)]) -> Result<HashMap<(String, i32), Existing>, AppError> {
     let mut out = HashMap::new();
     for (street, year) in keys {
-        let r: Option<(i64, i64, i64, i64, i64, Option<i64>, String)> = sqlx::query_as(
+        let r: Option<(i64, i64, i64, i64, i64, Option<i64>, String)> = crate::db::query_as(
             "SELECT resident, age_0_3, age_60, age_65, age_80, communities, source FROM population WHERE street_id = ? AND year = ?",
         )
         .bind(street)
@@ -24,8 +23,8 @@ pub async fn existing(conn: &mut SqliteConnection, keys: &[(String, i32)]) -> Re
 }
 
 /// Writes one 街道's figures for a year (a new row, or the changed one).
-pub async fn upsert(conn: &mut SqliteConnection, r: &PopulationRecord, now: i64) -> Result<(), AppError> {
-    sqlx::query(
+pub async fn upsert(conn: &mut crate::db::Conn, r: &PopulationRecord, now: i64) -> Result<(), AppError> {
+    crate::db::query(
         "INSERT INTO population (street_id, year, resident, age_0_3, age_60, age_65, age_80, communities, source, is_sample, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
          ON CONFLICT (street_id, year) DO UPDATE SET resident = excluded.resident, age_0_3 = excluded.age_0_3, age_60 = excluded.age_60,

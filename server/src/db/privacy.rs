@@ -6,7 +6,6 @@ use crate::http::device::sha256_hex;
 use crate::http::error::AppError;
 use app::model::privacy::{AccessEntry, ConsentGiven, ConsentRecord, Erased, Purpose};
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 
 /// The device erased records are kept under (no key hashes to it; migration 0014).
 pub const ERASED_DEVICE: &str = "erased";
@@ -20,7 +19,7 @@ pub struct Recipient<'a> {
 /// Records the consents a write carries for `subject` (a request or an order); returns the
 /// id of each purpose's row. A purpose recorded before for the subject keeps its row.
 pub async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     device_hash: &str,
     (subject_kind, subject_id): (&str, &str),
     given: &[ConsentGiven],
@@ -32,7 +31,7 @@ pub async fn record(
     for g in given {
         let Some(t) = app::model::privacy::text(g.purpose, g.version) else { continue };
         let covers = serde_json::to_string(g.purpose.covers()).map_err(anyhow::Error::from)?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO consents (device_hash, subject_kind, subject_id, purpose, text_version, text, covers, recipient, recipient_name, given_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (subject_kind, subject_id, purpose) DO NOTHING",
@@ -49,7 +48,7 @@ pub async fn record(
         .bind(now)
         .execute(&mut *conn)
         .await?;
-        let id: i64 = sqlx::query_scalar("SELECT id FROM consents WHERE subject_kind = ? AND subject_id = ? AND purpose = ?")
+        let id: i64 = crate::db::query_scalar("SELECT id FROM consents WHERE subject_kind = ? AND subject_id = ? AND purpose = ?")
             .bind(subject_kind)
             .bind(subject_id)
             .bind(g.purpose.code())
@@ -81,8 +80,8 @@ fn consent_from(r: ConsentRow) -> Option<ConsentRecord> {
 }
 
 /// A device's consents, newest first.
-pub async fn consents(conn: &mut SqliteConnection, device_hash: &str) -> Result<Vec<ConsentRecord>, AppError> {
-    let rows: Vec<ConsentRow> = sqlx::query_as(&format!("SELECT {CONSENT_COLS} FROM consents WHERE device_hash = ? ORDER BY given_at DESC, id DESC"))
+pub async fn consents(conn: &mut crate::db::Conn, device_hash: &str) -> Result<Vec<ConsentRecord>, AppError> {
+    let rows: Vec<ConsentRow> = crate::db::query_as(&format!("SELECT {CONSENT_COLS} FROM consents WHERE device_hash = ? ORDER BY given_at DESC, id DESC"))
         .bind(device_hash)
         .fetch_all(&mut *conn)
         .await?;
@@ -93,8 +92,8 @@ pub async fn consents(conn: &mut SqliteConnection, device_hash: &str) -> Result<
 /// recipient sees at once (the capability level or the categories from the order's profile
 /// and the person's weekly 探访 plan), and a weekly 探访 ends today. Withdrawing again is a
 /// no-op; the consents that end only with their request or order are refused (422).
-pub async fn withdraw(conn: &mut SqliteConnection, device_hash: &str, id: i64, now: DateTime<Utc>) -> Result<ConsentRecord, AppError> {
-    let row: Option<ConsentRow> = sqlx::query_as(&format!("SELECT {CONSENT_COLS} FROM consents WHERE id = ? AND device_hash = ?"))
+pub async fn withdraw(conn: &mut crate::db::Conn, device_hash: &str, id: i64, now: DateTime<Utc>) -> Result<ConsentRecord, AppError> {
+    let row: Option<ConsentRow> = crate::db::query_as(&format!("SELECT {CONSENT_COLS} FROM consents WHERE id = ? AND device_hash = ?"))
         .bind(id)
         .bind(device_hash)
         .fetch_optional(&mut *conn)
@@ -110,7 +109,7 @@ pub async fn withdraw(conn: &mut SqliteConnection, device_hash: &str, id: i64, n
         ));
     }
     let t = now.timestamp();
-    sqlx::query("UPDATE consents SET withdrawn_at = ? WHERE id = ?").bind(t).bind(id).execute(&mut *conn).await?;
+    crate::db::query("UPDATE consents SET withdrawn_at = ? WHERE id = ?").bind(t).bind(id).execute(&mut *conn).await?;
     let (path, empty) = match c.purpose {
         Purpose::ElderHealth => ("$.capability_level", "null"),
         Purpose::ElderCategories => ("$.categories", "[]"),
@@ -120,13 +119,13 @@ pub async fn withdraw(conn: &mut SqliteConnection, device_hash: &str, id: i64, n
         let flag = if c.purpose == Purpose::ElderHealth { "$.consent_health" } else { "$.consent_categories" };
         // the order it was given with, and the plans of the same person on this device
         let sql = format!("SET elder = json_set(elder, '{path}', json('{empty}'), '{flag}', json('false')), updated_at = ?");
-        sqlx::query(&format!("UPDATE orders {sql} WHERE id = ? AND device_hash = ?"))
+        crate::db::query(&format!("UPDATE orders {sql} WHERE id = ? AND device_hash = ?"))
             .bind(t)
             .bind(&c.subject_id)
             .bind(device_hash)
             .execute(&mut *conn)
             .await?;
-        sqlx::query(&format!(
+        crate::db::query(&format!(
             "UPDATE welfare_plans {sql} WHERE device_hash = ? AND elder_name = (SELECT elder_name FROM orders WHERE id = ? AND device_hash = ?)"
         ))
         .bind(t)
@@ -138,25 +137,25 @@ pub async fn withdraw(conn: &mut SqliteConnection, device_hash: &str, id: i64, n
     }
     if c.purpose == Purpose::WeeklyVisit {
         let today = crate::db::welfare::ymd(app::model::requests::beijing_today(now));
-        sqlx::query("UPDATE welfare_plans SET ended_on = ?, updated_at = ? WHERE consent_id = ? AND ended_on IS NULL")
+        crate::db::query("UPDATE welfare_plans SET ended_on = ?, updated_at = ? WHERE consent_id = ? AND ended_on IS NULL")
             .bind(today)
             .bind(t)
             .bind(id)
             .execute(&mut *conn)
             .await?;
         // this week's visit not yet made is not due any more
-        sqlx::query("DELETE FROM welfare_visits WHERE status = 'due' AND plan_id IN (SELECT id FROM welfare_plans WHERE consent_id = ?)")
+        crate::db::query("DELETE FROM welfare_visits WHERE status = 'due' AND plan_id IN (SELECT id FROM welfare_plans WHERE consent_id = ?)")
             .bind(id)
             .execute(&mut *conn)
             .await?;
     }
-    let row: ConsentRow = sqlx::query_as(&format!("SELECT {CONSENT_COLS} FROM consents WHERE id = ?")).bind(id).fetch_one(&mut *conn).await?;
+    let row: ConsentRow = crate::db::query_as(&format!("SELECT {CONSENT_COLS} FROM consents WHERE id = ?")).bind(id).fetch_one(&mut *conn).await?;
     consent_from(row).ok_or_else(|| AppError::NotFound("没有这项同意记录".into()))
 }
 
 /// Who read this device's data, newest first (the last 200).
-pub async fn views(conn: &mut SqliteConnection, device_hash: &str) -> Result<Vec<AccessEntry>, AppError> {
-    let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+pub async fn views(conn: &mut crate::db::Conn, device_hash: &str) -> Result<Vec<AccessEntry>, AppError> {
+    let rows: Vec<(i64, String, String, String, Option<String>)> = crate::db::query_as(
         "SELECT at, who, what, why, subject_id FROM access_log WHERE device_hash = ? ORDER BY at DESC, id DESC LIMIT 200",
     )
     .bind(device_hash)
@@ -180,10 +179,10 @@ pub async fn views(conn: &mut SqliteConnection, device_hash: &str) -> Result<Vec
 /// only what subsidy settlement and the indicators need (item, date, price, who paid, 街道,
 /// the visit's times and distances) under no device and no name, consents are marked
 /// withdrawn, the access log forgets whose data it was, stored write answers lose their bodies.
-pub async fn erase(conn: &mut SqliteConnection, device_hash: &str, now: DateTime<Utc>) -> Result<Erased, AppError> {
+pub async fn erase(conn: &mut crate::db::Conn, device_hash: &str, now: DateTime<Utc>) -> Result<Erased, AppError> {
     use app::model::orders::OrderStatus;
     let t = now.timestamp();
-    let serving: i64 = sqlx::query_scalar("SELECT count(*) FROM orders WHERE device_hash = ? AND status = ?")
+    let serving: i64 = crate::db::query_scalar("SELECT count(*) FROM orders WHERE device_hash = ? AND status = ?")
         .bind(device_hash)
         .bind(OrderStatus::InService.code())
         .fetch_one(&mut *conn)
@@ -192,14 +191,14 @@ pub async fn erase(conn: &mut SqliteConnection, device_hash: &str, now: DateTime
         return Err(AppError::Conflict("护理员正在上门服务，请服务结束后再删除".into()));
     }
     let mut cancelled = 0u32;
-    let offered: Vec<Option<i64>> = sqlx::query_scalar("SELECT class_id FROM requests WHERE device_hash = ? AND status = 'offered'")
+    let offered: Vec<Option<i64>> = crate::db::query_scalar("SELECT class_id FROM requests WHERE device_hash = ? AND status = 'offered'")
         .bind(device_hash)
         .fetch_all(&mut *conn)
         .await?;
     for class in offered {
         crate::db::requests::release_place(conn, t, class).await?;
     }
-    cancelled += sqlx::query(&format!(
+    cancelled += crate::db::query(&format!(
         "UPDATE requests SET status = 'cancelled', updated_at = ? WHERE device_hash = ? AND status IN ({})",
         *crate::db::REQUESTS_OPEN
     ))
@@ -208,7 +207,7 @@ pub async fn erase(conn: &mut SqliteConnection, device_hash: &str, now: DateTime
     .execute(&mut *conn)
     .await?
     .rows_affected() as u32;
-    cancelled += sqlx::query(&format!(
+    cancelled += crate::db::query(&format!(
         "UPDATE orders SET status = 'cancelled', message = '家属已删除个人信息，订单取消', updated_at = ? WHERE device_hash = ? AND status IN ({})",
         *crate::db::ORDERS_HOLDING_TIMESLOT
     ))
@@ -217,9 +216,9 @@ pub async fn erase(conn: &mut SqliteConnection, device_hash: &str, now: DateTime
     .execute(&mut *conn)
     .await?
     .rows_affected() as u32;
-    let requests_erased = sqlx::query("DELETE FROM requests WHERE device_hash = ?").bind(device_hash).execute(&mut *conn).await?.rows_affected() as u32;
+    let requests_erased = crate::db::query("DELETE FROM requests WHERE device_hash = ?").bind(device_hash).execute(&mut *conn).await?.rows_affected() as u32;
     let anonymised = crate::db::places::ANONYMISED;
-    let orders_anonymised = sqlx::query(&format!(
+    let orders_anonymised = crate::db::query(&format!(
         "UPDATE orders SET device_hash = '{ERASED_DEVICE}', elder_name = ?1, {ORDER_ELDER_ERASED}, updated_at = ?2 WHERE device_hash = ?3"
     ))
     .bind(anonymised)
@@ -229,15 +228,15 @@ pub async fn erase(conn: &mut SqliteConnection, device_hash: &str, now: DateTime
     .await?
     .rows_affected() as u32;
     let today = crate::db::welfare::ymd(app::model::requests::beijing_today(now));
-    sqlx::query("DELETE FROM welfare_visits WHERE status = 'due' AND plan_id IN (SELECT id FROM welfare_plans WHERE device_hash = ? AND ended_on IS NULL)")
+    crate::db::query("DELETE FROM welfare_visits WHERE status = 'due' AND plan_id IN (SELECT id FROM welfare_plans WHERE device_hash = ? AND ended_on IS NULL)")
         .bind(device_hash)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE welfare_visits SET note = NULL WHERE plan_id IN (SELECT id FROM welfare_plans WHERE device_hash = ?)")
+    crate::db::query("UPDATE welfare_visits SET note = NULL WHERE plan_id IN (SELECT id FROM welfare_plans WHERE device_hash = ?)")
         .bind(device_hash)
         .execute(&mut *conn)
         .await?;
-    let plans_ended = sqlx::query(&format!(
+    let plans_ended = crate::db::query(&format!(
         "UPDATE welfare_plans SET device_hash = '{ERASED_DEVICE}', elder_name = ?1 || id, elder_phone = '', reason = '', {PLAN_ELDER_ERASED},
                 ended_on = coalesce(ended_on, ?2), updated_at = ?3
           WHERE device_hash = ?4"
@@ -249,16 +248,16 @@ pub async fn erase(conn: &mut SqliteConnection, device_hash: &str, now: DateTime
     .execute(&mut *conn)
     .await?
     .rows_affected() as u32;
-    let saved_places_erased = sqlx::query("DELETE FROM favorites WHERE device_hash = ?").bind(device_hash).execute(&mut *conn).await?.rows_affected() as u32;
-    sqlx::query(&format!("UPDATE consents SET device_hash = '{ERASED_DEVICE}', withdrawn_at = coalesce(withdrawn_at, ?) WHERE device_hash = ?"))
+    let saved_places_erased = crate::db::query("DELETE FROM favorites WHERE device_hash = ?").bind(device_hash).execute(&mut *conn).await?.rows_affected() as u32;
+    crate::db::query(&format!("UPDATE consents SET device_hash = '{ERASED_DEVICE}', withdrawn_at = coalesce(withdrawn_at, ?) WHERE device_hash = ?"))
         .bind(t)
         .bind(device_hash)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE access_log SET device_hash = NULL WHERE device_hash = ?").bind(device_hash).execute(&mut *conn).await?;
-    sqlx::query("UPDATE idempotency_keys SET response = 'null' WHERE device_hash = ?").bind(device_hash).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM transfer_codes WHERE device_hash = ?").bind(device_hash).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM device_links WHERE owner_hash = ?1 OR member_hash = ?1").bind(device_hash).execute(&mut *conn).await?;
+    crate::db::query("UPDATE access_log SET device_hash = NULL WHERE device_hash = ?").bind(device_hash).execute(&mut *conn).await?;
+    crate::db::query("UPDATE idempotency_keys SET response = 'null' WHERE device_hash = ?").bind(device_hash).execute(&mut *conn).await?;
+    crate::db::query("DELETE FROM transfer_codes WHERE device_hash = ?").bind(device_hash).execute(&mut *conn).await?;
+    crate::db::query("DELETE FROM device_links WHERE owner_hash = ?1 OR member_hash = ?1").bind(device_hash).execute(&mut *conn).await?;
     Ok(Erased { cancelled, requests_erased, orders_anonymised, plans_ended, saved_places_erased })
 }
 
@@ -276,8 +275,8 @@ pub const PLAN_ELDER_ERASED: &str = "elder = json_set(elder, '$.name', ?1, '$.ph
 // ------------------------------------------------------------------ phones
 
 /// The family a phone belongs to: its own hash, or the phone it shares with.
-pub async fn household(conn: &mut SqliteConnection, own: &str) -> Result<String, AppError> {
-    let owner: Option<String> = sqlx::query_scalar("SELECT owner_hash FROM device_links WHERE member_hash = ?").bind(own).fetch_optional(&mut *conn).await?;
+pub async fn household(conn: &mut crate::db::Conn, own: &str) -> Result<String, AppError> {
+    let owner: Option<String> = crate::db::query_scalar("SELECT owner_hash FROM device_links WHERE member_hash = ?").bind(own).fetch_optional(&mut *conn).await?;
     Ok(owner.unwrap_or_else(|| own.to_string()))
 }
 
@@ -301,13 +300,13 @@ pub fn code_hash(code: &str) -> String {
 
 /// Stores a new code for `device_hash` (the family's records): a transfer code replaces the
 /// device's earlier unused ones; a recovery code replaces the earlier recovery code.
-pub async fn store_code(conn: &mut SqliteConnection, device_hash: &str, code: &str, mode: &str, now: i64, expires_at: Option<i64>) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM transfer_codes WHERE device_hash = ? AND (mode = ?2 OR (?2 <> 'recover' AND mode <> 'recover')) AND used_at IS NULL")
+pub async fn store_code(conn: &mut crate::db::Conn, device_hash: &str, code: &str, mode: &str, now: i64, expires_at: Option<i64>) -> Result<(), AppError> {
+    crate::db::query("DELETE FROM transfer_codes WHERE device_hash = ? AND (mode = ?2 OR (?2 <> 'recover' AND mode <> 'recover')) AND used_at IS NULL")
         .bind(device_hash)
         .bind(mode)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("INSERT INTO transfer_codes (code_hash, device_hash, mode, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+    crate::db::query("INSERT INTO transfer_codes (code_hash, device_hash, mode, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
         .bind(code_hash(code))
         .bind(device_hash)
         .bind(mode)
@@ -319,8 +318,8 @@ pub async fn store_code(conn: &mut SqliteConnection, device_hash: &str, code: &s
 }
 
 /// Whether this address or phone entered too many wrong codes lately.
-pub async fn too_many_wrong(conn: &mut SqliteConnection, address_hash: &str, own: &str, now: i64) -> Result<bool, AppError> {
-    let (by_address, by_device): (i64, i64) = sqlx::query_as(
+pub async fn too_many_wrong(conn: &mut crate::db::Conn, address_hash: &str, own: &str, now: i64) -> Result<bool, AppError> {
+    let (by_address, by_device): (i64, i64) = crate::db::query_as(
         "SELECT (SELECT count(*) FROM code_attempts WHERE address_hash = ?1 AND at > ?3),
                 (SELECT count(*) FROM code_attempts WHERE device_hash = ?2 AND at > ?3)",
     )
@@ -334,9 +333,9 @@ pub async fn too_many_wrong(conn: &mut SqliteConnection, address_hash: &str, own
 
 /// A code entered on phone `own` (whose records are `household`): the family whose records
 /// it moves or shares, and how — or `None` (wrong, used or expired: counted as wrong).
-pub async fn use_code(conn: &mut SqliteConnection, code: &str, now: i64) -> Result<Option<(String, String)>, AppError> {
+pub async fn use_code(conn: &mut crate::db::Conn, code: &str, now: i64) -> Result<Option<(String, String)>, AppError> {
     let hash = code_hash(code);
-    let row: Option<(String, String)> = sqlx::query_as(
+    let row: Option<(String, String)> = crate::db::query_as(
         "SELECT device_hash, mode FROM transfer_codes WHERE code_hash = ? AND used_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
     )
     .bind(&hash)
@@ -344,13 +343,13 @@ pub async fn use_code(conn: &mut SqliteConnection, code: &str, now: i64) -> Resu
     .fetch_optional(&mut *conn)
     .await?;
     if row.is_some() {
-        sqlx::query("UPDATE transfer_codes SET used_at = ? WHERE code_hash = ?").bind(now).bind(&hash).execute(&mut *conn).await?;
+        crate::db::query("UPDATE transfer_codes SET used_at = ? WHERE code_hash = ?").bind(now).bind(&hash).execute(&mut *conn).await?;
     }
     Ok(row)
 }
 
-pub async fn wrong_code(conn: &mut SqliteConnection, address_hash: &str, own: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO code_attempts (address_hash, device_hash, at) VALUES (?, ?, ?)").bind(address_hash).bind(own).bind(now).execute(&mut *conn).await?;
+pub async fn wrong_code(conn: &mut crate::db::Conn, address_hash: &str, own: &str, now: i64) -> Result<(), AppError> {
+    crate::db::query("INSERT INTO code_attempts (address_hash, device_hash, at) VALUES (?, ?, ?)").bind(address_hash).bind(own).bind(now).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -359,7 +358,7 @@ const FAMILY_TABLES: [&str; 5] = ["requests", "orders", "welfare_plans", "consen
 
 /// Moves every record of `from` to `to` (a takeover, or a phone that joins a family brings
 /// its own records along). Saved places merge.
-pub async fn move_records(conn: &mut SqliteConnection, from: &str, to: &str) -> Result<(u32, u32), AppError> {
+pub async fn move_records(conn: &mut crate::db::Conn, from: &str, to: &str) -> Result<(u32, u32), AppError> {
     if from == to {
         return Ok((0, 0));
     }
@@ -371,34 +370,34 @@ pub async fn move_records(conn: &mut SqliteConnection, from: &str, to: &str) -> 
         } else {
             format!("UPDATE {table} SET device_hash = ?1 WHERE device_hash = ?2")
         };
-        let n = sqlx::query(&sql).bind(to).bind(from).execute(&mut *conn).await?.rows_affected() as u32;
+        let n = crate::db::query(&sql).bind(to).bind(from).execute(&mut *conn).await?.rows_affected() as u32;
         if i < 2 {
             moved[i] = n;
         }
     }
-    sqlx::query("INSERT OR IGNORE INTO favorites (device_hash, place_id, created_at) SELECT ?1, place_id, created_at FROM favorites WHERE device_hash = ?2")
+    crate::db::query("INSERT OR IGNORE INTO favorites (device_hash, place_id, created_at) SELECT ?1, place_id, created_at FROM favorites WHERE device_hash = ?2")
         .bind(to)
         .bind(from)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM favorites WHERE device_hash = ?").bind(from).execute(&mut *conn).await?;
-    sqlx::query("UPDATE access_log SET device_hash = ?1 WHERE device_hash = ?2").bind(to).bind(from).execute(&mut *conn).await?;
-    sqlx::query("UPDATE OR REPLACE transfer_codes SET device_hash = ?1 WHERE device_hash = ?2 AND mode = 'recover'").bind(to).bind(from).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM transfer_codes WHERE device_hash = ?").bind(from).execute(&mut *conn).await?;
+    crate::db::query("DELETE FROM favorites WHERE device_hash = ?").bind(from).execute(&mut *conn).await?;
+    crate::db::query("UPDATE access_log SET device_hash = ?1 WHERE device_hash = ?2").bind(to).bind(from).execute(&mut *conn).await?;
+    crate::db::query("UPDATE OR REPLACE transfer_codes SET device_hash = ?1 WHERE device_hash = ?2 AND mode = 'recover'").bind(to).bind(from).execute(&mut *conn).await?;
+    crate::db::query("DELETE FROM transfer_codes WHERE device_hash = ?").bind(from).execute(&mut *conn).await?;
     // phones that shared with the old one now share with the new one
-    sqlx::query("UPDATE device_links SET owner_hash = ?1 WHERE owner_hash = ?2").bind(to).bind(from).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM device_links WHERE member_hash = owner_hash").execute(&mut *conn).await?;
+    crate::db::query("UPDATE device_links SET owner_hash = ?1 WHERE owner_hash = ?2").bind(to).bind(from).execute(&mut *conn).await?;
+    crate::db::query("DELETE FROM device_links WHERE member_hash = owner_hash").execute(&mut *conn).await?;
     Ok((moved[0], moved[1]))
 }
 
 /// Phone `own` joins the family `owner`: its reads and writes become the family's.
-pub async fn link(conn: &mut SqliteConnection, own: &str, owner: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES (?1, ?2, ?2) ON CONFLICT (key_hash) DO NOTHING")
+pub async fn link(conn: &mut crate::db::Conn, own: &str, owner: &str, now: i64) -> Result<(), AppError> {
+    crate::db::query("INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES (?1, ?2, ?2) ON CONFLICT (key_hash) DO NOTHING")
         .bind(own)
         .bind(now)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("INSERT INTO device_links (member_hash, owner_hash, created_at) VALUES (?, ?, ?)
+    crate::db::query("INSERT INTO device_links (member_hash, owner_hash, created_at) VALUES (?, ?, ?)
                  ON CONFLICT (member_hash) DO UPDATE SET owner_hash = excluded.owner_hash, created_at = excluded.created_at")
         .bind(own)
         .bind(owner)
@@ -410,13 +409,13 @@ pub async fn link(conn: &mut SqliteConnection, own: &str, owner: &str, now: i64)
 
 /// Ends sharing from this phone: a phone that joined leaves (the family's records stay with
 /// the family); the family's own phone stops every phone that joined it.
-pub async fn stop_sharing(conn: &mut SqliteConnection, own: &str) -> Result<u32, AppError> {
-    Ok(sqlx::query("DELETE FROM device_links WHERE member_hash = ?1 OR owner_hash = ?1").bind(own).execute(&mut *conn).await?.rows_affected() as u32)
+pub async fn stop_sharing(conn: &mut crate::db::Conn, own: &str) -> Result<u32, AppError> {
+    Ok(crate::db::query("DELETE FROM device_links WHERE member_hash = ?1 OR owner_hash = ?1").bind(own).execute(&mut *conn).await?.rows_affected() as u32)
 }
 
 /// Phones sharing the family's records besides this one, and whether a recovery code is set.
-pub async fn sharing(conn: &mut SqliteConnection, household: &str, own: &str) -> Result<(u32, bool), AppError> {
-    let (n, recovery): (i64, bool) = sqlx::query_as(
+pub async fn sharing(conn: &mut crate::db::Conn, household: &str, own: &str) -> Result<(u32, bool), AppError> {
+    let (n, recovery): (i64, bool) = crate::db::query_as(
         "SELECT (SELECT count(*) FROM (SELECT member_hash AS h FROM device_links WHERE owner_hash = ?1 UNION SELECT ?1)
                   WHERE h <> ?2 AND EXISTS (SELECT 1 FROM device_links WHERE owner_hash = ?1)),
                 EXISTS (SELECT 1 FROM transfer_codes WHERE device_hash = ?1 AND mode = 'recover' AND used_at IS NULL)",
@@ -440,13 +439,13 @@ mod tests {
 }
 
 /// When a device was first and last seen.
-pub async fn device_seen(conn: &mut SqliteConnection, device_hash: &str) -> Result<Option<(i64, i64)>, AppError> {
-    Ok(sqlx::query_as("SELECT created_at, last_seen_at FROM devices WHERE key_hash = ?").bind(device_hash).fetch_optional(&mut *conn).await?)
+pub async fn device_seen(conn: &mut crate::db::Conn, device_hash: &str) -> Result<Option<(i64, i64)>, AppError> {
+    Ok(crate::db::query_as("SELECT created_at, last_seen_at FROM devices WHERE key_hash = ?").bind(device_hash).fetch_optional(&mut *conn).await?)
 }
 
 /// How many requests and orders a device's family holds.
-pub async fn record_counts(conn: &mut SqliteConnection, device_hash: &str) -> Result<(i64, i64), AppError> {
-    Ok(sqlx::query_as("SELECT (SELECT count(*) FROM requests WHERE device_hash = ?1), (SELECT count(*) FROM orders WHERE device_hash = ?1)")
+pub async fn record_counts(conn: &mut crate::db::Conn, device_hash: &str) -> Result<(i64, i64), AppError> {
+    Ok(crate::db::query_as("SELECT (SELECT count(*) FROM requests WHERE device_hash = ?1), (SELECT count(*) FROM orders WHERE device_hash = ?1)")
         .bind(device_hash)
         .fetch_one(&mut *conn)
         .await?)

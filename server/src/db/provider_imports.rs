@@ -5,7 +5,7 @@
 use crate::http::error::AppError;
 use crate::import::providers::{CarerRecord, ItemRecord, ProviderRecord, Serves};
 use app::model::{CarerCreate, CarerLevel, MealMode, ProviderKind, ServiceItem};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use std::collections::HashMap;
 
 fn json_list<T: serde::Serialize>(v: &[T]) -> String {
@@ -62,13 +62,13 @@ pub type Orgs = HashMap<String, (i64, String)>;
 
 /// The organisations with these codes, their providers (closed ones too) and every open real
 /// provider of these districts (what a file covering a district no longer lists).
-pub async fn existing(conn: &mut SqliteConnection, usccs: &[String], districts: &[String]) -> Result<(Orgs, Vec<ExistingProvider>), AppError> {
+pub async fn existing(conn: &mut crate::db::Conn, usccs: &[String], districts: &[String]) -> Result<(Orgs, Vec<ExistingProvider>), AppError> {
     let orgs: Vec<(String, i64, String)> =
-        sqlx::query_as("SELECT uscc, id, name FROM organisations WHERE uscc IN (SELECT value FROM json_each(?))")
+        crate::db::query_as("SELECT uscc, id, name FROM organisations WHERE uscc IN (SELECT value FROM json_each(?))")
             .bind(json_list(usccs))
             .fetch_all(&mut *conn)
             .await?;
-    let mut providers: Vec<ExistingProvider> = sqlx::query_as(
+    let mut providers: Vec<ExistingProvider> = crate::db::query_as(
         "SELECT p.id, p.organisation_id, o.uscc, o.name AS org_name, p.registry_code, p.name, p.kind, p.district_id, p.street_id,
                 s.name AS street_name, p.address, p.lat, p.lng, p.location_unverified, p.phone, p.emergency_phone, p.serve_radius_m,
                 p.cancel_window_h, p.closed_at IS NOT NULL AS closed
@@ -84,14 +84,14 @@ pub async fn existing(conn: &mut SqliteConnection, usccs: &[String], districts: 
     let ids = json_list(&providers.iter().map(|p| p.id).collect::<Vec<_>>());
     let at: HashMap<i64, usize> = providers.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
     let streets: Vec<(i64, String)> =
-        sqlx::query_as("SELECT provider_id, street_id FROM provider_streets WHERE provider_id IN (SELECT value FROM json_each(?))")
+        crate::db::query_as("SELECT provider_id, street_id FROM provider_streets WHERE provider_id IN (SELECT value FROM json_each(?))")
             .bind(&ids)
             .fetch_all(&mut *conn)
             .await?;
     for (pid, s) in streets {
         providers[at[&pid]].streets.push(s);
     }
-    let items: Vec<(i64, String, i64, i64, String, bool)> = sqlx::query_as(
+    let items: Vec<(i64, String, i64, i64, String, bool)> = crate::db::query_as(
         "SELECT provider_id, service_item, duration_min, market_price_yuan, meal_modes, active FROM provider_items
          WHERE provider_id IN (SELECT value FROM json_each(?))",
     )
@@ -110,7 +110,7 @@ pub async fn existing(conn: &mut SqliteConnection, usccs: &[String], districts: 
             meal_modes,
         });
     }
-    let carers: Vec<(i64, i64, String, String, String, String, Option<String>)> = sqlx::query_as(
+    let carers: Vec<(i64, i64, String, String, String, String, Option<String>)> = crate::db::query_as(
         "SELECT id, provider_id, name, phone, level, certificate_no, certificate_expires_on FROM carers
          WHERE provider_id IN (SELECT value FROM json_each(?)) ORDER BY active DESC, id DESC",
     )
@@ -137,22 +137,22 @@ pub async fn existing(conn: &mut SqliteConnection, usccs: &[String], districts: 
 // ------------------------------------------------------------------ writes
 
 /// A new real organisation that runs home-care providers (托育 备案 does not apply: 未备案).
-pub async fn insert_org(conn: &mut SqliteConnection, uscc: &str, name: &str, now: i64) -> Result<i64, AppError> {
-    let r = sqlx::query(
+pub async fn insert_org(conn: &mut crate::db::Conn, uscc: &str, name: &str, now: i64) -> Result<i64, AppError> {
+    let r = crate::db::query_scalar::<i64>(
         "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at)
-         VALUES (?, ?, 'not_filed', NULL, 0, ?, ?)",
+         VALUES (?, ?, 'not_filed', NULL, 0, ?, ?) RETURNING id",
     )
     .bind(name)
     .bind(uscc)
     .bind(now)
     .bind(now)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(r.last_insert_rowid())
+    Ok(r)
 }
 
-pub async fn rename_org(conn: &mut SqliteConnection, id: i64, name: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE organisations SET name = ?, updated_at = ? WHERE id = ?").bind(name).bind(now).bind(id).execute(&mut *conn).await?;
+pub async fn rename_org(conn: &mut crate::db::Conn, id: i64, name: &str, now: i64) -> Result<(), AppError> {
+    crate::db::query("UPDATE organisations SET name = ?, updated_at = ? WHERE id = ?").bind(name).bind(now).bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -164,11 +164,11 @@ fn radius(p: &ProviderRecord) -> Option<i64> {
 }
 
 /// A new real provider (open, not sample) with the 街道 it serves, its items and carers; its id.
-pub async fn insert_provider(conn: &mut SqliteConnection, org_id: i64, p: &ProviderRecord, now: i64) -> Result<i64, AppError> {
-    let id = sqlx::query(
+pub async fn insert_provider(conn: &mut crate::db::Conn, org_id: i64, p: &ProviderRecord, now: i64) -> Result<i64, AppError> {
+    let id = crate::db::query_scalar::<i64>(
         "INSERT INTO providers (organisation_id, name, kind, district_id, street_id, address, lat, lng, phone, emergency_phone,
                                 serve_radius_m, cancel_window_h, is_sample, created_at, registry_code, location_unverified)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id",
     )
     .bind(org_id)
     .bind(&p.name)
@@ -185,17 +185,16 @@ pub async fn insert_provider(conn: &mut SqliteConnection, org_id: i64, p: &Provi
     .bind(now)
     .bind(&p.registry_code)
     .bind(p.location_unverified)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *conn)
+    .await?;
     write_parts(conn, id, p, &[], now).await?;
     Ok(id)
 }
 
 /// Brings a provider to what the file gives: its facts, the 街道 it serves, the items and
 /// carers the file lists (others are left as they are). Reopens it if it was closed.
-pub async fn update_provider(conn: &mut SqliteConnection, e: &ExistingProvider, p: &ProviderRecord, now: i64) -> Result<(), AppError> {
-    sqlx::query(
+pub async fn update_provider(conn: &mut crate::db::Conn, e: &ExistingProvider, p: &ProviderRecord, now: i64) -> Result<(), AppError> {
+    crate::db::query(
         "UPDATE providers SET name = ?, kind = ?, district_id = ?, street_id = ?, address = ?, lat = ?, lng = ?, phone = ?,
                 emergency_phone = ?, serve_radius_m = ?, cancel_window_h = ?, registry_code = ?, location_unverified = ?, closed_at = NULL
          WHERE id = ?",
@@ -216,19 +215,19 @@ pub async fn update_provider(conn: &mut SqliteConnection, e: &ExistingProvider, 
     .bind(e.id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM provider_streets WHERE provider_id = ?").bind(e.id).execute(&mut *conn).await?;
+    crate::db::query("DELETE FROM provider_streets WHERE provider_id = ?").bind(e.id).execute(&mut *conn).await?;
     write_parts(conn, e.id, p, &e.carers, now).await
 }
 
-async fn write_parts(conn: &mut SqliteConnection, id: i64, p: &ProviderRecord, carers: &[(i64, CarerRecord)], now: i64) -> Result<(), AppError> {
+async fn write_parts(conn: &mut crate::db::Conn, id: i64, p: &ProviderRecord, carers: &[(i64, CarerRecord)], now: i64) -> Result<(), AppError> {
     if let Serves::Streets(streets) = &p.serves {
         for s in streets {
-            sqlx::query("INSERT INTO provider_streets (provider_id, street_id) VALUES (?, ?)").bind(id).bind(s).execute(&mut *conn).await?;
+            crate::db::query("INSERT INTO provider_streets (provider_id, street_id) VALUES (?, ?)").bind(id).bind(s).execute(&mut *conn).await?;
         }
     }
     for i in &p.items {
         let modes = serde_json::to_string(&i.meal_modes).map_err(anyhow::Error::from)?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO provider_items (provider_id, service_item, duration_min, market_price_yuan, meal_modes, active) VALUES (?, ?, ?, ?, ?, 1)
              ON CONFLICT (provider_id, service_item) DO UPDATE SET duration_min = excluded.duration_min,
                  market_price_yuan = excluded.market_price_yuan, meal_modes = excluded.meal_modes, active = 1",
@@ -244,7 +243,7 @@ async fn write_parts(conn: &mut SqliteConnection, id: i64, p: &ProviderRecord, c
     for c in &p.carers {
         match carers.iter().find(|(_, x)| x.carer.certificate_no == c.carer.certificate_no) {
             Some((cid, _)) => {
-                sqlx::query("UPDATE carers SET name = ?, phone = ?, level = ?, certificate_expires_on = ? WHERE id = ?")
+                crate::db::query("UPDATE carers SET name = ?, phone = ?, level = ?, certificate_expires_on = ? WHERE id = ?")
                     .bind(c.carer.name.trim())
                     .bind(c.carer.phone.trim())
                     .bind(c.carer.level.code())
@@ -262,7 +261,7 @@ async fn write_parts(conn: &mut SqliteConnection, id: i64, p: &ProviderRecord, c
 }
 
 /// Closes a provider: no new orders; orders and plans keep pointing at it. `false`: already closed.
-pub async fn close_provider(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<bool, AppError> {
-    let r = sqlx::query("UPDATE providers SET closed_at = ? WHERE id = ? AND closed_at IS NULL").bind(now).bind(id).execute(&mut *conn).await?;
+pub async fn close_provider(conn: &mut crate::db::Conn, id: i64, now: i64) -> Result<bool, AppError> {
+    let r = crate::db::query("UPDATE providers SET closed_at = ? WHERE id = ? AND closed_at IS NULL").bind(now).bind(id).execute(&mut *conn).await?;
     Ok(r.rows_affected() > 0)
 }

@@ -6,7 +6,6 @@ use app::model::requests::{
     hhmm, RequestView, Timeslot, TimeslotCreate,
 };
 use app::model::{AgeBand, CareMode, RequestKind, RequestStatus};
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
@@ -45,8 +44,8 @@ pub(crate) const SELECT: &str = "SELECT r.id, r.place_id, p.name AS place_name, 
 
 /// Waitlist positions of the waitlisted requests matching `where_` (1 = next), per class:
 /// declared priority first, then the time the server received the application.
-pub(crate) async fn positions(conn: &mut SqliteConnection, where_: &str, bind: &str) -> Result<HashMap<String, u32>, AppError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+pub(crate) async fn positions(conn: &mut crate::db::Conn, where_: &str, bind: &str) -> Result<HashMap<String, u32>, AppError> {
+    let rows: Vec<(String, i64)> = crate::db::query_as(&format!(
         "SELECT id, pos FROM (SELECT id, class_id, ROW_NUMBER() OVER (PARTITION BY class_id ORDER BY priority DESC, created_at, rowid) AS pos
                               FROM requests WHERE status = 'waitlisted')
          WHERE class_id IN (SELECT class_id FROM requests WHERE {where_})"
@@ -78,8 +77,8 @@ pub(crate) fn view(r: &Row, pos: &HashMap<String, u32>) -> Result<RequestView, A
     })
 }
 
-pub(crate) async fn one(conn: &mut SqliteConnection, id: &str) -> Result<Option<Row>, AppError> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE r.id = ?")).bind(id).fetch_optional(&mut *conn).await?)
+pub(crate) async fn one(conn: &mut crate::db::Conn, id: &str) -> Result<Option<Row>, AppError> {
+    Ok(crate::db::query_as(&format!("{SELECT} WHERE r.id = ?")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
 #[derive(sqlx::FromRow)]
@@ -117,8 +116,8 @@ impl TimeslotRow {
 pub(crate) const TIMESLOT_COLS: &str = "id, place_id, kind, weekday, start_min, end_min, capacity, active";
 
 /// Places booked in a timeslot on a date: requests still holding it.
-pub(crate) async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(&format!("SELECT count(*) FROM requests WHERE timeslot_id = ? AND timeslot_date = ? AND status IN ({REQUESTS_HOLDING_TIMESLOT})", REQUESTS_HOLDING_TIMESLOT = &*crate::db::REQUESTS_HOLDING_TIMESLOT))
+pub(crate) async fn booked(conn: &mut crate::db::Conn, timeslot_id: i64, date: &str) -> Result<i64, AppError> {
+    Ok(crate::db::query_scalar(&format!("SELECT count(*) FROM requests WHERE timeslot_id = ? AND timeslot_date = ? AND status IN ({REQUESTS_HOLDING_TIMESLOT})", REQUESTS_HOLDING_TIMESLOT = &*crate::db::REQUESTS_HOLDING_TIMESLOT))
         .bind(timeslot_id)
         .bind(date)
         .fetch_one(&mut *conn)
@@ -126,9 +125,9 @@ pub(crate) async fn booked(conn: &mut SqliteConnection, timeslot_id: i64, date: 
 }
 
 /// Gives an offered place back to its class (a cancelled or declined offer).
-pub(crate) async fn release_place(tx: &mut SqliteConnection, now: i64, class_id: Option<i64>) -> Result<(), AppError> {
+pub(crate) async fn release_place(tx: &mut crate::db::Conn, now: i64, class_id: Option<i64>) -> Result<(), AppError> {
     if let Some(c) = class_id {
-        sqlx::query(
+        crate::db::query(
             "UPDATE classes SET vacancies = vacancies + 1, version = version + 1, confirmed_at = ?1, updated_at = ?1
              WHERE id = ?2 AND vacancies + enrolled < capacity",
         )
@@ -141,24 +140,24 @@ pub(crate) async fn release_place(tx: &mut SqliteConnection, now: i64, class_id:
 }
 
 /// The device a request id belongs to (a retry finds its own request).
-pub(crate) async fn owner(conn: &mut SqliteConnection, id: &str) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar("SELECT device_hash FROM requests WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
+pub(crate) async fn owner(conn: &mut crate::db::Conn, id: &str) -> Result<Option<String>, AppError> {
+    Ok(crate::db::query_scalar("SELECT device_hash FROM requests WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// Whether a place has 普惠托位 (`None`: no such place).
-pub(crate) async fn place_puhui(conn: &mut SqliteConnection, place_id: i64) -> Result<Option<bool>, AppError> {
-    Ok(sqlx::query_scalar("SELECT puhui FROM places WHERE id = ? AND closed_at IS NULL").bind(place_id).fetch_optional(&mut *conn).await?)
+pub(crate) async fn place_puhui(conn: &mut crate::db::Conn, place_id: i64) -> Result<Option<bool>, AppError> {
+    Ok(crate::db::query_scalar("SELECT puhui FROM places WHERE id = ? AND closed_at IS NULL").bind(place_id).fetch_optional(&mut *conn).await?)
 }
 
 /// Open visits or trials (holding a timeslot) made since `since`: by this phone, by this device.
 pub(crate) async fn open_bookings_since(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     phone: &str,
     device_hash: &str,
     kind: RequestKind,
     since: i64,
 ) -> Result<(i64, i64), AppError> {
-    Ok(sqlx::query_as(&format!(
+    Ok(crate::db::query_as(&format!(
         "SELECT (SELECT count(*) FROM requests WHERE contact_phone = ?1 AND kind = ?3 AND created_at > ?4 AND status IN ({holding})),
                 (SELECT count(*) FROM requests WHERE device_hash = ?2 AND kind = ?3 AND created_at > ?4 AND status IN ({holding}))",
         holding = &*crate::db::REQUESTS_HOLDING_TIMESLOT
@@ -172,8 +171,8 @@ pub(crate) async fn open_bookings_since(
 }
 
 /// A timeslot of this place.
-pub(crate) async fn timeslot_of_place(conn: &mut SqliteConnection, id: i64, place_id: i64) -> Result<Option<TimeslotRow>, AppError> {
-    Ok(sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ? AND place_id = ?"))
+pub(crate) async fn timeslot_of_place(conn: &mut crate::db::Conn, id: i64, place_id: i64) -> Result<Option<TimeslotRow>, AppError> {
+    Ok(crate::db::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ? AND place_id = ?"))
         .bind(id)
         .bind(place_id)
         .fetch_optional(&mut *conn)
@@ -181,8 +180,8 @@ pub(crate) async fn timeslot_of_place(conn: &mut SqliteConnection, id: i64, plac
 }
 
 /// Whether this phone already holds the timeslot on that date.
-pub(crate) async fn phone_holds(conn: &mut SqliteConnection, timeslot_id: i64, date: &str, phone: &str) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar(&format!(
+pub(crate) async fn phone_holds(conn: &mut crate::db::Conn, timeslot_id: i64, date: &str, phone: &str) -> Result<bool, AppError> {
+    let n: i64 = crate::db::query_scalar(&format!(
         "SELECT count(*) FROM requests WHERE timeslot_id = ? AND timeslot_date = ? AND contact_phone = ? AND status IN ({})",
         &*crate::db::REQUESTS_HOLDING_TIMESLOT
     ))
@@ -195,8 +194,8 @@ pub(crate) async fn phone_holds(conn: &mut SqliteConnection, timeslot_id: i64, d
 }
 
 /// A class of this place: its age band and care mode.
-pub(crate) async fn class_of_place(conn: &mut SqliteConnection, class_id: i64, place_id: i64) -> Result<Option<(String, String)>, AppError> {
-    Ok(sqlx::query_as("SELECT age_band, care_mode FROM classes WHERE id = ? AND place_id = ?")
+pub(crate) async fn class_of_place(conn: &mut crate::db::Conn, class_id: i64, place_id: i64) -> Result<Option<(String, String)>, AppError> {
+    Ok(crate::db::query_as("SELECT age_band, care_mode FROM classes WHERE id = ? AND place_id = ?")
         .bind(class_id)
         .bind(place_id)
         .fetch_optional(&mut *conn)
@@ -204,8 +203,8 @@ pub(crate) async fn class_of_place(conn: &mut SqliteConnection, class_id: i64, p
 }
 
 /// Applications of this phone at this place still in play.
-pub(crate) async fn open_applications(conn: &mut SqliteConnection, place_id: i64, phone: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(&format!(
+pub(crate) async fn open_applications(conn: &mut crate::db::Conn, place_id: i64, phone: &str) -> Result<i64, AppError> {
+    Ok(crate::db::query_scalar(&format!(
         "SELECT count(*) FROM requests WHERE place_id = ? AND contact_phone = ? AND kind = 'application' AND status IN ({})",
         &*crate::db::OPEN_APPLICATIONS
     ))
@@ -217,14 +216,14 @@ pub(crate) async fn open_applications(conn: &mut SqliteConnection, place_id: i64
 
 /// A new request, as submitted (a visit or trial keeps its timeslot, an application its class).
 pub(crate) async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     new: &NewRequest,
     device_hash: &str,
     class: Option<(String, String)>,
     now: i64,
 ) -> Result<(), AppError> {
     let is_app = new.kind == RequestKind::Application;
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO requests (id, device_hash, place_id, kind, timeslot_id, timeslot_date, class_id, age_band, care_mode,
             child_birth_month, start_month, puhui, priority_grounds, priority, contact_name, contact_phone, consent_at,
             status, created_at, updated_at)
@@ -254,8 +253,8 @@ pub(crate) async fn insert(
 
 /// A place's requests for the desk's inbox: new first, then waitlisted, offered and confirmed,
 /// newest first within each.
-pub(crate) async fn inbox(conn: &mut SqliteConnection, place_id: i64) -> Result<Vec<Row>, AppError> {
-    Ok(sqlx::query_as(&format!(
+pub(crate) async fn inbox(conn: &mut crate::db::Conn, place_id: i64) -> Result<Vec<Row>, AppError> {
+    Ok(crate::db::query_as(&format!(
         "{SELECT} WHERE r.place_id = ?
          ORDER BY CASE r.status WHEN 'submitted' THEN 0 WHEN 'waitlisted' THEN 1 WHEN 'offered' THEN 2 WHEN 'confirmed' THEN 2 ELSE 3 END,
                   r.created_at DESC, r.rowid DESC
@@ -267,21 +266,21 @@ pub(crate) async fn inbox(conn: &mut SqliteConnection, place_id: i64) -> Result<
 }
 
 /// A place's weekly timeslots, switched-off ones last.
-pub(crate) async fn timeslots_of_place(conn: &mut SqliteConnection, place_id: i64) -> Result<Vec<TimeslotRow>, AppError> {
-    Ok(sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? ORDER BY active DESC, kind DESC, weekday, start_min"))
+pub(crate) async fn timeslots_of_place(conn: &mut crate::db::Conn, place_id: i64) -> Result<Vec<TimeslotRow>, AppError> {
+    Ok(crate::db::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? ORDER BY active DESC, kind DESC, weekday, start_min"))
         .bind(place_id)
         .fetch_all(&mut *conn)
         .await?)
 }
 
-pub(crate) async fn timeslot(conn: &mut SqliteConnection, id: i64) -> Result<Option<TimeslotRow>, AppError> {
-    Ok(sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?")).bind(id).fetch_optional(&mut *conn).await?)
+pub(crate) async fn timeslot(conn: &mut crate::db::Conn, id: i64) -> Result<Option<TimeslotRow>, AppError> {
+    Ok(crate::db::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE id = ?")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// A new weekly timeslot (minutes of the Beijing day); its id.
-pub(crate) async fn insert_timeslot(conn: &mut SqliteConnection, place_id: i64, new: &TimeslotCreate, start: u32, end: u32, now: i64) -> Result<i64, AppError> {
-    Ok(sqlx::query(
-        "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6)",
+pub(crate) async fn insert_timeslot(conn: &mut crate::db::Conn, place_id: i64, new: &TimeslotCreate, start: u32, end: u32, now: i64) -> Result<i64, AppError> {
+    Ok(crate::db::query_scalar::<i64>(
+        "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6) RETURNING id",
     )
     .bind(place_id)
     .bind(new.kind.code())
@@ -290,20 +289,19 @@ pub(crate) async fn insert_timeslot(conn: &mut SqliteConnection, place_id: i64, 
     .bind(end)
     .bind(now)
     .bind(new.capacity)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid())
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// No new bookings of a timeslot; booked visits stand.
-pub(crate) async fn deactivate_timeslot(conn: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE timeslots SET active = 0 WHERE id = ?").bind(id).execute(&mut *conn).await?;
+pub(crate) async fn deactivate_timeslot(conn: &mut crate::db::Conn, id: i64) -> Result<(), AppError> {
+    crate::db::query("UPDATE timeslots SET active = 0 WHERE id = ?").bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// An offer takes one vacancy of its class, atomically; false when none is left.
-pub(crate) async fn take_place(conn: &mut SqliteConnection, now: i64, class_id: i64) -> Result<bool, AppError> {
-    let n = sqlx::query(
+pub(crate) async fn take_place(conn: &mut crate::db::Conn, now: i64, class_id: i64) -> Result<bool, AppError> {
+    let n = crate::db::query(
         "UPDATE classes SET vacancies = vacancies - 1, version = version + 1, confirmed_at = ?1, updated_at = ?1
          WHERE id = ?2 AND vacancies > 0",
     )
@@ -317,8 +315,8 @@ pub(crate) async fn take_place(conn: &mut SqliteConnection, now: i64, class_id: 
 
 /// The desk's decision on a request: its new status, the answer the parent sees (kept when none
 /// is given) and who decided.
-pub(crate) async fn decide(conn: &mut SqliteConnection, id: &str, to: RequestStatus, message: Option<&str>, by: i64, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE requests SET status = ?, message = coalesce(?, message), decided_by = ?, updated_at = ? WHERE id = ?")
+pub(crate) async fn decide(conn: &mut crate::db::Conn, id: &str, to: RequestStatus, message: Option<&str>, by: i64, now: i64) -> Result<(), AppError> {
+    crate::db::query("UPDATE requests SET status = ?, message = coalesce(?, message), decided_by = ?, updated_at = ? WHERE id = ?")
         .bind(to.code())
         .bind(message)
         .bind(by)
@@ -330,8 +328,8 @@ pub(crate) async fn decide(conn: &mut SqliteConnection, id: &str, to: RequestSta
 }
 
 /// A device's requests, newest first (at most `limit`).
-pub(crate) async fn by_device(conn: &mut SqliteConnection, device_hash: &str, limit: i64) -> Result<Vec<Row>, AppError> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE r.device_hash = ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?"))
+pub(crate) async fn by_device(conn: &mut crate::db::Conn, device_hash: &str, limit: i64) -> Result<Vec<Row>, AppError> {
+    Ok(crate::db::query_as(&format!("{SELECT} WHERE r.device_hash = ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?"))
         .bind(device_hash)
         .bind(limit)
         .fetch_all(&mut *conn)
@@ -339,8 +337,8 @@ pub(crate) async fn by_device(conn: &mut SqliteConnection, device_hash: &str, li
 }
 
 /// A place's active timeslots.
-pub(crate) async fn active_timeslots(conn: &mut SqliteConnection, place_id: i64) -> Result<Vec<TimeslotRow>, AppError> {
-    Ok(sqlx::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? AND active = 1"))
+pub(crate) async fn active_timeslots(conn: &mut crate::db::Conn, place_id: i64) -> Result<Vec<TimeslotRow>, AppError> {
+    Ok(crate::db::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? AND active = 1"))
         .bind(place_id)
         .fetch_all(&mut *conn)
         .await?)
@@ -348,8 +346,8 @@ pub(crate) async fn active_timeslots(conn: &mut SqliteConnection, place_id: i64)
 
 /// Every booking of a place's timeslots from `from` (a Beijing date) on, counted by
 /// (timeslot, date) in one query.
-pub(crate) async fn booking_counts(conn: &mut SqliteConnection, place_id: i64, from: &str) -> Result<HashMap<(i64, String), i64>, AppError> {
-    Ok(sqlx::query_as::<_, (i64, String, i64)>(&format!(
+pub(crate) async fn booking_counts(conn: &mut crate::db::Conn, place_id: i64, from: &str) -> Result<HashMap<(i64, String), i64>, AppError> {
+    Ok(crate::db::query_as::<(i64, String, i64)>(&format!(
         "SELECT r.timeslot_id, r.timeslot_date, count(*) FROM requests r JOIN timeslots t ON t.id = r.timeslot_id
          WHERE t.place_id = ? AND r.timeslot_date >= ? AND r.status IN ({REQUESTS_HOLDING_TIMESLOT})
          GROUP BY r.timeslot_id, r.timeslot_date",
@@ -365,12 +363,12 @@ pub(crate) async fn booking_counts(conn: &mut SqliteConnection, place_id: i64, f
 }
 
 /// Who made a request, its status and class: (device hash, status, class).
-pub(crate) async fn owner_status(conn: &mut SqliteConnection, id: &str) -> Result<Option<(String, String, Option<i64>)>, AppError> {
-    Ok(sqlx::query_as("SELECT device_hash, status, class_id FROM requests WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
+pub(crate) async fn owner_status(conn: &mut crate::db::Conn, id: &str) -> Result<Option<(String, String, Option<i64>)>, AppError> {
+    Ok(crate::db::query_as("SELECT device_hash, status, class_id FROM requests WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// The family cancelled it.
-pub(crate) async fn mark_cancelled(conn: &mut SqliteConnection, id: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE requests SET status = 'cancelled', updated_at = ? WHERE id = ?").bind(now).bind(id).execute(&mut *conn).await?;
+pub(crate) async fn mark_cancelled(conn: &mut crate::db::Conn, id: &str, now: i64) -> Result<(), AppError> {
+    crate::db::query("UPDATE requests SET status = 'cancelled', updated_at = ? WHERE id = ?").bind(now).bind(id).execute(&mut *conn).await?;
     Ok(())
 }

@@ -5,13 +5,12 @@ use crate::http::error::AppError;
 use app::model::elder::{ProviderHit, ProviderItem, RuleCondition, SubsidyRule};
 use app::model::{MealMode, Payer, ProviderKind, ServiceItem};
 use app::rules::geo::{distance_m, LatLng};
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// The active rules, by priority.
-pub async fn rules(conn: &mut SqliteConnection) -> Result<Vec<SubsidyRule>, AppError> {
+pub async fn rules(conn: &mut crate::db::Conn) -> Result<Vec<SubsidyRule>, AppError> {
     #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, i64, String, String, String, String, i64, Option<i64>, bool)> = sqlx::query_as(
+    let rows: Vec<(i64, i64, String, String, String, String, i64, Option<i64>, bool)> = crate::db::query_as(
         "SELECT id, priority, name, explanation, condition, payer, share_percent, cap_yuan, is_sample
          FROM subsidy_rules WHERE active = 1 ORDER BY priority, id",
     )
@@ -55,13 +54,13 @@ const PROVIDER_SELECT: &str = "SELECT p.id, p.name, p.kind, p.address, s.name AS
         p.serve_radius_m, p.cancel_window_h, p.is_sample
      FROM providers p JOIN areas s ON s.id = p.street_id";
 
-async fn items_of(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<ProviderItem>>, AppError> {
+async fn items_of(conn: &mut crate::db::Conn, ids: &[i64]) -> Result<HashMap<i64, Vec<ProviderItem>>, AppError> {
     let mut out: HashMap<i64, Vec<ProviderItem>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
     }
     let list = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
-    let rows: Vec<(i64, String, i64, i64, String)> = sqlx::query_as(&format!(
+    let rows: Vec<(i64, String, i64, i64, String)> = crate::db::query_as(&format!(
         "SELECT provider_id, service_item, duration_min, market_price_yuan, meal_modes FROM provider_items WHERE provider_id IN ({list}) AND active = 1"
     ))
     .fetch_all(&mut *conn)
@@ -104,14 +103,14 @@ fn hit(r: ProviderRow, distance: f64, items: Vec<ProviderItem>) -> Result<Provid
 
 /// Providers that serve a point in a 街道, nearest first; only those offering `item` if given.
 pub async fn serving(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     at: LatLng,
     street_id: &str,
     item: Option<ServiceItem>,
 ) -> Result<Vec<ProviderHit>, AppError> {
     // Candidates: within 50 km (no provider serves farther), then the exact rule.
     let (dlat, dlng) = (0.45, 0.45 / at.lat.to_radians().cos().max(0.1));
-    let rows: Vec<ProviderRow> = sqlx::query_as(&format!(
+    let rows: Vec<ProviderRow> = crate::db::query_as(&format!(
         "{PROVIDER_SELECT}
          WHERE p.lat BETWEEN ? AND ? AND p.lng BETWEEN ? AND ? AND p.closed_at IS NULL
            AND (p.serve_radius_m IS NOT NULL OR EXISTS (SELECT 1 FROM provider_streets x WHERE x.provider_id = p.id AND x.street_id = ?))
@@ -143,8 +142,8 @@ pub async fn serving(
 }
 
 /// One open provider with its items.
-pub async fn provider(conn: &mut SqliteConnection, id: i64) -> Result<Option<ProviderHit>, AppError> {
-    let row: Option<ProviderRow> = sqlx::query_as(&format!("{PROVIDER_SELECT} WHERE p.id = ? AND p.closed_at IS NULL"))
+pub async fn provider(conn: &mut crate::db::Conn, id: i64) -> Result<Option<ProviderHit>, AppError> {
+    let row: Option<ProviderRow> = crate::db::query_as(&format!("{PROVIDER_SELECT} WHERE p.id = ? AND p.closed_at IS NULL"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;

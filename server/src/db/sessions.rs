@@ -3,7 +3,6 @@
 
 use crate::http::error::AppError;
 use app::model::{Role, User};
-use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
@@ -35,19 +34,19 @@ impl UserRow {
 const USER_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, u.district_id, u.is_sample, u.carer_id";
 
 /// How many accounts exist (a new database has none until `create-admin`).
-pub async fn account_count(pool: &SqlitePool) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(pool).await?)
+pub async fn account_count(pool: &crate::db::Pool) -> Result<i64, AppError> {
+    Ok(crate::db::query_scalar("SELECT count(*) FROM users").fetch_one(&mut *pool.acquire().await?).await?)
 }
 
 /// The live session with this token hash at `now`: its CSRF token and its (enabled) user.
-pub async fn session_user(read: &SqlitePool, token_hash: &str, now: i64) -> Result<Option<(String, User)>, AppError> {
-    let row = sqlx::query_as::<_, (String, i64, String, String, String, Option<i64>, Option<String>, bool, Option<i64>)>(&format!(
+pub async fn session_user(read: &crate::db::Pool, token_hash: &str, now: i64) -> Result<Option<(String, User)>, AppError> {
+    let row = crate::db::query_as::<(String, i64, String, String, String, Option<i64>, Option<String>, bool, Option<i64>)>(&format!(
         "SELECT s.csrf_token, {USER_COLS} FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled_at IS NULL"
     ))
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(read)
+    .fetch_optional(&mut *read.acquire().await?)
     .await?;
     match row {
         None => Ok(None),
@@ -59,8 +58,8 @@ pub async fn session_user(read: &SqlitePool, token_hash: &str, now: i64) -> Resu
 }
 
 /// Failed attempts on `username` after `since` and since its last success: how many, the latest.
-pub async fn failures(tx: &mut SqliteConnection, username: &str, since: i64) -> sqlx::Result<(i64, Option<i64>)> {
-    sqlx::query_as(
+pub async fn failures(tx: &mut crate::db::Conn, username: &str, since: i64) -> sqlx::Result<(i64, Option<i64>)> {
+    crate::db::query_as(
         "SELECT count(*), max(at) FROM login_attempts WHERE username = ?1 AND ok = 0 AND at > ?2
            AND id > coalesce((SELECT max(id) FROM login_attempts WHERE username = ?1 AND ok = 1), 0)",
     )
@@ -72,8 +71,8 @@ pub async fn failures(tx: &mut SqliteConnection, username: &str, since: i64) -> 
 
 /// Failed attempts on `username` from `address` after `since` and since their last success:
 /// how many, the oldest.
-pub async fn failures_from(tx: &mut SqliteConnection, username: &str, address: &str, since: i64) -> sqlx::Result<(i64, Option<i64>)> {
-    sqlx::query_as(
+pub async fn failures_from(tx: &mut crate::db::Conn, username: &str, address: &str, since: i64) -> sqlx::Result<(i64, Option<i64>)> {
+    crate::db::query_as(
         "SELECT count(*), min(at) FROM login_attempts WHERE username = ?1 AND address = ?2 AND ok = 0 AND at > ?3
            AND id > coalesce((SELECT max(id) FROM login_attempts WHERE username = ?1 AND address = ?2 AND ok = 1), 0)",
     )
@@ -85,8 +84,8 @@ pub async fn failures_from(tx: &mut SqliteConnection, username: &str, address: &
 }
 
 /// Records an attempt as failed until [`attempt_succeeded`] says otherwise; its id.
-pub async fn record_attempt(tx: &mut SqliteConnection, username: &str, address: &str, now: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, 0, ?) RETURNING id")
+pub async fn record_attempt(tx: &mut crate::db::Conn, username: &str, address: &str, now: i64) -> sqlx::Result<i64> {
+    crate::db::query_scalar("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, 0, ?) RETURNING id")
         .bind(username)
         .bind(address)
         .bind(now)
@@ -94,18 +93,18 @@ pub async fn record_attempt(tx: &mut SqliteConnection, username: &str, address: 
         .await
 }
 
-pub async fn attempt_succeeded(tx: &mut SqliteConnection, attempt: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE login_attempts SET ok = 1 WHERE id = ?").bind(attempt).execute(&mut *tx).await?;
+pub async fn attempt_succeeded(tx: &mut crate::db::Conn, attempt: i64) -> sqlx::Result<()> {
+    crate::db::query("UPDATE login_attempts SET ok = 1 WHERE id = ?").bind(attempt).execute(&mut *tx).await?;
     Ok(())
 }
 
 /// The account signing in: (password hash, id, disabled at, is sample).
-pub async fn credentials(tx: &mut SqliteConnection, username: &str) -> sqlx::Result<Option<(String, i64, Option<i64>, bool)>> {
-    sqlx::query_as("SELECT password_hash, id, disabled_at, is_sample FROM users WHERE username = ?").bind(username).fetch_optional(&mut *tx).await
+pub async fn credentials(tx: &mut crate::db::Conn, username: &str) -> sqlx::Result<Option<(String, i64, Option<i64>, bool)>> {
+    crate::db::query_as("SELECT password_hash, id, disabled_at, is_sample FROM users WHERE username = ?").bind(username).fetch_optional(&mut *tx).await
 }
 
-pub async fn create_session(tx: &mut SqliteConnection, token_hash: &str, user_id: i64, csrf: &str, now: i64, expires_at: i64) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+pub async fn create_session(tx: &mut crate::db::Conn, token_hash: &str, user_id: i64, csrf: &str, now: i64, expires_at: i64) -> sqlx::Result<()> {
+    crate::db::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
         .bind(token_hash)
         .bind(user_id)
         .bind(csrf)
@@ -116,12 +115,12 @@ pub async fn create_session(tx: &mut SqliteConnection, token_hash: &str, user_id
     Ok(())
 }
 
-pub async fn user_by_id(pool: &SqlitePool, id: i64) -> Result<User, AppError> {
-    let row: UserRow = sqlx::query_as(&format!("SELECT {USER_COLS} FROM users u WHERE u.id = ?")).bind(id).fetch_one(pool).await?;
+pub async fn user_by_id(pool: &crate::db::Pool, id: i64) -> Result<User, AppError> {
+    let row: UserRow = crate::db::query_as(&format!("SELECT {USER_COLS} FROM users u WHERE u.id = ?")).bind(id).fetch_one(&mut *pool.acquire().await?).await?;
     row.into_user()
 }
 
-pub async fn revoke(write: &SqlitePool, token_hash: &str, now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?").bind(now).bind(token_hash).execute(write).await?;
+pub async fn revoke(write: &crate::db::Pool, token_hash: &str, now: i64) -> sqlx::Result<()> {
+    crate::db::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?").bind(now).bind(token_hash).execute(&mut *write.acquire().await?).await?;
     Ok(())
 }

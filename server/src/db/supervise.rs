@@ -9,7 +9,6 @@ use app::model::supervise::{
 };
 use app::model::ServiceItem;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
 /// A completed visit whose check-in or check-out is missing, has no position or is farther
@@ -71,8 +70,8 @@ impl Month {
 }
 
 /// A district or 街道 by id (404 when unknown).
-pub async fn area(conn: &mut SqliteConnection, id: &str) -> Result<AreaRef, AppError> {
-    let r: Option<(String, String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+pub async fn area(conn: &mut crate::db::Conn, id: &str) -> Result<AreaRef, AppError> {
+    let r: Option<(String, String, String, String, Option<String>, Option<String>)> = crate::db::query_as(
         "SELECT a.id, a.name, a.level, a.city, d.id, d.name FROM areas a LEFT JOIN areas d ON d.id = a.parent_id WHERE a.id = ?",
     )
     .bind(id.trim())
@@ -132,12 +131,12 @@ pub struct DistrictMeasures {
 type PlaceAgg = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 type PopRow = (String, i64, i64, i64, i64, i64, i64, Option<i64>, String, i64);
 
-pub async fn measures(conn: &mut SqliteConnection, district: &str, month: &Month) -> Result<DistrictMeasures, AppError> {
+pub async fn measures(conn: &mut crate::db::Conn, district: &str, month: &Month) -> Result<DistrictMeasures, AppError> {
     let streets: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, name FROM areas WHERE parent_id = ? ORDER BY sort_order, id").bind(district).fetch_all(&mut *conn).await?;
+        crate::db::query_as("SELECT id, name FROM areas WHERE parent_id = ? ORDER BY sort_order, id").bind(district).fetch_all(&mut *conn).await?;
     let mut by: HashMap<String, Measures> = streets.iter().map(|(id, _)| (id.clone(), Measures::default())).collect();
     let fresh_since = month.as_of - FRESH_DAYS * 86_400;
-    let places: Vec<PlaceAgg> = sqlx::query_as(
+    let places: Vec<PlaceAgg> = crate::db::query_as(
         "SELECT p.street_id, count(DISTINCT p.id), count(DISTINCT CASE WHEN p.puhui = 1 THEN p.id END),
                 count(DISTINCT CASE WHEN p.provider_type = 'community' THEN p.id END),
                 coalesce(sum(c.capacity), 0), coalesce(sum(c.puhui_slots), 0), count(c.id),
@@ -157,15 +156,15 @@ pub async fn measures(conn: &mut SqliteConnection, district: &str, month: &Month
     const ORGS: &str = "SELECT {g} count(DISTINCT o.id), count(DISTINCT CASE WHEN o.beian_status = 'filed' THEN o.id END)
            FROM places p JOIN organisations o ON o.id = p.organisation_id WHERE p.district_id = ?1 AND p.closed_at IS NULL {group}";
     let orgs: Vec<(String, i64, i64)> =
-        sqlx::query_as(&ORGS.replace("{g}", "p.street_id,").replace("{group}", "GROUP BY p.street_id")).bind(district).fetch_all(&mut *conn).await?;
+        crate::db::query_as(&ORGS.replace("{g}", "p.street_id,").replace("{group}", "GROUP BY p.street_id")).bind(district).fetch_all(&mut *conn).await?;
     for (sid, n, filed) in orgs {
         let e = by.entry(sid).or_default();
         (e.orgs, e.orgs_filed) = (n, filed);
     }
     let (orgs, orgs_filed): (i64, i64) =
-        sqlx::query_as(&ORGS.replace("{g}", "").replace("{group}", "")).bind(district).fetch_one(&mut *conn).await?;
+        crate::db::query_as(&ORGS.replace("{g}", "").replace("{group}", "")).bind(district).fetch_one(&mut *conn).await?;
     // Population: per 街道 the latest year not after the month's (else the earliest there is).
-    let pops: Vec<PopRow> = sqlx::query_as(
+    let pops: Vec<PopRow> = crate::db::query_as(
         "SELECT street_id, year, resident, age_0_3, age_60, age_65, age_80, communities, source, is_sample FROM population
           WHERE street_id IN (SELECT id FROM areas WHERE parent_id = ?) ORDER BY street_id, year",
     )
@@ -186,7 +185,7 @@ pub async fn measures(conn: &mut SqliteConnection, district: &str, month: &Month
     const SERVED: &str = "SELECT {g} count(DISTINCT o.elder_name || '|' || coalesce(json_extract(o.elder, '$.phone'), ''))
            FROM orders o WHERE o.street_id {in} AND o.status = 'completed' AND o.visit_date BETWEEN ?2 AND ?3 {group}";
     let served = SERVED.replace("{in}", in_district);
-    let rows: Vec<(String, i64)> = sqlx::query_as(&served.replace("{g}", "o.street_id,").replace("{group}", "GROUP BY o.street_id"))
+    let rows: Vec<(String, i64)> = crate::db::query_as(&served.replace("{g}", "o.street_id,").replace("{group}", "GROUP BY o.street_id"))
         .bind(district)
         .bind(month.year_back_first())
         .bind(month.last())
@@ -195,13 +194,13 @@ pub async fn measures(conn: &mut SqliteConnection, district: &str, month: &Month
     for (sid, n) in rows {
         by.entry(sid).or_default().elders_served = n;
     }
-    let elders_served: i64 = sqlx::query_scalar(&served.replace("{g}", "").replace("{group}", ""))
+    let elders_served: i64 = crate::db::query_scalar(&served.replace("{g}", "").replace("{group}", ""))
         .bind(district)
         .bind(month.year_back_first())
         .bind(month.last())
         .fetch_one(&mut *conn)
         .await?;
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+    let rows: Vec<(String, i64, i64)> = crate::db::query_as(&format!(
         "SELECT wp.street_id, coalesce(sum(v.status = 'done'), 0), coalesce(sum(v.status = 'done' OR v.due_on < ?4), 0)
            FROM welfare_visits v JOIN welfare_plans wp ON wp.id = v.plan_id
           WHERE wp.street_id {in_district} AND v.due_on BETWEEN ?2 AND ?3 GROUP BY wp.street_id"
@@ -216,7 +215,7 @@ pub async fn measures(conn: &mut SqliteConnection, district: &str, month: &Month
         let e = by.entry(sid).or_default();
         (e.welfare_done, e.welfare_due) = (done, due);
     }
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+    let rows: Vec<(String, i64, i64)> = crate::db::query_as(&format!(
         "SELECT o.street_id, count(*), coalesce(sum({FLAGGED}), 0) FROM orders o
           WHERE o.street_id {in_district} AND o.status = 'completed' AND o.visit_date BETWEEN ?2 AND ?3 GROUP BY o.street_id"
     ))
@@ -294,9 +293,9 @@ pub fn figures(dm: &DistrictMeasures, street: Option<&str>, month: &Month, targe
 }
 
 /// Past months: the stocks as that month's snapshot holds them (none: no value, and why).
-async fn stocks_from_snapshot(conn: &mut SqliteConnection, area: &str, month: &Month, figures: &mut [Figure]) -> Result<(), AppError> {
+async fn stocks_from_snapshot(conn: &mut crate::db::Conn, area: &str, month: &Month, figures: &mut [Figure]) -> Result<(), AppError> {
     let snaps: Vec<(String, Option<f64>, f64, Option<f64>, i64)> =
-        sqlx::query_as("SELECT indicator, value, numerator, denominator, computed_at FROM indicator_snapshots WHERE area_id = ? AND month = ?")
+        crate::db::query_as("SELECT indicator, value, numerator, denominator, computed_at FROM indicator_snapshots WHERE area_id = ? AND month = ?")
             .bind(area)
             .bind(month.code())
             .fetch_all(&mut *conn)
@@ -317,7 +316,7 @@ async fn stocks_from_snapshot(conn: &mut SqliteConnection, area: &str, month: &M
 }
 
 /// `GET /api/v1/supervise/indicators`.
-pub async fn indicators(conn: &mut SqliteConnection, area: AreaRef, month: Month) -> Result<IndicatorsResponse, AppError> {
+pub async fn indicators(conn: &mut crate::db::Conn, area: AreaRef, month: Month) -> Result<IndicatorsResponse, AppError> {
     let targets = crate::db::targets::for_district(conn, &area.district_id).await?;
     let dm = measures(conn, &area.district_id, &month).await?;
     let street = (area.level == "street").then_some(area.id.as_str());
@@ -330,7 +329,7 @@ pub async fn indicators(conn: &mut SqliteConnection, area: AreaRef, month: Month
 }
 
 /// `GET /api/v1/supervise/streets`: each 街道 of a district.
-pub async fn streets(conn: &mut SqliteConnection, district: AreaRef, month: Month) -> Result<app::model::supervise::StreetsResponse, AppError> {
+pub async fn streets(conn: &mut crate::db::Conn, district: AreaRef, month: Month) -> Result<app::model::supervise::StreetsResponse, AppError> {
     let dm = measures(conn, &district.id, &month).await?;
     let mut rows = Vec::new();
     let mut sample = false;
@@ -367,9 +366,9 @@ fn area_filter(area: &AreaRef, col: &str) -> String {
 }
 
 /// `GET /api/v1/supervise/places`: places whose figures are stale, worst first, and the map.
-pub async fn places(conn: &mut SqliteConnection, area: AreaRef, now: i64) -> Result<PlacesOverview, AppError> {
+pub async fn places(conn: &mut crate::db::Conn, area: AreaRef, now: i64) -> Result<PlacesOverview, AppError> {
     let fresh_since = now - FRESH_DAYS * 86_400;
-    let rows: Vec<(i64, String, String, String, String, String, f64, f64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
+    let rows: Vec<(i64, String, String, String, String, String, f64, f64, i64, i64, i64, i64, i64, i64, i64)> = crate::db::query_as(&format!(
         "SELECT p.id, p.name, o.name, p.street_id, s.name, p.phone, p.lat, p.lng, p.puhui, p.is_sample,
                 coalesce(min(c.confirmed_at), p.updated_at), coalesce(sum(c.confirmed_at < ?2), 0), count(c.id),
                 coalesce(sum(c.vacancies), 0), coalesce(sum(c.capacity), 0)
@@ -407,10 +406,10 @@ pub async fn places(conn: &mut SqliteConnection, area: AreaRef, now: i64) -> Res
 }
 
 /// `GET /api/v1/supervise/orders`: 12 months by item, and the month's EVV exceptions.
-pub async fn service(conn: &mut SqliteConnection, area: AreaRef, month: Month) -> Result<ServiceOverview, AppError> {
+pub async fn service(conn: &mut crate::db::Conn, area: AreaRef, month: Month) -> Result<ServiceOverview, AppError> {
     let months: Vec<String> = (0..12).rev().map(|b| { let (y, m) = months_back(month.y, month.m, b); month_code(y, m) }).collect();
     let street_in = if area.level == "street" { "o.street_id = ?1".to_string() } else { "o.street_id IN (SELECT id FROM areas WHERE parent_id = ?1)".to_string() };
-    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(&format!(
+    let rows: Vec<(String, String, i64, i64)> = crate::db::query_as(&format!(
         "SELECT o.service_item, substr(o.visit_date, 1, 7) AS ym, count(*), coalesce(sum(o.status = 'completed'), 0)
            FROM orders o WHERE {street_in} AND o.status NOT IN ('cancelled', 'declined') AND o.visit_date BETWEEN ?2 AND ?3
           GROUP BY o.service_item, ym"
@@ -435,7 +434,7 @@ pub async fn service(conn: &mut SqliteConnection, area: AreaRef, month: Month) -
         row.completed[k] = done;
     }
     items.sort_by_key(|r| r.item);
-    let ex: Vec<(String, String, String, String, String, Option<String>, Option<i64>, Option<i64>, Option<f64>, Option<f64>)> = sqlx::query_as(&format!(
+    let ex: Vec<(String, String, String, String, String, Option<String>, Option<i64>, Option<i64>, Option<f64>, Option<f64>)> = crate::db::query_as(&format!(
         "SELECT o.id, p.name, o.service_item, o.visit_date, coalesce(s.name, ''), c.name, o.check_in_at, o.check_out_at,
                 o.check_in_distance_m, o.check_out_distance_m
            FROM orders o JOIN providers p ON p.id = o.provider_id LEFT JOIN areas s ON s.id = o.street_id LEFT JOIN carers c ON c.id = o.carer_id
@@ -464,8 +463,8 @@ pub async fn service(conn: &mut SqliteConnection, area: AreaRef, month: Month) -
 
 /// `GET /api/v1/supervise/settlement`: per provider of the district, the month's completed
 /// orders that count, priced as quoted by the rule table when ordered.
-pub async fn settlement(conn: &mut SqliteConnection, district: AreaRef, month: Month) -> Result<Settlement, AppError> {
-    let rows: Vec<(i64, String, i64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
+pub async fn settlement(conn: &mut crate::db::Conn, district: AreaRef, month: Month) -> Result<Settlement, AppError> {
+    let rows: Vec<(i64, String, i64, i64, i64, i64, i64, i64, i64, i64)> = crate::db::query_as(&format!(
         "WITH x AS (
             SELECT o.provider_id, {FLAGGED} AS flagged,
                    json_extract(o.quote, '$.public_pays_yuan') > 0 AND o.category_confirmed_at IS NULL AS unverified,
@@ -520,11 +519,11 @@ pub async fn settlement(conn: &mut SqliteConnection, district: AreaRef, month: M
 
 /// `GET /api/v1/supervise/trends`: each indicator's last 12 months from the snapshots, the
 /// current month as it stands.
-pub async fn trends(conn: &mut SqliteConnection, area: AreaRef, now: DateTime<Utc>) -> Result<app::model::supervise::TrendsResponse, AppError> {
+pub async fn trends(conn: &mut crate::db::Conn, area: AreaRef, now: DateTime<Utc>) -> Result<app::model::supervise::TrendsResponse, AppError> {
     let current = Month::at(None, now)?;
     let live = indicators(conn, area.clone(), current).await?;
     let (fy, fm) = months_back(current.y, current.m, 11);
-    let snaps: Vec<(String, String, Option<f64>, i64)> = sqlx::query_as(
+    let snaps: Vec<(String, String, Option<f64>, i64)> = crate::db::query_as(
         "SELECT month, indicator, value, backfilled FROM indicator_snapshots WHERE area_id = ? AND month >= ? AND month < ? ORDER BY month",
     )
     .bind(&area.id)
@@ -565,15 +564,15 @@ pub struct Snapshotted {
 /// the month runs), and — with `backfill` — the flows of the last 11 months that have no
 /// snapshot yet, counted from the records. Figures are read on `read`, written in one short
 /// transaction on `write` per district.
-pub async fn snapshot(read: &SqlitePool, write: &SqlitePool, now: DateTime<Utc>, backfill: bool) -> Result<Snapshotted, AppError> {
-    let districts: Vec<String> = sqlx::query_scalar(
+pub async fn snapshot(read: &crate::db::Pool, write: &crate::db::Pool, now: DateTime<Utc>, backfill: bool) -> Result<Snapshotted, AppError> {
+    let districts: Vec<String> = crate::db::query_scalar(
         "SELECT d.id FROM areas d WHERE d.level = 'district'
             AND (EXISTS (SELECT 1 FROM places p WHERE p.district_id = d.id)
               OR EXISTS (SELECT 1 FROM population x JOIN areas s ON s.id = x.street_id WHERE s.parent_id = d.id)
               OR EXISTS (SELECT 1 FROM providers v WHERE v.district_id = d.id))
           ORDER BY d.sort_order, d.id",
     )
-    .fetch_all(read)
+    .fetch_all(&mut *read.acquire().await?)
     .await?;
     let mut done = Snapshotted::default();
     let current = Month::at(None, now)?;
@@ -611,7 +610,7 @@ pub async fn snapshot(read: &SqlitePool, write: &SqlitePool, now: DateTime<Utc>,
                     SET value = excluded.value, numerator = excluded.numerator, denominator = excluded.denominator,
                         computed_at = excluded.computed_at, backfilled = 0"
             };
-            let n = sqlx::query(sql)
+            let n = crate::db::query(sql)
                 .bind(&area)
                 .bind(&month)
                 .bind(f.indicator.code())

@@ -5,7 +5,6 @@
 
 use crate::http::error::AppError;
 use app::model::supervise::{Indicator, Target};
-use sqlx::{SqliteConnection, SqlitePool};
 
 const CSV: &str = include_str!("indicator_targets.csv");
 
@@ -81,13 +80,13 @@ fn scope_of(area: &str, districts: &[(String, String, String)]) -> String {
 }
 
 /// Seeds the plans' targets that are not there yet (an admin's edits stay).
-pub async fn ensure_targets(pool: &SqlitePool) -> anyhow::Result<()> {
+pub async fn ensure_targets(pool: &crate::db::Pool) -> anyhow::Result<()> {
     let districts: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, city, name FROM areas WHERE level = 'district'").fetch_all(pool).await?;
+        crate::db::query_as("SELECT id, city, name FROM areas WHERE level = 'district'").fetch_all(&mut *pool.acquire().await?).await?;
     let now = chrono::Utc::now().timestamp();
     let mut tx = pool.begin().await?;
     for t in seed_rows() {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO indicator_targets (scope, scope_name, name, indicator, unit, baseline_year, baseline, target_year, target, binding, source, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, name, target_year) DO NOTHING",
         )
@@ -132,8 +131,8 @@ const COLUMNS: &str = "id, name, indicator, scope_name, unit, baseline_year, bas
 
 /// The targets for a district: its own plan's, and its city's for what its own plan does not
 /// set; per indicator (or plan wording) the latest target year.
-pub async fn for_district(conn: &mut SqliteConnection, district_id: &str) -> Result<Vec<Target>, AppError> {
-    let rows: Vec<(TargetRow, i64)> = sqlx::query_as(&format!(
+pub async fn for_district(conn: &mut crate::db::Conn, district_id: &str) -> Result<Vec<Target>, AppError> {
+    let rows: Vec<(TargetRow, i64)> = crate::db::query_as(&format!(
         "SELECT {COLUMNS}, t.scope = ?1 AS own FROM indicator_targets t
           WHERE t.scope = ?1 OR t.scope = (SELECT city FROM areas WHERE id = ?1)
           ORDER BY own DESC, target_year DESC, id"
@@ -160,16 +159,16 @@ pub async fn for_district(conn: &mut SqliteConnection, district_id: &str) -> Res
 }
 
 /// Every target (the admin's list), plans' order.
-pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<Target>, AppError> {
-    let rows: Vec<TargetRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM indicator_targets ORDER BY id")).fetch_all(&mut *conn).await?;
+pub async fn all(conn: &mut crate::db::Conn) -> Result<Vec<Target>, AppError> {
+    let rows: Vec<TargetRow> = crate::db::query_as(&format!("SELECT {COLUMNS} FROM indicator_targets ORDER BY id")).fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().map(target).collect())
 }
 
 /// An admin sets a target's value and year (the plan was revised); audited by the caller.
-pub async fn set(conn: &mut SqliteConnection, id: i64, value: f64, year: i32, user_id: i64, now: i64) -> Result<Option<(f64, i32)>, AppError> {
-    let before: Option<(f64, i64)> = sqlx::query_as("SELECT target, target_year FROM indicator_targets WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?;
+pub async fn set(conn: &mut crate::db::Conn, id: i64, value: f64, year: i32, user_id: i64, now: i64) -> Result<Option<(f64, i32)>, AppError> {
+    let before: Option<(f64, i64)> = crate::db::query_as("SELECT target, target_year FROM indicator_targets WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?;
     let Some(before) = before else { return Ok(None) };
-    sqlx::query("UPDATE indicator_targets SET target = ?, target_year = ?, updated_at = ?, updated_by = ? WHERE id = ?")
+    crate::db::query("UPDATE indicator_targets SET target = ?, target_year = ?, updated_at = ?, updated_by = ? WHERE id = ?")
         .bind(value)
         .bind(year)
         .bind(now)

@@ -11,7 +11,6 @@ use app::model::orders::{
 use app::model::requests::beijing_today;
 use app::model::{ServiceItem, WelfareMode, WelfareStatus};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
 
 pub(crate) fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -24,7 +23,7 @@ pub(crate) fn ymd(d: NaiveDate) -> String {
 /// new consent (the earlier consent is then marked withdrawn), and an order without the
 /// consent changes no plan. This week's visit is generated at once.
 pub(crate) async fn ensure_plan(
-    tx: &mut SqliteConnection,
+    tx: &mut crate::db::Conn,
     device: &DeviceHash,
     elder: &ElderProfile,
     (ordered_from, provider_name): (i64, &str),
@@ -39,7 +38,7 @@ pub(crate) async fn ensure_plan(
     let ids = crate::db::privacy::record(tx, &device.0, ("order", order_id), &[consent], &to, "每周探访", now.timestamp()).await?;
     let Some(&(_, consent_id)) = ids.first() else { return Ok(()) };
     // the consent the plan followed so far, if another: it no longer applies
-    sqlx::query(
+    crate::db::query(
         "UPDATE consents SET withdrawn_at = ?1 WHERE withdrawn_at IS NULL AND id <> ?2 AND id IN
             (SELECT consent_id FROM welfare_plans WHERE device_hash = ?3 AND elder_name = ?4 AND elder_phone = ?5)",
     )
@@ -50,7 +49,7 @@ pub(crate) async fn ensure_plan(
     .bind(elder.phone.trim())
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO welfare_plans (device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, created_at, updated_at, street_id, consent_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, (SELECT id FROM areas WHERE id = ?9), ?10)
          ON CONFLICT (device_hash, elder_name, elder_phone) DO UPDATE
@@ -86,11 +85,11 @@ pub struct Generated {
     pub missed: u64,
 }
 
-pub(crate) async fn generate_with(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Generated, AppError> {
+pub(crate) async fn generate_with(conn: &mut crate::db::Conn, now: DateTime<Utc>) -> Result<Generated, AppError> {
     let today = beijing_today(now);
     let monday = week_start(today);
     let sunday = monday + chrono::Duration::days(6);
-    let missed = sqlx::query("UPDATE welfare_visits SET status = 'missed', updated_at = ? WHERE status = 'due' AND due_on < ?")
+    let missed = crate::db::query("UPDATE welfare_visits SET status = 'missed', updated_at = ? WHERE status = 'due' AND due_on < ?")
         .bind(now.timestamp())
         .bind(ymd(today))
         .execute(&mut *conn)
@@ -101,7 +100,7 @@ pub(crate) async fn generate_with(conn: &mut SqliteConnection, now: DateTime<Utc
     // was down): those weeks passed without a visit, so they are made as missed.
     for back in 0..=BACKFILL_WEEKS {
         let (mon, sun) = (monday - chrono::Duration::weeks(back), sunday - chrono::Duration::weeks(back));
-        created += sqlx::query(
+        created += crate::db::query(
             "INSERT INTO welfare_visits (plan_id, week_start, due_on, status, created_at, updated_at)
              SELECT id, ?1, ?2, CASE WHEN ?2 < ?3 THEN 'missed' ELSE 'due' END, ?4, ?4 FROM welfare_plans
               WHERE ended_on IS NULL AND started_on <= ?2
@@ -120,7 +119,7 @@ pub(crate) async fn generate_with(conn: &mut SqliteConnection, now: DateTime<Utc
 
 /// Runs `generate` (a new week starts at Beijing midnight), the retention job and the
 /// indicators' monthly snapshots (back-filled on the first run) now and then every hour.
-pub fn spawn_generator(read: SqlitePool, pool: SqlitePool, clock: crate::clock::Clock) {
+pub fn spawn_generator(read: crate::db::Pool, pool: crate::db::Pool, clock: crate::clock::Clock) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         let mut first = true;
@@ -171,7 +170,7 @@ pub(crate) fn visit_from(r: VisitRow) -> WelfareVisit {
 /// Makes this week's 探访 for every running plan (at most one per plan per week, however
 /// often it runs) and marks last weeks' undone visits as missed. Weeks run Monday to
 /// Sunday in Beijing time: at `now` = Sunday 16:00Z the next week has begun.
-pub async fn generate(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Generated, AppError> {
+pub async fn generate(pool: &crate::db::Pool, now: DateTime<Utc>) -> Result<Generated, AppError> {
     let mut tx = pool.begin().await?;
     let g = generate_with(&mut tx, now).await?;
     tx.commit().await?;
@@ -182,8 +181,8 @@ pub async fn generate(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Generated
 /// provider (id, name, phone), start, sample, the consent it follows, end.
 pub(crate) type FamilyPlanRow = (i64, String, String, i64, String, String, String, bool, Option<i64>, Option<String>);
 
-pub(crate) async fn family_plans(conn: &mut SqliteConnection, device: &DeviceHash, ended: bool) -> Result<Vec<FamilyPlanRow>, AppError> {
-    Ok(sqlx::query_as(
+pub(crate) async fn family_plans(conn: &mut crate::db::Conn, device: &DeviceHash, ended: bool) -> Result<Vec<FamilyPlanRow>, AppError> {
+    Ok(crate::db::query_as(
         "SELECT w.id, w.elder_name, w.reason, p.id, p.name, p.phone, w.started_on, p.is_sample, w.consent_id, w.ended_on
          FROM welfare_plans w JOIN providers p ON p.id = w.provider_id
          WHERE w.device_hash = ? AND (w.ended_on IS NULL OR ?) ORDER BY w.id",
@@ -195,8 +194,8 @@ pub(crate) async fn family_plans(conn: &mut SqliteConnection, device: &DeviceHas
 }
 
 /// A plan's last eight weeks, newest first.
-pub(crate) async fn recent_visits(conn: &mut SqliteConnection, plan_id: i64, today: NaiveDate) -> Result<Vec<VisitRow>, AppError> {
-    Ok(sqlx::query_as(&format!(
+pub(crate) async fn recent_visits(conn: &mut crate::db::Conn, plan_id: i64, today: NaiveDate) -> Result<Vec<VisitRow>, AppError> {
+    Ok(crate::db::query_as(&format!(
         "SELECT {VISIT_COLS} FROM welfare_visits v LEFT JOIN carers c ON c.id = v.carer_id
          WHERE v.plan_id = ? ORDER BY v.week_start DESC LIMIT 8"
     ))
@@ -220,8 +219,8 @@ fn provider_visit_select() -> String {
 
 /// A provider's list: missed weeks first, then due ones, then done ones of weeks from
 /// `done_since` on; nothing before `since`.
-pub(crate) async fn provider_visits(conn: &mut SqliteConnection, provider_id: i64, today: &str, since: &str, done_since: &str) -> Result<Vec<ProviderVisitRow>, AppError> {
-    Ok(sqlx::query_as(&format!(
+pub(crate) async fn provider_visits(conn: &mut crate::db::Conn, provider_id: i64, today: &str, since: &str, done_since: &str) -> Result<Vec<ProviderVisitRow>, AppError> {
+    Ok(crate::db::query_as(&format!(
         "{}
          WHERE w.provider_id = ? AND w.ended_on IS NULL AND v.week_start >= ? AND NOT (st = 'done' AND v.week_start < ?)
          ORDER BY CASE st WHEN 'missed' THEN 0 WHEN 'due' THEN 1 ELSE 2 END, v.week_start DESC, v.id
@@ -236,13 +235,13 @@ pub(crate) async fn provider_visits(conn: &mut SqliteConnection, provider_id: i6
     .await?)
 }
 
-pub(crate) async fn provider_visit(conn: &mut SqliteConnection, id: i64, today: &str) -> Result<ProviderVisitRow, AppError> {
-    Ok(sqlx::query_as(&format!("{} WHERE v.id = ?", provider_visit_select())).bind(today).bind(id).fetch_one(&mut *conn).await?)
+pub(crate) async fn provider_visit(conn: &mut crate::db::Conn, id: i64, today: &str) -> Result<ProviderVisitRow, AppError> {
+    Ok(crate::db::query_as(&format!("{} WHERE v.id = ?", provider_visit_select())).bind(today).bind(id).fetch_one(&mut *conn).await?)
 }
 
 /// A visit's plan and week: (provider, week start, due on, done at).
-pub(crate) async fn visit_week(conn: &mut SqliteConnection, id: i64) -> Result<Option<(i64, String, String, Option<i64>)>, AppError> {
-    Ok(sqlx::query_as(
+pub(crate) async fn visit_week(conn: &mut crate::db::Conn, id: i64) -> Result<Option<(i64, String, String, Option<i64>)>, AppError> {
+    Ok(crate::db::query_as(
         "SELECT w.provider_id, v.week_start, v.due_on, v.done_at FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE v.id = ?",
     )
     .bind(id)
@@ -262,8 +261,8 @@ pub(crate) struct Recorded<'a> {
     pub(crate) now: i64,
 }
 
-pub(crate) async fn record(conn: &mut SqliteConnection, r: Recorded<'_>) -> Result<(), AppError> {
-    sqlx::query(
+pub(crate) async fn record(conn: &mut crate::db::Conn, r: Recorded<'_>) -> Result<(), AppError> {
+    crate::db::query(
         "UPDATE welfare_visits SET status = ?, mode = ?, done_at = ?, carer_id = ?, note = ?, recorded_by = ?, updated_at = ?
          WHERE id = ?",
     )

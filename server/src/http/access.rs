@@ -12,8 +12,6 @@
 use crate::http::error::AppError;
 use crate::AppState;
 use app::model::{Role, User};
-use sqlx::pool::PoolConnection;
-use sqlx::{Sqlite, SqliteConnection};
 
 /// What a desk request is about: a place or a provider, each kept by one organisation.
 #[derive(Clone, Copy, Debug)]
@@ -24,7 +22,7 @@ pub(crate) enum Of {
 
 impl Of {
     /// The organisation that keeps it (404 when there is no such place or provider).
-    async fn organisation(self, conn: &mut SqliteConnection) -> Result<i64, AppError> {
+    async fn organisation(self, conn: &mut crate::db::Conn) -> Result<i64, AppError> {
         match self {
             Of::Place(id) => crate::db::places::place_org(conn, id).await,
             Of::Provider(id) => crate::db::orders::provider_org(conn, id).await,
@@ -33,7 +31,7 @@ impl Of {
 }
 
 /// A read connection for a desk list of `of`'s records, once `user` may read them.
-pub(crate) async fn reader(st: &AppState, user: &User, of: Of) -> Result<PoolConnection<Sqlite>, AppError> {
+pub(crate) async fn reader(st: &AppState, user: &User, of: Of) -> Result<crate::db::Held, AppError> {
     let mut conn = st.read.acquire().await?;
     let org = of.organisation(&mut conn).await?;
     may_read(&mut conn, user, org).await?;
@@ -41,7 +39,7 @@ pub(crate) async fn reader(st: &AppState, user: &User, of: Of) -> Result<PoolCon
 }
 
 /// The organisation that keeps `of`, once `user` may change it (inside the write's transaction).
-pub(crate) async fn writer_of(conn: &mut SqliteConnection, user: &User, of: Of) -> Result<i64, AppError> {
+pub(crate) async fn writer_of(conn: &mut crate::db::Conn, user: &User, of: Of) -> Result<i64, AppError> {
     let org = of.organisation(conn).await?;
     may_write(user, org)?;
     Ok(org)
@@ -64,7 +62,7 @@ fn may_write(user: &User, org: i64) -> Result<(), AppError> {
     }
 }
 
-async fn may_read(conn: &mut SqliteConnection, user: &User, org: i64) -> Result<(), AppError> {
+async fn may_read(conn: &mut crate::db::Conn, user: &User, org: i64) -> Result<(), AppError> {
     not_a_carer(user)?;
     match user.role {
         Role::Admin => Ok(()),
@@ -82,13 +80,13 @@ async fn may_read(conn: &mut SqliteConnection, user: &User, org: i64) -> Result<
 }
 
 /// Whether an organisation has a place, a provider, or a provider's service 街道 in a district.
-pub(crate) async fn org_in_district(conn: &mut SqliteConnection, org: i64, district: &str) -> Result<bool, AppError> {
+pub(crate) async fn org_in_district(conn: &mut crate::db::Conn, org: i64, district: &str) -> Result<bool, AppError> {
     Ok(crate::db::access::org_in_district(conn, org, district).await?)
 }
 
 /// A read connection and the district or 街道 `area` (a supervisor's own district when
 /// absent), once `user` may read its supervision figures.
-pub(crate) async fn supervised(st: &AppState, user: &User, area: Option<&str>) -> Result<(PoolConnection<Sqlite>, app::model::supervise::AreaRef), AppError> {
+pub(crate) async fn supervised(st: &AppState, user: &User, area: Option<&str>) -> Result<(crate::db::Held, app::model::supervise::AreaRef), AppError> {
     not_a_carer(user)?;
     if user.role == Role::Operator {
         return Err(AppError::Forbidden("只有监管账号和平台管理员可以查看监管数据".into()));

@@ -24,7 +24,7 @@ pub enum Actor<'a> {
 
 /// Records `action` by `user` at `now` with its `detail` (kept as JSON).
 pub async fn record(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::db::Conn,
     (user, now): (&User, DateTime<Utc>),
     about: About,
     action: &str,
@@ -35,7 +35,7 @@ pub async fn record(
 
 /// Records `action` by `actor` at `now` with its `detail` (kept as JSON).
 pub async fn record_by(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::db::Conn,
     (actor, now): (Actor<'_>, DateTime<Utc>),
     about: About,
     action: &str,

@@ -24,7 +24,6 @@ use base64::Engine as _;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sha2::Digest as _;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -37,7 +36,7 @@ pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
 }
 
 /// Server-side rendering reads the database directly, with the API's own rules.
-struct DbBackend(SqlitePool, clock::Clock);
+struct DbBackend(crate::db::Pool, clock::Clock);
 
 /// The app's routes, listed once per process. Listing them renders the app with
 /// resource loading switched off through a process-wide flag in Leptos

@@ -32,7 +32,6 @@ use app::model::import::{ImportApply, ImportIssue, ImportKind, ImportPreview, Im
 use chrono::{DateTime, NaiveDate, Utc};
 use columns::Problems;
 use places::Areas;
-use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
 
 /// The largest file taken (a 5,000-row XLSX is ~0.5 MB).
@@ -112,7 +111,7 @@ pub fn read(kind: ImportKind, bytes: &[u8], file_name: &str, encoding: TextEncod
 }
 
 /// The areas a file's 所在区 and 街道 are matched against.
-pub async fn areas(conn: &mut SqliteConnection) -> Result<Areas, AppError> {
+pub async fn areas(conn: &mut crate::db::Conn) -> Result<Areas, AppError> {
     Ok(Areas::new(repo::areas(conn).await?))
 }
 
@@ -134,7 +133,7 @@ pub struct Prepared {
 /// Compares `parsed` with the database (`conn`: a reader for a preview, the writer's
 /// transaction when applying).
 pub async fn prepare(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     (id, file_name): (&str, &str),
     parsed: Parsed,
     previewed_at: DateTime<Utc>,
@@ -208,7 +207,7 @@ fn sorted(it: impl Iterator<Item = String>) -> Vec<String> {
 /// one previewed, if the file has problems and `only_valid_rows` was not asked, or if the
 /// database holds sample data.
 pub async fn execute(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     p: &Prepared,
     ask: &ImportApply,
     (actor, now): (Actor<'_>, DateTime<Utc>),
@@ -275,7 +274,7 @@ pub async fn execute(
 type PlacesParts<'a> = (&'a places::Parsed, &'a plan::Plan, &'a HashMap<String, ExistingOrg>, &'a [ExistingPlace]);
 
 async fn execute_places(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     p: &Prepared,
     (parsed, plan, orgs, existing): PlacesParts<'_>,
     ask: &ImportApply,
@@ -338,7 +337,7 @@ async fn execute_places(
 type ProvidersParts<'a> = (&'a providers::Parsed, &'a provider_plan::Plan, &'a Orgs, &'a [ExistingProvider]);
 
 async fn execute_providers(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     p: &Prepared,
     (parsed, plan, orgs, existing): ProvidersParts<'_>,
     ask: &ImportApply,

@@ -32,9 +32,9 @@ async fn only_the_admin_reaches_the_admin_endpoints() {
         assert!(res["message"].as_str().unwrap().contains("管理员"));
         assert_eq!(post(&s, Some(&sup), path, &format!("key403s-{i}"), body).await.0, 403, "{path}");
     }
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM organisations WHERE name = '新机构'").fetch_one(&s.pool).await.unwrap();
+    let n: i64 = server::db::query_scalar("SELECT count(*) FROM organisations WHERE name = '新机构'").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(n, 0);
-    let disabled: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE disabled_at IS NOT NULL").fetch_one(&s.pool).await.unwrap();
+    let disabled: i64 = server::db::query_scalar("SELECT count(*) FROM users WHERE disabled_at IS NOT NULL").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(disabled, 0);
 }
 
@@ -54,7 +54,7 @@ async fn the_admin_creates_an_organisation_and_its_operator_who_then_signs_in() 
     assert_eq!((st, fields(&body)), (422, vec!["name".into(), "uscc".into(), "beian_number".into()]), "{body}");
     assert!(body["fields"][1]["message"].as_str().unwrap().contains("统一社会信用代码"));
     // a sample organisation's code is taken
-    let taken: String = sqlx::query_scalar("SELECT uscc FROM organisations LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let taken: String = server::db::query_scalar("SELECT uscc FROM organisations LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, body) = post(&s, Some(&admin), "/api/v1/admin/organisations", "org-key-2", json!({ "name": "重复机构", "uscc": taken, "beian_status": "pending" })).await;
     assert_eq!((st, fields(&body)), (422, vec!["uscc".into()]), "{body}");
     // created, once, however often it is sent
@@ -104,10 +104,10 @@ async fn the_admin_creates_an_organisation_and_its_operator_who_then_signs_in() 
     assert_eq!(me["user"]["organisation_id"], org_id);
     let l = l.unwrap();
     assert_eq!(s.get(Some(&l), "/api/v1/operator/places").await, (200, json!([])));
-    let other: i64 = sqlx::query_scalar("SELECT id FROM places LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let other: i64 = server::db::query_scalar("SELECT id FROM places LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(s.get(Some(&l), &format!("/api/v1/operator/places/{other}/classes")).await.0, 403);
     // every admin write is in the audit trail
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id").fetch_all(&s.pool).await.unwrap();
+    let actions: Vec<String> = server::db::query_scalar("SELECT action FROM audit_log ORDER BY id").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(actions, ["organisation_create", "account_create"]);
 
     // switched off: the session ends and signing in says why
@@ -161,12 +161,12 @@ async fn the_admin_registers_a_place_for_an_organisation_and_closes_it() {
     assert_eq!((st, remaining), (200, json!([])));
     assert_eq!(s.get(None, &format!("/api/v1/places/{id}")).await.0, 404);
     assert_eq!(post(&s, Some(&admin), &close, "place-close-3", json!({})).await.0, 404);
-    let sample_place: i64 = sqlx::query_scalar("SELECT id FROM places WHERE is_sample = 1 LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let sample_place: i64 = server::db::query_scalar("SELECT id FROM places WHERE is_sample = 1 LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, body) = post(&s, Some(&admin), &format!("/api/v1/admin/places/{sample_place}/close"), "place-close-4", json!({})).await;
     assert_eq!(st, 422, "{body}");
-    let audit: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE place_id = ? AND action IN ('place_create', 'place_close')")
+    let audit: i64 = server::db::query_scalar("SELECT count(*) FROM audit_log WHERE place_id = ? AND action IN ('place_create', 'place_close')")
         .bind(id)
-        .fetch_one(&s.pool)
+        .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
     assert_eq!(audit, 2);

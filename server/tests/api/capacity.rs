@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 #[tokio::test]
 async fn sixty_four_concurrent_place_pages_and_searches_all_answer() {
     let s = start().await;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 32").fetch_all(&s.pool).await.unwrap();
+    let ids: Vec<i64> = server::db::query_scalar("SELECT id FROM places ORDER BY id LIMIT 32").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let mut tasks = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         for path in [format!("/api/v1/places/{id}"), format!("/api/v1/places?lat=31.575&lng=120.358&radius_m={}", 1000 + i * 100)] {
@@ -74,8 +74,8 @@ async fn an_exhausted_pool_answers_503_with_retry_after_and_health_still_answers
 #[tokio::test]
 async fn the_write_pool_has_one_connection_and_readers_cannot_write() {
     let s = start().await;
-    assert_eq!(s.pool.options().get_max_connections(), 1);
-    let err = sqlx::query("UPDATE places SET name = name WHERE id = 1").execute(&s.read).await.unwrap_err();
+    assert_eq!(s.pool.max_connections(), 1);
+    let err = server::db::query("UPDATE places SET name = name WHERE id = 1").execute(&mut *s.read.acquire().await.unwrap()).await.unwrap_err();
     assert!(err.to_string().contains("readonly") || err.to_string().contains("read-only") || err.to_string().contains("query_only"), "{err}");
     // a session check (a read) still works with the writer busy
     let l = s.login("op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
@@ -135,7 +135,7 @@ async fn a_fresh_start_has_no_accounts_and_sample_accounts_need_sample_mode() {
     }
     let pool = server::db::open(&format!("sqlite://{}", fresh.display())).await.unwrap();
     let (users, places): (i64, i64) =
-        sqlx::query_as("SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM places)").fetch_one(&pool).await.unwrap();
+        server::db::query_as("SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM places)").fetch_one(&mut *pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!((users, places), (0, 0));
     pool.close().await;
 
@@ -158,7 +158,7 @@ async fn a_body_over_64_kb_gets_413_with_a_json_body() {
     assert_eq!(st, 413, "{body}");
     assert_eq!(body["error"], "too_large");
     assert!(body["message"].as_str().unwrap().contains("64 KB"));
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM favorites").fetch_one(&s.pool).await.unwrap();
+    let n: i64 = server::db::query_scalar("SELECT count(*) FROM favorites").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(n, 0);
 }
 
@@ -186,7 +186,7 @@ async fn control_and_bidi_characters_and_overlong_text_are_refused_by_field() {
         "lat": 31.575, "lng": 120.358, "phone": "13812345678", "lives_alone": false, "empty_nest": false, "categories": [], "consent_categories": false } });
     let (st, b) = s.write(None, "POST", "/api/v1/orders", "unsafe-text-4", order).await;
     assert_eq!((st, crate::helpers::fields(&b)), (422, vec!["elder.address_detail".to_string()]), "{b}");
-    let n: i64 = sqlx::query_scalar("SELECT (SELECT count(*) FROM requests) + (SELECT count(*) FROM orders)").fetch_one(&s.pool).await.unwrap();
+    let n: i64 = server::db::query_scalar("SELECT (SELECT count(*) FROM requests) + (SELECT count(*) FROM orders)").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(n, 0);
 }
 
@@ -195,7 +195,7 @@ async fn expired_write_answers_login_attempts_and_idle_devices_are_pruned() {
     let s = start().await;
     let now = chrono::Utc::now().timestamp();
     let day = 86_400;
-    sqlx::raw_sql(&format!(
+    server::db::engine::raw_sql(&format!(
         "INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES ('old-idle', 0, {old}), ('old-with-favorite', 0, {old}), ('recent', 0, {now});
          INSERT INTO favorites (device_hash, place_id, created_at) VALUES ('old-with-favorite', 1, 0);
          INSERT INTO idempotency_keys (device_hash, key, request_hash, status, response, created_at)
@@ -203,13 +203,13 @@ async fn expired_write_answers_login_attempts_and_idle_devices_are_pruned() {
          INSERT INTO login_attempts (username, address, ok, at) VALUES ('x', 'a', 0, {a_old}), ('x', 'a', 0, {now});",
         old = now - 400 * day, k_old = now - 91 * day, k_new = now - 89 * day, a_old = now - 31 * day
     ))
-    .execute(&s.pool)
+    .execute(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     let p = server::db::places::prune(&s.pool, now).await.unwrap();
     assert_eq!((p.idempotency_keys, p.login_attempts, p.devices), (1, 1, 1));
-    let devices: Vec<String> = sqlx::query_scalar("SELECT key_hash FROM devices WHERE key_hash IN ('old-idle', 'old-with-favorite', 'recent') ORDER BY key_hash")
-        .fetch_all(&s.pool)
+    let devices: Vec<String> = server::db::query_scalar("SELECT key_hash FROM devices WHERE key_hash IN ('old-idle', 'old-with-favorite', 'recent') ORDER BY key_hash")
+        .fetch_all(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
     assert_eq!(devices, ["old-with-favorite", "recent"], "a device that still has a favorite stays");
@@ -219,7 +219,7 @@ async fn expired_write_answers_login_attempts_and_idle_devices_are_pruned() {
 #[tokio::test]
 async fn one_phone_cannot_flood_anonymous_writes() {
     let s = start().await;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 31").fetch_all(&s.pool).await.unwrap();
+    let ids: Vec<i64> = server::db::query_scalar("SELECT id FROM places ORDER BY id LIMIT 31").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     for (i, id) in ids.iter().take(30).enumerate() {
         let (st, b) = s.write(None, "POST", "/api/v1/favorites", &format!("flood-key-{i:03}"), serde_json::json!({ "place_id": id })).await;
         assert_eq!(st, 201, "{b}");
@@ -253,7 +253,7 @@ async fn favorite_from(s: &crate::helpers::TestServer, address: &str, device: &s
 #[tokio::test]
 async fn fresh_device_keys_from_one_address_are_limited_too_and_other_addresses_are_not() {
     let s = crate::helpers::start_limited(5).await;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 7").fetch_all(&s.pool).await.unwrap();
+    let ids: Vec<i64> = server::db::query_scalar("SELECT id FROM places ORDER BY id LIMIT 7").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     for i in 0..5 {
         let res = favorite_from(&s, "198.51.100.9", &format!("script-device-{i:02}-0123456789abcdef"), &format!("addr-key-{i:03}"), ids[i]).await;
         assert_eq!(res.status(), 201);
@@ -270,7 +270,7 @@ async fn fresh_device_keys_from_one_address_are_limited_too_and_other_addresses_
     let res = favorite_from(&s, "203.0.113.20", "family-phone-0123456789abcdef", "addr-key-100", ids[6]).await;
     assert_eq!(res.status(), 201);
     // the address is stored only as a hash, and the retention job clears it after a day
-    let stored: Vec<String> = sqlx::query_scalar("SELECT address_hash FROM idempotency_keys WHERE address_hash IS NOT NULL").fetch_all(&s.pool).await.unwrap();
+    let stored: Vec<String> = server::db::query_scalar("SELECT address_hash FROM idempotency_keys WHERE address_hash IS NOT NULL").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(stored.len(), 6);
     assert!(stored.iter().all(|h| h.len() == 64 && !h.contains("198.51")));
     let later = chrono::Utc::now().timestamp() + server::db::places::KEEP_ADDRESS_S + 1;
@@ -280,10 +280,10 @@ async fn fresh_device_keys_from_one_address_are_limited_too_and_other_addresses_
 #[tokio::test]
 async fn a_phone_may_hold_five_open_visits_a_week_and_a_cancel_makes_room() {
     let s = start().await;
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, i64)> = server::db::query_as(
         "SELECT t.id, t.place_id FROM timeslots t WHERE t.kind = 'visit' AND t.active = 1 ORDER BY t.id LIMIT 6",
     )
-    .fetch_all(&s.pool)
+    .fetch_all(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     assert_eq!(rows.len(), 6, "the sample data has six visit timeslots");
@@ -338,7 +338,7 @@ async fn page(s: &crate::helpers::TestServer, path: &str) -> (u16, reqwest::head
 #[tokio::test]
 async fn pages_run_only_their_own_inline_scripts_and_every_answer_carries_the_security_headers() {
     let s = start().await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let id: i64 = server::db::query_scalar("SELECT id FROM places ORDER BY id LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let mut nonces = Vec::new();
     for path in ["/?area=wuxi-xinwu".to_string(), format!("/places/{id}"), "/care".into(), "/no-such-page".into()] {
         let (status, h, html) = page(&s, &path).await;
@@ -394,12 +394,12 @@ async fn retention_strips_old_answers_ends_expired_sessions_and_anonymises_close
     let now = chrono::Utc::now().timestamp();
     let day = 86_400;
     let (old, recent) = (now - 400 * day, now - 30 * day);
-    let class: (i64, i64) = sqlx::query_as("SELECT id, place_id FROM classes LIMIT 1").fetch_one(&s.pool).await.unwrap();
-    let slot: (i64, i64) = sqlx::query_as("SELECT id, provider_id FROM provider_timeslots LIMIT 1").fetch_one(&s.pool).await.unwrap();
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let class: (i64, i64) = server::db::query_as("SELECT id, place_id FROM classes LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let slot: (i64, i64) = server::db::query_as("SELECT id, provider_id FROM provider_timeslots LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let user: i64 = server::db::query_scalar("SELECT id FROM users LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let elder = r#"{"name":"张大爷","age":82,"street_id":"wuxi-xinwu-wangzhuang","address_detail":"旺庄路 1 号","lat":31.5,"lng":120.3,"phone":"13812345678","lives_alone":true,"empty_nest":false,"categories":["dibao"],"capability_level":"moderate"}"#;
     let quote = r#"{"market_price_yuan":100,"public_pays_yuan":50,"family_pays_yuan":50,"rule_id":3,"rule_name":"r","payer":"subsidy","explanation":"","needs_confirmation":true}"#;
-    sqlx::raw_sql(&format!(
+    server::db::engine::raw_sql(&format!(
         "INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES ('ret-device', 0, {now});
          INSERT INTO idempotency_keys (device_hash, key, request_hash, status, response, created_at)
               VALUES ('ret-device', 'k-8d', 'h8', 201, '{{\"contact_phone\":\"13812345678\"}}', {d8}), ('ret-device', 'k-6d', 'h6', 201, '{{\"x\":1}}', {d6});
@@ -428,25 +428,25 @@ async fn retention_strips_old_answers_ends_expired_sessions_and_anonymises_close
         d8 = now - 8 * day, d6 = now - 6 * day, later = now + day, place = class.1, cid = class.0, pid = slot.1, sid = slot.0,
         four_years = now - 4 * 365 * day, d31 = now - 31 * day
     ))
-    .execute(&s.pool)
+    .execute(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     let p = server::db::places::prune(&s.pool, now).await.unwrap();
     assert_eq!((p.answer_bodies, p.sessions, p.requests_anonymised, p.orders_anonymised), (1, 1, 1, 1), "{p:?}");
     // a stored answer keeps its status and hash only; a replay is still recognised
-    let kept: Vec<(String, String)> = sqlx::query_as("SELECT key, response FROM idempotency_keys WHERE device_hash = 'ret-device' ORDER BY key").fetch_all(&s.pool).await.unwrap();
+    let kept: Vec<(String, String)> = server::db::query_as("SELECT key, response FROM idempotency_keys WHERE device_hash = 'ret-device' ORDER BY key").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(kept, [("k-6d".to_string(), r#"{"x":1}"#.to_string()), ("k-8d".to_string(), "null".to_string())]);
-    let sessions: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions WHERE token_hash LIKE 't-%'").fetch_all(&s.pool).await.unwrap();
+    let sessions: Vec<String> = server::db::query_scalar("SELECT token_hash FROM sessions WHERE token_hash LIKE 't-%'").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(sessions, ["t-live"]);
     // the old cancelled application names nobody; an open one and a recent one are untouched
     let r: Vec<(String, String, String, Option<String>, String)> =
-        sqlx::query_as("SELECT id, contact_name, contact_phone, child_birth_month, priority_grounds FROM requests WHERE device_hash = 'ret-device' ORDER BY id").fetch_all(&s.pool).await.unwrap();
+        server::db::query_as("SELECT id, contact_name, contact_phone, child_birth_month, priority_grounds FROM requests WHERE device_hash = 'ret-device' ORDER BY id").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(r[0], ("r-old-cancelled".into(), "（已匿名）".into(), String::new(), None, "[]".into()));
     assert_eq!((r[1].1.as_str(), r[2].1.as_str()), ("李女士", "赵女士"));
     // the old completed order: no name, phone, address, position, health or categories — the settlement figures stay
     let (name, elder, lat, dist, note, stored_quote, verified, street): (String, String, Option<f64>, Option<f64>, Option<String>, String, Option<i64>, Option<String>) =
-        sqlx::query_as("SELECT elder_name, elder, check_in_lat, check_in_distance_m, carer_note, quote, category_confirmed_at, street_id FROM orders WHERE id = 'o-old-done'")
-            .fetch_one(&s.pool)
+        server::db::query_as("SELECT elder_name, elder, check_in_lat, check_in_distance_m, carer_note, quote, category_confirmed_at, street_id FROM orders WHERE id = 'o-old-done'")
+            .fetch_one(&mut *s.pool.acquire().await.unwrap())
             .await
             .unwrap();
     let e: serde_json::Value = serde_json::from_str(&elder).unwrap();
@@ -455,25 +455,25 @@ async fn retention_strips_old_answers_ends_expired_sessions_and_anonymises_close
     assert!(serde_json::from_value::<app::model::elder::ElderProfile>(e).is_ok(), "still reads as a profile");
     assert_eq!((lat, dist, note), (None, Some(20.0), None));
     assert_eq!((stored_quote.as_str(), verified, street.as_deref()), (quote, Some(old), Some("wuxi-xinwu-wangzhuang")));
-    let open: String = sqlx::query_scalar("SELECT elder_name FROM orders WHERE id = 'o-old-open'").fetch_one(&s.pool).await.unwrap();
+    let open: String = server::db::query_scalar("SELECT elder_name FROM orders WHERE id = 'o-old-open'").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(open, "张大爷", "an open order is never anonymised");
     // the plan that ended long ago names nobody (nor does its visit's note); a running one is untouched
     let plans: Vec<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, elder_name, elder_phone, json_extract(elder, '$.address_detail') FROM welfare_plans WHERE id IN (901, 902) ORDER BY id")
-            .fetch_all(&s.pool)
+        server::db::query_as("SELECT id, elder_name, elder_phone, json_extract(elder, '$.address_detail') FROM welfare_plans WHERE id IN (901, 902) ORDER BY id")
+            .fetch_all(&mut *s.pool.acquire().await.unwrap())
             .await
             .unwrap();
     assert_eq!(plans[0], (901, "（已匿名）901".into(), String::new(), String::new()));
     assert_eq!((plans[1].1.as_str(), plans[1].2.as_str()), ("王奶奶", "13812345679"));
-    let note: Option<String> = sqlx::query_scalar("SELECT note FROM welfare_visits WHERE plan_id = 901").fetch_one(&s.pool).await.unwrap();
+    let note: Option<String> = server::db::query_scalar("SELECT note FROM welfare_visits WHERE plan_id = 901").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!((p.plans_anonymised, note), (1, None));
     // the access log keeps three years; login attempts 30 days; wrong codes a day
     assert_eq!(p.access_log, 1);
-    let (log, attempts, codes): (i64, i64, i64) = sqlx::query_as(
+    let (log, attempts, codes): (i64, i64, i64) = server::db::query_as(
         "SELECT (SELECT count(*) FROM access_log WHERE device_hash = 'ret-device'), (SELECT count(*) FROM login_attempts WHERE username = 'someone'),
                 (SELECT count(*) FROM code_attempts WHERE device_hash = 'ret-device')",
     )
-    .fetch_one(&s.pool)
+    .fetch_one(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     assert_eq!((log, attempts, codes), (1, 1, 1));

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use server::clock::Clock;
 use serde_json::{json, Value};
 use server::{db, Config};
-use sqlx::SqlitePool;
+
 
 /// Cloned into concurrent tasks: every clone talks to the same server and database.
 #[derive(Clone)]
@@ -15,9 +15,9 @@ pub struct TestServer {
     pub client: ApiClient,
     pub http: reqwest::Client,
     /// The writer pool (tests change rows through it).
-    pub pool: SqlitePool,
+    pub pool: server::db::Pool,
     /// The server's readers.
-    pub read: SqlitePool,
+    pub read: server::db::Pool,
     /// The server's clock: the system's for `start()`, a fixed one for `start_at(t)`.
     pub clock: Clock,
     pub _dir: std::sync::Arc<tempfile::TempDir>,

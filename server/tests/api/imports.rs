@@ -55,7 +55,7 @@ async fn apply(s: &TestServer, l: &Login, id: &str, key: &str, body: Value) -> (
 }
 
 async fn count(s: &TestServer, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&s.pool).await.unwrap()
+    server::db::query_scalar(sql).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap()
 }
 
 fn texts(preview: &Value) -> Vec<String> {
@@ -172,9 +172,9 @@ async fn reimporting_changes_nothing_and_a_changed_fee_is_one_audited_update_in_
     let place_id = update[0]["id"].as_i64().unwrap();
     let (st, _) = apply(&s, &admin, &uuid(22), "apply-22", json!({ "plan_hash": p["plan_hash"] })).await;
     assert_eq!(st, 200);
-    let audit: String = sqlx::query_scalar("SELECT detail FROM audit_log WHERE place_id = ? AND action = 'place_import_update'")
+    let audit: String = server::db::query_scalar("SELECT detail FROM audit_log WHERE place_id = ? AND action = 'place_import_update'")
         .bind(place_id)
-        .fetch_one(&s.pool)
+        .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
     assert!(audit.contains("2680"), "{audit}");
@@ -240,7 +240,7 @@ async fn a_parent_finds_an_imported_place_near_its_coordinates_and_sees_an_unche
     let (_, detail) = s.get(None, &format!("/api/v1/places/{id}")).await;
     assert_eq!(detail["location_unverified"], true, "{detail}");
     // WGS-84 in the file is stored as GCJ-02 (the shift near Wuxi is a few hundred metres)
-    let (lat, lng): (f64, f64) = sqlx::query_as("SELECT lat, lng FROM places WHERE registry_code = 'XW-WZ-0006'").fetch_one(&s.pool).await.unwrap();
+    let (lat, lng): (f64, f64) = server::db::query_as("SELECT lat, lng FROM places WHERE registry_code = 'XW-WZ-0006'").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (wgs_lat, wgs_lng) = (31.560 + 6.0 * 0.00131 + 0.0021, 120.340 + 6.0 * 0.00177 - 0.0045);
     assert!((lng - wgs_lng).abs() > 0.001, "converted: {lat} {lng}");
     assert!((lng - (120.340 + 6.0 * 0.00177)).abs() < 0.003 && (lat - (31.560 + 6.0 * 0.00131)).abs() < 0.003, "{lat} {lng} vs {wgs_lat} {wgs_lng}");
@@ -312,14 +312,14 @@ async fn open_data_lists_public_facts_only_and_leaves_sample_records_out_unless_
     assert_eq!(n as i64, in_street);
     assert!(text.lines().skip(1).all(|l| l.ends_with(",是")), "every row says it is sample");
     // no personal data: no contact names or phones of families, no carers
-    let contact: Option<String> = sqlx::query_scalar("SELECT contact_phone FROM requests LIMIT 1").fetch_optional(&s.pool).await.unwrap();
+    let contact: Option<String> = server::db::query_scalar("SELECT contact_phone FROM requests LIMIT 1").fetch_optional(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     if let Some(p) = contact {
         assert!(!text.contains(&p));
     }
     let (_, _, body) = get("/api/v1/open/providers.csv?sample=true").await;
     let text = String::from_utf8(body[3..].to_vec()).unwrap();
     assert!(text.starts_with("服务机构ID,机构名称"));
-    let carer: String = sqlx::query_scalar("SELECT phone FROM carers LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let carer: String = server::db::query_scalar("SELECT phone FROM carers LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert!(!text.contains(&carer), "no carer's phone");
     // XLSX: the table and its 数据说明
     let (st, ctype, body) = get("/api/v1/open/places.xlsx?sample=true&area=wuxi-xinwu").await;
@@ -339,7 +339,7 @@ async fn open_data_lists_public_facts_only_and_leaves_sample_records_out_unless_
     let admin = s.login("admin-real", "real-admin-password").await.1.unwrap();
     let (_, p) = upload(&s, &admin, &uuid(60), "wangzhuang-40.xlsx", fixture("wangzhuang-40.xlsx")).await;
     apply(&s, &admin, &uuid(60), "apply-60", json!({ "plan_hash": p["plan_hash"] })).await;
-    sqlx::query("UPDATE places SET closed_at = 1 WHERE registry_code = 'XW-WZ-0040'").execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE places SET closed_at = 1 WHERE registry_code = 'XW-WZ-0040'").execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (_, _, body) = get("/api/v1/open/places.csv").await;
     let text = String::from_utf8(body[3..].to_vec()).unwrap();
     assert_eq!(text.lines().count(), 40, "39 open places and the header");

@@ -16,7 +16,7 @@ async fn acct(s: &TestServer, name: &str) -> Login {
 async fn places(s: &TestServer) -> (i64, i64, i64, i64) {
     let q = |sql: &'static str| {
         let pool = s.pool.clone();
-        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+        async move { server::db::query_scalar::<i64>(sql).fetch_one(&mut *pool.acquire().await.unwrap()).await.unwrap() }
     };
     let inside = q("SELECT p.id FROM places p JOIN users u ON u.organisation_id = p.organisation_id WHERE u.username = 'op-jiacheng' LIMIT 1").await;
     let outside = q(
@@ -61,7 +61,7 @@ async fn a_supervisor_reads_their_district_only_and_writes_nothing() {
     let ids: Vec<i64> = list.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
     assert!(ids.contains(&inside) && !ids.contains(&outside));
     // and no write anywhere, not even inside the district
-    let class: i64 = sqlx::query_scalar("SELECT id FROM classes WHERE place_id = ? LIMIT 1").bind(inside).fetch_one(&s.pool).await.unwrap();
+    let class: i64 = server::db::query_scalar("SELECT id FROM classes WHERE place_id = ? LIMIT 1").bind(inside).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, _) = s.write(Some(&sup), "POST", &format!("/api/v1/operator/classes/{class}/vacancies"), "lanes-sup-1", json!({ "delta": 1 })).await;
     assert_eq!(st, 403);
     let (st, _) = s.write(Some(&sup), "POST", &format!("/api/v1/operator/places/{inside}/timeslots"), "lanes-sup-2",
@@ -74,9 +74,9 @@ async fn a_carer_reaches_nothing_of_the_desk_and_records_no_weekly_visit() {
     let s = start().await;
     let carer = acct(&s, "carer-wangzhuang").await;
     let (inside, _, provider_in, _) = places(&s).await;
-    let own: i64 = sqlx::query_scalar("SELECT provider_id FROM carers WHERE id = ?")
+    let own: i64 = server::db::query_scalar("SELECT provider_id FROM carers WHERE id = ?")
         .bind(carer.body["user"]["carer_id"].as_i64().unwrap())
-        .fetch_one(&s.pool)
+        .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
     for path in [
@@ -90,20 +90,20 @@ async fn a_carer_reaches_nothing_of_the_desk_and_records_no_weekly_visit() {
     }
     assert_eq!(s.get(Some(&carer), "/api/v1/operator/places").await.1, json!([]));
     // a weekly 探访 of its own provider: recorded by the desk, not by a carer's account
-    sqlx::query("INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES ('d', 0, 0)").execute(&s.pool).await.unwrap();
-    sqlx::query(
+    server::db::query("INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES ('d', 0, 0)").execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    server::db::query(
         "INSERT INTO welfare_plans (device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, created_at, updated_at)
          VALUES ('d', '张大爷', '13812345678', '{}', '82 岁独居', ?, '2026-11-23', 0, 0)",
     )
     .bind(own)
-    .execute(&s.pool)
+    .execute(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
-    sqlx::query("INSERT INTO welfare_visits (plan_id, week_start, due_on, status, created_at, updated_at) VALUES (last_insert_rowid(), '2026-11-23', '2026-11-29', 'due', 0, 0)")
-        .execute(&s.pool)
+    server::db::query("INSERT INTO welfare_visits (plan_id, week_start, due_on, status, created_at, updated_at) VALUES (last_insert_rowid(), '2026-11-23', '2026-11-29', 'due', 0, 0)")
+        .execute(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
-    let visit: i64 = sqlx::query_scalar("SELECT max(id) FROM welfare_visits").fetch_one(&s.pool).await.unwrap();
+    let visit: i64 = server::db::query_scalar("SELECT max(id) FROM welfare_visits").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, _) = s.write(Some(&carer), "POST", &format!("/api/v1/operator/welfare-visits/{visit}"), "lanes-carer-1",
         json!({ "mode": "phone", "done_at": chrono::Utc::now() })).await;
     assert_eq!(st, 403);
@@ -116,13 +116,14 @@ async fn a_stored_answer_is_replayed_only_to_the_account_that_wrote_it() {
     let b = acct(&s, "op-jiacheng").await; // the same tablet, signed in again (another shift)
     let other = acct(&s, "op-tongxin").await;
     let (inside, ..) = places(&s).await;
-    let class: i64 = sqlx::query_scalar("SELECT id FROM classes WHERE place_id = ? AND capacity > enrolled + vacancies LIMIT 1")
+    let room: Option<i64> = server::db::query_scalar("SELECT id FROM classes WHERE place_id = ? AND capacity > enrolled + vacancies LIMIT 1")
         .bind(inside)
-        .fetch_optional(&s.pool)
+        .fetch_optional(&mut *s.pool.acquire().await.unwrap())
         .await
-        .unwrap()
-        .unwrap_or(sqlx::query_scalar("SELECT id FROM classes WHERE place_id = ? LIMIT 1").bind(inside).fetch_one(&s.pool).await.unwrap());
-    sqlx::query("UPDATE classes SET vacancies = 1, enrolled = capacity - 2 WHERE id = ?").bind(class).execute(&s.pool).await.unwrap();
+        .unwrap();
+    let any: i64 = server::db::query_scalar("SELECT id FROM classes WHERE place_id = ? LIMIT 1").bind(inside).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let class = room.unwrap_or(any);
+    server::db::query("UPDATE classes SET vacancies = 1, enrolled = capacity - 2 WHERE id = ?").bind(class).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let path = format!("/api/v1/operator/classes/{class}/vacancies");
     let (st, first) = s.write(Some(&a), "POST", &path, "lanes-replay-1", json!({ "delta": 1 })).await;
     assert_eq!(st, 200, "{first}");
@@ -132,6 +133,6 @@ async fn a_stored_answer_is_replayed_only_to_the_account_that_wrote_it() {
     let (st, body) = s.write(Some(&other), "POST", &path, "lanes-replay-1", json!({ "delta": 1 })).await;
     assert_eq!(st, 409, "{body}");
     assert!(body.get("class_id").is_none());
-    let v: i64 = sqlx::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class).fetch_one(&s.pool).await.unwrap();
+    let v: i64 = server::db::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(v, 2, "one tap, once");
 }

@@ -83,24 +83,24 @@ async fn an_older_sample_database_gets_the_sample_accounts_timeslots_and_provide
     let url = format!("sqlite://{}", dir.path().join("old.db").display());
     let pool = server::db::open_with_sample(&url).await.unwrap().write;
     // as a session-1 database was: places, but no accounts, timeslots or providers
-    sqlx::raw_sql(
+    server::db::engine::raw_sql(
         "DELETE FROM users; DELETE FROM timeslots; DELETE FROM carers; DELETE FROM provider_timeslots; DELETE FROM provider_items;
          DELETE FROM provider_streets; DELETE FROM providers;",
     )
-    .execute(&pool)
+    .execute(&mut *pool.acquire().await.unwrap())
     .await
     .unwrap();
     pool.close().await;
     for _ in 0..2 {
         let pool = server::db::open_with_sample(&url).await.unwrap().write;
-        let users: Vec<String> = sqlx::query_scalar("SELECT username FROM users ORDER BY username").fetch_all(&pool).await.unwrap();
+        let users: Vec<String> = server::db::query_scalar("SELECT username FROM users ORDER BY username").fetch_all(&mut *pool.acquire().await.unwrap()).await.unwrap();
         assert_eq!(
             users,
             ["admin-sample", "carer-wangzhuang", "op-feiqitu", "op-jiacheng", "op-libao", "op-tongxin", "op-xinwu-yanglao", "sup-xinwu"],
             "once each"
         );
         let (timeslots, providers): (i64, i64) =
-            sqlx::query_as("SELECT (SELECT count(*) FROM timeslots), (SELECT count(*) FROM providers)").fetch_one(&pool).await.unwrap();
+            server::db::query_as("SELECT (SELECT count(*) FROM timeslots), (SELECT count(*) FROM providers)").fetch_one(&mut *pool.acquire().await.unwrap()).await.unwrap();
         assert!(timeslots > 900 && providers > 20, "{timeslots} {providers}");
         pool.close().await;
     }
@@ -122,11 +122,11 @@ async fn the_postgresql_schema_has_every_table_and_column_of_sqlites() {
     // SQLite, migrated as the server migrates it
     let dir = tempfile::tempdir().unwrap();
     let sqlite = server::db::open(&format!("sqlite://{}", dir.path().join("schema.db").display())).await.unwrap();
-    let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetch_all(&sqlite).await.unwrap();
+    let tables: Vec<String> = server::db::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetch_all(&mut *sqlite.acquire().await.unwrap()).await.unwrap();
     let mut lite: BTreeMap<String, Vec<String>> = BTreeMap::new();
     // SQLite's own tables, the migrator's, and the R*Tree (PostGIS's geography replaces it)
     for t in tables.into_iter().filter(|t| !t.starts_with("sqlite_") && !t.starts_with("_sqlx") && !t.starts_with("place_geo")) {
-        let cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid").bind(&t).fetch_all(&sqlite).await.unwrap();
+        let cols: Vec<String> = server::db::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid").bind(&t).fetch_all(&mut *sqlite.acquire().await.unwrap()).await.unwrap();
         lite.insert(t, cols);
     }
     assert!(lite.len() > 30, "{lite:?}");

@@ -15,19 +15,19 @@ async fn op(s: &TestServer, n: usize) -> Login {
 /// and one place held back (so +1 is possible).
 async fn own_class(s: &TestServer, l: &Login, vacancies: i64) -> (i64, i64) {
     let org = l.body["user"]["organisation_id"].as_i64().unwrap();
-    let (class_id, place_id): (i64, i64) = sqlx::query_as(
+    let (class_id, place_id): (i64, i64) = server::db::query_as(
         "SELECT c.id, c.place_id FROM classes c JOIN places p ON p.id = c.place_id
          WHERE p.organisation_id = ? AND c.capacity > ? ORDER BY c.id LIMIT 1",
     )
     .bind(org)
     .bind(vacancies)
-    .fetch_one(&s.pool)
+    .fetch_one(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
-    sqlx::query("UPDATE classes SET vacancies = ?1, enrolled = capacity - ?1 - 1 WHERE id = ?2")
+    server::db::query("UPDATE classes SET vacancies = ?1, enrolled = capacity - ?1 - 1 WHERE id = ?2")
         .bind(vacancies)
         .bind(class_id)
-        .execute(&s.pool)
+        .execute(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
     (class_id, place_id)
@@ -57,7 +57,7 @@ async fn login_sets_a_safe_cookie_and_never_returns_the_hash() {
     assert!(!me.to_string().contains("argon2"));
     // the raw session token is not stored
     let token = l.cookie.split('=').nth(1).unwrap().to_string();
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE token_hash = ?").bind(&token).fetch_one(&s.pool).await.unwrap();
+    let n: i64 = server::db::query_scalar("SELECT count(*) FROM sessions WHERE token_hash = ?").bind(&token).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(n, 0);
     // behind an HTTPS proxy the cookie is Secure
     let res = s
@@ -227,7 +227,7 @@ async fn every_operator_endpoint_needs_a_session_and_keeps_to_the_organisation()
     let (st, body) = change(&s, Some(&a), b_class, "key-cross-org-1", json!({ "delta": -1 })).await;
     assert_eq!(st, 403);
     assert!(body["message"].as_str().unwrap().contains("本机构"));
-    let v: i64 = sqlx::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(b_class).fetch_one(&s.pool).await.unwrap();
+    let v: i64 = server::db::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(b_class).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(v, 3, "nothing written");
     // a malformed or unknown id is a JSON 404, never a plain-text 400
     for path in ["/api/v1/operator/places/abc/classes", "/api/v1/operator/places/99999999/audit"] {
@@ -315,9 +315,9 @@ async fn fifty_concurrent_minus_one_taps_on_five_vacancies_make_exactly_five() {
         tasks.push(tokio::spawn(async move { s.write(Some(&a), "POST", &path, &format!("key-tap-{i:04}"), json!({ "delta": -1 })).await.0 }));
     }
     assert_eq!(tally(answers(tasks).await, 200, 409), 5);
-    let v: i64 = sqlx::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    let v: i64 = server::db::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(v, 0);
-    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE class_id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    let audited: i64 = server::db::query_scalar("SELECT count(*) FROM audit_log WHERE class_id = ?").bind(class_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(audited, 5);
 }
 
@@ -327,7 +327,7 @@ async fn a_change_reaches_parents_with_a_fresh_confirmation() {
     let s = start_at(chrono::Utc::now().with_nanosecond(0).unwrap()).await;
     let a = op(&s, 2).await;
     let (class_id, place_id) = own_class(&s, &a, 2).await;
-    sqlx::query("UPDATE classes SET confirmed_at = ? WHERE id = ?").bind(s.clock.unix() - 10 * 86400).bind(class_id).execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE classes SET confirmed_at = ? WHERE id = ?").bind(s.clock.unix() - 10 * 86400).bind(class_id).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let before = s.client.place(place_id).await.unwrap();
     s.clock.advance(chrono::Duration::minutes(5));
     let (st, _) = change(&s, Some(&a), class_id, "key-prop-1", json!({ "delta": 1 })).await;
@@ -340,13 +340,13 @@ async fn a_change_reaches_parents_with_a_fresh_confirmation() {
     // 确认无变化 an hour later: the confirmation and the version move, the figures do not
     s.clock.advance(chrono::Duration::hours(1));
     let (version, updated_at): (i64, i64) =
-        sqlx::query_as("SELECT version, updated_at FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+        server::db::query_as("SELECT version, updated_at FROM classes WHERE id = ?").bind(class_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, body) = change(&s, Some(&a), class_id, "key-prop-2", json!({ "confirm": true, "version": version })).await;
     assert_eq!(st, 200, "{body}");
     assert_eq!((body["vacancies"].as_i64(), body["version"].as_i64()), (Some(3), Some(version + 1)), "{body}");
     assert_eq!(body["confirmed_at"].as_str().map(|t| t.parse::<chrono::DateTime<chrono::Utc>>().unwrap()), Some(s.clock.now()));
     let (updated_after, enrolled_after): (i64, i64) =
-        sqlx::query_as("SELECT updated_at, enrolled FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+        server::db::query_as("SELECT updated_at, enrolled FROM classes WHERE id = ?").bind(class_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!((updated_after, enrolled_after), (updated_at, c.enrolled as i64), "a confirmation is not a change of figures");
     let parents = s.client.place(place_id).await.unwrap();
     let seen = parents.summary.classes.iter().find(|x| x.id == class_id).unwrap();
@@ -387,19 +387,19 @@ async fn operators_edit_hours_phone_and_fees_with_field_errors_and_an_audit_entr
     assert_eq!(fields, ["opening_hours", "phone", "care_modes", "puhui_fee_yuan"]);
     assert!(body["fields"][1]["message"].as_str().unwrap().contains("电话"));
     // a care mode that still has places cannot be dropped
-    sqlx::query(
+    server::db::query(
         "INSERT OR IGNORE INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, 'half_day', 1800, 'month')",
     )
     .bind(a_place)
-    .execute(&s.pool)
+    .execute(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
-    sqlx::query(
+    server::db::query(
         "INSERT OR REPLACE INTO classes (place_id, age_band, care_mode, capacity, enrolled, vacancies, confirmed_at, updated_at)
          VALUES (?, 'preschool', 'half_day', 6, 4, 2, unixepoch(), unixepoch())",
     )
     .bind(a_place)
-    .execute(&s.pool)
+    .execute(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     let (st, body) = edit(&s, &a, a_place, "key-edit-1b", good.clone()).await;
@@ -407,9 +407,9 @@ async fn operators_edit_hours_phone_and_fees_with_field_errors_and_an_audit_entr
     assert_eq!(body["fields"][0]["field"], "care_modes");
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("半日托"), "{body}");
     // emptied first (capacity 0), the mode and its empty classes go
-    sqlx::query("UPDATE classes SET capacity = 0, enrolled = 0, vacancies = 0, puhui_slots = 0 WHERE place_id = ? AND care_mode NOT IN ('full_day', 'hourly')")
+    server::db::query("UPDATE classes SET capacity = 0, enrolled = 0, vacancies = 0, puhui_slots = 0 WHERE place_id = ? AND care_mode NOT IN ('full_day', 'hourly')")
         .bind(a_place)
-        .execute(&s.pool)
+        .execute(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
     // a good edit reaches parents
@@ -444,13 +444,13 @@ async fn every_new_operator_write_needs_a_session_and_keeps_to_the_organisation(
         ("POST", format!("/api/v1/operator/places/{b_place}/classes"), new_body),
         ("PUT", format!("/api/v1/operator/places/{b_place}"), place_body),
     ];
-    let before: (i64, i64) = sqlx::query_as("SELECT count(*), sum(version) FROM classes").fetch_one(&s.pool).await.unwrap();
+    let before: (i64, i64) = server::db::query_as("SELECT count(*), sum(version) FROM classes").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     for (i, (method, path, body)) in writes.iter().enumerate() {
         assert_eq!(s.write(None, method, path, &format!("key-w401-{i}"), body.clone()).await.0, 401, "{path}");
         let (st, res) = s.write(Some(&a), method, path, &format!("key-w403-{i}"), body.clone()).await;
         assert_eq!(st, 403, "{path}: {res}");
     }
-    let after: (i64, i64) = sqlx::query_as("SELECT count(*), sum(version) FROM classes").fetch_one(&s.pool).await.unwrap();
+    let after: (i64, i64) = server::db::query_as("SELECT count(*), sum(version) FROM classes").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(before, after, "nothing written");
 }
 
@@ -460,7 +460,7 @@ async fn class_figures_are_edited_on_a_version_within_their_bounds() {
     let a = op(&s, 0).await;
     let (class_id, place_id) = own_class(&s, &a, 2).await;
     let (cap, enrolled, version): (i64, i64, i64) =
-        sqlx::query_as("SELECT capacity, enrolled, version FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+        server::db::query_as("SELECT capacity, enrolled, version FROM classes WHERE id = ?").bind(class_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let path = format!("/api/v1/operator/classes/{class_id}");
     // enrolled above capacity, vacancies above what is left: each field named
     let (st, body) = s.write(Some(&a), "PUT", &path, "key-ce-1", json!({ "version": version, "capacity": cap, "enrolled": cap + 1, "vacancies": 0 })).await;
@@ -482,7 +482,7 @@ async fn class_figures_are_edited_on_a_version_within_their_bounds() {
     // the same request again is the same write, not a second one
     let (st, again) = s.write(Some(&a), "PUT", &path, "key-ce-4", good).await;
     assert_eq!((st, again), (200, body));
-    let v: i64 = sqlx::query_scalar("SELECT version FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    let v: i64 = server::db::query_scalar("SELECT version FROM classes WHERE id = ?").bind(class_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(v, version + 1);
     // parents see it, freshly confirmed; the audit trail has before and after
     let place = s.client.place(place_id).await.unwrap();
@@ -494,7 +494,7 @@ async fn class_figures_are_edited_on_a_version_within_their_bounds() {
     assert_eq!(audit[0]["detail"]["before"]["enrolled"], enrolled);
     assert_eq!(audit[0]["detail"]["after"]["enrolled"], enrolled + 1);
     // capacity cannot drop below the 普惠托位 it holds
-    sqlx::query("UPDATE classes SET puhui_slots = 5 WHERE id = ?").bind(class_id).execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE classes SET puhui_slots = 5 WHERE id = ?").bind(class_id).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, body) = s.write(Some(&a), "PUT", &path, "key-ce-5", json!({ "version": version + 1, "capacity": 4, "enrolled": 0, "vacancies": 0 })).await;
     assert_eq!((st, fields(&body)), (422, vec!["capacity".to_string()]), "{body}");
 }
@@ -504,13 +504,13 @@ async fn a_class_is_added_per_care_mode_the_place_offers() {
     let s = start().await;
     let a = op(&s, 0).await;
     let (_, place_id) = own_class(&s, &a, 1).await;
-    sqlx::query("DELETE FROM place_care_modes WHERE place_id = ? AND care_mode = 'occasional'").bind(place_id).execute(&s.pool).await.unwrap();
-    sqlx::query("DELETE FROM classes WHERE place_id = ? AND age_band = 'infant'").bind(place_id).execute(&s.pool).await.unwrap();
+    server::db::query("DELETE FROM place_care_modes WHERE place_id = ? AND care_mode = 'occasional'").bind(place_id).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    server::db::query("DELETE FROM classes WHERE place_id = ? AND age_band = 'infant'").bind(place_id).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let path = format!("/api/v1/operator/places/{place_id}/classes");
     let (st, body) = s.write(Some(&a), "POST", &path, "key-cc-1", json!({ "age_band": "infant", "care_mode": "occasional", "capacity": 3, "enrolled": 0, "vacancies": 3 })).await;
     assert_eq!((st, fields(&body)), (422, vec!["care_mode".to_string()]), "{body}");
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("临时托"));
-    let mode: String = sqlx::query_scalar("SELECT care_mode FROM place_care_modes WHERE place_id = ? LIMIT 1").bind(place_id).fetch_one(&s.pool).await.unwrap();
+    let mode: String = server::db::query_scalar("SELECT care_mode FROM place_care_modes WHERE place_id = ? LIMIT 1").bind(place_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let new = json!({ "age_band": "infant", "care_mode": mode, "capacity": 8, "enrolled": 3, "vacancies": 4 });
     let (st, body) = s.write(Some(&a), "POST", &path, "key-cc-2", new.clone()).await;
     assert_eq!(st, 201, "{body}");

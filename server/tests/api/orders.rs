@@ -80,7 +80,7 @@ async fn an_orders_quote_stays_as_priced_when_the_rule_table_changes() {
     assert_eq!(st, 201, "{before}");
     assert_eq!((before["quote"]["public_pays_yuan"].as_u64(), before["quote"]["rule_id"].as_i64()), (Some(120), Some(1)));
     // the rule table is edited: rule 1 now pays 30 % with a cap of 20 yuan
-    sqlx::query("UPDATE subsidy_rules SET share_percent = 30, cap_yuan = 20 WHERE id = 1").execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE subsidy_rules SET share_percent = 30, cap_yuan = 20 WHERE id = 1").execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (_, rules) = s.get(None, "/api/v1/subsidy-rules").await;
     let r1 = rules.as_array().unwrap().iter().find(|r| r["id"] == 1).unwrap();
     assert_eq!((r1["share_percent"].as_u64(), r1["cap_yuan"].as_u64()), (Some(30), Some(20)), "the app prices new orders with the new rule");
@@ -135,7 +135,7 @@ async fn families_cancel_within_the_window_and_the_timeslot_frees() {
     let (_, open) = s.get(None, &format!("/api/v1/providers/{station}/openings?item=bathing")).await;
     assert_eq!(booked(&open), 0);
     // inside the window: refused with the provider's number
-    sqlx::query("UPDATE providers SET cancel_window_h = 168 WHERE id = ?").bind(station).execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE providers SET cancel_window_h = 168 WHERE id = ?").bind(station).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, _) = post(&s, crate::helpers::DEVICE, "can-ord-4", "/api/v1/orders", order(8, station, &o, elder_with_categories("张大爷", 70, true, json!([])))).await;
     assert_eq!(st, 201);
     let (st, body) = post(&s, crate::helpers::DEVICE, "can-ord-5", &format!("/api/v1/orders/{}/cancel", uuid(8)), json!({})).await;
@@ -170,7 +170,7 @@ async fn the_provider_accepts_assigns_a_carer_and_confirms_the_category_and_othe
     assert_eq!(s.write(Some(&op), "POST", &decision, "prov-dec-2", json!({ "action": "assign", "carer_id": 1 })).await.0, 409);
     let (st, body) = s.write(Some(&op), "POST", &decision, "prov-dec-3", json!({ "action": "accept" })).await;
     assert_eq!((st, body["status"].as_str()), (200, Some("accepted")), "{body}");
-    let foreign: i64 = sqlx::query_scalar("SELECT id FROM carers WHERE provider_id <> ? LIMIT 1").bind(station).fetch_one(&s.pool).await.unwrap();
+    let foreign: i64 = server::db::query_scalar("SELECT id FROM carers WHERE provider_id <> ? LIMIT 1").bind(station).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, body) = s.write(Some(&op), "POST", &decision, "prov-dec-4", json!({ "action": "assign", "carer_id": foreign })).await;
     assert_eq!((st, fields(&body)), (422, vec!["carer_id".to_string()]));
     let (_, carers) = s.get(Some(&op), &format!("/api/v1/operator/providers/{station}/carers")).await;
@@ -191,7 +191,7 @@ async fn the_provider_accepts_assigns_a_carer_and_confirms_the_category_and_othe
     // declining needs a reason
     let (st, body) = s.write(Some(&op), "POST", &decision, "prov-dec-7", json!({ "action": "decline" })).await;
     assert_eq!((st, fields(&body)), (422, vec!["message".to_string()]));
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order_decision'").fetch_one(&s.pool).await.unwrap();
+    let n: i64 = server::db::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order_decision'").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(n, 3);
 }
 
@@ -226,7 +226,7 @@ async fn a_provider_adds_a_carer_assigns_them_and_an_expired_certificate_or_a_di
     assert_eq!(s.write(Some(&op), "POST", &decision, "carer-dec-1", json!({ "action": "accept" })).await.0, 200);
     // a certificate that has since expired cannot be assigned
     let (_, late) = s.write(Some(&op), "POST", &add, "carer-key-5", carer("赵敏", "Y3202140002", day(0))).await;
-    sqlx::query("UPDATE carers SET certificate_expires_on = ? WHERE id = ?").bind(day(-3)).bind(late["id"].as_i64()).execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE carers SET certificate_expires_on = ? WHERE id = ?").bind(day(-3)).bind(late["id"].as_i64()).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, body) = s.write(Some(&op), "POST", &decision, "carer-dec-2", json!({ "action": "assign", "carer_id": late["id"] })).await;
     assert_eq!((st, fields(&body)), (422, vec!["carer_id".to_string()]), "{body}");
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("过期"), "{body}");
@@ -235,12 +235,12 @@ async fn a_provider_adds_a_carer_assigns_them_and_an_expired_certificate_or_a_di
     assert_eq!((st, body["carer"]["name"].as_str()), (200, Some("王芳")), "{body}");
     // disabled: off the list, not assignable, and a carer account of theirs cannot sign in
     let (_, sample_carers) = s.get(Some(&op), &add).await;
-    let with_account: i64 = sqlx::query_scalar("SELECT carer_id FROM users WHERE carer_id IN (SELECT id FROM carers WHERE provider_id = ?) LIMIT 1")
+    let with_account: i64 = server::db::query_scalar("SELECT carer_id FROM users WHERE carer_id IN (SELECT id FROM carers WHERE provider_id = ?) LIMIT 1")
         .bind(station)
-        .fetch_one(&s.pool)
+        .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
-    let username: String = sqlx::query_scalar("SELECT username FROM users WHERE carer_id = ?").bind(with_account).fetch_one(&s.pool).await.unwrap();
+    let username: String = server::db::query_scalar("SELECT username FROM users WHERE carer_id = ?").bind(with_account).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let session = s.login(&username, server::db::sample::SAMPLE_PASSWORD).await.1.unwrap();
     assert!(sample_carers.as_array().unwrap().iter().any(|c| c["id"] == with_account));
     let (st, list) = s.write(Some(&op), "POST", &format!("/api/v1/operator/carers/{with_account}/disable"), "carer-off-1", json!({})).await;
@@ -251,6 +251,6 @@ async fn a_provider_adds_a_carer_assigns_them_and_an_expired_certificate_or_a_di
     let (st, _) = s.write(Some(&op), "POST", &decision, "carer-dec-4", json!({ "action": "assign", "carer_id": with_account })).await;
     assert_eq!(st, 422);
     assert_eq!(s.write(Some(&other), "POST", &format!("/api/v1/operator/carers/{}/disable", added["id"]), "carer-off-2", json!({})).await.0, 403);
-    let audit: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action IN ('carer_add', 'carer_disable')").fetch_one(&s.pool).await.unwrap();
+    let audit: i64 = server::db::query_scalar("SELECT count(*) FROM audit_log WHERE action IN ('carer_add', 'carer_disable')").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(audit, 3);
 }

@@ -32,7 +32,7 @@ async fn results_are_within_the_radius_nearest_first_and_complete() {
         assert!((d - h.distance_m).abs() < 0.2 && d <= 3000.0, "{} {d}", h.id);
     }
     // Every place in the database within 3 km is found (checked without the index).
-    let all: Vec<(i64, f64, f64)> = sqlx::query_as("SELECT id, lat, lng FROM places").fetch_all(&s.pool).await.unwrap();
+    let all: Vec<(i64, f64, f64)> = server::db::query_as("SELECT id, lat, lng FROM places").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let expected: HashSet<i64> =
         all.iter().filter(|(_, lat, lng)| distance_m(WANGZHUANG, LatLng::new(*lat, *lng)) <= 3000.0).map(|x| x.0).collect();
     let got: HashSet<i64> = r.places.iter().map(|h| h.id).collect();
@@ -72,8 +72,8 @@ async fn each_filter_keeps_only_matching_places() {
     assert!(!infant.places.is_empty() && infant.total < base.total);
     assert!(infant.places.iter().all(|h| h.vacancy.as_ref().unwrap().age_bands == vec![AgeBand::Infant]));
     // cross-check with the database: exactly the places with a 乳儿班
-    let with_infant: HashSet<i64> = sqlx::query_scalar("SELECT place_id FROM classes WHERE age_band = 'infant'")
-        .fetch_all(&s.pool)
+    let with_infant: HashSet<i64> = server::db::query_scalar("SELECT place_id FROM classes WHERE age_band = 'infant'")
+        .fetch_all(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap()
         .into_iter()
@@ -171,10 +171,10 @@ async fn unknown_ids_and_routes_are_404_json() {
 async fn place_detail_has_classes_organisation_and_siblings() {
     let s = start().await;
     // an organisation running several places (1+N)
-    let (org, pid): (i64, i64) = sqlx::query_as(
+    let (org, pid): (i64, i64) = server::db::query_as(
         "SELECT organisation_id, min(id) FROM places GROUP BY organisation_id HAVING count(*) > 1 ORDER BY organisation_id LIMIT 1",
     )
-    .fetch_one(&s.pool)
+    .fetch_one(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     let p = s.client.place(pid).await.unwrap();
@@ -187,7 +187,7 @@ async fn place_detail_has_classes_organisation_and_siblings() {
     for c in &p.summary.classes {
         assert!(c.vacancies + c.enrolled <= c.capacity);
     }
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM places WHERE organisation_id = ?").bind(org).fetch_one(&s.pool).await.unwrap();
+    let n: i64 = server::db::query_scalar("SELECT count(*) FROM places WHERE organisation_id = ?").bind(org).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(p.siblings.len() as i64, n - 1);
 }
 
@@ -208,19 +208,19 @@ async fn areas_list_districts_and_streets() {
 #[tokio::test]
 async fn sample_data_has_the_named_yangzhou_projects() {
     let s = start().await;
-    let rows: Vec<(String, i64)> = sqlx::query_as(
+    let rows: Vec<(String, i64)> = server::db::query_as(
         "SELECT p.name, sum(c.capacity) FROM places p JOIN classes c ON c.place_id = p.id
          WHERE p.district_id LIKE 'yangzhou-%' AND p.name LIKE '%托育%' GROUP BY p.id",
     )
-    .fetch_all(&s.pool)
+    .fetch_all(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     for (name, slots) in [("菲奇兔", 80), ("文昌花园", 50), ("蒙鹿", 100), ("松鼠妈妈", 80), ("杨寿镇中心幼儿园", 25)] {
         let r = rows.iter().find(|(n, _)| n.contains(name)).unwrap_or_else(|| panic!("{name}"));
         assert_eq!(r.1, slots, "{name}");
     }
-    let unlabelled: i64 = sqlx::query_scalar("SELECT count(*) FROM places WHERE name NOT LIKE '%示例%' OR is_sample = 0")
-        .fetch_one(&s.pool)
+    let unlabelled: i64 = server::db::query_scalar("SELECT count(*) FROM places WHERE name NOT LIKE '%示例%' OR is_sample = 0")
+        .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
     assert_eq!(unlabelled, 0);
@@ -229,7 +229,7 @@ async fn sample_data_has_the_named_yangzhou_projects() {
 #[tokio::test]
 async fn nearby_search_reads_the_rtree_not_every_row() {
     let s = start().await;
-    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+    let plan: Vec<(i64, i64, i64, String)> = server::db::query_as(
         "EXPLAIN QUERY PLAN SELECT p.id FROM places p WHERE p.id IN
            (SELECT id FROM place_geo WHERE min_lat >= ? AND max_lat <= ? AND min_lng >= ? AND max_lng <= ?)",
     )
@@ -237,7 +237,7 @@ async fn nearby_search_reads_the_rtree_not_every_row() {
     .bind(31.6)
     .bind(120.3)
     .bind(120.4)
-    .fetch_all(&s.pool)
+    .fetch_all(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     let text: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
@@ -251,30 +251,30 @@ async fn nearby_search_reads_the_rtree_not_every_row() {
 #[tokio::test]
 async fn change_sequence_moves_on_every_change_and_records_deletions() {
     let s = start().await;
-    let seq0: i64 = sqlx::query_scalar("SELECT value FROM change_counter").fetch_one(&s.pool).await.unwrap();
-    let (class_id, place_id, place_seq): (i64, i64, i64) = sqlx::query_as(
+    let seq0: i64 = server::db::query_scalar("SELECT value FROM change_counter").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let (class_id, place_id, place_seq): (i64, i64, i64) = server::db::query_as(
         "SELECT c.id, p.id, p.change_seq FROM classes c JOIN places p ON p.id = c.place_id ORDER BY c.id LIMIT 1",
     )
-    .fetch_one(&s.pool)
+    .fetch_one(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     assert!(place_seq > 0 && place_seq <= seq0);
     // an operator confirms a class: only confirmed_at moves, and the class and its place get new numbers
-    sqlx::query("UPDATE classes SET confirmed_at = unixepoch() WHERE id = ?").bind(class_id).execute(&s.pool).await.unwrap();
-    let (cseq,): (i64,) = sqlx::query_as("SELECT change_seq FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
-    let (pseq,): (i64,) = sqlx::query_as("SELECT change_seq FROM places WHERE id = ?").bind(place_id).fetch_one(&s.pool).await.unwrap();
+    server::db::query("UPDATE classes SET confirmed_at = unixepoch() WHERE id = ?").bind(class_id).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let (cseq,): (i64,) = server::db::query_as("SELECT change_seq FROM classes WHERE id = ?").bind(class_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let (pseq,): (i64,) = server::db::query_as("SELECT change_seq FROM places WHERE id = ?").bind(place_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert!(cseq > seq0 && pseq > cseq, "{seq0} {cseq} {pseq}");
-    let changed: Vec<i64> = sqlx::query_scalar("SELECT id FROM places WHERE change_seq > ?").bind(seq0).fetch_all(&s.pool).await.unwrap();
+    let changed: Vec<i64> = server::db::query_scalar("SELECT id FROM places WHERE change_seq > ?").bind(seq0).fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(changed, vec![place_id]);
     // the API shows the new number
     let p = s.client.place(place_id).await.unwrap();
     assert_eq!(p.summary.change_seq, pseq);
     // deleting a place leaves a tombstone with a later number
-    let victim: i64 = sqlx::query_scalar("SELECT id FROM places WHERE is_main = 0 LIMIT 1").fetch_one(&s.pool).await.unwrap();
-    sqlx::query("DELETE FROM places WHERE id = ?").bind(victim).execute(&s.pool).await.unwrap();
-    let (tseq,): (i64,) = sqlx::query_as("SELECT change_seq FROM tombstones WHERE entity = 'place' AND entity_id = ?")
+    let victim: i64 = server::db::query_scalar("SELECT id FROM places WHERE is_main = 0 LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    server::db::query("DELETE FROM places WHERE id = ?").bind(victim).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let (tseq,): (i64,) = server::db::query_as("SELECT change_seq FROM tombstones WHERE entity = 'place' AND entity_id = ?")
         .bind(victim.to_string())
-        .fetch_one(&s.pool)
+        .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
     assert!(tseq > pseq);
@@ -284,13 +284,13 @@ async fn change_sequence_moves_on_every_change_and_records_deletions() {
 #[tokio::test]
 async fn database_refuses_impossible_vacancies() {
     let s = start().await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM classes LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let id: i64 = server::db::query_scalar("SELECT id FROM classes LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     for sql in [
         "UPDATE classes SET vacancies = -1 WHERE id = ?",
         "UPDATE classes SET enrolled = capacity + 1 WHERE id = ?",
         "UPDATE classes SET vacancies = capacity - enrolled + 1 WHERE id = ?",
     ] {
-        assert!(sqlx::query(sql).bind(id).execute(&s.pool).await.is_err(), "{sql}");
+        assert!(server::db::query(sql).bind(id).execute(&mut *s.pool.acquire().await.unwrap()).await.is_err(), "{sql}");
     }
 }
 

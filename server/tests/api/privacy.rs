@@ -97,7 +97,7 @@ async fn consents_are_recorded_per_purpose_with_their_wording_and_withdrawal_hid
     purposes.sort();
     assert_eq!(purposes, [("elder_health", 2), ("provider_share", 2)]);
     let share = consents.iter().find(|c| c["purpose"] == "provider_share").unwrap();
-    let provider_name: String = sqlx::query_scalar("SELECT name FROM providers WHERE id = ?").bind(p1).fetch_one(&s.pool).await.unwrap();
+    let provider_name: String = server::db::query_scalar("SELECT name FROM providers WHERE id = ?").bind(p1).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert!(share["text"].as_str().unwrap().contains(&format!("「{provider_name}」")), "the wording as shown, recipient filled in: {share}");
     assert_eq!(share["recipient"], provider_name.as_str());
     assert!(share["covers"].as_array().unwrap().iter().any(|c| c == "联系电话"));
@@ -134,18 +134,18 @@ async fn consents_are_recorded_per_purpose_with_their_wording_and_withdrawal_hid
     assert_eq!(views.len(), 1, "one row per account, record and day however often the list is read: {views:?}");
     assert_eq!((views[0]["what"].as_str(), views[0]["why"].as_str()), (Some("老人信息"), Some("处理上门服务订单")));
     assert!(views[0]["who"].as_str().unwrap().contains(" · "), "organisation · name: {}", views[0]["who"]);
-    let logged: i64 = sqlx::query_scalar("SELECT count(*) FROM access_log WHERE what = 'elder_profile' AND subject_id = ?").bind(uuid(1)).fetch_one(&s.pool).await.unwrap();
+    let logged: i64 = server::db::query_scalar("SELECT count(*) FROM access_log WHERE what = 'elder_profile' AND subject_id = ?").bind(uuid(1)).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(logged, 1);
 }
 
 #[tokio::test]
 async fn requests_record_contact_and_child_consents_and_old_clients_map_to_version_one() {
     let s = start().await;
-    let (place, class): (i64, i64) = sqlx::query_as(
+    let (place, class): (i64, i64) = server::db::query_as(
         "SELECT p.id, c.id FROM places p JOIN classes c ON c.place_id = p.id JOIN users u ON u.organisation_id = p.organisation_id
          WHERE u.username = 'op-feiqitu' AND c.age_band = 'toddler' ORDER BY p.id, c.id LIMIT 1",
     )
-    .fetch_one(&s.pool)
+    .fetch_one(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     use chrono::Datelike;
@@ -164,9 +164,9 @@ async fn requests_record_contact_and_child_consents_and_old_clients_map_to_versi
     let (st, body) = w(&s, PHONE_A, "POST", "/api/v1/requests", "app-2", app(given(&["contact", "child_data"]))).await;
     assert_eq!(st, 201, "{body}");
     let rows: Vec<(String, i64, String)> =
-        sqlx::query_as("SELECT purpose, text_version, recipient FROM consents WHERE subject_kind = 'request' AND subject_id = ? ORDER BY purpose")
+        server::db::query_as("SELECT purpose, text_version, recipient FROM consents WHERE subject_kind = 'request' AND subject_id = ? ORDER BY purpose")
             .bind(uuid(7))
-            .fetch_all(&s.pool)
+            .fetch_all(&mut *s.pool.acquire().await.unwrap())
             .await
             .unwrap();
     assert_eq!(rows, [("child_data".into(), 2, format!("place:{place}")), ("contact".into(), 2, format!("place:{place}"))]);
@@ -195,9 +195,9 @@ async fn requests_record_contact_and_child_consents_and_old_clients_map_to_versi
         "contact_name": "王女士", "contact_phone": "13800008888", "consent": true });
     let (st, body) = w(&s, PHONE_A, "POST", "/api/v1/requests", "old-visit", old).await;
     assert_eq!(st, 201, "{body}");
-    let (v, text): (i64, String) = sqlx::query_as("SELECT text_version, text FROM consents WHERE subject_id = ? AND purpose = 'contact'")
+    let (v, text): (i64, String) = server::db::query_as("SELECT text_version, text FROM consents WHERE subject_id = ? AND purpose = 'contact'")
         .bind(uuid(8))
-        .fetch_one(&s.pool)
+        .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
     assert_eq!(v, 1);
@@ -211,26 +211,26 @@ async fn a_weekly_visit_follows_only_the_provider_its_consent_named_and_the_fami
     let (s1, s2) = (openings(&s, p1).await, openings(&s, p2).await);
     // an order with no 探访 consent makes no plan
     assert_eq!(order(&s, PHONE_A, 1, p1, &s1[0], &["provider_share"]).await.0, 201);
-    let plans: i64 = sqlx::query_scalar("SELECT count(*) FROM welfare_plans").fetch_one(&s.pool).await.unwrap();
+    let plans: i64 = server::db::query_scalar("SELECT count(*) FROM welfare_plans").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(plans, 0);
     // with it: a plan with provider 1
     assert_eq!(order(&s, PHONE_A, 2, p1, &s1[1], &["provider_share", "weekly_visit"]).await.0, 201);
-    let (provider, consent): (i64, i64) = sqlx::query_as("SELECT provider_id, consent_id FROM welfare_plans").fetch_one(&s.pool).await.unwrap();
+    let (provider, consent): (i64, i64) = server::db::query_as("SELECT provider_id, consent_id FROM welfare_plans").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(provider, p1);
     // an order from provider 2 without the 探访 consent: the plan stays with provider 1, unchanged
-    sqlx::query("UPDATE welfare_plans SET elder = json_set(elder, '$.address_detail', '旧地址')").execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE welfare_plans SET elder = json_set(elder, '$.address_detail', '旧地址')").execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(order(&s, PHONE_A, 3, p2, &s2[0], &["provider_share"]).await.0, 201);
     let (provider, address): (i64, String) =
-        sqlx::query_as("SELECT provider_id, json_extract(elder, '$.address_detail') FROM welfare_plans").fetch_one(&s.pool).await.unwrap();
+        server::db::query_as("SELECT provider_id, json_extract(elder, '$.address_detail') FROM welfare_plans").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!((provider, address.as_str()), (p1, "旧地址"), "the new profile did not go to provider 1 through the plan");
     // with a new consent naming provider 2: the plan moves, the old consent no longer applies
     assert_eq!(order(&s, PHONE_A, 4, p2, &s2[1], &["provider_share", "weekly_visit"]).await.0, 201);
-    let (provider, new_consent): (i64, i64) = sqlx::query_as("SELECT provider_id, consent_id FROM welfare_plans").fetch_one(&s.pool).await.unwrap();
+    let (provider, new_consent): (i64, i64) = server::db::query_as("SELECT provider_id, consent_id FROM welfare_plans").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(provider, p2);
     assert_ne!(new_consent, consent);
-    let withdrawn: Option<i64> = sqlx::query_scalar("SELECT withdrawn_at FROM consents WHERE id = ?").bind(consent).fetch_one(&s.pool).await.unwrap();
+    let withdrawn: Option<i64> = server::db::query_scalar("SELECT withdrawn_at FROM consents WHERE id = ?").bind(consent).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert!(withdrawn.is_some());
-    let names: Vec<String> = sqlx::query_scalar("SELECT recipient_name FROM consents WHERE purpose = 'weekly_visit' ORDER BY id").fetch_all(&s.pool).await.unwrap();
+    let names: Vec<String> = server::db::query_scalar("SELECT recipient_name FROM consents WHERE purpose = 'weekly_visit' ORDER BY id").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(names.len(), 2);
     assert_ne!(names[0], names[1]);
 
@@ -256,12 +256,12 @@ async fn the_export_holds_every_record_of_the_family_and_nothing_of_another_and_
     assert_eq!(order(&s, PHONE_A, 1, p1, &slots[0], &["provider_share", "elder_health", "elder_categories", "weekly_visit"]).await.0, 201);
     assert_eq!(order(&s, PHONE_A, 2, p1, &slots[1], &["provider_share"]).await.0, 201);
     assert_eq!(order(&s, PHONE_B, 3, p1, &slots[2], &["provider_share"]).await.0, 201);
-    let place: i64 = sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 1").fetch_one(&s.pool).await.unwrap();
+    let place: i64 = server::db::query_scalar("SELECT id FROM places ORDER BY id LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(w(&s, PHONE_A, "POST", "/api/v1/favorites", "fav", json!({ "place_id": place })).await.0, 201);
     // order 2 is completed (kept for settlement after erasure)
-    sqlx::query("UPDATE orders SET status = 'completed', check_in_lat = 31.5, check_in_lng = 120.3, carer_note = '洗浴顺利' WHERE id = ?")
+    server::db::query("UPDATE orders SET status = 'completed', check_in_lat = 31.5, check_in_lng = 120.3, carer_note = '洗浴顺利' WHERE id = ?")
         .bind(uuid(2))
-        .execute(&s.pool)
+        .execute(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
 
@@ -287,22 +287,22 @@ async fn the_export_holds_every_record_of_the_family_and_nothing_of_another_and_
     for k in ["requests", "orders", "plans", "saved_places", "consents", "views"] {
         assert_eq!(data[k], json!([]), "{k} after erasure");
     }
-    let kept: (String, String, Option<f64>, Option<String>, String, String) = sqlx::query_as(
+    let kept: (String, String, Option<f64>, Option<String>, String, String) = server::db::query_as(
         "SELECT status, elder_name, check_in_lat, carer_note, quote, json_extract(elder, '$.phone') || json_extract(elder, '$.address_detail') FROM orders WHERE id = ?",
     )
     .bind(uuid(2))
-    .fetch_one(&s.pool)
+    .fetch_one(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     assert_eq!((kept.0.as_str(), kept.1.as_str(), kept.2, kept.3, kept.5.as_str()), ("completed", "（已匿名）", None, None, ""));
     assert!(kept.4.contains("market_price_yuan"), "the settlement figures stay: {}", kept.4);
-    let anywhere: (i64, i64, i64) = sqlx::query_as(
+    let anywhere: (i64, i64, i64) = server::db::query_as(
         "SELECT (SELECT count(*) FROM orders WHERE elder LIKE '%13812345678%' AND device_hash <> ?1),
                 (SELECT count(*) FROM welfare_plans WHERE elder_phone <> '' OR elder LIKE '%张大爷%'),
                 (SELECT count(*) FROM idempotency_keys WHERE device_hash <> ?1 AND response LIKE '%张大爷%')",
     )
     .bind(app_hash(PHONE_B))
-    .fetch_one(&s.pool)
+    .fetch_one(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     assert_eq!(anywhere, (0, 0, 0), "no name, phone or address of the family is left outside the other phone's own order");
@@ -336,10 +336,10 @@ async fn transfer_codes_are_single_use_expire_are_rate_limited_and_take_over_or_
     assert_eq!(c.len(), 9, "XXXX-XXXX: {c}");
     assert!(code["qr_svg"].as_str().unwrap().starts_with("<?xml") || code["qr_svg"].as_str().unwrap().contains("<svg"));
     assert!(code["link"].as_str().unwrap().ends_with(&format!("/me/join?code={c}")));
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM transfer_codes WHERE code_hash = ? OR code_hash LIKE ?")
+    let stored: i64 = server::db::query_scalar("SELECT count(*) FROM transfer_codes WHERE code_hash = ? OR code_hash LIKE ?")
         .bind(c.replace('-', ""))
         .bind(format!("%{}%", c.replace('-', "")))
-        .fetch_one(&s.pool)
+        .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
     assert_eq!(stored, 0, "codes are stored hashed");
@@ -374,7 +374,7 @@ async fn transfer_codes_are_single_use_expire_are_rate_limited_and_take_over_or_
 
     // expiry: a code older than ten minutes is refused
     let (_, code) = w(&s, PHONE_C, "POST", "/api/v1/me/transfer-codes", "code-3", json!({ "mode": "take" })).await;
-    sqlx::query("UPDATE transfer_codes SET expires_at = ? WHERE mode = 'take' AND used_at IS NULL").bind(Utc::now().timestamp() - 1).execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE transfer_codes SET expires_at = ? WHERE mode = 'take' AND used_at IS NULL").bind(Utc::now().timestamp() - 1).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, _) = w(&s, PHONE_A, "POST", "/api/v1/me/transfer", "enter-4", json!({ "code": code["code"] })).await;
     assert_eq!(st, 422);
 
@@ -398,7 +398,7 @@ async fn transfer_codes_are_single_use_expire_are_rate_limited_and_take_over_or_
     assert!(res.headers().get("retry-after").is_some());
     let res = s.send_write(lost_phone_replacement, None, "POST", "/api/v1/me/transfer", "privacy-test-right", json!({ "code": rec["code"] })).await;
     assert_eq!(res.status().as_u16(), 429);
-    sqlx::query("DELETE FROM code_attempts").execute(&s.pool).await.unwrap();
+    server::db::query("DELETE FROM code_attempts").execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, body) = w(&s, lost_phone_replacement, "POST", "/api/v1/me/transfer", "right", json!({ "code": rec["code"] })).await;
     assert_eq!((st, body["orders"].as_i64()), (200, Some(2)), "{body}");
     let (_, c3) = get_as(&s, PHONE_C, "/api/v1/orders").await;
@@ -421,7 +421,7 @@ async fn every_supervisor_export_is_logged() {
         assert_eq!(res.status().as_u16(), 200);
     }
     let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT who, why, subject_id FROM access_log WHERE what = 'export'").fetch_all(&s.pool).await.unwrap();
+        server::db::query_as("SELECT who, why, subject_id FROM access_log WHERE what = 'export'").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(rows.len(), 2, "every export is a row: {rows:?}");
     assert_eq!(rows[0].1, "监管数据导出");
     assert!(rows[0].2.starts_with("wuxi-xinwu"), "{rows:?}");

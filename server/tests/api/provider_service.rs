@@ -45,7 +45,7 @@ async fn a_price_change_and_a_stopped_item_reach_families_at_once() {
     assert!(family_sees(&s, "wuxi-xinwu-wangzhuang", "bathing").await.iter().all(|p| p["id"] != pid));
     let (_, open) = s.get(None, &format!("/api/v1/providers/{pid}/openings?item=bathing")).await;
     assert_eq!(open["openings"], json!([]), "{open}");
-    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'provider_item_set'").fetch_one(&s.pool).await.unwrap();
+    let audited: i64 = server::db::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'provider_item_set'").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(audited, 2);
     // bad input: named fields
     let bad = json!({ "item": "meal", "duration_min": 2, "market_price_yuan": 200000, "meal_modes": [], "offered": true });
@@ -119,7 +119,7 @@ async fn a_carer_whose_certificate_expired_is_renewed_and_can_be_assigned_again(
     let (_, list) = s.get(Some(&op), &format!("/api/v1/operator/providers/{pid}/carers")).await;
     let (first, second) = (list[0].clone(), list[1].clone());
     let id = first["id"].as_i64().unwrap();
-    sqlx::query("UPDATE carers SET certificate_expires_on = '2020-01-31' WHERE id = ?").bind(id).execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE carers SET certificate_expires_on = '2020-01-31' WHERE id = ?").bind(id).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let today = app::model::requests::beijing_today(chrono::Utc::now());
     let assignable = |s: TestServer| async move {
         let mut conn = s.pool.acquire().await.unwrap();
@@ -139,7 +139,7 @@ async fn a_carer_whose_certificate_expired_is_renewed_and_can_be_assigned_again(
     let me = list.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap();
     assert_eq!((me["certificate_no"].as_str(), me["certificate_expires_on"].as_str(), me["level"].as_str()), (Some("S-NEW-0001"), Some("2029-06-30"), Some("高级养老护理员")));
     assert!(assignable(s.clone()).await);
-    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'carer_edit'").fetch_one(&s.pool).await.unwrap();
+    let audited: i64 = server::db::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'carer_edit'").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(audited, 1);
     // another organisation's operator may not
     let other = s.login("op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();

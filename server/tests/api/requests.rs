@@ -15,11 +15,11 @@ async fn op(s: &TestServer, name: &str) -> Login {
 
 /// A place of `op-feiqitu`'s organisation with a class, and the class.
 async fn feiqitu_place(s: &TestServer) -> (i64, i64) {
-    sqlx::query_as(
+    server::db::query_as(
         "SELECT p.id, c.id FROM places p JOIN classes c ON c.place_id = p.id JOIN users u ON u.organisation_id = p.organisation_id
          WHERE u.username = 'op-feiqitu' AND c.age_band = 'toddler' ORDER BY p.id, c.id LIMIT 1",
     )
-    .fetch_one(&s.pool)
+    .fetch_one(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap()
 }
@@ -90,8 +90,8 @@ async fn thirty_concurrent_bookings_of_a_slot_for_three_make_exactly_three_and_a
     let now = timeslots["openings"].as_array().unwrap().iter().find(|x| x["timeslot_id"] == o["timeslot_id"] && x["date"] == o["date"]).unwrap().clone();
     assert_eq!(now["booked"], 3);
     // a parent cancels: the timeslot frees and someone else can book
-    let booked: String = sqlx::query_scalar("SELECT id FROM requests WHERE status = 'submitted' ORDER BY rowid LIMIT 1").fetch_one(&s.pool).await.unwrap();
-    let device: String = sqlx::query_scalar("SELECT device_hash FROM requests WHERE id = ?").bind(&booked).fetch_one(&s.pool).await.unwrap();
+    let booked: String = server::db::query_scalar("SELECT id FROM requests WHERE status = 'submitted' ORDER BY rowid LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let device: String = server::db::query_scalar("SELECT device_hash FROM requests WHERE id = ?").bind(&booked).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let key = (0..30).map(|i| format!("device-key-concurrent-{i:04}")).find(|k| server::http::device::sha256_hex(k.as_bytes()) == device).unwrap();
     let res = s.http.post(format!("{}/api/v1/requests/{booked}/cancel", s.base)).header("X-Device-Key", &key).header("Idempotency-Key", "cancel-key-1").send().await.unwrap();
     assert_eq!(res.status(), 200);
@@ -114,7 +114,7 @@ async fn the_same_request_twice_is_one_request() {
     // a new key for the same request (a retry after being set aside): still one request
     let (st, again) = send(&s, "dup-key-2", body.clone()).await;
     assert_eq!((st, &again["id"]), (200, &first["id"]));
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM requests").fetch_one(&s.pool).await.unwrap();
+    let n: i64 = server::db::query_scalar("SELECT count(*) FROM requests").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(n, 1);
     // another device cannot take over the id
     assert_eq!(s.write_from("another-device-key-123456", None, "POST", "/api/v1/requests", "dup-key-3", body.clone()).await.0, 409);
@@ -153,7 +153,7 @@ async fn phone_age_and_consent_are_checked_with_field_messages() {
     assert_eq!((st, fields(&body)), (422, vec!["contact_phone".to_string()]), "{body}");
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("候补名额"));
     // a class of another place
-    let other: i64 = sqlx::query_scalar("SELECT id FROM classes WHERE place_id <> ? LIMIT 1").bind(place_id).fetch_one(&s.pool).await.unwrap();
+    let other: i64 = server::db::query_scalar("SELECT id FROM classes WHERE place_id <> ? LIMIT 1").bind(place_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, body) = send(&s, "app-key-7", application(7, place_id, other, "13812349999", json!([]))).await;
     assert_eq!((st, fields(&body)), (422, vec!["class_id".to_string()]), "{body}");
 }
@@ -195,8 +195,8 @@ async fn an_offer_takes_the_vacancy_in_the_same_transaction() {
     let s = crate::helpers::start_at(chrono::Utc::now().with_nanosecond(0).unwrap()).await;
     let a = op(&s, "op-feiqitu").await;
     let (place_id, class_id) = feiqitu_place(&s).await;
-    sqlx::query("UPDATE classes SET capacity = 20, enrolled = 18, vacancies = 1, puhui_slots = 0 WHERE id = ?").bind(class_id).execute(&s.pool).await.unwrap();
-    let version: i64 = sqlx::query_scalar("SELECT version FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    server::db::query("UPDATE classes SET capacity = 20, enrolled = 18, vacancies = 1, puhui_slots = 0 WHERE id = ?").bind(class_id).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let version: i64 = server::db::query_scalar("SELECT version FROM classes WHERE id = ?").bind(class_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     for n in [21u64, 22, 23] {
         assert_eq!(send(&s, &format!("of-key-{n}"), application(n, place_id, class_id, &format!("138000000{n}"), json!([]))).await.0, 201);
     }
@@ -211,16 +211,16 @@ async fn an_offer_takes_the_vacancy_in_the_same_transaction() {
     assert_eq!(statuses, [200, 409], "{r1:?} {r2:?}");
     let loser = if r1.0 == 409 { &r1.1 } else { &r2.1 };
     assert_eq!(loser["current"]["vacancies"], 0, "the answer carries the class as it is");
-    let (v, ver): (i64, i64) = sqlx::query_as("SELECT vacancies, version FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    let (v, ver): (i64, i64) = server::db::query_as("SELECT vacancies, version FROM classes WHERE id = ?").bind(class_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!((v, ver), (0, version + 1));
-    let offered: i64 = sqlx::query_scalar("SELECT count(*) FROM requests WHERE status = 'offered'").fetch_one(&s.pool).await.unwrap();
+    let offered: i64 = server::db::query_scalar("SELECT count(*) FROM requests WHERE status = 'offered'").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(offered, 1, "the refused offer left its application as it was");
     // the family of the offered application cancels: the place goes back to the class
     let winner = if r1.0 == 200 { uuid(21) } else { uuid(22) };
     s.clock.advance(chrono::Duration::minutes(30));
     let res = s.http.post(format!("{}/api/v1/requests/{winner}/cancel", s.base)).header("X-Device-Key", crate::helpers::DEVICE).header("Idempotency-Key", "of-cancel-1").send().await.unwrap();
     assert_eq!(res.status(), 200);
-    let v: i64 = sqlx::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class_id).fetch_one(&s.pool).await.unwrap();
+    let v: i64 = server::db::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class_id).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(v, 1);
     // parents see the fresh figure
     let place = s.client.place(place_id).await.unwrap();
@@ -251,10 +251,10 @@ async fn phones_are_masked_until_accepted_and_every_reveal_is_logged() {
     let (st, body) = reveal("reveal-key-1").await;
     assert_eq!((st, body["contact_phone"].as_str()), (200, Some("13812345678")));
     reveal("reveal-key-2").await;
-    let logged: Vec<(String, String)> = sqlx::query_as(
+    let logged: Vec<(String, String)> = server::db::query_as(
         "SELECT u.username, a.detail FROM audit_log a JOIN users u ON u.id = a.user_id WHERE a.action = 'phone_reveal' ORDER BY a.id",
     )
-    .fetch_all(&s.pool)
+    .fetch_all(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     assert_eq!(logged.len(), 2);
@@ -289,9 +289,9 @@ async fn another_organisation_cannot_see_or_act_on_requests() {
         let (st, res) = s.write(Some(&b), "POST", path, &format!("org-w403-{i}"), body.clone()).await;
         assert_eq!(st, 403, "{path}: {res}");
     }
-    let status: String = sqlx::query_scalar("SELECT status FROM requests").fetch_one(&s.pool).await.unwrap();
+    let status: String = server::db::query_scalar("SELECT status FROM requests").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(status, "submitted");
-    let reveals: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'phone_reveal'").fetch_one(&s.pool).await.unwrap();
+    let reveals: i64 = server::db::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'phone_reveal'").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(reveals, 0);
 }
 

@@ -13,7 +13,7 @@ fn now() -> chrono::DateTime<Utc> {
 }
 
 async fn exec(s: &TestServer, sql: &str) {
-    sqlx::query(sql).execute(&s.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    server::db::query(sql).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 /// District `fx` (city 无锡市, so 无锡市's targets apply where it has none of its own):
@@ -268,10 +268,10 @@ async fn the_snapshot_job_writes_one_row_per_month_and_past_months_read_their_sn
     let count = |area: &'static str, month: &'static str| {
         let pool = s.pool.clone();
         async move {
-            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM indicator_snapshots WHERE area_id = ? AND month = ?")
+            server::db::query_scalar::<i64>("SELECT count(*) FROM indicator_snapshots WHERE area_id = ? AND month = ?")
                 .bind(area)
                 .bind(month)
-                .fetch_one(&pool)
+                .fetch_one(&mut *pool.acquire().await.unwrap())
                 .await
                 .unwrap()
         }
@@ -356,6 +356,6 @@ async fn an_admin_revises_a_target_and_supervisors_see_it() {
     let (_, ind) = s.get(Some(&sup), "/api/v1/supervise/indicators").await;
     let f = figure(&ind, "slots_per_thousand");
     assert_eq!((f["target"]["target"].as_f64(), f["target"]["target_year"].as_i64()), (Some(5.5), Some(2030)));
-    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'target_set'").fetch_one(&s.pool).await.unwrap();
+    let audited: i64 = server::db::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'target_set'").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(audited, 1);
 }

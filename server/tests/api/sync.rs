@@ -28,11 +28,11 @@ async fn post_fav(s: &crate::helpers::TestServer, device: &str, key: &str, body:
 }
 
 async fn favorite_rows(s: &crate::helpers::TestServer) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM favorites").fetch_one(&s.pool).await.unwrap()
+    server::db::query_scalar("SELECT count(*) FROM favorites").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap()
 }
 
 async fn some_place(s: &crate::helpers::TestServer, n: i64) -> i64 {
-    sqlx::query_scalar("SELECT id FROM places ORDER BY id LIMIT 1 OFFSET ?").bind(n).fetch_one(&s.pool).await.unwrap()
+    server::db::query_scalar("SELECT id FROM places ORDER BY id LIMIT 1 OFFSET ?").bind(n).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap()
 }
 
 #[tokio::test]
@@ -47,7 +47,7 @@ async fn the_same_key_twice_makes_one_row_and_the_same_answer() {
     assert_eq!(v1, v2);
     assert_eq!(v1["place_id"], pid);
     assert_eq!(favorite_rows(&s).await, 1);
-    let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM idempotency_keys").fetch_one(&s.pool).await.unwrap();
+    let keys: i64 = server::db::query_scalar("SELECT count(*) FROM idempotency_keys").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(keys, 1);
 }
 
@@ -111,7 +111,7 @@ async fn favorites_belong_to_a_device_and_only_its_hash_is_stored() {
     assert_eq!((st, v["deleted"].as_bool()), (200, Some(false)));
     assert_eq!(s.client.favorites(DEVICE).await.unwrap().favorites.len(), 1);
     // the raw key is nowhere in the database
-    let hashes: Vec<String> = sqlx::query_scalar("SELECT key_hash FROM devices WHERE key_hash <> 'erased'").fetch_all(&s.pool).await.unwrap();
+    let hashes: Vec<String> = server::db::query_scalar("SELECT key_hash FROM devices WHERE key_hash <> 'erased'").fetch_all(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert!(hashes.iter().all(|h| h.len() == 64 && h != DEVICE));
     assert!(hashes.contains(&server::http::device::sha256_hex(DEVICE.as_bytes())));
 }
@@ -144,9 +144,9 @@ async fn writes_need_a_device_key_and_an_idempotency_key_and_valid_bodies() {
 async fn area_snapshot_holds_every_place_of_the_district() {
     let s = start().await;
     let snap = s.client.area_places("wuxi-xinwu").await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM places WHERE district_id = 'wuxi-xinwu'").fetch_one(&s.pool).await.unwrap();
+    let n: i64 = server::db::query_scalar("SELECT count(*) FROM places WHERE district_id = 'wuxi-xinwu'").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(snap.places.len() as i64, n);
-    let seq: i64 = sqlx::query_scalar("SELECT value FROM change_counter").fetch_one(&s.pool).await.unwrap();
+    let seq: i64 = server::db::query_scalar("SELECT value FROM change_counter").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(snap.seq, seq);
     let street = s.client.area_places("wuxi-xinwu-wangzhuang").await.unwrap();
     assert!(street.places.iter().all(|p| p.street_id == "wuxi-xinwu-wangzhuang"));
@@ -163,27 +163,27 @@ async fn changes_feed_returns_exactly_the_rows_changed_since_a_sequence_includin
     assert_eq!(none.seq, snap.seq);
 
     // one vacancy change in 新吴区, one in 扬州 (not asked for), one deletion
-    let (class_id, place_id): (i64, i64) = sqlx::query_as(
+    let (class_id, place_id): (i64, i64) = server::db::query_as(
         "SELECT c.id, c.place_id FROM classes c JOIN places p ON p.id = c.place_id
          WHERE p.district_id = 'wuxi-xinwu' AND c.vacancies > 0 LIMIT 1",
     )
-    .fetch_one(&s.pool)
+    .fetch_one(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
-    sqlx::query("UPDATE classes SET vacancies = vacancies - 1, enrolled = enrolled + 1, confirmed_at = unixepoch() WHERE id = ?")
+    server::db::query("UPDATE classes SET vacancies = vacancies - 1, enrolled = enrolled + 1, confirmed_at = unixepoch() WHERE id = ?")
         .bind(class_id)
-        .execute(&s.pool)
+        .execute(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
-    sqlx::query("UPDATE classes SET confirmed_at = unixepoch() WHERE place_id = (SELECT id FROM places WHERE district_id LIKE 'yangzhou-%' LIMIT 1)")
-        .execute(&s.pool)
+    server::db::query("UPDATE classes SET confirmed_at = unixepoch() WHERE place_id = (SELECT id FROM places WHERE district_id LIKE 'yangzhou-%' LIMIT 1)")
+        .execute(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
-    let gone: i64 = sqlx::query_scalar("SELECT id FROM places WHERE district_id = 'wuxi-xinwu' AND is_main = 0 LIMIT 1")
-        .fetch_one(&s.pool)
+    let gone: i64 = server::db::query_scalar("SELECT id FROM places WHERE district_id = 'wuxi-xinwu' AND is_main = 0 LIMIT 1")
+        .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
-    sqlx::query("DELETE FROM places WHERE id = ?").bind(gone).execute(&s.pool).await.unwrap();
+    server::db::query("DELETE FROM places WHERE id = ?").bind(gone).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
 
     let ch = s.client.changes(snap.seq, &areas).await.unwrap();
     assert!(!ch.reset);
@@ -212,12 +212,12 @@ async fn changes_feed_returns_exactly_the_rows_changed_since_a_sequence_includin
 async fn a_client_too_far_behind_is_told_to_refetch() {
     let s = start().await;
     let areas = vec!["wuxi-xinwu".to_string()];
-    let victim: i64 = sqlx::query_scalar("SELECT id FROM places WHERE is_main = 0 LIMIT 1").fetch_one(&s.pool).await.unwrap();
-    sqlx::query("DELETE FROM places WHERE id = ?").bind(victim).execute(&s.pool).await.unwrap();
+    let victim: i64 = server::db::query_scalar("SELECT id FROM places WHERE is_main = 0 LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    server::db::query("DELETE FROM places WHERE id = ?").bind(victim).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     // the tombstone ages out of the retention window
-    sqlx::query("UPDATE tombstones SET deleted_at = deleted_at - 40 * 86400").execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE tombstones SET deleted_at = deleted_at - 40 * 86400").execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     // the place and its classes (deleted with it)
-    let classes: i64 = sqlx::query_scalar("SELECT count(*) FROM tombstones WHERE entity = 'class'").fetch_one(&s.pool).await.unwrap();
+    let classes: i64 = server::db::query_scalar("SELECT count(*) FROM tombstones WHERE entity = 'class'").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(server::db::places::prune_tombstones(&s.pool, 30 * 86_400).await.unwrap(), 1 + classes as u64);
     let ch = s.client.changes(0, &areas).await.unwrap();
     assert!(ch.reset && ch.places.is_empty());

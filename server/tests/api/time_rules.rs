@@ -51,12 +51,12 @@ async fn order(s: &TestServer, n: u64, station: i64, o: &Value, elder: Value) ->
 
 /// A visit timeslot of a sample place of `op-feiqitu` (周二、周四 10:00, 周六 09:30).
 async fn feiqitu_place(s: &TestServer) -> i64 {
-    sqlx::query_scalar(
+    server::db::query_scalar(
         "SELECT p.id FROM places p JOIN users u ON u.organisation_id = p.organisation_id
          WHERE u.username = 'op-feiqitu' AND EXISTS (SELECT 1 FROM timeslots t WHERE t.place_id = p.id AND t.kind = 'visit')
          ORDER BY p.id LIMIT 1",
     )
-    .fetch_one(&s.pool)
+    .fetch_one(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap()
 }
@@ -130,7 +130,7 @@ async fn the_month_is_beijings_on_the_first_while_utc_is_still_in_the_last_day()
 
     // an application with a child born this (Beijing) month is not refused for the month
     let place = feiqitu_place(&s).await;
-    let class: i64 = sqlx::query_scalar("SELECT id FROM classes WHERE place_id = ? LIMIT 1").bind(place).fetch_one(&s.pool).await.unwrap();
+    let class: i64 = server::db::query_scalar("SELECT id FROM classes WHERE place_id = ? LIMIT 1").bind(place).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let app = |n: u64, birth: &str| {
         json!({
             "id": uuid(n), "place_id": place, "kind": "application", "class_id": class, "child_birth_month": birth,
@@ -163,12 +163,12 @@ async fn a_week_of_weekly_visits_ends_at_sunday_16_00_utc() {
     let week_of = |name: &'static str, week: &'static str| {
         let pool = s.pool.clone();
         async move {
-            sqlx::query_scalar::<_, i64>(
+            server::db::query_scalar::<i64>(
                 "SELECT v.id FROM welfare_visits v JOIN welfare_plans w ON w.id = v.plan_id WHERE w.elder_name = ? AND v.week_start = ?",
             )
             .bind(name)
             .bind(week)
-            .fetch_one(&pool)
+            .fetch_one(&mut *pool.acquire().await.unwrap())
             .await
             .unwrap()
         }
@@ -198,9 +198,9 @@ async fn a_week_of_weekly_visits_ends_at_sunday_16_00_utc() {
     assert_eq!((g.created, g.missed), (3, 1));
     let g = server::db::welfare::generate(&s.pool, utc(2026, 11, 29, 17, 30, 0)).await.unwrap();
     assert_eq!((g.created, g.missed), (0, 0), "an hour later: nothing twice");
-    let status: String = sqlx::query_scalar("SELECT status FROM welfare_visits WHERE id = ?")
+    let status: String = server::db::query_scalar("SELECT status FROM welfare_visits WHERE id = ?")
         .bind(week_of("赵大爷", "2026-11-23").await)
-        .fetch_one(&s.pool)
+        .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
     assert_eq!(status, "missed");

@@ -72,7 +72,7 @@ async fn a_carer_checks_in_and_out_of_their_own_visit_and_a_far_tap_is_kept_but_
     assert_eq!(s.get(Some(&op), "/api/v1/carer/visits").await.0, 403);
 
     // ordered yesterday (a tap may not be older than its order)
-    sqlx::query("UPDATE orders SET created_at = created_at - 86400 WHERE id = ?").bind(&id).execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE orders SET created_at = created_at - 86400 WHERE id = ?").bind(&id).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let check_in = format!("/api/v1/carer/orders/{id}/check-in");
     let check_out = format!("/api/v1/carer/orders/{id}/check-out");
     // out before in: refused
@@ -113,7 +113,7 @@ async fn a_carer_checks_in_and_out_of_their_own_visit_and_a_far_tap_is_kept_but_
     assert_eq!((f["check_in"]["flagged"].as_bool(), f["check_out"]["flagged"].as_bool()), (Some(true), Some(false)));
     assert_eq!(f["tasks"][1]["reason"], "老人要求不用整理");
     assert_eq!(f["carer_note"], "洗浴顺利");
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action IN ('check_in', 'check_out')").fetch_one(&s.pool).await.unwrap();
+    let n: i64 = server::db::query_scalar("SELECT count(*) FROM audit_log WHERE action IN ('check_in', 'check_out')").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(n, 2, "one entry per recorded tap");
 
     // the family rates it (the rating is checked; another device cannot)
@@ -131,11 +131,11 @@ async fn another_carer_cannot_see_or_record_a_visit_and_ratings_wait_for_complet
     let s = start().await;
     let (station, _op, _carer) = assigned(&s, 2).await;
     // a second carer of the same station with an account
-    let other_carer: i64 = sqlx::query_scalar("SELECT id FROM carers WHERE provider_id = ? ORDER BY id DESC LIMIT 1").bind(station).fetch_one(&s.pool).await.unwrap();
-    let org: i64 = sqlx::query_scalar("SELECT organisation_id FROM providers WHERE id = ?").bind(station).fetch_one(&s.pool).await.unwrap();
+    let other_carer: i64 = server::db::query_scalar("SELECT id FROM carers WHERE provider_id = ? ORDER BY id DESC LIMIT 1").bind(station).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let org: i64 = server::db::query_scalar("SELECT organisation_id FROM providers WHERE id = ?").bind(station).fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let hash = server::api::auth::hash_password(SAMPLE_PASSWORD).unwrap();
     let uid = server::db::accounts::create_account(&s.pool, server::db::accounts::NewAccount { username: "carer-other", display_name: "另一位护理员", password_hash: &hash, role: app::model::Role::Operator, organisation_id: Some(org), district_id: None, is_sample: true }, chrono::Utc::now().timestamp()).await.unwrap();
-    sqlx::query("UPDATE users SET carer_id = ? WHERE id = ?").bind(other_carer).bind(uid).execute(&s.pool).await.unwrap();
+    server::db::query("UPDATE users SET carer_id = ? WHERE id = ?").bind(other_carer).bind(uid).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let other = s.login("carer-other", SAMPLE_PASSWORD).await.1.unwrap();
     let (_, list) = s.get(Some(&other), "/api/v1/carer/visits").await;
     assert!(list.as_array().unwrap().iter().all(|o| o["id"] != uuid(2)));
@@ -179,16 +179,16 @@ async fn weekly_welfare_visits_are_made_once_a_week_and_missed_weeks_show() {
     let (station, open) = station_openings(&s).await;
     // 70 and living with family: no plan
     order(&s, 4, station, &open[0], elder("王奶奶", 70, false)).await;
-    let plans: i64 = sqlx::query_scalar("SELECT count(*) FROM welfare_plans").fetch_one(&s.pool).await.unwrap();
+    let plans: i64 = server::db::query_scalar("SELECT count(*) FROM welfare_plans").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(plans, 0);
     // 82 living alone: a plan, and this week's visit at once
     order(&s, 5, station, &open[1], elder("张大爷", 82, true)).await;
     let (plans, visits): (i64, i64) =
-        sqlx::query_as("SELECT (SELECT count(*) FROM welfare_plans), (SELECT count(*) FROM welfare_visits)").fetch_one(&s.pool).await.unwrap();
+        server::db::query_as("SELECT (SELECT count(*) FROM welfare_plans), (SELECT count(*) FROM welfare_visits)").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!((plans, visits), (1, 1));
     // a second order for the same person: still one plan
     order(&s, 6, station, &open[2], elder("张大爷", 82, true)).await;
-    let plans: i64 = sqlx::query_scalar("SELECT count(*) FROM welfare_plans").fetch_one(&s.pool).await.unwrap();
+    let plans: i64 = server::db::query_scalar("SELECT count(*) FROM welfare_plans").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(plans, 1);
 
     let now = Utc::now();
@@ -202,14 +202,14 @@ async fn weekly_welfare_visits_are_made_once_a_week_and_missed_weeks_show() {
     // had the generator not run for two weeks, the week in between is made as missed
     let g = server::db::welfare::generate(&s.pool, now + Duration::days(21)).await.unwrap();
     assert_eq!((g.created, g.missed), (2, 1), "week 3 due, week 2 missed (made now), week 1 marked missed");
-    sqlx::query("DELETE FROM welfare_visits WHERE week_start > ?")
+    server::db::query("DELETE FROM welfare_visits WHERE week_start > ?")
         .bind(app::model::orders::week_start(next_week).format("%Y-%m-%d").to_string())
-        .execute(&s.pool)
+        .execute(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
-    sqlx::query("UPDATE welfare_visits SET status = 'due' WHERE week_start = ?")
+    server::db::query("UPDATE welfare_visits SET status = 'due' WHERE week_start = ?")
         .bind(app::model::orders::week_start(next_week).format("%Y-%m-%d").to_string())
-        .execute(&s.pool)
+        .execute(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
 
@@ -224,7 +224,7 @@ async fn weekly_welfare_visits_are_made_once_a_week_and_missed_weeks_show() {
     // the provider: missed first; another organisation cannot look
     let op = s.login("op-xinwu-yanglao", SAMPLE_PASSWORD).await.1.unwrap();
     let other = s.login("op-feiqitu", SAMPLE_PASSWORD).await.1.unwrap();
-    let provider: i64 = sqlx::query_scalar("SELECT provider_id FROM welfare_plans").fetch_one(&s.pool).await.unwrap();
+    let provider: i64 = server::db::query_scalar("SELECT provider_id FROM welfare_plans").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(provider, station, "the profile goes only to the provider the family ordered from");
     let path = format!("/api/v1/operator/providers/{provider}/welfare-visits");
     assert_eq!(s.get(Some(&other), &path).await.0, 403);

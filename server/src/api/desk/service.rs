@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 
-async fn current(conn: &mut sqlx::SqliteConnection, provider_id: i64) -> Result<ProviderService, AppError> {
+async fn current(conn: &mut crate::db::Conn, provider_id: i64) -> Result<ProviderService, AppError> {
     repo::service(conn, provider_id).await?.ok_or_else(|| AppError::NotFound("没有这个服务机构".into()))
 }
 

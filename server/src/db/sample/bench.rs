@@ -7,7 +7,7 @@ pub fn bench_city_centres() -> Vec<(f64, f64)> {
 }
 
 /// Generates `count` sample places over China's main cities (deterministic), for benchmarks.
-pub async fn load_large(pool: &SqlitePool, count: usize) -> anyhow::Result<usize> {
+pub async fn load_large(pool: &crate::db::Pool, count: usize) -> anyhow::Result<usize> {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0xBE4C);
     let now = chrono::Utc::now().timestamp();
     let wsum: u32 = AREAS.bench_cities.iter().map(|c| c.3).sum();

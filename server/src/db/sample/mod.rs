@@ -13,7 +13,6 @@ use crate::db::places::{insert_place, AreaSeed, ClassSeed, OrgSeed, PlaceSeed};
 use app::model::{AgeBand, Badge, BeianStatus, CareMode, ProviderType};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sqlx::SqlitePool;
 
 mod bench;
 mod population;
@@ -489,9 +488,9 @@ pub const SAMPLE_OPERATORS: &[(&str, &str, usize)] = &[
 
 /// The sample accounts (README) for a sample database that lacks them — databases made
 /// before accounts existed get them on the next start. Accounts that exist are left alone.
-pub async fn ensure_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
-    let sample_places: i64 = sqlx::query_scalar("SELECT count(*) FROM places WHERE is_sample = 1").fetch_one(pool).await?;
-    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE username = 'admin-sample'").fetch_one(pool).await?;
+pub async fn ensure_accounts(pool: &crate::db::Pool) -> anyhow::Result<()> {
+    let sample_places: i64 = crate::db::query_scalar("SELECT count(*) FROM places WHERE is_sample = 1").fetch_one(&mut *pool.acquire().await?).await?;
+    let have: i64 = crate::db::query_scalar("SELECT count(*) FROM users WHERE username = 'admin-sample'").fetch_one(&mut *pool.acquire().await?).await?;
     if sample_places == 0 || have > 0 {
         return Ok(());
     }
@@ -500,12 +499,12 @@ pub async fn ensure_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
     let hash = crate::api::auth::hash_password(SAMPLE_PASSWORD)?;
     let orgs = generate();
     let exists = |u: &'static str| async move {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM users WHERE username = ?").bind(u).fetch_one(pool).await.map(|n| n > 0)
+        crate::db::query_scalar::<i64>("SELECT count(*) FROM users WHERE username = ?").bind(u).fetch_one(&mut *pool.acquire().await?).await.map(|n| n > 0)
     };
     for &(username, display, named) in SAMPLE_OPERATORS {
-        let org: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE name = ? AND is_sample = 1")
+        let org: Option<i64> = crate::db::query_scalar("SELECT id FROM organisations WHERE name = ? AND is_sample = 1")
             .bind(&orgs[named].0.name)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *pool.acquire().await?)
             .await?;
         if let (Some(org), false) = (org, exists(username).await?) {
             crate::db::accounts::create_account(pool, crate::db::accounts::NewAccount { username: username, display_name: display, password_hash: &hash, role: app::model::Role::Operator, organisation_id: Some(org), district_id: None, is_sample: true }, chrono::Utc::now().timestamp()).await?;
@@ -521,8 +520,8 @@ pub async fn ensure_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
 /// Weekly visit and trial timeslots for sample places that have none: visits 周二、周四
 /// 10:00–10:30 for 3 families and 周六 09:30–10:00 for 5; at centres a half-day trial
 /// 周三 09:00–11:30 for 2. Safe to run again (also brings older sample databases up).
-pub async fn ensure_timeslots(pool: &SqlitePool) -> sqlx::Result<u64> {
-    let r = sqlx::query(
+pub async fn ensure_timeslots(pool: &crate::db::Pool) -> sqlx::Result<u64> {
+    let r = crate::db::query(
         "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at)
          SELECT p.id, s.kind, s.weekday, s.start_min, s.end_min, s.capacity, unixepoch()
          FROM places p
@@ -534,13 +533,13 @@ pub async fn ensure_timeslots(pool: &SqlitePool) -> sqlx::Result<u64> {
            AND (s.centre_only = 0 OR p.provider_type IN ('pure_childcare', 'community', 'employer'))
            AND NOT EXISTS (SELECT 1 FROM timeslots x WHERE x.place_id = p.id)",
     )
-    .execute(pool)
+    .execute(&mut *pool.acquire().await?)
     .await?;
     Ok(r.rows_affected())
 }
 
 /// Loads the areas, the sample places and the sample accounts into an empty database.
-pub async fn load(pool: &SqlitePool) -> anyhow::Result<usize> {
+pub async fn load(pool: &crate::db::Pool) -> anyhow::Result<usize> {
     let now = chrono::Utc::now().timestamp();
     let mut tx = pool.begin().await?;
     for a in areas() {

@@ -4,25 +4,25 @@
 use super::*;
 /// Sample carer accounts (示例): `carer-wangzhuang` is the first carer of the 旺庄 station
 /// of the sample 新吴区 centre (the one `op-xinwu-yanglao` dispatches).
-pub async fn ensure_carer_accounts(pool: &SqlitePool) -> anyhow::Result<()> {
-    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE username = 'carer-wangzhuang'").fetch_one(pool).await?;
+pub async fn ensure_carer_accounts(pool: &crate::db::Pool) -> anyhow::Result<()> {
+    let have: i64 = crate::db::query_scalar("SELECT count(*) FROM users WHERE username = 'carer-wangzhuang'").fetch_one(&mut *pool.acquire().await?).await?;
     if have > 0 {
         return Ok(());
     }
-    let carer: Option<(i64, String, i64)> = sqlx::query_as(
+    let carer: Option<(i64, String, i64)> = crate::db::query_as(
         "SELECT c.id, c.name, p.organisation_id FROM carers c JOIN providers p ON p.id = c.provider_id
          WHERE p.is_sample = 1 AND c.is_sample = 1 AND p.name LIKE '%旺庄街道居家养老服务站%'
            AND p.organisation_id = (SELECT organisation_id FROM users WHERE username = 'op-xinwu-yanglao')
          ORDER BY p.id, c.id LIMIT 1",
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *pool.acquire().await?)
     .await?;
     let Some((carer_id, name, org)) = carer else { return Ok(()) };
     let hash = crate::api::auth::hash_password(SAMPLE_PASSWORD)?;
     let id = crate::db::accounts::create_account(pool, crate::db::accounts::NewAccount { username: "carer-wangzhuang", display_name: &format!("护理员 {name}"), password_hash: &hash, role: app::model::Role::Operator, organisation_id: Some(org), district_id: None, is_sample: true }, chrono::Utc::now().timestamp())
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    sqlx::query("UPDATE users SET carer_id = ? WHERE id = ?").bind(carer_id).bind(id).execute(pool).await?;
+    crate::db::query("UPDATE users SET carer_id = ? WHERE id = ?").bind(carer_id).bind(id).execute(&mut *pool.acquire().await?).await?;
     Ok(())
 }
 
@@ -50,9 +50,9 @@ const CENTRE_ITEMS: &[(&str, i64, i64)] = &[
 /// other 街道; each with weekly timeslots and three carers, under one organisation per
 /// district with its own operator login for 新吴区. Safe to run again: does nothing when
 /// providers exist.
-pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
-    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM providers").fetch_one(pool).await?;
-    let sample_places: i64 = sqlx::query_scalar("SELECT count(*) FROM places WHERE is_sample = 1").fetch_one(pool).await?;
+pub async fn ensure_providers(pool: &crate::db::Pool) -> anyhow::Result<usize> {
+    let have: i64 = crate::db::query_scalar("SELECT count(*) FROM providers").fetch_one(&mut *pool.acquire().await?).await?;
+    let sample_places: i64 = crate::db::query_scalar("SELECT count(*) FROM places WHERE is_sample = 1").fetch_one(&mut *pool.acquire().await?).await?;
     if have > 0 || sample_places == 0 {
         return Ok(0);
     }
@@ -67,7 +67,7 @@ pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
             beian_status: BeianStatus::NotFiled,
             beian_number: None,
         };
-        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE name = ? AND is_sample = 1")
+        let existing: Option<i64> = crate::db::query_scalar("SELECT id FROM organisations WHERE name = ? AND is_sample = 1")
             .bind(&org.name)
             .fetch_optional(&mut *tx)
             .await?;
@@ -98,10 +98,10 @@ pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
             let phone = format!("{}-0000{:04}", d.phone_code, rng.gen_range(0..10_000));
             let emergency = format!("{}-0000{:04}", d.phone_code, rng.gen_range(0..10_000));
             let street_id = format!("{}-{}", d.id, st.0);
-            let pid = sqlx::query(
+            let pid = crate::db::query_scalar::<i64>(
                 "INSERT INTO providers (organisation_id, name, kind, district_id, street_id, address, lat, lng, phone, emergency_phone,
                                         serve_radius_m, is_sample, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, unixepoch())",
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, unixepoch()) RETURNING id",
             )
             .bind(org_id)
             .bind(&name)
@@ -114,11 +114,10 @@ pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
             .bind(&phone)
             .bind(&emergency)
             .bind(radius)
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
+            .fetch_one(&mut *tx)
+            .await?;
             if radius.is_none() {
-                sqlx::query("INSERT INTO provider_streets (provider_id, street_id) VALUES (?, ?)").bind(pid).bind(&street_id).execute(&mut *tx).await?;
+                crate::db::query("INSERT INTO provider_streets (provider_id, street_id) VALUES (?, ?)").bind(pid).bind(&street_id).execute(&mut *tx).await?;
             }
             for &(item, minutes, price) in &CENTRE_ITEMS[..items] {
                 let modes = match (item, kind) {
@@ -126,7 +125,7 @@ pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
                     ("meal", _) => r#"["dine_in","pick_up","delivery"]"#,
                     _ => "[]",
                 };
-                sqlx::query("INSERT INTO provider_items (provider_id, service_item, duration_min, market_price_yuan, meal_modes) VALUES (?, ?, ?, ?, ?)")
+                crate::db::query("INSERT INTO provider_items (provider_id, service_item, duration_min, market_price_yuan, meal_modes) VALUES (?, ?, ?, ?, ?)")
                     .bind(pid)
                     .bind(item)
                     .bind(minutes)
@@ -139,7 +138,7 @@ pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
                 let days: &[i64] = if item == "meal" { &[1, 2, 3, 4, 5, 6, 7] } else { &[1, 2, 3, 4, 5] };
                 for &day in days {
                     for &(start, end, cap) in windows {
-                        sqlx::query(
+                        crate::db::query(
                             "INSERT INTO provider_timeslots (provider_id, service_item, weekday, start_min, end_min, capacity, created_at)
                              VALUES (?, ?, ?, ?, ?, ?, unixepoch())",
                         )
@@ -157,7 +156,7 @@ pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
             if kind != "meal_point" {
                 for (k, level) in ["senior", "intermediate", "junior"].into_iter().enumerate() {
                     let name = CARER_NAMES[(pid as usize * 3 + k) % CARER_NAMES.len()];
-                    sqlx::query(
+                    crate::db::query(
                         "INSERT INTO carers (provider_id, name, phone, level, certificate_no, is_sample, created_at)
                          VALUES (?, ?, ?, ?, ?, 1, unixepoch())",
                     )
@@ -177,7 +176,7 @@ pub async fn ensure_providers(pool: &SqlitePool) -> anyhow::Result<usize> {
     tx.commit().await?;
     if let Some(org) = xinwu_org {
         let hash = crate::api::auth::hash_password(SAMPLE_PASSWORD)?;
-        let exists: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE username = 'op-xinwu-yanglao'").fetch_one(pool).await?;
+        let exists: i64 = crate::db::query_scalar("SELECT count(*) FROM users WHERE username = 'op-xinwu-yanglao'").fetch_one(&mut *pool.acquire().await?).await?;
         if exists == 0 {
             crate::db::accounts::create_account(pool, crate::db::accounts::NewAccount { username: "op-xinwu-yanglao", display_name: "新吴区居家养老服务中心调度（示例）", password_hash: &hash, role: app::model::Role::Operator, organisation_id: Some(org), district_id: None, is_sample: true }, chrono::Utc::now().timestamp())
                 .await?;

@@ -4,7 +4,6 @@
 //! places leave tombstones: phones drop them at their next sync. The subsidy rule table
 //! (its rows are marked 示例规则) stays until an admin replaces it.
 
-use sqlx::SqlitePool;
 
 /// What was removed.
 #[derive(Debug, Default)]
@@ -15,13 +14,13 @@ pub struct Removed {
     pub accounts: u64,
 }
 
-pub async fn remove(pool: &SqlitePool) -> anyhow::Result<Removed> {
+pub async fn remove(pool: &crate::db::Pool) -> anyhow::Result<Removed> {
     const SAMPLE_PLACES: &str = "(SELECT id FROM places WHERE is_sample = 1)";
     const SAMPLE_PROVIDERS: &str = "(SELECT id FROM providers WHERE is_sample = 1)";
     const SAMPLE_USERS: &str = "(SELECT id FROM users WHERE is_sample = 1)";
     const SAMPLE_ORGS: &str = "(SELECT id FROM organisations WHERE is_sample = 1)";
     let mut tx = crate::db::begin_write(pool).await?;
-    let mut run = async |sql: String| -> anyhow::Result<u64> { Ok(sqlx::query(&sql).execute(&mut *tx).await?.rows_affected()) };
+    let mut run = async |sql: String| -> anyhow::Result<u64> { Ok(crate::db::query(&sql).execute(&mut *tx).await?.rows_affected()) };
     run(format!("DELETE FROM requests WHERE place_id IN {SAMPLE_PLACES}")).await?;
     run(format!("DELETE FROM orders WHERE provider_id IN {SAMPLE_PROVIDERS}")).await?;
     run(format!("DELETE FROM welfare_plans WHERE provider_id IN {SAMPLE_PROVIDERS}")).await?;
