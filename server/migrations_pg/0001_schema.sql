@@ -195,7 +195,7 @@ CREATE TABLE idempotency_keys (
     key          TEXT   NOT NULL,
     request_hash TEXT   NOT NULL,
     status       BIGINT NOT NULL,           -- HTTP status
-    response     JSONB  NOT NULL,           -- the JSON body (see "unsure" list: could stay TEXT)
+    response     TEXT   NOT NULL,           -- the JSON body (see "unsure" list: could stay TEXT)
     created_at   BIGINT NOT NULL,
     address_hash TEXT,                      -- 0009
     PRIMARY KEY (device_hash, key)
@@ -247,7 +247,7 @@ CREATE TABLE provider_items (
                           'welfare_visit', 'life_care', 'rehab_nursing', 'companionship', 'respite', 'errands', 'adaptation_assessment')),
     duration_min      BIGINT  NOT NULL CHECK (duration_min BETWEEN 5 AND 1440),
     market_price_yuan BIGINT  NOT NULL CHECK (market_price_yuan BETWEEN 0 AND 100000),
-    meal_modes        JSONB   NOT NULL DEFAULT '[]'::jsonb,   -- JSON array of dine_in / pick_up / delivery
+    meal_modes        TEXT    NOT NULL DEFAULT '[]',   -- JSON array of dine_in / pick_up / delivery
     active            BOOLEAN NOT NULL DEFAULT TRUE,          -- 0012
     PRIMARY KEY (provider_id, service_item)
 );
@@ -333,7 +333,7 @@ CREATE TABLE audit_log (
     place_id        BIGINT REFERENCES places (id) ON DELETE SET NULL,
     class_id        BIGINT,                        -- no FK (kept when the class goes)
     action          TEXT   NOT NULL,
-    detail          JSONB  NOT NULL,               -- JSON: before / after / choice
+    detail          TEXT   NOT NULL,               -- JSON: before / after / choice
     at              BIGINT NOT NULL,
     CHECK (user_id IS NOT NULL OR actor IS NOT NULL)
 );
@@ -368,7 +368,7 @@ CREATE TABLE requests (
     child_birth_month TEXT,                                -- 'YYYY-MM'
     start_month       TEXT,                                -- 'YYYY-MM'
     puhui             BOOLEAN NOT NULL DEFAULT FALSE,
-    priority_grounds  JSONB   NOT NULL DEFAULT '[]'::jsonb,-- JSON array of declared grounds
+    priority_grounds  TEXT    NOT NULL DEFAULT '[]',-- JSON array of declared grounds
     priority          BOOLEAN NOT NULL DEFAULT FALSE,      -- 0/1: any ground declared
     contact_name      TEXT    NOT NULL,
     contact_phone     TEXT    NOT NULL,
@@ -394,7 +394,7 @@ CREATE TABLE subsidy_rules (
     priority      BIGINT  NOT NULL,          -- ORDERING number (10, 20, 30): NOT a boolean
     name          TEXT    NOT NULL,
     explanation   TEXT    NOT NULL,
-    condition     JSONB   NOT NULL,          -- {"min_age", "any_category", "any_capability", "items", "age_or_category"}
+    condition     TEXT    NOT NULL,          -- {"min_age", "any_category", "any_capability", "items", "age_or_category"}
     payer         TEXT    NOT NULL CHECK (payer IN ('government_purchase', 'subsidy')),
     share_percent BIGINT  NOT NULL CHECK (share_percent BETWEEN 0 AND 100),
     cap_yuan      BIGINT  CHECK (cap_yuan IS NULL OR cap_yuan >= 0),
@@ -427,9 +427,9 @@ CREATE TABLE orders (
     meal_mode             TEXT   CHECK (meal_mode IS NULL OR meal_mode IN ('dine_in', 'pick_up', 'delivery')),
     timeslot_id           BIGINT NOT NULL REFERENCES provider_timeslots (id),
     visit_date            TEXT   NOT NULL,              -- 'YYYY-MM-DD', Beijing
-    elder                 JSONB  NOT NULL,              -- JSON: the shared profile
+    elder                 TEXT   NOT NULL,              -- JSON: the shared profile
     elder_name            TEXT   NOT NULL,
-    quote                 JSONB  NOT NULL,              -- JSON: the price and who pays
+    quote                 TEXT   NOT NULL,              -- JSON: the price and who pays
     category_confirmed_at BIGINT,
     status                TEXT   NOT NULL CHECK (status IN ('submitted', 'accepted', 'assigned', 'in_service', 'completed', 'declined', 'cancelled')),
     carer_id              BIGINT REFERENCES carers (id),
@@ -446,7 +446,7 @@ CREATE TABLE orders (
     check_out_lat         DOUBLE PRECISION,
     check_out_lng         DOUBLE PRECISION,
     check_out_distance_m  DOUBLE PRECISION,
-    tasks                 JSONB,                        -- JSON [{task, done, reason}]
+    tasks                 TEXT ,                        -- JSON [{task, done, reason}]
     carer_note            TEXT,
     rating                BIGINT CHECK (rating IS NULL OR rating BETWEEN 1 AND 5),
     rating_comment        TEXT,
@@ -468,7 +468,7 @@ CREATE TABLE consents (
     purpose        TEXT   NOT NULL CHECK (purpose IN ('contact', 'child_data', 'provider_share', 'elder_health', 'elder_categories', 'weekly_visit')),
     text_version   BIGINT NOT NULL,
     text           TEXT   NOT NULL,             -- the wording as shown
-    covers         JSONB  NOT NULL,             -- JSON array: what it covers, in words
+    covers         TEXT   NOT NULL,             -- JSON array: what it covers, in words
     recipient      TEXT   NOT NULL,             -- 'place:<id>' or 'provider:<id>'
     recipient_name TEXT   NOT NULL,
     given_at       BIGINT NOT NULL,
@@ -482,7 +482,7 @@ CREATE TABLE welfare_plans (
     device_hash  TEXT   NOT NULL REFERENCES devices (key_hash),
     elder_name   TEXT   NOT NULL,
     elder_phone  TEXT   NOT NULL,
-    elder        JSONB  NOT NULL,             -- JSON: the profile as last shared
+    elder        TEXT   NOT NULL,             -- JSON: the profile as last shared
     reason       TEXT   NOT NULL,
     provider_id  BIGINT NOT NULL REFERENCES providers (id),
     started_on   TEXT   NOT NULL,             -- 'YYYY-MM-DD', Beijing
@@ -655,9 +655,10 @@ CREATE INDEX code_attempts_device ON code_attempts (device_hash, at);
 --      `backfilled = 0/1`, `sum(flag)`, `max(p.is_sample)` and Rust reads of flags as i64
 --      (`sample == 1`, `puhui == 1`, `s.3 == 1` in supervise.rs) must change.
 --   d. REAL -> DOUBLE PRECISION. BLOB (imports.content) -> BYTEA.
---   e. TEXT JSON -> JSONB where the Rust code reads the column as a String and parses it with
---      serde_json (see 2 for the list and the sqlx caveat). Defaults '[]' -> '[]'::jsonb.
---      imports.result stays TEXT (written as JSON, never parsed back).
+--   e. JSON columns stay TEXT, as in SQLite: the code binds and reads them as Strings parsed
+--      with serde_json on both engines (sqlx-postgres neither binds a String to JSONB nor
+--      decodes JSONB into one), and the few statements that look inside them use the same
+--      JSON path functions (0002_sqlite_functions.sql) or a PostgreSQL text of their own.
 --   f. R*Tree virtual table place_geo(id, min_lat, max_lat, min_lng, max_lng) (+ its shadow
 --      tables place_geo_node/_parent/_rowid) and triggers places_geo_ins/_upd/_del -> dropped;
 --      places.geog geography(Point, 4326) GENERATED ALWAYS … STORED + GiST index places_geog
@@ -697,7 +698,7 @@ CREATE INDEX code_attempts_device ON code_attempts (device_hash, at);
 --      group_concat -> string_agg; BEGIN IMMEDIATE -> BEGIN + row locks.
 --
 -- 2. COLUMNS I WAS UNSURE ABOUT
---   JSON columns made JSONB (all are read into a Rust String and parsed with serde_json):
+--   JSON columns (TEXT, see e.; JSONB was considered — all are read into a Rust String and parsed with serde_json):
 --     orders.elder, orders.quote, welfare_plans.elder   (also used inside SQL: json_extract,
 --                                                        json_set — JSONB is the clear win)
 --     orders.tasks (nullable), requests.priority_grounds, provider_items.meal_modes,

@@ -24,7 +24,7 @@ const KRASOVSKY_A: f64 = 6_378_245.0;
 const KRASOVSKY_EE: f64 = 0.006_693_421_622_965_943_23;
 const PI: f64 = std::f64::consts::PI;
 const X_PI: f64 = PI * 3000.0 / 180.0;
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// GCJ-02 is only applied inside mainland China (the usual rough box).
 pub fn out_of_china(p: LatLng) -> bool {

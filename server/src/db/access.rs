@@ -100,7 +100,7 @@ pub async fn audit(tx: &mut crate::db::Conn, r: AuditRow<'_>) -> sqlx::Result<()
 /// What `/readyz` says of the database once both pools answered.
 #[derive(Debug, serde::Serialize)]
 pub struct Ready {
-    /// `sqlite` (the embedded engine).
+    /// `sqlite` (the embedded engine) or `postgresql`.
     pub engine: &'static str,
     /// The newest migration applied.
     pub schema_version: i64,
@@ -124,5 +124,5 @@ pub async fn ping(read: &crate::db::Pool, write: &crate::db::Pool) -> sqlx::Resu
     let schema_version: i64 = crate::db::query_scalar("SELECT coalesce(max(version), 0) FROM _sqlx_migrations WHERE success").fetch_one(&mut *read.acquire().await?).await?;
     crate::db::query("SELECT 1").execute(&mut *write.acquire().await?).await?;
     let pool = |p: &crate::db::Pool| Pool { open: p.size(), idle: p.num_idle() };
-    Ok(Ready { engine: "sqlite", schema_version, readers: pool(read), writer: pool(write), answered_ms: t.elapsed().as_millis() as u64 })
+    Ok(Ready { engine: read.engine().name(), schema_version, readers: pool(read), writer: pool(write), answered_ms: t.elapsed().as_millis() as u64 })
 }

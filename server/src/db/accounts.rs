@@ -73,7 +73,7 @@ pub(crate) async fn insert_organisation(conn: &mut crate::db::Conn, new: &Organi
     let number = new.beian_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
     Ok(crate::db::query_scalar::<i64>(
         "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, 0, ?6, ?6, ?5) RETURNING id",
+         VALUES (?1, ?2, ?3, ?4, FALSE, ?6, ?6, ?5) RETURNING id",
     )
     .bind(new.name.trim())
     .bind(new.uscc.trim())

@@ -8,7 +8,7 @@ use app::model::orders::{carer_level_label, Carer, CarerCreate};
 pub async fn active(conn: &mut crate::db::Conn, provider_id: i64) -> Result<Vec<Carer>, AppError> {
     let rows: Vec<(i64, String, String, String, String, Option<String>, bool)> = crate::db::query_as(
         "SELECT id, name, phone, level, certificate_no, certificate_expires_on, is_sample FROM carers
-         WHERE provider_id = ? AND active = 1 ORDER BY id",
+         WHERE provider_id = ? AND active = TRUE ORDER BY id",
     )
     .bind(provider_id)
     .fetch_all(&mut *conn)
@@ -40,7 +40,7 @@ pub async fn provider_of(conn: &mut crate::db::Conn, id: i64) -> Result<Option<i
 
 /// Whether the provider already has an active carer (other than `except`) with this certificate number.
 pub async fn certificate_taken(conn: &mut crate::db::Conn, provider_id: i64, certificate_no: &str, except: Option<i64>) -> Result<bool, AppError> {
-    Ok(crate::db::query_scalar("SELECT count(*) > 0 FROM carers WHERE provider_id = ? AND certificate_no = ? AND active = 1 AND id IS NOT ?")
+    Ok(crate::db::query_scalar("SELECT count(*) > 0 FROM carers WHERE provider_id = ? AND certificate_no = ? AND active = TRUE AND id IS DISTINCT FROM ?")
         .bind(provider_id)
         .bind(certificate_no)
         .bind(except)
@@ -52,7 +52,7 @@ pub async fn certificate_taken(conn: &mut crate::db::Conn, provider_id: i64, cer
 /// `false`: no such active carer.
 pub async fn update(conn: &mut crate::db::Conn, id: i64, c: &CarerCreate) -> Result<bool, AppError> {
     let r = crate::db::query(
-        "UPDATE carers SET name = ?, phone = ?, level = ?, certificate_no = ?, certificate_expires_on = ? WHERE id = ? AND active = 1",
+        "UPDATE carers SET name = ?, phone = ?, level = ?, certificate_no = ?, certificate_expires_on = ? WHERE id = ? AND active = TRUE",
     )
     .bind(c.name.trim())
     .bind(c.phone.trim())
@@ -68,7 +68,7 @@ pub async fn update(conn: &mut crate::db::Conn, id: i64, c: &CarerCreate) -> Res
 pub async fn insert(conn: &mut crate::db::Conn, provider_id: i64, c: &CarerCreate, now: i64) -> Result<i64, AppError> {
     let r = crate::db::query_scalar::<i64>(
         "INSERT INTO carers (provider_id, name, phone, level, certificate_no, certificate_expires_on, active, is_sample, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 1, 0, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, TRUE, FALSE, ?) RETURNING id",
     )
     .bind(provider_id)
     .bind(c.name.trim())
@@ -86,7 +86,7 @@ pub async fn insert(conn: &mut crate::db::Conn, provider_id: i64, c: &CarerCreat
 /// in (its sessions end now). Visits already assigned stay with the provider to reassign.
 /// `false`: already disabled.
 pub async fn disable(conn: &mut crate::db::Conn, id: i64, now: i64) -> Result<bool, AppError> {
-    let r = crate::db::query("UPDATE carers SET active = 0, disabled_at = ? WHERE id = ? AND active = 1").bind(now).bind(id).execute(&mut *conn).await?;
+    let r = crate::db::query("UPDATE carers SET active = FALSE, disabled_at = ? WHERE id = ? AND active = TRUE").bind(now).bind(id).execute(&mut *conn).await?;
     if r.rows_affected() == 0 {
         return Ok(false);
     }
@@ -103,7 +103,7 @@ pub async fn disable(conn: &mut crate::db::Conn, id: i64, now: i64) -> Result<bo
 /// `Err` says why not, in Chinese.
 pub async fn assignable(conn: &mut crate::db::Conn, id: i64, provider_id: i64, today: chrono::NaiveDate) -> Result<Result<(), String>, AppError> {
     let row: Option<(String, Option<String>)> =
-        crate::db::query_as("SELECT name, certificate_expires_on FROM carers WHERE id = ? AND provider_id = ? AND active = 1")
+        crate::db::query_as("SELECT name, certificate_expires_on FROM carers WHERE id = ? AND provider_id = ? AND active = TRUE")
             .bind(id)
             .bind(provider_id)
             .fetch_optional(&mut *conn)

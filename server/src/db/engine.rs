@@ -78,6 +78,15 @@ impl Pool {
             Pool::Pg(p) => Tx::Pg(p.begin().await?),
         })
     }
+    /// A transaction that reads several statements from one snapshot (a value and the rows
+    /// it describes, e.g. the changes feed's number and its places). SQLite's read
+    /// transaction is one snapshot already; PostgreSQL's default takes one per statement.
+    pub async fn begin_snapshot(&self) -> sqlx::Result<Tx> {
+        Ok(match self {
+            Pool::Lite(p) => Tx::Lite(p.begin().await?),
+            Pool::Pg(p) => Tx::Pg(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
+        })
+    }
     /// Open connections.
     pub fn size(&self) -> u32 {
         match self {
@@ -350,6 +359,28 @@ impl<'q> Sql<'q> {
             Sql::ByEngine { postgres, .. } => pg_placeholders(postgres),
         }
     }
+}
+
+/// A statement that takes lists as JSON arrays (`x IN (SELECT value FROM json_each(?))`),
+/// for both engines: on PostgreSQL the n-th list's elements are read as `types[n]`
+/// (`text`, `bigint`), so they compare with the column they are matched against.
+pub fn json_lists(sqlite: impl Into<String>, types: &[&str]) -> Sql<'static> {
+    let sqlite = sqlite.into();
+    let mut pg = String::with_capacity(sqlite.len() + 64);
+    let mut rest = sqlite.as_str();
+    let mut n = 0;
+    const FROM: &str = "SELECT value FROM json_each(";
+    while let Some(i) = rest.find(FROM) {
+        let after = &rest[i + FROM.len()..];
+        let end = after.find(')').expect("json_each( closes");
+        let ty = types.get(n).copied().unwrap_or_else(|| panic!("json_lists: no type for list {n} of {sqlite}"));
+        pg.push_str(&rest[..i]);
+        pg.push_str(&format!("SELECT CAST(value AS {ty}) FROM json_array_elements_text(CAST({} AS json)) AS e(value)", &after[..end]));
+        rest = &after[end + 1..];
+        n += 1;
+    }
+    pg.push_str(rest);
+    Sql::ByEngine { sqlite: Cow::Owned(sqlite), postgres: Cow::Owned(pg) }
 }
 
 impl<'q> From<&'q str> for Sql<'q> {
@@ -658,6 +689,17 @@ impl<'q, T: Scalar> QueryScalar<'q, T> {
 #[cfg(test)]
 mod tests {
     use super::pg_placeholders;
+
+    #[test]
+    fn json_lists_are_typed_for_postgresql() {
+        let sql = super::json_lists("WHERE a IN (SELECT value FROM json_each(?1)) OR b IN (SELECT value FROM json_each(?2))", &["text", "bigint"]);
+        let super::Sql::ByEngine { postgres, .. } = sql else { panic!() };
+        assert_eq!(
+            postgres,
+            "WHERE a IN (SELECT CAST(value AS text) FROM json_array_elements_text(CAST(?1 AS json)) AS e(value)) \
+             OR b IN (SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST(?2 AS json)) AS e(value))"
+        );
+    }
 
     #[test]
     fn placeholders_are_numbered_for_postgresql() {

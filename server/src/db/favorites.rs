@@ -27,7 +27,7 @@ pub(crate) async fn place_name(conn: &mut crate::db::Conn, place_id: i64) -> Res
 /// Saves a place for the device (kept as it was if already saved): when it was saved, and
 /// whether it is new.
 pub(crate) async fn save(conn: &mut crate::db::Conn, device_hash: &str, place_id: i64, now: i64) -> Result<(i64, bool), AppError> {
-    let inserted = crate::db::query("INSERT OR IGNORE INTO favorites (device_hash, place_id, created_at) VALUES (?, ?, ?)")
+    let inserted = crate::db::query("INSERT INTO favorites (device_hash, place_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         .bind(device_hash)
         .bind(place_id)
         .bind(now)

@@ -20,8 +20,8 @@ pub async fn areas(conn: &mut crate::db::Conn) -> Result<Vec<(String, Option<Str
 /// are never imported next to them.
 pub async fn holds_sample(conn: &mut crate::db::Conn) -> Result<bool, AppError> {
     Ok(crate::db::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM organisations WHERE is_sample = 1) OR EXISTS (SELECT 1 FROM places WHERE is_sample = 1)
-             OR EXISTS (SELECT 1 FROM providers WHERE is_sample = 1)",
+        "SELECT EXISTS (SELECT 1 FROM organisations WHERE is_sample = TRUE) OR EXISTS (SELECT 1 FROM places WHERE is_sample = TRUE)
+             OR EXISTS (SELECT 1 FROM providers WHERE is_sample = TRUE)",
     )
     .fetch_one(&mut *conn)
     .await?)
@@ -78,19 +78,19 @@ pub async fn existing(
     districts: &[String],
 ) -> Result<(HashMap<String, ExistingOrg>, Vec<ExistingPlace>), AppError> {
     let orgs: Vec<ExistingOrg> = crate::db::query_as(
-        "SELECT id, uscc, name, beian_status, beian_number FROM organisations WHERE uscc IN (SELECT value FROM json_each(?))",
+        crate::db::engine::json_lists("SELECT id, uscc, name, beian_status, beian_number FROM organisations WHERE uscc IN (SELECT value FROM json_each(?))", &["text"]),
     )
     .bind(json_list(usccs))
     .fetch_all(&mut *conn)
     .await?;
     let mut places: Vec<ExistingPlace> = crate::db::query_as(
-        "SELECT p.id, p.organisation_id, o.uscc, o.name AS org_name, p.registry_code, p.name, p.is_main, p.provider_type,
+        crate::db::engine::json_lists("SELECT p.id, p.organisation_id, o.uscc, o.name AS org_name, p.registry_code, p.name, p.is_main, p.provider_type,
                 p.district_id, p.street_id, s.name AS street_name, p.address, p.lat, p.lng, p.location_unverified, p.phone,
                 p.opening_hours, p.puhui, p.puhui_fee_yuan, p.closed_at IS NOT NULL AS closed
          FROM places p JOIN organisations o ON o.id = p.organisation_id JOIN areas s ON s.id = p.street_id
          WHERE o.uscc IN (SELECT value FROM json_each(?1))
-            OR (p.district_id IN (SELECT value FROM json_each(?2)) AND p.closed_at IS NULL AND p.is_sample = 0)
-         ORDER BY p.id",
+            OR (p.district_id IN (SELECT value FROM json_each(?2)) AND p.closed_at IS NULL AND p.is_sample = FALSE)
+         ORDER BY p.id", &["text", "text"]),
     )
     .bind(json_list(usccs))
     .bind(json_list(districts))
@@ -98,18 +98,18 @@ pub async fn existing(
     .await?;
     let ids = json_list(&places.iter().map(|p| p.id).collect::<Vec<_>>());
     let modes: Vec<(i64, String, i64)> =
-        crate::db::query_as("SELECT place_id, care_mode, fee_yuan FROM place_care_modes WHERE place_id IN (SELECT value FROM json_each(?))")
+        crate::db::query_as(crate::db::engine::json_lists("SELECT place_id, care_mode, fee_yuan FROM place_care_modes WHERE place_id IN (SELECT value FROM json_each(?))", &["bigint"]))
             .bind(&ids)
             .fetch_all(&mut *conn)
             .await?;
     let badges: Vec<(i64, String)> =
-        crate::db::query_as("SELECT place_id, badge FROM place_badges WHERE place_id IN (SELECT value FROM json_each(?))")
+        crate::db::query_as(crate::db::engine::json_lists("SELECT place_id, badge FROM place_badges WHERE place_id IN (SELECT value FROM json_each(?))", &["bigint"]))
             .bind(&ids)
             .fetch_all(&mut *conn)
             .await?;
     let classes: Vec<(i64, i64, String, String, i64, i64, i64, i64)> = crate::db::query_as(
-        "SELECT id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots FROM classes
-         WHERE place_id IN (SELECT value FROM json_each(?))",
+        crate::db::engine::json_lists("SELECT id, place_id, age_band, care_mode, capacity, enrolled, vacancies, puhui_slots FROM classes
+         WHERE place_id IN (SELECT value FROM json_each(?))", &["bigint"]),
     )
     .bind(&ids)
     .fetch_all(&mut *conn)
@@ -160,7 +160,7 @@ impl ExistingPlace {
 pub async fn insert_org(conn: &mut crate::db::Conn, o: &OrgRecord, now: i64) -> Result<i64, AppError> {
     let r = crate::db::query_scalar::<i64>(
         "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 0, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, FALSE, ?, ?) RETURNING id",
     )
     .bind(&o.name)
     .bind(&o.uscc)
@@ -191,7 +191,7 @@ pub async fn insert_place(conn: &mut crate::db::Conn, org_id: i64, p: &PlaceReco
         "INSERT INTO places (organisation_id, is_main, name, provider_type, district_id, street_id, address, lat, lng,
                              opening_hours, phone, puhui, puhui_fee_yuan, is_sample, created_at, updated_at, registry_code,
                              location_unverified)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?, ?) RETURNING id",
     )
     .bind(org_id)
     .bind(is_main)
@@ -332,7 +332,7 @@ async fn insert_class(conn: &mut crate::db::Conn, place_id: i64, c: &ClassRecord
 
 /// Closes a place: parents no longer find it, and their caches drop it at the next sync.
 pub async fn close_place(conn: &mut crate::db::Conn, id: i64, now: i64) -> Result<bool, AppError> {
-    let r = crate::db::query("UPDATE places SET closed_at = ?, updated_at = ? WHERE id = ? AND closed_at IS NULL AND is_sample = 0")
+    let r = crate::db::query("UPDATE places SET closed_at = ?, updated_at = ? WHERE id = ? AND closed_at IS NULL AND is_sample = FALSE")
         .bind(now)
         .bind(now)
         .bind(id)

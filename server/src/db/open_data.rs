@@ -90,12 +90,12 @@ pub async fn places(conn: &mut crate::db::Conn, scope: &Scope) -> Result<Vec<Vec
                 (SELECT group_concat(b.badge, ';') FROM place_badges b WHERE b.place_id = p.id) AS badges,
                 (SELECT group_concat(c.age_band || ':' || c.care_mode || ':' || c.capacity || ':' || c.enrolled || ':' || c.vacancies, ';')
                    FROM classes c WHERE c.place_id = p.id) AS classes,
-                (SELECT sum(c.capacity) FROM classes c WHERE c.place_id = p.id) AS capacity,
-                (SELECT sum(c.vacancies) FROM classes c WHERE c.place_id = p.id) AS vacancies,
+                (SELECT CAST(sum(c.capacity) AS BIGINT) FROM classes c WHERE c.place_id = p.id) AS capacity,
+                (SELECT CAST(sum(c.vacancies) AS BIGINT) FROM classes c WHERE c.place_id = p.id) AS vacancies,
                 (SELECT min(c.confirmed_at) FROM classes c WHERE c.place_id = p.id) AS confirmed_at
          FROM places p JOIN organisations o ON o.id = p.organisation_id
               JOIN areas d ON d.id = p.district_id JOIN areas s ON s.id = p.street_id
-         WHERE p.closed_at IS NULL AND (?1 IS NULL OR p.district_id = ?1 OR p.street_id = ?1) AND (?2 OR p.is_sample = 0)
+         WHERE p.closed_at IS NULL AND (?1 IS NULL OR p.district_id = ?1 OR p.street_id = ?1) AND (?2 OR p.is_sample = FALSE)
          ORDER BY p.district_id, p.street_id, p.id",
     )
     .bind(&scope.area)
@@ -210,11 +210,11 @@ pub async fn providers(conn: &mut crate::db::Conn, scope: &Scope) -> Result<Vec<
                 p.phone, p.emergency_phone, p.serve_radius_m,
                 (SELECT group_concat(a.name, '、') FROM provider_streets ps JOIN areas a ON a.id = ps.street_id WHERE ps.provider_id = p.id) AS streets,
                 (SELECT group_concat(i.service_item || ':' || i.duration_min || ':' || i.market_price_yuan, ';')
-                   FROM provider_items i WHERE i.provider_id = p.id AND i.active = 1) AS items,
+                   FROM provider_items i WHERE i.provider_id = p.id AND i.active = TRUE) AS items,
                 p.is_sample
          FROM providers p JOIN organisations o ON o.id = p.organisation_id
               JOIN areas d ON d.id = p.district_id JOIN areas s ON s.id = p.street_id
-         WHERE p.closed_at IS NULL AND (?1 IS NULL OR p.district_id = ?1 OR p.street_id = ?1) AND (?2 OR p.is_sample = 0)
+         WHERE p.closed_at IS NULL AND (?1 IS NULL OR p.district_id = ?1 OR p.street_id = ?1) AND (?2 OR p.is_sample = FALSE)
          ORDER BY p.district_id, p.street_id, p.id",
     )
     .bind(&scope.area)

@@ -185,8 +185,8 @@ pub(crate) async fn weekly_windows(
 ) -> Result<Vec<app::model::requests::WeeklyWindow>, AppError> {
     let rows: Vec<(i64, i64, i64, i64, i64)> = crate::db::query_as(
         "SELECT id, weekday, start_min, end_min, capacity FROM provider_timeslots t
-         WHERE provider_id = ? AND service_item = ? AND active = 1
-           AND EXISTS (SELECT 1 FROM provider_items i WHERE i.provider_id = t.provider_id AND i.service_item = t.service_item AND i.active = 1)",
+         WHERE provider_id = ? AND service_item = ? AND active = TRUE
+           AND EXISTS (SELECT 1 FROM provider_items i WHERE i.provider_id = t.provider_id AND i.service_item = t.service_item AND i.active = TRUE)",
     )
     .bind(provider_id)
     .bind(item.code())

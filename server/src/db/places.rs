@@ -1,7 +1,7 @@
 //! SQLite data access (sqlx). Times in the database are Unix seconds.
 
 use crate::http::error::AppError;
-use app::rules::geo::{bbox_around, BBox, LatLng};
+use app::rules::geo::{bbox_around, BBox, LatLng, EARTH_RADIUS_M};
 use app::rules::query::{Origin, PlaceQuery};
 use app::model::*;
 use chrono::{DateTime, Utc};
@@ -83,7 +83,7 @@ pub async fn insert_area(tx: &mut crate::db::Tx, a: &AreaSeed) -> sqlx::Result<(
 pub async fn insert_org(tx: &mut crate::db::Tx, o: &OrgSeed, now: i64) -> sqlx::Result<i64> {
     let r = crate::db::query_scalar::<i64>(
         "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, TRUE, ?, ?) RETURNING id",
     )
     .bind(&o.name)
     .bind(&o.uscc)
@@ -101,7 +101,7 @@ pub async fn insert_place(tx: &mut crate::db::Tx, org_id: i64, p: &PlaceSeed, no
     let r = crate::db::query_scalar::<i64>(
         "INSERT INTO places (organisation_id, is_main, name, provider_type, district_id, street_id, address, lat, lng,
                              opening_hours, phone, puhui, puhui_fee_yuan, is_sample, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, ?, ?) RETURNING id",
     )
     .bind(org_id)
     .bind(p.is_main)
@@ -176,16 +176,29 @@ enum Select {
 }
 
 impl Select {
-    fn clause(&self, col: &str) -> String {
+    /// The statement `text` with the selection's condition on `col` at `{}`, for both
+    /// engines: the box is SQLite's R*Tree; on PostgreSQL the circle it was drawn around
+    /// (centre and radius read back from the same four arguments, +1 % for the spheroid)
+    /// goes to `ST_DWithin` over the GiST-indexed `places.geog`. Either way the exact
+    /// distance is cut in Rust (`app::rules::search`).
+    fn sql(&self, text: &str, col: &str) -> crate::db::Sql<'static> {
+        let with = |clause: &str| text.replace("{}", clause);
         match self {
-            Select::BBox(_) => format!(
-                "{col} IN (SELECT id FROM place_geo WHERE min_lat >= ? AND max_lat <= ? AND min_lng >= ? AND max_lng <= ?)"
+            Select::BBox(_) => crate::db::Sql::by_engine(
+                with(&format!("{col} IN (SELECT id FROM place_geo WHERE min_lat >= ?1 AND max_lat <= ?2 AND min_lng >= ?3 AND max_lng <= ?4)")),
+                with(&format!(
+                    "{col} IN (SELECT id FROM places WHERE ST_DWithin(geog,
+                        ST_SetSRID(ST_MakePoint((?3 + ?4) / 2, (?1 + ?2) / 2), 4326)::geography, radians((?2 - ?1) / 2) * {EARTH_RADIUS_M} * 1.01))"
+                )),
             ),
-            Select::One(_) => format!("{col} = ?"),
-            Select::Area(_) => format!("{col} IN (SELECT id FROM places WHERE district_id = ?1 OR street_id = ?1)"),
-            Select::ChangedIn(..) => format!(
-                "{col} IN (SELECT id FROM places WHERE change_seq > ?2 AND (district_id IN (SELECT value FROM json_each(?1))
+            Select::One(_) => with(&format!("{col} = ?")).into(),
+            Select::Area(_) => with(&format!("{col} IN (SELECT id FROM places WHERE district_id = ?1 OR street_id = ?1)")).into(),
+            Select::ChangedIn(..) => crate::db::engine::json_lists(
+                with(&format!(
+                    "{col} IN (SELECT id FROM places WHERE change_seq > ?2 AND (district_id IN (SELECT value FROM json_each(?1))
                                                                          OR street_id IN (SELECT value FROM json_each(?1))))"
+                )),
+                &["text", "text"],
             ),
         }
     }
@@ -242,13 +255,13 @@ struct ClassRow {
 
 async fn load_summaries(conn: &mut crate::db::Conn, sel: Select) -> Result<Vec<PlaceSummary>, AppError> {
     let places: Vec<PlaceRow> = sel
-        .bind(crate::db::query_as(&format!(
+        .bind(crate::db::query_as(sel.sql(
             "SELECT p.id, p.organisation_id, p.name, p.provider_type, p.puhui, p.puhui_fee_yuan,
                     p.district_id, d.name AS district_name, p.street_id, s.name AS street_name,
                     p.address, p.lat, p.lng, p.is_sample, p.location_unverified, p.updated_at, p.change_seq
              FROM places p JOIN areas d ON d.id = p.district_id JOIN areas s ON s.id = p.street_id
              WHERE p.closed_at IS NULL AND {}",
-            sel.clause("p.id")
+            "p.id",
         )))
         .fetch_all(&mut *conn)
         .await?;
@@ -256,24 +269,24 @@ async fn load_summaries(conn: &mut crate::db::Conn, sel: Select) -> Result<Vec<P
         return Ok(vec![]);
     }
     let badges: Vec<(i64, String)> = sel
-        .bind(crate::db::query_as(&format!(
+        .bind(crate::db::query_as(sel.sql(
             "SELECT place_id, badge FROM place_badges WHERE {} ORDER BY place_id, badge",
-            sel.clause("place_id")
+            "place_id",
         )))
         .fetch_all(&mut *conn)
         .await?;
     let modes: Vec<(i64, String, i64, String)> = sel
-        .bind(crate::db::query_as(&format!(
+        .bind(crate::db::query_as(sel.sql(
             "SELECT place_id, care_mode, fee_yuan, unit FROM place_care_modes WHERE {}",
-            sel.clause("place_id")
+            "place_id",
         )))
         .fetch_all(&mut *conn)
         .await?;
     let classes: Vec<ClassRow> = sel
-        .bind(crate::db::query_as(&format!(
+        .bind(crate::db::query_as(sel.sql(
             "SELECT id, place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at, change_seq
              FROM classes WHERE {}",
-            sel.clause("place_id")
+            "place_id",
         )))
         .fetch_all(&mut *conn)
         .await?;
@@ -462,7 +475,7 @@ pub async fn areas(pool: &crate::db::Pool) -> Result<AreasResponse, AppError> {
 // ------------------------------------------------------------------ sync
 
 pub async fn current_seq(conn: &mut crate::db::Conn) -> Result<i64, AppError> {
-    Ok(crate::db::query_scalar("SELECT value FROM change_counter WHERE id = 1").fetch_one(&mut *conn).await?)
+    Ok(crate::db::query_scalar("SELECT value FROM change_counter WHERE id = TRUE").fetch_one(&mut *conn).await?)
 }
 
 pub async fn area_exists(conn: &mut crate::db::Conn, id: &str) -> Result<bool, AppError> {
@@ -477,7 +490,7 @@ fn unknown_area(field: &str, id: &str) -> AppError {
 /// Every place of a district or street, with the sequence number the snapshot is
 /// consistent with (one read transaction).
 pub async fn area_places(pool: &crate::db::Pool, area_id: &str) -> Result<Option<AreaPlacesResponse>, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_snapshot().await?;
     if !area_exists(&mut tx, area_id).await? {
         return Ok(None);
     }
@@ -493,7 +506,7 @@ pub const MAX_CHANGES: usize = 2_000;
 /// Places of `areas` changed after `since`, place deletions after `since`, and the
 /// sequence number now (one read transaction, so nothing falls between two calls).
 pub async fn changes(pool: &crate::db::Pool, since: i64, areas: &[String]) -> Result<ChangesResponse, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_snapshot().await?;
     for a in areas {
         if !area_exists(&mut tx, a).await? {
             return Err(unknown_area("areas", a));
@@ -504,8 +517,8 @@ pub async fn changes(pool: &crate::db::Pool, since: i64, areas: &[String]) -> Re
         .fetch_one(&mut *tx)
         .await?;
     let changed: i64 = crate::db::query_scalar(
-        "SELECT count(*) FROM places WHERE change_seq > ?2 AND (district_id IN (SELECT value FROM json_each(?1))
-                                                           OR street_id IN (SELECT value FROM json_each(?1)))",
+        crate::db::engine::json_lists("SELECT count(*) FROM places WHERE change_seq > ?2 AND (district_id IN (SELECT value FROM json_each(?1))
+                                                           OR street_id IN (SELECT value FROM json_each(?1)))", &["text", "text"]),
     )
     .bind(serde_json::to_string(areas).unwrap_or_default())
     .bind(since)
@@ -520,7 +533,7 @@ pub async fn changes(pool: &crate::db::Pool, since: i64, areas: &[String]) -> Re
         let deleted: Vec<String> = crate::db::query_scalar(
             "SELECT entity_id FROM (SELECT entity_id, change_seq FROM tombstones WHERE entity = 'place' AND change_seq > ?1
                                     UNION ALL
-                                    SELECT CAST(id AS TEXT), change_seq FROM places WHERE closed_at IS NOT NULL AND change_seq > ?1)
+                                    SELECT CAST(id AS TEXT), change_seq FROM places WHERE closed_at IS NOT NULL AND change_seq > ?1) AS gone
              ORDER BY change_seq",
         )
         .bind(since)
@@ -538,7 +551,7 @@ pub async fn sync_reset(pool: &crate::db::Pool) -> Result<i64, AppError> {
     let mut tx = super::begin_write(pool).await?;
     // A number of its own: a device that refetches gets it with its snapshot and is then
     // at the horizon, not behind it.
-    crate::db::query("UPDATE change_counter SET value = value + 1 WHERE id = 1").execute(&mut *tx).await?;
+    crate::db::query("UPDATE change_counter SET value = value + 1 WHERE id = TRUE").execute(&mut *tx).await?;
     let seq = current_seq(&mut tx).await?;
     crate::db::query("UPDATE sync_meta SET value = max(value, ?) WHERE key = 'tombstone_horizon'").bind(seq).execute(&mut *tx).await?;
     tx.commit().await?;
@@ -637,21 +650,32 @@ pub async fn prune(pool: &crate::db::Pool, now: i64) -> Result<Pruned, AppError>
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let orders_anonymised = crate::db::query(&format!(
-        "UPDATE orders SET elder_name = ?1, {}
+    let orders = |erased: &str| {
+        format!(
+            "UPDATE orders SET elder_name = ?1, {erased}
           WHERE elder_name <> ?1 AND status IN ({}) AND updated_at < ?2",
-        crate::db::privacy::ORDER_ELDER_ERASED,
-        *crate::db::ORDERS_CLOSED
+            *crate::db::ORDERS_CLOSED
+        )
+    };
+    let orders_anonymised = crate::db::query(crate::db::Sql::by_engine(
+        orders(crate::db::privacy::ORDER_ELDER_ERASED),
+        orders(crate::db::privacy::ORDER_ELDER_ERASED_PG),
     ))
     .bind(ANONYMISED)
     .bind(closed_before)
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let plans_anonymised = crate::db::query(
-        &format!("UPDATE welfare_plans SET elder_name = ?1 || id, elder_phone = '', reason = '', {}
-          WHERE elder_name NOT LIKE ?1 || '%' AND ended_on IS NOT NULL AND ended_on < date(?2, 'unixepoch')", crate::db::privacy::PLAN_ELDER_ERASED),
-    )
+    let plans = |erased: &str| {
+        format!(
+            "UPDATE welfare_plans SET elder_name = ?1 || id, elder_phone = '', reason = '', {erased}
+          WHERE elder_name NOT LIKE ?1 || '%' AND ended_on IS NOT NULL AND ended_on < date(?2, 'unixepoch')"
+        )
+    };
+    let plans_anonymised = crate::db::query(crate::db::Sql::by_engine(
+        plans(crate::db::privacy::PLAN_ELDER_ERASED),
+        plans(crate::db::privacy::PLAN_ELDER_ERASED_PG),
+    ))
     .bind(ANONYMISED)
     .bind(closed_before)
     .execute(&mut *tx)

@@ -26,10 +26,10 @@ pub async fn existing(conn: &mut crate::db::Conn, keys: &[(String, i32)]) -> Res
 pub async fn upsert(conn: &mut crate::db::Conn, r: &PopulationRecord, now: i64) -> Result<(), AppError> {
     crate::db::query(
         "INSERT INTO population (street_id, year, resident, age_0_3, age_60, age_65, age_80, communities, source, is_sample, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)
          ON CONFLICT (street_id, year) DO UPDATE SET resident = excluded.resident, age_0_3 = excluded.age_0_3, age_60 = excluded.age_60,
              age_65 = excluded.age_65, age_80 = excluded.age_80, communities = excluded.communities, source = excluded.source,
-             is_sample = 0, updated_at = excluded.updated_at",
+             is_sample = FALSE, updated_at = excluded.updated_at",
     )
     .bind(&r.street_id)
     .bind(r.year)

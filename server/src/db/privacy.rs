@@ -119,15 +119,19 @@ pub async fn withdraw(conn: &mut crate::db::Conn, device_hash: &str, id: i64, no
         let flag = if c.purpose == Purpose::ElderHealth { "$.consent_health" } else { "$.consent_categories" };
         // the order it was given with, and the plans of the same person on this device
         let sql = format!("SET elder = json_set(elder, '{path}', json('{empty}'), '{flag}', json('false')), updated_at = ?");
-        crate::db::query(&format!("UPDATE orders {sql} WHERE id = ? AND device_hash = ?"))
+        let (key, flag_key) = (&path[2..], &flag[2..]);
+        let pg = format!("SET elder = (CAST(elder AS jsonb) || jsonb_build_object('{key}', CAST('{empty}' AS jsonb), '{flag_key}', false))::text, updated_at = ?");
+        crate::db::query(crate::db::Sql::by_engine(
+            format!("UPDATE orders {sql} WHERE id = ? AND device_hash = ?"),
+            format!("UPDATE orders {pg} WHERE id = ? AND device_hash = ?"),
+        ))
             .bind(t)
             .bind(&c.subject_id)
             .bind(device_hash)
             .execute(&mut *conn)
             .await?;
-        crate::db::query(&format!(
-            "UPDATE welfare_plans {sql} WHERE device_hash = ? AND elder_name = (SELECT elder_name FROM orders WHERE id = ? AND device_hash = ?)"
-        ))
+        let plans = |set: &str| format!("UPDATE welfare_plans {set} WHERE device_hash = ? AND elder_name = (SELECT elder_name FROM orders WHERE id = ? AND device_hash = ?)");
+        crate::db::query(crate::db::Sql::by_engine(plans(&sql), plans(&pg)))
         .bind(t)
         .bind(device_hash)
         .bind(&c.subject_id)
@@ -218,9 +222,8 @@ pub async fn erase(conn: &mut crate::db::Conn, device_hash: &str, now: DateTime<
     .rows_affected() as u32;
     let requests_erased = crate::db::query("DELETE FROM requests WHERE device_hash = ?").bind(device_hash).execute(&mut *conn).await?.rows_affected() as u32;
     let anonymised = crate::db::places::ANONYMISED;
-    let orders_anonymised = crate::db::query(&format!(
-        "UPDATE orders SET device_hash = '{ERASED_DEVICE}', elder_name = ?1, {ORDER_ELDER_ERASED}, updated_at = ?2 WHERE device_hash = ?3"
-    ))
+    let orders = |erased: &str| format!("UPDATE orders SET device_hash = '{ERASED_DEVICE}', elder_name = ?1, {erased}, updated_at = ?2 WHERE device_hash = ?3");
+    let orders_anonymised = crate::db::query(crate::db::Sql::by_engine(orders(ORDER_ELDER_ERASED), orders(ORDER_ELDER_ERASED_PG)))
     .bind(anonymised)
     .bind(t)
     .bind(device_hash)
@@ -236,11 +239,14 @@ pub async fn erase(conn: &mut crate::db::Conn, device_hash: &str, now: DateTime<
         .bind(device_hash)
         .execute(&mut *conn)
         .await?;
-    let plans_ended = crate::db::query(&format!(
-        "UPDATE welfare_plans SET device_hash = '{ERASED_DEVICE}', elder_name = ?1 || id, elder_phone = '', reason = '', {PLAN_ELDER_ERASED},
+    let plans = |erased: &str| {
+        format!(
+            "UPDATE welfare_plans SET device_hash = '{ERASED_DEVICE}', elder_name = ?1 || id, elder_phone = '', reason = '', {erased},
                 ended_on = coalesce(ended_on, ?2), updated_at = ?3
           WHERE device_hash = ?4"
-    ))
+        )
+    };
+    let plans_ended = crate::db::query(crate::db::Sql::by_engine(plans(PLAN_ELDER_ERASED), plans(PLAN_ELDER_ERASED_PG)))
     .bind(anonymised)
     .bind(&today)
     .bind(t)
@@ -267,6 +273,16 @@ pub const ORDER_ELDER_ERASED: &str = "elder = json_set(elder, '$.name', ?1, '$.p
                              '$.capability_level', json('null'), '$.categories', json('[]')),
             check_in_lat = NULL, check_in_lng = NULL, check_out_lat = NULL, check_out_lng = NULL,
             tasks = NULL, carer_note = NULL, message = NULL, rating_comment = NULL";
+
+/// [`ORDER_ELDER_ERASED`] on PostgreSQL (the JSON text merged with the emptied fields).
+pub const ORDER_ELDER_ERASED_PG: &str = "elder = (CAST(elder AS jsonb) || jsonb_build_object('name', CAST(?1 AS text), 'phone', '', 'address_detail', '', 'lat', 0, 'lng', 0,
+                             'capability_level', NULL, 'categories', CAST('[]' AS jsonb)))::text,
+            check_in_lat = NULL, check_in_lng = NULL, check_out_lat = NULL, check_out_lng = NULL,
+            tasks = NULL, carer_note = NULL, message = NULL, rating_comment = NULL";
+
+/// [`PLAN_ELDER_ERASED`] on PostgreSQL.
+pub const PLAN_ELDER_ERASED_PG: &str = "elder = (CAST(elder AS jsonb) || jsonb_build_object('name', CAST(?1 AS text), 'phone', '', 'address_detail', '', 'lat', 0, 'lng', 0,
+                             'capability_level', NULL, 'categories', CAST('[]' AS jsonb)))::text";
 
 /// The same for a weekly 探访 plan's profile.
 pub const PLAN_ELDER_ERASED: &str = "elder = json_set(elder, '$.name', ?1, '$.phone', '', '$.address_detail', '', '$.lat', 0, '$.lng', 0,
@@ -366,7 +382,9 @@ pub async fn move_records(conn: &mut crate::db::Conn, from: &str, to: &str) -> R
     for (i, table) in FAMILY_TABLES.iter().enumerate() {
         let sql = if *table == "idempotency_keys" {
             // a key sent by both phones stays with the phone that has it
-            "UPDATE OR IGNORE idempotency_keys SET device_hash = ?1 WHERE device_hash = ?2".to_string()
+            "UPDATE idempotency_keys SET device_hash = ?1
+              WHERE device_hash = ?2 AND key NOT IN (SELECT key FROM idempotency_keys WHERE device_hash = ?1)"
+                .to_string()
         } else {
             format!("UPDATE {table} SET device_hash = ?1 WHERE device_hash = ?2")
         };
@@ -375,14 +393,14 @@ pub async fn move_records(conn: &mut crate::db::Conn, from: &str, to: &str) -> R
             moved[i] = n;
         }
     }
-    crate::db::query("INSERT OR IGNORE INTO favorites (device_hash, place_id, created_at) SELECT ?1, place_id, created_at FROM favorites WHERE device_hash = ?2")
+    crate::db::query("INSERT INTO favorites (device_hash, place_id, created_at) SELECT ?1, place_id, created_at FROM favorites WHERE device_hash = ?2 ON CONFLICT DO NOTHING")
         .bind(to)
         .bind(from)
         .execute(&mut *conn)
         .await?;
     crate::db::query("DELETE FROM favorites WHERE device_hash = ?").bind(from).execute(&mut *conn).await?;
     crate::db::query("UPDATE access_log SET device_hash = ?1 WHERE device_hash = ?2").bind(to).bind(from).execute(&mut *conn).await?;
-    crate::db::query("UPDATE OR REPLACE transfer_codes SET device_hash = ?1 WHERE device_hash = ?2 AND mode = 'recover'").bind(to).bind(from).execute(&mut *conn).await?;
+    crate::db::query("UPDATE transfer_codes SET device_hash = ?1 WHERE device_hash = ?2 AND mode = 'recover'").bind(to).bind(from).execute(&mut *conn).await?;
     crate::db::query("DELETE FROM transfer_codes WHERE device_hash = ?").bind(from).execute(&mut *conn).await?;
     // phones that shared with the old one now share with the new one
     crate::db::query("UPDATE device_links SET owner_hash = ?1 WHERE owner_hash = ?2").bind(to).bind(from).execute(&mut *conn).await?;
@@ -416,7 +434,7 @@ pub async fn stop_sharing(conn: &mut crate::db::Conn, own: &str) -> Result<u32, 
 /// Phones sharing the family's records besides this one, and whether a recovery code is set.
 pub async fn sharing(conn: &mut crate::db::Conn, household: &str, own: &str) -> Result<(u32, bool), AppError> {
     let (n, recovery): (i64, bool) = crate::db::query_as(
-        "SELECT (SELECT count(*) FROM (SELECT member_hash AS h FROM device_links WHERE owner_hash = ?1 UNION SELECT ?1)
+        "SELECT (SELECT count(*) FROM (SELECT member_hash AS h FROM device_links WHERE owner_hash = ?1 UNION SELECT ?1) AS phones
                   WHERE h <> ?2 AND EXISTS (SELECT 1 FROM device_links WHERE owner_hash = ?1)),
                 EXISTS (SELECT 1 FROM transfer_codes WHERE device_hash = ?1 AND mode = 'recover' AND used_at IS NULL)",
     )

@@ -64,18 +64,18 @@ pub type Orgs = HashMap<String, (i64, String)>;
 /// provider of these districts (what a file covering a district no longer lists).
 pub async fn existing(conn: &mut crate::db::Conn, usccs: &[String], districts: &[String]) -> Result<(Orgs, Vec<ExistingProvider>), AppError> {
     let orgs: Vec<(String, i64, String)> =
-        crate::db::query_as("SELECT uscc, id, name FROM organisations WHERE uscc IN (SELECT value FROM json_each(?))")
+        crate::db::query_as(crate::db::engine::json_lists("SELECT uscc, id, name FROM organisations WHERE uscc IN (SELECT value FROM json_each(?))", &["text"]))
             .bind(json_list(usccs))
             .fetch_all(&mut *conn)
             .await?;
     let mut providers: Vec<ExistingProvider> = crate::db::query_as(
-        "SELECT p.id, p.organisation_id, o.uscc, o.name AS org_name, p.registry_code, p.name, p.kind, p.district_id, p.street_id,
+        crate::db::engine::json_lists("SELECT p.id, p.organisation_id, o.uscc, o.name AS org_name, p.registry_code, p.name, p.kind, p.district_id, p.street_id,
                 s.name AS street_name, p.address, p.lat, p.lng, p.location_unverified, p.phone, p.emergency_phone, p.serve_radius_m,
                 p.cancel_window_h, p.closed_at IS NOT NULL AS closed
          FROM providers p JOIN organisations o ON o.id = p.organisation_id JOIN areas s ON s.id = p.street_id
          WHERE o.uscc IN (SELECT value FROM json_each(?1))
-            OR (p.district_id IN (SELECT value FROM json_each(?2)) AND p.closed_at IS NULL AND p.is_sample = 0)
-         ORDER BY p.id",
+            OR (p.district_id IN (SELECT value FROM json_each(?2)) AND p.closed_at IS NULL AND p.is_sample = FALSE)
+         ORDER BY p.id", &["text", "text"]),
     )
     .bind(json_list(usccs))
     .bind(json_list(districts))
@@ -84,7 +84,7 @@ pub async fn existing(conn: &mut crate::db::Conn, usccs: &[String], districts: &
     let ids = json_list(&providers.iter().map(|p| p.id).collect::<Vec<_>>());
     let at: HashMap<i64, usize> = providers.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
     let streets: Vec<(i64, String)> =
-        crate::db::query_as("SELECT provider_id, street_id FROM provider_streets WHERE provider_id IN (SELECT value FROM json_each(?))")
+        crate::db::query_as(crate::db::engine::json_lists("SELECT provider_id, street_id FROM provider_streets WHERE provider_id IN (SELECT value FROM json_each(?))", &["bigint"]))
             .bind(&ids)
             .fetch_all(&mut *conn)
             .await?;
@@ -92,8 +92,8 @@ pub async fn existing(conn: &mut crate::db::Conn, usccs: &[String], districts: &
         providers[at[&pid]].streets.push(s);
     }
     let items: Vec<(i64, String, i64, i64, String, bool)> = crate::db::query_as(
-        "SELECT provider_id, service_item, duration_min, market_price_yuan, meal_modes, active FROM provider_items
-         WHERE provider_id IN (SELECT value FROM json_each(?))",
+        crate::db::engine::json_lists("SELECT provider_id, service_item, duration_min, market_price_yuan, meal_modes, active FROM provider_items
+         WHERE provider_id IN (SELECT value FROM json_each(?))", &["bigint"]),
     )
     .bind(&ids)
     .fetch_all(&mut *conn)
@@ -111,8 +111,8 @@ pub async fn existing(conn: &mut crate::db::Conn, usccs: &[String], districts: &
         });
     }
     let carers: Vec<(i64, i64, String, String, String, String, Option<String>)> = crate::db::query_as(
-        "SELECT id, provider_id, name, phone, level, certificate_no, certificate_expires_on FROM carers
-         WHERE provider_id IN (SELECT value FROM json_each(?)) ORDER BY active DESC, id DESC",
+        crate::db::engine::json_lists("SELECT id, provider_id, name, phone, level, certificate_no, certificate_expires_on FROM carers
+         WHERE provider_id IN (SELECT value FROM json_each(?)) ORDER BY active DESC, id DESC", &["bigint"]),
     )
     .bind(&ids)
     .fetch_all(&mut *conn)
@@ -140,7 +140,7 @@ pub async fn existing(conn: &mut crate::db::Conn, usccs: &[String], districts: &
 pub async fn insert_org(conn: &mut crate::db::Conn, uscc: &str, name: &str, now: i64) -> Result<i64, AppError> {
     let r = crate::db::query_scalar::<i64>(
         "INSERT INTO organisations (name, uscc, beian_status, beian_number, is_sample, created_at, updated_at)
-         VALUES (?, ?, 'not_filed', NULL, 0, ?, ?) RETURNING id",
+         VALUES (?, ?, 'not_filed', NULL, FALSE, ?, ?) RETURNING id",
     )
     .bind(name)
     .bind(uscc)
@@ -168,7 +168,7 @@ pub async fn insert_provider(conn: &mut crate::db::Conn, org_id: i64, p: &Provid
     let id = crate::db::query_scalar::<i64>(
         "INSERT INTO providers (organisation_id, name, kind, district_id, street_id, address, lat, lng, phone, emergency_phone,
                                 serve_radius_m, cancel_window_h, is_sample, created_at, registry_code, location_unverified)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?) RETURNING id",
     )
     .bind(org_id)
     .bind(&p.name)
@@ -228,9 +228,9 @@ async fn write_parts(conn: &mut crate::db::Conn, id: i64, p: &ProviderRecord, ca
     for i in &p.items {
         let modes = serde_json::to_string(&i.meal_modes).map_err(anyhow::Error::from)?;
         crate::db::query(
-            "INSERT INTO provider_items (provider_id, service_item, duration_min, market_price_yuan, meal_modes, active) VALUES (?, ?, ?, ?, ?, 1)
+            "INSERT INTO provider_items (provider_id, service_item, duration_min, market_price_yuan, meal_modes, active) VALUES (?, ?, ?, ?, ?, TRUE)
              ON CONFLICT (provider_id, service_item) DO UPDATE SET duration_min = excluded.duration_min,
-                 market_price_yuan = excluded.market_price_yuan, meal_modes = excluded.meal_modes, active = 1",
+                 market_price_yuan = excluded.market_price_yuan, meal_modes = excluded.meal_modes, active = TRUE",
         )
         .bind(id)
         .bind(i.item.code())

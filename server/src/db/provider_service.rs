@@ -87,7 +87,7 @@ pub async fn set_item(conn: &mut crate::db::Conn, provider_id: i64, set: &ItemSe
 
 /// Whether the provider offers `item` now.
 pub async fn offers(conn: &mut crate::db::Conn, provider_id: i64, item: ServiceItem) -> Result<bool, AppError> {
-    Ok(crate::db::query_scalar("SELECT count(*) > 0 FROM provider_items WHERE provider_id = ? AND service_item = ? AND active = 1")
+    Ok(crate::db::query_scalar("SELECT count(*) > 0 FROM provider_items WHERE provider_id = ? AND service_item = ? AND active = TRUE")
         .bind(provider_id)
         .bind(item.code())
         .fetch_one(&mut *conn)
@@ -122,7 +122,7 @@ pub async fn one_slot(conn: &mut crate::db::Conn, id: i64) -> Result<Option<(i64
 
 /// No new bookings in a timeslot; booked visits stand.
 pub async fn deactivate_slot(conn: &mut crate::db::Conn, id: i64) -> Result<(), AppError> {
-    crate::db::query("UPDATE provider_timeslots SET active = 0 WHERE id = ?").bind(id).execute(&mut *conn).await?;
+    crate::db::query("UPDATE provider_timeslots SET active = FALSE WHERE id = ?").bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -149,7 +149,7 @@ pub async fn set_area(conn: &mut crate::db::Conn, provider_id: i64, area: &Servi
     crate::db::query("DELETE FROM provider_streets WHERE provider_id = ?").bind(provider_id).execute(&mut *conn).await?;
     if area.radius_m.is_none() {
         for s in &area.street_ids {
-            crate::db::query("INSERT OR IGNORE INTO provider_streets (provider_id, street_id) VALUES (?, ?)").bind(provider_id).bind(s).execute(&mut *conn).await?;
+            crate::db::query("INSERT INTO provider_streets (provider_id, street_id) VALUES (?, ?) ON CONFLICT DO NOTHING").bind(provider_id).bind(s).execute(&mut *conn).await?;
         }
     }
     Ok(())

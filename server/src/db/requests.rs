@@ -47,7 +47,7 @@ pub(crate) const SELECT: &str = "SELECT r.id, r.place_id, p.name AS place_name, 
 pub(crate) async fn positions(conn: &mut crate::db::Conn, where_: &str, bind: &str) -> Result<HashMap<String, u32>, AppError> {
     let rows: Vec<(String, i64)> = crate::db::query_as(&format!(
         "SELECT id, pos FROM (SELECT id, class_id, ROW_NUMBER() OVER (PARTITION BY class_id ORDER BY priority DESC, created_at, rowid) AS pos
-                              FROM requests WHERE status = 'waitlisted')
+                              FROM requests WHERE status = 'waitlisted') AS waiting
          WHERE class_id IN (SELECT class_id FROM requests WHERE {where_})"
     ))
     .bind(bind)
@@ -295,7 +295,7 @@ pub(crate) async fn insert_timeslot(conn: &mut crate::db::Conn, place_id: i64, n
 
 /// No new bookings of a timeslot; booked visits stand.
 pub(crate) async fn deactivate_timeslot(conn: &mut crate::db::Conn, id: i64) -> Result<(), AppError> {
-    crate::db::query("UPDATE timeslots SET active = 0 WHERE id = ?").bind(id).execute(&mut *conn).await?;
+    crate::db::query("UPDATE timeslots SET active = FALSE WHERE id = ?").bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -338,7 +338,7 @@ pub(crate) async fn by_device(conn: &mut crate::db::Conn, device_hash: &str, lim
 
 /// A place's active timeslots.
 pub(crate) async fn active_timeslots(conn: &mut crate::db::Conn, place_id: i64) -> Result<Vec<TimeslotRow>, AppError> {
-    Ok(crate::db::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? AND active = 1"))
+    Ok(crate::db::query_as(&format!("SELECT {TIMESLOT_COLS} FROM timeslots WHERE place_id = ? AND active = TRUE"))
         .bind(place_id)
         .fetch_all(&mut *conn)
         .await?)

@@ -12,7 +12,7 @@ pub async fn rules(conn: &mut crate::db::Conn) -> Result<Vec<SubsidyRule>, AppEr
     #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, i64, String, String, String, String, i64, Option<i64>, bool)> = crate::db::query_as(
         "SELECT id, priority, name, explanation, condition, payer, share_percent, cap_yuan, is_sample
-         FROM subsidy_rules WHERE active = 1 ORDER BY priority, id",
+         FROM subsidy_rules WHERE active = TRUE ORDER BY priority, id",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -61,7 +61,7 @@ async fn items_of(conn: &mut crate::db::Conn, ids: &[i64]) -> Result<HashMap<i64
     }
     let list = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
     let rows: Vec<(i64, String, i64, i64, String)> = crate::db::query_as(&format!(
-        "SELECT provider_id, service_item, duration_min, market_price_yuan, meal_modes FROM provider_items WHERE provider_id IN ({list}) AND active = 1"
+        "SELECT provider_id, service_item, duration_min, market_price_yuan, meal_modes FROM provider_items WHERE provider_id IN ({list}) AND active = TRUE"
     ))
     .fetch_all(&mut *conn)
     .await?;
@@ -114,7 +114,7 @@ pub async fn serving(
         "{PROVIDER_SELECT}
          WHERE p.lat BETWEEN ? AND ? AND p.lng BETWEEN ? AND ? AND p.closed_at IS NULL
            AND (p.serve_radius_m IS NOT NULL OR EXISTS (SELECT 1 FROM provider_streets x WHERE x.provider_id = p.id AND x.street_id = ?))
-           AND (? IS NULL OR EXISTS (SELECT 1 FROM provider_items i WHERE i.provider_id = p.id AND i.service_item = ? AND i.active = 1))"
+           AND (? IS NULL OR EXISTS (SELECT 1 FROM provider_items i WHERE i.provider_id = p.id AND i.service_item = ? AND i.active = TRUE))"
     ))
     .bind(at.lat - dlat)
     .bind(at.lat + dlat)

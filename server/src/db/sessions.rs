@@ -60,8 +60,8 @@ pub async fn session_user(read: &crate::db::Pool, token_hash: &str, now: i64) ->
 /// Failed attempts on `username` after `since` and since its last success: how many, the latest.
 pub async fn failures(tx: &mut crate::db::Conn, username: &str, since: i64) -> sqlx::Result<(i64, Option<i64>)> {
     crate::db::query_as(
-        "SELECT count(*), max(at) FROM login_attempts WHERE username = ?1 AND ok = 0 AND at > ?2
-           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE username = ?1 AND ok = 1), 0)",
+        "SELECT count(*), max(at) FROM login_attempts WHERE username = ?1 AND ok = FALSE AND at > ?2
+           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE username = ?1 AND ok = TRUE), 0)",
     )
     .bind(username)
     .bind(since)
@@ -73,8 +73,8 @@ pub async fn failures(tx: &mut crate::db::Conn, username: &str, since: i64) -> s
 /// how many, the oldest.
 pub async fn failures_from(tx: &mut crate::db::Conn, username: &str, address: &str, since: i64) -> sqlx::Result<(i64, Option<i64>)> {
     crate::db::query_as(
-        "SELECT count(*), min(at) FROM login_attempts WHERE username = ?1 AND address = ?2 AND ok = 0 AND at > ?3
-           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE username = ?1 AND address = ?2 AND ok = 1), 0)",
+        "SELECT count(*), min(at) FROM login_attempts WHERE username = ?1 AND address = ?2 AND ok = FALSE AND at > ?3
+           AND id > coalesce((SELECT max(id) FROM login_attempts WHERE username = ?1 AND address = ?2 AND ok = TRUE), 0)",
     )
     .bind(username)
     .bind(address)
@@ -85,7 +85,7 @@ pub async fn failures_from(tx: &mut crate::db::Conn, username: &str, address: &s
 
 /// Records an attempt as failed until [`attempt_succeeded`] says otherwise; its id.
 pub async fn record_attempt(tx: &mut crate::db::Conn, username: &str, address: &str, now: i64) -> sqlx::Result<i64> {
-    crate::db::query_scalar("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, 0, ?) RETURNING id")
+    crate::db::query_scalar("INSERT INTO login_attempts (username, address, ok, at) VALUES (?, ?, FALSE, ?) RETURNING id")
         .bind(username)
         .bind(address)
         .bind(now)
@@ -94,7 +94,7 @@ pub async fn record_attempt(tx: &mut crate::db::Conn, username: &str, address: &
 }
 
 pub async fn attempt_succeeded(tx: &mut crate::db::Conn, attempt: i64) -> sqlx::Result<()> {
-    crate::db::query("UPDATE login_attempts SET ok = 1 WHERE id = ?").bind(attempt).execute(&mut *tx).await?;
+    crate::db::query("UPDATE login_attempts SET ok = TRUE WHERE id = ?").bind(attempt).execute(&mut *tx).await?;
     Ok(())
 }
 

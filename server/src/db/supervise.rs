@@ -128,8 +128,8 @@ pub struct DistrictMeasures {
     pub elders_served: i64,
 }
 
-type PlaceAgg = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64);
-type PopRow = (String, i64, i64, i64, i64, i64, i64, Option<i64>, String, i64);
+type PlaceAgg = (String, i64, i64, i64, i64, i64, i64, i64, i64, bool);
+type PopRow = (String, i64, i64, i64, i64, i64, i64, Option<i64>, String, bool);
 
 pub async fn measures(conn: &mut crate::db::Conn, district: &str, month: &Month) -> Result<DistrictMeasures, AppError> {
     let streets: Vec<(String, String)> =
@@ -137,10 +137,10 @@ pub async fn measures(conn: &mut crate::db::Conn, district: &str, month: &Month)
     let mut by: HashMap<String, Measures> = streets.iter().map(|(id, _)| (id.clone(), Measures::default())).collect();
     let fresh_since = month.as_of - FRESH_DAYS * 86_400;
     let places: Vec<PlaceAgg> = crate::db::query_as(
-        "SELECT p.street_id, count(DISTINCT p.id), count(DISTINCT CASE WHEN p.puhui = 1 THEN p.id END),
+        "SELECT p.street_id, count(DISTINCT p.id), count(DISTINCT CASE WHEN p.puhui = TRUE THEN p.id END),
                 count(DISTINCT CASE WHEN p.provider_type = 'community' THEN p.id END),
-                coalesce(sum(c.capacity), 0), coalesce(sum(c.puhui_slots), 0), count(c.id),
-                coalesce(sum(c.confirmed_at >= ?2), 0), count(DISTINCT CASE WHEN c.confirmed_at < ?2 THEN p.id END), max(p.is_sample)
+                CAST(coalesce(sum(c.capacity), 0) AS BIGINT), CAST(coalesce(sum(c.puhui_slots), 0) AS BIGINT), count(c.id),
+                CAST(coalesce(sum(c.confirmed_at >= ?2), 0) AS BIGINT), count(DISTINCT CASE WHEN c.confirmed_at < ?2 THEN p.id END), max(p.is_sample)
            FROM places p LEFT JOIN classes c ON c.place_id = p.id
           WHERE p.district_id = ?1 AND p.closed_at IS NULL GROUP BY p.street_id",
     )
@@ -151,7 +151,7 @@ pub async fn measures(conn: &mut crate::db::Conn, district: &str, month: &Month)
     for (sid, n, puhui, community, slots, puhui_slots, classes, fresh, stale, sample) in places {
         let e = by.entry(sid).or_default();
         (e.places, e.puhui_places, e.community_places, e.slots, e.puhui_slots) = (n, puhui, community, slots, puhui_slots);
-        (e.classes, e.fresh_classes, e.stale_places, e.sample) = (classes, fresh, stale, sample == 1);
+        (e.classes, e.fresh_classes, e.stale_places, e.sample) = (classes, fresh, stale, sample);
     }
     const ORGS: &str = "SELECT {g} count(DISTINCT o.id), count(DISTINCT CASE WHEN o.beian_status = 'filed' THEN o.id END)
            FROM places p JOIN organisations o ON o.id = p.organisation_id WHERE p.district_id = ?1 AND p.closed_at IS NULL {group}";
@@ -173,7 +173,7 @@ pub async fn measures(conn: &mut crate::db::Conn, district: &str, month: &Month)
     .await?;
     let mut years: HashMap<String, Vec<Population>> = HashMap::new();
     for (sid, year, resident, a03, a60, a65, a80, communities, source, sample) in pops {
-        let p = Population { year: year as i32, resident, age_0_3: a03, age_60: a60, age_65: a65, age_80: a80, communities, source, sample: sample == 1 };
+        let p = Population { year: year as i32, resident, age_0_3: a03, age_60: a60, age_65: a65, age_80: a80, communities, source, sample };
         years.entry(sid).or_default().push(p);
     }
     for (sid, ps) in years {
@@ -201,7 +201,7 @@ pub async fn measures(conn: &mut crate::db::Conn, district: &str, month: &Month)
         .fetch_one(&mut *conn)
         .await?;
     let rows: Vec<(String, i64, i64)> = crate::db::query_as(&format!(
-        "SELECT wp.street_id, coalesce(sum(v.status = 'done'), 0), coalesce(sum(v.status = 'done' OR v.due_on < ?4), 0)
+        "SELECT wp.street_id, CAST(coalesce(sum(v.status = 'done'), 0) AS BIGINT), CAST(coalesce(sum(v.status = 'done' OR v.due_on < ?4), 0) AS BIGINT)
            FROM welfare_visits v JOIN welfare_plans wp ON wp.id = v.plan_id
           WHERE wp.street_id {in_district} AND v.due_on BETWEEN ?2 AND ?3 GROUP BY wp.street_id"
     ))
@@ -216,7 +216,7 @@ pub async fn measures(conn: &mut crate::db::Conn, district: &str, month: &Month)
         (e.welfare_done, e.welfare_due) = (done, due);
     }
     let rows: Vec<(String, i64, i64)> = crate::db::query_as(&format!(
-        "SELECT o.street_id, count(*), coalesce(sum({FLAGGED}), 0) FROM orders o
+        "SELECT o.street_id, count(*), CAST(coalesce(sum({FLAGGED}), 0) AS BIGINT) FROM orders o
           WHERE o.street_id {in_district} AND o.status = 'completed' AND o.visit_date BETWEEN ?2 AND ?3 GROUP BY o.street_id"
     ))
     .bind(district)
@@ -368,13 +368,13 @@ fn area_filter(area: &AreaRef, col: &str) -> String {
 /// `GET /api/v1/supervise/places`: places whose figures are stale, worst first, and the map.
 pub async fn places(conn: &mut crate::db::Conn, area: AreaRef, now: i64) -> Result<PlacesOverview, AppError> {
     let fresh_since = now - FRESH_DAYS * 86_400;
-    let rows: Vec<(i64, String, String, String, String, String, f64, f64, i64, i64, i64, i64, i64, i64, i64)> = crate::db::query_as(&format!(
+    let rows: Vec<(i64, String, String, String, String, String, f64, f64, bool, bool, i64, i64, i64, i64, i64)> = crate::db::query_as(&format!(
         "SELECT p.id, p.name, o.name, p.street_id, s.name, p.phone, p.lat, p.lng, p.puhui, p.is_sample,
-                coalesce(min(c.confirmed_at), p.updated_at), coalesce(sum(c.confirmed_at < ?2), 0), count(c.id),
-                coalesce(sum(c.vacancies), 0), coalesce(sum(c.capacity), 0)
+                coalesce(min(c.confirmed_at), p.updated_at), CAST(coalesce(sum(c.confirmed_at < ?2), 0) AS BIGINT), count(c.id),
+                CAST(coalesce(sum(c.vacancies), 0) AS BIGINT), CAST(coalesce(sum(c.capacity), 0) AS BIGINT)
            FROM places p JOIN organisations o ON o.id = p.organisation_id JOIN areas s ON s.id = p.street_id
            LEFT JOIN classes c ON c.place_id = p.id
-          WHERE {} AND p.closed_at IS NULL GROUP BY p.id ORDER BY p.id",
+          WHERE {} AND p.closed_at IS NULL GROUP BY p.id, o.name, s.name ORDER BY p.id",
         area_filter(&area, "p.")
     ))
     .bind(&area.id)
@@ -396,10 +396,10 @@ pub async fn places(conn: &mut crate::db::Conn, area: AreaRef, now: i64) -> Resu
                 stale_classes: stale_n,
                 classes,
                 vacancies,
-                sample: sample == 1,
+                sample,
             });
         }
-        map.push(MapPlace { place_id: id, name, street_id: sid, lat, lng, capacity, vacancies, oldest_confirmed_at: oldest, puhui: puhui == 1 });
+        map.push(MapPlace { place_id: id, name, street_id: sid, lat, lng, capacity, vacancies, oldest_confirmed_at: oldest, puhui });
     }
     stale.sort_by_key(|s| (s.oldest_confirmed_at, s.place_id));
     Ok(PlacesOverview { area, as_of: now, stale, places: map })
@@ -410,7 +410,7 @@ pub async fn service(conn: &mut crate::db::Conn, area: AreaRef, month: Month) ->
     let months: Vec<String> = (0..12).rev().map(|b| { let (y, m) = months_back(month.y, month.m, b); month_code(y, m) }).collect();
     let street_in = if area.level == "street" { "o.street_id = ?1".to_string() } else { "o.street_id IN (SELECT id FROM areas WHERE parent_id = ?1)".to_string() };
     let rows: Vec<(String, String, i64, i64)> = crate::db::query_as(&format!(
-        "SELECT o.service_item, substr(o.visit_date, 1, 7) AS ym, count(*), coalesce(sum(o.status = 'completed'), 0)
+        "SELECT o.service_item, substr(o.visit_date, 1, 7) AS ym, count(*), CAST(coalesce(sum(o.status = 'completed'), 0) AS BIGINT)
            FROM orders o WHERE {street_in} AND o.status NOT IN ('cancelled', 'declined') AND o.visit_date BETWEEN ?2 AND ?3
           GROUP BY o.service_item, ym"
     ))
@@ -473,13 +473,13 @@ pub async fn settlement(conn: &mut crate::db::Conn, district: AreaRef, month: Mo
               FROM orders o JOIN providers p ON p.id = o.provider_id
              WHERE p.district_id = ?1 AND o.status = 'completed' AND o.visit_date BETWEEN ?2 AND ?3)
          SELECT p.id, p.name,
-                coalesce(sum(NOT x.flagged AND NOT x.unverified), 0),
-                coalesce(sum(CASE WHEN NOT x.flagged AND NOT x.unverified THEN x.market END), 0),
-                coalesce(sum(CASE WHEN NOT x.flagged AND NOT x.unverified AND x.payer = 'government_purchase' THEN x.public END), 0),
-                coalesce(sum(CASE WHEN NOT x.flagged AND NOT x.unverified AND x.payer = 'subsidy' THEN x.public END), 0),
-                coalesce(sum(CASE WHEN NOT x.flagged AND NOT x.unverified THEN x.family END), 0),
-                coalesce(sum(x.unverified AND NOT x.flagged), 0),
-                coalesce(sum(x.flagged), 0),
+                CAST(coalesce(sum(NOT x.flagged AND NOT x.unverified), 0) AS BIGINT),
+                CAST(coalesce(sum(CASE WHEN NOT x.flagged AND NOT x.unverified THEN x.market END), 0) AS BIGINT),
+                CAST(coalesce(sum(CASE WHEN NOT x.flagged AND NOT x.unverified AND x.payer = 'government_purchase' THEN x.public END), 0) AS BIGINT),
+                CAST(coalesce(sum(CASE WHEN NOT x.flagged AND NOT x.unverified AND x.payer = 'subsidy' THEN x.public END), 0) AS BIGINT),
+                CAST(coalesce(sum(CASE WHEN NOT x.flagged AND NOT x.unverified THEN x.family END), 0) AS BIGINT),
+                CAST(coalesce(sum(x.unverified AND NOT x.flagged), 0) AS BIGINT),
+                CAST(coalesce(sum(x.flagged), 0) AS BIGINT),
                 p.is_sample
            FROM x JOIN providers p ON p.id = x.provider_id GROUP BY p.id ORDER BY p.name, p.id"
     ))
@@ -523,7 +523,7 @@ pub async fn trends(conn: &mut crate::db::Conn, area: AreaRef, now: DateTime<Utc
     let current = Month::at(None, now)?;
     let live = indicators(conn, area.clone(), current).await?;
     let (fy, fm) = months_back(current.y, current.m, 11);
-    let snaps: Vec<(String, String, Option<f64>, i64)> = crate::db::query_as(
+    let snaps: Vec<(String, String, Option<f64>, bool)> = crate::db::query_as(
         "SELECT month, indicator, value, backfilled FROM indicator_snapshots WHERE area_id = ? AND month >= ? AND month < ? ORDER BY month",
     )
     .bind(&area.id)
@@ -545,7 +545,7 @@ pub async fn trends(conn: &mut crate::db::Conn, area: AreaRef, now: DateTime<Utc
                         return TrendPoint { month: mo.clone(), value: f.value, backfilled: false };
                     }
                     let s = snaps.iter().find(|s| s.0 == *mo && s.1 == f.indicator.code());
-                    TrendPoint { month: mo.clone(), value: s.and_then(|s| s.2), backfilled: s.is_some_and(|s| s.3 == 1) }
+                    TrendPoint { month: mo.clone(), value: s.and_then(|s| s.2), backfilled: s.is_some_and(|s| s.3) }
                 })
                 .collect(),
         })
@@ -603,12 +603,12 @@ pub async fn snapshot(read: &crate::db::Pool, write: &crate::db::Pool, now: Date
         for (area, month, f, past) in rows {
             let sql = if past {
                 "INSERT INTO indicator_snapshots (area_id, month, indicator, value, numerator, denominator, computed_at, backfilled)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (area_id, month, indicator) DO NOTHING"
+                 VALUES (?, ?, ?, ?, ?, ?, ?, TRUE) ON CONFLICT (area_id, month, indicator) DO NOTHING"
             } else {
                 "INSERT INTO indicator_snapshots (area_id, month, indicator, value, numerator, denominator, computed_at, backfilled)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (area_id, month, indicator) DO UPDATE
+                 VALUES (?, ?, ?, ?, ?, ?, ?, FALSE) ON CONFLICT (area_id, month, indicator) DO UPDATE
                     SET value = excluded.value, numerator = excluded.numerator, denominator = excluded.denominator,
-                        computed_at = excluded.computed_at, backfilled = 0"
+                        computed_at = excluded.computed_at, backfilled = FALSE"
             };
             let n = crate::db::query(sql)
                 .bind(&area)

@@ -222,8 +222,9 @@ fn provider_visit_select() -> String {
 pub(crate) async fn provider_visits(conn: &mut crate::db::Conn, provider_id: i64, today: &str, since: &str, done_since: &str) -> Result<Vec<ProviderVisitRow>, AppError> {
     Ok(crate::db::query_as(&format!(
         "{}
-         WHERE w.provider_id = ? AND w.ended_on IS NULL AND v.week_start >= ? AND NOT (st = 'done' AND v.week_start < ?)
-         ORDER BY CASE st WHEN 'missed' THEN 0 WHEN 'due' THEN 1 ELSE 2 END, v.week_start DESC, v.id
+         WHERE w.provider_id = ? AND w.ended_on IS NULL AND v.week_start >= ? AND NOT (v.status = 'done' AND v.week_start < ?)
+         ORDER BY CASE CASE WHEN v.status = 'due' AND v.due_on < ? THEN 'missed' ELSE v.status END WHEN 'missed' THEN 0 WHEN 'due' THEN 1 ELSE 2 END,
+                  v.week_start DESC, v.id
          LIMIT 500",
         provider_visit_select()
     ))
@@ -231,6 +232,7 @@ pub(crate) async fn provider_visits(conn: &mut crate::db::Conn, provider_id: i64
     .bind(provider_id)
     .bind(since)
     .bind(done_since)
+    .bind(today)
     .fetch_all(&mut *conn)
     .await?)
 }

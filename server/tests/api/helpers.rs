@@ -48,9 +48,49 @@ pub async fn start_limited(writes_per_address: i64) -> TestServer {
     start_full(Clock::system(), vec!["127.0.0.1".parse().unwrap()], writes_per_address).await
 }
 
+/// Which engine the tests run on: SQLite (a file in a temp dir) unless `TEST_DATABASE=postgres`,
+/// then a fresh database on the PostgreSQL cluster at `TEST_PG_URL` (the test command starts a
+/// throwaway one), copied from a template migrated and loaded with the sample data once.
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+static TEMPLATE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+static DATABASES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// The URL of a new database for one test.
+pub async fn fresh_database(dir: &std::path::Path) -> String {
+    if !on_postgres() {
+        return format!("sqlite://{}", dir.join("test.db").display());
+    }
+    use sqlx::Connection;
+    let admin = std::env::var("TEST_PG_URL").expect("TEST_DATABASE=postgres needs TEST_PG_URL (scripts/pg-cluster.sh start)");
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+    let run = std::process::id();
+    let template = format!("yilao_tpl_{run}");
+    TEMPLATE
+        .get_or_init(|| async {
+            let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::raw_sql(&format!("CREATE DATABASE {template}")).execute(&mut c).await.unwrap();
+            let db = db::open_with_sample(&format!("{base}/{template}")).await.unwrap();
+            db.write.close().await;
+            db.read.close().await;
+        })
+        .await;
+    let name = format!("yilao_t_{run}_{}", DATABASES.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
+    sqlx::raw_sql(&format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut c).await.unwrap();
+    format!("{base}/{name}")
+}
+
 async fn start_full(clock: Clock, trusted_proxies: Vec<std::net::IpAddr>, writes_per_address: i64) -> TestServer {
+    // the server's errors and warnings in a failing test's output
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,sqlx=error,server::site=error".into()))
+        .with_test_writer()
+        .try_init();
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let url = fresh_database(dir.path()).await;
     let db = db::open_with_sample(&url).await.unwrap();
     let (pool, read) = (db.write.clone(), db.read.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -161,6 +161,11 @@ async fn the_postgresql_schema_has_every_table_and_column_of_sqlites() {
         .await
         .unwrap();
     assert!(gist, "a GiST index on places.geog");
+    // SQLite's hidden rowid, explicit where the code orders by it (0004_insertion_order.sql)
+    for t in ["requests", "orders"] {
+        let cols = post.get_mut(t).unwrap();
+        assert_eq!(cols.pop().as_deref(), Some("rowid"), "{t}.rowid");
+    }
     for (t, cols) in &lite {
         assert_eq!(post.get(t), Some(cols), "table {t}: SQLite has {cols:?}, PostgreSQL {:?}", post.get(t));
     }

@@ -489,7 +489,7 @@ pub const SAMPLE_OPERATORS: &[(&str, &str, usize)] = &[
 /// The sample accounts (README) for a sample database that lacks them — databases made
 /// before accounts existed get them on the next start. Accounts that exist are left alone.
 pub async fn ensure_accounts(pool: &crate::db::Pool) -> anyhow::Result<()> {
-    let sample_places: i64 = crate::db::query_scalar("SELECT count(*) FROM places WHERE is_sample = 1").fetch_one(&mut *pool.acquire().await?).await?;
+    let sample_places: i64 = crate::db::query_scalar("SELECT count(*) FROM places WHERE is_sample = TRUE").fetch_one(&mut *pool.acquire().await?).await?;
     let have: i64 = crate::db::query_scalar("SELECT count(*) FROM users WHERE username = 'admin-sample'").fetch_one(&mut *pool.acquire().await?).await?;
     if sample_places == 0 || have > 0 {
         return Ok(());
@@ -502,7 +502,7 @@ pub async fn ensure_accounts(pool: &crate::db::Pool) -> anyhow::Result<()> {
         crate::db::query_scalar::<i64>("SELECT count(*) FROM users WHERE username = ?").bind(u).fetch_one(&mut *pool.acquire().await?).await.map(|n| n > 0)
     };
     for &(username, display, named) in SAMPLE_OPERATORS {
-        let org: Option<i64> = crate::db::query_scalar("SELECT id FROM organisations WHERE name = ? AND is_sample = 1")
+        let org: Option<i64> = crate::db::query_scalar("SELECT id FROM organisations WHERE name = ? AND is_sample = TRUE")
             .bind(&orgs[named].0.name)
             .fetch_optional(&mut *pool.acquire().await?)
             .await?;
@@ -525,11 +525,11 @@ pub async fn ensure_timeslots(pool: &crate::db::Pool) -> sqlx::Result<u64> {
         "INSERT INTO timeslots (place_id, kind, weekday, start_min, end_min, capacity, created_at)
          SELECT p.id, s.kind, s.weekday, s.start_min, s.end_min, s.capacity, unixepoch()
          FROM places p
-         JOIN (SELECT 'visit' AS kind, 2 AS weekday, 600 AS start_min, 630 AS end_min, 3 AS capacity, 0 AS centre_only
+         CROSS JOIN (SELECT 'visit' AS kind, 2 AS weekday, 600 AS start_min, 630 AS end_min, 3 AS capacity, 0 AS centre_only
                UNION ALL SELECT 'visit', 4, 600, 630, 3, 0
                UNION ALL SELECT 'visit', 6, 570, 600, 5, 0
                UNION ALL SELECT 'trial', 3, 540, 690, 2, 1) s
-         WHERE p.is_sample = 1
+         WHERE p.is_sample = TRUE
            AND (s.centre_only = 0 OR p.provider_type IN ('pure_childcare', 'community', 'employer'))
            AND NOT EXISTS (SELECT 1 FROM timeslots x WHERE x.place_id = p.id)",
     )

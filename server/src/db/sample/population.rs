@@ -30,7 +30,7 @@ pub fn figures(street_id: &str, slots: i64) -> (i64, i64, i64, i64, i64, i64) {
 /// Figures for every street of the sample districts that has none (older sample databases
 /// get them on their next start). Only where the database holds sample places.
 pub async fn ensure_population(pool: &crate::db::Pool) -> anyhow::Result<u64> {
-    let sample_places: i64 = crate::db::query_scalar("SELECT count(*) FROM places WHERE is_sample = 1").fetch_one(&mut *pool.acquire().await?).await?;
+    let sample_places: i64 = crate::db::query_scalar("SELECT count(*) FROM places WHERE is_sample = TRUE").fetch_one(&mut *pool.acquire().await?).await?;
     if sample_places == 0 {
         return Ok(0);
     }
@@ -39,7 +39,7 @@ pub async fn ensure_population(pool: &crate::db::Pool) -> anyhow::Result<u64> {
     let mut n = 0;
     for a in super::areas().into_iter().filter(|a| a.parent_id.is_some()) {
         let slots: i64 = crate::db::query_scalar(
-            "SELECT coalesce(sum(c.capacity), 0) FROM classes c JOIN places p ON p.id = c.place_id WHERE p.street_id = ? AND p.is_sample = 1",
+            "SELECT CAST(coalesce(sum(c.capacity), 0) AS BIGINT) FROM classes c JOIN places p ON p.id = c.place_id WHERE p.street_id = ? AND p.is_sample = TRUE",
         )
         .bind(&a.id)
         .fetch_one(&mut *tx)
@@ -47,7 +47,7 @@ pub async fn ensure_population(pool: &crate::db::Pool) -> anyhow::Result<u64> {
         let (resident, a03, a60, a65, a80, communities) = figures(&a.id, slots);
         n += crate::db::query(
             "INSERT INTO population (street_id, year, resident, age_0_3, age_60, age_65, age_80, communities, source, is_sample, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (street_id, year) DO NOTHING",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, ?) ON CONFLICT (street_id, year) DO NOTHING",
         )
         .bind(&a.id)
         .bind(SAMPLE_YEAR)

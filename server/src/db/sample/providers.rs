@@ -11,7 +11,7 @@ pub async fn ensure_carer_accounts(pool: &crate::db::Pool) -> anyhow::Result<()>
     }
     let carer: Option<(i64, String, i64)> = crate::db::query_as(
         "SELECT c.id, c.name, p.organisation_id FROM carers c JOIN providers p ON p.id = c.provider_id
-         WHERE p.is_sample = 1 AND c.is_sample = 1 AND p.name LIKE '%旺庄街道居家养老服务站%'
+         WHERE p.is_sample = TRUE AND c.is_sample = TRUE AND p.name LIKE '%旺庄街道居家养老服务站%'
            AND p.organisation_id = (SELECT organisation_id FROM users WHERE username = 'op-xinwu-yanglao')
          ORDER BY p.id, c.id LIMIT 1",
     )
@@ -52,7 +52,7 @@ const CENTRE_ITEMS: &[(&str, i64, i64)] = &[
 /// providers exist.
 pub async fn ensure_providers(pool: &crate::db::Pool) -> anyhow::Result<usize> {
     let have: i64 = crate::db::query_scalar("SELECT count(*) FROM providers").fetch_one(&mut *pool.acquire().await?).await?;
-    let sample_places: i64 = crate::db::query_scalar("SELECT count(*) FROM places WHERE is_sample = 1").fetch_one(&mut *pool.acquire().await?).await?;
+    let sample_places: i64 = crate::db::query_scalar("SELECT count(*) FROM places WHERE is_sample = TRUE").fetch_one(&mut *pool.acquire().await?).await?;
     if have > 0 || sample_places == 0 {
         return Ok(0);
     }
@@ -67,7 +67,7 @@ pub async fn ensure_providers(pool: &crate::db::Pool) -> anyhow::Result<usize> {
             beian_status: BeianStatus::NotFiled,
             beian_number: None,
         };
-        let existing: Option<i64> = crate::db::query_scalar("SELECT id FROM organisations WHERE name = ? AND is_sample = 1")
+        let existing: Option<i64> = crate::db::query_scalar("SELECT id FROM organisations WHERE name = ? AND is_sample = TRUE")
             .bind(&org.name)
             .fetch_optional(&mut *tx)
             .await?;
@@ -101,7 +101,7 @@ pub async fn ensure_providers(pool: &crate::db::Pool) -> anyhow::Result<usize> {
             let pid = crate::db::query_scalar::<i64>(
                 "INSERT INTO providers (organisation_id, name, kind, district_id, street_id, address, lat, lng, phone, emergency_phone,
                                         serve_radius_m, is_sample, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, unixepoch()) RETURNING id",
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, unixepoch()) RETURNING id",
             )
             .bind(org_id)
             .bind(&name)
@@ -158,7 +158,7 @@ pub async fn ensure_providers(pool: &crate::db::Pool) -> anyhow::Result<usize> {
                     let name = CARER_NAMES[(pid as usize * 3 + k) % CARER_NAMES.len()];
                     crate::db::query(
                         "INSERT INTO carers (provider_id, name, phone, level, certificate_no, is_sample, created_at)
-                         VALUES (?, ?, ?, ?, ?, 1, unixepoch())",
+                         VALUES (?, ?, ?, ?, ?, TRUE, unixepoch())",
                     )
                     .bind(pid)
                     .bind(format!("{name}（示例）"))

@@ -15,10 +15,10 @@ pub struct Removed {
 }
 
 pub async fn remove(pool: &crate::db::Pool) -> anyhow::Result<Removed> {
-    const SAMPLE_PLACES: &str = "(SELECT id FROM places WHERE is_sample = 1)";
-    const SAMPLE_PROVIDERS: &str = "(SELECT id FROM providers WHERE is_sample = 1)";
-    const SAMPLE_USERS: &str = "(SELECT id FROM users WHERE is_sample = 1)";
-    const SAMPLE_ORGS: &str = "(SELECT id FROM organisations WHERE is_sample = 1)";
+    const SAMPLE_PLACES: &str = "(SELECT id FROM places WHERE is_sample = TRUE)";
+    const SAMPLE_PROVIDERS: &str = "(SELECT id FROM providers WHERE is_sample = TRUE)";
+    const SAMPLE_USERS: &str = "(SELECT id FROM users WHERE is_sample = TRUE)";
+    const SAMPLE_ORGS: &str = "(SELECT id FROM organisations WHERE is_sample = TRUE)";
     let mut tx = crate::db::begin_write(pool).await?;
     let mut run = async |sql: String| -> anyhow::Result<u64> { Ok(crate::db::query(&sql).execute(&mut *tx).await?.rows_affected()) };
     run(format!("DELETE FROM requests WHERE place_id IN {SAMPLE_PLACES}")).await?;
@@ -32,13 +32,13 @@ pub async fn remove(pool: &crate::db::Pool) -> anyhow::Result<Removed> {
         "DELETE FROM audit_log WHERE user_id IN {SAMPLE_USERS} OR place_id IN {SAMPLE_PLACES} OR organisation_id IN {SAMPLE_ORGS}"
     ))
     .await?;
-    let accounts = run(format!("DELETE FROM users WHERE is_sample = 1 OR organisation_id IN {SAMPLE_ORGS}")).await?;
-    run(format!("DELETE FROM carers WHERE is_sample = 1 OR provider_id IN {SAMPLE_PROVIDERS}")).await?;
-    let providers = run(format!("DELETE FROM providers WHERE is_sample = 1 OR organisation_id IN {SAMPLE_ORGS}")).await?;
-    let places = run(format!("DELETE FROM places WHERE is_sample = 1 OR organisation_id IN {SAMPLE_ORGS}")).await?;
-    let organisations = run("DELETE FROM organisations WHERE is_sample = 1".to_string()).await?;
+    let accounts = run(format!("DELETE FROM users WHERE is_sample = TRUE OR organisation_id IN {SAMPLE_ORGS}")).await?;
+    run(format!("DELETE FROM carers WHERE is_sample = TRUE OR provider_id IN {SAMPLE_PROVIDERS}")).await?;
+    let providers = run(format!("DELETE FROM providers WHERE is_sample = TRUE OR organisation_id IN {SAMPLE_ORGS}")).await?;
+    let places = run(format!("DELETE FROM places WHERE is_sample = TRUE OR organisation_id IN {SAMPLE_ORGS}")).await?;
+    let organisations = run("DELETE FROM organisations WHERE is_sample = TRUE".to_string()).await?;
     // the sample population figures, and the snapshots made from sample records
-    run("DELETE FROM population WHERE is_sample = 1".to_string()).await?;
+    run("DELETE FROM population WHERE is_sample = TRUE".to_string()).await?;
     run("DELETE FROM indicator_snapshots".to_string()).await?;
     drop(run);
     tx.commit().await?;
