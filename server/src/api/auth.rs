@@ -127,6 +127,8 @@ const MAX_FAILS_PER_PAIR: i64 = 5;
 
 /// Whether this try may go ahead now (in the write transaction that then records it).
 async fn throttle(tx: &mut crate::db::Conn, now: i64, username: &str, address: &str) -> Result<(), AppError> {
+    // the failures are counted, then this attempt is recorded: one at a time per account
+    crate::db::engine::lock_key(tx, &format!("login:{username}")).await?;
     let since = now - WINDOW_S;
     let (n, last) = db::sessions::failures(tx, username, since).await?;
     let last = last.unwrap_or(now);

@@ -36,6 +36,8 @@ pub(crate) async fn timeslot_problem(
     date: &str,
     except: &str,
 ) -> Result<Option<String>, AppError> {
+    // its bookings are counted, then one is added: one booking of a timeslot at a time
+    crate::db::engine::lock_row(conn, "provider_timeslots", timeslot_id).await?;
     let Some(rule) = orders::slot_rule(conn, timeslot_id, provider_id, item).await? else { return Ok(Some("没有这个时段".into())) };
     let Ok(d) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else { return Ok(Some("请选择一个时段".into())) };
     let taken = booked(conn, timeslot_id, date, except).await?;

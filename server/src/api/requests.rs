@@ -120,6 +120,8 @@ async fn check_booking(tx: &mut crate::db::Conn, new: &NewRequest, dev: &DeviceH
         );
     }
     let (Some(timeslot_id), Some(date)) = (new.timeslot_id, new.timeslot_date.as_deref()) else { return Ok(()) };
+    // its bookings are counted, then one is added: one booking of a timeslot at a time
+    crate::db::engine::lock_row(tx, "timeslots", timeslot_id).await?;
     let timeslot = requests::timeslot_of_place(tx, timeslot_id, new.place_id).await?;
     let problem = match (timeslot, NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()) {
         (None, _) | (_, None) => Some("没有这个时段".to_string()),

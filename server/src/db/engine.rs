@@ -225,6 +225,37 @@ impl Exec for Raw<'_> {
     }
 }
 
+/// Locks a row until the transaction ends, where SQLite's one writer already excludes every
+/// other writer: a write that reads a count or a figure and then writes what follows from it
+/// (a timeslot's bookings, a class's vacancies) takes the row it depends on first, so two
+/// servers cannot both read "one left". A no-op on SQLite.
+pub async fn lock_row(on: &mut Conn, table: &'static str, id: i64) -> sqlx::Result<()> {
+    if let Raw::Pg(c) = on.raw() {
+        sqlx::query(&format!("SELECT 1 FROM {table} WHERE id = $1 FOR UPDATE")).bind(id).execute(c).await?;
+    }
+    Ok(())
+}
+
+/// Serialises writers on a name until the transaction ends (a device's writes, an account's
+/// sign-in attempts: a check of what was recorded, then a record). PostgreSQL's transaction-
+/// scoped advisory lock; a no-op on SQLite (its one writer).
+pub async fn lock_key(on: &mut Conn, key: &str) -> sqlx::Result<()> {
+    if let Raw::Pg(c) = on.raw() {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").bind(key).execute(c).await?;
+    }
+    Ok(())
+}
+
+/// Runs `job` in a transaction on one server only, when several share the database: on
+/// PostgreSQL under `pg_try_advisory_xact_lock` (another server running it now → `None`, and
+/// it is skipped there); on SQLite always (one process owns the file).
+pub async fn try_lock_job(on: &mut Conn, job: &str) -> sqlx::Result<bool> {
+    match on.raw() {
+        Raw::Pg(c) => sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))").bind(format!("job:{job}")).fetch_one(c).await,
+        Raw::Lite(_) => Ok(true),
+    }
+}
+
 /// A statement's argument, kept until the engine that runs it is known. Typed even when
 /// NULL: PostgreSQL infers a parameter's type from what is bound.
 #[derive(Clone, Debug, PartialEq)]

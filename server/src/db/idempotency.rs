@@ -12,6 +12,13 @@ pub async fn begin(pool: &crate::db::Pool) -> sqlx::Result<Tx> {
     super::begin_write(pool).await
 }
 
+/// One device's writes one at a time (PostgreSQL; SQLite's writer is one already): the same
+/// Idempotency-Key sent twice at once — to one server or two — waits for the first, then is
+/// answered from what it stored; and the device's rate limit counts every write.
+pub async fn lock_device(tx: &mut Tx, device_hash: &str) -> sqlx::Result<()> {
+    super::engine::lock_key(tx, &format!("device:{device_hash}")).await
+}
+
 /// The device is known from its first write on, and seen at each.
 pub async fn touch_device(tx: &mut crate::db::Conn, device_hash: &str, now: i64) -> sqlx::Result<()> {
     crate::db::query(

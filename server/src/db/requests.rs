@@ -44,7 +44,7 @@ pub(crate) const SELECT: &str = "SELECT r.id, r.place_id, p.name AS place_name, 
 
 /// Waitlist positions of the waitlisted requests matching `where_` (1 = next), per class:
 /// declared priority first, then the time the server received the application.
-pub(crate) async fn positions(conn: &mut crate::db::Conn, where_: &str, bind: &str) -> Result<HashMap<String, u32>, AppError> {
+pub(crate) async fn positions(conn: &mut crate::db::Conn, where_: &str, bind: impl crate::db::engine::IntoArg) -> Result<HashMap<String, u32>, AppError> {
     let rows: Vec<(String, i64)> = crate::db::query_as(&format!(
         "SELECT id, pos FROM (SELECT id, class_id, ROW_NUMBER() OVER (PARTITION BY class_id ORDER BY priority DESC, created_at, rowid) AS pos
                               FROM requests WHERE status = 'waitlisted') AS waiting

@@ -464,12 +464,12 @@ pub async fn service(conn: &mut crate::db::Conn, area: AreaRef, month: Month) ->
 /// `GET /api/v1/supervise/settlement`: per provider of the district, the month's completed
 /// orders that count, priced as quoted by the rule table when ordered.
 pub async fn settlement(conn: &mut crate::db::Conn, district: AreaRef, month: Month) -> Result<Settlement, AppError> {
-    let rows: Vec<(i64, String, i64, i64, i64, i64, i64, i64, i64, i64)> = crate::db::query_as(&format!(
+    let rows: Vec<(i64, String, i64, i64, i64, i64, i64, i64, i64, bool)> = crate::db::query_as(&format!(
         "WITH x AS (
             SELECT o.provider_id, {FLAGGED} AS flagged,
-                   json_extract(o.quote, '$.public_pays_yuan') > 0 AND o.category_confirmed_at IS NULL AS unverified,
-                   json_extract(o.quote, '$.market_price_yuan') AS market, json_extract(o.quote, '$.public_pays_yuan') AS public,
-                   json_extract(o.quote, '$.family_pays_yuan') AS family, json_extract(o.quote, '$.payer') AS payer
+                   CAST(json_extract(o.quote, '$.public_pays_yuan') AS BIGINT) > 0 AND o.category_confirmed_at IS NULL AS unverified,
+                   CAST(json_extract(o.quote, '$.market_price_yuan') AS BIGINT) AS market, CAST(json_extract(o.quote, '$.public_pays_yuan') AS BIGINT) AS public,
+                   CAST(json_extract(o.quote, '$.family_pays_yuan') AS BIGINT) AS family, json_extract(o.quote, '$.payer') AS payer
               FROM orders o JOIN providers p ON p.id = o.provider_id
              WHERE p.district_id = ?1 AND o.status = 'completed' AND o.visit_date BETWEEN ?2 AND ?3)
          SELECT p.id, p.name,
@@ -500,7 +500,7 @@ pub async fn settlement(conn: &mut crate::db::Conn, district: AreaRef, month: Mo
             family_yuan: r.6,
             excluded_unverified: r.7,
             excluded_flagged: r.8,
-            sample: r.9 == 1,
+            sample: r.9,
         })
         .collect();
     let mut total = SettlementRow { provider: "合计".into(), ..Default::default() };

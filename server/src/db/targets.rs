@@ -132,7 +132,7 @@ const COLUMNS: &str = "id, name, indicator, scope_name, unit, baseline_year, bas
 /// The targets for a district: its own plan's, and its city's for what its own plan does not
 /// set; per indicator (or plan wording) the latest target year.
 pub async fn for_district(conn: &mut crate::db::Conn, district_id: &str) -> Result<Vec<Target>, AppError> {
-    let rows: Vec<(TargetRow, i64)> = crate::db::query_as(&format!(
+    let rows: Vec<(TargetRow, bool)> = crate::db::query_as(&format!(
         "SELECT {COLUMNS}, t.scope = ?1 AS own FROM indicator_targets t
           WHERE t.scope = ?1 OR t.scope = (SELECT city FROM areas WHERE id = ?1)
           ORDER BY own DESC, target_year DESC, id"
@@ -140,7 +140,7 @@ pub async fn for_district(conn: &mut crate::db::Conn, district_id: &str) -> Resu
     .bind(district_id)
     .fetch_all(&mut *conn)
     .await
-    .map(|v: Vec<(i64, String, Option<String>, String, String, Option<i64>, Option<f64>, i64, f64, Option<String>, String, i64)>| {
+    .map(|v: Vec<(i64, String, Option<String>, String, String, Option<i64>, Option<f64>, i64, f64, Option<String>, String, bool)>| {
         v.into_iter().map(|r| ((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10), r.11)).collect()
     })?;
     let mut out: Vec<Target> = Vec::new();

@@ -229,6 +229,7 @@ where
     let now = chrono::Utc::now().timestamp();
 
     let mut tx: Tx = db::idempotency::begin(&st.write).await?;
+    db::idempotency::lock_device(&mut tx, &device.0).await?;
     db::idempotency::touch_device(&mut tx, &device.0, now).await?;
     let seen = db::idempotency::stored(&mut tx, &device.0, key).await?;
     if let Some((hash, status, response)) = seen {

@@ -161,7 +161,7 @@ async fn the_admin_registers_a_place_for_an_organisation_and_closes_it() {
     assert_eq!((st, remaining), (200, json!([])));
     assert_eq!(s.get(None, &format!("/api/v1/places/{id}")).await.0, 404);
     assert_eq!(post(&s, Some(&admin), &close, "place-close-3", json!({})).await.0, 404);
-    let sample_place: i64 = server::db::query_scalar("SELECT id FROM places WHERE is_sample = 1 LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let sample_place: i64 = server::db::query_scalar("SELECT id FROM places WHERE is_sample = TRUE LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (st, body) = post(&s, Some(&admin), &format!("/api/v1/admin/places/{sample_place}/close"), "place-close-4", json!({})).await;
     assert_eq!(st, 422, "{body}");
     let audit: i64 = server::db::query_scalar("SELECT count(*) FROM audit_log WHERE place_id = ? AND action IN ('place_create', 'place_close')")

@@ -53,7 +53,10 @@ async fn the_seeded_rule_table_prices_orders_at_its_boundaries() {
         assert!(!q.explanation.is_empty());
     }
     // editing the table (data) changes prices without touching code
-    server::db::query("UPDATE subsidy_rules SET condition = json_set(condition, '$.min_age', 75) WHERE id = 1").execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    server::db::query(server::db::Sql::by_engine(
+        "UPDATE subsidy_rules SET condition = json_set(condition, '$.min_age', 75) WHERE id = 1",
+        "UPDATE subsidy_rules SET condition = jsonb_set(CAST(condition AS jsonb), '{min_age}', '75')::text WHERE id = 1",
+    )).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (_, rules) = s.get(None, "/api/v1/subsidy-rules").await;
     let rules: Vec<SubsidyRule> = serde_json::from_value(rules).unwrap();
     assert_eq!(quote(&rules, &elder(79, vec![C::Dibao], None), ServiceItem::Bathing, 120).rule_id, Some(1));

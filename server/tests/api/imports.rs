@@ -80,7 +80,7 @@ async fn a_database_with_sample_data_refuses_real_records() {
     let (st, body) = apply(&s, &admin, &uuid(1), "apply-sample", json!({ "plan_hash": preview["plan_hash"] })).await;
     assert_eq!(st, 422, "{body}");
     assert_eq!(fields(&body), ["file"]);
-    assert_eq!(count(&s, "SELECT count(*) FROM places WHERE is_sample = 0").await, 0);
+    assert_eq!(count(&s, "SELECT count(*) FROM places WHERE is_sample = FALSE").await, 0);
     // once the sample data is removed, the same file imports
     let removed = server::db::sample::remove(&s.pool).await.unwrap();
     assert!(removed.places > 100 && removed.accounts > 3, "{removed:?}");
@@ -134,7 +134,7 @@ async fn every_problem_is_named_by_row_and_column_and_nothing_is_written_until_a
     let (st, r) = apply(&s, &admin, &uuid(10), "apply-errors-2", json!({ "plan_hash": p["plan_hash"], "only_valid_rows": true })).await;
     assert_eq!(st, 200, "{r}");
     assert_eq!((r["created"].as_i64(), r["skipped_rows"].as_i64()), (Some(32), Some(18)));
-    assert_eq!(count(&s, "SELECT count(*) FROM places WHERE is_sample = 0 AND closed_at IS NULL").await, 32);
+    assert_eq!(count(&s, "SELECT count(*) FROM places WHERE is_sample = FALSE AND closed_at IS NULL").await, 32);
     // the same key again is the same answer, a new key for the same upload is refused
     let (st, again) = apply(&s, &admin, &uuid(10), "apply-errors-2", json!({ "plan_hash": p["plan_hash"], "only_valid_rows": true })).await;
     assert_eq!((st, again), (200, r));
@@ -151,7 +151,7 @@ async fn reimporting_changes_nothing_and_a_changed_fee_is_one_audited_update_in_
     let (st, r) = apply(&s, &admin, &uuid(20), "apply-20", json!({ "plan_hash": p["plan_hash"] })).await;
     assert_eq!((st, r["created"].as_i64()), (200, Some(40)), "{r}");
     assert_eq!(count(&s, "SELECT count(*) FROM classes").await, 81);
-    assert_eq!(count(&s, "SELECT count(*) FROM places WHERE location_unverified = 1").await, 8);
+    assert_eq!(count(&s, "SELECT count(*) FROM places WHERE location_unverified = TRUE").await, 8);
     let seq = count(&s, "SELECT value FROM change_counter").await;
 
     // the same records as XLSX (other encoding, other column order): nothing to do
@@ -375,8 +375,8 @@ async fn providers_are_imported_with_items_area_and_carers_and_families_find_the
     assert_eq!(count(&s, "SELECT count(*) FROM provider_items").await, 3);
     assert_eq!(count(&s, "SELECT count(*) FROM carers WHERE certificate_no = 'S3202000001' AND certificate_expires_on = '2028-06-30'").await, 1);
     assert_eq!(count(&s, "SELECT count(*) FROM provider_streets").await, 2);
-    assert_eq!(count(&s, "SELECT location_unverified FROM providers WHERE registry_code = 'YL-002'").await, 1);
-    assert_eq!(count(&s, "SELECT beian_status = 'not_filed' FROM organisations").await, 1);
+    assert_eq!(count(&s, "SELECT count(*) FROM providers WHERE registry_code = 'YL-002' AND location_unverified = TRUE").await, 1);
+    assert_eq!(count(&s, "SELECT count(*) FROM organisations WHERE beian_status = 'not_filed'").await, 1);
     // a family in 旺庄 finds both (the radius and the street list); 助浴 only at the first
     let (st, res) = s.get(None, "/api/v1/providers?lat=31.5750&lng=120.3580&street=wuxi-xinwu-wangzhuang").await;
     assert_eq!(st, 200, "{res}");

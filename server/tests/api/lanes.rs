@@ -91,15 +91,16 @@ async fn a_carer_reaches_nothing_of_the_desk_and_records_no_weekly_visit() {
     assert_eq!(s.get(Some(&carer), "/api/v1/operator/places").await.1, json!([]));
     // a weekly 探访 of its own provider: recorded by the desk, not by a carer's account
     server::db::query("INSERT INTO devices (key_hash, created_at, last_seen_at) VALUES ('d', 0, 0)").execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
-    server::db::query(
+    let plan: i64 = server::db::query_scalar(
         "INSERT INTO welfare_plans (device_hash, elder_name, elder_phone, elder, reason, provider_id, started_on, created_at, updated_at)
-         VALUES ('d', '张大爷', '13812345678', '{}', '82 岁独居', ?, '2026-11-23', 0, 0)",
+         VALUES ('d', '张大爷', '13812345678', '{}', '82 岁独居', ?, '2026-11-23', 0, 0) RETURNING id",
     )
     .bind(own)
-    .execute(&mut *s.pool.acquire().await.unwrap())
+    .fetch_one(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
-    server::db::query("INSERT INTO welfare_visits (plan_id, week_start, due_on, status, created_at, updated_at) VALUES (last_insert_rowid(), '2026-11-23', '2026-11-29', 'due', 0, 0)")
+    server::db::query("INSERT INTO welfare_visits (plan_id, week_start, due_on, status, created_at, updated_at) VALUES (?, '2026-11-23', '2026-11-29', 'due', 0, 0)")
+        .bind(plan)
         .execute(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();

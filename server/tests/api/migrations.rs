@@ -171,5 +171,5 @@ async fn the_postgresql_schema_has_every_table_and_column_of_sqlites() {
     }
     assert_eq!(post.len(), lite.len(), "tables only PostgreSQL has: {:?}", post.keys().filter(|k| !lite.contains_key(*k)).collect::<Vec<_>>());
     pg.close().await;
-    sqlx::query(&format!("DROP DATABASE {name}")).execute(&admin).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&admin).await.unwrap();
 }

@@ -388,15 +388,16 @@ async fn operators_edit_hours_phone_and_fees_with_field_errors_and_an_audit_entr
     assert!(body["fields"][1]["message"].as_str().unwrap().contains("电话"));
     // a care mode that still has places cannot be dropped
     server::db::query(
-        "INSERT OR IGNORE INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, 'half_day', 1800, 'month')",
+        "INSERT INTO place_care_modes (place_id, care_mode, fee_yuan, unit) VALUES (?, 'half_day', 1800, 'month') ON CONFLICT DO NOTHING",
     )
     .bind(a_place)
     .execute(&mut *s.pool.acquire().await.unwrap())
     .await
     .unwrap();
     server::db::query(
-        "INSERT OR REPLACE INTO classes (place_id, age_band, care_mode, capacity, enrolled, vacancies, confirmed_at, updated_at)
-         VALUES (?, 'preschool', 'half_day', 6, 4, 2, unixepoch(), unixepoch())",
+        "INSERT INTO classes (place_id, age_band, care_mode, capacity, enrolled, vacancies, confirmed_at, updated_at)
+         VALUES (?, 'preschool', 'half_day', 6, 4, 2, unixepoch(), unixepoch())
+         ON CONFLICT (place_id, age_band, care_mode) DO UPDATE SET capacity = 6, enrolled = 4, vacancies = 2",
     )
     .bind(a_place)
     .execute(&mut *s.pool.acquire().await.unwrap())
@@ -444,13 +445,13 @@ async fn every_new_operator_write_needs_a_session_and_keeps_to_the_organisation(
         ("POST", format!("/api/v1/operator/places/{b_place}/classes"), new_body),
         ("PUT", format!("/api/v1/operator/places/{b_place}"), place_body),
     ];
-    let before: (i64, i64) = server::db::query_as("SELECT count(*), sum(version) FROM classes").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let before: (i64, i64) = server::db::query_as("SELECT count(*), CAST(sum(version) AS BIGINT) FROM classes").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     for (i, (method, path, body)) in writes.iter().enumerate() {
         assert_eq!(s.write(None, method, path, &format!("key-w401-{i}"), body.clone()).await.0, 401, "{path}");
         let (st, res) = s.write(Some(&a), method, path, &format!("key-w403-{i}"), body.clone()).await;
         assert_eq!(st, 403, "{path}: {res}");
     }
-    let after: (i64, i64) = server::db::query_as("SELECT count(*), sum(version) FROM classes").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let after: (i64, i64) = server::db::query_as("SELECT count(*), CAST(sum(version) AS BIGINT) FROM classes").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(before, after, "nothing written");
 }
 

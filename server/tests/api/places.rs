@@ -209,7 +209,7 @@ async fn areas_list_districts_and_streets() {
 async fn sample_data_has_the_named_yangzhou_projects() {
     let s = start().await;
     let rows: Vec<(String, i64)> = server::db::query_as(
-        "SELECT p.name, sum(c.capacity) FROM places p JOIN classes c ON c.place_id = p.id
+        "SELECT p.name, CAST(sum(c.capacity) AS BIGINT) FROM places p JOIN classes c ON c.place_id = p.id
          WHERE p.district_id LIKE 'yangzhou-%' AND p.name LIKE '%托育%' GROUP BY p.id",
     )
     .fetch_all(&mut *s.pool.acquire().await.unwrap())
@@ -219,7 +219,7 @@ async fn sample_data_has_the_named_yangzhou_projects() {
         let r = rows.iter().find(|(n, _)| n.contains(name)).unwrap_or_else(|| panic!("{name}"));
         assert_eq!(r.1, slots, "{name}");
     }
-    let unlabelled: i64 = server::db::query_scalar("SELECT count(*) FROM places WHERE name NOT LIKE '%示例%' OR is_sample = 0")
+    let unlabelled: i64 = server::db::query_scalar("SELECT count(*) FROM places WHERE name NOT LIKE '%示例%' OR is_sample = FALSE")
         .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
@@ -229,6 +229,22 @@ async fn sample_data_has_the_named_yangzhou_projects() {
 #[tokio::test]
 async fn nearby_search_reads_the_rtree_not_every_row() {
     let s = start().await;
+    if crate::helpers::on_postgres() {
+        // PostGIS: ST_DWithin is answered from the GiST index on places.geog (with sequential
+        // scans priced out, so a small sample table cannot hide an index that does not apply)
+        let mut conn = s.pool.acquire().await.unwrap();
+        server::db::query("SET enable_seqscan = off").execute(&mut *conn).await.unwrap();
+        let plan: Vec<String> = server::db::query_scalar(
+            "EXPLAIN SELECT id FROM places WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(120.35, 31.55), 4326)::geography, 3000)",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        server::db::query("RESET enable_seqscan").execute(&mut *conn).await.unwrap();
+        assert!(plan.iter().any(|l| l.contains("places_geog")), "{plan:?}");
+        assert!(!plan.iter().any(|l| l.contains("Seq Scan")), "{plan:?}");
+        return;
+    }
     let plan: Vec<(i64, i64, i64, String)> = server::db::query_as(
         "EXPLAIN QUERY PLAN SELECT p.id FROM places p WHERE p.id IN
            (SELECT id FROM place_geo WHERE min_lat >= ? AND max_lat <= ? AND min_lng >= ? AND max_lng <= ?)",
@@ -270,7 +286,7 @@ async fn change_sequence_moves_on_every_change_and_records_deletions() {
     let p = s.client.place(place_id).await.unwrap();
     assert_eq!(p.summary.change_seq, pseq);
     // deleting a place leaves a tombstone with a later number
-    let victim: i64 = server::db::query_scalar("SELECT id FROM places WHERE is_main = 0 LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let victim: i64 = server::db::query_scalar("SELECT id FROM places WHERE is_main = FALSE LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     server::db::query("DELETE FROM places WHERE id = ?").bind(victim).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     let (tseq,): (i64,) = server::db::query_as("SELECT change_seq FROM tombstones WHERE entity = 'place' AND entity_id = ?")
         .bind(victim.to_string())

@@ -218,7 +218,10 @@ async fn a_weekly_visit_follows_only_the_provider_its_consent_named_and_the_fami
     let (provider, consent): (i64, i64) = server::db::query_as("SELECT provider_id, consent_id FROM welfare_plans").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(provider, p1);
     // an order from provider 2 without the 探访 consent: the plan stays with provider 1, unchanged
-    server::db::query("UPDATE welfare_plans SET elder = json_set(elder, '$.address_detail', '旧地址')").execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    server::db::query(server::db::Sql::by_engine(
+        "UPDATE welfare_plans SET elder = json_set(elder, '$.address_detail', '旧地址')",
+        "UPDATE welfare_plans SET elder = jsonb_set(CAST(elder AS jsonb), '{address_detail}', '\"旧地址\"')::text",
+    )).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     assert_eq!(order(&s, PHONE_A, 3, p2, &s2[0], &["provider_share"]).await.0, 201);
     let (provider, address): (i64, String) =
         server::db::query_as("SELECT provider_id, json_extract(elder, '$.address_detail') FROM welfare_plans").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();

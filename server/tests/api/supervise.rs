@@ -39,10 +39,10 @@ async fn fixture(s: &TestServer) {
         (9001, '甲机构', '91320214FX0000001A', 'filed', 'FX-1', {t}, {t}),
         (9002, '乙机构', '91320214FX0000002B', 'pending', NULL, {t}, {t})")).await;
     exec(s, &format!("INSERT INTO places (id, organisation_id, name, provider_type, district_id, street_id, address, lat, lng, opening_hours, phone, puhui, puhui_fee_yuan, created_at, updated_at, closed_at) VALUES
-        (9101, 9001, 'P1', 'pure_childcare', 'fx', 'fx-a', '甲路1号', 31.5, 120.3, '8-17', '0510-11111111', 1, 1500, {t}, {t}, NULL),
-        (9102, 9002, 'P2', 'community', 'fx', 'fx-b', '乙路2号', 31.51, 120.31, '8-17', '0510-22222222', 0, NULL, {t}, {t}, NULL),
-        (9103, 9001, 'P3', 'community', 'fx', 'fx-b', '乙路3号', 31.51, 120.31, '8-17', '0510-33333333', 0, NULL, {t}, {t}, NULL),
-        (9104, 9002, 'P4', 'pure_childcare', 'fx', 'fx-a', '甲路4号', 31.5, 120.3, '8-17', '0510-44444444', 1, 1500, {t}, {t}, {t})")).await;
+        (9101, 9001, 'P1', 'pure_childcare', 'fx', 'fx-a', '甲路1号', 31.5, 120.3, '8-17', '0510-11111111', TRUE, 1500, {t}, {t}, NULL),
+        (9102, 9002, 'P2', 'community', 'fx', 'fx-b', '乙路2号', 31.51, 120.31, '8-17', '0510-22222222', FALSE, NULL, {t}, {t}, NULL),
+        (9103, 9001, 'P3', 'community', 'fx', 'fx-b', '乙路3号', 31.51, 120.31, '8-17', '0510-33333333', FALSE, NULL, {t}, {t}, NULL),
+        (9104, 9002, 'P4', 'pure_childcare', 'fx', 'fx-a', '甲路4号', 31.5, 120.3, '8-17', '0510-44444444', TRUE, 1500, {t}, {t}, {t})")).await;
     exec(s, &format!("INSERT INTO classes (place_id, age_band, care_mode, capacity, enrolled, puhui_slots, vacancies, confirmed_at, updated_at) VALUES
         (9101, 'infant', 'full_day', 10, 8, 10, 2, {t}, {t}),
         (9101, 'toddler', 'full_day', 20, 15, 10, 5, {old}, {old}),

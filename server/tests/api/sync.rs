@@ -179,7 +179,7 @@ async fn changes_feed_returns_exactly_the_rows_changed_since_a_sequence_includin
         .execute(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
-    let gone: i64 = server::db::query_scalar("SELECT id FROM places WHERE district_id = 'wuxi-xinwu' AND is_main = 0 LIMIT 1")
+    let gone: i64 = server::db::query_scalar("SELECT id FROM places WHERE district_id = 'wuxi-xinwu' AND is_main = FALSE LIMIT 1")
         .fetch_one(&mut *s.pool.acquire().await.unwrap())
         .await
         .unwrap();
@@ -212,7 +212,7 @@ async fn changes_feed_returns_exactly_the_rows_changed_since_a_sequence_includin
 async fn a_client_too_far_behind_is_told_to_refetch() {
     let s = start().await;
     let areas = vec!["wuxi-xinwu".to_string()];
-    let victim: i64 = server::db::query_scalar("SELECT id FROM places WHERE is_main = 0 LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
+    let victim: i64 = server::db::query_scalar("SELECT id FROM places WHERE is_main = FALSE LIMIT 1").fetch_one(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     server::db::query("DELETE FROM places WHERE id = ?").bind(victim).execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();
     // the tombstone ages out of the retention window
     server::db::query("UPDATE tombstones SET deleted_at = deleted_at - 40 * 86400").execute(&mut *s.pool.acquire().await.unwrap()).await.unwrap();

@@ -73,6 +73,8 @@ pub async fn change_vacancies(
         return Err(AppError::field("body", "请只提供 delta、to 或 confirm 其中一项"));
     }
     let run = w.run_as(&st, &session, move |mut tx: Tx, change, By { user, now }| async move {
+        // the new figures follow from the current ones: one change of a class at a time
+        crate::db::engine::lock_row(&mut tx, "classes", class_id).await?;
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = writer_of(&mut tx, &user, Of::Place(before.place_id)).await?;
         let max = before.capacity - before.enrolled;
@@ -159,6 +161,8 @@ pub async fn edit_class(
     w: Write<ClassEdit>,
 ) -> Result<Response, AppError> {
     w.run_as(&st, &session, move |mut tx: Tx, edit, By { user, now }| async move {
+        // the new figures follow from the current ones: one change of a class at a time
+        crate::db::engine::lock_row(&mut tx, "classes", class_id).await?;
         let before = class_state(&mut tx, class_id).await?.ok_or_else(|| AppError::NotFound("没有这个班级".into()))?;
         let org = writer_of(&mut tx, &user, Of::Place(before.place_id)).await?;
         if edit.version != before.version {

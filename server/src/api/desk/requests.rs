@@ -26,7 +26,7 @@ use crate::http::write::{By, NoBody, Tx, Write};
 pub async fn inbox(State(st): State<AppState>, session: Session, Id(place_id): Id) -> Result<Json<Vec<InboxItem>>, AppError> {
     let mut conn = reader(&st, &session.user, Of::Place(place_id)).await?;
     let rows = requests::inbox(&mut conn, place_id).await?;
-    let pos = positions(&mut conn, "place_id = ?", &place_id.to_string()).await?;
+    let pos = positions(&mut conn, "place_id = ?", place_id).await?;
     drop(conn);
     let out = rows.iter().map(|r| inbox_item(r, &pos)).collect::<Result<_, _>>()?;
     // an application carries the child's birth month and 困境 grounds
