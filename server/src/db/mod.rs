@@ -44,6 +44,29 @@ pub async fn begin_write(pool: &Pool) -> sqlx::Result<Tx> {
     pool.begin_write().await
 }
 
+/// Runs a scheduled job on one server at a time when several share a PostgreSQL database: the
+/// job runs while a transaction holds `pg_try_advisory_xact_lock(job)`; a server that finds
+/// the lock taken skips this round (`Ok(None)`). On SQLite one process owns the file, and
+/// the job simply runs. The jobs are idempotent besides (a week's visit is unique per plan).
+pub async fn once_across_servers<T, F, Fut>(pool: &Pool, job: &str, run: F) -> Result<Option<T>, crate::http::error::AppError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<T, crate::http::error::AppError>>,
+{
+    if pool.engine() == Engine::Sqlite {
+        return run().await.map(Some);
+    }
+    let mut guard = pool.begin().await?;
+    if !engine::try_lock_job(&mut guard, job).await? {
+        guard.rollback().await?;
+        return Ok(None);
+    }
+    let out = run().await;
+    // nothing was written through the guard: ending it releases the lock
+    guard.rollback().await?;
+    out.map(Some)
+}
+
 /// A stored code the Rust enum does not know (a row written by a newer version, or by hand):
 /// a server fault, logged with what and which value.
 pub(crate) fn unknown(what: &str, value: &str) -> crate::http::error::AppError {

@@ -126,19 +126,22 @@ pub fn spawn_generator(read: crate::db::Pool, pool: crate::db::Pool, clock: crat
         loop {
             tick.tick().await;
             let started = std::time::Instant::now();
-            match crate::db::supervise::snapshot(&read, &pool, clock.now(), first).await {
-                Ok(s) => tracing::info!(written = s.written, backfilled = s.backfilled, ms = started.elapsed().as_millis() as u64, "indicator snapshots"),
+            // each job on one server at a time when several share the database
+            use crate::db::once_across_servers as once;
+            match once(&pool, "indicator-snapshots", || crate::db::supervise::snapshot(&read, &pool, clock.now(), first)).await {
+                Ok(Some(s)) => tracing::info!(written = s.written, backfilled = s.backfilled, ms = started.elapsed().as_millis() as u64, "indicator snapshots"),
+                Ok(None) => tracing::info!("indicator snapshots: another server is making them"),
                 Err(e) => tracing::warn!("indicator snapshots failed: {e:?}"),
             }
             first = false;
-            match generate(&pool, clock.now()).await {
-                Ok(g) if g.created + g.missed > 0 => tracing::info!(created = g.created, missed = g.missed, "weekly 探访"),
+            match once(&pool, "weekly-visits", || generate(&pool, clock.now())).await {
+                Ok(Some(g)) if g.created + g.missed > 0 => tracing::info!(created = g.created, missed = g.missed, "weekly 探访"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!("weekly 探访 generation failed: {e:?}"),
             }
             // the retention job, hourly too (each run deletes only what has just expired)
-            match crate::db::places::prune(&pool, clock.unix()).await {
-                Ok(p) if p != crate::db::places::Pruned::default() => tracing::info!(?p, "pruned expired records"),
+            match once(&pool, "retention", || crate::db::places::prune(&pool, clock.unix())).await {
+                Ok(Some(p)) if p != crate::db::places::Pruned::default() => tracing::info!(?p, "pruned expired records"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!("pruning failed: {e:?}"),
             }

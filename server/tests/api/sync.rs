@@ -236,3 +236,52 @@ async fn changes_feed_validates_its_input() {
         assert_eq!(v["fields"][0]["field"], field, "{q}");
     }
 }
+
+/// Two writers change places of one district at once; the first to take a change number
+/// commits last. A feed that numbered rows as they were written (a SEQUENCE on PostgreSQL)
+/// would hand a reader the second row's higher number before the first row existed for it,
+/// and the reader would never ask for the first. Here the second writer cannot take a number
+/// until the first has committed (SQLite: its one writer; PostgreSQL: the change_counter row
+/// lock, 0003_change_feed.sql), so a reader at any moment misses nothing.
+#[tokio::test]
+async fn the_changes_feed_skips_nothing_when_writers_commit_out_of_order() {
+    let s = start().await;
+    let areas = vec!["wuxi-xinwu".to_string()];
+    let snap = s.client.area_places("wuxi-xinwu").await.unwrap();
+    let two: Vec<(i64, i64)> = server::db::query_as(
+        "SELECT min(c.id), c.place_id FROM classes c JOIN places p ON p.id = c.place_id
+          WHERE p.district_id = 'wuxi-xinwu' GROUP BY c.place_id ORDER BY c.place_id LIMIT 2",
+    )
+    .fetch_all(&mut *s.pool.acquire().await.unwrap())
+    .await
+    .unwrap();
+    let [(class_a, place_a), (class_b, place_b)] = two[..] else { panic!("two places with classes: {two:?}") };
+    let touch = "UPDATE classes SET confirmed_at = confirmed_at + 1 WHERE id = ?";
+
+    // A writes first and holds its transaction open
+    let mut a = s.pool.begin_write().await.unwrap();
+    server::db::query(touch).bind(class_a).execute(&mut *a).await.unwrap();
+    // B starts after A and would commit first if it could
+    let pool = s.pool.clone();
+    let b = tokio::spawn(async move {
+        let mut b = pool.begin_write().await.unwrap();
+        server::db::query(touch).bind(class_b).execute(&mut *b).await.unwrap();
+        b.commit().await.unwrap();
+        std::time::Instant::now()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!b.is_finished(), "B committed while A, which wrote first, was still open");
+    // a reader now sees neither, and its number stays behind both
+    let mid = s.client.changes(snap.seq, &areas).await.unwrap();
+    assert!(mid.places.is_empty() && mid.seq == snap.seq, "{:?} at {}", mid.places.iter().map(|p| p.id).collect::<Vec<_>>(), mid.seq);
+    let a_committed = std::time::Instant::now();
+    a.commit().await.unwrap();
+    let b_committed = b.await.unwrap();
+    assert!(b_committed > a_committed, "B waited for A");
+    // both arrive, A's with the lower number, and the reader's number covers both
+    let after = s.client.changes(mid.seq, &areas).await.unwrap();
+    let seq_of = |id: i64| after.places.iter().find(|p| p.id == id).map(|p| p.change_seq).unwrap_or_else(|| panic!("place {id} missing"));
+    assert!(seq_of(place_a) < seq_of(place_b));
+    assert!(after.seq >= seq_of(place_b));
+    assert!(s.client.changes(after.seq, &areas).await.unwrap().places.is_empty());
+}
