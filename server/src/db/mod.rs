@@ -291,6 +291,24 @@ pub async fn open_db(url: &str) -> anyhow::Result<Db> {
 /// Loads the sample data (示例) into an empty database, or brings an older sample database's
 /// accounts, timeslots and providers up to date.
 pub async fn load_sample(pool: &crate::db::Pool) -> anyhow::Result<()> {
+    // several servers starting together on one PostgreSQL database: one loads, the others
+    // wait for it and then find the data there
+    let guard = match pool.engine() {
+        Engine::Postgres => {
+            let mut g = pool.begin().await?;
+            engine::lock_key(&mut g, "sample-data").await?;
+            Some(g)
+        }
+        Engine::Sqlite => None,
+    };
+    load_sample_now(pool).await?;
+    if let Some(g) = guard {
+        g.rollback().await?;
+    }
+    Ok(())
+}
+
+async fn load_sample_now(pool: &crate::db::Pool) -> anyhow::Result<()> {
     if crate::db::places::place_count(pool).await? == 0 {
         let n = crate::db::sample::load(pool).await?;
         tracing::info!(places = n, "loaded sample data (示例) into an empty database");

@@ -15,6 +15,7 @@ mod privacy;
 mod provider_service;
 mod places;
 mod requests;
+mod servers;
 mod supervise;
 mod sync;
 mod time_rules;
