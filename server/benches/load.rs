@@ -95,7 +95,8 @@ async fn main() -> anyhow::Result<()> {
     let secs: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(30);
     let parents: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(200);
     let think: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let (tablets, phones) = (20usize, 20usize);
+    // LOAD_READS_ONLY=1: parents only (what a static file server can also answer: the limit)
+    let (tablets, phones) = if std::env::var("LOAD_READS_ONLY").is_ok_and(|v| v == "1") { (0usize, 0usize) } else { (20usize, 20usize) };
     let http = reqwest::Client::builder().pool_max_idle_per_host(400).timeout(Duration::from_secs(30)).build()?;
 
     // What the sample database holds: places of 新吴区 and the operators' classes.
