@@ -1,9 +1,10 @@
 -- =====================================================================================
--- server/migrations_pg/0001_schema.sql — the PostgreSQL schema (issue 17, in progress).
--- NOT YET APPLIED BY THE SERVER: the server serves SQLite only (db::check_url refuses
--- postgres:// with the reason) until the PostgreSQL backend is whole; see ARCHITECTURE.md,
--- "One engine until the second is whole". The test command applies it to a throwaway cluster
--- and compares every table and column with SQLite's (server/tests/api/migrations.rs).
+-- server/migrations_pg/0001_schema.sql — the PostgreSQL schema (issue 17), applied by the
+-- server on a postgres:// DATABASE_URL (db::MIGRATOR_PG); ARCHITECTURE.md, "Two engines, one
+-- set of db/ functions". The test command applies it to a throwaway cluster, compares every
+-- table and column with SQLite's (server/tests/api/migrations.rs) and runs every integration
+-- test on it. Later files: 0002 the SQLite built-ins the statements use, 0003 the change-
+-- sequence triggers (which replace the "app stamps rows" plan written below), 0004 rowid.
 --
 -- The FINAL schema of server/migrations/0001_places.sql … 0014_personal_information.sql
 -- (the state after all 14 SQLite migrations, rebuilt tables included: classes from 0004,
@@ -31,35 +32,10 @@ CREATE EXTENSION IF NOT EXISTS postgis;
 
 -- ------------------------------------------------------------------ change sequence
 -- SQLite (0001): change_counter(id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER) plus
--- AFTER INSERT/UPDATE/DELETE triggers that bumped it and stamped change_seq. NOT ported as
--- triggers. Instead every writing transaction that changes a cached row does, once,
---     UPDATE change_counter SET value = value + 1 RETURNING value;
--- and stamps every row it inserts/updates with that value (change_seq = $seq), and writes
--- tombstones with it. The UPDATE takes the row lock on the single counter row and holds it
--- to COMMIT, so a second writer blocks on it until the first has committed (or rolled back):
--- counter order = commit order, and a reader can never see number N+1 committed while N is
--- still in flight. All rows of one transaction share one number (SQLite gave one per row);
--- `change_seq > since` works the same. Readers that return (seq, rows) together — changes(),
--- area_places() — must read both in one REPEATABLE READ transaction (PG's READ COMMITTED
--- takes a new snapshot per statement). The app code says `WHERE id = 1` today: with a
--- BOOLEAN key that becomes `WHERE id` (or no WHERE: there is one row).
---
--- What the SQLite triggers did, which the app must now do itself in the same transaction:
---   areas          INSERT/UPDATE -> stamp the row                      (no delete trigger)
---   organisations  INSERT/UPDATE -> stamp; DELETE -> tombstone ('organisation', id)
---   places         INSERT/UPDATE -> stamp; DELETE -> tombstone ('place', id)
---   classes        INSERT/UPDATE -> stamp class AND its place; DELETE -> tombstone ('class', id)
---                  and stamp its place
---   place_badges   INSERT/DELETE -> stamp the place
---   place_care_modes INSERT/UPDATE/DELETE -> stamp the place
--- Tombstone writes were `INSERT OR REPLACE` with deleted_at = unixepoch(): in PG
---   INSERT INTO tombstones (entity, entity_id, change_seq, deleted_at) VALUES ($1, $2::text, $seq, $now)
---   ON CONFLICT (entity, entity_id) DO UPDATE SET change_seq = excluded.change_seq, deleted_at = excluded.deleted_at;
--- (entity_id is TEXT: SQLite's TEXT affinity turned OLD.id into '8'; PG needs the explicit cast.)
--- A row inserted without a stamp keeps DEFAULT 0 and is never sent by the changes feed.
--- Note ON DELETE CASCADE from places to classes / badges / care modes: SQLite fired the
--- classes delete trigger for cascaded rows (tombstone per class); the app must write those
--- class tombstones itself before deleting a place.
+-- triggers that bump it and stamp change_seq. Here the same one-row counter (id BOOLEAN: the
+-- code says `WHERE id = TRUE`, which SQLite reads as 1), and the same triggers in
+-- 0003_change_feed.sql: the counter row's lock, held to commit, hands out numbers in commit
+-- order (why, and the test, there).
 CREATE TABLE change_counter (
     id    BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (id),
     value BIGINT  NOT NULL
@@ -676,9 +652,8 @@ CREATE INDEX code_attempts_device ON code_attempts (device_hash, at);
 --      a second geog column there is optional, not added.
 --   g. Change-sequence triggers (areas_seq_ins/_upd, organisations_seq_ins/_upd/_del,
 --      places_seq_ins/_upd/_del, classes_seq_ins/_upd/_del, badges_touch_ins/_del,
---      care_modes_touch_ins/_upd/_del: 16 triggers) -> not ported; single-row change_counter
---      (id BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (id)) + the app stamps rows (see the comment
---      at change_counter). change_seq columns kept (BIGINT NOT NULL DEFAULT 0).
+--      care_modes_touch_ins/_upd/_del: 16 triggers) -> 0003_change_feed.sql (row triggers on
+--      the same single-row change_counter). change_seq columns kept (BIGINT NOT NULL DEFAULT 0).
 --   h. change_counter.id INTEGER CHECK (id = 1) -> BOOLEAN CHECK (id); seed (1, 0) -> (TRUE, 0).
 --   i. GLOB CHECK on carers.certificate_expires_on -> POSIX regex '^[0-9]{4}-[0-1][0-9]-[0-3][0-9]$'.
 --   j. Circular FK organisations.created_by -> users: column declared in place (position 10,
@@ -690,12 +665,11 @@ CREATE INDEX code_attempts_device ON code_attempts (device_hash, at);
 --      a TEXT PRIMARY KEY may hold NULL in SQLite (legacy quirk), never in PG; SQLite type
 --      affinity lets any column hold any type (e.g. '12' in an INTEGER column), PG does not;
 --      SQLite enforces FKs only with PRAGMA foreign_keys=ON (the app sets it), PG always.
---   n. Not schema, for the port of the SQL: `unixepoch()` (sample inserts) -> pass $now or
---      extract(epoch from now())::bigint; json_each(?) -> jsonb_array_elements_text($1::jsonb)
---      or `= ANY($1)`; json_extract(x, '$.k') -> x->>'k' (cast for numbers: (x->>'k')::bigint);
---      json_set(…) -> jsonb_set / `x || jsonb_build_object(…)`; `max(value, ?)` (2-arg scalar
---      max in sync_meta updates) -> GREATEST; INSERT OR IGNORE -> ON CONFLICT DO NOTHING;
---      group_concat -> string_agg; BEGIN IMMEDIATE -> BEGIN + row locks.
+--   n. Not schema — how the SQL was ported (ARCHITECTURE.md): unixepoch(), date(…,'unixepoch'),
+--      group_concat, sum/max over conditions, 2-argument max and json_extract are defined here
+--      (0002); json_each(?) lists and json_set have a PostgreSQL text of their own
+--      (engine::json_lists, Sql::by_engine); INSERT/UPDATE OR … -> ON CONFLICT DO NOTHING or
+--      an equivalent statement; BEGIN IMMEDIATE -> BEGIN + row / advisory locks.
 --
 -- 2. COLUMNS I WAS UNSURE ABOUT
 --   JSON columns (TEXT, see e.; JSONB was considered — all are read into a Rust String and parsed with serde_json):
@@ -753,27 +727,7 @@ CREATE INDEX code_attempts_device ON code_attempts (device_hash, at);
 --   access_log_daily), plus places_geog (GiST). The 25 sqlite_autoindex_* become PG's own
 --   *_pkey / *_key indexes.
 --
--- 4. ROWID: WHO RELIES ON IT (grep rowid server/src)
---   Only the two tables with TEXT primary keys, where rowid is a hidden insertion counter used
---   as the tie-break after created_at (unix seconds, so ties are common):
---     requests — db/requests.rs:50  waitlist positions:
---                  ROW_NUMBER() OVER (PARTITION BY class_id ORDER BY priority DESC, created_at, rowid)
---                  (this one decides who gets a place: order of receipt must be exact);
---                db/requests.rs:261 desk inbox  ORDER BY …, r.created_at DESC, r.rowid DESC;
---                db/requests.rs:334 by_device   ORDER BY r.created_at DESC, r.rowid DESC.
---     orders   — db/orders.rs:353   by_device   ORDER BY o.created_at DESC, o.rowid DESC.
---   Suggestion (not added above, so the column lists stay equal to SQLite's):
---     ALTER TABLE requests ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;
---     ALTER TABLE orders   ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;
---     CREATE UNIQUE INDEX requests_seq ON requests (seq);  -- optional
---     CREATE UNIQUE INDEX orders_seq   ON orders (seq);    -- optional
---   and replace `rowid` by `seq` in those four queries (and in SQLite either keep `rowid` in
---   the SQLite SQL or add the same column there: ALTER TABLE … ADD COLUMN seq INTEGER; UPDATE
---   … SET seq = rowid; app fills it). Identity values follow insertion, not commit, order;
---   for the waitlist that is as good as rowid was under SQLite's single writer only if the
---   insert takes a lock that serialises applications to one class (plan step 4: SELECT … FOR
---   UPDATE on the class row).
---   Tables with INTEGER PRIMARY KEY use `id` (= rowid): ordering by id (e.g. login_attempts
---   "id > max(id) WHERE ok", ORDER BY …, id) keeps working with identity ids.
---   `last_insert_rowid()` (13 calls on the 8 tables listed in 1a) -> RETURNING id.
+-- 4. ROWID: requests and orders have TEXT primary keys; the code breaks ties after created_at
+--   (waiting-list positions, newest first) on SQLite's hidden rowid. 0004_insertion_order.sql
+--   adds the same column, by name, as an identity: insertion order on both engines.
 -- =====================================================================================

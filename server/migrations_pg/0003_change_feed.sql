@@ -12,9 +12,25 @@
 -- rows in one snapshot (db::places, REPEATABLE READ). Tested by
 -- sync::the_changes_feed_skips_nothing_when_writers_commit_out_of_order.
 
+-- One number per transaction: the first row a transaction stamps takes it (and the row lock),
+-- the rest of its rows share it (kept in a transaction-local setting). A reader sees all of a
+-- transaction's rows or none, so `change_seq > since` misses nothing; and a transaction that
+-- writes 100,000 rows (an import) updates the counter once, not 100,000 times over a chain of
+-- its own dead row versions.
 CREATE FUNCTION yilao_next_seq() RETURNS BIGINT
-    LANGUAGE sql VOLATILE
-    AS $$ UPDATE change_counter SET value = value + 1 RETURNING value $$;
+    LANGUAGE plpgsql VOLATILE
+    AS $$
+DECLARE
+    taken TEXT := current_setting('yilao.change_seq', true);
+    seq BIGINT;
+BEGIN
+    IF taken IS NOT NULL AND taken <> '' THEN
+        RETURN taken::bigint;
+    END IF;
+    UPDATE change_counter SET value = value + 1 RETURNING value INTO seq;
+    PERFORM set_config('yilao.change_seq', seq::text, true);
+    RETURN seq;
+END $$;
 
 -- INSERT / UPDATE of a cached row: the row takes the next number.
 CREATE FUNCTION yilao_stamp() RETURNS trigger

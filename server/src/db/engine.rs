@@ -160,18 +160,23 @@ impl Exec for Held {
     }
 }
 
-impl std::ops::Deref for Held {
-    type Target = Conn;
-    fn deref(&self) -> &Conn {
-        self
-    }
+/// `&mut *held` / `&mut *tx` is the `&mut Conn` the `db/` functions take.
+macro_rules! derefs_to_conn {
+    ($t:ty) => {
+        impl std::ops::Deref for $t {
+            type Target = Conn;
+            fn deref(&self) -> &Conn {
+                self
+            }
+        }
+        impl std::ops::DerefMut for $t {
+            fn deref_mut(&mut self) -> &mut Conn {
+                self
+            }
+        }
+    };
 }
-
-impl std::ops::DerefMut for Held {
-    fn deref_mut(&mut self) -> &mut Conn {
-        self
-    }
-}
+derefs_to_conn!(Held);
 
 /// A transaction of either engine: rolled back when dropped without [`Tx::commit`].
 pub enum Tx {
@@ -203,18 +208,7 @@ impl Exec for Tx {
     }
 }
 
-impl std::ops::Deref for Tx {
-    type Target = Conn;
-    fn deref(&self) -> &Conn {
-        self
-    }
-}
-
-impl std::ops::DerefMut for Tx {
-    fn deref_mut(&mut self) -> &mut Conn {
-        self
-    }
-}
+derefs_to_conn!(Tx);
 
 impl Exec for Raw<'_> {
     fn raw(&mut self) -> Raw<'_> {
@@ -533,44 +527,33 @@ type PgQuery<'a> = sqlx::query::Query<'a, Postgres, sqlx::postgres::PgArguments>
 type LiteQueryAs<'a, T> = sqlx::query::QueryAs<'a, Sqlite, T, sqlx::sqlite::SqliteArguments<'a>>;
 type PgQueryAs<'a, T> = sqlx::query::QueryAs<'a, Postgres, T, sqlx::postgres::PgArguments>;
 
+/// Binds an argument with its type, on either engine's query builder.
+macro_rules! bind_arg {
+    ($q:expr, $a:expr) => {
+        match $a {
+            Arg::I64(v) => $q.bind(v),
+            Arg::F64(v) => $q.bind(v),
+            Arg::Text(v) => $q.bind(v),
+            Arg::Bool(v) => $q.bind(v),
+            Arg::Bytes(v) => $q.bind(v),
+        }
+    };
+}
+
 fn bind_lite(q: LiteQuery<'_>, a: Arg) -> LiteQuery<'_> {
-    match a {
-        Arg::I64(v) => q.bind(v),
-        Arg::F64(v) => q.bind(v),
-        Arg::Text(v) => q.bind(v),
-        Arg::Bool(v) => q.bind(v),
-        Arg::Bytes(v) => q.bind(v),
-    }
+    bind_arg!(q, a)
 }
 
 fn bind_pg(q: PgQuery<'_>, a: Arg) -> PgQuery<'_> {
-    match a {
-        Arg::I64(v) => q.bind(v),
-        Arg::F64(v) => q.bind(v),
-        Arg::Text(v) => q.bind(v),
-        Arg::Bool(v) => q.bind(v),
-        Arg::Bytes(v) => q.bind(v),
-    }
+    bind_arg!(q, a)
 }
 
 fn bind_lite_as<T>(q: LiteQueryAs<'_, T>, a: Arg) -> LiteQueryAs<'_, T> {
-    match a {
-        Arg::I64(v) => q.bind(v),
-        Arg::F64(v) => q.bind(v),
-        Arg::Text(v) => q.bind(v),
-        Arg::Bool(v) => q.bind(v),
-        Arg::Bytes(v) => q.bind(v),
-    }
+    bind_arg!(q, a)
 }
 
 fn bind_pg_as<T>(q: PgQueryAs<'_, T>, a: Arg) -> PgQueryAs<'_, T> {
-    match a {
-        Arg::I64(v) => q.bind(v),
-        Arg::F64(v) => q.bind(v),
-        Arg::Text(v) => q.bind(v),
-        Arg::Bool(v) => q.bind(v),
-        Arg::Bytes(v) => q.bind(v),
-    }
+    bind_arg!(q, a)
 }
 
 impl<'q> Query<'q> {
