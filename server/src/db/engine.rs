@@ -114,6 +114,17 @@ impl Pool {
             Pool::Pg(p) => p.close().await,
         }
     }
+    /// Which database the pool opens (a file, or host:port/database), to key what a process
+    /// keeps per database.
+    pub fn identity(&self) -> String {
+        match self {
+            Pool::Lite(p) => p.connect_options().get_filename().display().to_string(),
+            Pool::Pg(p) => {
+                let o = p.connect_options();
+                format!("{}:{}/{}", o.get_host(), o.get_port(), o.get_database().unwrap_or_default())
+            }
+        }
+    }
     /// The SQLite pool (the SQLite-only tools: backups, `VACUUM INTO`).
     pub fn sqlite(&self) -> Option<&SqlitePool> {
         match self {

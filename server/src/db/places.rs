@@ -440,7 +440,27 @@ pub async fn place_detail(pool: &crate::db::Pool, id: i64) -> Result<Option<Plac
     }))
 }
 
+/// The last area list made, with the change number it was made at: every change to a place or
+/// class moves that number, so a list made at the current number is the list the database
+/// holds (on any server), and is answered without counting again.
+/// (Per database: a process may open several, as the tests do.)
+static AREAS: std::sync::LazyLock<std::sync::Mutex<HashMap<String, (i64, AreasResponse)>>> = std::sync::LazyLock::new(Default::default);
+
 pub async fn areas(pool: &crate::db::Pool) -> Result<AreasResponse, AppError> {
+    let mut conn = pool.acquire().await?;
+    let seq = current_seq(&mut conn).await?;
+    let db = pool.identity();
+    if let Some((at, list)) = AREAS.lock().unwrap_or_else(|p| p.into_inner()).get(&db) {
+        if *at == seq {
+            return Ok(list.clone());
+        }
+    }
+    let list = count_areas(&mut conn).await?;
+    AREAS.lock().unwrap_or_else(|p| p.into_inner()).insert(db, (seq, list.clone()));
+    Ok(list)
+}
+
+async fn count_areas(conn: &mut crate::db::Conn) -> Result<AreasResponse, AppError> {
     #[derive(FromRow)]
     struct AreaRow {
         id: String,
@@ -456,7 +476,7 @@ pub async fn areas(pool: &crate::db::Pool) -> Result<AreasResponse, AppError> {
                 (SELECT count(*) FROM places p WHERE p.street_id = a.id AND p.closed_at IS NULL) AS place_count
          FROM areas a ORDER BY a.level, a.sort_order, a.id",
     )
-    .fetch_all(&mut *pool.acquire().await?)
+    .fetch_all(&mut *conn)
     .await?;
     let mut districts: Vec<District> = Vec::new();
     for r in rows {
