@@ -61,13 +61,6 @@ echo "== the databases: $places places + the sample districts"
 t=$(date +%s)
 target/release/server --database-url "sqlite://$work/scale.db" seed-large --places "$places" --with-sample
 echo "SQLite seeded in $(( $(date +%s) - t )) s"
-eval "$(scripts/pg-cluster.sh start)"
-pg=${PG_URL%/postgres}/scale
-psql -q "$PG_URL" -c "CREATE DATABASE scale"
-t=$(date +%s)
-target/release/server --database-url "$pg" seed-large --places "$places" --with-sample
-echo "PostgreSQL seeded in $(( $(date +%s) - t )) s"
-
 serve "sqlite://$work/scale.db" 3001
 run "SQLite, 1 server" http://127.0.0.1:3001
 # the responses a static file server would send for the same kinds of request
@@ -81,6 +74,15 @@ curl -fs "$b/places/$place" -o "$work/static/place.html"
 curl -fs "$b/api/v1/places?lat=31.57&lng=120.36&radius_m=3000&age_months=18" -o "$work/static/search.json"
 curl -fs "$b/api/v1/places/$place" -o "$work/static/place.json"
 stop_servers
+
+# PostgreSQL is seeded after SQLite's runs, so its writing does not share the disk with them
+eval "$(scripts/pg-cluster.sh start)"
+pg=${PG_URL%/postgres}/scale
+psql -q "$PG_URL" -c "CREATE DATABASE scale"
+t=$(date +%s)
+target/release/server --database-url "$pg" seed-large --places "$places" --with-sample
+echo "PostgreSQL seeded in $(( $(date +%s) - t )) s"
+psql -q "$pg" -c "VACUUM ANALYZE" -c "CHECKPOINT"
 
 serve "$pg" 3001
 run "PostgreSQL, 1 server" http://127.0.0.1:3001
@@ -115,6 +117,7 @@ http {
     listen 127.0.0.1:4100;
     root $work/static;
     location = /readyz { return 200 "{}"; }
+    location = /healthz { return 200 "ok"; }
     location = / { default_type text/html; try_files /home.html =404; }
     location ~ ^/places/[0-9]+\$ { default_type text/html; try_files /place.html =404; }
     location = /api/v1/places { default_type application/json; try_files /search.json =404; }
