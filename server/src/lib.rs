@@ -1,5 +1,5 @@
 //! The 一老一小 server: the JSON API, server-side rendering of the Leptos app,
-//! static assets, and the data layer over SQLite.
+//! static assets, and the data layer over SQLite or PostgreSQL (`db`).
 
 pub mod api;
 pub mod clock;

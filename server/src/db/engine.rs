@@ -125,13 +125,6 @@ impl Pool {
             }
         }
     }
-    /// The SQLite pool (the SQLite-only tools: backups, `VACUUM INTO`).
-    pub fn sqlite(&self) -> Option<&SqlitePool> {
-        match self {
-            Pool::Lite(p) => Some(p),
-            Pool::Pg(_) => None,
-        }
-    }
 }
 
 /// The borrowed connection a statement runs on.
@@ -145,12 +138,6 @@ pub enum Raw<'c> {
 /// callers holding either.
 pub trait Exec: Send {
     fn raw(&mut self) -> Raw<'_>;
-    fn engine(&mut self) -> Engine {
-        match self.raw() {
-            Raw::Lite(_) => Engine::Sqlite,
-            Raw::Pg(_) => Engine::Postgres,
-        }
-    }
 }
 
 /// What the `db/` functions take: a connection of either engine.
@@ -220,15 +207,6 @@ impl Exec for Tx {
 }
 
 derefs_to_conn!(Tx);
-
-impl Exec for Raw<'_> {
-    fn raw(&mut self) -> Raw<'_> {
-        match self {
-            Raw::Lite(c) => Raw::Lite(c),
-            Raw::Pg(c) => Raw::Pg(c),
-        }
-    }
-}
 
 /// Locks a row until the transaction ends, where SQLite's one writer already excludes every
 /// other writer: a write that reads a count or a figure and then writes what follows from it
@@ -358,11 +336,6 @@ impl IntoArg for &Vec<u8> {
 impl IntoArg for Option<Vec<u8>> {
     fn into_arg(self) -> Arg {
         Arg::Bytes(self)
-    }
-}
-impl IntoArg for Arg {
-    fn into_arg(self) -> Arg {
-        self
     }
 }
 

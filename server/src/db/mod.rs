@@ -1,11 +1,13 @@
-//! The SQLite database: created if missing, WAL, foreign keys on, migrated on open.
+//! The database, SQLite or PostgreSQL by `DATABASE_URL` (`engine.rs`), migrated on open.
 //!
-//! The server reads through a pool of readers and writes through a pool of exactly one
-//! writer. In WAL mode readers never wait for the writer, so a burst of writes (tablets
-//! tapping, phones booking) queues for the one writer without taking a connection a reader
-//! needs; readers are `query_only`, so a write on the wrong pool fails loudly in the tests.
-//! A request that cannot get a connection within `ACQUIRE_TIMEOUT` is answered 503 with
-//! `Retry-After` (see `error.rs`) instead of waiting for a client timeout.
+//! SQLite (created if missing, WAL, foreign keys on): the server reads through a pool of
+//! readers and writes through a pool of exactly one writer. In WAL mode readers never wait
+//! for the writer, so a burst of writes (tablets tapping, phones booking) queues for the one
+//! writer without taking a connection a reader needs; readers are `query_only`, so a write on
+//! the wrong pool fails loudly in the tests. PostgreSQL: one pool of `PG_CONNECTIONS` serves
+//! both, and writes lock what they depend on (ARCHITECTURE.md). A request that cannot get a
+//! connection within `ACQUIRE_TIMEOUT` is answered 503 with `Retry-After` (see `error.rs`)
+//! instead of waiting for a client timeout.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 

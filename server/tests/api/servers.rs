@@ -2,7 +2,7 @@
 //! no balancer, each request sent to one of them in turn. Runs with `TEST_DATABASE=postgres`
 //! (SQLite is one process's file).
 
-use crate::helpers::{fresh_database, on_postgres, DEVICE};
+use crate::helpers::{answers, fresh_database, on_postgres, DEVICE};
 use serde_json::{json, Value};
 use server::db::sample::SAMPLE_PASSWORD;
 use std::time::Duration;
@@ -102,10 +102,10 @@ async fn three_servers_on_one_postgresql_write_once_take_exactly_the_vacancies_a
         let (http, b) = (http.clone(), b.clone());
         tokio::spawn(async move { write(&http, &b, "three-servers-phone-01234567", "one-key-three-servers", None, "/api/v1/favorites", json!({ "place_id": place })).await })
     });
-    let answers: Vec<(u16, bool, Value)> = futures_join(sends).await;
-    assert!(answers.iter().all(|a| a.0 == 201), "{answers:?}");
-    assert_eq!(answers.iter().filter(|a| !a.1).count(), 1, "one server wrote, the others replayed: {answers:?}");
-    assert!(answers.windows(2).all(|w| w[0].2 == w[1].2), "the same answer from each: {answers:?}");
+    let sent: Vec<(u16, bool, Value)> = answers(sends.collect()).await;
+    assert!(sent.iter().all(|a| a.0 == 201), "{sent:?}");
+    assert_eq!(sent.iter().filter(|a| !a.1).count(), 1, "one server wrote, the others replayed: {sent:?}");
+    assert!(sent.windows(2).all(|w| w[0].2 == w[1].2), "the same answer from each: {sent:?}");
     let rows: i64 = server::db::query_scalar("SELECT count(*) FROM favorites WHERE place_id = ? AND device_hash IN (SELECT device_hash FROM idempotency_keys WHERE key = 'one-key-three-servers')")
         .bind(place)
         .fetch_one(&mut *db.acquire().await.unwrap())
@@ -145,10 +145,10 @@ async fn three_servers_on_one_postgresql_write_once_take_exactly_the_vacancies_a
             write(&http, &b, &device, &format!("take-{i:03}"), Some((&cookie, &csrf)), &path, json!({ "delta": -1 })).await
         })
     });
-    let answers: Vec<(u16, bool, Value)> = futures_join(takes).await;
-    let taken = answers.iter().filter(|a| a.0 == 200).count();
-    let refused = answers.iter().filter(|a| a.0 == 409).count();
-    assert_eq!((taken, refused), (5, 95), "{:?}", answers.iter().map(|a| a.0).collect::<Vec<_>>());
+    let taken_answers: Vec<(u16, bool, Value)> = answers(takes.collect()).await;
+    let taken = taken_answers.iter().filter(|a| a.0 == 200).count();
+    let refused = taken_answers.iter().filter(|a| a.0 == 409).count();
+    assert_eq!((taken, refused), (5, 95), "{:?}", taken_answers.iter().map(|a| a.0).collect::<Vec<_>>());
     let left: i64 = server::db::query_scalar("SELECT vacancies FROM classes WHERE id = ?").bind(class).fetch_one(&mut *db.acquire().await.unwrap()).await.unwrap();
     assert_eq!(left, 0);
 
@@ -171,13 +171,4 @@ async fn three_servers_on_one_postgresql_write_once_take_exactly_the_vacancies_a
         .collect();
     assert_eq!(made.len(), 1, "one server made the weeks: {made:?}");
     db.close().await;
-}
-
-/// Awaits every task, in order.
-async fn futures_join<T: Send + 'static>(tasks: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
-    let mut out = Vec::new();
-    for t in tasks.collect::<Vec<_>>() {
-        out.push(t.await.unwrap());
-    }
-    out
 }
